@@ -1,0 +1,4 @@
+//! gdoi-ack
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]

@@ -1,0 +1,4 @@
+//! keying-crypto
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]

@@ -1,0 +1,242 @@
+//! One iterator over chained elements, parameterised by the three framings the protocols use.
+//!
+//! | framing | who names an element's type | length | end |
+//! |---|---|---|---|
+//! | [`Mikey`] (RFC 3830 §6) | the previous element's first byte (the header names the first) | type-specific, from the protocol's `len_of` | next payload 0, or a terminal type (SIGN) |
+//! | [`Isakmp`] (RFC 2408 §3.2) | the previous element's generic header | 16-bit, header included, ≥ 4 | next payload 0 |
+//! | [`NdOptions`] (RFC 4861 §4.6) | the element itself | 8-bit, in units of 8 octets, 0 invalid | end of input |
+//!
+//! Every element consumes at least one byte, so a chain ends after at most as many steps as
+//! it has bytes, whatever the input. After the first error the iterator yields nothing more.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::reader::Reader;
+
+/// NEXT-payload value meaning "no further element" (MIKEY "Last payload", ISAKMP "NONE").
+pub const LAST: u8 = 0;
+
+/// One element of a chain, borrowed from the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Element<'a> {
+    /// The element's type: announced by its predecessor (chained framings) or its own
+    /// first byte (ND options).
+    pub kind: u8,
+    /// The type this element announces for its successor ([`LAST`] for none); `None` for
+    /// ND options and for MIKEY terminal payloads.
+    pub next: Option<u8>,
+    /// Absolute offset of the element's first byte.
+    pub offset: usize,
+    /// The whole element, header included.
+    pub raw: &'a [u8],
+    /// The element without its framing header (MIKEY: without the next-payload byte;
+    /// ISAKMP: without the 4-byte generic header; ND: without type and length).
+    pub body: &'a [u8],
+}
+
+/// A way elements are delimited. Implemented by [`Mikey`], [`Isakmp`] and [`NdOptions`].
+pub trait Framing {
+    /// Whether each element names its own type (ND) rather than its successor's.
+    const SELF_TYPED: bool;
+    /// Reads one element of type `kind` (ignored when self-typed) from the front of `r`.
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>>;
+}
+
+/// Length of a MIKEY payload of type `kind` starting at the reader's position (its
+/// next-payload byte), computed from the payload's own fields. Returns the whole payload
+/// length, or an error (e.g. [`ErrorKind::UnknownType`]: MIKEY payloads cannot be skipped).
+pub type MikeyLenFn = fn(kind: u8, payload: Reader<'_>) -> Result<usize>;
+
+/// The MIKEY payload chain (RFC 3830 §6.1): a payload's first byte names the next payload's
+/// type and its length follows from its own type-specific fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Mikey {
+    /// The protocol's length function.
+    pub len_of: MikeyLenFn,
+    /// A payload type with no next-payload field that must end the chain (SIGN, type 4);
+    /// `None` inside KEMAC.
+    pub terminal: Option<u8>,
+}
+
+impl Framing for Mikey {
+    const SELF_TYPED: bool = false;
+
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
+        let offset = r.offset();
+        let len = (self.len_of)(kind, r.clone())?;
+        let terminal = self.terminal == Some(kind);
+        if len == 0 {
+            return Err(Error::new(
+                offset,
+                "MIKEY payload length",
+                ErrorKind::BadLength { value: len },
+            ));
+        }
+        let raw = r.bytes(len, "MIKEY payload")?;
+        let (next, body) = match (terminal, raw.split_first()) {
+            (false, Some((&next, body))) => (Some(next), body),
+            _ => (None, raw),
+        };
+        Ok(Element {
+            kind,
+            next,
+            offset,
+            raw,
+            body,
+        })
+    }
+}
+
+/// The ISAKMP generic payload chain (RFC 2408 §3.2): `next payload (8) | reserved (8) |
+/// payload length (16)`, the length covering the 4-byte header.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Isakmp;
+
+/// Size of the ISAKMP generic payload header.
+pub const ISAKMP_GENERIC_HEADER_LEN: usize = 4;
+
+impl Framing for Isakmp {
+    const SELF_TYPED: bool = false;
+
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
+        let offset = r.offset();
+        let mut h = r.clone();
+        let next = h.u8("ISAKMP next payload")?;
+        h.u8("ISAKMP reserved")?;
+        let len = usize::from(h.u16("ISAKMP payload length")?);
+        if len < ISAKMP_GENERIC_HEADER_LEN {
+            return Err(Error::new(
+                offset + 2,
+                "ISAKMP payload length",
+                ErrorKind::BadLength { value: len },
+            ));
+        }
+        let raw = r.bytes(len, "ISAKMP payload")?;
+        let body = raw.get(ISAKMP_GENERIC_HEADER_LEN..).unwrap_or_default();
+        Ok(Element {
+            kind,
+            next: Some(next),
+            offset,
+            raw,
+            body,
+        })
+    }
+}
+
+/// IPv6 Neighbor Discovery options (RFC 4861 §4.6): `type (8) | length (8)`, the length in
+/// units of 8 octets including the header; 0 is invalid.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NdOptions;
+
+impl Framing for NdOptions {
+    const SELF_TYPED: bool = true;
+
+    fn read<'a>(&self, _kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
+        let offset = r.offset();
+        let mut h = r.clone();
+        let kind = h.u8("ND option type")?;
+        let units = h.u8("ND option length")?;
+        if units == 0 {
+            return Err(Error::new(
+                offset + 1,
+                "ND option length",
+                ErrorKind::ZeroLength,
+            ));
+        }
+        let raw = r.bytes(usize::from(units) * 8, "ND option")?;
+        let body = raw.get(2..).unwrap_or_default();
+        Ok(Element {
+            kind,
+            next: None,
+            offset,
+            raw,
+            body,
+        })
+    }
+}
+
+/// Iterator over the elements of a chain; yields `Err` once and then stops on malformed
+/// input. Trailing bytes after the last element are an error unless allowed.
+#[derive(Debug, Clone)]
+pub struct Chain<'a, F> {
+    framing: F,
+    r: Reader<'a>,
+    next: Option<u8>,
+    allow_trailing: bool,
+}
+
+impl<'a, F: Framing> Chain<'a, F> {
+    /// A chain over `r`'s remaining bytes whose first element has type `first` (ignored
+    /// for self-typed framings; for chained framings [`LAST`] means an empty chain).
+    pub fn new(framing: F, first: u8, r: Reader<'a>) -> Self {
+        Self {
+            framing,
+            r,
+            next: Some(first),
+            allow_trailing: false,
+        }
+    }
+
+    /// Lets bytes follow the last element (e.g. block-cipher padding after an ISAKMP
+    /// chain); they are then available from [`Chain::rest`].
+    pub fn allow_trailing(mut self) -> Self {
+        self.allow_trailing = true;
+        self
+    }
+
+    /// The bytes not consumed so far.
+    pub fn rest(&self) -> &'a [u8] {
+        self.r.rest()
+    }
+
+    /// Absolute offset of the next unread byte.
+    pub fn offset(&self) -> usize {
+        self.r.offset()
+    }
+
+    /// Whether the chain has ended (successfully or not).
+    pub fn is_done(&self) -> bool {
+        self.next.is_none()
+    }
+
+    fn ended(&mut self) -> Option<Result<Element<'a>>> {
+        self.next = None;
+        match self.r.remaining() {
+            0 => None,
+            _ if self.allow_trailing => None,
+            len => Some(Err(self
+                .r
+                .error("end of chain", ErrorKind::TrailingBytes { len }))),
+        }
+    }
+}
+
+impl<'a, F: Framing> Iterator for Chain<'a, F> {
+    type Item = Result<Element<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let kind = self.next?;
+        if F::SELF_TYPED {
+            if self.r.is_empty() {
+                self.next = None;
+                return None;
+            }
+        } else if kind == LAST {
+            return self.ended();
+        }
+        match self.framing.read(kind, &mut self.r) {
+            Ok(e) => {
+                // A MIKEY terminal payload (no next field) ends the chain like LAST does.
+                self.next = Some(e.next.unwrap_or(LAST));
+                Some(Ok(e))
+            }
+            Err(e) => {
+                self.next = None;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+impl core::iter::FusedIterator for Chain<'_, Mikey> {}
+impl core::iter::FusedIterator for Chain<'_, Isakmp> {}
+impl core::iter::FusedIterator for Chain<'_, NdOptions> {}

@@ -1,0 +1,177 @@
+//! [`Reader`]: a shrinking slice with checked big-endian reads.
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A cursor over borrowed bytes. Every read is bounds-checked and returns an [`Error`]
+/// carrying the absolute offset and what was being read; nothing panics.
+///
+/// Offsets are absolute: a reader made with [`Reader::sub`] or [`Reader::at`] reports
+/// positions in the outermost input, so an error deep inside a nested payload still points at
+/// the right byte of the message.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `buf`, offsets counted from its first byte.
+    pub const fn new(buf: &'a [u8]) -> Self {
+        Self {
+            buf,
+            pos: 0,
+            base: 0,
+        }
+    }
+
+    /// A reader over `buf` whose first byte sits at absolute offset `base` of a larger input.
+    pub const fn at(buf: &'a [u8], base: usize) -> Self {
+        Self { buf, pos: 0, base }
+    }
+
+    /// Absolute offset of the next byte to be read.
+    pub const fn offset(&self) -> usize {
+        self.base + self.pos
+    }
+
+    /// Number of bytes not yet read.
+    pub const fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// Whether every byte has been read.
+    pub const fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    /// The unread bytes, without consuming them.
+    pub fn rest(&self) -> &'a [u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    /// An error of `kind` at the current offset.
+    pub const fn error(&self, expected: &'static str, kind: ErrorKind) -> Error {
+        Error::new(self.offset(), expected, kind)
+    }
+
+    /// Takes the next `n` bytes.
+    pub fn bytes(&mut self, n: usize, expected: &'static str) -> Result<&'a [u8]> {
+        let rest = self.rest();
+        match rest.split_at_checked(n) {
+            Some((head, _)) => {
+                self.pos += n;
+                Ok(head)
+            }
+            None => Err(self.error(
+                expected,
+                ErrorKind::Truncated {
+                    needed: n - rest.len(),
+                },
+            )),
+        }
+    }
+
+    /// Takes the next `N` bytes as an array.
+    pub fn array<const N: usize>(&mut self, expected: &'static str) -> Result<[u8; N]> {
+        let b = self.bytes(N, expected)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(b);
+        Ok(out)
+    }
+
+    /// Takes everything left.
+    pub fn take_rest(&mut self) -> &'a [u8] {
+        let rest = self.rest();
+        self.pos = self.buf.len();
+        rest
+    }
+
+    /// Reads one byte.
+    pub fn u8(&mut self, expected: &'static str) -> Result<u8> {
+        Ok(u8::from_be_bytes(self.array(expected)?))
+    }
+
+    /// Reads a big-endian `u16`.
+    pub fn u16(&mut self, expected: &'static str) -> Result<u16> {
+        Ok(u16::from_be_bytes(self.array(expected)?))
+    }
+
+    /// Reads a big-endian 24-bit unsigned integer.
+    pub fn u24(&mut self, expected: &'static str) -> Result<u32> {
+        let [a, b, c] = self.array(expected)?;
+        Ok(u32::from_be_bytes([0, a, b, c]))
+    }
+
+    /// Reads a big-endian `u32`.
+    pub fn u32(&mut self, expected: &'static str) -> Result<u32> {
+        Ok(u32::from_be_bytes(self.array(expected)?))
+    }
+
+    /// Reads a big-endian `u64`.
+    pub fn u64(&mut self, expected: &'static str) -> Result<u64> {
+        Ok(u64::from_be_bytes(self.array(expected)?))
+    }
+
+    /// Takes the next `n` bytes as a child reader with absolute offsets.
+    pub fn sub(&mut self, n: usize, expected: &'static str) -> Result<Reader<'a>> {
+        let base = self.offset();
+        Ok(Reader::at(self.bytes(n, expected)?, base))
+    }
+
+    /// Requires that everything was read: trailing bytes are an error.
+    pub fn finish(&self, expected: &'static str) -> Result<()> {
+        match self.remaining() {
+            0 => Ok(()),
+            len => Err(self.error(expected, ErrorKind::TrailingBytes { len })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn reads_big_endian_and_tracks_offsets() {
+        let data = [
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+        ];
+        let mut r = Reader::at(&data, 100);
+        assert_eq!(r.u8("a").unwrap(), 1);
+        assert_eq!(r.u16("b").unwrap(), 0x0203);
+        assert_eq!(r.u24("c").unwrap(), 0x040506);
+        assert_eq!(r.u32("d").unwrap(), 0x0708090a);
+        assert_eq!(r.offset(), 110);
+        let mut child = r.sub(3, "e").unwrap();
+        assert_eq!(child.offset(), 110);
+        assert_eq!(child.u8("f").unwrap(), 11);
+        assert_eq!(
+            child.finish("child").unwrap_err(),
+            Error::new(111, "child", ErrorKind::TrailingBytes { len: 2 })
+        );
+        assert_eq!(r.remaining(), 5);
+        assert_eq!(
+            r.u64("g").unwrap_err(),
+            Error::new(113, "g", ErrorKind::Truncated { needed: 3 })
+        );
+        // A failed read consumes nothing.
+        assert_eq!(r.remaining(), 5);
+        assert_eq!(r.take_rest(), &[14, 15, 16, 17, 18]);
+        assert!(r.is_empty());
+        assert!(r.finish("end").is_ok());
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let data = [0xffu8; 8];
+        for n in 0..8 {
+            let mut r = Reader::new(&data[..n]);
+            assert_eq!(
+                r.u64("x").unwrap_err().kind,
+                ErrorKind::Truncated { needed: 8 - n }
+            );
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! send-hokey
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
