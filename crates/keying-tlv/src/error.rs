@@ -91,8 +91,7 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// An emitting error. The output buffer's contents are unspecified after an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,8 +120,7 @@ impl fmt::Display for WriteError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for WriteError {}
+impl core::error::Error for WriteError {}
 
 /// Result of a decoding step.
 pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -38,9 +38,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[cfg(feature = "std")]
-extern crate std;
-
 mod chain;
 mod error;
 mod macros;
