@@ -3,6 +3,9 @@
 //!
 //! `cargo run --example tlv_chains`
 
+// An example over its own fixed buffers, not wire input from a peer.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used)]
+
 use keying_tlv::{Chain, ChainWriter, Element, Isakmp, Mikey, NdOptions, Reader, Writer};
 
 fn hex(b: &[u8]) -> String {
