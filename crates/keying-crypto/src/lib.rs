@@ -1,4 +1,101 @@
-//! keying-crypto
+//! Pluggable crypto for the `keying` protocols: MIKEY
+//! ([RFC 3830](https://www.rfc-editor.org/rfc/rfc3830) and family), the GDOI
+//! GROUPKEY-PUSH ack ([RFC 8263](https://www.rfc-editor.org/rfc/rfc8263)) and the FMIPv6
+//! handover key over SEND ([RFC 5269](https://www.rfc-editor.org/rfc/rfc5269)).
+//!
+//! `#![no_std]` always. The traits and secret types need neither `alloc` nor `std`; the
+//! default provider (module `rustcrypto`, feature `rustcrypto`) needs no `alloc` for hashes,
+//! HMAC, AES and ECDSA P-256, and needs `alloc` only for RSA (feature `rustcrypto-rsa`).
+//!
+//! # The trait split
+//!
+//! Protocols ask for *operations*, never for key bytes they do not need:
+//!
+//! | trait | what | keys |
+//! |---|---|---|
+//! | [`Symmetric`] | SHA-1/-256/-384/-512, HMAC over several slices, AES-CTR (AES-CM), AES-CBC, AES key wrap | passed as byte slices (the protocol derived them) |
+//! | [`RsaPublicKeyOps`] / [`EcdsaP256Verifier`] | verify, RSA encrypt | public key *values* |
+//! | [`RsaPrivateKeyOps`] / [`EcdsaP256Signer`] | sign, RSA decrypt | private-key **handles** |
+//! | [`Rng`] | random bytes | — |
+//!
+//! # The handle rule
+//!
+//! Long-term private keys (a MIKEY-RSA/RSA-R or GDOI GCKS RSA key, an ECDSA key, a SEND
+//! CGA key) are only ever reached through [`RsaPrivateKeyOps`] and [`EcdsaP256Signer`].
+//! Protocol code never sees their bytes, so firmware can implement these traits with a
+//! secure element or HSM and the protocol crates do not change. Private-key methods take
+//! the caller's [`Rng`] (RSA blinding, PSS salt); nothing in this crate reads a global
+//! generator.
+//!
+//! Implementations of [`RsaPrivateKeyOps`] must blind every private-key operation and must
+//! return the single value [`CryptoError::DecryptFailed`] for every decryption failure.
+//! The RustCrypto provider calls only rsa 0.10's blinded entry points
+//! (`PrivateKey::decrypt_blinded`, `PrivateKey::sign_with_rng`), never the unblinded
+//! `decrypt` / `sign` (which, without the `getrandom` feature, skip blinding).
+//!
+//! # Secrets
+//!
+//! [`SecretBytes`], [`SecretBuf`] and [`Digest`] (which also carries HMAC / PRF output) are
+//! zeroized on drop, are never `Copy`, and print `<redacted>` under `Debug`. Compare MACs
+//! with [`ct_eq`] / [`Digest::ct_eq_truncated`] (constant time, via `subtle`).
+//!
+//! # Residual risk: Marvin (RUSTSEC-2023-0071)
+//!
+//! The RSA timing side channel "Marvin" ([RUSTSEC-2023-0071](https://rustsec.org/advisories/RUSTSEC-2023-0071))
+//! is listed against the `rsa` crate with **no patched version** in the advisory database.
+//! rsa 0.10 performs modular exponentiation with constant-time `crypto-bigint`, uses
+//! implicit rejection for PKCS#1 v1.5 decryption (a bad padding gives a pseudo-random
+//! plaintext, not an error), and this crate always blinds. That removes the known
+//! exploitable leaks, but no audit has established the absence of all timing variation, so
+//! `cargo audit` / `cargo deny` still flag it and deployments that care should prefer OAEP
+//! or ECDSA and keep RSA private-key operations off attacker-triggerable paths where the
+//! protocol allows. Key *loading* (CRT precomputation) is not constant time; load keys
+//! from trusted storage only.
+//!
+//! Two tolerances of the RSA provider are pinned by the Wycheproof tests: OAEP decryption
+//! ignores the leading octet of the encoded message (rsa 0.10.0 behaviour, see
+//! [`RsaEncryptionPadding::Oaep`]), and PSS verification recovers the salt length from the
+//! signature instead of requiring `hLen` (see [`RsaSignatureScheme::Pss`]). Neither lets
+//! anyone forge a signature or learn anything about a plaintext.
+//!
+//! # The AES key-wrap guard
+//!
+//! `aes-kw` 0.3.1 unwraps inputs of 8 and 16 bytes (an empty key, and a single 64-bit
+//! block), which [RFC 3394](https://www.rfc-editor.org/rfc/rfc3394) does not allow (n ≥ 2)
+//! and Wycheproof flags (`aes_wrap` tc 11 and tc 13). [`Symmetric::aes_kw_unwrap`] requires
+//! every implementation to reject wrapped input shorter than 24 bytes, and the RustCrypto
+//! provider does so before calling `aes-kw`.
+//!
+//! # Features
+//!
+//! - `rustcrypto` (default): the `rustcrypto` provider without RSA; no `alloc`.
+//! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
+//!   `alloc`.
+//! - `alloc`, `std`: link those crates (nothing here needs `std`).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod error;
+mod hash;
+mod rng;
+mod secret;
+mod traits;
+
+#[cfg(feature = "rustcrypto")]
+pub mod rustcrypto;
+
+pub use error::CryptoError;
+pub use hash::{Digest, HashAlg};
+pub use rng::Rng;
+pub use secret::{SecretBuf, SecretBytes, ct_eq};
+pub use traits::{
+    EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
+    RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
+};

@@ -1,0 +1,63 @@
+//! The default provider, built on the [RustCrypto](https://github.com/RustCrypto) crates
+//! (sha1 0.11, sha2 0.11, hmac 0.13, aes 0.9, ctr 0.10, cbc 0.2, aes-kw 0.3, p256 0.14 and,
+//! with `rustcrypto-rsa`, rsa 0.10).
+//!
+//! - [`RustCrypto`] implements [`Symmetric`](crate::Symmetric) (no alloc).
+//! - [`P256SigningKey`] / [`P256VerifyingKey`] implement the ECDSA traits (no alloc).
+//! - `RsaPrivate` / `RsaPublic` implement the RSA traits (feature `rustcrypto-rsa`, alloc).
+//! - [`RngAdapter`] turns a [`Rng`] into a `rand_core` 0.10 generator for the
+//!   RustCrypto calls; [`HashDrbg`] is a deterministic generator for tests and examples.
+
+mod drbg;
+mod ecdsa;
+#[cfg(feature = "rustcrypto-rsa")]
+mod rsa;
+mod symmetric;
+
+pub use drbg::HashDrbg;
+pub use ecdsa::{P256SigningKey, P256VerifyingKey};
+#[cfg(feature = "rustcrypto-rsa")]
+pub use rsa::{DEFAULT_MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPrivate, RsaPublic};
+
+use core::fmt;
+
+use crate::{CryptoError, Rng};
+
+/// The RustCrypto provider for [`Symmetric`](crate::Symmetric). A zero-sized value: pass
+/// `&RustCrypto` wherever a provider is wanted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RustCrypto;
+
+/// Adapts the crate's [`Rng`] to `rand_core` 0.10
+/// ([`TryRng`](rand_core::TryRng) + [`TryCryptoRng`](rand_core::TryCryptoRng)), which the
+/// RustCrypto crates take. Failures surface as [`CryptoError::Rng`].
+pub struct RngAdapter<'a>(pub &'a mut dyn Rng);
+
+impl fmt::Debug for RngAdapter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RngAdapter")
+    }
+}
+
+impl rand_core::TryRng for RngAdapter<'_> {
+    type Error = CryptoError;
+
+    fn try_next_u32(&mut self) -> Result<u32, CryptoError> {
+        let mut b = [0u8; 4];
+        self.0.fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, CryptoError> {
+        let mut b = [0u8; 8];
+        self.0.fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), CryptoError> {
+        self.0.fill_bytes(dst)
+    }
+}
+
+/// The [`Rng`] contract requires a cryptographically secure generator.
+impl rand_core::TryCryptoRng for RngAdapter<'_> {}
