@@ -5,7 +5,9 @@ use keying_tlv::{Chain, ChainWriter, Isakmp, Reader, Writer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let chain = Chain::new(Isakmp, first, Reader::at(rest, 1));
     let mut items = Vec::new();
     let mut ok = true;

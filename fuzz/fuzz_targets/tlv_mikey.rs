@@ -12,15 +12,27 @@ fn len_of(kind: u8, mut r: Reader<'_>) -> Result<usize> {
             r.u8("next")?;
             Ok(2 + usize::from(r.u8("len")?))
         }
-        _ => Err(r.error("payload type", ErrorKind::UnknownType { value: kind.into() })),
+        _ => Err(r.error(
+            "payload type",
+            ErrorKind::UnknownType { value: kind.into() },
+        )),
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let mut steps = 0;
     let mut end = 0;
-    for e in Chain::new(Mikey { len_of, terminal: Some(4) }, first, Reader::at(rest, 1)) {
+    for e in Chain::new(
+        Mikey {
+            len_of,
+            terminal: Some(4),
+        },
+        first,
+        Reader::at(rest, 1),
+    ) {
         steps += 1;
         assert!(steps <= rest.len() + 1, "chain did not terminate");
         match e {
