@@ -1,4 +1,151 @@
-//! send-hokey
+//! FMIPv6 handover key over SEND ([RFC 5269](https://www.rfc-editor.org/rfc/rfc5269)):
+//! the ICMPv6 FMIPv6 messages RtSolPr / PrRtAdv ([RFC 5568](https://www.rfc-editor.org/rfc/rfc5568)),
+//! the SEND options ([RFC 3971](https://www.rfc-editor.org/rfc/rfc3971)), CGA
+//! ([RFC 3972](https://www.rfc-editor.org/rfc/rfc3972), [RFC 4581](https://www.rfc-editor.org/rfc/rfc4581),
+//! [RFC 4982](https://www.rfc-editor.org/rfc/rfc4982)), the Handover Key Request / Reply
+//! options, the FBU / FBack Mobility Header with the BADF option, and the two roles:
+//! [`mn::MobileNode`] and [`ar::AccessRouter`].
+//!
+//! `#![no_std]` always, and **no allocation anywhere in this crate**: the codec, CGA
+//! verification, the BADF and both roles build for `thumbv7em-none-eabihf` without `alloc`.
+//! RSA itself comes from the crypto provider (the RustCrypto one needs `alloc` for RSA).
+//!
+//! # Layout
+//! - Codec, one module per RFC option: [`lla`] (19), [`ip_prefix`] (17), [`naack`] (20),
+//!   [`cga`] (11 + CGA Parameters), [`rsa_sig`] (12), [`timestamp`] (13), [`nonce`] (14),
+//!   [`trust_anchor`] (15), [`certificate`] (16), [`hokey`] (27, 28), gathered in
+//!   [`ndiscoption::NdOption`] (unknown options kept as `Unknown { type_, data }` and
+//!   round-tripped). ND framing goes through [`keying_tlv::Chain`] with
+//!   [`keying_tlv::NdOptions`]. Messages: [`rtsolpr`] (ICMPv6 type 154, both subtypes) and
+//!   [`fbu`] (MH types 8 and 9) with [`badf`]. [`checksum`]: the pseudo-header checksum.
+//! - SEND: [`cga`] (verification, [`cga::ModifierSearch`] for generation), [`send`] (signed
+//!   data, signing, verification in DoS order), [`timestamp::TimestampCache`].
+//! - Roles: [`mn`], [`ar`], hooks and settings in [`policy`].
+//!
+//! Views borrow the input and are validated once ([`rtsolpr::Fmip6Message::parse`] walks
+//! every option), so accessors cannot fail; every `emit` writes through
+//! [`keying_tlv::Writer`] into the caller's buffer and reports `BufferTooSmall { needed }`.
+//!
+//! # Sans-IO call order
+//! Nothing here reads a clock, sleeps or opens a socket. Time is passed in as a
+//! [`timestamp::Timestamp`] (48.16 fixed-point seconds since the Unix epoch, the SEND
+//! Timestamp format), the crypto provider and RNG as arguments.
+//!
+//! Mobile node: [`mn::MobileNode::build_rtsolpr`] → send (Hop Limit 255) →
+//! [`mn::MobileNode::handle_prrtadv`] for each PrRtAdv received →
+//! [`mn::MobileNode::build_fbu`] / [`mn::MobileNode::handle_fback`] when moving; call
+//! [`mn::MobileNode::handle_timeout`] at [`mn::MobileNode::poll_timeout`].
+//! Access router: [`ar::AccessRouter::handle_rtsolpr`] (writes the PrRtAdv),
+//! [`ar::AccessRouter::handle_fbu`] (writes the FBack), `poll_timeout` / `handle_timeout`.
+//! Every `handle_*` computes into locals and commits as its last step: on `Err` the state is
+//! exactly as before (tested by flipping every bit of signed messages).
+//!
+//! # Choices where the RFCs leave one (each a named constant or policy setting)
+//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists, P4). The
+//!   AR echoes a supported AT; the MN refuses a weaker or unknown one.
+//! - BADF Option Length = 4 + authenticator length ([`badf`] docs, P6).
+//! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`], P8).
+//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs, P5).
+//! - Handover key: 20 random octets for HMAC-SHA1-96 ([`hokey::AuthAlgorithm::key_len`]);
+//!   HK-LIFETIME 43200 s ([`policy::HK_LIFETIME_SECS`]).
+//! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default (P10).
+//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`], §1.2).
+//! - Key sizes 1024 to 2048 bits by default ([`send::KeySizePolicy`], P13).
+//!
+//! # Where the digest and the RFC texts differ, and what this crate does
+//! - **MH checksum Next Header.** RFC 3775 §6.1.1 says the pseudo-header uses Next Header
+//!   *2*; the Mobility Header's protocol number is **135**, which the digest's FBU vector
+//!   (checksum 0x3a21) and Wireshark use, and which RFC 6275 §6.1.1 (the successor; not in
+//!   the project's RFC set, cited from memory) states. This crate uses 135
+//!   ([`checksum::NEXT_HEADER_MOBILITY`]).
+//! - **BADF Option Length.** RFC 5568 §6.4.5 says "the length of the Authenticator", which
+//!   contradicts the generic mobility-option rule of RFC 3775 §6.2.1 (length of all data
+//!   after the Length octet, here SPI + Authenticator). The digest recommends 4 + |auth|.
+//!   This crate follows RFC 3775 §6.2.1, the normative framing every receiver walks options
+//!   with; the vector (Length 16) agrees.
+//! - **Checksum in the signed data** (P1). RFC 3971 §5.2 lists "the 16-bit Checksum field"
+//!   without saying which; taken literally it is circular. This crate uses the checksum of the
+//!   message truncated before the RSA Signature option, as the digest and every
+//!   implementation do (the vectors' signed data embed 0x9062 / 0x345b).
+//! - **Handover Key Reply layout.** RFC 5269 §4.2's figure leaves the 16 bits after Key
+//!   Lifetime blank; the ciphertext starts at octet 6 here, as in the digest, Wireshark and
+//!   libtins.
+//! - **Pad Length ≥ 8** is not forbidden by RFC 3971 / RFC 5269; rejecting it is the digest's
+//!   recommendation, adopted.
+//! - **Timestamp, known peer.** RFC 3971 §5.3.4.2 checks a known peer only against its last
+//!   timestamp; this crate additionally keeps the ±TIMESTAMP_DELTA window for known peers
+//!   (stricter, never accepts what the RFC rejects).
+//! - **FBU Lifetime units**: RFC 5568 (seconds) is followed over RFC 3775 (4-second units,
+//!   which Wireshark uses to display FBUs).
+//!
+//! # The security association the handover key creates (RFC 5406 §8 checklist)
+//! RFC 5269 creates a shared-key association between the MN and its PAR that protects FBU
+//! and FBack with the BADF option — the RFC 3775 binding-authorisation mechanism, not IPsec
+//! AH/ESP. Answered as RFC 5406 asks:
+//! - *Selectors*: the association applies to Mobility Header FBU (8) and FBack (9) between
+//!   the MN and the PAR, indexed on the PAR by the PCoA in the Home Address option and on the
+//!   MN by (router address, own CGA); no port or protocol selectors. SPI = 0 names it.
+//! - *Protocol and mode*: no AH/ESP; a MAC inside the message (BADF, last option), covering
+//!   CoA (NCoA) ‖ PAR address ‖ the whole MH with checksum zero. No confidentiality.
+//! - *Key management*: automatic — RFC 5269 over SEND: the AR generates a random key after
+//!   SEND verification of the RtSolPr and returns it RSAES-PKCS1-v1_5-encrypted to a
+//!   separate MN key pair in a signed PrRtAdv. Lifetime HK-LIFETIME (43200 s); expiry via
+//!   `handle_timeout`, deletion when forwarding ends ([`ar::AccessRouter::remove_key`]) or
+//!   after the handover ([`mn::MobileNode::remove_key`]). No rekeying protocol beyond a new
+//!   RtSolPr.
+//! - *Identification*: the MN by its CGA (RFC 3972; address ownership, not identity); the
+//!   AR by its CGA plus a router authorisation decided by the caller's
+//!   [`policy::RouterAuthorizer`] (certificate path via CPS/CPA, RFC 3971 §6; this crate
+//!   does not parse X.509).
+//! - *Authentication*: RSASSA-PKCS1-v1_5/SHA-1 signatures with CGA keys (1024–2048 bits by
+//!   default), Timestamp window and Nonce matching (RFC 3971 §5.3).
+//! - *Authorisation*: the AR authorises an FBU for the PCoA only with the key delivered to
+//!   the owner of that CGA; the MN accepts keys only from authorised routers.
+//! - *Replay*: RtSolPr / PrRtAdv: Timestamp cache and Nonce matching. FBU / FBack: the BADF
+//!   has no replay protection of its own beyond the FBU Sequence number, which the PAR
+//!   must track (RFC 3775 §9.5.1); this crate reports the sequence number to the caller.
+//! - *Availability*: works before any IP-level key exchange is possible (ND level), which is
+//!   why IKE is not used (RFC 5406 §3.3's last paragraph).
+//! - *Multicast*: an RtSolPr to ff02::2 may draw several PrRtAdv; each router's key is kept.
+//!
+//! # Known limits
+//! - The AR answers only SEND-verified RtSolPr carrying a Handover Key Request; an unsecured
+//!   RtSolPr is reported as an error and may be answered without a key by the caller.
+//! - RSAES-PKCS1-v1_5 decryption in the default provider uses implicit rejection: a corrupted
+//!   ciphertext yields a pseudo-random plaintext, which the MN rejects by length
+//!   ([`Error::KeyDecrypt`]); in the rare case the length matches, the stored key is wrong
+//!   and the FBU fails at the PAR. The PrRtAdv signature makes this reachable only by the
+//!   authorised router.
+//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (P16).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod ar;
+pub mod badf;
+pub mod certificate;
+pub mod cga;
+pub mod checksum;
+mod der;
+mod error;
+pub mod fbu;
+pub mod hokey;
+pub mod ip_prefix;
+pub mod lla;
+pub mod mn;
+pub mod naack;
+pub mod ndiscoption;
+pub mod nonce;
+pub mod policy;
+pub mod rsa_sig;
+pub mod rtsolpr;
+pub mod send;
+pub mod timestamp;
+pub mod trust_anchor;
+
+pub use error::Error;

@@ -1,0 +1,446 @@
+//! The access router (PAR) side of RFC 5269 (§3.2, §3.5): verify a SEND-protected
+//! RtSolPr, provision and encrypt the handover key, answer with a signed PrRtAdv; verify
+//! FBU authenticators and answer with an authenticated FBack.
+//!
+//! Sans-IO: the caller passes received bytes with their IPv6 addresses and Hop Limit, the
+//! current time (48.16 Unix time, [`Timestamp`]) and the crypto provider; the router writes
+//! replies into the caller's buffer. Every `handle_*` method verifies into locals and
+//! changes state only as its last step, so a rejected message leaves the router exactly as
+//! it was (RFC 5269 §5: no key state before SEND verification succeeds).
+
+use core::net::Ipv6Addr;
+
+use keying_crypto::{
+    Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric,
+};
+use keying_tlv::Writer;
+
+use crate::{
+    Error, badf,
+    cga::{CgaOption, CgaParams},
+    fbu::{FBACK_ACCEPTED, FBack, FastBinding, MobilityMessage, emit_fast_binding},
+    hokey::{AuthAlgorithm, HandoverKeyReply},
+    lla::{LinkLayerAddress, LlaCode},
+    ndiscoption::NdOption,
+    nonce::Nonce,
+    policy::{HK_LIFETIME_SECS, ND_HOP_LIMIT, RateLimiter, SendPolicy, after},
+    rtsolpr::{Fmip6Header, Fmip6Message, Fmip6Subtype, PrRtAdvCode},
+    send::{self, MAX_SIGNATURE_LEN, RsaKeyLoader},
+    timestamp::{Timestamp, TimestampCache},
+};
+
+/// A received IPv6 payload with the header fields the protocol checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received<'a> {
+    /// IPv6 Source Address.
+    pub src: Ipv6Addr,
+    /// IPv6 Destination Address.
+    pub dst: Ipv6Addr,
+    /// IPv6 Hop Limit.
+    pub hop_limit: u8,
+    /// The ICMPv6 message (from its Type octet) or the Mobility Header.
+    pub bytes: &'a [u8],
+}
+
+/// Longest handover key the tables hold.
+pub const MAX_HK_LEN: usize = 32;
+
+/// The access router's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessRouterConfig {
+    /// SEND settings.
+    pub policy: SendPolicy,
+    /// HK-LIFETIME sent in the Handover Key Reply, seconds (default 43200).
+    pub hk_lifetime: u16,
+}
+
+impl Default for AccessRouterConfig {
+    fn default() -> Self {
+        Self {
+            policy: SendPolicy::default(),
+            hk_lifetime: HK_LIFETIME_SECS,
+        }
+    }
+}
+
+/// What the router adds to a PrRtAdv besides the SEND and handover-key options.
+#[derive(Debug, Clone, Copy)]
+pub struct PrRtAdvInfo<'a> {
+    /// PrRtAdv Code.
+    pub code: PrRtAdvCode,
+    /// Options after the copied New AP LLA options, in order (NAR LLA, NAR IP address,
+    /// NAR prefix... per Code, RFC 5568 §6.1.2).
+    pub options: &'a [NdOption<'a>],
+}
+
+/// A PrRtAdv written into the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrRtAdvOut {
+    /// Length written.
+    pub len: usize,
+    /// IPv6 destination: the RtSolPr source (Hop Limit 255, source: the router address).
+    pub dst: Ipv6Addr,
+    /// The PCoA (MN CGA) whose key was provisioned.
+    pub pcoa: Ipv6Addr,
+}
+
+/// An accepted FBU and the FBack written for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FbuAccepted {
+    /// Length of the FBack Mobility Header written.
+    pub len: usize,
+    /// The PCoA (Home Address option).
+    pub pcoa: Ipv6Addr,
+    /// The NCoA (Alternate CoA, or the source when sent from the NAR link): forward the
+    /// PCoA's traffic here; also the FBack destination.
+    pub ncoa: Ipv6Addr,
+    /// FBU sequence number.
+    pub sequence: u16,
+    /// Requested lifetime, seconds.
+    pub lifetime: u16,
+}
+
+#[derive(Debug)]
+struct ArKey {
+    pcoa: Ipv6Addr,
+    key: SecretBuf<MAX_HK_LEN>,
+    at: AuthAlgorithm,
+    expires: Timestamp,
+}
+
+/// The access router. `N` handover keys (one per PCoA), `T` timestamp-cache peers.
+///
+/// When the key table is full, expired entries are reused; otherwise a new MN is refused
+/// with [`Error::TableFull`] and existing keys are kept.
+pub struct AccessRouter<'k, const N: usize, const T: usize> {
+    address: Ipv6Addr,
+    cga_params: &'k [u8],
+    key_hash: [u8; 16],
+    signer: &'k dyn RsaPrivateKeyOps,
+    source_lla: Option<&'k [u8]>,
+    config: AccessRouterConfig,
+    keys: heapless::Vec<ArKey, N>,
+    timestamps: TimestampCache<T>,
+}
+
+impl<const N: usize, const T: usize> core::fmt::Debug for AccessRouter<'_, N, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AccessRouter")
+            .field("address", &self.address)
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
+    /// A router with link-local CGA `address` for `cga_params`, signing with `signer` (the
+    /// CGA key), advertising `source_lla` as its link-layer address if given.
+    ///
+    /// # Errors
+    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy.
+    pub fn new<S: Symmetric + ?Sized>(
+        crypto: &S,
+        address: Ipv6Addr,
+        cga_params: &'k [u8],
+        signer: &'k dyn RsaPrivateKeyOps,
+        source_lla: Option<&'k [u8]>,
+        config: AccessRouterConfig,
+    ) -> Result<Self, Error> {
+        let p = crate::cga::verify(crypto, cga_params, &address, config.policy.sec)?;
+        let mut timestamps = TimestampCache::new();
+        timestamps.policy = config.policy.timestamps;
+        Ok(Self {
+            address,
+            cga_params,
+            key_hash: send::key_hash(crypto, p.public_key),
+            signer,
+            source_lla,
+            config,
+            keys: heapless::Vec::new(),
+            timestamps,
+        })
+    }
+
+    /// The router's address (the PrRtAdv source).
+    #[must_use]
+    pub const fn address(&self) -> Ipv6Addr {
+        self.address
+    }
+
+    /// Number of handover keys held.
+    #[must_use]
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The AT and expiry of the key for `pcoa`.
+    #[must_use]
+    pub fn key_info(&self, pcoa: &Ipv6Addr) -> Option<(AuthAlgorithm, Timestamp)> {
+        self.keys
+            .iter()
+            .find(|k| k.pcoa == *pcoa)
+            .map(|k| (k.at, k.expires))
+    }
+
+    /// Whether the key for `pcoa` equals `key` (constant time; for tests and diagnostics).
+    #[must_use]
+    pub fn key_matches(&self, pcoa: &Ipv6Addr, key: &[u8]) -> bool {
+        self.keys
+            .iter()
+            .find(|k| k.pcoa == *pcoa)
+            .is_some_and(|k| k.key.ct_eq(key))
+    }
+
+    /// Deletes the key for `pcoa` (FMIPv6 forwarding for it ended, RFC 5269 §3.5).
+    pub fn remove_key(&mut self, pcoa: &Ipv6Addr) {
+        self.keys.retain(|k| k.pcoa != *pcoa);
+    }
+
+    /// The next key expiry.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Timestamp> {
+        self.keys.iter().map(|k| k.expires).min()
+    }
+
+    /// Deletes the keys whose HK-LIFETIME has passed.
+    pub fn handle_timeout(&mut self, now: Timestamp) {
+        self.keys.retain(|k| k.expires > now);
+    }
+
+    fn chosen_at(&self, requested: AuthAlgorithm) -> AuthAlgorithm {
+        // Echo a supported request; otherwise our preference (RFC 5269 §3.2: equal or
+        // greater strength; the MN refuses a weaker one).
+        if requested.strength().is_some() {
+            requested
+        } else {
+            self.config.policy.at.0
+        }
+    }
+
+    /// Processes an RtSolPr and writes the signed PrRtAdv carrying the Handover Key Reply
+    /// into `out`.
+    ///
+    /// Order: Hop Limit, checksum and framing; the rate limiter (before any crypto); SEND
+    /// verification (CGA, Key Hash, key size, signature); Nonce present; timestamp; the
+    /// Handover Key Request and its key (same modulus size as the CGA key, within the
+    /// window); key table room. Only then is a key chosen (the existing one for this CGA, or
+    /// a fresh random one), encrypted, signed, and committed.
+    ///
+    /// # Errors
+    /// Any [`Error`]; the router's state is unchanged on error.
+    #[allow(clippy::too_many_arguments)]
+    pub fn handle_rtsolpr<C: Symmetric + RsaKeyLoader + ?Sized>(
+        &mut self,
+        now: Timestamp,
+        crypto: &C,
+        rng: &mut dyn Rng,
+        rate: &mut dyn RateLimiter,
+        rx: &Received<'_>,
+        info: &PrRtAdvInfo<'_>,
+        out: &mut [u8],
+    ) -> Result<PrRtAdvOut, Error> {
+        if rx.hop_limit != ND_HOP_LIMIT {
+            return Err(Error::HopLimit {
+                found: rx.hop_limit,
+            });
+        }
+        let msg = Fmip6Message::parse(rx.bytes, &rx.src, &rx.dst)?;
+        if msg.header.subtype != Fmip6Subtype::RtSolPr {
+            return Err(Error::UnexpectedMessage {
+                found: msg.header.subtype.to_wire(),
+            });
+        }
+        if msg.header.code != 0 {
+            return Err(Error::UnexpectedCode {
+                found: msg.header.code,
+            });
+        }
+        if !rate.allow(&rx.src, now) {
+            return Err(Error::RateLimited);
+        }
+        let policy = self.config.policy;
+        let v = send::verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
+        let nonce = v.nonce.filter(|n| n.len() >= 6).ok_or(Error::Nonce)?;
+        let ts_update = self.timestamps.check(&rx.src, v.timestamp, now)?;
+        let mut request = None;
+        for o in msg.send_options() {
+            if let NdOption::HandoverKeyRequest(h) = o.option {
+                match request {
+                    None => request = Some(h),
+                    Some(r) if r == h => {}
+                    Some(_) => return Err(Error::ConflictingOption("Handover Key Request")),
+                }
+            }
+        }
+        let request = request.ok_or(Error::MissingOption("Handover Key Request"))?;
+        let hk_pub = crypto
+            .load_spki(request.public_key, policy.key_sizes.max_bits)
+            .map_err(|_| Error::HandoverKeyPolicy)?;
+        let k = hk_pub.modulus_len();
+        // RFC 5269 §4.1: same parameters as the CGA key; §3.1: a separate key pair.
+        if k != v.public_key.modulus_len()
+            || k * 8 < policy.key_sizes.min_bits
+            || request.public_key == v.cga.public_key
+        {
+            return Err(Error::HandoverKeyPolicy);
+        }
+        let at = self.chosen_at(request.at);
+        let key_len = at.key_len().ok_or(Error::WeakerAlgorithm)?;
+        let slot = self
+            .keys
+            .iter()
+            .position(|e| e.pcoa == rx.src)
+            .or_else(|| (!self.keys.is_full()).then_some(usize::MAX))
+            .or_else(|| self.keys.iter().position(|e| e.expires <= now))
+            .ok_or(Error::TableFull)?;
+
+        // The key: the live one for this CGA with the same AT, or a fresh one.
+        let mut hk = SecretBuf::<MAX_HK_LEN>::zeroed(key_len).map_err(Error::Crypto)?;
+        match self.keys.get(slot) {
+            Some(e) if e.at == at && e.expires > now && e.key.len() == key_len => {
+                hk.expose_mut().copy_from_slice(e.key.expose());
+            }
+            _ => rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?,
+        }
+        let mut ct = [0u8; MAX_SIGNATURE_LEN];
+        let ct = ct.get_mut(..k).ok_or(Error::HandoverKeyPolicy)?;
+        hk_pub
+            .encrypt(rng, RsaEncryptionPadding::Pkcs1v15, hk.expose(), ct)
+            .map_err(Error::Crypto)?;
+
+        // The PrRtAdv.
+        let mut w = Writer::new(out);
+        Fmip6Header {
+            subtype: Fmip6Subtype::PrRtAdv,
+            code: info.code.to_wire(),
+            identifier: msg.header.identifier,
+        }
+        .emit(&mut w);
+        if let Some(a) = self.source_lla {
+            NdOption::LinkLayerAddress(LinkLayerAddress {
+                code: LlaCode::Source,
+                address: a,
+            })
+            .emit(&mut w);
+        }
+        for o in msg.send_options() {
+            if let NdOption::LinkLayerAddress(l) = o.option
+                && matches!(l.code, LlaCode::NewAccessPoint | LlaCode::Wildcard)
+            {
+                o.option.emit(&mut w);
+            }
+        }
+        for o in info.options {
+            o.emit(&mut w);
+        }
+        NdOption::Cga(CgaOption {
+            parameters: self.cga_params,
+        })
+        .emit(&mut w);
+        NdOption::Timestamp(now).emit(&mut w);
+        NdOption::Nonce(Nonce { nonce }).emit(&mut w);
+        NdOption::HandoverKeyReply(HandoverKeyReply {
+            at,
+            lifetime: self.config.hk_lifetime,
+            encrypted_key: ct,
+        })
+        .emit(&mut w);
+        let n = w.finish()?;
+        let len = send::sign_in_place(
+            rng,
+            self.signer,
+            self.key_hash,
+            out,
+            n,
+            &self.address,
+            &rx.src,
+        )?;
+
+        // Commit.
+        let entry = ArKey {
+            pcoa: rx.src,
+            key: hk,
+            at,
+            expires: after(now, u32::from(self.config.hk_lifetime)),
+        };
+        match self.keys.get_mut(slot) {
+            Some(e) => *e = entry,
+            None => {
+                let _ = self.keys.push(entry);
+            }
+        }
+        self.timestamps.commit(ts_update);
+        Ok(PrRtAdvOut {
+            len,
+            dst: rx.src,
+            pcoa: rx.src,
+        })
+    }
+
+    /// Verifies an FBU (`rx.bytes` = its Mobility Header, `rx.dst` = this router's address
+    /// the MN sent it to) whose Home Address option carries `home_address` (the PCoA), and
+    /// writes the FBack Mobility Header into `out` (send it from `rx.dst` to
+    /// [`FbuAccepted::ncoa`]).
+    ///
+    /// Without a live key for the PCoA, or with a bad BADF, the FBU is refused and
+    /// forwarding must not change (RFC 5269 §3.5).
+    ///
+    /// # Errors
+    /// [`Error::NoKey`], [`Error::Badf`], [`Error::BadAuthenticator`], decoding errors.
+    pub fn handle_fbu<S: Symmetric + ?Sized>(
+        &mut self,
+        now: Timestamp,
+        crypto: &S,
+        rx: &Received<'_>,
+        home_address: &Ipv6Addr,
+        out: &mut [u8],
+    ) -> Result<FbuAccepted, Error> {
+        let m = MobilityMessage::parse(rx.bytes, home_address, &rx.dst)?;
+        let FastBinding::Fbu(fbu) = m.message else {
+            return Err(Error::UnexpectedMessage { found: 9 });
+        };
+        let key = self
+            .keys
+            .iter()
+            .find(|k| k.pcoa == *home_address && k.expires > now)
+            .ok_or(Error::NoKey)?;
+        let ncoa = m.alternate_coa().unwrap_or(rx.src);
+        badf::verify(crypto, key.at, key.key.expose(), &ncoa, &rx.dst, &m)?;
+        let mac_len = key.at.mac_len().ok_or(Error::WeakerAlgorithm)?;
+        let fback = FastBinding::FBack(FBack {
+            status: FBACK_ACCEPTED,
+            key_mgmt: false,
+            sequence: fbu.sequence,
+            lifetime: fbu.lifetime,
+        });
+        let mut w = Writer::new(out);
+        let auth_at = emit_fast_binding(&mut w, &fback, None, badf::SPI_SEND_HANDOVER_KEY, mac_len);
+        let len = w.finish()?;
+        let mh = out.get_mut(..len).ok_or(Error::Badf)?;
+        badf::authenticate_in_place(
+            crypto,
+            key.at,
+            key.key.expose(),
+            &ncoa,
+            &rx.dst,
+            mh,
+            auth_at,
+            (&rx.dst, &ncoa),
+        )?;
+        Ok(FbuAccepted {
+            len,
+            pcoa: *home_address,
+            ncoa,
+            sequence: fbu.sequence,
+            lifetime: fbu.lifetime,
+        })
+    }
+
+    /// The router's CGA parameters.
+    ///
+    /// # Errors
+    /// Never for a router built by [`AccessRouter::new`].
+    pub fn cga_params(&self) -> Result<CgaParams<'k>, Error> {
+        Ok(CgaParams::parse(self.cga_params)?)
+    }
+}

@@ -1,0 +1,263 @@
+//! SEND protection of RtSolPr / PrRtAdv ([RFC 3971 §5](https://www.rfc-editor.org/rfc/rfc3971#section-5)):
+//! the signed data, signing, and verification in DoS order (digest P13):
+//! CGA (two SHA-1) → Key Hash → key size → RSA signature.
+//!
+//! **Signed data** (RFC 3971 §5.2, digest §1.7):
+//! `CGA tag ‖ source ‖ destination ‖ Type ‖ Code ‖ Checksum ‖ Subtype ‖ Reserved ‖
+//! Identifier ‖ options before the RSA Signature option`, in wire order. The Checksum is the
+//! one the message would have **if it ended just before the RSA Signature option** (pitfall
+//! P1, as DoCoMo sendd, NDprotector and thc-ipv6 do); the wire carries the checksum of the
+//! whole message. RFC 3971 §5.2 only says "the 16-bit Checksum field from the ICMP header",
+//! which cannot be the final checksum (it depends on the signature); this reading is the
+//! one every implementation interoperates with.
+
+use core::net::Ipv6Addr;
+
+use keying_crypto::{
+    CryptoError, HashAlg, Rng, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric,
+};
+use keying_tlv::Writer;
+
+use crate::{
+    Error,
+    cga::{self, CgaParams, SecPolicy},
+    ndiscoption::NdOption,
+    rsa_sig::RsaSignature,
+    rtsolpr::{Fmip6Message, fill_checksum, truncated_checksum},
+    timestamp::Timestamp,
+};
+
+/// The CGA Message Type tag of SEND (RFC 3971 §5.2, §11).
+pub const CGA_MESSAGE_TYPE_TAG: [u8; 16] = [
+    0x08, 0x6f, 0xca, 0x5e, 0x10, 0xb2, 0x00, 0xc9, 0x9c, 0x8c, 0xe0, 0x01, 0x64, 0x27, 0x7c, 0x08,
+];
+
+/// The SEND signature scheme: RSASSA-PKCS1-v1_5 with SHA-1 (RFC 3971 §5.2).
+pub const SEND_SIGNATURE: RsaSignatureScheme = RsaSignatureScheme::Pkcs1v15(HashAlg::Sha1);
+
+/// Loads RSA public keys from the wire: the one capability the crypto traits lack.
+pub trait RsaKeyLoader {
+    /// The loaded key.
+    type PublicKey: RsaPublicKeyOps;
+    /// Loads a DER SubjectPublicKeyInfo (rsaEncryption), refusing moduli above `max_bits`.
+    ///
+    /// # Errors
+    /// [`CryptoError::InvalidKey`] for a malformed, non-RSA or too large key.
+    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError>;
+}
+
+#[cfg(feature = "rustcrypto-rsa")]
+impl RsaKeyLoader for keying_crypto::rustcrypto::RustCrypto {
+    type PublicKey = keying_crypto::rustcrypto::RsaPublic;
+    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError> {
+        keying_crypto::rustcrypto::RsaPublic::from_spki_der_max_bits(spki, max_bits)
+    }
+}
+
+/// Key Hash: the first 128 bits of SHA-1 over the exact DER SubjectPublicKeyInfo octets
+/// (RFC 3971 §5.2; never re-encoded, pitfall P2).
+#[must_use]
+pub fn key_hash<S: Symmetric + ?Sized>(crypto: &S, spki: &[u8]) -> [u8; 16] {
+    let d = crypto.hash(HashAlg::Sha1, &[spki]);
+    let mut h = [0u8; 16];
+    if let Some(src) = d.as_bytes().get(..16) {
+        h.copy_from_slice(src);
+    }
+    h
+}
+
+/// The signed data of a message whose RSA Signature option starts at `sig_at` (or of an
+/// unsigned message of `sig_at` octets), as parts to feed a hash without copying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedData<'a> {
+    src: [u8; 16],
+    dst: [u8; 16],
+    checksum: [u8; 2],
+    head: &'a [u8],
+    rest: &'a [u8],
+}
+
+impl<'a> SignedData<'a> {
+    /// The signed data of `msg[..sig_at]` sent from `src` to `dst`.
+    #[must_use]
+    pub fn new(msg: &'a [u8], sig_at: usize, src: &Ipv6Addr, dst: &Ipv6Addr) -> Self {
+        let body = msg.get(..sig_at).unwrap_or(msg);
+        Self {
+            src: src.octets(),
+            dst: dst.octets(),
+            checksum: truncated_checksum(msg, sig_at, src, dst).to_be_bytes(),
+            head: body.get(..2).unwrap_or(body),
+            rest: body.get(4..).unwrap_or_default(),
+        }
+    }
+
+    /// The checksum embedded in the signed data (pitfall P1).
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        u16::from_be_bytes(self.checksum)
+    }
+
+    /// The parts, in order; their concatenation is what is signed.
+    #[must_use]
+    pub fn parts(&self) -> [&[u8]; 6] {
+        [
+            &CGA_MESSAGE_TYPE_TAG,
+            &self.src,
+            &self.dst,
+            self.head,
+            &self.checksum,
+            self.rest,
+        ]
+    }
+}
+
+/// Appends an RSA Signature option to the unsigned message `buf[..len]` (header and every
+/// option before the signature, checksum field anything) and fills the final checksum.
+/// Returns the total length.
+///
+/// `key_hash` is [`key_hash`] of the signer's SPKI (the one in the CGA option).
+///
+/// # Errors
+/// [`Error::Write`] if `buf` is too small; [`Error::Crypto`] if signing fails.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_in_place(
+    rng: &mut dyn Rng,
+    key: &dyn RsaPrivateKeyOps,
+    key_hash: [u8; 16],
+    buf: &mut [u8],
+    len: usize,
+    src: &Ipv6Addr,
+    dst: &Ipv6Addr,
+) -> Result<usize, Error> {
+    let k = key.modulus_len();
+    let opt_len = (20 + k).div_ceil(8) * 8;
+    let total = len.saturating_add(opt_len);
+    if buf.len() < total {
+        return Err(Error::Write(keying_tlv::WriteError::BufferTooSmall {
+            needed: total,
+        }));
+    }
+    let (msg, tail) = buf.split_at_mut(len);
+    let mut sig = [0u8; MAX_SIGNATURE_LEN];
+    let sig = sig.get_mut(..k).ok_or(Error::KeySize { bits: k * 8 })?;
+    {
+        let sd = SignedData::new(msg, len, src, dst);
+        key.sign(rng, SEND_SIGNATURE, &sd.parts(), sig)
+            .map_err(Error::Crypto)?;
+    }
+    let mut w = Writer::new(tail);
+    NdOption::RsaSignature(RsaSignature {
+        key_hash,
+        signature_and_padding: sig,
+    })
+    .emit(&mut w);
+    let n = w.finish()?;
+    let total = len + n;
+    if let Some(m) = buf.get_mut(..total) {
+        fill_checksum(m, src, dst);
+    }
+    Ok(total)
+}
+
+/// Largest RSA signature this crate handles (4096-bit keys).
+pub const MAX_SIGNATURE_LEN: usize = 512;
+
+/// Key-size window for SEND keys (RFC 3971 §5.1.3, RFC 3972 §5, digest P13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySizePolicy {
+    /// Smallest accepted modulus in bits (default 1024).
+    pub min_bits: usize,
+    /// Largest accepted modulus in bits (default 2048; RFC 3971 asks for at least 2048).
+    pub max_bits: usize,
+}
+
+impl Default for KeySizePolicy {
+    fn default() -> Self {
+        Self {
+            min_bits: 1024,
+            max_bits: 2048,
+        }
+    }
+}
+
+/// What a SEND verification proved about a message.
+#[derive(Debug)]
+pub struct Verified<'a, K> {
+    /// The sender's CGA parameters.
+    pub cga: CgaParams<'a>,
+    /// The sender's public key, loaded.
+    pub public_key: K,
+    /// The Timestamp option.
+    pub timestamp: Timestamp,
+    /// The first Nonce option before the signature, if any.
+    pub nonce: Option<&'a [u8]>,
+}
+
+/// Verifies the SEND protection of a parsed RtSolPr / PrRtAdv sent from `src` to `dst`:
+/// the CGA option and `src`, the Key Hash, the key size, then the signature (RFC 3971
+/// §5.1.2, §5.2.2), in that order so that a forged message costs two SHA-1 and no RSA.
+/// Timestamp freshness and nonce matching are the caller's next steps
+/// ([`crate::timestamp::TimestampCache`]).
+///
+/// # Errors
+/// [`Error::MissingOption`] (CGA, RSA Signature, Timestamp),
+/// [`Error::ConflictingOption`] (two different CGA options), [`Error::Cga`],
+/// [`Error::KeyHashMismatch`], [`Error::KeySize`], [`Error::BadPublicKey`],
+/// [`Error::SignatureTooShort`], [`Error::BadSignature`].
+pub fn verify<'a, C: Symmetric + RsaKeyLoader + ?Sized>(
+    crypto: &C,
+    msg: &Fmip6Message<'a>,
+    src: &Ipv6Addr,
+    dst: &Ipv6Addr,
+    sec: SecPolicy,
+    sizes: KeySizePolicy,
+) -> Result<Verified<'a, C::PublicKey>, Error> {
+    let mut cga_params: Option<&'a [u8]> = None;
+    let mut timestamp = None;
+    let mut nonce = None;
+    let mut sig = None;
+    for o in msg.send_options() {
+        match o.option {
+            NdOption::Cga(c) => match cga_params {
+                None => cga_params = Some(c.parameters),
+                Some(p) if p == c.parameters => {}
+                Some(_) => return Err(Error::ConflictingOption("CGA")),
+            },
+            NdOption::Timestamp(t) => {
+                timestamp.get_or_insert(t);
+            }
+            NdOption::Nonce(n) => {
+                nonce.get_or_insert(n.nonce);
+            }
+            NdOption::RsaSignature(s) => sig = Some((o.offset, s)),
+            _ => {}
+        }
+    }
+    let (sig_at, sig) = sig.ok_or(Error::MissingOption("RSA Signature"))?;
+    let timestamp = timestamp.ok_or(Error::MissingOption("Timestamp"))?;
+    let params = cga_params.ok_or(Error::MissingOption("CGA"))?;
+    let cga = cga::verify(crypto, params, src, sec)?;
+    if key_hash(crypto, cga.public_key) != sig.key_hash {
+        return Err(Error::KeyHashMismatch);
+    }
+    let public_key = crypto
+        .load_spki(cga.public_key, sizes.max_bits)
+        .map_err(|_| Error::BadPublicKey)?;
+    let bits = public_key.modulus_len() * 8;
+    if bits < sizes.min_bits || bits > sizes.max_bits {
+        return Err(Error::KeySize { bits });
+    }
+    let signature = sig
+        .signature(public_key.modulus_len())
+        .ok_or(Error::SignatureTooShort)?;
+    let sd = SignedData::new(msg.as_bytes(), sig_at, src, dst);
+    public_key
+        .verify(SEND_SIGNATURE, &sd.parts(), signature)
+        .map_err(|_| Error::BadSignature)?;
+    Ok(Verified {
+        cga,
+        public_key,
+        timestamp,
+        nonce,
+    })
+}
