@@ -72,6 +72,8 @@
 //! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
 //!   `alloc`.
 //! - `alloc`, `std`: link those crates (nothing here needs `std`).
+//! - `insecure-fuzzing`: the [`insecure`] provider, under which every MAC and signature check
+//!   passes, so fuzzers reach the code behind them. **Never enable it in a product.**
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -91,11 +93,14 @@ mod traits;
 #[cfg(feature = "rustcrypto")]
 pub mod rustcrypto;
 
+#[cfg(feature = "insecure-fuzzing")]
+pub mod insecure;
+
 pub use error::CryptoError;
 pub use hash::{Digest, HashAlg};
 pub use rng::Rng;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use traits::{
-    EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
-    RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
+    EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps,
+    RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
 };

@@ -238,3 +238,18 @@ pub trait EcdsaP256Verifier {
     /// `r` or `s` outside `[1, n − 1]`.
     fn verify(&self, msg_parts: &[&[u8]], sig_r_s: &[u8]) -> Result<(), CryptoError>;
 }
+
+/// Loads RSA public keys that arrive on the wire (a SEND CGA key, a MIKEY CERT or PKE peer
+/// key): the one key-handling capability protocols need beyond the operations above.
+/// Implementations must bound the modulus size before any arithmetic, so a hostile 16k-bit
+/// key cannot make verification arbitrarily slow.
+pub trait RsaKeyLoader {
+    /// The loaded key.
+    type PublicKey: RsaPublicKeyOps;
+    /// Loads a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7, rsaEncryption), refusing moduli
+    /// above `max_bits`.
+    ///
+    /// # Errors
+    /// [`CryptoError::InvalidKey`] for a malformed, non-RSA or too large key.
+    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError>;
+}

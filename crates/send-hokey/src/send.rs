@@ -35,24 +35,7 @@ pub const CGA_MESSAGE_TYPE_TAG: [u8; 16] = [
 /// The SEND signature scheme: RSASSA-PKCS1-v1_5 with SHA-1 (RFC 3971 §5.2).
 pub const SEND_SIGNATURE: RsaSignatureScheme = RsaSignatureScheme::Pkcs1v15(HashAlg::Sha1);
 
-/// Loads RSA public keys from the wire: the one capability the crypto traits lack.
-pub trait RsaKeyLoader {
-    /// The loaded key.
-    type PublicKey: RsaPublicKeyOps;
-    /// Loads a DER SubjectPublicKeyInfo (rsaEncryption), refusing moduli above `max_bits`.
-    ///
-    /// # Errors
-    /// [`CryptoError::InvalidKey`] for a malformed, non-RSA or too large key.
-    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError>;
-}
-
-#[cfg(feature = "rustcrypto-rsa")]
-impl RsaKeyLoader for keying_crypto::rustcrypto::RustCrypto {
-    type PublicKey = keying_crypto::rustcrypto::RsaPublic;
-    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError> {
-        keying_crypto::rustcrypto::RsaPublic::from_spki_der_max_bits(spki, max_bits)
-    }
-}
+pub use keying_crypto::RsaKeyLoader;
 
 /// Key Hash: the first 128 bits of SHA-1 over the exact DER SubjectPublicKeyInfo octets
 /// (RFC 3971 §5.2; never re-encoded, pitfall P2).

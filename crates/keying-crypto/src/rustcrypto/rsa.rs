@@ -423,6 +423,14 @@ impl RsaPublic {
     }
 }
 
+impl crate::RsaKeyLoader for super::RustCrypto {
+    type PublicKey = RsaPublic;
+
+    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<RsaPublic, CryptoError> {
+        RsaPublic::from_spki_der_max_bits(spki, max_bits)
+    }
+}
+
 impl RsaPublicKeyOps for RsaPublic {
     fn modulus_len(&self) -> usize {
         self.key.size()
