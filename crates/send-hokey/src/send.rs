@@ -14,7 +14,7 @@
 use core::net::Ipv6Addr;
 
 use keying_crypto::{
-    CryptoError, HashAlg, Rng, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric,
+    HashAlg, Rng, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric,
 };
 use keying_tlv::Writer;
 
