@@ -5,6 +5,7 @@
 //! | [`Mikey`] (RFC 3830 §6) | the previous element's first byte (the header names the first) | type-specific, from the protocol's `len_of` | next payload 0, or a terminal type (SIGN) |
 //! | [`Isakmp`] (RFC 2408 §3.2) | the previous element's generic header | 16-bit, header included, ≥ 4 | next payload 0 |
 //! | [`NdOptions`] (RFC 4861 §4.6) | the element itself | 8-bit, in units of 8 octets, 0 invalid | end of input |
+//! | [`MobilityOptions`] (RFC 6275 §6.2.1) | the element itself | 8-bit, octets of data; Pad1 is one byte | end of input |
 //!
 //! Every element consumes at least one byte, so a chain ends after at most as many steps as
 //! it has bytes, whatever the input. After the first error the iterator yields nothing more.
@@ -154,6 +155,39 @@ impl Framing for NdOptions {
     }
 }
 
+/// Mobility Header options (RFC 6275 §6.2.1), laid out like IPv6 extension-header options
+/// (RFC 8200 §4.2): `type (8) | length (8, octets of data after the header) | data`, except
+/// Pad1 (type 0), which is a single byte with no length.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MobilityOptions;
+
+/// The Pad1 mobility option type: one octet, no length field.
+pub const MH_PAD1: u8 = 0;
+
+impl Framing for MobilityOptions {
+    const SELF_TYPED: bool = true;
+
+    fn read<'a>(&self, _kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
+        let offset = r.offset();
+        let mut h = r.clone();
+        let kind = h.u8("mobility option type")?;
+        let len = if kind == MH_PAD1 {
+            1
+        } else {
+            2 + usize::from(h.u8("mobility option length")?)
+        };
+        let raw = r.bytes(len, "mobility option")?;
+        let body = raw.get(len.min(2)..).unwrap_or_default();
+        Ok(Element {
+            kind,
+            next: None,
+            offset,
+            raw,
+            body,
+        })
+    }
+}
+
 /// Iterator over the elements of a chain; yields `Err` once and then stops on malformed
 /// input. Trailing bytes after the last element are an error unless allowed.
 #[derive(Debug, Clone)]
@@ -240,3 +274,4 @@ impl<'a, F: Framing> Iterator for Chain<'a, F> {
 impl core::iter::FusedIterator for Chain<'_, Mikey> {}
 impl core::iter::FusedIterator for Chain<'_, Isakmp> {}
 impl core::iter::FusedIterator for Chain<'_, NdOptions> {}
+impl core::iter::FusedIterator for Chain<'_, MobilityOptions> {}

@@ -8,6 +8,8 @@
 //!   function).
 //! - **ISAKMP chain** ([`Isakmp`], RFC 2408 §3.2): `next payload | reserved | length`.
 //! - **ND options** ([`NdOptions`], RFC 4861 §4.6): `type | length in 8-octet units`.
+//! - **Mobility options** ([`MobilityOptions`], RFC 6275 §6.2.1): `type | length in octets`,
+//!   with the one-byte Pad1 (the FMIPv6 FBU / FBack options).
 //!
 //! Reading: [`Reader`] (a shrinking slice with checked big-endian reads) and [`Chain`] (one
 //! iterator for all three framings). Writing: [`Writer`] over the caller's `&mut [u8]`,
@@ -45,7 +47,8 @@ mod reader;
 mod writer;
 
 pub use chain::{
-    Chain, Element, Framing, ISAKMP_GENERIC_HEADER_LEN, Isakmp, LAST, Mikey, MikeyLenFn, NdOptions,
+    Chain, Element, Framing, ISAKMP_GENERIC_HEADER_LEN, Isakmp, LAST, MH_PAD1, Mikey, MikeyLenFn,
+    MobilityOptions, NdOptions,
 };
 pub use error::{Error, ErrorKind, Result, WriteError};
 pub use reader::Reader;

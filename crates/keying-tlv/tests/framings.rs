@@ -234,3 +234,35 @@ fn nd_zero_length_truncated_overlong() {
         Error::new(9, "ND option length", ErrorKind::Truncated { needed: 1 })
     );
 }
+
+#[test]
+fn mobility_options_pad1_padn_and_data() {
+    use keying_tlv::MobilityOptions;
+    // Pad1, PadN(2), Alternate CoA-like type 3 with 4 bytes, Pad1.
+    let b = [0, 1, 2, 0, 0, 3, 4, 9, 8, 7, 6, 0];
+    let got = collect(MobilityOptions, 0, &b).unwrap();
+    assert_eq!(
+        got,
+        vec![
+            (0, vec![], 0),
+            (1, vec![0, 0], 1),
+            (3, vec![9, 8, 7, 6], 5),
+            (0, vec![], 11)
+        ]
+    );
+    for n in 0..b.len() {
+        let r = collect(MobilityOptions, 0, &b[..n]);
+        // Cuts that fall between options are valid shorter lists; the others are truncations.
+        if ![0, 1, 5, 11].contains(&n) {
+            assert!(
+                matches!(r.unwrap_err().kind, ErrorKind::Truncated { .. }),
+                "n={n}"
+            );
+        }
+    }
+    let err = collect(MobilityOptions, 0, &[3, 200, 1]).unwrap_err();
+    assert_eq!(
+        err,
+        Error::new(0, "mobility option", ErrorKind::Truncated { needed: 199 })
+    );
+}

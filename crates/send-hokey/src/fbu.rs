@@ -10,8 +10,8 @@
 //! ```
 //!
 //! Mobility options are not an ND framing (Pad1 is one octet, the length counts octets after
-//! the Length field), so this module walks them with a small private iterator,
-//! [`MhOptionIter`], built on [`keying_tlv::Reader`]; it is a candidate for `keying-tlv`.
+//! the Length field): [`MhOptionIter`] decodes them on the TLV engine's
+//! [`keying_tlv::MobilityOptions`] framing.
 //!
 //! **Lifetime units.** RFC 5568 §6.2.2 says the FBU Lifetime is in seconds; RFC 3775's Binding
 //! Update uses 4-second units and Wireshark decodes FBUs that way (digest P5/P7). This crate
@@ -19,7 +19,9 @@
 
 use core::net::Ipv6Addr;
 
-use keying_tlv::{Error as DecodeError, ErrorKind, Reader, Writer};
+use keying_tlv::{
+    Chain, Element, Error as DecodeError, ErrorKind, MobilityOptions, Reader, Writer,
+};
 
 use crate::{
     Error,
@@ -90,7 +92,7 @@ fn tlv(w: &mut Writer<'_>, t: u8, data: &[u8]) {
 /// malformed input.
 #[derive(Debug, Clone)]
 pub struct MhOptionIter<'a> {
-    r: Reader<'a>,
+    chain: Chain<'a, MobilityOptions>,
     failed: bool,
 }
 
@@ -99,39 +101,30 @@ impl<'a> MhOptionIter<'a> {
     #[must_use]
     pub fn new(bytes: &'a [u8], base: usize) -> Self {
         Self {
-            r: Reader::at(bytes, base),
+            chain: Chain::new(MobilityOptions, MH_OPT_PAD1, Reader::at(bytes, base)),
             failed: false,
         }
     }
 
-    fn read(&mut self) -> Result<(usize, MhOption<'a>), DecodeError> {
-        let offset = self.r.offset();
-        let t = self.r.u8("mobility option type")?;
-        if t == MH_OPT_PAD1 {
-            return Ok((offset, MhOption::Pad1));
-        }
-        let mut h = self.r.clone();
-        let len = h.u8("mobility option length")?;
-        let data = h.bytes(usize::from(len), "mobility option data")?;
-        self.r = h;
-        let opt = match t {
+    fn decode(e: Element<'a>) -> Result<(usize, MhOption<'a>), DecodeError> {
+        let data = e.body;
+        let opt = match e.kind {
+            MH_OPT_PAD1 => MhOption::Pad1,
             MH_OPT_PADN => MhOption::PadN(data),
             MH_OPT_ALTERNATE_COA => {
                 let a: [u8; 16] = data.try_into().map_err(|_| {
                     DecodeError::new(
-                        offset + 1,
+                        e.offset + 1,
                         "Alternate CoA option length",
-                        ErrorKind::BadLength {
-                            value: usize::from(len),
-                        },
+                        ErrorKind::BadLength { value: data.len() },
                     )
                 })?;
                 MhOption::AlternateCoa(Ipv6Addr::from(a))
             }
-            MH_OPT_BADF => MhOption::Badf(Badf::parse(data, offset)?),
+            MH_OPT_BADF => MhOption::Badf(Badf::parse(data, e.offset)?),
             type_ => MhOption::Unknown { type_, data },
         };
-        Ok((offset, opt))
+        Ok((e.offset, opt))
     }
 }
 
@@ -139,10 +132,10 @@ impl<'a> Iterator for MhOptionIter<'a> {
     type Item = Result<(usize, MhOption<'a>), DecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.r.is_empty() {
+        if self.failed {
             return None;
         }
-        let res = self.read();
+        let res = self.chain.next()?.and_then(Self::decode);
         self.failed = res.is_err();
         Some(res)
     }
