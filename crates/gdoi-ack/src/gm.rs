@@ -1,0 +1,727 @@
+//! The group member: GROUPKEY-PUSH verification and the ACK
+//! ([RFC 6407 §4.4](https://www.rfc-editor.org/rfc/rfc6407#section-4.4),
+//! [RFC 8263 §4](https://www.rfc-editor.org/rfc/rfc8263#section-4)). Sans-IO.
+//!
+//! # Driving it
+//! - **Input:** [`GroupMember::install_kek`] with what the GROUPKEY-PULL delivered (KEK SPI,
+//!   IV ‖ key, the SEQ of message 4, KEK_ACK_REQUESTED, the GCKS verification key); then
+//!   [`GroupMember::handle_push`] for every datagram on the rekey port.
+//! - **Output:** `handle_push` returns views of the accepted PUSH's SA / KD / Delete
+//!   payloads (the TEK and KEK keys) inside the caller's scratch buffer, and schedules the
+//!   ACK. [`GroupMember::poll_timeout`] gives the next ACK send time;
+//!   [`GroupMember::handle_timeout`] writes each due ACK into the caller's buffer.
+//! - **Time:** the caller passes `now`; nothing here reads a clock.
+//!
+//! # Processing order (each step rejects without touching state)
+//! 1. header: version 0x10, exchange 33 (34 rejected as such), flags exactly E,
+//!    Message ID 0, Length = datagram, whole AES blocks; cookies name an installed KEK;
+//! 2. AES-CBC decrypt with that KEK's static IV into the scratch buffer;
+//! 3. payload chain: `SEQ, [D,] SA, KD, SIG` (or `SEQ, D+, SIG`), padding < 16 octets;
+//! 4. SEQ > last SEQ of that KEK (0 never valid) — before the signature, it is cheap;
+//! 5. signature over `"rekey" ‖ HDR ‖ payloads before SIG`, HDR with E set and Length =
+//!    28 + the unpadded chain (optionally retried with the wire Length);
+//! 6. D / SA / KD checked and the new state computed into locals (KEK algorithm AES-CBC,
+//!    SIG algorithm = the configured key's, no unknown KEK attribute, a KD KEK packet for a
+//!    new SAK, a KD TEK packet for each ESP/AH SAT, no SID packet, capacity);
+//! 7. commit: last SEQ, deleted and new KEKs, ack policy — one infallible step;
+//! 8. ACK (if the most recent SA KEK asks for one): built with the ack key of the KEK that
+//!    protected this PUSH, also when the PUSH deletes that KEK.
+
+use core::time::Duration;
+
+use heapless::{Deque, Vec};
+use keying_crypto::{CryptoError, HashAlg, Rng, SecretBuf, Symmetric};
+use keying_tlv::{WriteError, Writer};
+
+use crate::DecodeError;
+use crate::ack::{AckKey, AckType, LEncoding};
+use crate::delete::DELETE_PROTOCOL_KEK;
+use crate::header::{HEADER_LEN, Header};
+use crate::id::{IdData, Identification};
+use crate::kd::{KdType, KeyDownload};
+use crate::keys::PushVerifier;
+use crate::message::{CBC_BLOCK, Deletes, PushPayloads, parse_push_header};
+use crate::sa::Sa;
+use crate::sa_kek::{KekAckRequested, KekAlgorithm, SaKek};
+use crate::sa_tek::TekBody;
+use crate::seq::Seq;
+use crate::time::Instant;
+
+/// Longest ACK: header + HASH(64) + SEQ + ID (≤ 8 + 3 + 32 + 32 for an OID).
+pub const MAX_ACK_LEN: usize = 256;
+/// The RFC 8263 §6 upper bound on ACK jitter.
+pub const MAX_ACK_JITTER: Duration = Duration::from_secs(5);
+/// Largest KEK key (AES-256); the IV is 16 octets.
+pub const MAX_KEK_KEY: usize = 32;
+/// Largest LKH leaf key (IV + AES-256 key).
+pub const MAX_LKH_KEY: usize = 64;
+/// Pending ACKs kept at once; when full, the oldest unsent ACK is dropped.
+pub const MAX_PENDING_ACKS: usize = 4;
+
+/// Why a PUSH was rejected. A rejected PUSH changed nothing and produced no ACK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PushError {
+    /// Header or payloads malformed (includes exchange type 34 and wrong flags).
+    Malformed(DecodeError),
+    /// The cookies name no installed KEK.
+    UnknownKek,
+    /// The scratch buffer is smaller than the ciphertext.
+    BufferTooSmall {
+        /// Octets needed.
+        needed: usize,
+    },
+    /// Decryption failed (bad key state).
+    Decrypt(CryptoError),
+    /// SEQ 0 (never valid in a PUSH).
+    SeqZero,
+    /// SEQ not greater than the last accepted for this KEK.
+    Replay {
+        /// The received SEQ.
+        seq: u32,
+        /// The last accepted SEQ.
+        last: u32,
+    },
+    /// The signature did not verify.
+    BadSignature,
+    /// The content is not acceptable policy (the reason is static text).
+    Policy(&'static str),
+    /// The KEK table would overflow.
+    TableFull,
+}
+
+impl From<DecodeError> for PushError {
+    fn from(e: DecodeError) -> Self {
+        Self::Malformed(e)
+    }
+}
+
+/// Errors of [`GroupMember::install_kek`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InstallError {
+    /// The KEK table is full.
+    TableFull,
+    /// A KEK with that SPI is installed with a different key.
+    Duplicate,
+    /// KEK_ALGORITHM_KEY is not a 16-octet IV followed by a 16/24/32-octet key.
+    BadKey,
+}
+
+/// What happened to the ACK of an accepted PUSH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckStatus {
+    /// Scheduled for this time (see [`GroupMember::poll_timeout`]).
+    Scheduled(Instant),
+    /// The most recent SA KEK requests no ACK.
+    NotRequested,
+    /// An ACK is requested with a type this GM cannot produce (unknown value, or an LKH
+    /// type without a configured leaf key): RFC 8263 §4 — participate without acking.
+    Unsupported(KekAckRequested),
+}
+
+/// An accepted PUSH. The views borrow the caller's scratch buffer, which then holds
+/// decrypted key material: zeroize it when done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted<'s> {
+    /// The PUSH SEQ.
+    pub seq: u32,
+    /// The KEK SPI (cookies) that protected it.
+    pub kek_spi: [u8; 16],
+    /// Delete payloads (TEK deletions are the caller's to apply; KEK deletions are done).
+    pub deletes: Deletes<'s>,
+    /// The SA (new SA KEK / GAP / SA TEKs).
+    pub sa: Option<Sa<'s>>,
+    /// The key download (TEK keys for the SA TEKs; the new KEK is installed here already).
+    pub kd: Option<KeyDownload<'s>>,
+    /// The ACK.
+    pub ack: AckStatus,
+}
+
+/// Result of [`GroupMember::handle_push`].
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome<'s> {
+    /// A new PUSH, verified and applied.
+    Accepted(Accepted<'s>),
+    /// A bit-identical copy of the last accepted unicast PUSH, with re-acking enabled: the
+    /// cached ACK was rescheduled (or not, when rate-limited). Nothing else changed.
+    Retransmission {
+        /// When the cached ACK goes out, if it was rescheduled.
+        ack_at: Option<Instant>,
+    },
+}
+
+/// The GM identity carried in its ACKs (RFC 8263 §3.4): the address used for the most
+/// recent GROUPKEY-PULL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GmIdentity {
+    /// ID_IPV4_ADDR.
+    Ipv4([u8; 4]),
+    /// ID_IPV6_ADDR.
+    Ipv6([u8; 16]),
+    /// ID_OID (RFC 8052).
+    Oid {
+        /// DER OID.
+        oid: Vec<u8, 32>,
+        /// OID-specific payload.
+        payload: Vec<u8, 32>,
+    },
+}
+
+impl GmIdentity {
+    /// The ID payload value.
+    pub fn to_id(&self) -> Identification<'_> {
+        Identification::new(match self {
+            Self::Ipv4(a) => IdData::Ipv4(*a),
+            Self::Ipv6(a) => IdData::Ipv6(*a),
+            Self::Oid { oid, payload } => IdData::Oid { oid, payload },
+        })
+    }
+}
+
+/// Opt-in re-acknowledgement of retransmitted PUSHes (digest decision D-1 (b)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReAck {
+    /// Minimum time between two re-sent ACKs.
+    pub min_interval: Duration,
+}
+
+/// GM configuration.
+#[derive(Debug, Clone)]
+pub struct GmConfig {
+    /// The identity put in ACKs.
+    pub identity: GmIdentity,
+    /// Largest ACK jitter for multicast PUSHes (clamped to 5 s; unicast PUSHes are acked
+    /// without jitter).
+    pub ack_jitter_max: Duration,
+    /// L encoding in the ack-key derivation.
+    pub l_encoding: LEncoding,
+    /// Re-send the cached ACK for a bit-identical copy of the last accepted unicast PUSH.
+    /// `None` (default): RFC-strict, no re-ack.
+    pub re_ack: Option<ReAck>,
+    /// If the signature over the header with the unpadded Length fails, retry with the
+    /// on-the-wire Length (digest pitfall I-6). Off by default.
+    pub wire_length_fallback: bool,
+}
+
+impl GmConfig {
+    /// Defaults: jitter up to 5 s, L = 512/1024, no re-ack, no wire-length fallback.
+    pub fn new(identity: GmIdentity) -> Self {
+        Self {
+            identity,
+            ack_jitter_max: MAX_ACK_JITTER,
+            l_encoding: LEncoding::BlockBits,
+            re_ack: None,
+            wire_length_fallback: false,
+        }
+    }
+}
+
+/// What the GROUPKEY-PULL delivered for one KEK.
+#[derive(Debug, Clone)]
+pub struct KekInstall<'a, V> {
+    /// SPI from the SA KEK (= PUSH cookies).
+    pub spi: [u8; 16],
+    /// KEK_ALGORITHM_KEY: IV (16) ‖ AES key.
+    pub algorithm_key: &'a [u8],
+    /// SEQ from PULL message 4 (last used push SEQ; 0 if none).
+    pub last_seq: u32,
+    /// KEK_ACK_REQUESTED of that SA KEK.
+    pub ack_requested: Option<KekAckRequested>,
+    /// The GCKS verification key.
+    pub verifier: V,
+}
+
+impl<'a, V> KekInstall<'a, V> {
+    /// From the PULL's SA KEK, KD and SEQ payloads.
+    pub fn from_pull(sak: &SaKek<'_>, kd: &KeyDownload<'a>, seq: Seq, verifier: V) -> Option<Self> {
+        let p = kd
+            .packets
+            .iter()
+            .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)?;
+        Some(Self {
+            spi: sak.spi,
+            algorithm_key: p.kek_algorithm_key()?,
+            last_seq: seq.0,
+            ack_requested: sak.ack_requested(),
+            verifier,
+        })
+    }
+}
+
+struct Kek<V> {
+    spi: [u8; 16],
+    key: SecretBuf<MAX_KEK_KEY>,
+    iv: [u8; 16],
+    verifier: V,
+    last_seq: u32,
+    ack_key: Option<AckKey>,
+}
+
+fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
+    let (iv, key) = k.split_at_checked(16)?;
+    if !matches!(key.len(), 16 | 24 | 32) {
+        return None;
+    }
+    let mut ivb = [0u8; 16];
+    ivb.copy_from_slice(iv);
+    Some((ivb, SecretBuf::from_slice(key).ok()?))
+}
+
+struct PendingAck {
+    at: Instant,
+    bytes: Vec<u8, MAX_ACK_LEN>,
+}
+
+struct LastPush {
+    digest: [u8; 32],
+    ack: Vec<u8, MAX_ACK_LEN>,
+    last_sent: Option<Instant>,
+}
+
+/// A group member of one group, with up to `K` installed KEKs (current and rolled-over).
+pub struct GroupMember<V, const K: usize = 4> {
+    config: GmConfig,
+    keks: Vec<Kek<V>, K>,
+    policy: Option<KekAckRequested>,
+    lkh_leaf: Option<SecretBuf<MAX_LKH_KEY>>,
+    pending: Deque<PendingAck, MAX_PENDING_ACKS>,
+    last_push: Option<LastPush>,
+}
+
+impl<V, const K: usize> core::fmt::Debug for GroupMember<V, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("GroupMember")
+            .field("keks", &self.keks.len())
+            .field("policy", &self.policy)
+            .field("pending_acks", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
+    /// A GM with no KEK installed. `K` is at most 64 (checked at compile time).
+    pub fn new(config: GmConfig) -> Self {
+        const { assert!(K <= 64, "GroupMember supports at most 64 KEKs") };
+        Self {
+            config,
+            keks: Vec::new(),
+            policy: None,
+            lkh_leaf: None,
+            pending: Deque::new(),
+            last_push: None,
+        }
+    }
+
+    /// Installs a KEK from a GROUPKEY-PULL. Its KEK_ACK_REQUESTED becomes the group's ack
+    /// policy (the most recent SA KEK governs).
+    ///
+    /// If that KEK is already installed (a PULL racing a PUSH), the PULL's SEQ only raises
+    /// the last SEQ: a lower value is stale and ignored
+    /// ([RFC 6407 §3.2](https://www.rfc-editor.org/rfc/rfc6407#section-3.2)); the key must be
+    /// the same, else [`InstallError::Duplicate`].
+    ///
+    /// # Errors
+    /// [`InstallError`]; nothing changes on error.
+    pub fn install_kek(&mut self, k: KekInstall<'_, V>) -> Result<(), InstallError> {
+        let (iv, key) = split_kek_key(k.algorithm_key).ok_or(InstallError::BadKey)?;
+        if let Some(x) = self.keks.iter_mut().find(|x| x.spi == k.spi) {
+            if x.iv != iv || !x.key.ct_eq(key.expose()) {
+                return Err(InstallError::Duplicate);
+            }
+            x.last_seq = x.last_seq.max(k.last_seq);
+            self.policy = k.ack_requested;
+            return Ok(());
+        }
+        self.keks
+            .push(Kek {
+                spi: k.spi,
+                key,
+                iv,
+                verifier: k.verifier,
+                last_seq: k.last_seq,
+                ack_key: None,
+            })
+            .map_err(|_| InstallError::TableFull)?;
+        self.policy = k.ack_requested;
+        Ok(())
+    }
+
+    /// Sets the GM's LKH leaf key (Key Data of the first LKH key of the PULL's
+    /// LKH_DOWNLOAD_ARRAY, IV stripped), the base key of the LKH ACK types.
+    ///
+    /// # Errors
+    /// [`InstallError::BadKey`] if longer than 64 octets.
+    pub fn set_lkh_leaf_key(&mut self, key: &[u8]) -> Result<(), InstallError> {
+        self.lkh_leaf = Some(SecretBuf::from_slice(key).map_err(|_| InstallError::BadKey)?);
+        Ok(())
+    }
+
+    /// The installed KEK SPIs.
+    pub fn kek_spis(&self) -> impl Iterator<Item = [u8; 16]> + '_ {
+        self.keks.iter().map(|k| k.spi)
+    }
+
+    /// The last accepted SEQ of a KEK.
+    pub fn last_seq(&self, spi: &[u8; 16]) -> Option<u32> {
+        self.keks.iter().find(|k| &k.spi == spi).map(|k| k.last_seq)
+    }
+
+    /// The current ack policy (from the most recent SA KEK).
+    pub fn ack_policy(&self) -> Option<KekAckRequested> {
+        self.policy
+    }
+
+    /// Processes one datagram received on the rekey port. `unicast` says whether it was
+    /// sent to the GM's unicast address (no ACK jitter; eligible for re-ack). `scratch`
+    /// must hold the ciphertext (datagram − 28 octets); on success it holds the plaintext
+    /// the returned views borrow.
+    ///
+    /// # Errors
+    /// [`PushError`]: the PUSH was dropped, nothing changed, nothing will be sent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn handle_push<'s, S: Symmetric + ?Sized>(
+        &mut self,
+        now: Instant,
+        datagram: &[u8],
+        unicast: bool,
+        scratch: &'s mut [u8],
+        crypto: &S,
+        rng: &mut dyn Rng,
+    ) -> Result<Outcome<'s>, PushError> {
+        // 1. Header.
+        let header = parse_push_header(datagram)?;
+        let cookies = header.cookies();
+        let ki = self
+            .keks
+            .iter()
+            .position(|k| k.spi == cookies)
+            .ok_or(PushError::UnknownKek)?;
+        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
+
+        // Opt-in re-ack of a bit-identical unicast retransmission.
+        if let (true, Some(re), Some(last)) = (unicast, self.config.re_ack, &self.last_push) {
+            let d = crypto.hash(HashAlg::Sha256, &[datagram]);
+            if d.as_bytes() == last.digest {
+                let allowed = last
+                    .last_sent
+                    .is_none_or(|t| now.saturating_duration_since(t) >= re.min_interval);
+                let ack_at = allowed.then_some(now);
+                if allowed {
+                    let ack = last.ack.clone();
+                    self.queue_ack(now, ack);
+                    if let Some(l) = self.last_push.as_mut() {
+                        l.last_sent = Some(now);
+                    }
+                }
+                return Ok(Outcome::Retransmission { ack_at });
+            }
+        }
+
+        // 2. Decrypt into scratch.
+        let ct = datagram.get(HEADER_LEN..).unwrap_or_default();
+        let plain = scratch
+            .get_mut(..ct.len())
+            .ok_or(PushError::BufferTooSmall { needed: ct.len() })?;
+        plain.copy_from_slice(ct);
+        crypto
+            .aes_cbc_decrypt(kek.key.expose(), &kek.iv, plain)
+            .map_err(PushError::Decrypt)?;
+        let plain: &'s [u8] = plain;
+
+        // 3. Chain.
+        let push = PushPayloads::parse(header.next_payload, plain, HEADER_LEN, CBC_BLOCK - 1)?;
+
+        // 4. SEQ.
+        let seq = push.seq.0;
+        if seq == 0 {
+            return Err(PushError::SeqZero);
+        }
+        if seq <= kek.last_seq {
+            return Err(PushError::Replay {
+                seq,
+                last: kek.last_seq,
+            });
+        }
+
+        // 5. Signature.
+        let mut hdr = [0u8; HEADER_LEN];
+        hdr.copy_from_slice(datagram.get(..HEADER_LEN).unwrap_or(&[0; HEADER_LEN]));
+        let signed_len = u32::try_from(HEADER_LEN + push.chain_len)
+            .map_err(|_| PushError::Policy("PUSH too long"))?;
+        if let Some(l) = hdr.get_mut(24..28) {
+            l.copy_from_slice(&signed_len.to_be_bytes());
+        }
+        let sig = push.signature.data;
+        let ok = kek
+            .verifier
+            .verify(&[b"rekey", &hdr, push.signed], sig)
+            .is_ok()
+            || (self.config.wire_length_fallback
+                && kek
+                    .verifier
+                    .verify(
+                        &[
+                            b"rekey",
+                            datagram.get(..HEADER_LEN).unwrap_or_default(),
+                            push.signed,
+                        ],
+                        sig,
+                    )
+                    .is_ok());
+        if !ok {
+            return Err(PushError::BadSignature);
+        }
+
+        // 6. Apply into locals.
+        let mut delete_mask: u64 = 0;
+        for d in push.deletes.iter() {
+            if d.doi != crate::sa::DOI_GDOI {
+                return Err(PushError::Policy("Delete DOI not GDOI"));
+            }
+            if d.protocol_id == DELETE_PROTOCOL_KEK {
+                if d.spi_size() != 16 {
+                    return Err(PushError::Policy("KEK Delete SPI size not 16"));
+                }
+                for spi in d.spis() {
+                    let all = spi.iter().all(|&b| b == 0);
+                    for (i, k) in self.keks.iter().enumerate() {
+                        if all || k.spi.as_slice() == spi {
+                            delete_mask |= 1u64
+                                .checked_shl(u32::try_from(i).unwrap_or(64))
+                                .unwrap_or(0);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(kd) = &push.kd {
+            for p in kd.packets.iter() {
+                match p.kd_type {
+                    KdType::Sid => return Err(PushError::Policy("SID key packet in a PUSH")),
+                    KdType::Lkh if !unicast && p.lkh_download_array().is_some() => {
+                        return Err(PushError::Policy("LKH_DOWNLOAD_ARRAY in a multicast PUSH"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut new_kek: Option<Kek<V>> = None;
+        let mut policy = self.policy;
+        if let Some(sa) = &push.sa {
+            let kd = push.kd.as_ref().ok_or(PushError::Policy("SA without KD"))?;
+            for t in sa.teks.iter() {
+                if let TekBody::Ipsec(t) = t.body
+                    && kd.tek(&t.spi).is_none()
+                {
+                    return Err(PushError::Policy("SA TEK without a TEK key packet"));
+                }
+            }
+            if let Some(sak) = &sa.kek {
+                if sak.unknown_attribute().is_some() {
+                    return Err(PushError::Policy("unknown KEK attribute"));
+                }
+                if sak.kek_algorithm() != Some(KekAlgorithm::AesCbc) {
+                    return Err(PushError::Policy("KEK algorithm not AES-CBC"));
+                }
+                if sak.sig_algorithm() != Some(kek.verifier.algorithm()) {
+                    return Err(PushError::Policy("SIG algorithm not the configured key's"));
+                }
+                let p = kd
+                    .packets
+                    .iter()
+                    .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
+                    .ok_or(PushError::Policy("SA KEK without a KEK key packet"))?;
+                let (iv, key) = p
+                    .kek_algorithm_key()
+                    .and_then(split_kek_key)
+                    .ok_or(PushError::Policy("bad KEK_ALGORITHM_KEY"))?;
+                if let Some(bits) = sak.key_length_bits()
+                    && usize::from(bits) != key.len() * 8
+                {
+                    return Err(PushError::Policy("KEK key length mismatch"));
+                }
+                let survives = |i: usize, k: &Kek<V>| {
+                    k.spi == sak.spi && delete_mask & (1u64 << (i % 64)) == 0
+                };
+                if self.keks.iter().enumerate().any(|(i, k)| survives(i, k)) {
+                    return Err(PushError::Policy("new KEK SPI already installed"));
+                }
+                new_kek = Some(Kek {
+                    spi: sak.spi,
+                    key,
+                    iv,
+                    verifier: kek.verifier.clone(),
+                    last_seq: 0,
+                    ack_key: None,
+                });
+                policy = sak.ack_requested();
+            }
+        }
+        let deleted = usize::try_from(delete_mask.count_ones()).unwrap_or(0);
+        if self.keks.len() - deleted + usize::from(new_kek.is_some()) > K {
+            return Err(PushError::TableFull);
+        }
+
+        // 8 (computed before the commit, with the KEK that protected this PUSH).
+        let mut ack_key = kek.ack_key.clone();
+        let (ack, ack_bytes) = match policy {
+            None => (AckStatus::NotRequested, None),
+            Some(v) => match AckType::new(v) {
+                None => (AckStatus::Unsupported(v), None),
+                Some(ty) => {
+                    let base = if ty.lkh {
+                        self.lkh_leaf.as_ref().map(SecretBuf::expose)
+                    } else {
+                        Some(kek.key.expose())
+                    };
+                    match base {
+                        None => (AckStatus::Unsupported(v), None),
+                        Some(base) => {
+                            if ack_key.as_ref().is_none_or(|a| a.ty != ty) {
+                                ack_key = Some(AckKey::derive(
+                                    crypto,
+                                    ty,
+                                    base,
+                                    &cookies,
+                                    self.config.l_encoding,
+                                ));
+                            }
+                            let mut buf = [0u8; MAX_ACK_LEN];
+                            let id = self.config.identity.to_id();
+                            let n = ack_key
+                                .as_ref()
+                                .map(|k| k.emit_ack(crypto, push.seq, &id, &mut buf));
+                            match n {
+                                Some(Ok(n)) => {
+                                    let at = if unicast {
+                                        now
+                                    } else {
+                                        now.saturating_add(self.jitter(rng))
+                                    };
+                                    let bytes = Vec::from_slice(buf.get(..n).unwrap_or_default())
+                                        .unwrap_or_default();
+                                    (AckStatus::Scheduled(at), Some((at, bytes)))
+                                }
+                                _ => (AckStatus::Unsupported(v), None),
+                            }
+                        }
+                    }
+                }
+            },
+        };
+        let digest = (unicast && self.config.re_ack.is_some())
+            .then(|| crypto.hash(HashAlg::Sha256, &[datagram]));
+
+        // 7. Commit (infallible from here).
+        if let Some(k) = self.keks.get_mut(ki) {
+            k.last_seq = seq;
+            k.ack_key = ack_key;
+        }
+        let mut i = 0usize;
+        self.keks.retain(|_| {
+            let keep = delete_mask & (1u64 << (i % 64)) == 0;
+            i += 1;
+            keep
+        });
+        if let Some(n) = new_kek {
+            // Capacity checked above.
+            let _ = self.keks.push(n);
+        }
+        self.policy = policy;
+        if let Some((at, bytes)) = ack_bytes {
+            if let Some(d) = digest {
+                let mut dg = [0u8; 32];
+                dg.copy_from_slice(d.as_bytes().get(..32).unwrap_or(&[0; 32]));
+                self.last_push = Some(LastPush {
+                    digest: dg,
+                    ack: bytes.clone(),
+                    last_sent: Some(at),
+                });
+            }
+            self.queue_ack(at, bytes);
+        }
+        Ok(Outcome::Accepted(Accepted {
+            seq,
+            kek_spi: cookies,
+            deletes: push.deletes,
+            sa: push.sa,
+            kd: push.kd,
+            ack,
+        }))
+    }
+
+    fn jitter(&self, rng: &mut dyn Rng) -> Duration {
+        let max = self.config.ack_jitter_max.min(MAX_ACK_JITTER);
+        let max_ms = u64::try_from(max.as_millis()).unwrap_or(0);
+        let mut b = [0u8; 8];
+        if max_ms == 0 || rng.fill_bytes(&mut b).is_err() {
+            return Duration::ZERO;
+        }
+        Duration::from_millis(u64::from_be_bytes(b) % (max_ms + 1))
+    }
+
+    fn queue_ack(&mut self, at: Instant, bytes: Vec<u8, MAX_ACK_LEN>) {
+        if self.pending.is_full() {
+            self.pending.pop_front();
+        }
+        let _ = self.pending.push_back(PendingAck { at, bytes });
+    }
+
+    /// When the next ACK is due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.pending.iter().map(|p| p.at).min()
+    }
+
+    /// Writes the next ACK due at `now` into `out` and returns its length (send it to the
+    /// PUSH's source address and port, from the port the PUSH arrived on); `Ok(None)` when
+    /// nothing is due. Call until `Ok(None)`.
+    ///
+    /// # Errors
+    /// [`WriteError::BufferTooSmall`]: the ACK stays pending.
+    pub fn handle_timeout(
+        &mut self,
+        now: Instant,
+        out: &mut [u8],
+    ) -> Result<Option<usize>, WriteError> {
+        let Some(idx) = self
+            .pending
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.at <= now)
+            .min_by_key(|(_, p)| p.at)
+            .map(|(i, _)| i)
+        else {
+            return Ok(None);
+        };
+        let len = self.pending.iter().nth(idx).map_or(0, |p| p.bytes.len());
+        if out.len() < len {
+            return Err(WriteError::BufferTooSmall { needed: len });
+        }
+        // Remove element idx, keeping the order of the others.
+        let mut rest: Deque<PendingAck, MAX_PENDING_ACKS> = Deque::new();
+        let mut taken = None;
+        let mut i = 0;
+        while let Some(p) = self.pending.pop_front() {
+            if i == idx {
+                taken = Some(p);
+            } else {
+                let _ = rest.push_back(p);
+            }
+            i += 1;
+        }
+        self.pending = rest;
+        let Some(p) = taken else { return Ok(None) };
+        let mut w = Writer::new(out);
+        w.bytes(&p.bytes);
+        w.finish().map(Some)
+    }
+}
+
+/// The cookie pair (KEK SPI) of a datagram, for callers that route by cookies to a group
+/// before calling [`GroupMember::handle_push`].
+pub fn push_cookies(datagram: &[u8]) -> Option<[u8; 16]> {
+    let mut r = keying_tlv::Reader::new(datagram);
+    Header::parse(&mut r).ok().map(|h| h.cookies())
+}

@@ -1,0 +1,45 @@
+//! The Nonce payload ([RFC 2408 §3.13](https://www.rfc-editor.org/rfc/rfc2408#section-3.13),
+//! size per [RFC 6407 §5.8](https://www.rfc-editor.org/rfc/rfc6407#section-5.8):
+//! 8 to 128 octets).
+//!
+//! ```text
+//! ! Next Payload  !   RESERVED    !         Payload Length        !
+//! ~                            Nonce Data                         ~
+//! ```
+
+use keying_tlv::{ErrorKind, Reader, Result, Writer};
+
+use crate::payload::{Payload, PayloadType};
+
+/// Smallest nonce GDOI allows.
+pub const NONCE_MIN: usize = 8;
+/// Largest nonce GDOI allows.
+pub const NONCE_MAX: usize = 128;
+
+/// A NONCE payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Nonce<'a> {
+    /// The nonce data, 8..=128 octets.
+    pub data: &'a [u8],
+}
+
+impl<'a> Payload<'a> for Nonce<'a> {
+    const KIND: PayloadType = PayloadType::Nonce;
+
+    fn parse(mut r: Reader<'a>) -> Result<Self> {
+        let n = r.remaining();
+        if !(NONCE_MIN..=NONCE_MAX).contains(&n) {
+            return Err(r.error(
+                "NONCE data of 8..128 octets",
+                ErrorKind::BadLength { value: n + 4 },
+            ));
+        }
+        Ok(Self {
+            data: r.take_rest(),
+        })
+    }
+
+    fn emit_body(&self, w: &mut Writer<'_>) {
+        w.bytes(self.data);
+    }
+}

@@ -1,0 +1,789 @@
+//! GM ↔ GCKS on a virtual clock: several members, lost PUSH, lost ACK, KEK rollover with a
+//! PUSH that deletes its own KEK, a member lost after missed rekeys; ACK tampering; the
+//! members table's capacity.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation
+)]
+
+mod common;
+use common::*;
+
+use core::time::Duration;
+use gdoi_ack::attribute::{Attribute, Attributes};
+use gdoi_ack::delete::Delete;
+use gdoi_ack::gcks::{
+    AckError, Built, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Target,
+};
+use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
+use gdoi_ack::id::{IdSelector, IdType};
+use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::keys::EcdsaP256;
+use gdoi_ack::sa::Sa;
+use gdoi_ack::sa_kek::{KekAckRequested, SaKek};
+use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
+use gdoi_ack::time::Instant;
+use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
+
+type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, M>;
+type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+
+const K1: [u8; 16] = COOKIES;
+const K2: [u8; 16] = [0xa2; 16];
+const K3: [u8; 16] = [0xa3; 16];
+
+fn kek_key(spi: &[u8; 16]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    k[..16].copy_from_slice(&KEK_IV);
+    k[16..].copy_from_slice(&[spi[0] ^ 0x5a; 16]);
+    k
+}
+
+fn signer() -> P256SigningKey {
+    P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap()
+}
+
+fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
+    KeyServer::new(
+        GcksConfig::new(Some(policy)),
+        EcdsaP256(signer()),
+        K1,
+        &kek_key(&K1),
+        0,
+    )
+    .unwrap()
+}
+
+fn gm(addr: u8, policy: KekAckRequested, last_seq: u32) -> Gm {
+    let mut g = Gm::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, addr])));
+    g.install_kek(KekInstall {
+        spi: K1,
+        algorithm_key: &kek_key(&K1),
+        last_seq,
+        ack_requested: Some(policy),
+        verifier: EcdsaP256(signer().verifying_key()),
+    })
+    .unwrap();
+    g
+}
+
+/// Builds a PUSH: a new TEK, optionally a KEK rollover to `new_kek`, optionally deleting
+/// `delete_kek`.
+fn push<const M: usize>(
+    ks: &mut Gcks<M>,
+    now: Instant,
+    target: Target,
+    tek_spi: [u8; 4],
+    new_kek: Option<[u8; 16]>,
+    delete_kek: Option<[u8; 16]>,
+    policy: KekAckRequested,
+    out: &mut [u8],
+) -> Built {
+    let mut sak_attr = [0u8; 64];
+    let sak_attrs = Attributes::encode(
+        &[
+            Attribute::basic(2, 3),
+            Attribute::basic(3, 128),
+            Attribute::variable(4, &[0, 0, 0x0e, 0x10]),
+            Attribute::basic(5, 3),
+            Attribute::basic(6, 4),
+            Attribute::basic(9, policy.to_wire()),
+        ],
+        &mut sak_attr,
+    )
+    .unwrap();
+    let mut tek_attr = [0u8; 64];
+    let tek_attrs = Attributes::encode(
+        &[
+            Attribute::basic(1, 1),
+            Attribute::basic(2, 3600),
+            Attribute::basic(4, 1),
+        ],
+        &mut tek_attr,
+    )
+    .unwrap();
+    let sel = IdSelector {
+        id_type: IdType::Ipv4Addr,
+        port: 0,
+        data: &[239, 1, 1, 1],
+    };
+    let teks = [SaTek {
+        protocol_id: TekProtocol::IpsecEsp,
+        body: TekBody::Ipsec(IpsecTek {
+            protocol: 0,
+            src: sel,
+            dst: sel,
+            transform_id: 12,
+            spi: tek_spi,
+            attributes: tek_attrs,
+        }),
+    }];
+    let sak = new_kek.map(|spi| SaKek {
+        protocol: 17,
+        src: IdSelector {
+            id_type: IdType::Ipv4Addr,
+            port: 848,
+            data: &[192, 0, 2, 1],
+        },
+        dst: IdSelector {
+            id_type: IdType::Ipv4Addr,
+            port: 848,
+            data: &[239, 192, 0, 1],
+        },
+        spi,
+        attributes: sak_attrs,
+    });
+    let mut tek_key_buf = [0u8; 64];
+    let tek_keys = Attributes::encode(
+        &[Attribute::variable(1, &[tek_spi[3]; 16])],
+        &mut tek_key_buf,
+    )
+    .unwrap();
+    let new_key = new_kek.map(|s| kek_key(&s)).unwrap_or([0; 32]);
+    let mut kek_key_buf = [0u8; 64];
+    let kek_keys =
+        Attributes::encode(&[Attribute::variable(1, &new_key)], &mut kek_key_buf).unwrap();
+    let new_spi = new_kek.unwrap_or([0; 16]);
+    let mut packets = vec![KeyPacket {
+        kd_type: KdType::Tek,
+        spi: &tek_spi,
+        attributes: tek_keys,
+    }];
+    if new_kek.is_some() {
+        packets.push(KeyPacket {
+            kd_type: KdType::Kek,
+            spi: &new_spi,
+            attributes: kek_keys,
+        });
+    }
+    let del_spi = delete_kek.unwrap_or([0; 16]);
+    let deletes: Vec<Delete> = delete_kek
+        .iter()
+        .map(|_| Delete::new(2, 0, 16, &del_spi).unwrap())
+        .collect();
+    let content = PushContent {
+        deletes: &deletes,
+        sa: Some(Sa::new(sak, None, &teks)),
+        kd: Some(KeyDownload::new(&packets)),
+    };
+    let mut rng = HashDrbg::new(b"gcks");
+    ks.build_push(now, target, &content, &RustCrypto, &mut rng, out)
+        .unwrap()
+}
+
+/// The members and the network, on a virtual clock.
+struct World<const M: usize> {
+    now: Instant,
+    ks: Gcks<M>,
+    gms: Vec<Gm>,
+    ids: Vec<MemberId>,
+    rng: HashDrbg,
+}
+
+impl<const M: usize> World<M> {
+    fn new(n: u8, policy: KekAckRequested) -> Self {
+        let mut ks = gcks::<M>(policy);
+        let mut gms = Vec::new();
+        let mut ids = Vec::new();
+        for i in 0..n {
+            gms.push(gm(i + 1, policy, ks.current().unwrap().1));
+            ids.push(
+                ks.add_member(GmIdentity::Ipv4([10, 0, 0, i + 1]), None)
+                    .unwrap(),
+            );
+        }
+        Self {
+            now: Instant::from_secs(1000),
+            ks,
+            gms,
+            ids,
+            rng: HashDrbg::new(b"world"),
+        }
+    }
+
+    /// Delivers `wire` to the members in `to`; returns how many accepted it.
+    fn deliver_push(&mut self, wire: &[u8], to: &[usize]) -> usize {
+        let mut accepted = 0;
+        for &i in to {
+            let mut scratch = [0u8; 1024];
+            match self.gms[i].handle_push(
+                self.now,
+                wire,
+                false,
+                &mut scratch,
+                &RustCrypto,
+                &mut self.rng,
+            ) {
+                Ok(Outcome::Accepted(_)) => accepted += 1,
+                r => panic!("member {i}: {r:?}"),
+            }
+        }
+        accepted
+    }
+
+    /// Advances the clock to the next deadline of anyone (or by `max`), returning the ACKs
+    /// the members sent (member index, bytes).
+    fn run_acks(&mut self, max: Duration) -> Vec<(usize, Vec<u8>)> {
+        let end = self.now.saturating_add(max);
+        let mut sent = Vec::new();
+        loop {
+            let next = self.gms.iter().filter_map(Gm::poll_timeout).min();
+            match next {
+                Some(t) if t <= end => {
+                    self.now = self.now.max(t);
+                    for (i, g) in self.gms.iter_mut().enumerate() {
+                        let mut out = [0u8; 300];
+                        while let Some(n) = g.handle_timeout(self.now, &mut out).unwrap() {
+                            sent.push((i, out[..n].to_vec()));
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.now = end;
+        sent
+    }
+
+    fn gcks_timeout(&mut self) -> Vec<GcksEvent> {
+        while let Some(t) = self.ks.poll_timeout() {
+            if t > self.now {
+                break;
+            }
+            self.ks.handle_timeout(self.now);
+        }
+        std::iter::from_fn(|| self.ks.poll_event()).collect()
+    }
+}
+
+#[test]
+fn exchange_with_losses_rollover_and_member_loss() {
+    let policy = KekAckRequested::KekSha256;
+    let mut w: World<8> = World::new(3, policy);
+    let mut wire = [0u8; 1024];
+
+    // 1. Multicast PUSH, all receive, all ack within 5 s.
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [0, 0, 0, 1],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    assert_eq!((b.seq, b.kek_spi), (1, K1));
+    assert_eq!(w.deliver_push(&wire[..b.len], &[0, 1, 2]), 3);
+    let acks = w.run_acks(Duration::from_secs(5));
+    assert_eq!(acks.len(), 3);
+    for (i, a) in &acks {
+        let r = w.ks.handle_ack(a, &RustCrypto).unwrap();
+        assert_eq!((r.member, r.seq, r.kek_spi), (w.ids[*i], 1, K1));
+        // A duplicate is dropped before any crypto.
+        assert_eq!(w.ks.handle_ack(a, &RustCrypto), Err(AckError::Duplicate(1)));
+    }
+    // No "missing" is reported before 10 s, none at all here.
+    assert!(w.ks.poll_timeout().unwrap() >= w.now.saturating_add(Duration::from_secs(4)));
+    w.now = w.now.saturating_add(Duration::from_secs(10));
+    assert!(w.gcks_timeout().is_empty());
+
+    // 2. Lost PUSH for member 2, lost ACK for member 1.
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [0, 0, 0, 2],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    assert_eq!(b.seq, 2);
+    w.deliver_push(&wire[..b.len], &[0, 1]);
+    let t_push = w.now;
+    for (i, a) in w.run_acks(Duration::from_secs(5)) {
+        if i != 1 {
+            w.ks.handle_ack(&a, &RustCrypto).unwrap();
+        }
+    }
+    // Just before 10 s: nothing; at 10 s: members 1 and 2 missing.
+    w.now = t_push.saturating_add(Duration::from_millis(9_999));
+    assert!(w.gcks_timeout().is_empty());
+    w.now = t_push.saturating_add(Duration::from_secs(10));
+    let ev = w.gcks_timeout();
+    assert_eq!(
+        ev,
+        vec![
+            GcksEvent::AckMissing {
+                member: w.ids[1],
+                seq: 2,
+                consecutive: 1
+            },
+            GcksEvent::AckMissing {
+                member: w.ids[2],
+                seq: 2,
+                consecutive: 1
+            },
+        ]
+    );
+
+    // 3. KEK rollover K1 → K2 in a PUSH that also deletes K1 (its own KEK). Member 2 missed
+    //    SEQ 2 but still accepts SEQ 3 (greater). The ACK uses K1's cookies and key.
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [0, 0, 0, 3],
+        Some(K2),
+        Some(K1),
+        policy,
+        &mut wire,
+    );
+    assert_eq!((b.seq, b.kek_spi), (3, K1));
+    w.deliver_push(&wire[..b.len], &[0, 1, 2]);
+    for g in &w.gms {
+        assert_eq!(
+            g.kek_spis().collect::<Vec<_>>(),
+            vec![K2],
+            "K1 deleted, K2 installed"
+        );
+        assert_eq!(g.last_seq(&K2), Some(0));
+    }
+    let acks = w.run_acks(Duration::from_secs(5));
+    assert_eq!(acks.len(), 3);
+    for (_, a) in &acks {
+        assert_eq!(&a[..16], &K1);
+        let r = w.ks.handle_ack(a, &RustCrypto).unwrap();
+        assert_eq!((r.seq, r.kek_spi), (3, K1));
+    }
+    assert_eq!(w.ks.current(), Some((K2, 0)));
+    w.now = w.now.saturating_add(Duration::from_secs(10));
+    assert!(w.gcks_timeout().is_empty(), "acks reset the miss counters");
+
+    // 4. Under K2, SEQ restarts at 1. Member 2 then misses three rekeys in a row.
+    for n in 1..=3u32 {
+        let b = push(
+            &mut w.ks,
+            w.now,
+            Target::All,
+            [0, 0, 1, n as u8],
+            None,
+            None,
+            policy,
+            &mut wire,
+        );
+        assert_eq!((b.seq, b.kek_spi), (n, K2));
+        w.deliver_push(&wire[..b.len], &[0, 1]);
+        for (_, a) in w.run_acks(Duration::from_secs(5)) {
+            w.ks.handle_ack(&a, &RustCrypto).unwrap();
+        }
+        w.now = w.now.saturating_add(Duration::from_secs(10));
+        let ev = w.gcks_timeout();
+        let mut want = vec![GcksEvent::AckMissing {
+            member: w.ids[2],
+            seq: n,
+            consecutive: n as u8,
+        }];
+        if n == 3 {
+            want.push(GcksEvent::MemberLost { member: w.ids[2] });
+        }
+        assert_eq!(ev, want);
+    }
+    w.ks.remove_member(w.ids[2]).unwrap();
+    assert_eq!(w.ks.member_count(), 2);
+    // Its stale K1 is gone from the GCKS after retention; its old ACK is now unknown.
+    w.now = w.now.saturating_add(Duration::from_secs(60));
+    w.gcks_timeout();
+    assert_eq!(
+        w.ks.handle_ack(&acks[0].1, &RustCrypto),
+        Err(AckError::UnknownGroup)
+    );
+
+    // 5. Unicast rekey to member 0 only: only it is expected.
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::Member(w.ids[0]),
+        [0, 0, 2, 0],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    let mut scratch = [0u8; 1024];
+    w.gms[0]
+        .handle_push(
+            w.now,
+            &wire[..b.len],
+            true,
+            &mut scratch,
+            &RustCrypto,
+            &mut w.rng,
+        )
+        .unwrap();
+    let acks = w.run_acks(Duration::ZERO);
+    assert_eq!(acks.len(), 1, "unicast: no jitter");
+    w.ks.handle_ack(&acks[0].1, &RustCrypto).unwrap();
+    w.now = w.now.saturating_add(Duration::from_secs(10));
+    assert!(w.gcks_timeout().is_empty());
+    let _ = K3;
+}
+
+#[test]
+fn sha512_and_lkh_policies() {
+    // SHA-512 KEK type end to end.
+    let policy = KekAckRequested::KekSha512;
+    let mut w: World<4> = World::new(2, policy);
+    let mut wire = [0u8; 1024];
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [9, 9, 9, 9],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    w.deliver_push(&wire[..b.len], &[0, 1]);
+    let acks = w.run_acks(Duration::from_secs(5));
+    assert_eq!(acks.len(), 2);
+    for (_, a) in &acks {
+        assert_eq!(a.len(), 28 + 68 + 8 + 12);
+        w.ks.handle_ack(a, &RustCrypto).unwrap();
+    }
+    // LKH type: per-member leaf keys.
+    let policy = KekAckRequested::LkhSha256;
+    let mut ks = gcks::<4>(policy);
+    let id = ks
+        .add_member(GmIdentity::Ipv4([10, 0, 0, 1]), Some(&[7u8; 16]))
+        .unwrap();
+    let mut g = gm(1, policy, 0);
+    g.set_lkh_leaf_key(&[7u8; 16]).unwrap();
+    let mut other = gm(1, policy, 0); // same address, wrong leaf key
+    other.set_lkh_leaf_key(&[8u8; 16]).unwrap();
+    let now = Instant::from_secs(1);
+    let b = push(
+        &mut ks,
+        now,
+        Target::All,
+        [1, 1, 1, 1],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    let mut rng = HashDrbg::new(b"l");
+    let mut scratch = [0u8; 1024];
+    let mut out = [0u8; 300];
+    other
+        .handle_push(
+            now,
+            &wire[..b.len],
+            true,
+            &mut scratch,
+            &RustCrypto,
+            &mut rng,
+        )
+        .unwrap();
+    let n = other.handle_timeout(now, &mut out).unwrap().unwrap();
+    assert_eq!(
+        ks.handle_ack(&out[..n], &RustCrypto),
+        Err(AckError::BadHash)
+    );
+    g.handle_push(
+        now,
+        &wire[..b.len],
+        true,
+        &mut scratch,
+        &RustCrypto,
+        &mut rng,
+    )
+    .unwrap();
+    let n = g.handle_timeout(now, &mut out).unwrap().unwrap();
+    assert_eq!(ks.handle_ack(&out[..n], &RustCrypto).unwrap().member, id);
+}
+
+#[test]
+fn every_bit_flip_of_a_valid_ack_is_rejected_by_the_gcks() {
+    let policy = KekAckRequested::KekSha256;
+    let mut w: World<4> = World::new(1, policy);
+    let mut wire = [0u8; 1024];
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [0, 0, 0, 1],
+        None,
+        None,
+        policy,
+        &mut wire,
+    );
+    w.deliver_push(&wire[..b.len], &[0]);
+    let acks = w.run_acks(Duration::from_secs(5));
+    let ack = &acks[0].1;
+    for bit in 0..ack.len() * 8 {
+        let mut x = ack.clone();
+        x[bit / 8] ^= 1 << (bit % 8);
+        assert!(
+            w.ks.handle_ack(&x, &RustCrypto).is_err(),
+            "bit {bit} accepted"
+        );
+        assert_eq!(w.ks.last_acked(w.ids[0]), None, "bit {bit} changed state");
+    }
+    // Exchange type 34 is rejected as such.
+    let mut x = ack.clone();
+    x[18] = 34;
+    assert!(
+        matches!(w.ks.handle_ack(&x, &RustCrypto), Err(AckError::Malformed(e)) if e.kind == gdoi_ack::ErrorKind::UnknownType { value: 34 })
+    );
+    w.ks.handle_ack(ack, &RustCrypto).unwrap();
+    assert_eq!(w.ks.last_acked(w.ids[0]), Some((K1, 1)));
+}
+
+#[test]
+fn members_table_full_and_unexpected_acks() {
+    let mut ks = gcks::<2>(KekAckRequested::KekSha256);
+    ks.add_member(GmIdentity::Ipv4([10, 0, 0, 1]), None)
+        .unwrap();
+    assert_eq!(
+        ks.add_member(GmIdentity::Ipv4([10, 0, 0, 1]), None),
+        Err(GcksError::Duplicate)
+    );
+    ks.add_member(GmIdentity::Ipv4([10, 0, 0, 2]), None)
+        .unwrap();
+    assert_eq!(
+        ks.add_member(GmIdentity::Ipv4([10, 0, 0, 3]), None),
+        Err(GcksError::TableFull)
+    );
+    assert_eq!(ks.member_count(), 2);
+    // An ACK for a SEQ never sent, from an unknown member, or to a group without ACKs.
+    let ack = vector("ack_sha256.hex"); // SEQ 2, 192.0.2.100, cookies K1
+    assert_eq!(
+        ks.handle_ack(&ack, &RustCrypto),
+        Err(AckError::UnknownMember)
+    );
+    ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None)
+        .unwrap_err();
+    let mut ks = gcks::<2>(KekAckRequested::KekSha256);
+    ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None)
+        .unwrap();
+    assert_eq!(ks.handle_ack(&ack, &RustCrypto), Err(AckError::WrongSeq(2)));
+    let mut none: Gcks<2> = KeyServer::new(
+        GcksConfig::new(None),
+        EcdsaP256(signer()),
+        K1,
+        &kek_key(&K1),
+        5,
+    )
+    .unwrap();
+    assert_eq!(
+        none.handle_ack(&ack, &RustCrypto),
+        Err(AckError::NotExpected)
+    );
+}
+
+#[test]
+fn gcks_builds_the_digest_push_byte_for_byte() {
+    // The digest §3.4 PUSH: cookies K1 with the §3.1 key, SEQ 2 (last used 1), the §3.2
+    // content, deterministic ECDSA: our build must equal the vector.
+    let plain = vector("push_plaintext.hex");
+    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
+    let mut ks: Gcks<2> = KeyServer::new(
+        GcksConfig::new(Some(KekAckRequested::KekSha256)),
+        EcdsaP256(signer()),
+        COOKIES,
+        &key,
+        1,
+    )
+    .unwrap();
+    let content = PushContent {
+        deletes: &[],
+        sa: p.sa,
+        kd: p.kd,
+    };
+    let mut out = [0x2a; 600];
+    let mut rng = HashDrbg::new(b"x");
+    let b = ks
+        .build_push(
+            Instant::ZERO,
+            Target::All,
+            &content,
+            &RustCrypto,
+            &mut rng,
+            &mut out,
+        )
+        .unwrap();
+    assert_eq!(&out[..b.len], vector("push_wire.hex"));
+    // Too small a buffer: the whole size is reported and nothing changed.
+    let mut ks2: Gcks<2> = KeyServer::new(
+        GcksConfig::new(Some(KekAckRequested::KekSha256)),
+        EcdsaP256(signer()),
+        COOKIES,
+        &key,
+        1,
+    )
+    .unwrap();
+    let e = ks2
+        .build_push(
+            Instant::ZERO,
+            Target::All,
+            &content,
+            &RustCrypto,
+            &mut rng,
+            &mut out[..100],
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        gdoi_ack::gcks::BuildError::Write(gdoi_ack::WriteError::BufferTooSmall { needed: 476 })
+    );
+    assert_eq!(ks2.current(), Some((COOKIES, 1)));
+}
+
+#[test]
+fn a_member_that_never_acked_is_reported_missing_but_never_lost() {
+    let policy = KekAckRequested::KekSha256;
+    let mut w: World<4> = World::new(1, policy);
+    let mut wire = [0u8; 1024];
+    for n in 1..=4u8 {
+        push(
+            &mut w.ks,
+            w.now,
+            Target::All,
+            [0, 0, 0, n],
+            None,
+            None,
+            policy,
+            &mut wire,
+        );
+        w.now = w.now.saturating_add(Duration::from_secs(10));
+        let ev = w.gcks_timeout();
+        assert_eq!(
+            ev,
+            vec![GcksEvent::AckMissing {
+                member: w.ids[0],
+                seq: u32::from(n),
+                consecutive: n
+            }]
+        );
+    }
+}
+
+#[test]
+fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
+    let policy = KekAckRequested::KekSha256;
+    let mut w: World<4> = World::new(2, policy);
+    let mut wire = [0u8; 1024];
+    // Delete-only form: SEQ, D(TEK), D(KEK K1), SIG.
+    let tek_spi = [0u8, 0, 0, 9];
+    let deletes = [
+        Delete::new(2, 1, 4, &tek_spi).unwrap(),
+        Delete::new(2, 0, 16, &K1).unwrap(),
+    ];
+    let content = PushContent {
+        deletes: &deletes,
+        sa: None,
+        kd: None,
+    };
+    let mut rng = HashDrbg::new(b"d");
+    let b =
+        w.ks.build_push(
+            w.now,
+            Target::All,
+            &content,
+            &RustCrypto,
+            &mut rng,
+            &mut wire,
+        )
+        .unwrap();
+    let older = wire[..b.len].to_vec();
+    for (i, g) in w.gms.iter_mut().enumerate() {
+        let mut scratch = [0u8; 1024];
+        let Outcome::Accepted(a) = g
+            .handle_push(w.now, &older, false, &mut scratch, &RustCrypto, &mut w.rng)
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert!(a.sa.is_none() && a.kd.is_none(), "member {i}");
+        let d: Vec<_> = a.deletes.iter().collect();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].spis().next().unwrap(), tek_spi);
+        assert_eq!(g.kek_spis().count(), 0, "K1 deleted");
+    }
+    // Acked with K1's cookies and key; the GCKS still holds K1 for that.
+    let acks = w.run_acks(Duration::from_secs(5));
+    assert_eq!(acks.len(), 2);
+    for (_, a) in &acks {
+        assert_eq!(&a[..16], &K1);
+        w.ks.handle_ack(a, &RustCrypto).unwrap();
+    }
+    // No current KEK: the GCKS cannot build another PUSH; a GM drops PUSHes under K1.
+    assert_eq!(w.ks.current(), None);
+    assert_eq!(
+        w.ks.build_push(
+            w.now,
+            Target::All,
+            &content,
+            &RustCrypto,
+            &mut rng,
+            &mut wire
+        ),
+        Err(gdoi_ack::gcks::BuildError::NoKek)
+    );
+    let mut scratch = [0u8; 1024];
+    assert_eq!(
+        w.gms[0]
+            .handle_push(w.now, &older, false, &mut scratch, &RustCrypto, &mut w.rng)
+            .unwrap_err(),
+        gdoi_ack::gm::PushError::UnknownKek
+    );
+}
+
+#[test]
+fn kek_install_from_the_pull_payloads() {
+    // The digest's SA KEK and KD, as a PULL message 2/4 would carry them.
+    let plain = vector("push_plaintext.hex");
+    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let sak = p.sa.unwrap().kek.unwrap();
+    let kd = p.kd.unwrap();
+    let vk = EcdsaP256(signer().verifying_key());
+    let k = KekInstall::from_pull(&sak, &kd, gdoi_ack::seq::Seq(0), vk).unwrap();
+    assert_eq!(k.spi, hex_literal::hex!("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8"));
+    assert_eq!(k.algorithm_key.len(), 32);
+    assert_eq!(k.ack_requested, Some(KekAckRequested::KekSha256));
+    let mut g = Gm::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    g.install_kek(k).unwrap();
+    assert_eq!(
+        g.last_seq(&hex_literal::hex!("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8")),
+        Some(0)
+    );
+}
+
+mod gcks_never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn handle_ack(random in proptest::collection::vec(any::<u8>(), 0..200),
+                      flips in proptest::collection::vec((0usize..84, any::<u8>()), 1..4), cut in 0usize..84) {
+            let mut ks = gcks::<2>(KekAckRequested::KekSha256);
+            let id = ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None).unwrap();
+            let _ = ks.handle_ack(&random, &RustCrypto);
+            let mut ack = vector("ack_sha256.hex");
+            for (i, x) in flips { ack[i] ^= x; }
+            ack.truncate(84 - cut);
+            let _ = ks.handle_ack(&ack, &RustCrypto);
+            prop_assert_eq!(ks.last_acked(id), None);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The RSA path: a GCKS signing with RSA-2048 PKCS#1 v1.5 (DigestInfo or raw hash) and GMs
+//! configured to accept one form, the other, or both.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+mod common;
+use common::*;
+
+use gdoi_ack::attribute::{Attribute, Attributes};
+use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Target};
+use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError};
+use gdoi_ack::id::{IdSelector, IdType};
+use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::keys::{Rsa, RsaForms};
+use gdoi_ack::sa::Sa;
+use gdoi_ack::sa_kek::KekAckRequested;
+use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
+use gdoi_ack::time::Instant;
+use keying_crypto::HashAlg;
+use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+
+fn rsa_key() -> RsaPrivate {
+    let der = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../keying-crypto/tests/vectors/rsa2048_pkcs8.der"
+    ))
+    .unwrap();
+    RsaPrivate::from_pkcs8_der(&der).unwrap()
+}
+
+fn build(forms: RsaForms) -> Vec<u8> {
+    let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
+    let mut ks: KeyServer<_, 4> = KeyServer::new(
+        GcksConfig::new(Some(KekAckRequested::KekSha256)),
+        Rsa {
+            key: rsa_key(),
+            hash: HashAlg::Sha256,
+            forms,
+        },
+        COOKIES,
+        &key,
+        0,
+    )
+    .unwrap();
+    let sel = IdSelector {
+        id_type: IdType::Ipv4Addr,
+        port: 0,
+        data: &[239, 1, 1, 1],
+    };
+    let teks = [SaTek {
+        protocol_id: TekProtocol::IpsecEsp,
+        body: TekBody::Ipsec(IpsecTek {
+            protocol: 0,
+            src: sel,
+            dst: sel,
+            transform_id: 12,
+            spi: [1, 2, 3, 4],
+            attributes: Attributes::EMPTY,
+        }),
+    }];
+    let mut kb = [0u8; 64];
+    let attrs = Attributes::encode(&[Attribute::variable(1, &[7; 16])], &mut kb).unwrap();
+    let packets = [KeyPacket {
+        kd_type: KdType::Tek,
+        spi: &[1, 2, 3, 4],
+        attributes: attrs,
+    }];
+    let content = PushContent {
+        deletes: &[],
+        sa: Some(Sa::new(None, None, &teks)),
+        kd: Some(KeyDownload::new(&packets)),
+    };
+    let mut out = [0u8; 1024];
+    let b = ks
+        .build_push(
+            Instant::ZERO,
+            Target::All,
+            &content,
+            &RustCrypto,
+            &mut HashDrbg::new(b"rsa"),
+            &mut out,
+        )
+        .unwrap();
+    out[..b.len].to_vec()
+}
+
+fn gm(forms: RsaForms) -> GroupMember<Rsa<RsaPublic>, 2> {
+    let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
+    let mut g = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    g.install_kek(KekInstall {
+        spi: COOKIES,
+        algorithm_key: &key,
+        last_seq: 0,
+        ack_requested: Some(KekAckRequested::KekSha256),
+        verifier: Rsa {
+            key: rsa_key().public_key(),
+            hash: HashAlg::Sha256,
+            forms,
+        },
+    })
+    .unwrap();
+    g
+}
+
+#[test]
+fn rsa_digest_info_and_raw_hash_forms() {
+    let di = build(RsaForms::DigestInfo);
+    let raw = build(RsaForms::RawHash);
+    assert_ne!(di, raw);
+    let mut scratch = [0u8; 1024];
+    let mut rng = HashDrbg::new(b"g");
+    for (gm_forms, di_ok, raw_ok) in [
+        (RsaForms::DigestInfo, true, false),
+        (RsaForms::RawHash, false, true),
+        (RsaForms::Both, true, true),
+    ] {
+        for (msg, ok) in [(&di, di_ok), (&raw, raw_ok)] {
+            let mut g = gm(gm_forms);
+            let r = g.handle_push(
+                Instant::ZERO,
+                msg,
+                true,
+                &mut scratch,
+                &RustCrypto,
+                &mut rng,
+            );
+            if ok {
+                r.unwrap();
+                assert_eq!(
+                    g.handle_timeout(Instant::ZERO, &mut [0u8; 200]).unwrap(),
+                    Some(28 + 36 + 8 + 12)
+                );
+            } else {
+                assert_eq!(r.unwrap_err(), PushError::BadSignature);
+                assert_eq!(g.last_seq(&COOKIES), Some(0));
+                assert_eq!(g.poll_timeout(), None);
+            }
+        }
+    }
+}

@@ -1,0 +1,632 @@
+//! The MIKEY message (RFC 3830 §3, §5, §6): header, payload iteration, per-mode payload
+//! rules, and the bytes each MAC or signature covers.
+
+use core::ops::Range;
+
+use keying_tlv::{ChainWriter, ErrorKind, Reader, WriteError, Writer};
+
+use crate::error::{Error, what};
+use crate::header::{CommonHeader, DataType};
+use crate::kemac::Kemac;
+use crate::payload::{Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
+use crate::sign::Sign;
+use crate::timestamp::Timestamp;
+use crate::verification::Verification;
+
+/// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
+/// chain once, so iteration and every accessor afterwards cannot fail.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    bytes: &'a [u8],
+    header: CommonHeader<'a>,
+    first: PayloadType,
+    payloads_at: usize,
+    count: usize,
+}
+
+/// Bytes a KEMAC MAC covers, for the two coverages in use (RFC 3830 §5.2, §3.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KemacCoverage<'a> {
+    /// The whole message up to the MAC field (PSK mode, RFC 3830 §3.1/§5.2, and DHHMAC,
+    /// RFC 4650 §3).
+    pub message: &'a [u8],
+    /// The KEMAC payload alone up to the MAC field, its Next payload byte included
+    /// (PK mode I_MESSAGE, RFC 3830 §3.2, and the RSA-R R_MESSAGE, RFC 4738 §3.6:
+    /// "calculated over the KEMAC payload"). minisip zeroes the Next payload byte before
+    /// MAC-ing; a caller interoperating with it MACs `[0] ‖ payload[1..]`.
+    pub payload: &'a [u8],
+    /// Where the MAC sits in the message.
+    pub mac: Range<usize>,
+}
+
+/// Covered bytes that may be split in two (the V MAC of an RFC 6043 TRANSFER_INIT skips
+/// the TICKET's Initiator Data, RFC 6043 §5.5). MAC the concatenation `first ‖ second`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Covered<'a> {
+    /// Covered bytes before the gap (all of them when there is none).
+    pub first: &'a [u8],
+    /// Covered bytes after the gap (empty when there is none).
+    pub second: &'a [u8],
+}
+
+impl<'a> Message<'a> {
+    /// Parses and validates a message: the header and every payload, up to the Last
+    /// payload (or SIGN), with no trailing bytes. An unknown payload type ends parsing with
+    /// [`ErrorKind::UnknownType`] naming the type and its offset.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(bytes);
+        let (header, first) = CommonHeader::read(&mut r)?;
+        let payloads_at = r.offset();
+        let first = PayloadType::from(first);
+        let mut count = 0;
+        for item in Payloads::new(r.rest(), payloads_at, first) {
+            item?;
+            count += 1;
+        }
+        Ok(Self {
+            bytes,
+            header,
+            first,
+            payloads_at,
+            count,
+        })
+    }
+
+    /// The message bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The common header.
+    pub fn header(&self) -> &CommonHeader<'a> {
+        &self.header
+    }
+
+    /// The data type.
+    pub fn data_type(&self) -> DataType {
+        self.header.data_type
+    }
+
+    /// Number of payloads (chain steps taken by [`Message::parse`]; at most the number of
+    /// bytes, whatever the input).
+    pub fn payload_count(&self) -> usize {
+        self.count
+    }
+
+    /// The payloads in wire order.
+    pub fn payloads(&self) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
+        let rest = self.bytes.get(self.payloads_at..).unwrap_or_default();
+        // Validated in `parse`: no item is an error.
+        Payloads::new(rest, self.payloads_at, self.first).filter_map(Result::ok)
+    }
+
+    /// The first payload of type `kind`.
+    pub fn find(&self, kind: PayloadType) -> Option<PayloadItem<'a>> {
+        self.payloads().find(|p| p.payload.kind() == kind)
+    }
+
+    /// Every payload of type `kind`.
+    pub fn find_all(&self, kind: PayloadType) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
+        self.payloads().filter(move |p| p.payload.kind() == kind)
+    }
+
+    /// The last payload.
+    pub fn last(&self) -> Option<PayloadItem<'a>> {
+        self.payloads().last()
+    }
+
+    /// The T payload.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::T(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// The RAND payload's bytes.
+    pub fn rand(&self) -> Option<&'a [u8]> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::Rand(r) => Some(r.rand),
+            _ => None,
+        })
+    }
+
+    /// The KEMAC payload.
+    pub fn kemac(&self) -> Option<Kemac<'a>> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::Kemac(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// The SIGN payload.
+    pub fn sign(&self) -> Option<Sign<'a>> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::Sign(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The V payload.
+    pub fn verification(&self) -> Option<Verification<'a>> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::V(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// Where the signature sits (SIGN is always last).
+    pub fn signature_range(&self) -> Option<Range<usize>> {
+        let item = self
+            .last()
+            .filter(|p| p.payload.kind() == PayloadType::Sign)?;
+        Some(item.offset + Sign::SIGNATURE_OFFSET..item.offset + item.raw.len())
+    }
+
+    /// The bytes the SIGN signature covers: the message up to, excluding, the signature
+    /// field, i.e. including SIGN's S type / Signature len (RFC 3830 §5.2 "the entire
+    /// MIKEY message except the signature field itself"; RFC 6043 §5.5). Extra inputs that
+    /// follow it in some modes (RSA-R SIGNr: ‖ IDi ‖ IDr ‖ T, RFC 4738 §3.6; RFC 6043 §5.5)
+    /// are the key-management layer's.
+    pub fn signed_bytes(&self) -> Option<&'a [u8]> {
+        let r = self.signature_range()?;
+        self.bytes.get(..r.start)
+    }
+
+    /// The bytes a KEMAC MAC covers (see [`KemacCoverage`] for which applies per mode).
+    pub fn kemac_covered(&self) -> Option<KemacCoverage<'a>> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::Kemac(k) => {
+                let at = k.mac_offset();
+                let start = p.offset + at;
+                Some(KemacCoverage {
+                    message: self.bytes.get(..start)?,
+                    payload: p.raw.get(..at)?,
+                    mac: start..start + k.mac.len(),
+                })
+            }
+            _ => None,
+        })
+    }
+
+    /// Where the V payload's Ver data sits.
+    pub fn verification_mac_range(&self) -> Option<Range<usize>> {
+        self.payloads().find_map(|p| match p.payload {
+            Payload::V(v) => {
+                let start = p.offset + Verification::MAC_OFFSET;
+                Some(start..start + v.ver_data.len())
+            }
+            _ => None,
+        })
+    }
+
+    /// The message bytes the V MAC covers: everything before the Ver data (RFC 3830
+    /// §5.2), minus a TRANSFER_INIT's TICKET Initiator Data length and data
+    /// (RFC 6043 §5.5). The inputs appended after it (IDi ‖ IDr ‖ T of the Initiator for
+    /// a verification message, RFC 3830 §5.2; the initial message for RFC 6043
+    /// responses) are the key-management layer's.
+    pub fn verification_covered(&self) -> Option<Covered<'a>> {
+        let mac = self.verification_mac_range()?;
+        let prefix = self.bytes.get(..mac.start)?;
+        if self.header.data_type == DataType::TransferInit {
+            let gap = self.payloads().find_map(|p| match p.payload {
+                Payload::Ticket(t) if p.offset < mac.start => {
+                    Some(p.offset + t.initiator_data_offset()..p.offset + p.raw.len())
+                }
+                _ => None,
+            });
+            if let Some(gap) = gap {
+                return Some(Covered {
+                    first: self.bytes.get(..gap.start)?,
+                    second: self.bytes.get(gap.end..mac.start)?,
+                });
+            }
+        }
+        Some(Covered {
+            first: prefix,
+            second: &[],
+        })
+    }
+
+    /// Checks the data type's mandatory payloads and placement rules:
+    ///
+    /// | data type | required | placement |
+    /// |---|---|---|
+    /// | PSK init (RFC 3830 §3.1) | T, RAND, KEMAC | KEMAC last |
+    /// | PSK / PK verification (§3.1, §3.2) | T, V | V last |
+    /// | PK init (§3.2) | T, RAND, KEMAC, PKE, SIGN | KEMAC before PKE |
+    /// | DH init (§3.3) | T, RAND, DH, SIGN | |
+    /// | DH resp (§3.3) | T, DH ×2, SIGN | |
+    /// | Error (§5.1.2) | T, ERR | V / SIGN last |
+    /// | DHHMAC init / resp (RFC 4650 §3) | T, RAND (init), DH (×2 resp), KEMAC | KEMAC last |
+    /// | RSA-R init (RFC 4738 §3.1) | T, SIGN | |
+    /// | RSA-R resp (RFC 4738 §3.1) | T, KEMAC, PKE, SIGN | KEMAC before PKE |
+    /// | MIKEY-TICKET (RFC 6043 §4) | T | no ID payloads (IDR instead) |
+    /// | SAKKE (RFC 6509 §2.1) | T, RAND, SAKKE, SIGN | |
+    ///
+    /// For every data type: a V payload is last, and SIGN is last (enforced by parsing).
+    /// Unknown data types fail with Error no "Invalid DT".
+    pub fn check_mode_rules(&self) -> Result<(), Error> {
+        use PayloadType as P;
+        let dt = self.header.data_type;
+        let required: &[PayloadType] = match dt {
+            DataType::PskInit => &[P::T, P::Rand, P::Kemac],
+            DataType::PskResp | DataType::PkResp => &[P::T, P::V],
+            DataType::PkInit => &[P::T, P::Rand, P::Kemac, P::Pke, P::Sign],
+            DataType::DhInit => &[P::T, P::Rand, P::Dh, P::Sign],
+            DataType::DhResp => &[P::T, P::Dh, P::Sign],
+            DataType::Error => &[P::T, P::Err],
+            DataType::DhHmacInit => &[P::T, P::Rand, P::Dh, P::Kemac],
+            DataType::DhHmacResp => &[P::T, P::Dh, P::Kemac],
+            DataType::RsaRInit => &[P::T, P::Sign],
+            DataType::RsaRResp => &[P::T, P::Kemac, P::Pke, P::Sign],
+            DataType::Sakke => &[P::T, P::Rand, P::Sakke, P::Sign],
+            DataType::RequestInitPsk
+            | DataType::RequestInitPk
+            | DataType::RequestResp
+            | DataType::TransferInit
+            | DataType::TransferResp
+            | DataType::ResolveInitPsk
+            | DataType::ResolveInitPk
+            | DataType::ResolveResp => &[P::T],
+            DataType::Unknown(v) => {
+                return Err(Error::Decode(keying_tlv::Error::new(
+                    1,
+                    what::DATA_TYPE,
+                    ErrorKind::UnknownType {
+                        value: u16::from(v),
+                    },
+                )));
+            }
+        };
+        for &payload in required {
+            if self.find(payload).is_none() {
+                return Err(Error::MissingPayload {
+                    payload,
+                    data_type: dt,
+                });
+            }
+        }
+        if matches!(dt, DataType::DhResp | DataType::DhHmacResp) && self.find_all(P::Dh).count() < 2
+        {
+            return Err(Error::MissingPayload {
+                payload: P::Dh,
+                data_type: dt,
+            });
+        }
+        let last = self.last();
+        let last_kind = last.map(|p| p.payload.kind());
+        if let Some(v) = self.find(P::V)
+            && last_kind != Some(P::V)
+        {
+            return Err(Error::Misplaced {
+                payload: P::V,
+                offset: v.offset,
+            });
+        }
+        if matches!(
+            dt,
+            DataType::PskInit | DataType::DhHmacInit | DataType::DhHmacResp
+        ) && last_kind != Some(P::Kemac)
+            && let Some(k) = self.find(P::Kemac)
+        {
+            return Err(Error::Misplaced {
+                payload: P::Kemac,
+                offset: k.offset,
+            });
+        }
+        if matches!(dt, DataType::PkInit | DataType::RsaRResp)
+            && let (Some(k), Some(pke)) = (self.find(P::Kemac), self.find(P::Pke))
+            && pke.offset < k.offset
+        {
+            return Err(Error::Misplaced {
+                payload: P::Pke,
+                offset: pke.offset,
+            });
+        }
+        if dt.is_ticket()
+            && let Some(id) = self.find(P::Id)
+        {
+            return Err(Error::Misplaced {
+                payload: P::Id,
+                offset: id.offset,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks the T payload's value (see [`Timestamp::check`]): e.g. the ONVIF example's
+    /// Windows FILETIME in an NTP-UTC field is [`Error::MalformedTimestamp`].
+    pub fn check_timestamp(&self) -> Result<(), Error> {
+        for p in self.payloads() {
+            if let Payload::T(t) = p.payload {
+                t.check().map_err(|problem| Error::MalformedTimestamp {
+                    offset: p.offset,
+                    problem,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-emits the message from its parsed fields into `buf`; byte-identical to the input
+    /// when the input was canonical (reserved bits zero).
+    pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WriteError> {
+        let mut w = MessageWriter::new(buf, &self.header);
+        for p in self.payloads() {
+            w.push(&p.payload);
+        }
+        w.finish()
+    }
+}
+
+/// Builds a message into the caller's buffer: the header, then payloads in order, with
+/// the Next payload bytes back-patched. To fill a MAC or signature, emit it zeroed,
+/// [`Message::parse`] the result, compute over the covered bytes
+/// ([`Message::kemac_covered`], [`Message::verification_covered`],
+/// [`Message::signed_bytes`]) and write it at the returned range.
+#[derive(Debug)]
+pub struct MessageWriter<'b> {
+    w: Writer<'b>,
+    chain: ChainWriter,
+}
+
+impl<'b> MessageWriter<'b> {
+    /// Starts a message with `header`.
+    pub fn new(buf: &'b mut [u8], header: &CommonHeader<'_>) -> Self {
+        let mut w = Writer::new(buf);
+        let slot = header.write(&mut w);
+        Self {
+            w,
+            chain: ChainWriter::new(slot),
+        }
+    }
+
+    /// Appends a payload. A payload after SIGN is an error reported by
+    /// [`MessageWriter::finish`].
+    pub fn push(&mut self, p: &Payload<'_>) -> &mut Self {
+        p.emit(&mut self.chain, &mut self.w);
+        self
+    }
+
+    /// Appends a payload given as its view type.
+    pub fn push_body<'p, P: PayloadBody<'p>>(&mut self, p: &P) -> &mut Self {
+        p.emit(&mut self.chain, &mut self.w);
+        self
+    }
+
+    /// Bytes written so far.
+    pub fn position(&self) -> usize {
+        self.w.position()
+    }
+
+    /// Ends the message: its length, or [`WriteError::BufferTooSmall`] with the size
+    /// needed.
+    pub fn finish(self) -> Result<usize, WriteError> {
+        self.w.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use super::*;
+    use crate::err::{ErrorNo, ErrorPayload};
+    use crate::header::{CsIdMap, PrfFunc};
+    use crate::id::{Id, IdType};
+    use crate::kemac::{EncrAlg, MacAlg};
+    use crate::list::List;
+    use crate::pke::{Pke, PkeCache};
+    use crate::rand::Rand;
+    use crate::sign::SType;
+    use crate::ticket::{Ticket, TicketFlags, TicketPolicyFields, TicketType};
+    use crate::timestamp::TsType;
+    use alloc::vec::Vec;
+
+    const T: Payload<'static> = Payload::T(Timestamp {
+        ts_type: TsType::Counter,
+        value: 5,
+    });
+    const RAND: Payload<'static> = Payload::Rand(Rand { rand: &[9; 16] });
+    const KEMAC: Payload<'static> = Payload::Kemac(Kemac {
+        encr_alg: EncrAlg::Null,
+        encr_data: &[],
+        mac_alg: MacAlg::HmacSha1_160,
+        mac: &[0xab; 20],
+    });
+    const V: Payload<'static> = Payload::V(Verification {
+        auth_alg: MacAlg::HmacSha1_160,
+        ver_data: &[0xcd; 20],
+    });
+    const SIGN: Payload<'static> = Payload::Sign(Sign {
+        s_type: SType::RsaPss,
+        signature: &[0xef; 8],
+    });
+    const PKE: Payload<'static> = Payload::Pke(Pke {
+        cache: PkeCache::NoCache,
+        data: &[1; 8],
+    });
+    const ID: Payload<'static> = Payload::Id(Id {
+        id_type: IdType::Nai,
+        data: b"a@b",
+    });
+    const ERR: Payload<'static> = Payload::Err(ErrorPayload {
+        error_no: ErrorNo::InvalidTs,
+    });
+
+    fn msg(data_type: DataType, payloads: &[Payload<'_>]) -> Vec<u8> {
+        let h = CommonHeader {
+            data_type,
+            v: false,
+            prf_func: PrfFunc::Mikey1,
+            csb_id: 0xabcd_0123,
+            cs_id_map: CsIdMap::SrtpId(List::Items(&[])),
+        };
+        let mut buf = vec![0x2a; 512];
+        let mut w = MessageWriter::new(&mut buf, &h);
+        for p in payloads {
+            w.push(p);
+        }
+        let n = w.finish().unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    fn rules(data_type: DataType, payloads: &[Payload<'_>]) -> Result<(), Error> {
+        let b = msg(data_type, payloads);
+        Message::parse(&b).unwrap().check_mode_rules()
+    }
+
+    #[test]
+    fn mandatory_payloads_per_mode() {
+        use PayloadType as P;
+        assert_eq!(rules(DataType::PskInit, &[T, RAND, KEMAC]), Ok(()));
+        assert_eq!(
+            rules(DataType::PskInit, &[T, KEMAC]),
+            Err(Error::MissingPayload {
+                payload: P::Rand,
+                data_type: DataType::PskInit
+            })
+        );
+        assert_eq!(rules(DataType::PskResp, &[T, ID, V]), Ok(()));
+        assert_eq!(
+            rules(DataType::PkInit, &[T, RAND, KEMAC, PKE, SIGN]),
+            Ok(())
+        );
+        assert!(matches!(
+            rules(DataType::PkInit, &[T, RAND, PKE, KEMAC, SIGN]),
+            Err(Error::Misplaced {
+                payload: P::Pke,
+                ..
+            })
+        ));
+        assert_eq!(
+            rules(DataType::Error, &[T, V]),
+            Err(Error::MissingPayload {
+                payload: P::Err,
+                data_type: DataType::Error
+            })
+        );
+        assert_eq!(rules(DataType::Error, &[T, ERR, ERR, SIGN]), Ok(()));
+        let e = rules(DataType::PskResp, &[ID, V]).unwrap_err();
+        assert_eq!(e.error_no(), ErrorNo::InvalidTs);
+        assert_eq!(rules(DataType::RsaRInit, &[T, RAND, ID, SIGN]), Ok(()));
+        assert_eq!(rules(DataType::RsaRResp, &[T, KEMAC, PKE, SIGN]), Ok(()));
+        assert!(rules(DataType::DhResp, &[T, SIGN]).is_err());
+        assert_eq!(rules(DataType::TransferResp, &[T]), Ok(()));
+        let e = rules(DataType::Unknown(40), &[T]).unwrap_err();
+        assert_eq!(e.error_no(), ErrorNo::InvalidDt);
+    }
+
+    #[test]
+    fn placement_rules() {
+        use PayloadType as P;
+        // V must be last.
+        assert!(matches!(
+            rules(DataType::PskResp, &[T, V, ID]),
+            Err(Error::Misplaced { payload: P::V, .. })
+        ));
+        // KEMAC last in PSK (its MAC covers everything before it).
+        assert!(matches!(
+            rules(DataType::PskInit, &[T, RAND, KEMAC, ID]),
+            Err(Error::Misplaced {
+                payload: P::Kemac,
+                ..
+            })
+        ));
+        // MIKEY-TICKET messages use IDR, not ID (RFC 6043 §6.6).
+        assert!(matches!(
+            rules(DataType::RequestInitPsk, &[T, ID]),
+            Err(Error::Misplaced { payload: P::Id, .. })
+        ));
+    }
+
+    #[test]
+    fn sign_is_last_and_covered_bytes() {
+        let b = msg(DataType::DhInit, &[T, RAND, SIGN]);
+        let m = Message::parse(&b).unwrap();
+        let r = m.signature_range().unwrap();
+        assert_eq!(r, b.len() - 8..b.len());
+        assert_eq!(m.signed_bytes().unwrap(), &b[..b.len() - 8]);
+        // The S type / length bytes are covered.
+        assert_eq!(&b[r.start - 2..r.start], &[0x10, 0x08]);
+        // Bytes after SIGN: rejected.
+        let mut longer = b.clone();
+        longer.push(0);
+        let Err(Error::Decode(e)) = Message::parse(&longer) else {
+            panic!()
+        };
+        assert_eq!(e.kind, keying_tlv::ErrorKind::TrailingBytes { len: 1 });
+        // Nothing can be emitted after SIGN.
+        let mut buf = [0u8; 128];
+        let h = *m.header();
+        let mut w = MessageWriter::new(&mut buf, &h);
+        w.push(&SIGN).push(&T);
+        assert!(matches!(w.finish(), Err(WriteError::TooLong { .. })));
+    }
+
+    #[test]
+    fn kemac_and_v_coverage() {
+        let b = msg(DataType::PskInit, &[T, RAND, ID, KEMAC]);
+        let m = Message::parse(&b).unwrap();
+        let cov = m.kemac_covered().unwrap();
+        assert_eq!(cov.mac, b.len() - 20..b.len());
+        assert_eq!(cov.message, &b[..b.len() - 20]);
+        let kemac_at = m.find(PayloadType::Kemac).unwrap().offset;
+        assert_eq!(cov.payload, &b[kemac_at..b.len() - 20]);
+        assert_eq!(cov.payload, &[0, 0, 0, 0, 1]);
+        let b = msg(DataType::PskResp, &[T, V]);
+        let m = Message::parse(&b).unwrap();
+        let cov = m.verification_covered().unwrap();
+        assert_eq!(cov.first, &b[..b.len() - 20]);
+        assert!(cov.second.is_empty());
+        assert_eq!(m.verification_mac_range(), Some(b.len() - 20..b.len()));
+    }
+
+    #[test]
+    fn transfer_init_v_skips_initiator_data() {
+        let policy = TicketPolicyFields {
+            ticket_type: TicketType::MikeyBase,
+            subtype: 1,
+            version: 1,
+            prf_func: PrfFunc::Mikey1,
+            flags: TicketFlags(TicketFlags::I),
+            reserved: 0,
+            tp_data: &[],
+        };
+        let ticket = Payload::Ticket(Ticket {
+            policy,
+            ticket_data: &[7; 4],
+            initiator_data: &[0x0b, 0, 1, 0xaa],
+        });
+        let b = msg(DataType::TransferInit, &[T, RAND, ticket, V]);
+        let m = Message::parse(&b).unwrap();
+        let cov = m.verification_covered().unwrap();
+        let t_at = m.find(PayloadType::Ticket).unwrap().offset;
+        // Ticket: next(1) fixed(7) TP len(2) TP(0) ticket len(2) ticket(4), then the gap:
+        // Initiator Data length (2) + data (4).
+        let gap_start = t_at + 1 + 7 + 2 + 2 + 4;
+        assert_eq!(cov.first, &b[..gap_start]);
+        assert_eq!(cov.second, &b[gap_start + 6..b.len() - 20]);
+        let inner: Vec<_> = match m.find(PayloadType::Ticket).unwrap().payload {
+            Payload::Ticket(t) => t.initiator_payloads().map(|p| p.unwrap().payload).collect(),
+            _ => panic!(),
+        };
+        assert_eq!(inner, [Payload::Rand(Rand { rand: &[0xaa] })]);
+    }
+
+    #[test]
+    fn every_truncation_is_a_typed_error() {
+        let b = msg(DataType::PkInit, &[T, RAND, ID, KEMAC, PKE, SIGN]);
+        for cut in 0..b.len() {
+            let Err(Error::Decode(e)) = Message::parse(&b[..cut]) else {
+                panic!("cut {cut}")
+            };
+            assert!(e.offset <= cut, "cut {cut}: {e:?}");
+            assert!(
+                matches!(e.kind, keying_tlv::ErrorKind::Truncated { .. }),
+                "cut {cut}: {e:?}"
+            );
+        }
+    }
+}

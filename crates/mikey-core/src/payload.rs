@@ -1,0 +1,433 @@
+//! Payload types, the [`Payload`] sum type and the MIKEY framing (RFC 3830 §6).
+//!
+//! Every payload except SIGN starts with a Next payload byte naming the *following* payload;
+//! its length follows from its own type-specific fields, so [`len_of`] parses the payload
+//! to measure it. An unknown type cannot be skipped and ends parsing with
+//! [`ErrorKind::UnknownType`] at the payload's offset.
+
+use keying_tlv::{
+    Chain, ChainWriter, Element, Error as TlvError, ErrorKind, Mikey, Reader, Result, WriteError,
+    Writer, wire_enum,
+};
+
+use crate::cert::Cert;
+use crate::chash::Chash;
+use crate::dh::Dh;
+use crate::err::ErrorPayload;
+use crate::error::what;
+use crate::general_ext::GeneralExtension;
+use crate::id::Id;
+use crate::idr::Idr;
+use crate::kemac::Kemac;
+use crate::key_data::KeyData;
+use crate::pke::Pke;
+use crate::rand::Rand;
+use crate::randr::Randr;
+use crate::sakke::Sakke;
+use crate::sign::Sign;
+use crate::sp::Sp;
+use crate::ticket::{Ticket, TicketPolicy};
+use crate::timestamp::Timestamp;
+use crate::tr::Tr;
+use crate::verification::Verification;
+
+wire_enum! {
+    /// Next payload values (RFC 3830 §6.1 Table 6.1.c; RFC 6043 §6.1 Table 6.2;
+    /// RFC 6509 §4.2).
+    pub enum PayloadType: u8 {
+        /// Last payload: ends a chain (0).
+        Last = 0,
+        /// Key data transport payload (KEMAC), RFC 3830 §6.2.
+        Kemac = 1,
+        /// Envelope data payload (PKE), RFC 3830 §6.3.
+        Pke = 2,
+        /// DH data payload, RFC 3830 §6.4.
+        Dh = 3,
+        /// Signature payload (SIGN), RFC 3830 §6.5.
+        Sign = 4,
+        /// Timestamp payload (T), RFC 3830 §6.6.
+        T = 5,
+        /// ID payload, RFC 3830 §6.7.
+        Id = 6,
+        /// Certificate payload (CERT), RFC 3830 §6.7.
+        Cert = 7,
+        /// Cert hash payload (CHASH), RFC 3830 §6.8.
+        Chash = 8,
+        /// Verification message payload (V), RFC 3830 §6.9.
+        V = 9,
+        /// Security policy payload (SP), RFC 3830 §6.10.
+        Sp = 10,
+        /// RAND payload, RFC 3830 §6.11.
+        Rand = 11,
+        /// Error payload (ERR), RFC 3830 §6.12.
+        Err = 12,
+        /// Timestamp payload with role indicator (TR), RFC 6043 §6.4.
+        Tr = 13,
+        /// ID payload with role indicator (IDR), RFC 6043 §6.6.
+        Idr = 14,
+        /// RAND payload with role indicator (RANDR), RFC 6043 §6.8.
+        Randr = 15,
+        /// Ticket policy payload (TP), RFC 6043 §6.10.
+        Tp = 16,
+        /// Ticket payload (TICKET), RFC 6043 §6.10.
+        Ticket = 17,
+        /// Key data sub-payload, RFC 3830 §6.13.
+        KeyData = 20,
+        /// General extension payload, RFC 3830 §6.15.
+        GeneralExt = 21,
+        /// SAKKE payload, RFC 6509 §4.2.
+        Sakke = 26,
+    }
+}
+
+/// What every payload view implements: reading its fields after the Next payload byte
+/// (validated once, so accessors cannot fail) and writing them back.
+pub trait PayloadBody<'a>: Sized {
+    /// The payload's Next payload value.
+    const TYPE: PayloadType;
+    /// Whether the payload starts with a Next payload byte (all but SIGN, RFC 3830 §6.5).
+    const HAS_NEXT: bool = true;
+
+    /// Reads the payload's fields (everything after the Next payload byte) from the front
+    /// of `r`, leaving `r` after the payload.
+    fn read_body(r: &mut Reader<'a>) -> Result<Self>;
+
+    /// Writes the payload's fields (everything after the Next payload byte).
+    fn write_body(&self, w: &mut Writer<'_>);
+
+    /// The view of a chain element of this type.
+    fn from_element(e: &Element<'a>) -> Result<Self> {
+        let mut r = Reader::at(e.body, e.offset + usize::from(Self::HAS_NEXT));
+        let p = Self::read_body(&mut r)?;
+        r.finish("end of MIKEY payload")?;
+        Ok(p)
+    }
+
+    /// Parses one stand-alone payload: returns it and the Next payload value it carries
+    /// ([`PayloadType::Last`] for SIGN).
+    fn parse(bytes: &'a [u8]) -> Result<(Self, PayloadType)> {
+        let mut r = Reader::new(bytes);
+        let next = if Self::HAS_NEXT {
+            r.u8("next payload")?
+        } else {
+            0
+        };
+        let p = Self::read_body(&mut r)?;
+        r.finish("end of MIKEY payload")?;
+        Ok((p, PayloadType::from(next)))
+    }
+
+    /// Appends the payload to a chain, announcing its type in the previous payload's Next
+    /// payload byte (or the header's).
+    fn emit(&self, chain: &mut ChainWriter, w: &mut Writer<'_>) {
+        if Self::HAS_NEXT {
+            chain.begin_mikey(w, Self::TYPE.to_wire());
+        } else {
+            chain.begin_mikey_terminal(w, Self::TYPE.to_wire());
+        }
+        self.write_body(w);
+    }
+
+    /// Writes one stand-alone payload whose Next payload byte is `next` into `buf`;
+    /// returns the length written.
+    fn to_bytes(&self, next: PayloadType, buf: &mut [u8]) -> Result<usize, WriteError> {
+        let mut w = Writer::new(buf);
+        if Self::HAS_NEXT {
+            w.u8(next.to_wire());
+        }
+        self.write_body(&mut w);
+        w.finish()
+    }
+}
+
+/// Writes `len` into a `width`-byte length field, recording an error if it does not fit.
+pub(crate) fn write_len(w: &mut Writer<'_>, len: usize, width: usize, field: &'static str) {
+    w.uint(len, width, field);
+}
+
+/// Checks that `value` fits in `bits` bits when writing a bit field.
+pub(crate) fn check_bits(w: &mut Writer<'_>, value: u8, bits: u32, field: &'static str) -> u8 {
+    if u32::from(value) >> bits != 0 {
+        w.fail(WriteError::TooLong {
+            field,
+            value: usize::from(value),
+        });
+    }
+    value
+}
+
+/// Reads a 16-bit length and that many bytes.
+pub(crate) fn read_len16<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
+    let len = usize::from(r.u16(what)?);
+    r.bytes(len, what)
+}
+
+/// Reads an 8-bit length and that many bytes.
+pub(crate) fn read_len8<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
+    let len = usize::from(r.u8(what)?);
+    r.bytes(len, what)
+}
+
+/// An "unknown value" error for a field whose value decides a length.
+pub(crate) fn unknown(offset: usize, what: &'static str, value: u16) -> TlvError {
+    TlvError::new(offset, what, ErrorKind::UnknownType { value })
+}
+
+macro_rules! payloads {
+    ($( $variant:ident ( $ty:ty ) ),+ $(,)?) => {
+        /// Any MIKEY payload, as a validated zero-copy view.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Payload<'a> {
+            $(
+                #[doc = concat!("A [`", stringify!($ty), "`] payload.")]
+                $variant($ty),
+            )+
+        }
+
+        impl<'a> Payload<'a> {
+            /// The payload's type.
+            pub fn kind(&self) -> PayloadType {
+                match self {
+                    $( Self::$variant(_) => <$ty as PayloadBody<'a>>::TYPE, )+
+                }
+            }
+
+            /// Reads the fields of a payload of type `kind` (after its Next payload byte).
+            /// An unknown type is [`ErrorKind::UnknownType`] at the reader's offset.
+            pub fn read_body(kind: PayloadType, r: &mut Reader<'a>) -> Result<Self> {
+                $(
+                    if kind == <$ty as PayloadBody<'a>>::TYPE {
+                        return Ok(Self::$variant(<$ty as PayloadBody<'a>>::read_body(r)?));
+                    }
+                )+
+                Err(unknown(r.offset(), what::PAYLOAD_TYPE, u16::from(kind.to_wire())))
+            }
+
+            /// The view of a chain element.
+            pub fn from_element(e: &Element<'a>) -> Result<Self> {
+                let kind = PayloadType::from(e.kind);
+                $(
+                    if kind == <$ty as PayloadBody<'a>>::TYPE {
+                        return Ok(Self::$variant(<$ty as PayloadBody<'a>>::from_element(e)?));
+                    }
+                )+
+                Err(unknown(e.offset, what::PAYLOAD_TYPE, u16::from(e.kind)))
+            }
+
+            /// Appends the payload to a chain.
+            pub fn emit(&self, chain: &mut ChainWriter, w: &mut Writer<'_>) {
+                match self {
+                    $( Self::$variant(p) => p.emit(chain, w), )+
+                }
+            }
+
+            /// Writes the payload's fields (after the Next payload byte).
+            pub fn write_body(&self, w: &mut Writer<'_>) {
+                match self {
+                    $( Self::$variant(p) => p.write_body(w), )+
+                }
+            }
+        }
+
+        $(
+            impl<'a> From<$ty> for Payload<'a> {
+                fn from(p: $ty) -> Self {
+                    Self::$variant(p)
+                }
+            }
+        )+
+    };
+}
+
+payloads! {
+    Kemac(Kemac<'a>),
+    Pke(Pke<'a>),
+    Dh(Dh<'a>),
+    Sign(Sign<'a>),
+    T(Timestamp),
+    Id(Id<'a>),
+    Cert(Cert<'a>),
+    Chash(Chash<'a>),
+    V(Verification<'a>),
+    Sp(Sp<'a>),
+    Rand(Rand<'a>),
+    Err(ErrorPayload),
+    Tr(Tr),
+    Idr(Idr<'a>),
+    Randr(Randr<'a>),
+    Tp(TicketPolicy<'a>),
+    Ticket(Ticket<'a>),
+    KeyData(KeyData<'a>),
+    GeneralExt(GeneralExtension<'a>),
+    Sakke(Sakke<'a>),
+}
+
+/// The MIKEY length function for [`keying_tlv::Mikey`]: the length of the payload of type
+/// `kind` at the reader's position, found by validating its fields.
+pub fn len_of(kind: u8, payload: Reader<'_>) -> Result<usize> {
+    let mut r = payload;
+    let start = r.offset();
+    let kind = PayloadType::from(kind);
+    if kind != PayloadType::Sign {
+        r.u8("next payload")?;
+    }
+    Payload::read_body(kind, &mut r).map_err(|e| match e.kind {
+        // Name the payload's own offset for an unknown payload type.
+        ErrorKind::UnknownType { .. } if e.expected == what::PAYLOAD_TYPE => {
+            TlvError::new(start, e.expected, e.kind)
+        }
+        _ => e,
+    })?;
+    Ok(r.offset() - start)
+}
+
+/// The MIKEY framing used for messages and for the sub-payloads inside KEMAC, TP, TICKET.
+pub const FRAMING: Mikey = Mikey {
+    len_of,
+    terminal: Some(4),
+};
+
+/// One payload of a chain with where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadItem<'a> {
+    /// Byte offset of the payload's first byte (its Next payload byte, or SIGN's S type).
+    pub offset: usize,
+    /// The whole payload, Next payload byte included.
+    pub raw: &'a [u8],
+    /// The Next payload value it carries (`None` for SIGN).
+    pub next: Option<u8>,
+    /// The payload.
+    pub payload: Payload<'a>,
+}
+
+/// Iterator over a MIKEY payload chain (a message's payloads, a KEMAC's key data
+/// sub-payloads, TP / TICKET data). Walks through [`keying_tlv::Chain`]; yields `Err` once
+/// and stops on malformed input, so it ends after at most as many steps as it has bytes.
+#[derive(Debug, Clone)]
+pub struct Payloads<'a> {
+    chain: Chain<'a, Mikey>,
+    steps: usize,
+}
+
+impl<'a> Payloads<'a> {
+    /// The chain over `bytes` (first byte at absolute offset `base`) whose first payload
+    /// has type `first`.
+    pub fn new(bytes: &'a [u8], base: usize, first: PayloadType) -> Self {
+        Self {
+            chain: Chain::new(FRAMING, first.to_wire(), Reader::at(bytes, base)),
+            steps: 0,
+        }
+    }
+
+    /// How many chain steps were taken so far.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+}
+
+impl<'a> Iterator for Payloads<'a> {
+    type Item = Result<PayloadItem<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let e = self.chain.next()?;
+        self.steps += 1;
+        Some(e.and_then(|e| {
+            Ok(PayloadItem {
+                offset: e.offset,
+                raw: e.raw,
+                next: e.next,
+                payload: Payload::from_element(&e)?,
+            })
+        }))
+    }
+}
+
+impl core::iter::FusedIterator for Payloads<'_> {}
+
+/// Writes a chain of payloads whose first type is implicit (not on the wire), as inside
+/// the KEMAC Encr data (RFC 3830 §6.2: "the first payload ... is a Key data sub-payload"
+/// in PSK mode, an ID payload in PK and RSA-R mode). Returns the bytes written.
+pub fn emit_sub_payloads(subs: &[Payload<'_>], buf: &mut [u8]) -> Result<usize, WriteError> {
+    let mut w = Writer::new(buf);
+    write_sub_payloads(subs, &mut w);
+    w.finish()
+}
+
+/// Writes a chain of payloads whose first type is implicit into `w`.
+pub fn write_sub_payloads(subs: &[Payload<'_>], w: &mut Writer<'_>) {
+    let mut iter = subs.iter();
+    if let Some(first) = iter.next() {
+        let slot = w.next_payload();
+        first.write_body(w);
+        let mut chain = ChainWriter::new(slot);
+        for p in iter {
+            p.emit(&mut chain, w);
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use super::*;
+    use core::fmt::Debug;
+
+    /// Parses `bytes` field by field into `expected`, emits `expected` into a buffer
+    /// pre-filled with 0x2a and compares, and checks that every truncation is a typed
+    /// `Truncated` error.
+    pub(crate) fn check_payload<'a, P>(bytes: &'a [u8], expected: P, next: PayloadType)
+    where
+        P: PayloadBody<'a> + PartialEq + Debug,
+    {
+        let (p, n) = P::parse(bytes).unwrap();
+        assert_eq!(p, expected);
+        assert_eq!(n, if P::HAS_NEXT { next } else { PayloadType::Last });
+        let mut buf = [0x2a_u8; 2048];
+        let len = expected.to_bytes(next, &mut buf).unwrap();
+        assert_eq!(&buf[..len], bytes);
+        assert!(buf[len..].iter().all(|&b| b == 0x2a));
+        // A buffer one byte short reports the total need.
+        if !bytes.is_empty() {
+            let mut small = [0u8; 2048];
+            assert_eq!(
+                expected.to_bytes(next, &mut small[..bytes.len() - 1]),
+                Err(WriteError::BufferTooSmall {
+                    needed: bytes.len()
+                })
+            );
+        }
+        for cut in 0..bytes.len() {
+            let e = P::parse(&bytes[..cut]).unwrap_err();
+            assert!(
+                matches!(e.kind, ErrorKind::Truncated { .. }),
+                "cut {cut}: {e:?}"
+            );
+            // The chain-level length function agrees.
+            let e = len_of(P::TYPE.to_wire(), Reader::new(&bytes[..cut])).unwrap_err();
+            assert!(
+                matches!(e.kind, ErrorKind::Truncated { .. }),
+                "cut {cut}: {e:?}"
+            );
+        }
+        assert_eq!(
+            len_of(P::TYPE.to_wire(), Reader::new(bytes)),
+            Ok(bytes.len())
+        );
+        // Trailing bytes are rejected by the stand-alone parser.
+        let mut longer = alloc::vec::Vec::from(bytes);
+        longer.push(0);
+        let longer: &'static [u8] = longer.leak();
+        let e = P::parse(longer).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TrailingBytes { len: 1 });
+    }
+
+    #[test]
+    fn unknown_payload_type_names_type_and_offset() {
+        let data = [0u8, 1, 2, 3];
+        let e = len_of(99, Reader::at(&data, 40)).unwrap_err();
+        assert_eq!(e.offset, 40);
+        assert_eq!(e.kind, ErrorKind::UnknownType { value: 99 });
+        assert_eq!(e.expected, what::PAYLOAD_TYPE);
+    }
+}
