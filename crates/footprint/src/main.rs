@@ -131,6 +131,60 @@ mod probe {
         sink(&out);
     }
 
+    #[cfg(feature = "hokey")]
+    fn hokey(data: &[u8]) {
+        use core::net::Ipv6Addr;
+        use keying_crypto::rustcrypto::RustCrypto;
+        use send_hokey::{
+            badf,
+            cga::{self, SecPolicy},
+            fbu::MobilityMessage,
+            hokey::AuthAlgorithm,
+            ndiscoption::NdOption,
+            rtsolpr::Fmip6Message,
+        };
+        let c = RustCrypto;
+        let addr = |at: usize| {
+            data.get(at..at + 16)
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .map_or(Ipv6Addr::UNSPECIFIED, Ipv6Addr::from)
+        };
+        let (src, dst) = (addr(0), addr(16));
+        let msg = data.get(32..).unwrap_or_default();
+        // The MN's receive path up to the RSA step: an RtSolPr / PrRtAdv with its checksum,
+        // every option decoded, the sender's CGA verified.
+        if let Ok(m) = Fmip6Message::parse(msg, &src, &dst) {
+            for o in m.send_options() {
+                match o.option {
+                    NdOption::Cga(g) => {
+                        let ok = cga::verify(&c, g.parameters, &src, SecPolicy::default());
+                        sink(&[u8::from(ok.is_ok())]);
+                    }
+                    NdOption::Nonce(n) => sink(n.nonce),
+                    NdOption::HandoverKeyReply(r) => sink(r.encrypted_key),
+                    NdOption::RsaSignature(r) => sink(&r.key_hash),
+                    _ => sink(o.raw),
+                }
+            }
+        }
+        let ok = cga::verify(&c, msg, &src, SecPolicy::Rfc3972);
+        sink(&[u8::from(ok.is_ok())]);
+        // The BADF: authenticate an FBU-shaped header in place, then verify a received one.
+        let key = data.get(..20).unwrap_or_default();
+        let at = AuthAlgorithm::DEFAULT;
+        let mut mh = [0u8; 56];
+        mh.copy_from_slice(msg.get(..56).unwrap_or(&[0; 56]));
+        let auth_at = usize::from(data.first().copied().unwrap_or(0) & 63);
+        let _ =
+            badf::authenticate_in_place(&c, at, key, &src, &dst, &mut mh, auth_at, (&src, &dst));
+        sink(&mh);
+        let mh_len = (usize::from(msg.get(1).copied().unwrap_or(0)) + 1) * 8;
+        if let Ok(m) = MobilityMessage::parse(msg.get(..mh_len).unwrap_or_default(), &src, &dst) {
+            let ok = badf::verify(&c, at, key, &src, &dst, &m);
+            sink(&[u8::from(ok.is_ok())]);
+        }
+    }
+
     /// A bump heap for the RSA probe (the rsa crate allocates its big integers).
     #[cfg(feature = "crypto-rsa")]
     mod heap {
@@ -182,6 +236,8 @@ mod probe {
         crypto_ecdsa(&data);
         #[cfg(feature = "crypto-rsa")]
         crypto_rsa(&data);
+        #[cfg(feature = "hokey")]
+        hokey(&data);
         sink(&data);
         loop {
             core::hint::spin_loop();

@@ -176,6 +176,7 @@ impl<'a> NdOption<'a> {
 #[derive(Debug, Clone)]
 pub struct NdOptionIter<'a> {
     chain: Chain<'a, NdOptions>,
+    failed: bool,
 }
 
 impl<'a> NdOptionIter<'a> {
@@ -184,6 +185,7 @@ impl<'a> NdOptionIter<'a> {
     pub fn new(bytes: &'a [u8], base: usize) -> Self {
         Self {
             chain: Chain::new(NdOptions, 0, Reader::at(bytes, base)),
+            failed: false,
         }
     }
 }
@@ -203,15 +205,18 @@ impl<'a> Iterator for NdOptionIter<'a> {
     type Item = Result<PlacedOption<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let e = match self.chain.next()? {
-            Ok(e) => e,
-            Err(err) => return Some(Err(err)),
-        };
-        Some(NdOption::parse(&e).map(|option| PlacedOption {
-            offset: e.offset,
-            raw: e.raw,
-            option,
-        }))
+        if self.failed {
+            return None;
+        }
+        let item = self.chain.next()?.map_err(Error::from).and_then(|e| {
+            NdOption::parse(&e).map(|option| PlacedOption {
+                offset: e.offset,
+                raw: e.raw,
+                option,
+            })
+        });
+        self.failed = item.is_err();
+        Some(item)
     }
 }
 

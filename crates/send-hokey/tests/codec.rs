@@ -484,3 +484,12 @@ proptest! {
         let _ = MobilityMessage::parse_unchecked(&b);
     }
 }
+
+#[test]
+fn option_iterator_stops_after_an_option_level_error() {
+    // A Timestamp option of length 1 (invalid: it must be 2), then a valid Nonce.
+    let b = hex_literal::hex!("0d01000000000000 0e01010203040506");
+    let items: Vec<_> = send_hokey::ndiscoption::NdOptionIter::new(&b, 0).collect();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(items[0].is_err());
+}
