@@ -208,7 +208,7 @@ impl<'a> Iterator for NdOptionIter<'a> {
         if self.failed {
             return None;
         }
-        let item = self.chain.next()?.map_err(Error::from).and_then(|e| {
+        let item = self.chain.next()?.and_then(|e| {
             NdOption::parse(&e).map(|option| PlacedOption {
                 offset: e.offset,
                 raw: e.raw,
