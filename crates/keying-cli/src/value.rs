@@ -1,0 +1,357 @@
+//! The one output model every decoder fills: an ordered tree rendered either as JSON
+//! ([`Value::write_json`]) or as indented text ([`Value::write_text`]), so that both outputs
+//! always carry the same fields under the same names.
+
+use std::fmt::Write as _;
+
+/// A node of the output tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// JSON `null`; text `-`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An unsigned integer.
+    Int(u64),
+    /// A string.
+    Str(String),
+    /// Bytes: a lowercase hex string in both outputs.
+    Bytes(Vec<u8>),
+    /// A wire enum value: JSON `{"value": n, "name": "Name" | null}`; text `Name (n)`.
+    Enum {
+        /// The value on the wire.
+        value: u64,
+        /// Its name, `None` when the value is not one the decoder knows.
+        name: Option<String>,
+    },
+    /// A list.
+    List(Vec<Value>),
+    /// An object with its fields in a fixed order.
+    Obj(Obj),
+}
+
+/// An object: fields in insertion order, names fixed at compile time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Obj(pub Vec<(&'static str, Value)>);
+
+impl Obj {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Appends a field (builder style).
+    #[must_use]
+    pub fn with(mut self, key: &'static str, v: impl Into<Value>) -> Self {
+        self.0.push((key, v.into()));
+        self
+    }
+
+    /// Appends a field.
+    pub fn set(&mut self, key: &'static str, v: impl Into<Value>) {
+        self.0.push((key, v.into()));
+    }
+
+    /// Replaces a field's value (or appends it).
+    pub fn replace(&mut self, key: &'static str, v: impl Into<Value>) {
+        let v = v.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = v,
+            None => self.0.push((key, v)),
+        }
+    }
+
+    /// A field's value.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl From<Obj> for Value {
+    fn from(o: Obj) -> Self {
+        Self::Obj(o)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Self::Bool(b)
+    }
+}
+impl From<u8> for Value {
+    fn from(v: u8) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<u16> for Value {
+    fn from(v: u16) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Self::Int(v)
+    }
+}
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Self::Int(u64::try_from(v).unwrap_or(u64::MAX))
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Self::Str(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Str(s)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(b: &[u8]) -> Self {
+        Self::Bytes(b.to_vec())
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(l: Vec<Value>) -> Self {
+        Self::List(l)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Self::Null, Into::into)
+    }
+}
+
+/// A wire enum as a [`Value::Enum`] (the `wire_enum!` types: `to_wire`, `is_known`, `Debug`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! en {
+    ($e:expr) => {{
+        let e = $e;
+        $crate::value::Value::Enum {
+            value: u64::from(e.to_wire()),
+            name: e.is_known().then(|| format!("{e:?}")),
+        }
+    }};
+}
+
+/// A plain number shown with a name from a table (for codes without a wire enum).
+pub fn named(value: u64, name: Option<&str>) -> Value {
+    Value::Enum {
+        value,
+        name: name.map(str::to_owned),
+    }
+}
+
+/// Lowercase hex.
+pub fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Value {
+    /// Appends the JSON text of the value (compact, one line).
+    pub fn write_json(&self, out: &mut String) {
+        match self {
+            Self::Null => out.push_str("null"),
+            Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Self::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Self::Str(s) => json_str(out, s),
+            Self::Bytes(b) => {
+                out.push('"');
+                out.push_str(&hex(b));
+                out.push('"');
+            }
+            Self::Enum { value, name } => {
+                let _ = write!(out, "{{\"value\":{value},\"name\":");
+                match name {
+                    Some(n) => json_str(out, n),
+                    None => out.push_str("null"),
+                }
+                out.push('}');
+            }
+            Self::List(l) => {
+                out.push('[');
+                for (i, v) in l.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write_json(out);
+                }
+                out.push(']');
+            }
+            Self::Obj(o) => {
+                out.push('{');
+                for (i, (k, v)) in o.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    json_str(out, k);
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The JSON text of the value.
+    pub fn to_json(&self) -> String {
+        let mut s = String::new();
+        self.write_json(&mut s);
+        s
+    }
+
+    fn scalar_text(&self) -> Option<String> {
+        Some(match self {
+            Self::Null => "-".to_owned(),
+            Self::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+            Self::Int(n) => n.to_string(),
+            Self::Str(s) => s.escape_debug().to_string(),
+            Self::Bytes(b) if b.is_empty() => "(empty)".to_owned(),
+            Self::Bytes(b) => hex(b),
+            Self::Enum { value, name } => match name {
+                Some(n) => format!("{n} ({value})"),
+                None => format!("unknown ({value})"),
+            },
+            Self::List(l) if l.is_empty() => "[]".to_owned(),
+            Self::Obj(o) if o.0.is_empty() => "{}".to_owned(),
+            Self::List(_) | Self::Obj(_) => return None,
+        })
+    }
+
+    /// Appends the value as indented `key: value` text, one field per line.
+    pub fn write_text(&self, out: &mut String) {
+        match self {
+            Self::Obj(o) => write_obj(out, o, 0),
+            Self::List(l) => write_list(out, l, 0),
+            v => {
+                out.push_str(&v.scalar_text().unwrap_or_default());
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn indent(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push_str("  ");
+    }
+}
+
+fn write_field(out: &mut String, k: &str, v: &Value, level: usize) {
+    out.push_str(k);
+    out.push(':');
+    match v.scalar_text() {
+        Some(s) => {
+            out.push(' ');
+            out.push_str(&s);
+            out.push('\n');
+        }
+        None => {
+            out.push('\n');
+            match v {
+                Value::Obj(o) => write_obj(out, o, level + 1),
+                Value::List(l) => write_list(out, l, level + 1),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn write_obj(out: &mut String, o: &Obj, level: usize) {
+    for (k, v) in &o.0 {
+        indent(out, level);
+        write_field(out, k, v, level);
+    }
+}
+
+fn write_list(out: &mut String, l: &[Value], level: usize) {
+    for v in l {
+        indent(out, level);
+        out.push_str("- ");
+        match v {
+            Value::Obj(o) if !o.0.is_empty() => {
+                // First field on the dash line, the others aligned under it.
+                for (i, (k, fv)) in o.0.iter().enumerate() {
+                    if i > 0 {
+                        indent(out, level + 1);
+                    }
+                    write_field(out, k, fv, level + 1);
+                }
+            }
+            Value::List(inner) if !inner.is_empty() => {
+                out.push('\n');
+                write_list(out, inner, level + 1);
+            }
+            v => {
+                out.push_str(&v.scalar_text().unwrap_or_default());
+                out.push('\n');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn json_escapes_and_shapes() {
+        let v = Value::from(
+            Obj::new()
+                .with("s", "a\"b\\c\n\u{1}é")
+                .with("b", &[0xde_u8, 0xad][..])
+                .with("e", named(3, Some("X")))
+                .with("u", named(9, None))
+                .with("l", vec![Value::Null, Value::Bool(true), Value::Int(7)]),
+        );
+        assert_eq!(
+            v.to_json(),
+            r#"{"s":"a\"b\\c\n\u0001é","b":"dead","e":{"value":3,"name":"X"},"u":{"value":9,"name":null},"l":[null,true,7]}"#
+        );
+    }
+
+    #[test]
+    fn text_layout() {
+        let v = Value::from(Obj::new().with("a", 1u8).with(
+            "items",
+            vec![Value::from(
+                    Obj::new().with("x", 2u8).with("y", Obj::new().with("z", 3u8)),
+                )],
+        ));
+        let mut s = String::new();
+        v.write_text(&mut s);
+        assert_eq!(s, "a: 1\nitems:\n  - x: 2\n    y:\n      z: 3\n");
+    }
+}
