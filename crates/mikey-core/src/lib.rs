@@ -1,11 +1,13 @@
-//! MIKEY message layer: the common header, every payload of RFC 3830 and of RFC 4650
-//! (DHHMAC), RFC 4738 (RSA-R), RFC 6043 (MIKEY-TICKET) and RFC 6509 (MIKEY-SAKKE) as
-//! zero-copy views with emitters, the message view with per-mode checks and the MAC /
-//! signature covered bytes, and the SDP / RTSP carriage of RFC 4567.
+//! MIKEY (RFC 3830 family) for `no_std`, Sans-IO: key management for every key-exchange
+//! mode (see [Key management](#key-management-sans-io-roles)) on top of the message
+//! layer — the common header, every payload of RFC 3830 and of RFC 4650 (DHHMAC),
+//! RFC 4738 (RSA-R), RFC 6043 (MIKEY-TICKET) and RFC 6509 (MIKEY-SAKKE) as zero-copy
+//! views with emitters, the message view with per-mode checks and the MAC / signature
+//! covered bytes, and the SDP / RTSP carriage of RFC 4567.
 //!
 //! Parsing walks the payload chain through [`keying_tlv::Chain`] with the MIKEY framing;
-//! emitting writes into the caller's buffer through [`keying_tlv::Writer`]. Nothing here
-//! allocates or panics.
+//! emitting writes into the caller's buffer through [`keying_tlv::Writer`]. Nothing in
+//! this crate allocates or panics.
 //!
 //! ```
 //! use mikey_core::{Message, MessageWriter, CommonHeader, DataType, PrfFunc, CsIdMap,
@@ -28,6 +30,101 @@
 //! assert_eq!(msg.header().csb_id, 0x1234_5678);
 //! assert!(msg.find(PayloadType::Rand).is_some());
 //! ```
+//!
+//! # Key management (Sans-IO roles)
+//!
+//! On top of the message layer: the MIKEY PRF and key derivation ([`kdf`]), KEMAC / V
+//! protection and Error messages ([`exchange`]), timestamps and the replay cache
+//! ([`replay`]), SRTP output ([`srtp`]), MODP Diffie-Hellman ([`modp`]), and one
+//! Initiator and one Responder per mode: [`psk`] (data types 0/1), [`pk_mode`] (2/3),
+//! [`dh_mode`] (4/5), [`dhhmac`] (7/8, RFC 4650) and [`rsa_r`] (9/10, RFC 4738, with the
+//! one-sender-many-receivers group case and group re-key), plus one dispatching
+//! [`responder::Responder`] with per-mode policy. Error messages (6) are built by every
+//! Responder. Feature `insecure-fuzzing` adds `fuzzing::drive`, which drives every role
+//! with arbitrary messages and time steps over the insecure test provider. Crypto goes only through `keying-crypto`'s traits
+//! ([`keying_crypto::Symmetric`], the RSA key handles, [`keying_crypto::Rng`]); nothing
+//! allocates, so every role builds without `alloc` (the RSA *provider* needs it, the
+//! roles do not).
+//!
+//! ## Calling contract
+//!
+//! Like quinn-proto, a role never performs I/O and never reads a clock:
+//!
+//! - **Initiator**: `start(offer, keys…, rng, out) -> Result<usize, KmError>` writes the
+//!   I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
+//!   peer's answer (a response or an Error message); `poll_keys()` returns the SRTP SAs
+//!   once the exchange is complete (at once for PSK / PK without a verification request).
+//! - **Responder**: `handle(now, bytes, hooks…, out) -> Result<Accepted, Rejected>`.
+//!   [`psk::Accepted`] carries the SAs and the length of the response written into `out`
+//!   (verification message, R_MESSAGE); [`exchange::Rejected`] carries the typed
+//!   [`exchange::KmError`] (whose [`exchange::KmError::error_no`] is the RFC 3830 §6.12
+//!   Error no) and, when one should be sent, the length of the Error message in `out` —
+//!   V-protected when a PSK-derived key exists, SIGNed when the sender was authenticated
+//!   by signature, unsigned before that (no private-key operation on a path any sender can
+//!   trigger).
+//! - **Time rule**: every call that judges time takes `now` ([`replay::NtpTime`]) from the
+//!   caller; timestamps are produced by the caller too (the [`offer::Offer`]'s `t`: NTP-UTC
+//!   from its clock, or its next COUNTER value — unique per Initiator). MIKEY has no
+//!   retransmission: an Initiator that hears nothing is dropped and a new exchange started
+//!   with a new timestamp.
+//! - **Rejection rule**: a rejected message leaves the role exactly as it was (every check
+//!   computes into locals; the replay cache, counters and state are committed last, and
+//!   only for authenticated messages). The tests flip every bit of every message of every
+//!   mode and check this.
+//! - **Hooks**: [`exchange::KeyResolver`] maps the peer's identity (ID payload data) to a
+//!   PSK; [`pk::CertResolver`] validates a peer's certificate (chain, validity,
+//!   revocation: the caller's PKI — this crate parses no X.509) and returns its public key;
+//!   [`pk::LocalIdentity`] names this side's private-key *handle*, certificate and ID.
+//! - **Policy**: [`exchange::Policy`] says which modes, PRFs, KEMAC algorithms (NULL
+//!   encryption refused by default), MAC algorithms (NULL never), DH groups, RSA sizes,
+//!   SRTP key sizes and timestamp window a role accepts.
+//!
+//! ## The SRTP security associations MIKEY creates (RFC 5406 checklist)
+//!
+//! | question | answer |
+//! |---|---|
+//! | Protocol and services | SRTP / SRTCP (RFC 3711): confidentiality, integrity and replay protection as the SP policy says ([`srtp::SrtpPolicy`], RFC 3711 defaults when no SP is sent). |
+//! | What selects an SA | One SA per crypto session of the SRTP-ID map: SSRC (and the caller's destination address / port, RFC 3711 §3.2.3), with the MKI from the key data's KV SPI when present. CS IDs are the map positions from 1 (RFC 3830 §6.1.1). |
+//! | Key management | The MIKEY mode used; keys per CS from the TGK with the §4.1.3 labels (TEK, salt), or TEKs carried directly. The ROC is handed over from the map. |
+//! | Peer identities | PSK: the ID payloads resolved by [`exchange::KeyResolver`]; PK / DH / RSA-R: the certificate validated by [`pk::CertResolver`]. Every SA returned is bound to an authenticated peer ([`psk::Accepted::peer`]). |
+//! | Authorization | The caller's: the hooks decide who may key which streams; MIKEY conveys no authorization beyond identity. |
+//! | Algorithms | Negotiated by SP (Initiator offers, Responder accepts or answers Error 9 / 10); minimum key size by [`exchange::Policy::min_srtp_key_len`]. Mandatory: AES-CM-128 + HMAC-SHA1-80. |
+//! | Re-keying and lifetime | A new MIKEY exchange (new timestamp) replaces the SAs; RSA-R groups re-key with [`rsa_r::RsaRResponder::rekey_group`] and receivers run the exchange again. Lifetime bounds are SRTP's (2^48 packets, key derivation rate) and the KV interval when sent. |
+//! | Replay | SRTP's replay list per SA; MIKEY messages: [`replay::ReplayCache`] (time window, fixed capacity, reject-when-full, COUNTER strictly increasing per peer). |
+//! | Multicast | RSA-R group mode: one sender, one group TGK / CSB ID / RAND for all receivers. |
+//! | Teardown | SAs are zeroizing values the caller owns and drops; nothing persists in a role after `poll_keys`. |
+//!
+//! ## Where the implementations and the digest differ from the RFCs
+//!
+//! The RFC text is followed; interoperability knobs are explicit and off by default.
+//!
+//! - **auth_key length** (HMAC-SHA-1-160): 160 bits (RFC 3830 §4.2.4 / §6.2). mykey 2.3.1
+//!   derives 32 bytes; [`exchange::Policy::sha1_auth_key_len`] = 32 talks to it.
+//! - **CS ID in the TEK / salt labels**: 1 for the first SRTP-ID map entry (digest §5
+//!   pitfall 4). mykey derives with 0; [`exchange::Policy::first_cs_id`] = 0 matches it.
+//! - **DHHMAC R_MESSAGE**: `DHr, DHi` (RFC 4650 §3); mykey omits DHi —
+//!   [`exchange::Policy::dhhmac_resp_without_dhi`] accepts that.
+//! - **PRF**: every 256-bit chunk, a full final 32-byte one included (RFC 3830 §4.1.2);
+//!   libmikey's `len % 32` bug is not copied (its keys differ at multiples of 32 bytes).
+//! - **RSA-R RAND and CSB ID** (digest §1.12 marked these unknown; minisip keeps the
+//!   I_MESSAGE RAND): per the RFC 4738 text, a group R_MESSAGE's RAND and GenExt CSB_ID
+//!   are used for derivation; in unicast exactly one side sends RAND.
+//! - **PK / RSA-R KEMAC MAC**: over the KEMAC payload up to the MAC, as sent (RFC 3830
+//!   §3.2, RFC 4738 §3.6); minisip zeroes the payload's Next payload byte first.
+//! - **V MAC**: message ‖ IDi ‖ IDr ‖ T_i, with the identities' ID data (RFC 3830 §5.2, as
+//!   mykey); minisip appends T_i only.
+//! - **SIGN hash**: not named in the RFC text the digest could read; SHA-256 by default
+//!   ([`exchange::Policy::sign_hash`]), minisip uses SHA-1.
+//! - **PKE padding** is not signalled: RSAES-PKCS1-v1_5 per RFC 3830 by default, OAEP by
+//!   [`exchange::Policy::pke_padding`] on both ends.
+//! - **AES-KW-128** (RFC 6043) has no padding rule: the Initiator lengthens the TGK so the
+//!   key data chain is a whole number of 64-bit blocks; inputs below 24 bytes are refused.
+//! - **COUNTER in the AES-CM IV** is right-aligned in the 64-bit T field (as mykey; RFC 3830
+//!   is not explicit).
+//! - **A salt sent with a TGK** (key data type TGK+SALT) is used as the SRTP master salt;
+//!   otherwise the salt is derived with constant 0x39A2C14B.
+//! - **Error 13** (RFC 4738 §3.5, unparseable I_MESSAGE): the RSA-R Responder reports the
+//!   typed error but writes no Error message for a message it cannot parse.
 //!
 //! # Where the sources disagree, and what this crate does
 //!
@@ -88,24 +185,39 @@ pub mod base64;
 pub mod cert;
 pub mod chash;
 pub mod dh;
+pub mod dh_mode;
+pub mod dhhmac;
 pub mod err;
 pub mod error;
+pub mod exchange;
+#[cfg(feature = "insecure-fuzzing")]
+pub mod fuzzing;
 pub mod general_ext;
 pub mod header;
 pub mod id;
 pub mod idr;
+pub mod kdf;
 pub mod kemac;
 pub mod key_data;
 pub mod key_mgmt;
 pub mod list;
 pub mod message;
+pub mod modp;
+pub mod offer;
 pub mod payload;
+pub mod pk;
+pub mod pk_mode;
 pub mod pke;
+pub mod psk;
 pub mod rand;
 pub mod randr;
+pub mod replay;
+pub mod responder;
+pub mod rsa_r;
 pub mod sakke;
 pub mod sign;
 pub mod sp;
+pub mod srtp;
 pub mod ticket;
 pub mod timestamp;
 pub mod tr;

@@ -1,0 +1,456 @@
+//! HMAC-authenticated Diffie-Hellman (DHHMAC, RFC 4650): data types 7 and 8.
+//!
+//! ```text
+//! I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, DHi, KEMAC       --->
+//!                  <---   R_MESSAGE = HDR, T, [IDr], IDi, DHr, DHi, KEMAC
+//! ```
+//!
+//! KEMAC carries no key data (Encr alg NULL, empty Encr data) and the MAC over the whole
+//! message up to the MAC, keyed by the auth_key derived from the PSK with the Initiator's
+//! RAND and the CSB ID (RFC 4650 §3, citing RFC 3830 §4.1.4). The TGK is `g^(xi·xr)`
+//! at the group's width; SRTP keys follow RFC 3830 §4.1.3 with the Initiator's RAND.
+
+use keying_crypto::{Rng, SecretBuf, Symmetric};
+
+use crate::dh::{Dh, DhGroup};
+use crate::error::Error;
+use crate::exchange::{self, KeyResolver, KmError, OwnedId, Policy, Rejected, VKey};
+use crate::header::{CommonHeader, DataType};
+use crate::id::Id;
+use crate::kdf::{KemacKeys, MAX_OUT};
+use crate::kemac::{EncrAlg, Kemac};
+use crate::key_data::KeyValidity;
+use crate::message::{Message, MessageWriter};
+use crate::modp::DhKeyPair;
+use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::payload::{Payload, PayloadType};
+use crate::psk::{Accepted, fill_kemac_mac};
+use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::srtp::{Keying, SrtpSas, build_sas};
+
+/// The DH payloads of a message, in order.
+fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>) {
+    let mut it = m.payloads().filter_map(|p| match p.payload {
+        Payload::Dh(d) => Some(d),
+        _ => None,
+    });
+    (it.next(), it.next())
+}
+
+/// Writes a message ending with a NULL-encrypted, empty KEMAC whose MAC covers the whole
+/// message.
+fn write_with_kemac<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    payloads: &mut heapless::Vec<Payload<'_>, MAX_PAYLOADS>,
+    mac_alg: crate::kemac::MacAlg,
+    auth_key: &[u8],
+) -> Result<usize, KmError> {
+    let zero = [0u8; 32];
+    let mac_len = mac_alg.mac_len().ok_or(KmError::MacRefused(mac_alg))?;
+    let kemac = Payload::Kemac(Kemac {
+        encr_alg: EncrAlg::Null,
+        encr_data: &[],
+        mac_alg,
+        mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+    });
+    let n = {
+        let mut w = MessageWriter::new(out, header);
+        for p in payloads.iter() {
+            w.push(p);
+        }
+        w.push(&kemac);
+        w.finish().map_err(|_| KmError::Internal)?
+    };
+    fill_kemac_mac(s, out, n, mac_alg, auth_key, true)?;
+    Ok(n)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Await,
+    Complete,
+}
+
+/// The DHHMAC Initiator.
+pub struct DhHmacInitiator<C> {
+    crypto: C,
+    policy: Policy,
+    state: State,
+    kept: Option<Kept>,
+    pair: Option<DhKeyPair>,
+    auth_key: SecretBuf<MAX_OUT>,
+    sas: SrtpSas,
+}
+
+impl<C> core::fmt::Debug for DhHmacInitiator<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DhHmacInitiator")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric> DhHmacInitiator<C> {
+    /// A new Initiator.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            state: State::Idle,
+            kept: None,
+            pair: None,
+            auth_key: SecretBuf::new(),
+            sas: SrtpSas::new(),
+        }
+    }
+
+    /// Builds the I_MESSAGE in `group` into `out`.
+    pub fn start(
+        &mut self,
+        offer: &Offer<'_>,
+        group: DhGroup,
+        psk: &[u8],
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        if self.state != State::Idle {
+            return Err(KmError::WrongState);
+        }
+        offer.check()?;
+        let s = &self.crypto;
+        let mut rand = [0u8; exchange::MAX_RAND];
+        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
+        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let pair = DhKeyPair::generate(group, rng)?;
+        let auth_len = self.policy.auth_key_len(offer.mac);
+        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, 0, auth_len)?;
+        let store = SpStore::new(offer.policies);
+        let params = store.params();
+        let mut payloads = heapless::Vec::new();
+        push_prefix(
+            &mut payloads,
+            offer.t,
+            Some(rand),
+            offer.id_i,
+            offer.id_r,
+            &params,
+        )?;
+        payloads
+            .push(Payload::Dh(Dh {
+                group,
+                value: pair.public(),
+                kv: KeyValidity::Null,
+            }))
+            .map_err(|_| KmError::Internal)?;
+        let n = write_with_kemac(
+            s,
+            out,
+            &offer.header(DataType::DhHmacInit, false),
+            &mut payloads,
+            offer.mac,
+            keys.auth.expose(),
+        )?;
+        drop(payloads);
+        self.kept = Some(Kept::new(offer, rand)?);
+        self.pair = Some(pair);
+        self.auth_key = keys.auth.clone();
+        self.state = State::Await;
+        Ok(n)
+    }
+
+    /// Handles the R_MESSAGE (or an Error message). A rejected message leaves the
+    /// Initiator waiting.
+    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+        let (State::Await, Some(kept), Some(pair)) = (self.state, &self.kept, &self.pair) else {
+            return Err(KmError::WrongState);
+        };
+        let s = &self.crypto;
+        let m = Message::parse(msg)?;
+        if m.header().csb_id != kept.csb_id {
+            return Err(KmError::Mismatch);
+        }
+        let (tb, tl) = exchange::ts_bytes(&kept.t);
+        match m.data_type() {
+            DataType::DhHmacResp => {}
+            DataType::Error => {
+                let v = VKey {
+                    alg: kept.mac,
+                    key: self.auth_key.expose(),
+                    tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
+                };
+                return Err(exchange::peer_error(s, &m, Some(&v)));
+            }
+            other => return Err(KmError::UnexpectedDataType(other)),
+        }
+        match m.check_mode_rules() {
+            Ok(()) => {}
+            Err(Error::MissingPayload {
+                payload: PayloadType::Dh,
+                ..
+            }) if self.policy.dhhmac_resp_without_dhi => {}
+            Err(e) => return Err(e.into()),
+        }
+        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        if kemac.mac_alg != kept.mac {
+            return Err(KmError::MacRefused(kemac.mac_alg));
+        }
+        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        exchange::verify_mac(
+            s,
+            kemac.mac_alg,
+            self.auth_key.expose(),
+            &[cov.message],
+            kemac.mac,
+        )?;
+        if m.timestamp() != Some(kept.t) {
+            return Err(KmError::Mismatch);
+        }
+        let (dhr, dhi) = dh_values(&m);
+        let dhr = dhr.ok_or(KmError::Internal)?;
+        if let Some(dhi) = dhi
+            && (dhi.group != pair.group() || dhi.value != pair.public())
+        {
+            return Err(KmError::Mismatch);
+        }
+        if dhr.group != pair.group() {
+            return Err(KmError::DhGroupRefused);
+        }
+        let tgk = pair.agree(dhr.value)?;
+        let sas = kept.sas(
+            s,
+            &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            &kept.rand,
+            &KeyValidity::Null,
+            self.policy.first_cs_id,
+        )?;
+        self.sas = sas;
+        self.pair = None;
+        self.state = State::Complete;
+        Ok(())
+    }
+
+    /// The SRTP SAs once complete.
+    pub fn poll_keys(&self) -> Option<&SrtpSas> {
+        (self.state == State::Complete).then_some(&self.sas)
+    }
+}
+
+/// The DHHMAC Responder.
+pub struct DhHmacResponder<C, const N: usize = 32, const P: usize = 16> {
+    crypto: C,
+    policy: Policy,
+    cache: ReplayCache<N, P>,
+    id_r: Option<OwnedId>,
+}
+
+impl<C, const N: usize, const P: usize> core::fmt::Debug for DhHmacResponder<C, N, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DhHmacResponder")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
+    /// A new Responder.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            cache: ReplayCache::new(),
+            id_r: None,
+        }
+    }
+
+    /// Sends `id` as IDr.
+    pub fn set_identity(&mut self, id: &Id<'_>) -> Result<(), KmError> {
+        self.id_r = Some(OwnedId::new(id)?);
+        Ok(())
+    }
+
+    /// The replay cache.
+    pub fn replay_cache(&self) -> &ReplayCache<N, P> {
+        &self.cache
+    }
+
+    /// Handles an I_MESSAGE: on success the SAs and the R_MESSAGE in `out`.
+    pub fn handle(
+        &mut self,
+        now: NtpTime,
+        msg: &[u8],
+        keys: &dyn KeyResolver,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        let s = &self.crypto;
+        let m = Message::parse(msg).map_err(KmError::from)?;
+        let dt = m.data_type();
+        if dt != DataType::DhHmacInit || !self.policy.accepts(dt) {
+            return Err(KmError::UnexpectedDataType(dt).into());
+        }
+        m.check_mode_rules().map_err(KmError::from)?;
+        let h = *m.header();
+        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let rand = m.rand().ok_or(KmError::Internal)?;
+        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let (id_i, id_r) = exchange::ids(&m);
+        let (tb, tl) = exchange::ts_bytes(&t);
+        // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
+        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
+            let reply_len =
+                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        let psk = match self
+            .policy
+            .check_prf(h.prf_func)
+            .and_then(|()| self.policy.check_mac(kemac.mac_alg))
+            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
+        {
+            Ok(psk) => psk,
+            Err(e) => return Err(unauth(e, out)),
+        };
+        let auth_len = self.policy.auth_key_len(kemac.mac_alg);
+        let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 0, auth_len)
+            .map_err(KmError::from)?;
+        let err_v = VKey {
+            alg: kemac.mac_alg,
+            key: kk.auth.expose(),
+            tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
+        };
+        let fail = |e: KmError, out: &mut [u8]| -> Rejected {
+            let reply_len =
+                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), Some(&err_v))
+                    .ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        if let Err(e) = check_window(&t, now, &self.policy.time) {
+            return Err(fail(e.into(), out));
+        }
+        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        if let Err(e) = exchange::verify_mac(
+            s,
+            kemac.mac_alg,
+            kk.auth.expose(),
+            &[cov.message],
+            kemac.mac,
+        ) {
+            return Err(fail(e, out));
+        }
+        let (dhi, _) = dh_values(&m);
+        let dhi = dhi.ok_or(KmError::Internal)?;
+        let g = dhi.group.to_wire();
+        if g >= 8 || self.policy.dh_groups & (1 << g) == 0 {
+            return Err(fail(KmError::DhGroupRefused, out));
+        }
+        let peer_key = exchange::fingerprint(
+            s,
+            &[
+                b"mikey dhhmac peer",
+                id_i.unwrap_or(&[]),
+                &[0],
+                psk.expose(),
+            ],
+        );
+        let fp = exchange::fingerprint(s, &[msg]);
+        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
+            return Err(fail(e.into(), out));
+        }
+        let pair = match DhKeyPair::generate(dhi.group, rng) {
+            Ok(p) => p,
+            Err(e) => return Err(fail(e, out)),
+        };
+        let tgk = match pair.agree(dhi.value) {
+            Ok(t) => t,
+            Err(e) => return Err(fail(e, out)),
+        };
+        let sp_for = |no: u8| {
+            m.payloads().find_map(|p| match p.payload {
+                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+                _ => None,
+            })
+        };
+        let sas = match build_sas(
+            s,
+            h.prf_func,
+            &h.cs_id_map,
+            sp_for,
+            &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            h.csb_id,
+            rand,
+            &KeyValidity::Null,
+            self.policy.first_cs_id,
+        ) {
+            Ok(sas) => sas,
+            Err(e) => return Err(fail(e.into(), out)),
+        };
+        if sas
+            .iter()
+            .any(|sa| sa.policy.encr_key_len < self.policy.min_srtp_key_len)
+        {
+            return Err(fail(KmError::Sp(crate::srtp::SpProblem::Param(1)), out));
+        }
+        // R_MESSAGE = HDR, T, [IDr], IDi, DHr, DHi, KEMAC.
+        let own = self.id_r.as_ref().map(OwnedId::view);
+        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+        let _ = payloads.push(Payload::T(t));
+        if let Some(id) = own {
+            let _ = payloads.push(Payload::Id(id));
+        }
+        if let Some(idi) = m.find(PayloadType::Id) {
+            let _ = payloads.push(idi.payload);
+        }
+        let _ = payloads.push(Payload::Dh(Dh {
+            group: dhi.group,
+            value: pair.public(),
+            kv: KeyValidity::Null,
+        }));
+        let _ = payloads.push(Payload::Dh(dhi));
+        let header = CommonHeader {
+            data_type: DataType::DhHmacResp,
+            v: false,
+            ..h
+        };
+        let n = write_with_kemac(
+            s,
+            out,
+            &header,
+            &mut payloads,
+            kemac.mac_alg,
+            kk.auth.expose(),
+        )
+        .map_err(Rejected::from)?;
+        let peer = match m.find(PayloadType::Id).map(|p| match p.payload {
+            Payload::Id(id) => OwnedId::new(&id),
+            _ => Err(KmError::Internal),
+        }) {
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => return Err(e.into()),
+            None => None,
+        };
+        self.cache
+            .insert(&t, &peer_key, &fp, now, &self.policy.time)
+            .map_err(|e| Rejected::from(KmError::from(e)))?;
+        Ok(Accepted {
+            csb_id: h.csb_id,
+            sas,
+            reply_len: Some(n),
+            peer,
+        })
+    }
+}

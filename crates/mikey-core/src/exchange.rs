@@ -1,0 +1,673 @@
+//! What every key-exchange role shares: the typed rejection ([`KmError`]) and its Error
+//! no, the receiver policy, the identity hook, KEMAC / V protection and the Error
+//! message (RFC 3830 §4.2, §5.1.2, §5.2, §6.12).
+
+use core::fmt;
+
+use keying_crypto::{Digest, HashAlg, SecretBuf, Symmetric};
+
+use crate::err::{ErrorNo, ErrorPayload};
+use crate::error::Error;
+use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc};
+use crate::id::Id;
+use crate::kdf::{KdfError, KemacKeys};
+use crate::kemac::{EncrAlg, MacAlg};
+use crate::list::List;
+use crate::message::{Message, MessageWriter};
+use crate::payload::{Payload, PayloadType};
+use crate::replay::{ReplayError, TimePolicy, TsError};
+use crate::srtp::{SaError, SpProblem};
+use crate::timestamp::Timestamp;
+use crate::verification::Verification;
+
+/// Largest plaintext KEMAC sub-payload chain a role handles (key data, IDs).
+pub const MAX_KEMAC_PLAIN: usize = 1024;
+/// Longest PSK the identity hook may return.
+pub const MAX_PSK: usize = 256;
+/// Longest RAND a role keeps.
+pub const MAX_RAND: usize = 64;
+/// Longest identity (ID payload data) a role keeps.
+pub const MAX_ID: usize = 128;
+
+/// Why a role rejected a message. [`KmError::error_no`] gives the Error no to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KmError {
+    /// Not a well-formed MIKEY message of its data type.
+    Message(Error),
+    /// A data type this role does not handle here (a response to the responder, an
+    /// unexpected reply, a mode the policy refuses).
+    UnexpectedDataType(DataType),
+    /// PRF func refused by policy or unknown.
+    PrfRefused(PrfFunc),
+    /// KEMAC encryption algorithm refused: unknown, or NULL when policy forbids a
+    /// downgrade to cleartext keys.
+    EncrRefused(EncrAlg),
+    /// MAC algorithm refused: NULL (never authentication) or unsupported.
+    MacRefused(MacAlg),
+    /// Hash / signature scheme refused (CHASH, SIGN S type).
+    HashRefused,
+    /// DH group refused.
+    DhGroupRefused,
+    /// DH value outside `[2, p − 2]` (RFC 2631 §2.1.5 style range check).
+    DhValueOutOfRange,
+    /// The peer's identity is unknown to the key hook.
+    UnknownIdentity,
+    /// Certificate missing, unparseable, not verified by the hook, or too large a key.
+    CertRejected,
+    /// SP payload unusable.
+    Sp(SpProblem),
+    /// Authentication failed: KEMAC MAC, V MAC, signature — and PKE decryption, which
+    /// reports the very same value so that no padding oracle exists.
+    AuthFailed,
+    /// Timestamp outside the window, refused COUNTER, non-increasing COUNTER.
+    Timestamp(TsError),
+    /// An authenticated message already accepted inside the window.
+    Replay,
+    /// The replay cache is full of live entries: rejected until the window passes.
+    ReplayCacheFull,
+    /// Authenticated but the key data is missing or malformed.
+    KeyData,
+    /// A response does not belong to the exchange (CSB ID, echoed T, RAND rules, a
+    /// policy that was not offered).
+    Mismatch,
+    /// The peer answered with an Error message carrying this Error no (authenticated
+    /// when `authenticated`).
+    PeerError {
+        /// First Error no of the message.
+        error_no: ErrorNo,
+        /// Whether its V / SIGN verified.
+        authenticated: bool,
+    },
+    /// The role cannot take this call in its current state.
+    WrongState,
+    /// The output buffer is too small, or a crypto provider call failed.
+    Internal,
+}
+
+impl KmError {
+    /// The Error no to send for this rejection (RFC 3830 §6.12, RFC 4738 §3.9.2).
+    pub fn error_no(&self) -> ErrorNo {
+        match self {
+            Self::Message(e) => e.error_no(),
+            Self::UnexpectedDataType(_) => ErrorNo::InvalidDt,
+            Self::PrfRefused(_) => ErrorNo::InvalidPrf,
+            Self::EncrRefused(_) => ErrorNo::InvalidEa,
+            Self::MacRefused(_) => ErrorNo::InvalidMac,
+            Self::HashRefused => ErrorNo::InvalidHa,
+            Self::DhGroupRefused | Self::DhValueOutOfRange => ErrorNo::InvalidDh,
+            Self::UnknownIdentity => ErrorNo::InvalidId,
+            Self::CertRejected => ErrorNo::InvalidCert,
+            Self::Sp(SpProblem::ProtType) => ErrorNo::InvalidSp,
+            Self::Sp(SpProblem::Param(_)) => ErrorNo::InvalidSpPar,
+            Self::AuthFailed => ErrorNo::AuthFailure,
+            Self::Timestamp(_) | Self::Replay => ErrorNo::InvalidTs,
+            Self::ReplayCacheFull
+            | Self::KeyData
+            | Self::Mismatch
+            | Self::PeerError { .. }
+            | Self::WrongState
+            | Self::Internal => ErrorNo::Unspecified,
+        }
+    }
+}
+
+impl fmt::Display for KmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "MIKEY exchange rejected: {self:?} (Error no {:?})",
+            self.error_no()
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for KmError {}
+
+impl From<Error> for KmError {
+    fn from(e: Error) -> Self {
+        Self::Message(e)
+    }
+}
+
+impl From<KdfError> for KmError {
+    fn from(e: KdfError) -> Self {
+        match e {
+            KdfError::UnsupportedPrf => Self::PrfRefused(PrfFunc::Unknown(0x7f)),
+            KdfError::BadLength => Self::KeyData,
+        }
+    }
+}
+
+impl From<TsError> for KmError {
+    fn from(e: TsError) -> Self {
+        Self::Timestamp(e)
+    }
+}
+
+impl From<ReplayError> for KmError {
+    fn from(e: ReplayError) -> Self {
+        match e {
+            ReplayError::Replay => Self::Replay,
+            ReplayError::Full => Self::ReplayCacheFull,
+            ReplayError::Ts(t) => Self::Timestamp(t),
+        }
+    }
+}
+
+impl From<SaError> for KmError {
+    fn from(e: SaError) -> Self {
+        match e {
+            SaError::Kdf(k) => k.into(),
+            SaError::Sp(p) => Self::Sp(p),
+            SaError::Shape => Self::KeyData,
+        }
+    }
+}
+
+/// A rejected message: the error, and the length of the Error message written into the
+/// caller's output buffer, if one should be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejected {
+    /// Why.
+    pub error: KmError,
+    /// Bytes of `out` holding the Error message (data type 6) to send, if any.
+    pub reply_len: Option<usize>,
+}
+
+impl From<KmError> for Rejected {
+    fn from(error: KmError) -> Self {
+        Self {
+            error,
+            reply_len: None,
+        }
+    }
+}
+
+/// Receiver policy: which modes, algorithms and sizes a role accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Accept PRF-HMAC-SHA-256 (RFC 6043) besides MIKEY-1.
+    pub allow_prf_sha256: bool,
+    /// Accept KEMAC Encr alg NULL (cleartext key data under a MAC). Off by default: a
+    /// message downgraded to NULL is [`KmError::EncrRefused`].
+    pub allow_null_encryption: bool,
+    /// Accept AES-KW-128.
+    pub allow_aes_kw: bool,
+    /// Accept HMAC-SHA-256-256 as KEMAC / V MAC.
+    pub allow_hmac_sha256: bool,
+    /// Timestamps and replay.
+    pub time: TimePolicy,
+    /// Smallest SRTP master key accepted, bytes.
+    pub min_srtp_key_len: u8,
+    /// Accepted data types, as a bit mask of `1 << data type` (see [`Policy::accepts`]).
+    pub modes: u32,
+    /// Accepted DH groups (bit mask of `1 << DH-Group`).
+    pub dh_groups: u8,
+    /// Largest RSA modulus accepted from a peer, bits.
+    pub max_rsa_bits: usize,
+    /// Smallest RSA modulus accepted from a peer, bits.
+    pub min_rsa_bits: usize,
+    /// Length of the KEMAC / V auth_key for HMAC-SHA-1-160. RFC 3830 §4.2.4 / §6.2: 20
+    /// bytes (the default). mykey 2.3.1 derives 32; set 32 to talk to it.
+    pub sha1_auth_key_len: usize,
+    /// Accept a DHHMAC R_MESSAGE that omits the echoed DHi (mykey 2.3.1 sends
+    /// `HDR, T, DHr, KEMAC`; RFC 4650 §3 requires `DHr, DHi`). Off by default.
+    pub dhhmac_resp_without_dhi: bool,
+    /// CS ID of the first SRTP-ID map entry in the TEK / salt labels: 1 per RFC 3830
+    /// §6.1.1 (the default); mykey 2.3.1 derives with 0.
+    pub first_cs_id: u8,
+    /// Hash of SIGN signatures (both S types). RFC 3830 names no hash for SIGN in the
+    /// parts the digest could read; minisip signs with SHA-1. Default SHA-256.
+    pub sign_hash: keying_crypto::HashAlg,
+    /// S type this side signs with (RSA PKCS#1 v1.5 or PSS); both are accepted.
+    pub sign_type: crate::sign::SType,
+    /// PKE padding (not signalled on the wire: both ends must agree). RFC 3830 / RFC 4738
+    /// use RSAES-PKCS1-v1_5; OAEP is the safer choice where both ends support it.
+    pub pke_padding: keying_crypto::RsaEncryptionPadding,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            allow_prf_sha256: true,
+            allow_null_encryption: false,
+            allow_aes_kw: true,
+            allow_hmac_sha256: true,
+            time: TimePolicy::default(),
+            min_srtp_key_len: 16,
+            modes: (1 << 0) | (1 << 2) | (1 << 4) | (1 << 7) | (1 << 9),
+            dh_groups: 0b101,
+            max_rsa_bits: 4096,
+            min_rsa_bits: 2048,
+            sha1_auth_key_len: 20,
+            dhhmac_resp_without_dhi: false,
+            first_cs_id: 1,
+            sign_hash: keying_crypto::HashAlg::Sha256,
+            sign_type: crate::sign::SType::RsaPss,
+            pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
+        }
+    }
+}
+
+impl Policy {
+    /// Whether `dt` is among the accepted initiating data types.
+    pub fn accepts(&self, dt: DataType) -> bool {
+        let v = u32::from(dt.to_wire());
+        v < 32 && self.modes & (1 << v) != 0
+    }
+
+    /// Checks the HDR PRF func.
+    pub fn check_prf(&self, prf: PrfFunc) -> Result<(), KmError> {
+        match prf {
+            PrfFunc::Mikey1 => Ok(()),
+            PrfFunc::HmacSha256 if self.allow_prf_sha256 => Ok(()),
+            other => Err(KmError::PrfRefused(other)),
+        }
+    }
+
+    /// Checks a KEMAC Encr alg that carries key data.
+    pub fn check_encr(&self, alg: EncrAlg) -> Result<(), KmError> {
+        match alg {
+            EncrAlg::AesCm128 => Ok(()),
+            EncrAlg::AesKw128 if self.allow_aes_kw => Ok(()),
+            EncrAlg::Null if self.allow_null_encryption => Ok(()),
+            other => Err(KmError::EncrRefused(other)),
+        }
+    }
+
+    /// Checks a KEMAC / V MAC alg: NULL is never accepted (it authenticates nothing).
+    pub fn check_mac(&self, alg: MacAlg) -> Result<(), KmError> {
+        match alg {
+            MacAlg::HmacSha1_160 => Ok(()),
+            MacAlg::HmacSha256_256 if self.allow_hmac_sha256 => Ok(()),
+            other => Err(KmError::MacRefused(other)),
+        }
+    }
+
+    /// The auth_key length for `alg`.
+    pub fn auth_key_len(&self, alg: MacAlg) -> usize {
+        match alg {
+            MacAlg::HmacSha256_256 => 32,
+            _ => self.sha1_auth_key_len,
+        }
+    }
+}
+
+/// Resolves peer identities to keys: the hook a responder (or initiator) calls. Every
+/// method defaults to "unknown".
+pub trait KeyResolver {
+    /// The PSK shared with the peer named by `id_i` (the Initiator's ID data, if sent)
+    /// for a message addressed to `id_r` (if sent).
+    fn psk(&self, id_i: Option<&[u8]>, id_r: Option<&[u8]>) -> Option<SecretBuf<MAX_PSK>> {
+        let _ = (id_i, id_r);
+        None
+    }
+}
+
+/// One fixed PSK for every peer.
+#[derive(Clone)]
+pub struct StaticPsk(pub SecretBuf<MAX_PSK>);
+
+impl StaticPsk {
+    /// From key bytes (at most [`MAX_PSK`]).
+    pub fn new(psk: &[u8]) -> Result<Self, KmError> {
+        SecretBuf::from_slice(psk)
+            .map(Self)
+            .map_err(|_| KmError::Internal)
+    }
+}
+
+impl fmt::Debug for StaticPsk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticPsk(<redacted>)")
+    }
+}
+
+impl KeyResolver for StaticPsk {
+    fn psk(&self, _: Option<&[u8]>, _: Option<&[u8]>) -> Option<SecretBuf<MAX_PSK>> {
+        Some(self.0.clone())
+    }
+}
+
+/// HMAC alg for a MAC alg.
+pub(crate) fn mac_hash(alg: MacAlg) -> Option<HashAlg> {
+    match alg {
+        MacAlg::HmacSha1_160 => Some(HashAlg::Sha1),
+        MacAlg::HmacSha256_256 => Some(HashAlg::Sha256),
+        _ => None,
+    }
+}
+
+/// HMAC over `parts` with `alg`, full length.
+pub(crate) fn mac<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: MacAlg,
+    key: &[u8],
+    parts: &[&[u8]],
+) -> Result<Digest, KmError> {
+    let h = mac_hash(alg).ok_or(KmError::MacRefused(alg))?;
+    Ok(s.hmac(h, key, parts))
+}
+
+/// Verifies a MAC in constant time.
+pub(crate) fn verify_mac<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: MacAlg,
+    key: &[u8],
+    parts: &[&[u8]],
+    tag: &[u8],
+) -> Result<(), KmError> {
+    let d = mac(s, alg, key, parts)?;
+    let len = alg.mac_len().ok_or(KmError::MacRefused(alg))?;
+    if d.ct_eq_truncated(tag, len) {
+        Ok(())
+    } else {
+        Err(KmError::AuthFailed)
+    }
+}
+
+/// The T value as its wire bytes (8 or 4), for the V MAC input and the AES-CM IV.
+pub fn ts_bytes(t: &Timestamp) -> ([u8; 8], usize) {
+    let len = t.ts_type.value_len().unwrap_or(8);
+    let b = t.value.to_be_bytes();
+    let mut out = [0u8; 8];
+    let start = 8usize.saturating_sub(len);
+    if let (Some(dst), Some(src)) = (out.get_mut(..len), b.get(start..)) {
+        dst.copy_from_slice(src);
+    }
+    (out, len)
+}
+
+/// AES-CM IV (KEMAC encryption) of RFC 3830 §4.2.3: `(salt ⊕ (0x0000 ‖ CSB ID ‖ T64)) ‖ 0x0000`.
+pub fn aes_cm_iv(salt: &[u8], csb_id: u32, t: &Timestamp) -> [u8; 16] {
+    let mut block = [0u8; 14];
+    let csb = csb_id.to_be_bytes();
+    let tv = t.value64().to_be_bytes();
+    for (i, b) in csb.iter().chain(tv.iter()).enumerate() {
+        if let Some(d) = block.get_mut(i + 2) {
+            *d = *b;
+        }
+    }
+    let mut iv = [0u8; 16];
+    for ((d, b), s) in iv.iter_mut().zip(block.iter()).zip(salt.iter()) {
+        *d = b ^ s;
+    }
+    iv
+}
+
+/// Encrypts a KEMAC sub-payload chain in place (`buf[..len]`); returns the new length
+/// (AES-KW adds 8 bytes, `buf` must have room).
+pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: EncrAlg,
+    keys: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    buf: &mut [u8],
+    len: usize,
+) -> Result<usize, KmError> {
+    match alg {
+        EncrAlg::Null => Ok(len),
+        EncrAlg::AesCm128 => {
+            let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
+            let data = buf.get_mut(..len).ok_or(KmError::Internal)?;
+            s.aes_ctr(keys.encr.expose(), &iv, data)
+                .map_err(|_| KmError::Internal)?;
+            Ok(len)
+        }
+        EncrAlg::AesKw128 => {
+            let mut plain =
+                SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(buf.get(..len).ok_or(KmError::Internal)?)
+                    .map_err(|_| KmError::Internal)?;
+            let n = s
+                .aes_kw_wrap(keys.encr.expose(), plain.expose(), buf)
+                .map_err(|_| KmError::KeyData)?;
+            plain.clear();
+            Ok(n)
+        }
+        other => Err(KmError::EncrRefused(other)),
+    }
+}
+
+/// Decrypts KEMAC Encr data into a zeroizing buffer. Call only after the MAC verified.
+pub(crate) fn kemac_decrypt<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: EncrAlg,
+    keys: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    data: &[u8],
+) -> Result<SecretBuf<MAX_KEMAC_PLAIN>, KmError> {
+    let mut out = SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(data).map_err(|_| KmError::KeyData)?;
+    match alg {
+        EncrAlg::Null => {}
+        EncrAlg::AesCm128 => {
+            let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
+            s.aes_ctr(keys.encr.expose(), &iv, out.expose_mut())
+                .map_err(|_| KmError::Internal)?;
+        }
+        EncrAlg::AesKw128 => {
+            let n = s
+                .aes_kw_unwrap(keys.encr.expose(), data, out.expose_mut())
+                .map_err(|_| KmError::AuthFailed)?;
+            out.set_len(n).map_err(|_| KmError::Internal)?;
+        }
+        other => return Err(KmError::EncrRefused(other)),
+    }
+    Ok(out)
+}
+
+/// A 16-byte digest identifying an accepted message in the replay cache.
+pub(crate) fn fingerprint<S: Symmetric + ?Sized>(s: &S, parts: &[&[u8]]) -> [u8; 16] {
+    let d = s.hash(HashAlg::Sha256, parts);
+    let mut fp = [0u8; 16];
+    for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
+        *o = *b;
+    }
+    fp
+}
+
+/// Copies `src` into a bounded vector.
+pub(crate) fn keep<const N: usize>(src: &[u8]) -> Result<heapless::Vec<u8, N>, KmError> {
+    heapless::Vec::from_slice(src).map_err(|_| KmError::KeyData)
+}
+
+/// The ID payloads' data of a message: first and second ID payload (IDi, IDr in an
+/// I_MESSAGE; IDr / IDi per mode in a response).
+pub(crate) fn ids<'a>(m: &Message<'a>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
+    let mut it = m.payloads().filter_map(|p| match p.payload {
+        Payload::Id(id) => Some(id.data),
+        _ => None,
+    });
+    (it.next(), it.next())
+}
+
+/// How to authenticate an Error or verification message.
+pub(crate) struct VKey<'k> {
+    pub alg: MacAlg,
+    pub key: &'k [u8],
+    /// Appended after the message: IDi ‖ IDr ‖ T_i (RFC 3830 §5.2).
+    pub tail: [&'k [u8]; 3],
+}
+
+/// Writes `HDR, T, payloads…, [V]` with the V MAC filled in; returns the length.
+pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    payloads: &[Payload<'_>],
+    v: Option<&VKey<'_>>,
+) -> Result<usize, KmError> {
+    let zero = [0u8; 32];
+    let n = {
+        let mut w = MessageWriter::new(out, header);
+        for p in payloads {
+            w.push(p);
+        }
+        if let Some(v) = v {
+            let len = v.alg.mac_len().ok_or(KmError::MacRefused(v.alg))?;
+            w.push(&Payload::V(Verification {
+                auth_alg: v.alg,
+                ver_data: zero.get(..len).ok_or(KmError::Internal)?,
+            }));
+        }
+        w.finish().map_err(|_| KmError::Internal)?
+    };
+    if let Some(v) = v {
+        let bytes = out.get(..n).ok_or(KmError::Internal)?;
+        let m = Message::parse(bytes)?;
+        let range = m.verification_mac_range().ok_or(KmError::Internal)?;
+        let cov = m.verification_covered().ok_or(KmError::Internal)?;
+        let d = mac(
+            s,
+            v.alg,
+            v.key,
+            &[cov.first, cov.second, v.tail[0], v.tail[1], v.tail[2]],
+        )?;
+        let len = range.len();
+        let dst = out.get_mut(range).ok_or(KmError::Internal)?;
+        dst.copy_from_slice(d.as_bytes().get(..len).ok_or(KmError::Internal)?);
+    }
+    Ok(n)
+}
+
+/// Checks the V payload of a received message against `v`.
+pub(crate) fn check_v<S: Symmetric + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    v: &VKey<'_>,
+) -> Result<(), KmError> {
+    let ver = m
+        .verification()
+        .ok_or(KmError::Message(Error::MissingPayload {
+            payload: PayloadType::V,
+            data_type: m.data_type(),
+        }))?;
+    if ver.auth_alg != v.alg {
+        return Err(KmError::MacRefused(ver.auth_alg));
+    }
+    let cov = m.verification_covered().ok_or(KmError::Internal)?;
+    verify_mac(
+        s,
+        v.alg,
+        v.key,
+        &[cov.first, cov.second, v.tail[0], v.tail[1], v.tail[2]],
+        ver.ver_data,
+    )
+}
+
+/// Writes an Error message (data type 6): `HDR, T, ERR, [V]` answering the message
+/// with `csb_id` and timestamp `t` (RFC 3830 §5.1.2), V-protected when `v` is given.
+pub(crate) fn write_error<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    csb_id: u32,
+    prf_func: PrfFunc,
+    t: Timestamp,
+    error_no: ErrorNo,
+    v: Option<&VKey<'_>>,
+) -> Result<usize, KmError> {
+    let header = CommonHeader {
+        data_type: DataType::Error,
+        v: false,
+        prf_func,
+        csb_id,
+        cs_id_map: CsIdMap::SrtpId(List::Items(&[])),
+    };
+    write_with_v(
+        s,
+        out,
+        &header,
+        &[Payload::T(t), Payload::Err(ErrorPayload { error_no })],
+        v,
+    )
+}
+
+/// Reads an Error message received in place of a response.
+pub(crate) fn peer_error<S: Symmetric + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    v: Option<&VKey<'_>>,
+) -> KmError {
+    let error_no = m
+        .payloads()
+        .find_map(|p| match p.payload {
+            Payload::Err(e) => Some(e.error_no),
+            _ => None,
+        })
+        .unwrap_or(ErrorNo::Unspecified);
+    let authenticated = match v {
+        Some(v) if m.verification().is_some() => check_v(s, m, v).is_ok(),
+        _ => false,
+    };
+    KmError::PeerError {
+        error_no,
+        authenticated,
+    }
+}
+
+/// An owned copy of an ID payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedId {
+    /// ID type.
+    pub id_type: crate::id::IdType,
+    /// ID data.
+    pub data: heapless::Vec<u8, MAX_ID>,
+}
+
+impl OwnedId {
+    /// Copies an ID.
+    pub fn new(id: &Id<'_>) -> Result<Self, KmError> {
+        Ok(Self {
+            id_type: id.id_type,
+            data: keep(id.data)?,
+        })
+    }
+
+    /// The payload view.
+    pub fn view(&self) -> Id<'_> {
+        Id {
+            id_type: self.id_type,
+            data: &self.data,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rejection_maps_to_its_error_no() {
+        use crate::replay::TsError;
+        let cases = [
+            (KmError::AuthFailed, ErrorNo::AuthFailure),
+            (KmError::Timestamp(TsError::OutOfWindow), ErrorNo::InvalidTs),
+            (KmError::Replay, ErrorNo::InvalidTs),
+            (
+                KmError::PrfRefused(PrfFunc::HmacSha256),
+                ErrorNo::InvalidPrf,
+            ),
+            (KmError::MacRefused(MacAlg::Null), ErrorNo::InvalidMac),
+            (KmError::EncrRefused(EncrAlg::Null), ErrorNo::InvalidEa),
+            (KmError::HashRefused, ErrorNo::InvalidHa),
+            (KmError::DhGroupRefused, ErrorNo::InvalidDh),
+            (KmError::DhValueOutOfRange, ErrorNo::InvalidDh),
+            (KmError::UnknownIdentity, ErrorNo::InvalidId),
+            (KmError::CertRejected, ErrorNo::InvalidCert),
+            (KmError::Sp(SpProblem::ProtType), ErrorNo::InvalidSp),
+            (KmError::Sp(SpProblem::Param(1)), ErrorNo::InvalidSpPar),
+            (
+                KmError::UnexpectedDataType(DataType::PskResp),
+                ErrorNo::InvalidDt,
+            ),
+            (KmError::ReplayCacheFull, ErrorNo::Unspecified),
+            (KmError::KeyData, ErrorNo::Unspecified),
+        ];
+        for (e, no) in cases {
+            assert_eq!(e.error_no(), no, "{e:?}");
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! What an Initiator offers: the crypto session bundle, its SRTP policies, algorithms,
+//! identities and timestamp; and the shared I_MESSAGE prefix `HDR, T, RAND, [IDi],
+//! [IDr], {SP}` (RFC 3830 §3).
+
+use crate::exchange::KmError;
+use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
+use crate::id::Id;
+use crate::kemac::{EncrAlg, MacAlg};
+use crate::list::List;
+use crate::payload::Payload;
+use crate::rand::Rand;
+use crate::sp::SpParam;
+use crate::srtp::{MAX_CS, SrtpPolicy};
+use crate::timestamp::Timestamp;
+
+/// Most payloads an I_MESSAGE built here holds.
+pub(crate) const MAX_PAYLOADS: usize = 24;
+
+/// An Initiator's offer.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer<'a> {
+    /// CSB ID (random per bundle; the caller picks it, e.g. from its RNG).
+    pub csb_id: u32,
+    /// The crypto sessions: SRTP-ID map entries (policy no, SSRC, ROC). CS IDs are their
+    /// 1-based positions.
+    pub streams: &'a [SrtpCs],
+    /// SP payloads to send: (policy no, policy). A stream whose policy no has no SP uses
+    /// [`SrtpPolicy::DEFAULT`].
+    pub policies: &'a [(u8, SrtpPolicy)],
+    /// PRF func.
+    pub prf: PrfFunc,
+    /// KEMAC Encr alg (ignored by DHHMAC, which carries no key data).
+    pub encr: EncrAlg,
+    /// KEMAC / V MAC alg.
+    pub mac: MacAlg,
+    /// The Initiator's identity, sent as IDi.
+    pub id_i: Option<Id<'a>>,
+    /// The Responder's identity, sent as IDr.
+    pub id_r: Option<Id<'a>>,
+    /// MKI sent as the key data's KV SPI (empty: KV NULL).
+    pub mki: &'a [u8],
+    /// TGK length to generate (PSK / PK); DH modes ignore it.
+    pub tgk_len: usize,
+    /// Request a verification message (V flag; PSK and PK).
+    pub verification: bool,
+    /// The timestamp: NTP-UTC from the caller's clock, or the next COUNTER value. Must be
+    /// unique per Initiator (RFC 3830 §5.4).
+    pub t: Timestamp,
+    /// RAND length (at least 16 bytes, RFC 3830 §6.11).
+    pub rand_len: usize,
+}
+
+impl<'a> Offer<'a> {
+    /// An offer with MIKEY-1, AES-CM-128, HMAC-SHA-1-160, a 16-byte TGK, 16-byte RAND.
+    pub fn new(csb_id: u32, streams: &'a [SrtpCs], t: Timestamp) -> Self {
+        Self {
+            csb_id,
+            streams,
+            policies: &[],
+            prf: PrfFunc::Mikey1,
+            encr: EncrAlg::AesCm128,
+            mac: MacAlg::HmacSha1_160,
+            id_i: None,
+            id_r: None,
+            mki: &[],
+            tgk_len: 16,
+            verification: false,
+            t,
+            rand_len: 16,
+        }
+    }
+
+    /// The HDR for `data_type`.
+    pub(crate) fn header(&self, data_type: DataType, v: bool) -> CommonHeader<'a> {
+        CommonHeader {
+            data_type,
+            v,
+            prf_func: self.prf,
+            csb_id: self.csb_id,
+            cs_id_map: CsIdMap::SrtpId(List::Items(self.streams)),
+        }
+    }
+
+    pub(crate) fn check(&self) -> Result<(), KmError> {
+        if self.streams.len() > MAX_CS
+            || self.policies.len() > MAX_CS
+            || !(16..=crate::exchange::MAX_RAND).contains(&self.rand_len)
+        {
+            return Err(KmError::Internal);
+        }
+        Ok(())
+    }
+}
+
+/// SP parameter storage for an offer's policies.
+pub(crate) struct SpStore {
+    values: heapless::Vec<(u8, [[u8; 1]; 12]), MAX_CS>,
+}
+
+impl SpStore {
+    pub(crate) fn new(policies: &[(u8, SrtpPolicy)]) -> Self {
+        let mut values = heapless::Vec::new();
+        for (no, p) in policies {
+            let _ = values.push((*no, p.param_values()));
+        }
+        Self { values }
+    }
+
+    pub(crate) fn params(&self) -> heapless::Vec<(u8, [SpParam<'_>; 12]), MAX_CS> {
+        let mut out = heapless::Vec::new();
+        for (no, v) in &self.values {
+            let _ = out.push((*no, SrtpPolicy::sp_params(v)));
+        }
+        out
+    }
+}
+
+/// Pushes `T, [RAND], [IDi], [IDr], {SP}` in RFC order.
+pub(crate) fn push_prefix<'p>(
+    out: &mut heapless::Vec<Payload<'p>, MAX_PAYLOADS>,
+    t: Timestamp,
+    rand: Option<&'p [u8]>,
+    id_i: Option<Id<'p>>,
+    id_r: Option<Id<'p>>,
+    sps: &'p [(u8, [SpParam<'p>; 12])],
+) -> Result<(), KmError> {
+    let e = |_| KmError::Internal;
+    out.push(Payload::T(t)).map_err(e)?;
+    if let Some(r) = rand {
+        out.push(Payload::Rand(Rand { rand: r })).map_err(e)?;
+    }
+    if let Some(id) = id_i {
+        out.push(Payload::Id(id)).map_err(e)?;
+    }
+    if let Some(id) = id_r {
+        out.push(Payload::Id(id)).map_err(e)?;
+    }
+    for (no, params) in sps {
+        out.push(Payload::Sp(SrtpPolicy::to_sp(*no, params)))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// What an Initiator keeps of its offer while waiting for the response.
+#[derive(Debug, Clone)]
+pub(crate) struct Kept {
+    pub csb_id: u32,
+    pub prf: PrfFunc,
+    pub mac: MacAlg,
+    pub t: Timestamp,
+    pub streams: heapless::Vec<SrtpCs, MAX_CS>,
+    pub policies: heapless::Vec<(u8, SrtpPolicy), MAX_CS>,
+    pub rand: heapless::Vec<u8, { crate::exchange::MAX_RAND }>,
+    #[allow(dead_code)]
+    pub id_i: Option<crate::exchange::OwnedId>,
+    #[allow(dead_code)]
+    pub id_r: Option<crate::exchange::OwnedId>,
+}
+
+impl Kept {
+    pub(crate) fn new(offer: &Offer<'_>, rand: &[u8]) -> Result<Self, KmError> {
+        let e = |_| KmError::Internal;
+        Ok(Self {
+            csb_id: offer.csb_id,
+            prf: offer.prf,
+            mac: offer.mac,
+            t: offer.t,
+            streams: heapless::Vec::from_slice(offer.streams).map_err(e)?,
+            policies: heapless::Vec::from_slice(offer.policies).map_err(e)?,
+            rand: heapless::Vec::from_slice(rand).map_err(e)?,
+            id_i: offer
+                .id_i
+                .as_ref()
+                .map(crate::exchange::OwnedId::new)
+                .transpose()?,
+            id_r: offer
+                .id_r
+                .as_ref()
+                .map(crate::exchange::OwnedId::new)
+                .transpose()?,
+        })
+    }
+
+    /// The SAs of the offered bundle under `keying` (offered policies).
+    pub(crate) fn sas<S: keying_crypto::Symmetric + ?Sized>(
+        &self,
+        s: &S,
+        keying: &crate::srtp::Keying<'_>,
+        rand: &[u8],
+        kv: &crate::key_data::KeyValidity<'_>,
+        first_cs_id: u8,
+    ) -> Result<crate::srtp::SrtpSas, KmError> {
+        let store = SpStore::new(&self.policies);
+        let params = store.params();
+        let sp_for = |no: u8| {
+            params
+                .iter()
+                .find(|(n, _)| *n == no)
+                .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
+        };
+        Ok(crate::srtp::build_sas(
+            s,
+            self.prf,
+            &CsIdMap::SrtpId(List::Items(&self.streams)),
+            sp_for,
+            keying,
+            self.csb_id,
+            rand,
+            kv,
+            first_cs_id,
+        )?)
+    }
+}

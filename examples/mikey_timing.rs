@@ -1,0 +1,270 @@
+//! Times full MIKEY exchanges (PSK, DHHMAC, signed DH, PK, one RSA-R group join) and the
+//! primitives apart (PRF, MODP key generation / agreement per group, RSA-2048 operations),
+//! both sides in one process, on this machine.
+//!
+//! `cargo run --release --example mikey_timing [iterations]` (default 3; the median is
+//! printed).
+
+// An example over its own fixed inputs.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::time::{Duration, Instant};
+
+use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+use keying::crypto::{
+    HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
+};
+use keying::mikey::dh_mode::{DhInitiator, DhResponder};
+use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
+use keying::mikey::exchange::{KmError, Policy, StaticPsk};
+use keying::mikey::kdf;
+use keying::mikey::modp::DhKeyPair;
+use keying::mikey::offer::Offer;
+use keying::mikey::pk::{CertResolver, LocalIdentity};
+use keying::mikey::pk_mode::{PkInitiator, PkResponder};
+use keying::mikey::psk::{PskInitiator, PskResponder};
+use keying::mikey::replay::NtpTime;
+use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+use keying::mikey::{Cert, DhGroup, Id, IdType, PrfFunc, SrtpCs, Timestamp, TsType};
+
+const A_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_recv1.pkcs1.der");
+const A_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_recv1.spki.der");
+const B_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
+const B_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
+
+struct Pinned(&'static [u8]);
+
+impl CertResolver for Pinned {
+    type Key = RsaPublic;
+    fn verified_key(
+        &self,
+        cert: Option<&Cert<'_>>,
+        _: Option<&[u8]>,
+    ) -> Result<RsaPublic, KmError> {
+        match cert {
+            Some(c) if c.data == self.0 => {
+                RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
+            }
+            _ => Err(KmError::CertRejected),
+        }
+    }
+}
+
+fn median(n: usize, mut f: impl FnMut(u32)) -> Duration {
+    let mut v: Vec<Duration> = (0..n)
+        .map(|k| {
+            let t = Instant::now();
+            f(u32::try_from(k).unwrap());
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3);
+    let t0 = NtpTime::from_secs(3_972_844_800);
+    let ts = |k: u32| Timestamp {
+        ts_type: TsType::NtpUtc,
+        value: t0.plus_secs(k).0,
+    };
+    let streams = [SrtpCs {
+        policy_no: 0,
+        ssrc: 1,
+        roc: 0,
+    }];
+    let policy = Policy {
+        dh_groups: 0b111,
+        time: keying::mikey::replay::TimePolicy {
+            skew_secs: 100_000,
+            ..Default::default()
+        },
+        ..Policy::default()
+    };
+    let mut rng = HashDrbg::new(&[9; 32]);
+    let a_key = RsaPrivate::from_pkcs1_der(A_KEY).unwrap();
+    let b_key = RsaPrivate::from_pkcs1_der(B_KEY).unwrap();
+    let b_pub = RsaPublic::from_spki_der(B_CERT).unwrap();
+    let alice = LocalIdentity {
+        key: &a_key,
+        cert: Some(A_CERT),
+        id: Some(Id {
+            id_type: IdType::Uri,
+            data: b"sip:alice@example.com",
+        }),
+    };
+    let bob = LocalIdentity {
+        key: &b_key,
+        cert: Some(B_CERT),
+        id: Some(Id {
+            id_type: IdType::Uri,
+            data: b"sip:bob@example.com",
+        }),
+    };
+    let psk = StaticPsk::new(b"timing psk").unwrap();
+    let mut buf = [0u8; 4096];
+    let mut out = [0u8; 4096];
+    println!("median of {n} runs");
+
+    println!("-- primitives");
+    let d = median(n, |_| {
+        kdf::derive(
+            &RustCrypto,
+            PrfFunc::Mikey1,
+            &[1; 16],
+            kdf::C_TEK,
+            1,
+            1,
+            &[2; 16],
+            16,
+        )
+        .unwrap();
+    });
+    println!("PRF (16-byte TGK -> 16-byte TEK): {d:?}");
+    for g in [DhGroup::Oakley1, DhGroup::Oakley2, DhGroup::Oakley5] {
+        let peer = DhKeyPair::generate(g, &mut rng).unwrap();
+        let d1 = median(n, |_| {
+            DhKeyPair::generate(g, &mut HashDrbg::new(&[1; 32])).unwrap();
+        });
+        let me = DhKeyPair::generate(g, &mut rng).unwrap();
+        let d2 = median(n, |_| {
+            me.agree(peer.public()).unwrap();
+        });
+        println!("MODP {g:?}: key pair {d1:?}, agreement incl. peer-value checks {d2:?}");
+    }
+    let pss = RsaSignatureScheme::Pss(HashAlg::Sha256);
+    let mut sig = [0u8; 256];
+    let d = median(n, |_| {
+        b_key
+            .sign(&mut HashDrbg::new(&[2; 32]), pss, &[b"m"], &mut sig)
+            .unwrap();
+    });
+    println!("RSA-2048 PSS sign (blinded): {d:?}");
+    let d = median(n, |_| b_pub.verify(pss, &[b"m"], &sig).unwrap());
+    println!("RSA-2048 PSS verify: {d:?}");
+    let mut ct = [0u8; 256];
+    b_pub
+        .encrypt(&mut rng, RsaEncryptionPadding::Pkcs1v15, &[7; 32], &mut ct)
+        .unwrap();
+    let mut pt = [0u8; 256];
+    let d = median(n, |_| {
+        b_key
+            .decrypt(
+                &mut HashDrbg::new(&[3; 32]),
+                RsaEncryptionPadding::Pkcs1v15,
+                &ct,
+                &mut pt,
+            )
+            .unwrap();
+    });
+    println!("RSA-2048 PKCS#1 v1.5 decrypt (blinded): {d:?}");
+
+    println!("-- full exchanges (both sides)");
+    let d = median(n, |k| {
+        let offer = Offer {
+            verification: true,
+            ..Offer::new(k, &streams, ts(k))
+        };
+        let mut i = PskInitiator::new(RustCrypto, policy);
+        let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
+        let m = i.start(&offer, b"timing psk", &mut rng, &mut buf).unwrap();
+        let acc = r
+            .handle(t0.plus_secs(k), &buf[..m], &psk, &mut out)
+            .unwrap();
+        i.handle_response(t0, &out[..acc.reply_len.unwrap()])
+            .unwrap();
+    });
+    println!("PSK with verification: {d:?}");
+    for g in [DhGroup::Oakley2, DhGroup::Oakley5] {
+        let d = median(n, |k| {
+            let offer = Offer::new(k, &streams, ts(k));
+            let mut i = DhHmacInitiator::new(RustCrypto, policy);
+            let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
+            let m = i
+                .start(&offer, g, b"timing psk", &mut rng, &mut buf)
+                .unwrap();
+            let acc = r
+                .handle(t0.plus_secs(k), &buf[..m], &psk, &mut rng, &mut out)
+                .unwrap();
+            i.handle_response(t0, &out[..acc.reply_len.unwrap()])
+                .unwrap();
+        });
+        println!("DHHMAC {g:?}: {d:?}");
+    }
+    let d = median(n, |k| {
+        let offer = Offer::new(k, &streams, ts(k));
+        let mut i = DhInitiator::new(RustCrypto, policy);
+        let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy);
+        let m = i
+            .start(&offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
+            .unwrap();
+        let acc = r
+            .handle(
+                t0.plus_secs(k),
+                &buf[..m],
+                &bob,
+                &Pinned(A_CERT),
+                &mut rng,
+                &mut out,
+            )
+            .unwrap();
+        i.handle_response(t0, &out[..acc.reply_len.unwrap()], &Pinned(B_CERT))
+            .unwrap();
+    });
+    println!("DH Oakley5 + RSA-2048 PSS SIGN both ways: {d:?}");
+    let d = median(n, |k| {
+        let offer = Offer::new(k, &streams, ts(k));
+        let mut i = PkInitiator::new(RustCrypto, policy);
+        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, policy);
+        let m = i
+            .start(&offer, &alice, &b_pub, None, &mut rng, &mut buf)
+            .unwrap();
+        r.handle(
+            t0.plus_secs(k),
+            &buf[..m],
+            &bob,
+            &Pinned(A_CERT),
+            &mut rng,
+            &mut out,
+        )
+        .unwrap();
+    });
+    println!("PK (PKE v1.5 + PSS SIGN): {d:?}");
+    let mut sender: RsaRResponder<RustCrypto> =
+        RsaRResponder::new(RustCrypto, policy, &[], &[]).unwrap();
+    sender.serve_group(&streams, &[], 16, &mut rng).unwrap();
+    let d = median(n, |k| {
+        let mut i = RsaRInitiator::new(RustCrypto, policy);
+        let m = i
+            .start(
+                &RsaROffer::new(k, ts(k), RsaRMode::Group),
+                &alice,
+                &mut rng,
+                &mut buf,
+            )
+            .unwrap();
+        let acc = sender
+            .handle(
+                t0.plus_secs(k),
+                &buf[..m],
+                &bob,
+                &Pinned(A_CERT),
+                &mut rng,
+                &mut out,
+            )
+            .unwrap();
+        i.handle_response(
+            t0,
+            &out[..acc.reply_len.unwrap()],
+            &alice,
+            &Pinned(B_CERT),
+            &mut rng,
+        )
+        .unwrap();
+    });
+    println!("RSA-R group join (SIGNi, PKE, KEMAC, SIGNr): {d:?}");
+}
