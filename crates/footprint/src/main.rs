@@ -185,6 +185,184 @@ mod probe {
         }
     }
 
+    /// Where the firmware's network driver would put a received GROUPKEY-PUSH datagram.
+    #[cfg(feature = "gdoi-gm")]
+    static mut DATAGRAM: [u8; 512] = [0; 512];
+
+    /// The datagram buffer, behind an opaque pointer (no copy: a 512-octet volatile read
+    /// would add its own code to the measurement).
+    #[cfg(feature = "gdoi-gm")]
+    #[allow(unsafe_code)]
+    fn datagram() -> &'static [u8; 512] {
+        // SAFETY: nobody writes DATAGRAM (the probe is single-threaded); `black_box` only
+        // hides the pointer's provenance from the optimiser.
+        unsafe { &*core::hint::black_box(addr_of!(DATAGRAM)) }
+    }
+
+    /// The firmware's entropy source (a TRNG register); here bytes of the input.
+    #[cfg(feature = "gdoi-gm")]
+    struct Trng<'a>(&'a [u8]);
+
+    #[cfg(feature = "gdoi-gm")]
+    impl keying_crypto::Rng for Trng<'_> {
+        fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), keying_crypto::CryptoError> {
+            for (d, s) in dest.iter_mut().zip(self.0.iter().cycle()) {
+                *d = *s;
+            }
+            Ok(())
+        }
+    }
+
+    /// A `Symmetric` provider with only what a group whose KEK is AES-128 and whose ACKs
+    /// are REKEY_ACK_KEK_SHA256 uses: SHA-256, HMAC-SHA-256 and AES-128-CBC decryption.
+    /// Anything else is refused (hashes: a zero digest of the right length, so the ACK
+    /// emitter's fixed-width copy stays in bounds; the GCKS then rejects that ACK).
+    #[cfg(feature = "gdoi-gm-lean")]
+    struct Sha256Aes128;
+
+    #[cfg(feature = "gdoi-gm-lean")]
+    impl keying_crypto::Symmetric for Sha256Aes128 {
+        fn hash(&self, alg: keying_crypto::HashAlg, parts: &[&[u8]]) -> keying_crypto::Digest {
+            use sha2::Digest as _;
+            if alg != keying_crypto::HashAlg::Sha256 {
+                return refused(alg);
+            }
+            let mut h = sha2::Sha256::new();
+            for p in parts {
+                h.update(p);
+            }
+            keying_crypto::Digest::from_slice(&h.finalize()).unwrap_or(keying_crypto::Digest::EMPTY)
+        }
+
+        fn hmac(
+            &self,
+            alg: keying_crypto::HashAlg,
+            key: &[u8],
+            parts: &[&[u8]],
+        ) -> keying_crypto::Digest {
+            use hmac::{KeyInit, Mac};
+            if alg != keying_crypto::HashAlg::Sha256 {
+                return refused(alg);
+            }
+            let Ok(mut mac) = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
+                return refused(alg);
+            };
+            for p in parts {
+                mac.update(p);
+            }
+            keying_crypto::Digest::from_slice(&mac.finalize().into_bytes())
+                .unwrap_or(keying_crypto::Digest::EMPTY)
+        }
+
+        fn aes_ctr(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+
+        fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+
+        fn aes_cbc_decrypt(
+            &self,
+            key: &[u8],
+            iv: &[u8; 16],
+            data: &mut [u8],
+        ) -> Result<(), CryptoError> {
+            use aes::cipher::{BlockModeDecrypt, KeyIvInit, array::Array, consts::U16};
+            let mut d = cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
+                .map_err(|_| CryptoError::InvalidKey)?;
+            let (blocks, rest) = Array::<u8, U16>::slice_as_chunks_mut(data);
+            if !rest.is_empty() {
+                return Err(CryptoError::InvalidLength);
+            }
+            d.decrypt_blocks(blocks);
+            Ok(())
+        }
+
+        fn aes_kw_wrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+
+        fn aes_kw_unwrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+    }
+
+    #[cfg(feature = "gdoi-gm-lean")]
+    use keying_crypto::CryptoError;
+
+    #[cfg(feature = "gdoi-gm-lean")]
+    fn refused(alg: keying_crypto::HashAlg) -> keying_crypto::Digest {
+        keying_crypto::Digest::from_slice([0u8; 64].get(..alg.output_len()).unwrap_or_default())
+            .unwrap_or(keying_crypto::Digest::EMPTY)
+    }
+
+    /// The group member's receive path: a KEK installed from the PULL (key and GCKS P-256
+    /// key from the input), one PUSH decrypted (AES-CBC), parsed, SEQ-checked, ECDSA-verified
+    /// and applied, then its HMAC-SHA-256 ACK written by `handle_timeout`.
+    #[cfg(feature = "gdoi-gm")]
+    fn gdoi_gm(data: &[u8]) {
+        use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
+        use gdoi_ack::keys::EcdsaP256;
+        use gdoi_ack::sa_kek::KekAckRequested;
+        use gdoi_ack::time::Instant;
+        use keying_crypto::rustcrypto::P256VerifyingKey;
+        #[cfg(not(feature = "gdoi-gm-lean"))]
+        let crypto = keying_crypto::rustcrypto::RustCrypto;
+        #[cfg(feature = "gdoi-gm-lean")]
+        let crypto = Sha256Aes128;
+
+        let Ok(vk) = P256VerifyingKey::from_sec1_bytes(data.get(..65).unwrap_or_default()) else {
+            return;
+        };
+        let mut gm: GroupMember<EcdsaP256<P256VerifyingKey>, 2> =
+            GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        let mut spi = [0u8; 16];
+        spi.copy_from_slice(data.get(65..81).unwrap_or(&[0; 16]));
+        let installed = gm.install_kek(KekInstall {
+            spi,
+            algorithm_key: data.get(81..113).unwrap_or_default(),
+            last_seq: 1,
+            ack_requested: Some(KekAckRequested::KekSha256),
+            verifier: EcdsaP256(vk),
+        });
+        if installed.is_err() {
+            return;
+        }
+        let dg = datagram();
+        let len = usize::from(u16::from_be_bytes([
+            data.get(113).copied().unwrap_or(0),
+            data.get(114).copied().unwrap_or(0),
+        ]));
+        let now = Instant::from_millis(u64::from(data.get(115).copied().unwrap_or(0)));
+        let mut scratch = [0u8; 512];
+        let r = gm.handle_push(
+            now,
+            dg.get(..len).unwrap_or_default(),
+            data.get(116).is_some_and(|&b| b & 1 != 0),
+            &mut scratch,
+            &crypto,
+            &mut Trng(data.get(117..).unwrap_or_default()),
+        );
+        if let Ok(Outcome::Accepted(a)) = r {
+            sink(&a.seq.to_be_bytes());
+            if let Some(kd) = a.kd
+                && let Some(p) = kd.packets.iter().next()
+            {
+                sink(p.tek_algorithm_key().unwrap_or_default());
+            }
+        }
+        if let Some(at) = gm.poll_timeout() {
+            let mut ack = [0u8; 256];
+            while let Ok(Some(n)) = gm.handle_timeout(at, &mut ack) {
+                sink(ack.get(..n).unwrap_or_default());
+            }
+        }
+        // Key material in scratch: the firmware zeroizes it.
+        scratch.fill(0);
+        sink(&scratch);
+    }
+
     /// A bump heap for the RSA probe (the rsa crate allocates its big integers).
     #[cfg(feature = "crypto-rsa")]
     mod heap {
@@ -238,6 +416,8 @@ mod probe {
         crypto_rsa(&data);
         #[cfg(feature = "hokey")]
         hokey(&data);
+        #[cfg(feature = "gdoi-gm")]
+        gdoi_gm(&data);
         sink(&data);
         loop {
             core::hint::spin_loop();

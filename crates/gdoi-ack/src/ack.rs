@@ -139,6 +139,14 @@ impl AckKey {
         let hash_at = HEADER_LEN + 4;
         let covered = out.get(hash_at + hlen..n).unwrap_or_default();
         let h = self.hash(crypto, covered);
+        // A provider that cannot compute this PRF (e.g. one built without SHA-512) returns a
+        // digest of another length: no ACK rather than a wrong one (or a panic).
+        if h.as_bytes().len() != hlen {
+            return Err(WriteError::TooLong {
+                field: "ACK HASH from the crypto provider",
+                value: h.as_bytes().len(),
+            });
+        }
         if let Some(dst) = out.get_mut(hash_at..hash_at + hlen) {
             dst.copy_from_slice(h.as_bytes());
         }

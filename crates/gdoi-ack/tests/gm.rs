@@ -426,3 +426,56 @@ mod never_panics {
         }
     }
 }
+
+/// A provider whose HMAC yields a digest of the wrong length (as one built without the
+/// needed hash would) makes `emit_ack` fail instead of panicking.
+#[test]
+fn emit_ack_with_a_provider_lacking_the_prf_fails_cleanly() {
+    use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
+
+    struct NoSha512;
+    impl Symmetric for NoSha512 {
+        fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
+            RustCrypto.hash(alg, parts)
+        }
+        fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+            match alg {
+                HashAlg::Sha512 => Digest::EMPTY,
+                _ => RustCrypto.hmac(alg, key, parts),
+            }
+        }
+        fn aes_ctr(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
+            RustCrypto.aes_ctr(k, iv, d)
+        }
+        fn aes_cbc_encrypt(
+            &self,
+            k: &[u8],
+            iv: &[u8; 16],
+            d: &mut [u8],
+        ) -> Result<(), CryptoError> {
+            RustCrypto.aes_cbc_encrypt(k, iv, d)
+        }
+        fn aes_cbc_decrypt(
+            &self,
+            k: &[u8],
+            iv: &[u8; 16],
+            d: &mut [u8],
+        ) -> Result<(), CryptoError> {
+            RustCrypto.aes_cbc_decrypt(k, iv, d)
+        }
+        fn aes_kw_wrap(&self, k: &[u8], key: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+            RustCrypto.aes_kw_wrap(k, key, o)
+        }
+        fn aes_kw_unwrap(&self, k: &[u8], w: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+            RustCrypto.aes_kw_unwrap(k, w, o)
+        }
+    }
+    let ty512 = AckType::new(KekAckRequested::KekSha512).unwrap();
+    let k5 = AckKey::derive(&NoSha512, ty512, &KEK_KEY, &COOKIES, LEncoding::BlockBits);
+    let id = GmIdentity::Ipv4([192, 0, 2, 100]);
+    let mut out = [0x2a; 200];
+    assert!(
+        k5.emit_ack(&NoSha512, Seq(2), &id.to_id(), &mut out)
+            .is_err()
+    );
+}
