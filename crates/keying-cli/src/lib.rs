@@ -39,7 +39,16 @@
 //!   `text`, `policy_no`, `prot_type`, `params`, `key_type`, `key`, `salt`, `kv`, ...).
 //! - `warnings`: what [`mikey_core::Message::check_mode_rules`] and
 //!   [`mikey_core::Message::check_timestamp`] report (the message still decodes).
-//! - `mac_ok`, `tgk`, `srtp`: results of `--psk`; null until MIKEY key derivation lands.
+//! - `mac_ok`, `tgk`, `srtp`: results of `--psk`, null without it (see
+//!   [`mikey::psk_keys`]). `mac_ok`: whether the KEMAC MAC verified with the PSK (false,
+//!   and exit status 1, when it does not, or cannot be checked — a NULL MAC alg
+//!   authenticates nothing). `tgk`: the TGK / TEK key data when the KEMAC is
+//!   NULL-encrypted, else null. `srtp`: per crypto session of the SRTP-ID map, the SRTP
+//!   master key and salt mikey-core's PSK Responder derives (for a NULL / NULL KEMAC: the
+//!   keys as sent, unauthenticated; empty for DHHMAC, whose keys need the Responder's DH
+//!   secret). The CLI runs the Responder with the message's own timestamp as "now" and a
+//!   fresh replay cache: it does not judge freshness or replay. `--psk` on a verification
+//!   message, R_MESSAGE or Error message exits 2: their MAC key needs the I_MESSAGE's RAND.
 //!
 //! ## `keying gdoi decode`
 //!
@@ -87,7 +96,8 @@
 //!
 //! 0: decoded, and every requested check passed. 1: malformed input (the byte offset and
 //! what was expected go to standard error), a failed check, or an unreadable file.
-//! 2: a usage error, or an operation that is not supported yet. No input makes it panic.
+//! 2: a usage error, or an operation that is not supported (`--psk` on a response
+//! message). No input makes it panic.
 
 use std::io::{Read, Write};
 use std::net::Ipv6Addr;

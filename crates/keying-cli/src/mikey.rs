@@ -1,11 +1,27 @@
-//! `keying mikey`: decode every payload and field of a MIKEY message; the PSK-mode
-//! operations that need key derivation are stubs with one function each
-//! ([`psk_keys`], [`psk_init`]).
+//! `keying mikey`: decode every payload and field of a MIKEY message; with `--psk`, check
+//! its MAC and show the keys ([`psk_keys`]); build a PSK-mode I_MESSAGE ([`psk_init`]).
+//!
+//! All key derivation and KEMAC crypto is mikey-core's: the MAC check, the KEMAC decryption
+//! and the SRTP keys come from its PSK Responder ([`PskResponder`]) run once on the message
+//! with a fresh one-message replay cache, a policy that accepts every algorithm the crate
+//! knows, and the message's own timestamp as "now" — so the CLI never judges freshness or
+//! replay (a receiver must). Only a message whose KEMAC MAC alg is NULL (which no Responder
+//! accepts: it authenticates nothing) has its cleartext key data read here, with
+//! mikey-core's PRF ([`mikey_core::kdf::derive`]) for a TGK.
 
+use keying_crypto::Rng as _;
+use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
+use mikey_core::dhhmac::DhHmacResponder;
+use mikey_core::exchange::{KmError, MAX_PSK, Policy, StaticPsk};
+use mikey_core::kdf::{self, C_TEK, C_TGK_SALT};
+use mikey_core::offer::Offer;
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::replay::{NtpTime, TimePolicy, ts_as_ntp};
+use mikey_core::srtp::{SrtpPolicy, SrtpSa};
 use mikey_core::{
-    CommonHeader, CsIdMap, DataType, KeyValidity, Message, Payload, PayloadItem, PayloadType,
-    Payloads, ProtType, TsType,
+    CommonHeader, CsIdMap, DataType, EncrAlg, Kemac, KeyType, KeyValidity, MacAlg, Message,
+    Payload, PayloadItem, PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
 };
 
 use crate::value::{Obj, Value, named};
@@ -14,9 +30,14 @@ use crate::{CliError, Report, en, plain_error, tlv_error};
 /// How deep payloads nested in KEMAC / TP / TICKET data are decoded.
 const MAX_DEPTH: u8 = 3;
 
-/// Why `--psk` and `psk-init` stop.
-pub const KDF_MISSING: &str =
-    "MIKEY key derivation (the PRF of RFC 3830 §4.1) has not landed in mikey-core yet";
+/// Room for what a Responder writes back (verification / Error message), discarded.
+const REPLY_ROOM: usize = 2048;
+
+/// Room for a built I_MESSAGE.
+const MESSAGE_ROOM: usize = 2048;
+
+/// Seconds from 1900-01-01 (NTP) to 1970-01-01 (Unix).
+const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
 
 /// SRTP keys derived for one crypto session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,28 +52,316 @@ pub struct SrtpKeys {
     pub policy: u8,
 }
 
+impl SrtpKeys {
+    fn from_sa(sa: &SrtpSa) -> Self {
+        Self {
+            ssrc: sa.ssrc,
+            master_key: sa.master_key.expose().to_vec(),
+            master_salt: sa.master_salt.expose().to_vec(),
+            policy: sa.policy_no,
+        }
+    }
+}
+
 /// What `--psk` computes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PskKeys {
-    /// Whether the KEMAC MAC (or V MAC) verified.
+    /// Whether the KEMAC MAC verified (false also when it could not be checked: see
+    /// `problem`).
     pub mac_ok: bool,
-    /// The TGK / TEK from the decrypted KEMAC.
+    /// The TGK / TEK from the KEMAC key data, when it is readable (NULL encryption; the
+    /// TGK of an AES-CM / AES-KW KEMAC is not exposed by mikey-core, only the SRTP keys).
     pub tgk: Option<Vec<u8>>,
     /// The derived SRTP keys per crypto session.
     pub srtp: Vec<SrtpKeys>,
+    /// A failed check (exit 1): why the MAC did not verify or was not checked, or why no
+    /// keys came out of a verified message.
+    pub problem: Option<String>,
+    /// Something the output does not show, and why (a warning).
+    pub note: Option<String>,
+}
+
+/// The Responder policy `--psk` runs with: everything mikey-core knows is accepted (NULL
+/// encryption and every DH group included), and the timestamp window is as wide as it goes
+/// (the message's own T is "now" anyway).
+fn decode_policy() -> Policy {
+    Policy {
+        allow_null_encryption: true,
+        allow_aes_kw: true,
+        allow_prf_sha256: true,
+        allow_hmac_sha256: true,
+        min_srtp_key_len: 0,
+        dh_groups: 0xff,
+        time: TimePolicy {
+            skew_secs: u32::MAX,
+            accept_counter: true,
+            ntp_local_offset_secs: 0,
+        },
+        ..Policy::default()
+    }
+}
+
+/// A generator seeded from the operating system (`/dev/urandom`).
+fn os_drbg() -> Result<HashDrbg, CliError> {
+    use std::io::Read as _;
+    let mut seed = [0u8; 48];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut seed))
+        .map_err(|e| CliError::io(format!("cannot read /dev/urandom: {e}")))?;
+    let rng = HashDrbg::new(&seed);
+    seed.fill(0);
+    Ok(rng)
+}
+
+/// Whether a Responder rejection comes after the KEMAC MAC verified.
+fn after_mac(e: &KmError) -> bool {
+    matches!(
+        e,
+        KmError::KeyData
+            | KmError::Sp(_)
+            | KmError::Replay
+            | KmError::ReplayCacheFull
+            | KmError::DhGroupRefused
+            | KmError::DhValueOutOfRange
+    )
+}
+
+/// Why the MAC was not checked, or did not verify.
+fn rejection(e: &KmError) -> PskKeys {
+    let (mac_ok, problem) = match e {
+        KmError::AuthFailed => (
+            false,
+            "the MAC does not verify with the given PSK".to_owned(),
+        ),
+        e if after_mac(e) => (
+            true,
+            format!("the MAC verifies but no keys can be derived: {e}"),
+        ),
+        e => (false, format!("the MAC was not checked: {e}")),
+    };
+    PskKeys {
+        mac_ok,
+        tgk: None,
+        srtp: Vec::new(),
+        problem: Some(problem),
+        note: None,
+    }
 }
 
 /// Verifies the MAC of `msg` with `psk`, decrypts its KEMAC and derives the SRTP master key
-/// and salt of each crypto session (RFC 3830 §4.1, §5.2).
+/// and salt of each crypto session (RFC 3830 §4.1, §5.2), through mikey-core's PSK
+/// Responder (data type 0) or DHHMAC Responder (data type 7: MAC only — its TGK is the
+/// Diffie-Hellman secret, which needs the Responder's private value).
+///
+/// Freshness and replay are not judged: the message's own timestamp is "now" and the
+/// replay cache is new for every call.
 ///
 /// # Errors
-/// Not yet supported (exit 2) until mikey-core has key derivation.
+/// A usage error for a PSK longer than mikey-core takes, and "not supported" (exit 2) for
+/// data types whose MAC key needs another message: a verification message, R_MESSAGE or
+/// Error message is MACed with keys derived from the I_MESSAGE's RAND, which it does not
+/// carry.
 pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
-    let _ = (msg, psk);
-    Err(CliError::unsupported(format!(
-        "--psk (MAC check, KEMAC decryption, SRTP keys) is not yet supported: {KDF_MISSING}; \
-         decode without --psk"
-    )))
+    if psk.len() > MAX_PSK {
+        return Err(CliError::usage(format!(
+            "--psk: at most {MAX_PSK} bytes, got {}",
+            psk.len()
+        )));
+    }
+    let keys = StaticPsk::new(psk).map_err(|e| CliError::usage(format!("--psk: {e}")))?;
+    let policy = decode_policy();
+    let now = msg
+        .timestamp()
+        .and_then(|t| ts_as_ntp(&t, &policy.time).ok().flatten())
+        .unwrap_or(NtpTime(0));
+    let mut reply = vec![0u8; REPLY_ROOM];
+    match msg.data_type() {
+        DataType::PskInit => {
+            let mut r: PskResponder<_, 1, 1> = PskResponder::new(RustCrypto, policy);
+            let clear = cleartext(msg);
+            match r.handle(now, msg.bytes(), &keys, &mut reply) {
+                Ok(acc) => Ok(PskKeys {
+                    mac_ok: true,
+                    note: msg
+                        .kemac()
+                        .is_some_and(|k| k.encr_alg != EncrAlg::Null)
+                        .then(|| {
+                            "--psk: the TGK of an encrypted KEMAC is not shown (mikey-core \
+                         exposes only the SRTP keys derived from it)"
+                                .to_owned()
+                        }),
+                    tgk: clear.and_then(|c| c.first().map(|k| k.key.clone())),
+                    srtp: acc.sas.iter().map(SrtpKeys::from_sa).collect(),
+                    problem: None,
+                }),
+                Err(rej) => match (msg.kemac(), clear) {
+                    (Some(k), Some(clear)) if k.mac_alg == MacAlg::Null => {
+                        Ok(unauthenticated(msg, &clear))
+                    }
+                    _ => Ok(rejection(&rej.error)),
+                },
+            }
+        }
+        DataType::DhHmacInit => {
+            let mut r: DhHmacResponder<_, 1, 1> = DhHmacResponder::new(RustCrypto, policy);
+            let mut rng = os_drbg()?;
+            let res = r.handle(now, msg.bytes(), &keys, &mut rng, &mut reply);
+            let mut k = match res {
+                Ok(_) => PskKeys {
+                    mac_ok: true,
+                    tgk: None,
+                    srtp: Vec::new(),
+                    problem: None,
+                    note: None,
+                },
+                Err(rej) => rejection(&rej.error),
+            };
+            k.note = Some(
+                "--psk: DHHMAC keys come from the Diffie-Hellman secret, which needs the \
+                 Responder's private value: only the MAC is checked"
+                    .to_owned(),
+            );
+            Ok(k)
+        }
+        other => Err(CliError::unsupported(format!(
+            "--psk checks a PSK I_MESSAGE (data type 0) or a DHHMAC I_MESSAGE (7), not {other:?}: \
+             a verification message, R_MESSAGE or Error message is MACed with keys derived \
+             from the I_MESSAGE's RAND, which it does not carry; decode without --psk"
+        ))),
+    }
+}
+
+/// One key data sub-payload of a cleartext KEMAC.
+#[derive(Debug, Clone)]
+struct ClearKey {
+    key_type: KeyType,
+    key: Vec<u8>,
+    salt: Option<Vec<u8>>,
+}
+
+/// The key data of a KEMAC with Encr alg NULL (no crypto involved), `None` otherwise or
+/// when the chain is not a readable key data list.
+fn cleartext(msg: &Message<'_>) -> Option<Vec<ClearKey>> {
+    let k = msg.kemac()?;
+    if k.encr_alg != EncrAlg::Null {
+        return None;
+    }
+    let mut out = Vec::new();
+    for item in Kemac::sub_payloads(k.encr_data, PayloadType::KeyData) {
+        match item.ok()?.payload {
+            Payload::KeyData(kd) => out.push(ClearKey {
+                key_type: kd.key_type,
+                key: kd.key.to_vec(),
+                salt: kd.salt.map(<[u8]>::to_vec),
+            }),
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Keys of a message with KEMAC NULL / NULL: nothing authenticates them, so `mac_ok` is
+/// false; they are shown as sent (TEKs) or derived with mikey-core's PRF (a TGK), per CS as
+/// RFC 3830 §4.1.3 says.
+fn unauthenticated(msg: &Message<'_>, clear: &[ClearKey]) -> PskKeys {
+    let (srtp, problem) = match cleartext_srtp(msg, clear) {
+        Ok(s) => (s, String::new()),
+        Err(e) => (Vec::new(), format!("; no SRTP keys: {e}")),
+    };
+    PskKeys {
+        mac_ok: false,
+        tgk: clear.first().map(|k| k.key.clone()),
+        srtp,
+        problem: Some(format!(
+            "the KEMAC MAC alg is NULL: nothing authenticates this message, the PSK is not \
+             used (keys shown as sent){problem}"
+        )),
+        note: None,
+    }
+}
+
+/// The SRTP keys of each crypto session from cleartext key data (the Responder's rules:
+/// SP policy per CS or the RFC 3711 defaults; a TGK gives the TEK and salt per CS ID with
+/// the §4.1.3 labels, a salt sent with it is the master salt; TEKs are per CS in map
+/// order, the last one repeated, a TEK without salt may be key ‖ salt).
+fn cleartext_srtp(msg: &Message<'_>, clear: &[ClearKey]) -> Result<Vec<SrtpKeys>, String> {
+    let h = msg.header();
+    let CsIdMap::SrtpId(list) = &h.cs_id_map else {
+        return Err("the CS ID map is not SRTP-ID".to_owned());
+    };
+    let tgk = clear
+        .iter()
+        .find(|k| matches!(k.key_type, KeyType::Tgk | KeyType::TgkSalt));
+    let teks: Vec<&ClearKey> = clear
+        .iter()
+        .filter(|k| matches!(k.key_type, KeyType::Tek | KeyType::TekSalt))
+        .collect();
+    let mut out = Vec::new();
+    for (i, cs) in list.iter().enumerate() {
+        let cs_id = u8::try_from(i + 1).map_err(|_| "too many crypto sessions".to_owned())?;
+        let policy = msg
+            .payloads()
+            .find_map(|p| match p.payload {
+                Payload::Sp(sp) if sp.policy_no == cs.policy_no => Some(sp),
+                _ => None,
+            })
+            .map_or(Ok(SrtpPolicy::DEFAULT), |sp| SrtpPolicy::from_sp(&sp))
+            .map_err(|e| format!("SP policy {}: {e:?}", cs.policy_no))?;
+        let klen = usize::from(policy.encr_key_len);
+        let slen = usize::from(policy.salt_len);
+        let (master_key, master_salt) = if let Some(t) = tgk {
+            let rand = msg
+                .rand()
+                .ok_or_else(|| "a TGK without RAND cannot be expanded".to_owned())?;
+            let d = |c, len| {
+                kdf::derive(
+                    &RustCrypto,
+                    h.prf_func,
+                    &t.key,
+                    c,
+                    cs_id,
+                    h.csb_id,
+                    rand,
+                    len,
+                )
+                .map(|k| k.expose().to_vec())
+                .map_err(|e| format!("key derivation: {e:?}"))
+            };
+            let salt = match &t.salt {
+                Some(s) => s
+                    .get(..slen)
+                    .ok_or_else(|| "the TGK's salt is too short".to_owned())?
+                    .to_vec(),
+                None => d(C_TGK_SALT, slen)?,
+            };
+            (d(C_TEK, klen)?, salt)
+        } else {
+            let tek = teks
+                .get(i)
+                .or(teks.last())
+                .ok_or_else(|| "no TGK or TEK key data".to_owned())?;
+            match &tek.salt {
+                Some(s) if tek.key.len() == klen && s.len() == slen => (tek.key.clone(), s.clone()),
+                None if tek.key.len() == klen + slen => {
+                    let (k, s) = tek.key.split_at(klen);
+                    (k.to_vec(), s.to_vec())
+                }
+                _ => {
+                    return Err(format!(
+                        "TEK of CS {cs_id} does not match the policy's {klen}-byte key and \
+                         {slen}-byte salt"
+                    ));
+                }
+            }
+        };
+        out.push(SrtpKeys {
+            ssrc: cs.ssrc,
+            master_key,
+            master_salt,
+            policy: cs.policy_no,
+        });
+    }
+    Ok(out)
 }
 
 /// Arguments of `keying mikey psk-init`.
@@ -70,15 +379,65 @@ pub struct PskInit {
     pub time: Option<u64>,
 }
 
-/// Builds a PSK-mode I_MESSAGE.
+/// The current time as a 64-bit NTP timestamp.
+fn ntp_now() -> u64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = d.as_secs().saturating_add(NTP_UNIX_OFFSET);
+    let frac = (u64::from(d.subsec_nanos()) << 32) / 1_000_000_000;
+    (secs << 32) | frac
+}
+
+/// Builds a PSK-mode I_MESSAGE with mikey-core's PSK Initiator: one crypto session (policy
+/// 0, sent as an SP payload with the RFC 3711 defaults: AES-CM-128, HMAC-SHA-1-80), a
+/// random 16-byte TGK and RAND, KEMAC AES-CM-128 with HMAC-SHA-1-160, MIKEY-1 PRF, NTP-UTC
+/// timestamp, no verification request. Randomness: a generator seeded from
+/// `/dev/urandom`.
 ///
 /// # Errors
-/// Not yet supported (exit 2) until mikey-core has key derivation.
+/// A PSK longer than mikey-core takes (usage), no `/dev/urandom`, or the Initiator failing.
 pub fn psk_init(args: &PskInit) -> Result<Vec<u8>, CliError> {
-    let _ = args;
-    Err(CliError::unsupported(format!(
-        "`keying mikey psk-init` is not yet supported: {KDF_MISSING}"
-    )))
+    if args.psk.len() > MAX_PSK {
+        return Err(CliError::usage(format!(
+            "--psk: at most {MAX_PSK} bytes, got {}",
+            args.psk.len()
+        )));
+    }
+    let mut rng = os_drbg()?;
+    let csb_id = match args.csb_id {
+        Some(c) => c,
+        None => {
+            let mut b = [0u8; 4];
+            rng.fill_bytes(&mut b)
+                .map_err(|e| CliError::io(format!("random CSB ID: {e:?}")))?;
+            u32::from_be_bytes(b)
+        }
+    };
+    let streams = [SrtpCs {
+        policy_no: 0,
+        ssrc: args.ssrc,
+        roc: args.roc,
+    }];
+    let policies = [(0, SrtpPolicy::DEFAULT)];
+    let offer = Offer {
+        policies: &policies,
+        ..Offer::new(
+            csb_id,
+            &streams,
+            Timestamp {
+                ts_type: TsType::NtpUtc,
+                value: args.time.unwrap_or_else(ntp_now),
+            },
+        )
+    };
+    let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+    let mut out = vec![0u8; MESSAGE_ROOM];
+    let n = initiator
+        .start(&offer, &args.psk, &mut rng, &mut out)
+        .map_err(|e| CliError::io(format!("cannot build the I_MESSAGE: {e}")))?;
+    out.truncate(n);
+    Ok(out)
 }
 
 /// Decodes a MIKEY message; with `psk`, adds what [`psk_keys`] computes.
@@ -133,6 +492,9 @@ pub fn decode(bytes: &[u8], psk: Option<&[u8]>) -> Result<Report, CliError> {
     if let Err(e) = msg.check_timestamp() {
         warnings.push(Value::from(e.to_string()));
     }
+    if let Some(n) = keys.as_ref().and_then(|k| k.note.as_ref()) {
+        warnings.push(Value::from(n.as_str()));
+    }
     o.set("warnings", Value::List(warnings));
     Ok(finish(o, None, keys))
 }
@@ -156,7 +518,9 @@ fn finish(mut o: Obj, error: Option<(Value, String)>, keys: Option<PskKeys>) -> 
             o.set("srtp", Value::Null);
         }
         Some(k) => {
-            if !k.mac_ok {
+            if let Some(p) = &k.problem {
+                failed.push(p.clone());
+            } else if !k.mac_ok {
                 failed.push("the MAC does not verify with the given PSK".to_owned());
             }
             o.set("mac_ok", k.mac_ok);
@@ -462,7 +826,74 @@ fn collect_nested(it: Payloads<'_>, dt: DataType, depth: u8) -> Value {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    /// The cleartext path (NULL / NULL KEMAC) derives what mikey-core's Responder derives
+    /// from the same key data: TGK with 2 CS and two policies, per PRF.
+    #[test]
+    fn cleartext_keys_match_the_responder() {
+        let streams = [
+            SrtpCs {
+                policy_no: 0,
+                ssrc: 0xdead_beef,
+                roc: 0,
+            },
+            SrtpCs {
+                policy_no: 1,
+                ssrc: 0x0102_0304,
+                roc: 9,
+            },
+        ];
+        let policies = [
+            (0, SrtpPolicy::DEFAULT),
+            (
+                1,
+                SrtpPolicy {
+                    encr_key_len: 32,
+                    ..SrtpPolicy::DEFAULT
+                },
+            ),
+        ];
+        for prf in [mikey_core::PrfFunc::Mikey1, mikey_core::PrfFunc::HmacSha256] {
+            let offer = Offer {
+                policies: &policies,
+                encr: EncrAlg::Null,
+                prf,
+                ..Offer::new(
+                    0x0bad_cafe,
+                    &streams,
+                    Timestamp {
+                        ts_type: TsType::Counter,
+                        value: 5,
+                    },
+                )
+            };
+            let mut i = PskInitiator::new(RustCrypto, Policy::default());
+            let mut out = [0u8; 1024];
+            let n = i
+                .start(&offer, b"k", &mut HashDrbg::new(&[3; 32]), &mut out)
+                .unwrap();
+            let msg = Message::parse(&out[..n]).unwrap();
+            let clear = cleartext(&msg).unwrap();
+            assert_eq!(clear.len(), 1);
+            assert_eq!(clear[0].key.len(), 16);
+            let mine = cleartext_srtp(&msg, &clear).unwrap();
+            let theirs: Vec<SrtpKeys> = i
+                .poll_keys()
+                .unwrap()
+                .iter()
+                .map(SrtpKeys::from_sa)
+                .collect();
+            assert_eq!(mine, theirs);
+            assert_eq!(mine[1].master_key.len(), 32);
+            // And through `psk_keys` (the Responder path, MAC verified).
+            let k = psk_keys(&msg, b"k").unwrap();
+            assert!(k.mac_ok && k.problem.is_none());
+            assert_eq!(k.srtp, theirs);
+            assert_eq!(k.tgk.as_deref(), Some(&clear[0].key[..]));
+        }
+    }
 
     #[test]
     fn ntp_dates() {

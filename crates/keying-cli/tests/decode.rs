@@ -253,37 +253,6 @@ fn mikey_errors_carry_offset_and_expectation() {
 }
 
 #[test]
-fn mikey_psk_operations_are_not_yet_supported() {
-    let path = format!("@{}", vector_path("mikey/g1_gst_psk_null.hex"));
-    let r = keying(&["mikey", "decode", "--psk", "00112233", &path]);
-    assert_eq!(r.code, 2);
-    assert!(r.err.contains("not yet supported"), "{}", r.err);
-    assert!(r.out.is_empty());
-    let r = keying(&[
-        "mikey",
-        "psk-init",
-        "--psk",
-        "0011",
-        "--ssrc",
-        "0xdeadbeef",
-        "--roc",
-        "1",
-        "--sdp",
-    ]);
-    assert_eq!(r.code, 2);
-    assert!(r.err.contains("not yet supported"), "{}", r.err);
-    // Argument errors are still reported as such.
-    let r = keying(&["mikey", "psk-init", "--ssrc", "1"]);
-    assert_eq!(r.code, 2);
-    assert!(r.err.contains("needs --psk"), "{}", r.err);
-    let r = keying(&["mikey", "psk-init", "--psk", "00", "--ssrc", "4294967296"]);
-    assert_eq!(r.code, 2);
-    assert!(r.err.contains("32 bits"), "{}", r.err);
-    let r = keying(&["mikey", "decode", "--psk", "xyz", &path]);
-    assert_eq!(r.code, 2);
-}
-
-#[test]
 fn gdoi_ack_decodes_and_checks_its_hash() {
     for (name, len, ack_type) in [
         ("ack_sha256", 32, "KekSha256"),

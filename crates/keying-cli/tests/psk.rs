@@ -1,0 +1,429 @@
+//! `keying mikey decode --psk` and `keying mikey psk-init`: the MAC check, KEMAC
+//! decryption and SRTP keys against mikey-core's own PSK Responder, against the research
+//! digest's vectors (tests/vectors/mikey/README.md, digest §1.9 and §3.3), and the exit
+//! codes of failed checks.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+mod common;
+use common::*;
+
+use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+use keying_crypto::{HashAlg, Symmetric};
+use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::offer::Offer;
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::replay::NtpTime;
+use mikey_core::srtp::SrtpSas;
+use mikey_core::{EncrAlg, MacAlg, Message, PrfFunc, SrtpCs, Timestamp, TsType};
+
+/// The digest's §3.3 PSK.
+const DIGEST_PSK: &str = "000102030405060708090a0b0c0d0e0f";
+/// The digest's §3.3 timestamp (NTP-UTC).
+const DIGEST_T: u64 = 0xe6a1_b2c3_0000_0000;
+
+/// `keying mikey decode --json --psk PSK INPUT`: exit code, the parsed JSON (checked by
+/// Python too) and standard error.
+fn decode_psk(psk: &str, input: &str) -> (i32, Json, String) {
+    let r = keying(&["mikey", "decode", "--json", "--psk", psk, input]);
+    assert_eq!(r.out.lines().count(), 1, "one line of JSON: {}", r.err);
+    if have_python() {
+        python_json_ok(&r.out);
+    }
+    (r.code, Json::parse(&r.out), r.err)
+}
+
+/// [`decode_psk`] without the Python check (for loops over many messages).
+fn decode_psk_quick(psk: &str, input: &str) -> (i32, Json, String) {
+    let r = keying(&["mikey", "decode", "--json", "--psk", psk, input]);
+    (r.code, Json::parse(&r.out), r.err)
+}
+
+fn bytes_of(j: &Json) -> Vec<u8> {
+    keying_cli::input::hex(j.str()).unwrap()
+}
+
+/// `srtp` as (ssrc, key, salt, policy).
+fn srtp(v: &Json) -> Vec<(u64, Vec<u8>, Vec<u8>, u64)> {
+    v.get("srtp")
+        .arr()
+        .iter()
+        .map(|s| {
+            (
+                s.get("ssrc").num(),
+                bytes_of(s.get("master_key")),
+                bytes_of(s.get("master_salt")),
+                s.get("policy").num(),
+            )
+        })
+        .collect()
+}
+
+fn sas(s: &SrtpSas) -> Vec<(u64, Vec<u8>, Vec<u8>, u64)> {
+    s.iter()
+        .map(|sa| {
+            (
+                u64::from(sa.ssrc),
+                sa.master_key.expose().to_vec(),
+                sa.master_salt.expose().to_vec(),
+                u64::from(sa.policy_no),
+            )
+        })
+        .collect()
+}
+
+/// What mikey-core's PSK Responder derives for `msg` at its own timestamp.
+fn responder_keys(msg: &[u8], psk: &[u8]) -> SrtpSas {
+    let t = Message::parse(msg).unwrap().timestamp().unwrap();
+    let policy = Policy {
+        allow_null_encryption: true,
+        ..Policy::default()
+    };
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
+    let mut out = [0u8; 512];
+    r.handle(
+        NtpTime(t.value),
+        msg,
+        &StaticPsk::new(psk).unwrap(),
+        &mut out,
+    )
+    .unwrap()
+    .sas
+}
+
+fn psk_init(args: &[&str]) -> String {
+    let mut a = vec!["mikey", "psk-init"];
+    a.extend_from_slice(args);
+    let r = keying(&a);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.err);
+    assert!(r.err.is_empty());
+    assert_eq!(r.out.lines().count(), 1);
+    r.out.trim_end().to_owned()
+}
+
+#[test]
+fn psk_init_decodes_with_the_keys_the_responder_derives() {
+    let psk = "5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed";
+    let hex_msg = psk_init(&[
+        "--psk",
+        psk,
+        "--ssrc",
+        "0xdeadbeef",
+        "--roc",
+        "7",
+        "--csb-id",
+        "0x01020304",
+        "--time",
+        "0xe6a1b2c300000000",
+    ]);
+    let msg = keying_cli::input::hex(&hex_msg).unwrap();
+    let (code, v, err) = decode_psk(psk, &hex_msg);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v.at("data_type.name").str(), "PskInit");
+    assert_eq!(v.get("csb_id").num(), 0x0102_0304);
+    assert_eq!(v.at("cs_id_map.entries.0.ssrc").num(), 0xdead_beef);
+    assert_eq!(v.at("cs_id_map.entries.0.roc").num(), 7);
+    assert_eq!(v.at("payloads.0.ntp_utc").str(), "2022-08-13T05:18:59Z");
+    assert_eq!(v.get("mac_ok"), &Json::Bool(true));
+    assert!(v.get("error").is_null());
+    // AES-CM KEMAC: the TGK stays inside mikey-core.
+    assert!(v.get("tgk").is_null());
+    let kemac = v.get("payloads").arr().last().unwrap();
+    assert_eq!(kemac.at("encr_alg.name").str(), "AesCm128");
+    assert_eq!(kemac.at("mac_alg.name").str(), "HmacSha1_160");
+    let psk_b = keying_cli::input::hex(psk).unwrap();
+    let want = sas(&responder_keys(&msg, &psk_b));
+    assert_eq!(srtp(&v), want);
+    assert_eq!(want.len(), 1);
+    assert_eq!((want[0].1.len(), want[0].2.len()), (16, 14));
+    // The text listing says the same.
+    let r = keying(&["mikey", "decode", "--psk", psk, &hex_msg]);
+    assert_eq!(r.code, 0);
+    assert!(r.out.contains("mac_ok: yes"), "{}", r.out);
+    assert!(r.out.contains(&format!("master_key: {}", hex(&want[0].1))));
+}
+
+#[test]
+fn psk_init_is_random_and_current_by_default_and_writes_sdp() {
+    let a = psk_init(&["--psk", "0011", "--ssrc", "1"]);
+    let b = psk_init(&["--psk", "0011", "--ssrc", "1"]);
+    assert_ne!(a, b, "fresh CSB ID, RAND and TGK each time");
+    let (code, v, _) = decode_psk("0011", &a);
+    assert_eq!(code, 0);
+    // No --time: now (NTP-UTC, so within a day of this machine's clock).
+    let year: u32 = v.at("payloads.0.ntp_utc").str()[..4].parse().unwrap();
+    assert!(year >= 2024, "{year}");
+    assert!(
+        v.get("warnings")
+            .arr()
+            .iter()
+            .all(|w| !w.str().contains("timestamp"))
+    );
+    // --sdp: an RFC 4567 attribute line that decodes again.
+    let line = psk_init(&[
+        "--psk",
+        "0011",
+        "--ssrc",
+        "0xdeadbeef",
+        "--roc",
+        "1",
+        "--sdp",
+    ]);
+    assert!(line.starts_with("a=key-mgmt:mikey "), "{line}");
+    let (code, v, err) = decode_psk("0011", &line);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v.get("mac_ok"), &Json::Bool(true));
+    assert_eq!(v.at("srtp.0.ssrc").num(), 0xdead_beef);
+    assert_eq!(v.at("cs_id_map.entries.0.roc").num(), 1);
+    // The same line through standard input.
+    let r = keying_stdin(
+        &["mikey", "decode", "--json", "--psk", "0011", "-"],
+        line.as_bytes(),
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+}
+
+#[test]
+fn wrong_psk_and_flipped_mac_fail_with_exit_1() {
+    let psk = "000102030405060708090a0b0c0d0e0f";
+    let hex_msg = psk_init(&["--psk", psk, "--ssrc", "42", "--csb-id", "9"]);
+    let (code, v, err) = decode_psk("000102030405060708090a0b0c0d0e0e", &hex_msg);
+    assert_eq!(code, 1);
+    assert_eq!(v.get("mac_ok"), &Json::Bool(false));
+    assert!(v.get("tgk").is_null());
+    assert!(v.get("srtp").arr().is_empty());
+    assert!(
+        v.get("error").is_null(),
+        "the message itself is well-formed"
+    );
+    assert!(err.contains("the MAC does not verify"), "{err}");
+    // Every bit of the 20-byte MAC, and a bit of RAND / of the KEMAC data.
+    let msg = keying_cli::input::hex(&hex_msg).unwrap();
+    let n = msg.len();
+    let rand_at = 19 + 10 + 2; // HDR with 1 CS, T (NTP-UTC), RAND header
+    let kemac_data_at = n - 20 - 1 - 25; // encr data (25 bytes) before MAC alg and MAC
+    let bits = (8 * (n - 20)..8 * n).chain([8 * rand_at + 3, 8 * kemac_data_at]);
+    for bit in bits {
+        let mut bad = msg.clone();
+        bad[bit / 8] ^= 1 << (bit % 8);
+        let (code, v, err) = decode_psk_quick(psk, &hex(&bad));
+        assert_eq!(code, 1, "bit {bit}");
+        assert_eq!(v.get("mac_ok"), &Json::Bool(false), "bit {bit}");
+        assert!(err.contains("does not verify"), "bit {bit}: {err}");
+    }
+    // The genuine message still verifies.
+    assert_eq!(decode_psk(psk, &hex_msg).0, 0);
+}
+
+/// Messages the PSK Initiator builds with every KEMAC / MAC / PRF choice decode with the
+/// keys both mikey-core ends derive.
+#[test]
+fn every_kemac_algorithm_and_prf() {
+    let streams = [
+        SrtpCs {
+            policy_no: 0,
+            ssrc: 0x1111_1111,
+            roc: 0,
+        },
+        SrtpCs {
+            policy_no: 0,
+            ssrc: 0x2222_2222,
+            roc: 5,
+        },
+    ];
+    let psk = b"a pre-shared key";
+    for encr in [EncrAlg::Null, EncrAlg::AesCm128, EncrAlg::AesKw128] {
+        for mac in [MacAlg::HmacSha1_160, MacAlg::HmacSha256_256] {
+            for (prf, verification) in [(PrfFunc::Mikey1, false), (PrfFunc::HmacSha256, true)] {
+                let offer = Offer {
+                    encr,
+                    mac,
+                    prf,
+                    verification,
+                    mki: &[0, 0, 0, 1],
+                    ..Offer::new(
+                        0x7777_0000,
+                        &streams,
+                        Timestamp {
+                            ts_type: TsType::NtpUtc,
+                            value: DIGEST_T,
+                        },
+                    )
+                };
+                let mut i = PskInitiator::new(RustCrypto, Policy::default());
+                let mut out = [0u8; 1024];
+                let n = i
+                    .start(&offer, psk, &mut HashDrbg::new(&[9; 32]), &mut out)
+                    .unwrap();
+                let case = format!("{encr:?} {mac:?} {prf:?}");
+                let (code, v, err) = decode_psk(&hex(psk), &hex(&out[..n]));
+                assert_eq!(code, 0, "{case}: {err}");
+                assert_eq!(v.get("mac_ok"), &Json::Bool(true), "{case}");
+                // The Initiator's SAs (verification pending or not, they are the ones the
+                // Responder derives; compare with the Responder).
+                let want = sas(&responder_keys(&out[..n], psk));
+                assert_eq!(srtp(&v), want, "{case}");
+                assert_eq!(want.len(), 2);
+                assert_ne!(want[0].1, want[1].1, "{case}");
+                if let Some(k) = i.poll_keys() {
+                    assert_eq!(sas(k), want, "{case}");
+                }
+                // NULL encryption: the TGK is in the clear and shown.
+                assert_eq!(v.get("tgk").is_null(), encr != EncrAlg::Null, "{case}");
+                let (code, v, _) = decode_psk_quick("00", &hex(&out[..n]));
+                assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)), "{case}");
+            }
+        }
+    }
+}
+
+/// The digest's §3.3 inputs (PSK, CSB, RAND, T, TGK = 16×0x11, KV SPI 1, 1 CS) built into an
+/// AES-CM-128 / HMAC-SHA-1-160 I_MESSAGE with the digest's own derived encr_key, IV and
+/// auth_key (independent of mikey-core's PRF); the SRTP keys must be the digest's §1.9
+/// worked vector.
+#[test]
+fn digest_3_3_aes_cm_message() {
+    let h = |s: &str| keying_cli::input::hex(s).unwrap();
+    let encr_key = h("0ba791ea8e44e90440814effec472a7e");
+    let iv: [u8; 16] = h("3ba51208e6eacedc8e4a104fdcab0000").try_into().unwrap();
+    let auth_key = h("6fbbae19df76a4f63e1817f2201a21c37c1d4789");
+    // The digest's plaintext key data: `00 01 0010 11…11 04 00000001`.
+    let mut plain = h(&format!("00010010{}0400000001", "11".repeat(16)));
+    assert_eq!(plain.len(), 25);
+    RustCrypto.aes_ctr(&encr_key, &iv, &mut plain).unwrap();
+    let mut msg = h(concat!(
+        "0100050012345678010000deadbeef00000000", // HDR, SRTP-ID map, 1 CS
+        "0b00e6a1b2c300000000",                   // T NTP-UTC
+        "011000010203040506070809",               // RAND 00..0f (next: KEMAC)
+        "0a0b0c0d0e0f",
+        "00010019", // KEMAC: next Last, AES-CM-128, 25 bytes
+    ));
+    msg.extend_from_slice(&plain);
+    msg.push(1); // HMAC-SHA-1-160
+    let mac = RustCrypto.hmac(HashAlg::Sha1, &auth_key, &[&msg]);
+    msg.extend_from_slice(&mac.as_bytes()[..20]);
+    let (code, v, err) = decode_psk(DIGEST_PSK, &hex(&msg));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v.get("mac_ok"), &Json::Bool(true));
+    assert_eq!(
+        srtp(&v),
+        [(
+            0xdead_beef,
+            h("434b4682ec757653eeeae35db1acc6b8"),
+            h("854fd841302b863fd43730303793"),
+            0
+        )]
+    );
+    let (code, v, _) = decode_psk("000102030405060708090a0b0c0d0e", &hex(&msg));
+    assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)));
+}
+
+#[test]
+fn digest_vectors() {
+    let h = |s: &str| keying_cli::input::hex(s).unwrap();
+    let path = |n: &str| format!("@{}", vector_path(&format!("mikey/{n}.hex")));
+    // NULL / NULL KEMAC with TEK + SALT (M3 and the GStreamer-built G1): nothing
+    // authenticates them (mac_ok false, exit 1), the keys are shown as sent.
+    for name in ["m3_psk_null_interval", "g1_gst_psk_null"] {
+        let (code, v, err) = decode_psk(DIGEST_PSK, &path(name));
+        assert_eq!(code, 1, "{name}");
+        assert_eq!(v.get("mac_ok"), &Json::Bool(false), "{name}");
+        assert!(err.contains("MAC alg is NULL"), "{name}: {err}");
+        assert_eq!(
+            bytes_of(v.get("tgk")),
+            h("202122232425262728292a2b2c2d2e2f")
+        );
+        assert_eq!(
+            srtp(&v),
+            [(
+                0xdead_beef,
+                h("202122232425262728292a2b2c2d2e2f"),
+                h("404142434445464748494a4b4c4d"),
+                0
+            )],
+            "{name}"
+        );
+    }
+    // M10: NULL / NULL with TGK = 16×0x11, 2 CS: CS 1 is the digest's §1.9 worked vector
+    // (TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1).
+    let (code, v, _) = decode_psk(DIGEST_PSK, &path("m10_two_cs_counter_genext"));
+    assert_eq!(code, 1);
+    assert_eq!(bytes_of(v.get("tgk")), [0x11; 16]);
+    let s = srtp(&v);
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        s[0],
+        (
+            0xdead_beef,
+            h("434b4682ec757653eeeae35db1acc6b8"),
+            h("854fd841302b863fd43730303793"),
+            1
+        )
+    );
+    assert_eq!((s[1].0, s[1].3), (0x0102_0304, 2));
+    assert_ne!(s[1].1, s[0].1);
+    // ONVIF PR #555: a 30-byte TEK = key ‖ salt.
+    let (code, v, _) = decode_psk(DIGEST_PSK, &path("onvif_pr555"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        srtp(&v),
+        [(
+            0xc20f_551c,
+            h("df40b9f54ac2944d1edbb50fe61fd6b7"),
+            h("2f542fcf9d7f383edadb669a8de4"),
+            0
+        )]
+    );
+    // M5: DHHMAC I_MESSAGE, KEMAC HMAC with the digest's auth_key: the MAC verifies with
+    // the digest PSK (keys need the DH secret: none shown).
+    let (code, v, err) = decode_psk(DIGEST_PSK, &path("m5_dhhmac_init"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v.get("mac_ok"), &Json::Bool(true));
+    assert!(v.get("srtp").arr().is_empty() && v.get("tgk").is_null());
+    assert!(
+        v.get("warnings")
+            .arr()
+            .iter()
+            .any(|w| w.str().contains("DHHMAC"))
+    );
+    let (code, v, err) = decode_psk("00", &path("m5_dhhmac_init"));
+    assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)));
+    assert!(err.contains("does not verify"), "{err}");
+    // M9: an Error message's V key needs the I_MESSAGE's RAND: not supported (exit 2).
+    let r = keying(&["mikey", "decode", "--psk", DIGEST_PSK, &path("m9_error")]);
+    assert_eq!(r.code, 2);
+    assert!(r.out.is_empty());
+    assert!(r.err.contains("RAND"), "{}", r.err);
+}
+
+#[test]
+fn argument_errors() {
+    let r = keying(&["mikey", "psk-init", "--ssrc", "1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("needs --psk"), "{}", r.err);
+    let r = keying(&["mikey", "psk-init", "--psk", "00"]);
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("needs --ssrc"), "{}", r.err);
+    let r = keying(&["mikey", "psk-init", "--psk", "00", "--ssrc", "4294967296"]);
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("32 bits"), "{}", r.err);
+    let long = "00".repeat(257);
+    let r = keying(&["mikey", "psk-init", "--psk", &long, "--ssrc", "1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("at most 256"), "{}", r.err);
+    let path = format!("@{}", vector_path("mikey/g1_gst_psk_null.hex"));
+    let r = keying(&["mikey", "decode", "--psk", "xyz", &path]);
+    assert_eq!(r.code, 2);
+    let r = keying(&["mikey", "decode", "--psk", &long, &path]);
+    assert_eq!(r.code, 2);
+    assert!(r.err.contains("at most 256"), "{}", r.err);
+    // Malformed input with --psk: decoded as far as it goes, exit 1, no keys.
+    let r = keying(&["mikey", "decode", "--json", "--psk", "00", "0100"]);
+    assert_eq!(r.code, 1);
+    assert!(Json::parse(&r.out).get("mac_ok").is_null());
+}
