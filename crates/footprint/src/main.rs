@@ -185,13 +185,14 @@ mod probe {
         }
     }
 
-    /// Where the firmware's network driver would put a received GROUPKEY-PUSH datagram.
-    #[cfg(feature = "gdoi-gm")]
+    /// Where the firmware's network driver would put a received datagram (a GROUPKEY-PUSH,
+    /// a MIKEY I_MESSAGE or R_MESSAGE).
+    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk", feature = "mikey-psk-init"))]
     static mut DATAGRAM: [u8; 512] = [0; 512];
 
     /// The datagram buffer, behind an opaque pointer (no copy: a 512-octet volatile read
     /// would add its own code to the measurement).
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk", feature = "mikey-psk-init"))]
     #[allow(unsafe_code)]
     fn datagram() -> &'static [u8; 512] {
         // SAFETY: nobody writes DATAGRAM (the probe is single-threaded); `black_box` only
@@ -200,10 +201,10 @@ mod probe {
     }
 
     /// The firmware's entropy source (a TRNG register); here bytes of the input.
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk-init"))]
     struct Trng<'a>(&'a [u8]);
 
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk-init"))]
     impl keying_crypto::Rng for Trng<'_> {
         fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), keying_crypto::CryptoError> {
             for (d, s) in dest.iter_mut().zip(self.0.iter().cycle()) {
@@ -363,6 +364,106 @@ mod probe {
         sink(&scratch);
     }
 
+    /// A big-endian integer from `data[at..at + N]` (zero when out of range).
+    #[cfg(any(feature = "mikey-psk", feature = "mikey-psk-init"))]
+    fn be<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
+        data.get(at..at + N)
+            .and_then(|b| <[u8; N]>::try_from(b).ok())
+            .unwrap_or([0; N])
+    }
+
+    /// Hands the derived SRTP master keys and salts to the (absent) SRTP stack.
+    #[cfg(any(feature = "mikey-psk", feature = "mikey-psk-init"))]
+    fn sink_sas(sas: &mikey_core::srtp::SrtpSas) {
+        for sa in sas {
+            sink(sa.master_key.expose());
+            sink(sa.master_salt.expose());
+            sink(&sa.roc.to_be_bytes());
+        }
+    }
+
+    /// The PSK Responder's receive path: the I_MESSAGE in the datagram buffer (its length
+    /// and the clock from the input) handled under a PSK from the input with the default
+    /// policy (every PRF, Encr and MAC alg the crate accepts stays reachable), the
+    /// R_MESSAGE or Error message written to `out`, the SRTP keys handed on.
+    #[cfg(feature = "mikey-psk")]
+    fn mikey_psk(data: &[u8]) {
+        use keying_crypto::rustcrypto::RustCrypto;
+        use mikey_core::exchange::{Policy, StaticPsk};
+        use mikey_core::psk::PskResponder;
+        use mikey_core::replay::NtpTime;
+
+        let Ok(psk) = StaticPsk::new(data.get(..20).unwrap_or_default()) else {
+            return;
+        };
+        let mut r: PskResponder<RustCrypto> = PskResponder::new(RustCrypto, Policy::default());
+        let len = usize::from(u16::from_be_bytes(be(data, 20)));
+        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let mut out = [0u8; 256];
+        let reply = match r.handle(
+            now,
+            datagram().get(..len).unwrap_or_default(),
+            &psk,
+            &mut out,
+        ) {
+            Ok(a) => {
+                sink_sas(&a.sas);
+                a.reply_len
+            }
+            Err(e) => e.reply_len,
+        };
+        sink(out.get(..reply.unwrap_or(0)).unwrap_or_default());
+    }
+
+    /// The PSK Initiator: an I_MESSAGE for one SRTP stream (SSRC, CSB ID, clock and PSK
+    /// from the input; otherwise `Offer::new`'s fixed MIKEY-1 / AES-CM-128 /
+    /// HMAC-SHA-1-160, as a firmware would configure it) with V set, then the R_MESSAGE
+    /// in the datagram buffer checked and the SRTP keys handed on.
+    #[cfg(feature = "mikey-psk-init")]
+    fn mikey_psk_init(data: &[u8]) {
+        use keying_crypto::rustcrypto::RustCrypto;
+        use mikey_core::exchange::Policy;
+        use mikey_core::offer::Offer;
+        use mikey_core::psk::PskInitiator;
+        use mikey_core::replay::NtpTime;
+        use mikey_core::{SrtpCs, Timestamp, TsType};
+
+        let streams = [SrtpCs {
+            policy_no: 0,
+            ssrc: u32::from_be_bytes(be(data, 30)),
+            roc: 0,
+        }];
+        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let offer = Offer {
+            verification: true,
+            ..Offer::new(
+                u32::from_be_bytes(be(data, 34)),
+                &streams,
+                Timestamp {
+                    ts_type: TsType::NtpUtc,
+                    value: now.0,
+                },
+            )
+        };
+        let mut i = PskInitiator::new(RustCrypto, Policy::default());
+        let mut msg = [0u8; 256];
+        let psk = data.get(..20).unwrap_or_default();
+        let Ok(n) = i.start(
+            &offer,
+            psk,
+            &mut Trng(data.get(38..).unwrap_or_default()),
+            &mut msg,
+        ) else {
+            return;
+        };
+        sink(msg.get(..n).unwrap_or_default());
+        let len = usize::from(u16::from_be_bytes(be(data, 20)));
+        let _ = i.handle_response(now, datagram().get(..len).unwrap_or_default());
+        if let Some(sas) = i.poll_keys() {
+            sink_sas(sas);
+        }
+    }
+
     /// A bump heap for the RSA probe (the rsa crate allocates its big integers).
     #[cfg(feature = "crypto-rsa")]
     mod heap {
@@ -418,6 +519,10 @@ mod probe {
         hokey(&data);
         #[cfg(feature = "gdoi-gm")]
         gdoi_gm(&data);
+        #[cfg(feature = "mikey-psk")]
+        mikey_psk(&data);
+        #[cfg(feature = "mikey-psk-init")]
+        mikey_psk_init(&data);
         sink(&data);
         loop {
             core::hint::spin_loop();
