@@ -1,27 +1,29 @@
 //! `keying mikey`: decode every payload and field of a MIKEY message; with `--psk`, check
 //! its MAC and show the keys ([`psk_keys`]); build a PSK-mode I_MESSAGE ([`psk_init`]).
 //!
-//! All key derivation and KEMAC crypto is mikey-core's: the MAC check, the KEMAC decryption
-//! and the SRTP keys come from its PSK Responder ([`PskResponder`]) run once on the message
-//! with a fresh one-message replay cache, a policy that accepts every algorithm the crate
-//! knows, and the message's own timestamp as "now" — so the CLI never judges freshness or
-//! replay (a receiver must). Only a message whose KEMAC MAC alg is NULL (which no Responder
-//! accepts: it authenticates nothing) has its cleartext key data read here, with
-//! mikey-core's PRF ([`mikey_core::kdf::derive`]) for a TGK.
+//! All key derivation and KEMAC crypto is mikey-core's: the MAC check and the SRTP keys
+//! come from its PSK Responder ([`PskResponder`]) run once on the message with a fresh
+//! one-message replay cache, a policy that accepts every algorithm the crate knows, and the
+//! message's own timestamp as "now" — so the CLI never judges freshness or replay (a
+//! receiver must). The TGK / TEK shown is the KEMAC key data decrypted with the functions
+//! the Responder itself uses ([`KemacKeys::derive`], [`kemac_decrypt`], [`read_key_data`]);
+//! a message whose KEMAC MAC alg is NULL (which no Responder accepts: it authenticates
+//! nothing) gets its SRTP keys from that key data through the Responder's
+//! [`build_sas`].
 
 use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::exchange::{KmError, MAX_PSK, Policy, StaticPsk};
-use mikey_core::kdf::{self, C_TEK, C_TGK_SALT};
+use mikey_core::exchange::{KmError, MAX_PSK, Policy, StaticPsk, kemac_decrypt};
+use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::psk::{PskInitiator, PskResponder, TekList, read_key_data};
 use mikey_core::replay::{NtpTime, TimePolicy, ts_as_ntp};
-use mikey_core::srtp::{SrtpPolicy, SrtpSa};
+use mikey_core::srtp::{Keying, SrtpPolicy, SrtpSa, build_sas};
 use mikey_core::{
-    CommonHeader, CsIdMap, DataType, EncrAlg, Kemac, KeyType, KeyValidity, MacAlg, Message,
-    Payload, PayloadItem, PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
+    CommonHeader, CsIdMap, DataType, EncrAlg, KeyValidity, MacAlg, Message, Payload, PayloadItem,
+    PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
 };
 
 use crate::value::{Obj, Value, named};
@@ -69,8 +71,8 @@ pub struct PskKeys {
     /// Whether the KEMAC MAC verified (false also when it could not be checked: see
     /// `problem`).
     pub mac_ok: bool,
-    /// The TGK / TEK from the KEMAC key data, when it is readable (NULL encryption; the
-    /// TGK of an AES-CM / AES-KW KEMAC is not exposed by mikey-core, only the SRTP keys).
+    /// The TGK (or the first TEK) from the KEMAC key data, decrypted with the KEMAC keys
+    /// derived from the PSK (any Encr alg: NULL, AES-CM-128, AES-KW-128).
     pub tgk: Option<Vec<u8>>,
     /// The derived SRTP keys per crypto session.
     pub srtp: Vec<SrtpKeys>,
@@ -178,25 +180,18 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     match msg.data_type() {
         DataType::PskInit => {
             let mut r: PskResponder<_, 1, 1> = PskResponder::new(RustCrypto, policy);
-            let clear = cleartext(msg);
+            let key_data = KeyData::decrypt(msg, psk, &policy);
             match r.handle(now, msg.bytes(), &keys, &mut reply) {
                 Ok(acc) => Ok(PskKeys {
                     mac_ok: true,
-                    note: msg
-                        .kemac()
-                        .is_some_and(|k| k.encr_alg != EncrAlg::Null)
-                        .then(|| {
-                            "--psk: the TGK of an encrypted KEMAC is not shown (mikey-core \
-                         exposes only the SRTP keys derived from it)"
-                                .to_owned()
-                        }),
-                    tgk: clear.and_then(|c| c.first().map(|k| k.key.clone())),
+                    note: None,
+                    tgk: key_data.ok().and_then(|k| k.tgk),
                     srtp: acc.sas.iter().map(SrtpKeys::from_sa).collect(),
                     problem: None,
                 }),
-                Err(rej) => match (msg.kemac(), clear) {
-                    (Some(k), Some(clear)) if k.mac_alg == MacAlg::Null => {
-                        Ok(unauthenticated(msg, &clear))
+                Err(rej) => match (msg.kemac(), key_data) {
+                    (Some(k), Ok(key_data)) if k.mac_alg == MacAlg::Null => {
+                        Ok(unauthenticated(key_data))
                     }
                     _ => Ok(rejection(&rej.error)),
                 },
@@ -231,137 +226,111 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     }
 }
 
-/// One key data sub-payload of a cleartext KEMAC.
-#[derive(Debug, Clone)]
-struct ClearKey {
-    key_type: KeyType,
-    key: Vec<u8>,
-    salt: Option<Vec<u8>>,
+/// What the KEMAC key data of a PSK I_MESSAGE gives, read the Responder's way.
+#[derive(Debug)]
+struct KeyData {
+    /// The TGK, or the first TEK.
+    tgk: Option<Vec<u8>>,
+    /// The SRTP keys per crypto session ([`build_sas`]), or why there are none.
+    srtp: Result<Vec<SrtpKeys>, String>,
 }
 
-/// The key data of a KEMAC with Encr alg NULL (no crypto involved), `None` otherwise or
-/// when the chain is not a readable key data list.
-fn cleartext(msg: &Message<'_>) -> Option<Vec<ClearKey>> {
-    let k = msg.kemac()?;
-    if k.encr_alg != EncrAlg::Null {
-        return None;
+impl KeyData {
+    /// Decrypts the KEMAC of `msg` with the KEMAC keys derived from `psk` and the
+    /// message's PRF func, CSB ID and RAND (RFC 3830 §4.1.4), reads its key data and
+    /// derives the SRTP keys per crypto session (§4.1.3) — each step with the mikey-core
+    /// function the PSK Responder calls, and the CS ID of `policy`. Call after (or
+    /// regardless of) the MAC check: nothing here authenticates.
+    fn decrypt(msg: &Message<'_>, psk: &[u8], policy: &Policy) -> Result<Self, String> {
+        let h = msg.header();
+        let kemac = msg.kemac().ok_or("no KEMAC payload")?;
+        // NULL encryption uses neither (a message without RAND, like ONVIF PR #555's, still
+        // shows its TEKs); the AES-CM IV needs T, every KEMAC key RAND.
+        let clear = kemac.encr_alg == EncrAlg::Null;
+        let rand = match msg.rand() {
+            Some(r) => Some(r),
+            None if clear => None,
+            None => return Err("no RAND payload: the KEMAC keys cannot be derived".to_owned()),
+        };
+        let t = match msg.timestamp() {
+            Some(t) => t,
+            None if clear => Timestamp {
+                ts_type: TsType::Counter,
+                value: 0,
+            },
+            None => return Err("no T payload: the AES-CM IV cannot be formed".to_owned()),
+        };
+        let auth_len = policy.auth_key_len(kemac.mac_alg);
+        let kk = KemacKeys::derive(
+            &RustCrypto,
+            h.prf_func,
+            psk,
+            h.csb_id,
+            rand.unwrap_or_default(),
+            16,
+            auth_len,
+        )
+        .map_err(|e| format!("KEMAC keys: {e:?}"))?;
+        let plain = kemac_decrypt(
+            &RustCrypto,
+            kemac.encr_alg,
+            &kk,
+            h.csb_id,
+            &t,
+            kemac.encr_data,
+        )
+        .map_err(|e| format!("KEMAC decryption: {e}"))?;
+        let mut teks = TekList::new();
+        let found = read_key_data(plain.expose(), PayloadType::KeyData, &mut teks)
+            .map_err(|e| format!("KEMAC key data: {e}"))?;
+        let tgk = match found.keying {
+            Keying::Tgk { tgk, .. } => Some(tgk.to_vec()),
+            Keying::Teks(teks) => teks.first().map(|(tek, _)| tek.to_vec()),
+        };
+        let sp_for = |no: u8| {
+            msg.payloads().find_map(|p| match p.payload {
+                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+                _ => None,
+            })
+        };
+        let srtp = match (found.keying, rand) {
+            (Keying::Tgk { .. }, None) => Err("a TGK without RAND cannot be expanded".to_owned()),
+            (keying, rand) => build_sas(
+                &RustCrypto,
+                h.prf_func,
+                &h.cs_id_map,
+                sp_for,
+                &keying,
+                h.csb_id,
+                rand.unwrap_or_default(),
+                &found.kv,
+                policy.first_cs_id,
+            )
+            .map(|sas| sas.iter().map(SrtpKeys::from_sa).collect())
+            .map_err(|e| KmError::from(e).to_string()),
+        };
+        Ok(Self { tgk, srtp })
     }
-    let mut out = Vec::new();
-    for item in Kemac::sub_payloads(k.encr_data, PayloadType::KeyData) {
-        match item.ok()?.payload {
-            Payload::KeyData(kd) => out.push(ClearKey {
-                key_type: kd.key_type,
-                key: kd.key.to_vec(),
-                salt: kd.salt.map(<[u8]>::to_vec),
-            }),
-            _ => return None,
-        }
-    }
-    (!out.is_empty()).then_some(out)
 }
 
-/// Keys of a message with KEMAC NULL / NULL: nothing authenticates them, so `mac_ok` is
-/// false; they are shown as sent (TEKs) or derived with mikey-core's PRF (a TGK), per CS as
-/// RFC 3830 §4.1.3 says.
-fn unauthenticated(msg: &Message<'_>, clear: &[ClearKey]) -> PskKeys {
-    let (srtp, problem) = match cleartext_srtp(msg, clear) {
+/// Keys of a message whose KEMAC MAC alg is NULL: nothing authenticates them, so `mac_ok`
+/// is false; they are shown as the key data carries them (TEKs) or derived from its TGK,
+/// per CS as RFC 3830 §4.1.3 says.
+fn unauthenticated(key_data: KeyData) -> PskKeys {
+    let (srtp, problem) = match key_data.srtp {
         Ok(s) => (s, String::new()),
         Err(e) => (Vec::new(), format!("; no SRTP keys: {e}")),
     };
     PskKeys {
         mac_ok: false,
-        tgk: clear.first().map(|k| k.key.clone()),
+        tgk: key_data.tgk,
         srtp,
         problem: Some(format!(
-            "the KEMAC MAC alg is NULL: nothing authenticates this message, the PSK is not \
-             used (keys shown as sent){problem}"
+            "the KEMAC MAC alg is NULL: nothing authenticates this message (keys shown as \
+             the KEMAC carries them){problem}"
         )),
         note: None,
     }
-}
-
-/// The SRTP keys of each crypto session from cleartext key data (the Responder's rules:
-/// SP policy per CS or the RFC 3711 defaults; a TGK gives the TEK and salt per CS ID with
-/// the §4.1.3 labels, a salt sent with it is the master salt; TEKs are per CS in map
-/// order, the last one repeated, a TEK without salt may be key ‖ salt).
-fn cleartext_srtp(msg: &Message<'_>, clear: &[ClearKey]) -> Result<Vec<SrtpKeys>, String> {
-    let h = msg.header();
-    let CsIdMap::SrtpId(list) = &h.cs_id_map else {
-        return Err("the CS ID map is not SRTP-ID".to_owned());
-    };
-    let tgk = clear
-        .iter()
-        .find(|k| matches!(k.key_type, KeyType::Tgk | KeyType::TgkSalt));
-    let teks: Vec<&ClearKey> = clear
-        .iter()
-        .filter(|k| matches!(k.key_type, KeyType::Tek | KeyType::TekSalt))
-        .collect();
-    let mut out = Vec::new();
-    for (i, cs) in list.iter().enumerate() {
-        let cs_id = u8::try_from(i + 1).map_err(|_| "too many crypto sessions".to_owned())?;
-        let policy = msg
-            .payloads()
-            .find_map(|p| match p.payload {
-                Payload::Sp(sp) if sp.policy_no == cs.policy_no => Some(sp),
-                _ => None,
-            })
-            .map_or(Ok(SrtpPolicy::DEFAULT), |sp| SrtpPolicy::from_sp(&sp))
-            .map_err(|e| format!("SP policy {}: {e:?}", cs.policy_no))?;
-        let klen = usize::from(policy.encr_key_len);
-        let slen = usize::from(policy.salt_len);
-        let (master_key, master_salt) = if let Some(t) = tgk {
-            let rand = msg
-                .rand()
-                .ok_or_else(|| "a TGK without RAND cannot be expanded".to_owned())?;
-            let d = |c, len| {
-                kdf::derive(
-                    &RustCrypto,
-                    h.prf_func,
-                    &t.key,
-                    c,
-                    cs_id,
-                    h.csb_id,
-                    rand,
-                    len,
-                )
-                .map(|k| k.expose().to_vec())
-                .map_err(|e| format!("key derivation: {e:?}"))
-            };
-            let salt = match &t.salt {
-                Some(s) => s
-                    .get(..slen)
-                    .ok_or_else(|| "the TGK's salt is too short".to_owned())?
-                    .to_vec(),
-                None => d(C_TGK_SALT, slen)?,
-            };
-            (d(C_TEK, klen)?, salt)
-        } else {
-            let tek = teks
-                .get(i)
-                .or(teks.last())
-                .ok_or_else(|| "no TGK or TEK key data".to_owned())?;
-            match &tek.salt {
-                Some(s) if tek.key.len() == klen && s.len() == slen => (tek.key.clone(), s.clone()),
-                None if tek.key.len() == klen + slen => {
-                    let (k, s) = tek.key.split_at(klen);
-                    (k.to_vec(), s.to_vec())
-                }
-                _ => {
-                    return Err(format!(
-                        "TEK of CS {cs_id} does not match the policy's {klen}-byte key and \
-                         {slen}-byte salt"
-                    ));
-                }
-            }
-        };
-        out.push(SrtpKeys {
-            ssrc: cs.ssrc,
-            master_key,
-            master_salt,
-            policy: cs.policy_no,
-        });
-    }
-    Ok(out)
 }
 
 /// Arguments of `keying mikey psk-init`.
@@ -828,72 +797,6 @@ fn collect_nested(it: Payloads<'_>, dt: DataType, depth: u8) -> Value {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-
-    /// The cleartext path (NULL / NULL KEMAC) derives what mikey-core's Responder derives
-    /// from the same key data: TGK with 2 CS and two policies, per PRF.
-    #[test]
-    fn cleartext_keys_match_the_responder() {
-        let streams = [
-            SrtpCs {
-                policy_no: 0,
-                ssrc: 0xdead_beef,
-                roc: 0,
-            },
-            SrtpCs {
-                policy_no: 1,
-                ssrc: 0x0102_0304,
-                roc: 9,
-            },
-        ];
-        let policies = [
-            (0, SrtpPolicy::DEFAULT),
-            (
-                1,
-                SrtpPolicy {
-                    encr_key_len: 32,
-                    ..SrtpPolicy::DEFAULT
-                },
-            ),
-        ];
-        for prf in [mikey_core::PrfFunc::Mikey1, mikey_core::PrfFunc::HmacSha256] {
-            let offer = Offer {
-                policies: &policies,
-                encr: EncrAlg::Null,
-                prf,
-                ..Offer::new(
-                    0x0bad_cafe,
-                    &streams,
-                    Timestamp {
-                        ts_type: TsType::Counter,
-                        value: 5,
-                    },
-                )
-            };
-            let mut i = PskInitiator::new(RustCrypto, Policy::default());
-            let mut out = [0u8; 1024];
-            let n = i
-                .start(&offer, b"k", &mut HashDrbg::new(&[3; 32]), &mut out)
-                .unwrap();
-            let msg = Message::parse(&out[..n]).unwrap();
-            let clear = cleartext(&msg).unwrap();
-            assert_eq!(clear.len(), 1);
-            assert_eq!(clear[0].key.len(), 16);
-            let mine = cleartext_srtp(&msg, &clear).unwrap();
-            let theirs: Vec<SrtpKeys> = i
-                .poll_keys()
-                .unwrap()
-                .iter()
-                .map(SrtpKeys::from_sa)
-                .collect();
-            assert_eq!(mine, theirs);
-            assert_eq!(mine[1].master_key.len(), 32);
-            // And through `psk_keys` (the Responder path, MAC verified).
-            let k = psk_keys(&msg, b"k").unwrap();
-            assert!(k.mac_ok && k.problem.is_none());
-            assert_eq!(k.srtp, theirs);
-            assert_eq!(k.tgk.as_deref(), Some(&clear[0].key[..]));
-        }
-    }
 
     #[test]
     fn ntp_dates() {

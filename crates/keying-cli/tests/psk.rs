@@ -15,7 +15,8 @@ use common::*;
 
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_crypto::{HashAlg, Symmetric};
-use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::exchange::{Policy, StaticPsk, aes_cm_iv};
+use mikey_core::kdf::{self, C_TEK, KemacKeys};
 use mikey_core::offer::Offer;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::NtpTime;
@@ -96,6 +97,60 @@ fn responder_keys(msg: &[u8], psk: &[u8]) -> SrtpSas {
     .sas
 }
 
+/// The TGK the Initiator put in `msg`'s KEMAC, decrypted here without the CLI and without
+/// mikey-core's KEMAC decryption: the KEMAC keys from the PSK (RFC 3830 §4.1.4), then the
+/// provider's AES-CM (§4.2.3 IV) or AES key unwrap, and the first key data's Key field
+/// (`next ‖ type|kv ‖ key len ‖ key …`, §6.13).
+fn initiator_tgk(msg: &[u8], psk: &[u8]) -> Vec<u8> {
+    let m = Message::parse(msg).unwrap();
+    let h = m.header();
+    let kemac = m.kemac().unwrap();
+    let rand = m.rand().unwrap();
+    let t = m.timestamp().unwrap();
+    let k = KemacKeys::derive(&RustCrypto, h.prf_func, psk, h.csb_id, rand, 16, 20).unwrap();
+    let mut plain = kemac.encr_data.to_vec();
+    match kemac.encr_alg {
+        EncrAlg::Null => {}
+        EncrAlg::AesCm128 => {
+            let iv = aes_cm_iv(k.salt.expose(), h.csb_id, &t);
+            RustCrypto
+                .aes_ctr(k.encr.expose(), &iv, &mut plain)
+                .unwrap();
+        }
+        EncrAlg::AesKw128 => {
+            let n = RustCrypto
+                .aes_kw_unwrap(k.encr.expose(), kemac.encr_data, &mut plain)
+                .unwrap();
+            plain.truncate(n);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(plain[1] >> 4, 0, "key data type TGK");
+    let len = usize::from(u16::from_be_bytes([plain[2], plain[3]]));
+    plain[4..4 + len].to_vec()
+}
+
+/// The SRTP master key of CS `cs_id` from `tgk` (RFC 3830 §4.1.3), for `msg`'s PRF, CSB ID
+/// and RAND.
+fn tek_from(msg: &[u8], tgk: &[u8], cs_id: u8) -> Vec<u8> {
+    let m = Message::parse(msg).unwrap();
+    let h = m.header();
+    let rand = m.rand().unwrap();
+    kdf::derive(
+        &RustCrypto,
+        h.prf_func,
+        tgk,
+        C_TEK,
+        cs_id,
+        h.csb_id,
+        rand,
+        16,
+    )
+    .unwrap()
+    .expose()
+    .to_vec()
+}
+
 fn psk_init(args: &[&str]) -> String {
     let mut a = vec!["mikey", "psk-init"];
     a.extend_from_slice(args);
@@ -131,8 +186,6 @@ fn psk_init_decodes_with_the_keys_the_responder_derives() {
     assert_eq!(v.at("payloads.0.ntp_utc").str(), "2022-08-13T05:18:59Z");
     assert_eq!(v.get("mac_ok"), &Json::Bool(true));
     assert!(v.get("error").is_null());
-    // AES-CM KEMAC: the TGK stays inside mikey-core.
-    assert!(v.get("tgk").is_null());
     let kemac = v.get("payloads").arr().last().unwrap();
     assert_eq!(kemac.at("encr_alg.name").str(), "AesCm128");
     assert_eq!(kemac.at("mac_alg.name").str(), "HmacSha1_160");
@@ -141,6 +194,19 @@ fn psk_init_decodes_with_the_keys_the_responder_derives() {
     assert_eq!(srtp(&v), want);
     assert_eq!(want.len(), 1);
     assert_eq!((want[0].1.len(), want[0].2.len()), (16, 14));
+    // AES-CM KEMAC: the TGK is shown, the one the Initiator sent (decrypted independently),
+    // and the SRTP master key is derived from it.
+    let tgk = bytes_of(v.get("tgk"));
+    assert_eq!(tgk.len(), 16);
+    assert_eq!(tgk, initiator_tgk(&msg, &psk_b));
+    assert_eq!(tek_from(&msg, &tgk, 1), want[0].1);
+    assert!(
+        v.get("warnings")
+            .arr()
+            .iter()
+            .all(|w| !w.str().contains("TGK")),
+        "no 'TGK not shown' warning"
+    );
     // The text listing says the same.
     let r = keying(&["mikey", "decode", "--psk", psk, &hex_msg]);
     assert_eq!(r.code, 0);
@@ -273,13 +339,45 @@ fn every_kemac_algorithm_and_prf() {
                 if let Some(k) = i.poll_keys() {
                     assert_eq!(sas(k), want, "{case}");
                 }
-                // NULL encryption: the TGK is in the clear and shown.
-                assert_eq!(v.get("tgk").is_null(), encr != EncrAlg::Null, "{case}");
+                // Every Encr alg (NULL, AES-CM, AES-KW): the TGK is shown — the one the
+                // Initiator sent, decrypted here independently of the CLI — and each CS's
+                // SRTP master key comes from it (CS IDs 1 and 2).
+                let tgk = bytes_of(v.get("tgk"));
+                assert_eq!(tgk, initiator_tgk(&out[..n], psk), "{case}");
+                assert!(tgk.len() >= 16, "{case}");
+                for (cs_id, sa) in (1..).zip(&want) {
+                    assert_eq!(tek_from(&out[..n], &tgk, cs_id), sa.1, "{case}");
+                }
                 let (code, v, _) = decode_psk_quick("00", &hex(&out[..n]));
                 assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)), "{case}");
             }
         }
     }
+}
+
+/// The digest's §3.3 encr_key (KEMAC keys from [`DIGEST_PSK`], its CSB ID and RAND).
+const DIGEST_ENCR_KEY: &str = "0ba791ea8e44e90440814effec472a7e";
+
+/// An I_MESSAGE of the digest's §3.3 inputs (HDR with CSB ID 0x12345678 and 1 CS, SSRC
+/// 0xdeadbeef; T; RAND 00..0f) whose KEMAC carries `encr_data` under Encr alg `encr_alg`,
+/// MACed (HMAC-SHA-1-160) with the digest's own auth_key, independent of mikey-core's PRF.
+fn digest_message(encr_alg: u8, encr_data: &[u8]) -> Vec<u8> {
+    let h = |s: &str| keying_cli::input::hex(s).unwrap();
+    let auth_key = h("6fbbae19df76a4f63e1817f2201a21c37c1d4789");
+    let mut msg = h(concat!(
+        "0100050012345678010000deadbeef00000000", // HDR, SRTP-ID map, 1 CS
+        "0b00e6a1b2c300000000",                   // T NTP-UTC
+        "011000010203040506070809",               // RAND 00..0f (next: KEMAC)
+        "0a0b0c0d0e0f",
+    ));
+    // KEMAC: next Last, Encr alg, Encr data length, data, HMAC-SHA-1-160, MAC.
+    msg.extend_from_slice(&[0, encr_alg]);
+    msg.extend_from_slice(&u16::try_from(encr_data.len()).unwrap().to_be_bytes());
+    msg.extend_from_slice(encr_data);
+    msg.push(1);
+    let mac = RustCrypto.hmac(HashAlg::Sha1, &auth_key, &[&msg]);
+    msg.extend_from_slice(&mac.as_bytes()[..20]);
+    msg
 }
 
 /// The digest's §3.3 inputs (PSK, CSB, RAND, T, TGK = 16×0x11, KV SPI 1, 1 CS) built into an
@@ -289,24 +387,14 @@ fn every_kemac_algorithm_and_prf() {
 #[test]
 fn digest_3_3_aes_cm_message() {
     let h = |s: &str| keying_cli::input::hex(s).unwrap();
-    let encr_key = h("0ba791ea8e44e90440814effec472a7e");
     let iv: [u8; 16] = h("3ba51208e6eacedc8e4a104fdcab0000").try_into().unwrap();
-    let auth_key = h("6fbbae19df76a4f63e1817f2201a21c37c1d4789");
     // The digest's plaintext key data: `00 01 0010 11…11 04 00000001`.
     let mut plain = h(&format!("00010010{}0400000001", "11".repeat(16)));
     assert_eq!(plain.len(), 25);
-    RustCrypto.aes_ctr(&encr_key, &iv, &mut plain).unwrap();
-    let mut msg = h(concat!(
-        "0100050012345678010000deadbeef00000000", // HDR, SRTP-ID map, 1 CS
-        "0b00e6a1b2c300000000",                   // T NTP-UTC
-        "011000010203040506070809",               // RAND 00..0f (next: KEMAC)
-        "0a0b0c0d0e0f",
-        "00010019", // KEMAC: next Last, AES-CM-128, 25 bytes
-    ));
-    msg.extend_from_slice(&plain);
-    msg.push(1); // HMAC-SHA-1-160
-    let mac = RustCrypto.hmac(HashAlg::Sha1, &auth_key, &[&msg]);
-    msg.extend_from_slice(&mac.as_bytes()[..20]);
+    RustCrypto
+        .aes_ctr(&h(DIGEST_ENCR_KEY), &iv, &mut plain)
+        .unwrap();
+    let msg = digest_message(1, &plain); // AES-CM-128
     let (code, v, err) = decode_psk(DIGEST_PSK, &hex(&msg));
     assert_eq!(code, 0, "{err}");
     assert_eq!(v.get("mac_ok"), &Json::Bool(true));
@@ -319,8 +407,37 @@ fn digest_3_3_aes_cm_message() {
             0
         )]
     );
+    // The TGK of the encrypted KEMAC is shown: the digest's 16×0x11.
+    assert_eq!(bytes_of(v.get("tgk")), [0x11; 16]);
     let (code, v, _) = decode_psk("000102030405060708090a0b0c0d0e", &hex(&msg));
     assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)));
+    assert!(v.get("tgk").is_null());
+}
+
+/// The digest's §3.3 inputs with an AES-KW-128 KEMAC (RFC 6043): key data `00 00 0014`
+/// ‖ TGK = 20×0x11 (KV NULL; 24 bytes, whole 64-bit blocks) wrapped with the digest's own
+/// encr_key and MACed with its auth_key, independent of mikey-core's PRF. The TGK shown
+/// must be the one wrapped, and the SRTP keys those the Responder derives.
+#[test]
+fn digest_3_3_aes_kw_message() {
+    let h = |s: &str| keying_cli::input::hex(s).unwrap();
+    let plain = h(&format!("00000014{}", "11".repeat(20)));
+    let mut wrapped = [0u8; 32];
+    assert_eq!(
+        RustCrypto
+            .aes_kw_wrap(&h(DIGEST_ENCR_KEY), &plain, &mut wrapped)
+            .unwrap(),
+        32
+    );
+    let msg = digest_message(2, &wrapped); // AES-KW-128
+    let (code, v, err) = decode_psk(DIGEST_PSK, &hex(&msg));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v.get("mac_ok"), &Json::Bool(true));
+    assert_eq!(bytes_of(v.get("tgk")), [0x11; 20]);
+    let psk = h(DIGEST_PSK);
+    assert_eq!(srtp(&v), sas(&responder_keys(&msg, &psk)));
+    assert_eq!(srtp(&v)[0].1, tek_from(&msg, &[0x11; 20], 1));
+    assert_eq!(initiator_tgk(&msg, &psk), [0x11; 20]);
 }
 
 #[test]

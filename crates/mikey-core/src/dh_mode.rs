@@ -11,26 +11,20 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
 
-use crate::dh::{Dh, DhGroup};
-use crate::exchange::{self, KmError, OwnedId, Policy, Rejected};
+use crate::dh::DhGroup;
+use crate::exchange::{self, KmError, Policy, Rejected};
 use crate::header::{CommonHeader, DataType};
-use crate::key_data::KeyValidity;
-use crate::message::Message;
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
-use crate::payload::{Payload, PayloadType};
-use crate::pk::{self, CertResolver, LocalIdentity, verify_sign, write_signed};
+use crate::payload::Payload;
+use crate::pk::{CertResolver, LocalIdentity, write_signed};
 use crate::psk::Accepted;
-use crate::replay::{NtpTime, ReplayCache, check_window};
-use crate::srtp::{Keying, SrtpSas, build_sas};
-
-fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>) {
-    let mut it = m.payloads().filter_map(|p| match p.payload {
-        Payload::Dh(d) => Some(d),
-        _ => None,
-    });
-    (it.next(), it.next())
-}
+use crate::replay::{NtpTime, ReplayCache};
+use crate::srtp::SrtpSas;
+use crate::steps::{
+    self,
+    signed::{SignedIn, verified_signer},
+};
 
 /// The DH Initiator.
 pub struct DhInitiator<C> {
@@ -75,8 +69,7 @@ impl<C: Symmetric> DhInitiator<C> {
         }
         offer.check()?;
         let mut rand = [0u8; exchange::MAX_RAND];
-        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
@@ -101,13 +94,7 @@ impl<C: Symmetric> DhInitiator<C> {
                 .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, p)))
                 .map_err(e)?;
         }
-        payloads
-            .push(Payload::Dh(Dh {
-                group,
-                value: pair.public(),
-                kv: KeyValidity::Null,
-            }))
-            .map_err(e)?;
+        payloads.push(steps::dh_payload(&pair)).map_err(e)?;
         let n = write_signed(
             out,
             &offer.header(DataType::DhInit, false),
@@ -141,40 +128,20 @@ impl<C: Symmetric> DhInitiator<C> {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let m = Message::parse(msg)?;
-        if m.header().csb_id != kept.csb_id {
-            return Err(KmError::Mismatch);
-        }
-        match m.data_type() {
-            DataType::DhResp => {}
-            DataType::Error => return Err(exchange::peer_error(s, &m, None)),
-            other => return Err(KmError::UnexpectedDataType(other)),
-        }
+        let m = steps::answer(s, msg, kept.csb_id, DataType::DhResp, None)?;
         m.check_mode_rules()?;
-        let (cert, id_r) = pk::cert_and_id(&m);
-        let peer = peers.verified_key(cert.as_ref(), id_r)?;
-        verify_sign(&m, &peer, &self.policy, &[])?;
+        verified_signer(&m, peers, &self.policy, &[])?;
         if m.timestamp() != Some(kept.t) {
             return Err(KmError::Mismatch);
         }
-        let (dhr, dhi) = dh_values(&m);
+        let (dhr, dhi) = steps::dh_values(&m);
         let (Some(dhr), Some(dhi)) = (dhr, dhi) else {
             return Err(KmError::Mismatch);
         };
         if dhi.group != pair.group() || dhi.value != pair.public() || dhr.group != pair.group() {
             return Err(KmError::Mismatch);
         }
-        let tgk = pair.agree(dhr.value)?;
-        let sas = kept.sas(
-            s,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
-            },
-            &kept.rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
-        )?;
+        let sas = steps::dh_initiator_sas(s, kept, pair, dhr.value, self.policy.first_cs_id)?;
         self.sas = Some(sas);
         self.pair = None;
         Ok(())
@@ -229,115 +196,31 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let m = Message::parse(msg).map_err(KmError::from)?;
-        let dt = m.data_type();
-        if dt != DataType::DhInit || !self.policy.accepts(dt) {
-            return Err(KmError::UnexpectedDataType(dt).into());
-        }
-        m.check_mode_rules().map_err(KmError::from)?;
-        let h = *m.header();
-        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let (m, h, t) = steps::receive(msg, DataType::DhInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
-        let policy = self.policy;
-        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
-        let fail = |e: KmError, out: &mut [u8], rng: &mut dyn Rng| -> Rejected {
-            let reply_len = pk::write_error_signed(
-                out,
-                h.csb_id,
-                h.prf_func,
-                t,
-                e.error_no(),
-                me.key,
-                rng,
-                &policy,
-            )
-            .ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
-        if let Err(e) = self
-            .policy
-            .check_prf(h.prf_func)
-            .and_then(|()| Ok(check_window(&t, now, &self.policy.time)?))
-        {
-            return Err(unauth(e, out));
-        }
-        let (cert, id_i) = pk::cert_and_id(&m);
-        let peer = match peers.verified_key(cert.as_ref(), id_i) {
-            Ok(k) => k,
-            Err(e) => return Err(unauth(e, out)),
-        };
-        if let Err(e) = verify_sign(&m, &peer, &self.policy, &[]) {
-            return Err(unauth(e, out));
-        }
-        let peer_key = exchange::fingerprint(s, &[b"mikey dh peer", id_i.unwrap_or(&[])]);
-        let fp = exchange::fingerprint(s, &[msg]);
-        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
-            return Err(fail(e.into(), out, rng));
-        }
-        let (dhi, _) = dh_values(&m);
+        let r = SignedIn::new(s, &h, t, me.key, self.policy);
+        let (_, _, seen) = r.authenticate(
+            &m,
+            msg,
+            steps::check_prf_window(&self.policy, h.prf_func, &t, now),
+            peers,
+            b"mikey dh peer",
+            &self.cache,
+            now,
+            out,
+            rng,
+        )?;
+        let (dhi, _) = steps::dh_values(&m);
         let dhi = dhi.ok_or(KmError::Internal)?;
-        let g = dhi.group.to_wire();
-        if g >= 8 || self.policy.dh_groups & (1 << g) == 0 {
-            return Err(fail(KmError::DhGroupRefused, out, rng));
+        if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
+            return Err(r.fail(e, out, rng));
         }
-        let pair = match DhKeyPair::generate(dhi.group, rng) {
-            Ok(p) => p,
-            Err(e) => return Err(fail(e, out, rng)),
+        let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
+        {
+            Ok(x) => x,
+            Err(e) => return Err(r.fail(e, out, rng)),
         };
-        let tgk = match pair.agree(dhi.value) {
-            Ok(t) => t,
-            Err(e) => return Err(fail(e, out, rng)),
-        };
-        let sp_for = |no: u8| {
-            m.payloads().find_map(|p| match p.payload {
-                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                _ => None,
-            })
-        };
-        let sas = match build_sas(
-            s,
-            h.prf_func,
-            &h.cs_id_map,
-            sp_for,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
-            },
-            h.csb_id,
-            rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
-        ) {
-            Ok(sas) => sas,
-            Err(e) => return Err(fail(e.into(), out, rng)),
-        };
-        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let _ = payloads.push(Payload::T(t));
-        if let Some(id) = me.id {
-            let _ = payloads.push(Payload::Id(id));
-        }
-        if let Some(c) = me.cert_payload() {
-            let _ = payloads.push(c);
-        }
-        if let Some(idi) = m.find(PayloadType::Id) {
-            let _ = payloads.push(idi.payload);
-        }
-        let _ = payloads.push(Payload::Dh(Dh {
-            group: dhi.group,
-            value: pair.public(),
-            kv: KeyValidity::Null,
-        }));
-        let _ = payloads.push(Payload::Dh(dhi));
+        let payloads = steps::dh_resp_payloads(t, me.id, me.cert_payload(), &m, &pair, dhi);
         let header = CommonHeader {
             data_type: DataType::DhResp,
             v: false,
@@ -345,17 +228,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         };
         let n = write_signed(out, &header, &payloads, me.key, rng, &self.policy, &[])
             .map_err(Rejected::from)?;
-        let peer_id = m
-            .payloads()
-            .find_map(|x| match x.payload {
-                Payload::Id(id) => Some(OwnedId::new(&id)),
-                _ => None,
-            })
-            .transpose()
-            .map_err(Rejected::from)?;
-        self.cache
-            .insert(&t, &peer_key, &fp, now, &self.policy.time)
-            .map_err(|e| Rejected::from(KmError::from(e)))?;
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
+        seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,
             sas,

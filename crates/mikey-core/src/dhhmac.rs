@@ -12,30 +12,21 @@
 
 use keying_crypto::{Rng, SecretBuf, Symmetric};
 
-use crate::dh::{Dh, DhGroup};
+use crate::dh::DhGroup;
 use crate::error::Error;
 use crate::exchange::{self, KeyResolver, KmError, OwnedId, Policy, Rejected, VKey};
 use crate::header::{CommonHeader, DataType};
 use crate::id::Id;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::kemac::{EncrAlg, Kemac};
-use crate::key_data::KeyValidity;
-use crate::message::{Message, MessageWriter};
+use crate::message::MessageWriter;
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType};
 use crate::psk::{Accepted, fill_kemac_mac};
 use crate::replay::{NtpTime, ReplayCache, check_window};
-use crate::srtp::{Keying, SrtpSas, build_sas};
-
-/// The DH payloads of a message, in order.
-fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>) {
-    let mut it = m.payloads().filter_map(|p| match p.payload {
-        Payload::Dh(d) => Some(d),
-        _ => None,
-    });
-    (it.next(), it.next())
-}
+use crate::srtp::SrtpSas;
+use crate::steps::{self, Reply, Seen};
 
 /// Writes a message ending with a NULL-encrypted, empty KEMAC whose MAC covers the whole
 /// message.
@@ -122,8 +113,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         offer.check()?;
         let s = &self.crypto;
         let mut rand = [0u8; exchange::MAX_RAND];
-        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
         let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, 0, auth_len)?;
@@ -139,11 +129,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             &params,
         )?;
         payloads
-            .push(Payload::Dh(Dh {
-                group,
-                value: pair.public(),
-                kv: KeyValidity::Null,
-            }))
+            .push(steps::dh_payload(&pair))
             .map_err(|_| KmError::Internal)?;
         let n = write_with_kemac(
             s,
@@ -168,23 +154,13 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let m = Message::parse(msg)?;
-        if m.header().csb_id != kept.csb_id {
-            return Err(KmError::Mismatch);
-        }
         let (tb, tl) = exchange::ts_bytes(&kept.t);
-        match m.data_type() {
-            DataType::DhHmacResp => {}
-            DataType::Error => {
-                let v = VKey {
-                    alg: kept.mac,
-                    key: self.auth_key.expose(),
-                    tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
-                };
-                return Err(exchange::peer_error(s, &m, Some(&v)));
-            }
-            other => return Err(KmError::UnexpectedDataType(other)),
-        }
+        let v = VKey {
+            alg: kept.mac,
+            key: self.auth_key.expose(),
+            tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
+        };
+        let m = steps::answer(s, msg, kept.csb_id, DataType::DhHmacResp, Some(&v))?;
         match m.check_mode_rules() {
             Ok(()) => {}
             Err(Error::MissingPayload {
@@ -208,7 +184,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         if m.timestamp() != Some(kept.t) {
             return Err(KmError::Mismatch);
         }
-        let (dhr, dhi) = dh_values(&m);
+        let (dhr, dhi) = steps::dh_values(&m);
         let dhr = dhr.ok_or(KmError::Internal)?;
         if let Some(dhi) = dhi
             && (dhi.group != pair.group() || dhi.value != pair.public())
@@ -218,17 +194,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         if dhr.group != pair.group() {
             return Err(KmError::DhGroupRefused);
         }
-        let tgk = pair.agree(dhr.value)?;
-        let sas = kept.sas(
-            s,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
-            },
-            &kept.rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
-        )?;
+        let sas = steps::dh_initiator_sas(s, kept, pair, dhr.value, self.policy.first_cs_id)?;
         self.sas = sas;
         self.pair = None;
         self.state = State::Complete;
@@ -289,27 +255,13 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let m = Message::parse(msg).map_err(KmError::from)?;
-        let dt = m.data_type();
-        if dt != DataType::DhHmacInit || !self.policy.accepts(dt) {
-            return Err(KmError::UnexpectedDataType(dt).into());
-        }
-        m.check_mode_rules().map_err(KmError::from)?;
-        let h = *m.header();
-        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let (m, h, t) = steps::receive(msg, DataType::DhHmacInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         let (id_i, id_r) = exchange::ids(&m);
         let (tb, tl) = exchange::ts_bytes(&t);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
-        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
+        let r = Reply::new(s, &h, t);
         let psk = match self
             .policy
             .check_prf(h.prf_func)
@@ -317,7 +269,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
         {
             Ok(psk) => psk,
-            Err(e) => return Err(unauth(e, out)),
+            Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
         let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 0, auth_len)
@@ -327,15 +279,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             key: kk.auth.expose(),
             tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
         };
-        let fail = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), Some(&err_v))
-                    .ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
+        let fail = |e: KmError, out: &mut [u8]| r.reject(e, out, Some(&err_v));
         if let Err(e) = check_window(&t, now, &self.policy.time) {
             return Err(fail(e.into(), out));
         }
@@ -349,13 +293,12 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         ) {
             return Err(fail(e, out));
         }
-        let (dhi, _) = dh_values(&m);
+        let (dhi, _) = steps::dh_values(&m);
         let dhi = dhi.ok_or(KmError::Internal)?;
-        let g = dhi.group.to_wire();
-        if g >= 8 || self.policy.dh_groups & (1 << g) == 0 {
-            return Err(fail(KmError::DhGroupRefused, out));
+        if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
+            return Err(fail(e, out));
         }
-        let peer_key = exchange::fingerprint(
+        let seen = Seen::new(
             s,
             &[
                 b"mikey dhhmac peer",
@@ -363,64 +306,25 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
                 &[0],
                 psk.expose(),
             ],
+            msg,
+            t,
+            now,
+            self.policy.time,
         );
-        let fp = exchange::fingerprint(s, &[msg]);
-        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
-            return Err(fail(e.into(), out));
+        if let Err(e) = seen.check(&self.cache) {
+            return Err(fail(e, out));
         }
-        let pair = match DhKeyPair::generate(dhi.group, rng) {
-            Ok(p) => p,
-            Err(e) => return Err(fail(e, out)),
-        };
-        let tgk = match pair.agree(dhi.value) {
-            Ok(t) => t,
-            Err(e) => return Err(fail(e, out)),
-        };
-        let sp_for = |no: u8| {
-            m.payloads().find_map(|p| match p.payload {
-                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                _ => None,
-            })
-        };
-        let sas = match build_sas(
-            s,
-            h.prf_func,
-            &h.cs_id_map,
-            sp_for,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
-            },
-            h.csb_id,
-            rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
-        ) {
-            Ok(sas) => sas,
-            Err(e) => return Err(fail(e.into(), out)),
-        };
-        if sas
-            .iter()
-            .any(|sa| sa.policy.encr_key_len < self.policy.min_srtp_key_len)
+        let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
-            return Err(fail(KmError::Sp(crate::srtp::SpProblem::Param(1)), out));
+            Ok(x) => x,
+            Err(e) => return Err(fail(e, out)),
+        };
+        if let Err(e) = steps::check_srtp_key_len(&sas, &self.policy) {
+            return Err(fail(e, out));
         }
         // R_MESSAGE = HDR, T, [IDr], IDi, DHr, DHi, KEMAC.
         let own = self.id_r.as_ref().map(OwnedId::view);
-        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let _ = payloads.push(Payload::T(t));
-        if let Some(id) = own {
-            let _ = payloads.push(Payload::Id(id));
-        }
-        if let Some(idi) = m.find(PayloadType::Id) {
-            let _ = payloads.push(idi.payload);
-        }
-        let _ = payloads.push(Payload::Dh(Dh {
-            group: dhi.group,
-            value: pair.public(),
-            kv: KeyValidity::Null,
-        }));
-        let _ = payloads.push(Payload::Dh(dhi));
+        let mut payloads = steps::dh_resp_payloads(t, own, None, &m, &pair, dhi);
         let header = CommonHeader {
             data_type: DataType::DhHmacResp,
             v: false,
@@ -435,17 +339,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             kk.auth.expose(),
         )
         .map_err(Rejected::from)?;
-        let peer = match m.find(PayloadType::Id).map(|p| match p.payload {
-            Payload::Id(id) => OwnedId::new(&id),
-            _ => Err(KmError::Internal),
-        }) {
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => return Err(e.into()),
-            None => None,
-        };
-        self.cache
-            .insert(&t, &peer_key, &fp, now, &self.policy.time)
-            .map_err(|e| Rejected::from(KmError::from(e)))?;
+        let peer = steps::peer_id(&m).map_err(Rejected::from)?;
+        seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,
             sas,

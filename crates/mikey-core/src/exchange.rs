@@ -431,8 +431,30 @@ pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
     }
 }
 
-/// Decrypts KEMAC Encr data into a zeroizing buffer. Call only after the MAC verified.
-pub(crate) fn kemac_decrypt<S: Symmetric + ?Sized>(
+/// Decrypts a KEMAC payload's Encr data (RFC 3830 §6.2) into a zeroizing buffer: the
+/// plaintext sub-payload chain (key data, and an ID first in PK / RSA-R), to be read with
+/// [`crate::psk::read_key_data`].
+///
+/// Every mikey-core role decrypts with this once the KEMAC MAC verified; a caller should
+/// do the same (AES-CM has no integrity of its own).
+///
+/// Arguments:
+/// - `s`: the crypto provider.
+/// - `alg`: the KEMAC's Encr alg. NULL copies the data; AES-CM-128 is §4.2.3 (key stream
+///   with the IV of [`aes_cm_iv`]); AES-KW-128 is RFC 3394 key unwrap (RFC 6043).
+/// - `keys`: the KEMAC keys (§4.1.4): [`KemacKeys::derive`] from the PSK (PSK mode) or the
+///   envelope key (PK, RSA-R) with the message's PRF func, CSB ID and RAND; `encr` is the
+///   AES key and `salt` the IV salt.
+/// - `csb_id`, `t`: the common header's CSB ID and the message's T payload (in the AES-CM
+///   IV; unused by NULL and AES-KW).
+/// - `data`: the KEMAC's Encr data field.
+///
+/// # Errors
+/// [`KmError::KeyData`] when `data` is longer than [`MAX_KEMAC_PLAIN`];
+/// [`KmError::AuthFailed`] when the AES-KW integrity check fails (wrong key or altered
+/// data); [`KmError::EncrRefused`] for an Encr alg this crate does not implement;
+/// [`KmError::Internal`] when the provider fails (e.g. an encr_key of the wrong length).
+pub fn kemac_decrypt<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
     keys: &KemacKeys,

@@ -218,6 +218,7 @@ pub mod sakke;
 pub mod sign;
 pub mod sp;
 pub mod srtp;
+mod steps;
 pub mod ticket;
 pub mod timestamp;
 pub mod tr;

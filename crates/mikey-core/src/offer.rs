@@ -81,6 +81,17 @@ impl<'a> Offer<'a> {
         }
     }
 
+    /// A fresh RAND of the offered length, in `buf`.
+    pub(crate) fn fresh_rand<'b>(
+        &self,
+        buf: &'b mut [u8; crate::exchange::MAX_RAND],
+        rng: &mut dyn keying_crypto::Rng,
+    ) -> Result<&'b [u8], KmError> {
+        let rand = buf.get_mut(..self.rand_len).ok_or(KmError::Internal)?;
+        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        Ok(rand)
+    }
+
     pub(crate) fn check(&self) -> Result<(), KmError> {
         if self.streams.len() > MAX_CS
             || self.policies.len() > MAX_CS
@@ -191,24 +202,51 @@ impl Kept {
         kv: &crate::key_data::KeyValidity<'_>,
         first_cs_id: u8,
     ) -> Result<crate::srtp::SrtpSas, KmError> {
-        let store = SpStore::new(&self.policies);
-        let params = store.params();
-        let sp_for = |no: u8| {
-            params
-                .iter()
-                .find(|(n, _)| *n == no)
-                .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
-        };
-        Ok(crate::srtp::build_sas(
+        bundle_sas(
             s,
             self.prf,
-            &CsIdMap::SrtpId(List::Items(&self.streams)),
-            sp_for,
+            &self.streams,
+            &self.policies,
             keying,
             self.csb_id,
             rand,
             kv,
             first_cs_id,
-        )?)
+        )
     }
+}
+
+/// The SAs of the bundle `streams` (SRTP-ID map) whose policies are `policies` (what is
+/// sent as SP), under `keying`, for CSB ID `csb_id` and RAND `rand`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
+    s: &S,
+    prf: PrfFunc,
+    streams: &[SrtpCs],
+    policies: &[(u8, SrtpPolicy)],
+    keying: &crate::srtp::Keying<'_>,
+    csb_id: u32,
+    rand: &[u8],
+    kv: &crate::key_data::KeyValidity<'_>,
+    first_cs_id: u8,
+) -> Result<crate::srtp::SrtpSas, KmError> {
+    let store = SpStore::new(policies);
+    let params = store.params();
+    let sp_for = |no: u8| {
+        params
+            .iter()
+            .find(|(n, _)| *n == no)
+            .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
+    };
+    Ok(crate::srtp::build_sas(
+        s,
+        prf,
+        &CsIdMap::SrtpId(List::Items(streams)),
+        sp_for,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+    )?)
 }

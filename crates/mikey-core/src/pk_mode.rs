@@ -13,24 +13,22 @@
 use keying_crypto::{Rng, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric};
 
 use crate::chash::{Chash, HashFunc};
-use crate::exchange::{
-    self, KmError, MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, OwnedId, Policy, Rejected, VKey,
-};
-use crate::header::{CommonHeader, DataType};
+use crate::exchange::{self, KmError, MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy, Rejected};
+use crate::header::DataType;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::kemac::{Kemac, MacAlg};
 use crate::key_data::KeyValidity;
-use crate::message::Message;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType};
-use crate::pk::{
-    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_decrypt, pke_encrypt,
-    verify_sign,
-};
+use crate::pk::{self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_encrypt};
 use crate::pke::{Pke, PkeCache};
-use crate::psk::{Accepted, MAX_TGK, fill_kemac_mac, key_data_chain, read_key_data, tgk_len_for};
+use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data, tgk_len_for};
 use crate::replay::{NtpTime, ReplayCache, check_window};
 use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::steps::{
+    self,
+    signed::{SignedIn, open_envelope, write_kemac_signed},
+};
 use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +98,7 @@ impl<C: Symmetric> PkInitiator<C> {
         let s = &self.crypto;
         let id_i = me.id.or(offer.id_i).ok_or(KmError::UnknownIdentity)?;
         let mut rand = [0u8; MAX_RAND];
-        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = offer.fresh_rand(&mut rand, rng)?;
         let overhead = 4
             + 4
             + id_i.data.len()
@@ -182,9 +179,18 @@ impl<C: Symmetric> PkInitiator<C> {
             }))
             .map_err(e)?;
         let header = offer.header(DataType::PkInit, offer.verification);
-        let len = pk::write_unsigned(out, &header, &payloads, me.key.modulus_len(), &self.policy)?;
-        fill_kemac_mac(s, out, len, offer.mac, kk.auth.expose(), false)?;
-        pk::sign_in_place(out, len, me.key, rng, &self.policy, &[])?;
+        let len = write_kemac_signed(
+            s,
+            out,
+            &header,
+            &payloads,
+            offer.mac,
+            kk.auth.expose(),
+            me.key,
+            rng,
+            &self.policy,
+            &[],
+        )?;
         let kept = Kept::new(offer, rand)?;
         let kv = if offer.mki.is_empty() {
             KeyValidity::Null
@@ -221,28 +227,9 @@ impl<C: Symmetric> PkInitiator<C> {
             return Err(KmError::WrongState);
         }
         let s = &self.crypto;
-        let m = Message::parse(msg)?;
-        if m.header().csb_id != self.csb_id {
-            return Err(KmError::Mismatch);
-        }
-        let (tb, tl) = exchange::ts_bytes(&self.t);
-        let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
-        match m.data_type() {
-            DataType::PkResp => {}
-            DataType::Error => return Err(exchange::peer_error(s, &m, None)),
-            other => return Err(KmError::UnexpectedDataType(other)),
-        }
+        let m = steps::answer(s, msg, self.csb_id, DataType::PkResp, None)?;
         m.check_mode_rules()?;
-        let (id_r, _) = exchange::ids(&m);
-        let v = VKey {
-            alg: self.mac,
-            key: self.auth_key.expose(),
-            tail: [&self.id_i, id_r.unwrap_or(&[]), t_tail],
-        };
-        exchange::check_v(s, &m, &v)?;
-        if m.timestamp() != Some(self.t) {
-            return Err(KmError::Mismatch);
-        }
+        steps::check_verification(s, &m, self.mac, self.auth_key.expose(), &self.id_i, &self.t)?;
         self.state = State::Complete;
         Ok(())
     }
@@ -296,42 +283,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let m = Message::parse(msg).map_err(KmError::from)?;
-        let dt = m.data_type();
-        if dt != DataType::PkInit || !self.policy.accepts(dt) {
-            return Err(KmError::UnexpectedDataType(dt).into());
-        }
-        m.check_mode_rules().map_err(KmError::from)?;
-        let h = *m.header();
-        let t = m.timestamp().ok_or(KmError::Internal)?;
-        let policy = self.policy;
-        // Before SIGNi verified: an unsigned Error message (no private-key operation on a
-        // path any sender can trigger); afterwards: SIGNed.
-        let unauth = |e: KmError, out: &mut [u8], _rng: &mut dyn Rng| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
-        let fail = |e: KmError, out: &mut [u8], rng: &mut dyn Rng| -> Rejected {
-            let reply_len = pk::write_error_signed(
-                out,
-                h.csb_id,
-                h.prf_func,
-                t,
-                e.error_no(),
-                me.key,
-                rng,
-                &policy,
-            )
-            .ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
+        let (m, h, t) = steps::receive(msg, DataType::PkInit, &self.policy)?;
+        let r = SignedIn::new(s, &h, t, me.key, self.policy);
         let rand = m.rand().ok_or(KmError::Internal)?;
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         let checks = (|| {
@@ -341,33 +294,29 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             check_window(&t, now, &self.policy.time)?;
             pk::check_chash(s, &m, me.cert)
         })();
-        if let Err(e) = checks {
-            return Err(unauth(e, out, rng));
-        }
-        let (cert, id_i) = pk::cert_and_id(&m);
-        let peer = match peers.verified_key(cert.as_ref(), id_i) {
-            Ok(k) => k,
-            Err(e) => return Err(unauth(e, out, rng)),
-        };
-        if let Err(e) = verify_sign(&m, &peer, &self.policy, &[]) {
-            return Err(unauth(e, out, rng));
-        }
-        let peer_key = exchange::fingerprint(s, &[b"mikey pk peer", id_i.unwrap_or(&[])]);
-        let fp = exchange::fingerprint(s, &[msg]);
-        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
-            return Err(fail(e.into(), out, rng));
-        }
+        let (_, id_i, seen) = r.authenticate(
+            &m,
+            msg,
+            checks,
+            peers,
+            b"mikey pk peer",
+            &self.cache,
+            now,
+            out,
+            rng,
+        )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
-            let pke = m
-                .payloads()
-                .find_map(|x| match x.payload {
-                    Payload::Pke(k) => Some(k),
-                    _ => None,
-                })
-                .ok_or(KmError::Internal)?;
-            let env = pke_decrypt(me.key, rng, self.policy.pke_padding, pke.data)?;
-            let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-            let kk = KemacKeys::derive(s, h.prf_func, env.expose(), h.csb_id, rand, 16, auth_len)?;
+            let kk = open_envelope(
+                s,
+                &m,
+                me.key,
+                rng,
+                &self.policy,
+                h.prf_func,
+                h.csb_id,
+                rand,
+                kemac.mac_alg,
+            )?;
             let cov = m.kemac_covered().ok_or(KmError::Internal)?;
             exchange::verify_mac(
                 s,
@@ -385,75 +334,44 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             {
                 return Err(KmError::Mismatch);
             }
-            let sp_for = |no: u8| {
-                m.payloads().find_map(|x| match x.payload {
-                    Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                    _ => None,
-                })
-            };
             let sas = build_sas(
                 s,
                 h.prf_func,
                 &h.cs_id_map,
-                sp_for,
+                |no| steps::offered_sp(&m, no),
                 &found.keying,
                 h.csb_id,
                 rand,
                 &found.kv,
                 self.policy.first_cs_id,
             )?;
-            if sas
-                .iter()
-                .any(|sa| sa.policy.encr_key_len < self.policy.min_srtp_key_len)
-            {
-                return Err(KmError::Sp(crate::srtp::SpProblem::Param(1)));
-            }
+            steps::check_srtp_key_len(&sas, &self.policy)?;
             Ok((sas, kk))
         })();
         let (sas, kk) = match result {
             Ok(x) => x,
-            Err(e) => return Err(fail(e, out, rng)),
+            Err(e) => return Err(r.fail(e, out, rng)),
         };
         let reply_len = if h.v {
-            let (tb, tl) = exchange::ts_bytes(&t);
-            let own = me.id;
-            let v = VKey {
-                alg: kemac.mac_alg,
-                key: kk.auth.expose(),
-                tail: [
-                    id_i.unwrap_or(&[]),
-                    own.map_or(&[][..], |i| i.data),
-                    tb.get(..tl).unwrap_or(&[]),
-                ],
-            };
-            let header = CommonHeader {
-                data_type: DataType::PkResp,
-                v: false,
-                ..h
-            };
-            let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
-            let _ = payloads.push(Payload::T(t));
-            if let Some(id) = own {
-                let _ = payloads.push(Payload::Id(id));
-            }
             Some(
-                exchange::write_with_v(s, out, &header, &payloads, Some(&v))
-                    .map_err(Rejected::from)?,
+                steps::write_verification(
+                    s,
+                    out,
+                    &h,
+                    DataType::PkResp,
+                    t,
+                    id_i,
+                    me.id,
+                    kemac.mac_alg,
+                    kk.auth.expose(),
+                )
+                .map_err(Rejected::from)?,
             )
         } else {
             None
         };
-        let peer_id = m
-            .payloads()
-            .find_map(|x| match x.payload {
-                Payload::Id(id) => Some(OwnedId::new(&id)),
-                _ => None,
-            })
-            .transpose()
-            .map_err(Rejected::from)?;
-        self.cache
-            .insert(&t, &peer_key, &fp, now, &self.policy.time)
-            .map_err(|e| Rejected::from(KmError::from(e)))?;
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
+        seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,
             sas,

@@ -25,6 +25,7 @@ use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType, emit_sub_payloads};
 use crate::replay::{NtpTime, ReplayCache, check_window};
 use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::steps::{self, Reply, Seen};
 use crate::timestamp::Timestamp;
 
 /// Largest TGK this crate generates or accepts.
@@ -67,20 +68,38 @@ pub(crate) fn tgk_len_for(encr: EncrAlg, tgk_len: usize, overhead: usize) -> usi
     }
 }
 
-/// Key data found in a decrypted KEMAC chain.
-pub(crate) struct FoundKeys<'p> {
+/// Key data found in a decrypted KEMAC chain by [`read_key_data`].
+#[derive(Debug, Clone, Copy)]
+pub struct FoundKeys<'p> {
+    /// The TGK (the first TGK / TGK+SALT key data) or, when there is none, the TEKs (every
+    /// TEK / TEK+SALT key data, in order); input of [`crate::srtp::build_sas`].
     pub keying: Keying<'p>,
+    /// The Key validity of the first key data sub-payload (RFC 3830 §6.13).
     pub kv: KeyValidity<'p>,
     /// An ID sub-payload in front of the key data (PK, RSA-R: IDi / IDr).
-    #[allow(dead_code)]
     pub id: Option<Id<'p>>,
 }
 
-/// Reads the key data of a decrypted chain whose first sub-payload is `first`.
-pub(crate) fn read_key_data<'p: 't, 't>(
+/// Room for the TEKs of a bundle, filled by [`read_key_data`] (at most
+/// [`crate::srtp::MAX_CS`]).
+pub type TekList<'p> = heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>;
+
+/// Reads the key data of a decrypted KEMAC chain (RFC 3830 §6.2, §6.13): `plain` as
+/// [`crate::exchange::kemac_decrypt`] returns it, whose first sub-payload is `first`
+/// ([`PayloadType::KeyData`] in PSK mode, [`PayloadType::Id`] in PK and RSA-R). TEKs are
+/// kept in `teks`, which the result borrows.
+///
+/// Every mikey-core role reads its key data with this.
+///
+/// # Errors
+/// [`KmError::KeyData`] when the chain does not parse, holds a sub-payload other than key
+/// data (and one leading ID), a key type other than TGK / TEK (with or without salt), more
+/// than [`crate::srtp::MAX_CS`] TEKs, an empty TGK or one longer than [`MAX_TGK`], or no
+/// key at all.
+pub fn read_key_data<'p: 't, 't>(
     plain: &'p [u8],
     first: PayloadType,
-    teks: &'t mut heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>,
+    teks: &'t mut TekList<'p>,
 ) -> Result<FoundKeys<'t>, KmError> {
     let mut tgk = None;
     let mut kv = None;
@@ -192,8 +211,7 @@ impl<C: Symmetric> PskInitiator<C> {
         offer.check()?;
         let s = &self.crypto;
         let mut rand = [0u8; MAX_RAND];
-        let rand = rand.get_mut(..offer.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = offer.fresh_rand(&mut rand, rng)?;
         let kv_overhead = 4 + if offer.mki.is_empty() {
             0
         } else {
@@ -284,35 +302,17 @@ impl<C: Symmetric> PskInitiator<C> {
             return Err(KmError::WrongState);
         }
         let s = &self.crypto;
-        let m = Message::parse(msg)?;
         let (t_i, t_len) = exchange::ts_bytes(&self.t);
         let t_tail = t_i.get(..t_len).ok_or(KmError::Internal)?;
-        let id_i: &[u8] = self.id_i.as_deref().unwrap_or(&[]);
-        let (id_r, _) = exchange::ids(&m);
-        let v = VKey {
+        let v_err = VKey {
             alg: self.mac_alg,
             key: self.auth_key.expose(),
-            tail: [id_i, id_r.unwrap_or(&[]), t_tail],
+            tail: [&[], &[], t_tail],
         };
-        if m.header().csb_id != self.csb_id {
-            return Err(KmError::Mismatch);
-        }
-        match m.data_type() {
-            DataType::PskResp => {}
-            DataType::Error => {
-                let v_err = VKey {
-                    tail: [&[], &[], t_tail],
-                    ..v
-                };
-                return Err(exchange::peer_error(s, &m, Some(&v_err)));
-            }
-            other => return Err(KmError::UnexpectedDataType(other)),
-        }
+        let m = steps::answer(s, msg, self.csb_id, DataType::PskResp, Some(&v_err))?;
+        let id_i: &[u8] = self.id_i.as_deref().unwrap_or(&[]);
         m.check_mode_rules()?;
-        exchange::check_v(s, &m, &v)?;
-        if m.timestamp() != Some(self.t) {
-            return Err(KmError::Mismatch);
-        }
+        steps::check_verification(s, &m, self.mac_alg, self.auth_key.expose(), id_i, &self.t)?;
         self.state = State::Complete;
         Ok(())
     }
@@ -465,14 +465,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let m = Message::parse(msg).map_err(KmError::from)?;
-        let dt = m.data_type();
-        if dt != DataType::PskInit || !self.policy.accepts(dt) {
-            return Err(KmError::UnexpectedDataType(dt).into());
-        }
-        m.check_mode_rules().map_err(KmError::from)?;
-        let h = *m.header();
-        let t = m.timestamp().ok_or(KmError::Internal)?;
+        let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         let (id_i, id_r) = exchange::ids(&m);
@@ -482,14 +475,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         // Unauthenticated checks: no key to protect an error message with yet, except
         // where the PSK is known (then the Error message carries V).
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
-        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
+        let r = Reply::new(s, &h, t);
         let psk = match self
             .policy
             .check_prf(h.prf_func)
@@ -497,7 +483,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
         {
             Ok(psk) => psk,
-            Err(e) => return Err(unauth(e, out)),
+            Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
         let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 16, auth_len)
@@ -507,15 +493,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             key: kk.auth.expose(),
             tail: [&[], &[], t_tail],
         };
-        let fail = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), Some(&err_v))
-                    .ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
+        let fail = |e: KmError, out: &mut [u8]| r.reject(e, out, Some(&err_v));
         if let Err(e) = self.policy.check_encr(kemac.encr_alg) {
             return Err(fail(e, out));
         }
@@ -533,13 +511,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         // Authenticated from here on.
-        let peer_key = exchange::fingerprint(
+        let seen = Seen::new(
             s,
             &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk.expose()],
+            msg,
+            t,
+            now,
+            self.policy.time,
         );
-        let fp = exchange::fingerprint(s, &[msg]);
-        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
-            return Err(fail(e.into(), out));
+        if let Err(e) = seen.check(&self.cache) {
+            return Err(fail(e, out));
         }
         let plain =
             match exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data) {
@@ -551,17 +532,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(f) => f,
             Err(e) => return Err(fail(e, out)),
         };
-        let sps = |no: u8| {
-            m.payloads().find_map(|p| match p.payload {
-                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                _ => None,
-            })
-        };
         let sas = match build_sas(
             s,
             h.prf_func,
             &h.cs_id_map,
-            sps,
+            |no| steps::offered_sp(&m, no),
             &found.keying,
             h.csb_id,
             rand,
@@ -571,52 +546,26 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(sas) => sas,
             Err(e) => return Err(fail(e.into(), out)),
         };
-        if let Some(sa) = sas
-            .iter()
-            .find(|sa| sa.policy.encr_key_len < self.policy.min_srtp_key_len)
-        {
-            let e = KmError::Sp(crate::srtp::SpProblem::Param(1));
-            let _ = sa;
+        if let Err(e) = steps::check_srtp_key_len(&sas, &self.policy) {
             return Err(fail(e, out));
         }
-        let peer = match id_i.map(|d| {
-            OwnedId::new(&Id {
-                id_type: m
-                    .payloads()
-                    .find_map(|p| match p.payload {
-                        Payload::Id(i) => Some(i.id_type),
-                        _ => None,
-                    })
-                    .unwrap_or(crate::id::IdType::Nai),
-                data: d,
-            })
-        }) {
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => return Err(fail(e, out)),
-            None => None,
+        let peer = match steps::peer_id(&m) {
+            Ok(p) => p,
+            Err(e) => return Err(fail(e, out)),
         };
         let reply_len = if h.v {
             let own = self.id_r.as_ref().map(OwnedId::view);
-            let header = CommonHeader {
-                data_type: DataType::PskResp,
-                v: false,
-                ..h
-            };
-            let v = VKey {
-                alg: kemac.mac_alg,
-                key: kk.auth.expose(),
-                tail: [
-                    id_i.unwrap_or(&[]),
-                    own.as_ref().map_or(&[][..], |i| i.data),
-                    t_tail,
-                ],
-            };
-            let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
-            let _ = payloads.push(Payload::T(t));
-            if let Some(id) = own {
-                let _ = payloads.push(Payload::Id(id));
-            }
-            match exchange::write_with_v(s, out, &header, &payloads, Some(&v)) {
+            match steps::write_verification(
+                s,
+                out,
+                &h,
+                DataType::PskResp,
+                t,
+                id_i,
+                own,
+                kemac.mac_alg,
+                kk.auth.expose(),
+            ) {
                 Ok(n) => Some(n),
                 Err(e) => return Err(e.into()),
             }
@@ -624,12 +573,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             None
         };
         // Commit last.
-        if let Err(e) = self
-            .cache
-            .insert(&t, &peer_key, &fp, now, &self.policy.time)
-        {
-            return Err(KmError::from(e).into());
-        }
+        seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,
             sas,

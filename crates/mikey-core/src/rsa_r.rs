@@ -33,18 +33,21 @@ use crate::kdf::KemacKeys;
 use crate::kemac::{EncrAlg, Kemac, MacAlg};
 use crate::key_data::KeyValidity;
 use crate::list::List;
-use crate::message::Message;
-use crate::offer::{MAX_PAYLOADS, SpStore, push_prefix};
+use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
 use crate::payload::{Payload, PayloadType};
 use crate::pk::{
-    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_decrypt, pke_encrypt,
-    verify_sign, write_signed,
+    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_encrypt, verify_sign,
+    write_signed,
 };
 use crate::pke::{Pke, PkeCache};
 use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
 use crate::rand::Rand;
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::replay::{NtpTime, ReplayCache};
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
+use crate::steps::{
+    self,
+    signed::{SignedIn, open_envelope, write_kemac_signed},
+};
 use crate::timestamp::Timestamp;
 
 /// Unicast or group key establishment.
@@ -212,26 +215,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
     ) -> Result<(), KmError> {
         let p = self.pending.as_ref().ok_or(KmError::WrongState)?;
         let s = &self.crypto;
-        let m = Message::parse(msg)?;
-        if m.header().csb_id != p.csb_id {
-            return Err(KmError::Mismatch);
-        }
-        match m.data_type() {
-            DataType::RsaRResp => {}
-            DataType::Error => {
-                return Err(KmError::PeerError {
-                    error_no: m
-                        .payloads()
-                        .find_map(|x| match x.payload {
-                            Payload::Err(e) => Some(e.error_no),
-                            _ => None,
-                        })
-                        .unwrap_or(crate::err::ErrorNo::Unspecified),
-                    authenticated: false,
-                });
-            }
-            other => return Err(KmError::UnexpectedDataType(other)),
-        }
+        let m = steps::answer(s, msg, p.csb_id, DataType::RsaRResp, None)?;
         m.check_mode_rules()?;
         let h = *m.header();
         self.policy.check_prf(h.prf_func)?;
@@ -263,16 +247,17 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         self.policy.check_encr(kemac.encr_alg)?;
         self.policy.check_mac(kemac.mac_alg)?;
-        let pke = m
-            .payloads()
-            .find_map(|x| match x.payload {
-                Payload::Pke(k) => Some(k),
-                _ => None,
-            })
-            .ok_or(KmError::Internal)?;
-        let env = pke_decrypt(me.key, rng, self.policy.pke_padding, pke.data)?;
-        let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, env.expose(), csb, rand, 16, auth_len)?;
+        let kk = open_envelope(
+            s,
+            &m,
+            me.key,
+            rng,
+            &self.policy,
+            h.prf_func,
+            csb,
+            rand,
+            kemac.mac_alg,
+        )?;
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
         exchange::verify_mac(
             s,
@@ -289,12 +274,6 @@ impl<C: Symmetric> RsaRInitiator<C> {
         {
             return Err(KmError::Mismatch);
         }
-        let sp_for = |no: u8| {
-            m.payloads().find_map(|x| match x.payload {
-                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                _ => None,
-            })
-        };
         // A policy that was not offered (when we offered any) is discarded (§3.7).
         if !p.offered.is_empty()
             && m.payloads()
@@ -306,7 +285,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             s,
             h.prf_func,
             &h.cs_id_map,
-            sp_for,
+            |no| steps::offered_sp(&m, no),
             &found.keying,
             csb,
             rand,
@@ -463,19 +442,11 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// The sender's own SAs for the group (what every receiver derives).
     pub fn group_sas(&self) -> Result<SrtpSas, KmError> {
         let g = self.group.as_ref().ok_or(KmError::WrongState)?;
-        let store = SpStore::new(&g.policies);
-        let params = store.params();
-        let sp_for = |no: u8| {
-            params
-                .iter()
-                .find(|(n, _)| *n == no)
-                .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
-        };
-        Ok(build_sas(
+        bundle_sas(
             &self.crypto,
             PrfFunc::Mikey1,
-            &CsIdMap::SrtpId(List::Items(&g.streams)),
-            sp_for,
+            &g.streams,
+            &g.policies,
             &Keying::Tgk {
                 tgk: g.tgk.expose(),
                 salt: None,
@@ -484,7 +455,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             &g.rand,
             &KeyValidity::Null,
             self.policy.first_cs_id,
-        )?)
+        )
     }
 
     /// The replay cache.
@@ -509,62 +480,20 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported
         // message type" when its CSB ID and T can be read; here: no reply (nothing to
         // echo reliably), the typed error says why.
-        let m = Message::parse(msg).map_err(KmError::from)?;
-        let dt = m.data_type();
-        if dt != DataType::RsaRInit || !self.policy.accepts(dt) {
-            return Err(KmError::UnexpectedDataType(dt).into());
-        }
-        m.check_mode_rules().map_err(KmError::from)?;
-        let h = *m.header();
-        let t = m.timestamp().ok_or(KmError::Internal)?;
-        let policy = self.policy;
-        // Before SIGNi verified: unsigned Error message; afterwards SIGNed.
-        let unauth = |e: KmError, out: &mut [u8]| -> Rejected {
-            let reply_len =
-                exchange::write_error(s, out, h.csb_id, h.prf_func, t, e.error_no(), None).ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
-        let fail = |e: KmError, out: &mut [u8], rng: &mut dyn Rng| -> Rejected {
-            let reply_len = pk::write_error_signed(
-                out,
-                h.csb_id,
-                h.prf_func,
-                t,
-                e.error_no(),
-                me.key,
-                rng,
-                &policy,
-            )
-            .ok();
-            Rejected {
-                error: e,
-                reply_len,
-            }
-        };
-        if let Err(e) = self
-            .policy
-            .check_prf(h.prf_func)
-            .and_then(|()| Ok(check_window(&t, now, &self.policy.time)?))
-        {
-            return Err(unauth(e, out));
-        }
-        let (cert, id_i) = pk::cert_and_id(&m);
-        let peer = match peers.verified_key(cert.as_ref(), id_i) {
-            Ok(k) => k,
-            Err(e) => return Err(unauth(e, out)),
-        };
-        if let Err(e) = verify_sign(&m, &peer, &self.policy, &[]) {
-            return Err(unauth(e, out));
-        }
+        let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
+        let r = SignedIn::new(s, &h, t, me.key, self.policy);
         // Authenticated. Replay.
-        let peer_key = exchange::fingerprint(s, &[b"mikey rsa-r peer", id_i.unwrap_or(&[])]);
-        let fp = exchange::fingerprint(s, &[msg]);
-        if let Err(e) = self.cache.check(&t, &peer_key, &fp, now, &self.policy.time) {
-            return Err(fail(e.into(), out, rng));
-        }
+        let (peer, id_i, seen) = r.authenticate(
+            &m,
+            msg,
+            steps::check_prf_window(&self.policy, h.prf_func, &t, now),
+            peers,
+            b"mikey rsa-r peer",
+            &self.cache,
+            now,
+            out,
+            rng,
+        )?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
         let (_, id_r_in_i) = exchange::ids(&m);
         let i_rand = m.rand();
@@ -615,11 +544,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
                 .collect();
             if !offered.is_empty() && policies.iter().any(|(n, _)| !offered.contains(n)) {
                 // RFC 4738 §3.6: none of the offered policies is supported: Error 10.
-                return Err(fail(
-                    KmError::Sp(crate::srtp::SpProblem::Param(0)),
-                    out,
-                    rng,
-                ));
+                return Err(r.fail(KmError::Sp(crate::srtp::SpProblem::Param(0)), out, rng));
             }
         }
         // A group's keys are derived with the group's PRF (MIKEY-1) whatever a receiver
@@ -696,40 +621,35 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // Sign after the KEMAC MAC is in place.
         let (tb, tl) = exchange::ts_bytes(&t);
         let extra = sign_r_extra(id_i.unwrap_or(&[]), id_r.data, tb.get(..tl).unwrap_or(&[]));
-        let len = pk::write_unsigned(out, &header, &payloads, me.key.modulus_len(), &self.policy)
-            .map_err(Rejected::from)?;
-        crate::psk::fill_kemac_mac(s, out, len, self.mac, kk.auth.expose(), false)
-            .map_err(Rejected::from)?;
-        pk::sign_in_place(out, len, me.key, rng, &self.policy, &extra).map_err(Rejected::from)?;
+        let len = write_kemac_signed(
+            s,
+            out,
+            &header,
+            &payloads,
+            self.mac,
+            kk.auth.expose(),
+            me.key,
+            rng,
+            &self.policy,
+            &extra,
+        )
+        .map_err(Rejected::from)?;
         let _ = id_r_in_i;
-        let sas = build_sas(
+        let sas = bundle_sas(
             s,
             prf,
-            &CsIdMap::SrtpId(List::Items(streams)),
-            |no| {
-                params
-                    .iter()
-                    .find(|(n, _)| *n == no)
-                    .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
-            },
+            streams,
+            policies,
             &Keying::Tgk { tgk, salt: None },
             csb,
             rand,
             &KeyValidity::Null,
             self.policy.first_cs_id,
         )
-        .map_err(|e| Rejected::from(KmError::from(e)))?;
-        self.cache
-            .insert(&t, &peer_key, &fp, now, &self.policy.time)
-            .map_err(|e| Rejected::from(KmError::from(e)))?;
-        let peer = m
-            .payloads()
-            .find_map(|x| match x.payload {
-                Payload::Id(id) => Some(exchange::OwnedId::new(&id)),
-                _ => None,
-            })
-            .transpose()
-            .map_err(Rejected::from)?;
+        .map_err(Rejected::from)?;
+        // Every fallible step before the commit: a rejected message leaves the cache alone.
+        let peer = steps::peer_id(&m).map_err(Rejected::from)?;
+        seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: csb,
             sas,

@@ -199,31 +199,89 @@ impl SrtpSa {
 /// The security associations of a crypto session bundle.
 pub type SrtpSas = heapless::Vec<SrtpSa, MAX_CS>;
 
-/// Key material carried for the bundle: a TGK (keys derived per CS) or TEKs.
-pub(crate) enum Keying<'k> {
-    /// A TGK and optionally a transported salt.
+/// Key material carried for the bundle (the decrypted KEMAC key data, RFC 3830 §6.13):
+/// a TGK from which each crypto session's keys are derived, or the TEKs themselves.
+///
+/// Read from a decrypted KEMAC chain by [`crate::psk::read_key_data`]; turned into SAs by
+/// [`build_sas`].
+#[derive(Clone, Copy)]
+pub enum Keying<'k> {
+    /// A TGK (key data type TGK or TGK+SALT), from which the TEK and salt of every crypto
+    /// session are derived (RFC 3830 §4.1.3).
     Tgk {
+        /// The TGK.
         tgk: &'k [u8],
+        /// The salt sent with it (TGK+SALT), used as the SRTP master salt; `None` derives
+        /// the salt with the §4.1.3 salting-key constant.
         salt: Option<&'k [u8]>,
     },
-    /// One TEK (and salt) per crypto session, in map order.
+    /// One TEK (key data type TEK or TEK+SALT) and its salt per crypto session, in map
+    /// order; the last one serves any further sessions. A TEK without a salt may be the
+    /// de-facto `key ‖ salt` (GStreamer, Live555, ONVIF).
     Teks(&'k [(&'k [u8], Option<&'k [u8]>)]),
 }
 
-/// Why SRTP keys cannot be produced.
+impl core::fmt::Debug for Keying<'_> {
+    /// Shows the kind and lengths only, never key bytes.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Tgk { tgk, salt } => f
+                .debug_struct("Tgk")
+                .field("tgk_len", &tgk.len())
+                .field("salt_len", &salt.map(<[u8]>::len))
+                .finish(),
+            Self::Teks(teks) => f.debug_tuple("Teks").field(&teks.len()).finish(),
+        }
+    }
+}
+
+/// Why [`build_sas`] cannot produce SRTP keys. A role reports it as
+/// [`crate::exchange::KmError`] (`From`): `Kdf` as a PRF / key data error, `Sp` as
+/// Error no 9 / 10 (RFC 3830 §6.12), `Shape` as [`crate::exchange::KmError::KeyData`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SaError {
+pub enum SaError {
+    /// The §4.1.2 PRF could not run: unknown PRF func, empty TGK, a key longer than
+    /// [`kdf::MAX_OUT`] or a RAND longer than [`kdf::MAX_RAND_LEN`].
     Kdf(KdfError),
+    /// An SP payload named by the CS ID map is not a usable SRTP policy (§6.10.1).
     Sp(SpProblem),
-    /// No SP payload for a policy number, not an SRTP-ID map, too many CS, or a TEK of
-    /// the wrong length.
+    /// The CS ID map is not an SRTP-ID map, it has more than [`MAX_CS`] sessions, or a
+    /// TEK / salt / MKI does not fit the policy (wrong length, too long).
     Shape,
 }
 
-/// Builds the SAs of a bundle: per CS of the SRTP-ID map, the policy with its number
-/// (default policy when no SP names it) and the keys.
+/// Builds the SRTP SAs of a crypto session bundle from its key data: for each entry of the
+/// SRTP-ID map (RFC 3830 §6.1.1), the policy its policy number names (§6.10.1; the
+/// RFC 3711 defaults when no SP payload names it) and its master key and salt.
+///
+/// Every mikey-core role calls this once its KEMAC is verified and decrypted; it is public
+/// so that a tool holding a parsed [`crate::Message`] and the decrypted key data
+/// ([`crate::exchange::kemac_decrypt`], [`crate::psk::read_key_data`]) gets the very keys
+/// a Responder would.
+///
+/// Arguments:
+/// - `s`: the crypto provider (the PRF's HMAC).
+/// - `prf_func`: the common header's PRF func (§6.1).
+/// - `map`: the common header's CS ID map; only SRTP-ID maps are supported.
+/// - `sp_for`: the SP payload for a policy number (for a message: the SP payload with that
+///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
+/// - `keying`: the TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
+///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
+///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
+/// - `csb_id`: the common header's CSB ID (in the §4.1.3 label).
+/// - `rand`: the RAND payload's value (in the label; unused for TEKs).
+/// - `kv`: the key data's Key validity (§6.13); an SPI becomes every SA's MKI.
+/// - `first_cs_id`: the CS ID of the first map entry in the label: 1 per §6.1.1 (see
+///   [`crate::exchange::Policy::first_cs_id`]).
+///
+/// # Errors
+/// [`SaError::Shape`] for a map other than SRTP-ID, more than [`MAX_CS`] sessions, no TEK
+/// or one whose length does not match its policy (`key`, or `key ‖ salt` without a salt),
+/// a transported salt shorter than the policy's, or an MKI longer than [`MAX_MKI`];
+/// [`SaError::Sp`] for an SP payload that is not a usable SRTP policy;
+/// [`SaError::Kdf`] when the PRF cannot run.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn build_sas<'m, S: Symmetric + ?Sized>(
+pub fn build_sas<'m, S: Symmetric + ?Sized>(
     s: &S,
     prf_func: PrfFunc,
     map: &CsIdMap<'_>,

@@ -1,0 +1,360 @@
+//! The steps the key-management modes take the same way: receiving a message, answering
+//! a rejected one with an Error message, the replay check and its commit, the offered
+//! SP lookup, the peer's ID, and the Diffie-Hellman Responder steps DH and DHHMAC share.
+//! The steps of the signed modes (DH, PK, RSA-R) are in [`signed`].
+//!
+//! Each step computes; none changes a role's state except [`Seen::commit`], which the
+//! roles call last.
+
+pub(crate) mod signed;
+
+use keying_crypto::{Rng, Symmetric};
+
+use crate::dh::Dh;
+use crate::exchange::{self, KmError, OwnedId, Policy, Rejected, VKey};
+use crate::header::{CommonHeader, DataType, PrfFunc};
+use crate::id::Id;
+use crate::kemac::MacAlg;
+use crate::key_data::KeyValidity;
+use crate::message::Message;
+use crate::modp::DhKeyPair;
+use crate::offer::{Kept, MAX_PAYLOADS};
+use crate::payload::{Payload, PayloadType};
+use crate::replay::{Fingerprint, NtpTime, PeerKey, ReplayCache, TimePolicy, check_window};
+use crate::sp::Sp;
+use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::timestamp::Timestamp;
+
+/// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
+/// it) and the mode's payload rules; returns the message, its header and its T.
+pub(crate) fn receive<'a>(
+    msg: &'a [u8],
+    want: DataType,
+    policy: &Policy,
+) -> Result<(Message<'a>, CommonHeader<'a>, Timestamp), KmError> {
+    let m = Message::parse(msg)?;
+    let dt = m.data_type();
+    if dt != want || !policy.accepts(dt) {
+        return Err(KmError::UnexpectedDataType(dt));
+    }
+    m.check_mode_rules()?;
+    let h = *m.header();
+    let t = m.timestamp().ok_or(KmError::Internal)?;
+    Ok((m, h, t))
+}
+
+/// Initiator: parses the answer to an exchange with CSB ID `csb_id`, requires data type
+/// `want`; an Error message is the peer's error (authenticated with `v` when given and
+/// its V checks). The mode's payload rules are left to the caller.
+pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
+    s: &S,
+    msg: &'a [u8],
+    csb_id: u32,
+    want: DataType,
+    v: Option<&VKey<'_>>,
+) -> Result<Message<'a>, KmError> {
+    let m = Message::parse(msg)?;
+    if m.header().csb_id != csb_id {
+        return Err(KmError::Mismatch);
+    }
+    match m.data_type() {
+        dt if dt == want => Ok(m),
+        DataType::Error => Err(exchange::peer_error(s, &m, v)),
+        other => Err(KmError::UnexpectedDataType(other)),
+    }
+}
+
+/// Initiator: checks the verification message `m` (RFC 3830 §5.2): V with `alg` under
+/// `auth` over the message ‖ IDi ‖ IDr ‖ T, then the T echo of `t`.
+pub(crate) fn check_verification<S: Symmetric + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    alg: MacAlg,
+    auth: &[u8],
+    id_i: &[u8],
+    t: &Timestamp,
+) -> Result<(), KmError> {
+    let (tb, tl) = exchange::ts_bytes(t);
+    let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
+    let (id_r, _) = exchange::ids(m);
+    let v = VKey {
+        alg,
+        key: auth,
+        tail: [id_i, id_r.unwrap_or(&[]), t_tail],
+    };
+    exchange::check_v(s, m, &v)?;
+    if m.timestamp() != Some(*t) {
+        return Err(KmError::Mismatch);
+    }
+    Ok(())
+}
+
+/// Responder: the verification message `HDR, T, [IDr], V` (RFC 3830 §5.2) of data type
+/// `data_type` answering the I_MESSAGE with header `h` and T `t`: V with `alg` under
+/// `auth` over the message ‖ IDi ‖ IDr ‖ T. Returns its length in `out`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_verification<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    h: &CommonHeader<'_>,
+    data_type: DataType,
+    t: Timestamp,
+    id_i: Option<&[u8]>,
+    id_r: Option<Id<'_>>,
+    alg: MacAlg,
+    auth: &[u8],
+) -> Result<usize, KmError> {
+    let (tb, tl) = exchange::ts_bytes(&t);
+    let v = VKey {
+        alg,
+        key: auth,
+        tail: [
+            id_i.unwrap_or(&[]),
+            id_r.as_ref().map_or(&[][..], |i| i.data),
+            tb.get(..tl).unwrap_or(&[]),
+        ],
+    };
+    let header = CommonHeader {
+        data_type,
+        v: false,
+        ..*h
+    };
+    let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
+    let _ = payloads.push(Payload::T(t));
+    if let Some(id) = id_r {
+        let _ = payloads.push(Payload::Id(id));
+    }
+    exchange::write_with_v(s, out, &header, &payloads, Some(&v))
+}
+
+/// How a Responder answers a message it rejects: an Error message echoing the CSB ID,
+/// PRF and T of the I_MESSAGE.
+pub(crate) struct Reply<'a, S: ?Sized> {
+    s: &'a S,
+    csb_id: u32,
+    prf_func: PrfFunc,
+    t: Timestamp,
+}
+
+impl<'a, S: Symmetric + ?Sized> Reply<'a, S> {
+    /// Answers for the I_MESSAGE with header `h` and T `t`.
+    pub(crate) fn new(s: &'a S, h: &CommonHeader<'_>, t: Timestamp) -> Self {
+        Self {
+            s,
+            csb_id: h.csb_id,
+            prf_func: h.prf_func,
+            t,
+        }
+    }
+
+    /// Rejects with `e`: the Error message in `out`, with V under `v` when given,
+    /// unauthenticated otherwise (RFC 3830 §5.1.2).
+    pub(crate) fn reject(&self, e: KmError, out: &mut [u8], v: Option<&VKey<'_>>) -> Rejected {
+        let reply_len = exchange::write_error(
+            self.s,
+            out,
+            self.csb_id,
+            self.prf_func,
+            self.t,
+            e.error_no(),
+            v,
+        )
+        .ok();
+        Rejected {
+            error: e,
+            reply_len,
+        }
+    }
+}
+
+/// The PRF and T window checks of a Responder.
+pub(crate) fn check_prf_window(
+    policy: &Policy,
+    prf: PrfFunc,
+    t: &Timestamp,
+    now: NtpTime,
+) -> Result<(), KmError> {
+    policy.check_prf(prf)?;
+    Ok(check_window(t, now, &policy.time)?)
+}
+
+/// An authenticated I_MESSAGE as the replay cache sees it.
+pub(crate) struct Seen {
+    t: Timestamp,
+    peer: PeerKey,
+    fp: Fingerprint,
+    now: NtpTime,
+    time: TimePolicy,
+}
+
+impl Seen {
+    /// The message `msg` with T `t` from the peer identified by the digest of `peer`.
+    pub(crate) fn new<S: Symmetric + ?Sized>(
+        s: &S,
+        peer: &[&[u8]],
+        msg: &[u8],
+        t: Timestamp,
+        now: NtpTime,
+        time: TimePolicy,
+    ) -> Self {
+        Self {
+            t,
+            peer: exchange::fingerprint(s, peer),
+            fp: exchange::fingerprint(s, &[msg]),
+            now,
+            time,
+        }
+    }
+
+    /// Whether `cache` takes the message (no replay, T fresh for the peer).
+    pub(crate) fn check<const N: usize, const P: usize>(
+        &self,
+        cache: &ReplayCache<N, P>,
+    ) -> Result<(), KmError> {
+        Ok(cache.check(&self.t, &self.peer, &self.fp, self.now, &self.time)?)
+    }
+
+    /// Records the message in `cache`: the commit, last.
+    pub(crate) fn commit<const N: usize, const P: usize>(
+        &self,
+        cache: &mut ReplayCache<N, P>,
+    ) -> Result<(), Rejected> {
+        cache
+            .insert(&self.t, &self.peer, &self.fp, self.now, &self.time)
+            .map_err(|e| Rejected::from(KmError::from(e)))
+    }
+}
+
+/// The SP payload numbered `no` that `m` offers.
+pub(crate) fn offered_sp<'a>(m: &Message<'a>, no: u8) -> Option<Sp<'a>> {
+    m.payloads().find_map(|p| match p.payload {
+        Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+        _ => None,
+    })
+}
+
+/// An owned copy of the first ID payload of `m`, if any.
+pub(crate) fn peer_id(m: &Message<'_>) -> Result<Option<OwnedId>, KmError> {
+    m.payloads()
+        .find_map(|x| match x.payload {
+            Payload::Id(id) => Some(OwnedId::new(&id)),
+            _ => None,
+        })
+        .transpose()
+}
+
+/// Refuses SAs whose SRTP master key is shorter than the policy's minimum.
+pub(crate) fn check_srtp_key_len(sas: &SrtpSas, policy: &Policy) -> Result<(), KmError> {
+    if sas
+        .iter()
+        .any(|sa| sa.policy.encr_key_len < policy.min_srtp_key_len)
+    {
+        return Err(KmError::Sp(crate::srtp::SpProblem::Param(1)));
+    }
+    Ok(())
+}
+
+/// The DH payloads of a message, in order.
+pub(crate) fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>) {
+    let mut it = m.payloads().filter_map(|p| match p.payload {
+        Payload::Dh(d) => Some(d),
+        _ => None,
+    });
+    (it.next(), it.next())
+}
+
+/// DH Responder: refuses the Initiator's group `dhi` unless the policy allows it.
+pub(crate) fn check_dh_group(policy: &Policy, dhi: &Dh<'_>) -> Result<(), KmError> {
+    let g = dhi.group.to_wire();
+    if g >= 8 || policy.dh_groups & (1 << g) == 0 {
+        return Err(KmError::DhGroupRefused);
+    }
+    Ok(())
+}
+
+/// DH Responder: this side's key pair in the Initiator's group, the TGK agreed with DHi
+/// and the SAs (offered SPs, the Initiator's RAND) under it.
+pub(crate) fn dh_agree<S: Symmetric + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    h: &CommonHeader<'_>,
+    dhi: &Dh<'_>,
+    rand: &[u8],
+    first_cs_id: u8,
+    rng: &mut dyn Rng,
+) -> Result<(DhKeyPair, SrtpSas), KmError> {
+    let pair = DhKeyPair::generate(dhi.group, rng)?;
+    let tgk = pair.agree(dhi.value)?;
+    let sas = build_sas(
+        s,
+        h.prf_func,
+        &h.cs_id_map,
+        |no| offered_sp(m, no),
+        &Keying::Tgk {
+            tgk: tgk.expose(),
+            salt: None,
+        },
+        h.csb_id,
+        rand,
+        &KeyValidity::Null,
+        first_cs_id,
+    )?;
+    Ok((pair, sas))
+}
+
+/// DH Initiator: the TGK agreed with the Responder's DHr value `dhr` and the SAs of the
+/// offer `kept` (own RAND) under it.
+pub(crate) fn dh_initiator_sas<S: Symmetric + ?Sized>(
+    s: &S,
+    kept: &Kept,
+    pair: &DhKeyPair,
+    dhr: &[u8],
+    first_cs_id: u8,
+) -> Result<SrtpSas, KmError> {
+    let tgk = pair.agree(dhr)?;
+    kept.sas(
+        s,
+        &Keying::Tgk {
+            tgk: tgk.expose(),
+            salt: None,
+        },
+        &kept.rand,
+        &KeyValidity::Null,
+        first_cs_id,
+    )
+}
+
+/// This side's DH payload: the public value of `pair` in its group.
+pub(crate) fn dh_payload(pair: &DhKeyPair) -> Payload<'_> {
+    Payload::Dh(Dh {
+        group: pair.group(),
+        value: pair.public(),
+        kv: KeyValidity::Null,
+    })
+}
+
+/// DH Responder: the R_MESSAGE payloads before the authentication,
+/// `T, [IDr], [CERTr], IDi, DHr, DHi`.
+pub(crate) fn dh_resp_payloads<'a>(
+    t: Timestamp,
+    id_r: Option<Id<'a>>,
+    cert_r: Option<Payload<'a>>,
+    m: &Message<'a>,
+    pair: &'a DhKeyPair,
+    dhi: Dh<'a>,
+) -> heapless::Vec<Payload<'a>, MAX_PAYLOADS> {
+    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+    let _ = payloads.push(Payload::T(t));
+    if let Some(id) = id_r {
+        let _ = payloads.push(Payload::Id(id));
+    }
+    if let Some(c) = cert_r {
+        let _ = payloads.push(c);
+    }
+    if let Some(idi) = m.find(PayloadType::Id) {
+        let _ = payloads.push(idi.payload);
+    }
+    let _ = payloads.push(dh_payload(pair));
+    let _ = payloads.push(Payload::Dh(dhi));
+    payloads
+}

@@ -1,0 +1,184 @@
+//! The steps of the signed modes (DH, PK, RSA-R): receiving a signed message (checks,
+//! the signer's verified key, SIGN, replay), the Error reply before and after SIGN
+//! verified, opening a PKE envelope, and emitting a message whose KEMAC MAC is filled
+//! in before SIGN.
+
+use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
+
+use crate::exchange::{KmError, Policy, Rejected};
+use crate::header::CommonHeader;
+use crate::kdf::KemacKeys;
+use crate::kemac::MacAlg;
+use crate::message::Message;
+use crate::payload::Payload;
+use crate::pk::{self, CertResolver, pke_decrypt, verify_sign};
+use crate::replay::{NtpTime, ReplayCache};
+use crate::timestamp::Timestamp;
+
+use super::{Reply, Seen};
+
+/// The first CERT and ID of `m` give the signer's key (checked by `peers`), which must
+/// verify SIGN over the signed bytes ‖ `extra`. Returns the key and the signer's ID data.
+pub(crate) fn verified_signer<'a, R: CertResolver>(
+    m: &Message<'a>,
+    peers: &R,
+    policy: &Policy,
+    extra: &[&[u8]],
+) -> Result<(R::Key, Option<&'a [u8]>), KmError> {
+    let (cert, id) = pk::cert_and_id(m);
+    let key = peers.verified_key(cert.as_ref(), id)?;
+    verify_sign(m, &key, policy, extra)?;
+    Ok((key, id))
+}
+
+/// What [`SignedIn::authenticate`] returns: the Initiator's verified key, its ID data and
+/// the message as the replay cache sees it.
+pub(crate) type Authenticated<'a, R> = (<R as CertResolver>::Key, Option<&'a [u8]>, Seen);
+
+/// A signed-mode Responder's handling of an I_MESSAGE with header `h` and T `t`: its
+/// rejections, unsigned before SIGNi verified (no private-key operation on a path any
+/// sender can trigger), SIGNed with `key` afterwards.
+pub(crate) struct SignedIn<'a, S: ?Sized, K: ?Sized> {
+    s: &'a S,
+    reply: Reply<'a, S>,
+    t: Timestamp,
+    key: &'a K,
+    policy: Policy,
+}
+
+impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K> {
+    /// The I_MESSAGE with header `h` and T `t`, answered with `key` under `policy`.
+    pub(crate) fn new(
+        s: &'a S,
+        h: &CommonHeader<'_>,
+        t: Timestamp,
+        key: &'a K,
+        policy: Policy,
+    ) -> Self {
+        Self {
+            s,
+            reply: Reply::new(s, h, t),
+            t,
+            key,
+            policy,
+        }
+    }
+
+    /// Rejects with `e` before SIGNi verified: an unsigned Error message in `out`.
+    pub(crate) fn unauth(&self, e: KmError, out: &mut [u8]) -> Rejected {
+        self.reply.reject(e, out, None)
+    }
+
+    /// Rejects with `e` after SIGNi verified: a SIGNed Error message in `out`.
+    pub(crate) fn fail(&self, e: KmError, out: &mut [u8], rng: &mut dyn Rng) -> Rejected {
+        let reply_len = pk::write_error_signed(
+            out,
+            self.reply.csb_id,
+            self.reply.prf_func,
+            self.t,
+            e.error_no(),
+            self.key,
+            rng,
+            &self.policy,
+        )
+        .ok();
+        Rejected {
+            error: e,
+            reply_len,
+        }
+    }
+
+    /// Authenticates the I_MESSAGE `m` (bytes `msg`): the mode's checks `pre`, then
+    /// SIGNi with the Initiator's verified key (both rejected unsigned), then the replay
+    /// check for the peer `label` ‖ IDi (rejected SIGNed). Returns the Initiator's key,
+    /// its ID data and the message as the replay cache sees it, to commit last.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn authenticate<R: CertResolver, const N: usize, const P: usize>(
+        &self,
+        m: &Message<'a>,
+        msg: &[u8],
+        pre: Result<(), KmError>,
+        peers: &R,
+        label: &[u8],
+        cache: &ReplayCache<N, P>,
+        now: NtpTime,
+        out: &mut [u8],
+        rng: &mut dyn Rng,
+    ) -> Result<Authenticated<'a, R>, Rejected> {
+        if let Err(e) = pre {
+            return Err(self.unauth(e, out));
+        }
+        let (peer, id_i) = match verified_signer(m, peers, &self.policy, &[]) {
+            Ok(x) => x,
+            Err(e) => return Err(self.unauth(e, out)),
+        };
+        let seen = Seen::new(
+            self.s,
+            &[label, id_i.unwrap_or(&[])],
+            msg,
+            self.t,
+            now,
+            self.policy.time,
+        );
+        if let Err(e) = seen.check(cache) {
+            return Err(self.fail(e, out, rng));
+        }
+        Ok((peer, id_i, seen))
+    }
+}
+
+/// Opens the PKE envelope of `m` with this side's `key` and derives the KEMAC keys from
+/// the envelope key (RFC 3830 §4.1.4: CSB ID `csb_id`, RAND `rand`, 16-byte salt, the
+/// auth key length of `mac_alg`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>(
+    s: &S,
+    m: &Message<'_>,
+    key: &K,
+    rng: &mut dyn Rng,
+    policy: &Policy,
+    prf: crate::header::PrfFunc,
+    csb_id: u32,
+    rand: &[u8],
+    mac_alg: MacAlg,
+) -> Result<KemacKeys, KmError> {
+    let pke = m
+        .payloads()
+        .find_map(|x| match x.payload {
+            Payload::Pke(k) => Some(k),
+            _ => None,
+        })
+        .ok_or(KmError::Internal)?;
+    let env = pke_decrypt(key, rng, policy.pke_padding, pke.data)?;
+    let auth_len = policy.auth_key_len(mac_alg);
+    Ok(KemacKeys::derive(
+        s,
+        prf,
+        env.expose(),
+        csb_id,
+        rand,
+        16,
+        auth_len,
+    )?)
+}
+
+/// Writes `header` and `payloads` (KEMAC MAC zeroed, SIGN left out), fills in the KEMAC
+/// MAC under `auth`, then SIGN with `key` over the message ‖ `extra`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_kemac_signed<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    payloads: &[Payload<'_>],
+    mac_alg: MacAlg,
+    auth: &[u8],
+    key: &K,
+    rng: &mut dyn Rng,
+    policy: &Policy,
+    extra: &[&[u8]],
+) -> Result<usize, KmError> {
+    let len = pk::write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
+    crate::psk::fill_kemac_mac(s, out, len, mac_alg, auth, false)?;
+    pk::sign_in_place(out, len, key, rng, policy, extra)?;
+    Ok(len)
+}
