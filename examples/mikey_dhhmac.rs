@@ -6,6 +6,9 @@
 // An example over its own fixed inputs.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+use common::*;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -14,24 +17,7 @@ use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
 use keying::mikey::exchange::{Policy, StaticPsk};
 use keying::mikey::offer::Offer;
 use keying::mikey::replay::NtpTime;
-use keying::mikey::srtp::SrtpSas;
 use keying::mikey::{DhGroup, SrtpCs, Timestamp, TsType};
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn show(who: &str, sas: &SrtpSas) {
-    for sa in sas {
-        println!(
-            "{who}: CS {} SSRC {:08x} key {} salt {}",
-            sa.cs_id,
-            sa.ssrc,
-            hex(sa.master_key.expose()),
-            hex(sa.master_salt.expose())
-        );
-    }
-}
 
 fn main() -> ExitCode {
     let now = NtpTime::from_secs(3_972_844_800);

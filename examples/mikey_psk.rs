@@ -6,6 +6,9 @@
 // An example over its own fixed inputs.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+use common::*;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -14,28 +17,7 @@ use keying::mikey::exchange::{Policy, StaticPsk};
 use keying::mikey::offer::Offer;
 use keying::mikey::psk::{PskInitiator, PskResponder};
 use keying::mikey::replay::NtpTime;
-use keying::mikey::srtp::SrtpSas;
 use keying::mikey::{SrtpCs, Timestamp, TsType};
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn show(who: &str, sas: &SrtpSas) {
-    for sa in sas {
-        println!(
-            "{who}: CS {} SSRC {:08x} ROC {} key {} salt {} ({:?} {}-byte key, tag {})",
-            sa.cs_id,
-            sa.ssrc,
-            sa.roc,
-            hex(sa.master_key.expose()),
-            hex(sa.master_salt.expose()),
-            sa.policy.encr_alg,
-            sa.policy.encr_key_len,
-            sa.policy.auth_tag_len
-        );
-    }
-}
 
 fn main() -> ExitCode {
     // The caller's clock: the library never reads one.

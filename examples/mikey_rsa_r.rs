@@ -8,16 +8,19 @@
 // An example over its own fixed inputs.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+use common::*;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
-use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
-use keying::mikey::exchange::{KmError, Policy};
-use keying::mikey::pk::{CertResolver, LocalIdentity};
+use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
+use keying::mikey::exchange::Policy;
+use keying::mikey::pk::LocalIdentity;
 use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use keying::mikey::srtp::{SrtpPolicy, SrtpSas};
-use keying::mikey::{Cert, Id, IdType, SrtpCs, Timestamp, TsType};
+use keying::mikey::{Id, IdType, SrtpCs, Timestamp, TsType};
 
 const SENDER_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
 const SENDER_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
@@ -39,29 +42,6 @@ const RECV: [(&[u8], &[u8], &[u8]); 3] = [
     ),
 ];
 
-/// Trusts a set of pinned "certificates" (SPKIs here; a real deployment validates X.509).
-struct Pinned(Vec<&'static [u8]>);
-
-impl CertResolver for Pinned {
-    type Key = RsaPublic;
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _: Option<&[u8]>,
-    ) -> Result<RsaPublic, KmError> {
-        match cert {
-            Some(c) if self.0.contains(&c.data) => {
-                RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
-            }
-            _ => Err(KmError::CertRejected),
-        }
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn show(who: &str, csb: u32, sas: &SrtpSas) {
     for sa in sas {
         println!(
@@ -72,10 +52,6 @@ fn show(who: &str, csb: u32, sas: &SrtpSas) {
             hex(sa.master_salt.expose())
         );
     }
-}
-
-fn same(a: &SrtpSas, b: &SrtpSas) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_keys(y))
 }
 
 fn main() -> ExitCode {
