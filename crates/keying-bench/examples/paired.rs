@@ -1,0 +1,372 @@
+//! Paired (interleaved) ratio measurements, robust to a machine whose load changes while
+//! the criterion benches run one after another: for each ratio, R rounds of short
+//! `A, B, B, A` batches (ABBA cancels a linear drift within a round; a batch is well under
+//! a scheduler time slice). Preemption only ever adds time, so besides the median of the
+//! per-round ratios it reports each side's 10th-percentile and minimum per-iteration time
+//! and the ratio of the 10th percentiles (the "lower envelope", closest to an idle machine).
+//!
+//! `cargo run --profile bench -p keying-bench --example paired`
+//! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    missing_docs
+)]
+
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gdoi_ack::ack::ACK_LABEL;
+use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
+use gdoi_ack::keys::{EcdsaP256, PushVerifier};
+use gdoi_ack::sa_kek::KekAckRequested;
+use keying_bench::{bin_vector, hex_vector, vector_path};
+use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RsaPrivate, RustCrypto};
+use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps};
+use keying_crypto::{RsaPublicKeyOps, Symmetric};
+use mikey_core::{DataType, Message, PayloadType};
+use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
+use send_hokey::cga::{self, SecPolicy};
+use send_hokey::policy::NoRateLimit;
+use send_hokey::rtsolpr::PrRtAdvCode;
+use send_hokey::send::{self, SignedData};
+use send_hokey::timestamp::Timestamp;
+
+const ROUNDS: usize = 201;
+
+fn pct(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// `a` and `b` run `n` iterations and return their elapsed time.
+fn paired(
+    name: &str,
+    n: u64,
+    mut a: impl FnMut(u64) -> Duration,
+    mut b: impl FnMut(u64) -> Duration,
+) {
+    a(n);
+    b(n);
+    let (mut ratios, mut ta, mut tb) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let a1 = a(n);
+        let b1 = b(n);
+        let b2 = b(n);
+        let a2 = a(n);
+        let per = |d: Duration| d.as_secs_f64() * 1e9 / n as f64;
+        ta.extend([per(a1), per(a2)]);
+        tb.extend([per(b1), per(b2)]);
+        ratios.push((per(a1) + per(a2)) / (per(b1) + per(b2)));
+    }
+    let med = pct(&mut ratios, 0.5);
+    let (a10, b10) = (pct(&mut ta, 0.1), pct(&mut tb, 0.1));
+    let (amin, bmin) = (pct(&mut ta, 0.0), pct(&mut tb, 0.0));
+    println!(
+        "paired\t{name}\t{:.4}\t{med:.4}\t{a10:.1}\t{b10:.1}\t{amin:.1}\t{bmin:.1}\t# ratio of p10s, median round ratio, A p10 ns, B p10 ns, A min, B min",
+        a10 / b10
+    );
+}
+
+fn time(n: u64, mut f: impl FnMut()) -> Duration {
+    let t = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    t.elapsed()
+}
+
+fn ours(bytes: &[u8]) -> usize {
+    let m = Message::parse(bytes).unwrap();
+    m.check_mode_rules().unwrap();
+    let mut n = m.payload_count();
+    if let Some(k) = m.kemac() {
+        let first = match m.data_type() {
+            DataType::PkInit | DataType::RsaRResp => PayloadType::Id,
+            _ => PayloadType::KeyData,
+        };
+        if let Some(subs) = k.plain_sub_payloads(first) {
+            for s in subs {
+                s.unwrap();
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn theirs(bytes: &[u8]) -> usize {
+    let m = mykey::MikeyMessage::from_bytes(bytes).unwrap();
+    let mut n = m.payloads.len();
+    for p in &m.payloads {
+        if let mykey::payload::Payload::Kemac(k) = p
+            && k.enc_alg == mykey::payload::EncAlg::Null
+            && !k.enc_data.is_empty()
+        {
+            n += mykey::payload::KeyDataSubPayload::parse_chain(&k.enc_data)
+                .unwrap()
+                .len();
+        }
+    }
+    n
+}
+
+fn mikey() {
+    let stem = "g1_gst_psk_null";
+    let bytes = hex_vector("mikey", &format!("{stem}.hex")).unwrap();
+    let b = bytes.as_slice();
+    let n = 100;
+    paired(
+        "mikey g1 keying parse+validate / memcpy",
+        n,
+        |n| {
+            time(n, || {
+                black_box(ours(black_box(b)));
+            })
+        },
+        |n| {
+            let mut buf = [0u8; 256];
+            time(n, || {
+                buf[..b.len()].copy_from_slice(black_box(b));
+                black_box(&buf);
+            })
+        },
+    );
+    paired(
+        "mikey g1 keying parse+validate / parse only",
+        n,
+        |n| {
+            time(n, || {
+                black_box(ours(black_box(b)));
+            })
+        },
+        |n| {
+            time(n, || {
+                black_box(Message::parse(black_box(b)).unwrap().payload_count());
+            })
+        },
+    );
+    paired(
+        "mikey g1 mykey / keying parse+validate",
+        n,
+        |n| {
+            time(n, || {
+                black_box(theirs(black_box(b)));
+            })
+        },
+        |n| {
+            time(n, || {
+                black_box(ours(black_box(b)));
+            })
+        },
+    );
+    // GStreamer through the harness (its own clock_gettime around the loop).
+    let exe = std::env::current_exe()
+        .unwrap()
+        .with_file_name("gst_mikey_harness");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("gst-harness/build.sh");
+    if !Command::new("bash")
+        .arg(&script)
+        .arg(&exe)
+        .status()
+        .unwrap()
+        .success()
+    {
+        println!("paired\tGStreamer skipped: harness not built");
+        return;
+    }
+    let mut child = Command::new(&exe)
+        .arg("--serve")
+        .arg(vector_path("mikey", &format!("{stem}.hex")))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut gst = |n: u64| {
+        writeln!(stdin, "g 0 {n}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let ns: i64 = line.trim().parse().unwrap();
+        assert!(ns >= 0, "GStreamer refused the vector");
+        Duration::from_nanos(ns as u64)
+    };
+    paired(
+        "mikey g1 GStreamer / keying parse+validate",
+        n,
+        &mut gst,
+        |n| {
+            time(n, || {
+                black_box(ours(black_box(b)));
+            })
+        },
+    );
+    drop(stdin);
+    child.wait().unwrap();
+}
+
+const COOKIES: [u8; 16] = [
+    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
+];
+const KEK_KEY: [u8; 16] = [
+    0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
+];
+const KEK_IV: [u8; 16] = [
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+];
+
+fn gdoi() {
+    type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+    let wire = hex_vector("gdoi", "push_wire.hex").unwrap();
+    let plain = hex_vector("gdoi", "push_plaintext.hex").unwrap();
+    let vk = EcdsaP256(
+        P256VerifyingKey::from_spki_der(&hex_vector("gdoi", "gcks_p256_spki.hex").unwrap())
+            .unwrap(),
+    );
+    let key: Vec<u8> = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
+    let new_gm = || {
+        let mut gm: Gm = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        gm.install_kek(KekInstall {
+            spi: COOKIES,
+            algorithm_key: &key,
+            last_seq: 1,
+            ack_requested: Some(KekAckRequested::KekSha256),
+            verifier: vk.clone(),
+        })
+        .unwrap();
+        gm
+    };
+    let mut rng = HashDrbg::new(b"paired");
+    let mut scratch = [0u8; 512];
+    let mut out = [0u8; 128];
+    let mut hdr = wire[..28].to_vec();
+    hdr[24..28].copy_from_slice(&465u32.to_be_bytes());
+    let (signed, sig) = (&plain[..0x171], &plain[0x175..]);
+    let ct = &wire[28..];
+    let l = 512u16.to_be_bytes();
+    let ack_covered = [0x5au8; 20];
+    let mut buf = [0u8; 512];
+    let full = |n: u64| {
+        // Fresh members built outside the timed region (a PUSH is accepted once).
+        let mut gms: Vec<Gm> = (0..n).map(|_| new_gm()).collect();
+        let t = Instant::now();
+        for gm in &mut gms {
+            gm.handle_push(
+                gdoi_ack::time::Instant::ZERO,
+                black_box(&wire),
+                true,
+                &mut scratch,
+                &RustCrypto,
+                &mut rng,
+            )
+            .unwrap();
+            gm.handle_timeout(gdoi_ack::time::Instant::ZERO, &mut out)
+                .unwrap()
+                .unwrap();
+        }
+        t.elapsed()
+    };
+    let prims = |n: u64| {
+        time(n, || {
+            let p = &mut buf[..ct.len()];
+            p.copy_from_slice(black_box(ct));
+            RustCrypto.aes_cbc_decrypt(&KEK_KEY, &KEK_IV, p).unwrap();
+            vk.verify(&[b"rekey", black_box(&hdr), signed], sig)
+                .unwrap();
+            let k = RustCrypto.hmac(HashAlg::Sha256, &KEK_KEY, &[ACK_LABEL, &COOKIES, &l]);
+            black_box(RustCrypto.hmac(HashAlg::Sha256, k.as_bytes(), &[&ack_covered]));
+        })
+    };
+    paired("gdoi GM PUSH+ACK / its primitives", 1, full, prims);
+}
+
+fn hokey() {
+    let c = RustCrypto;
+    let v = |n: &str| bin_vector("send-hokey", n).unwrap();
+    let rtsolpr = v("rtsolpr_icmpv6.bin");
+    let ar_params = v("ar1_ll.cga.params");
+    let mn1_params = v("mn1.cga.params");
+    let (mn1_der, mn2_der) = (v("mn1.pub.der"), v("mn2.pub.der"));
+    let ar1 = RsaPrivate::from_pkcs1_der(&v("ar1.key.pkcs1.der")).unwrap();
+    let mn = "2003::3049:deeb:fd31:70b0".parse().unwrap();
+    let arll = "fe80::20a7:895c:2302:73f1".parse().unwrap();
+    let now = Timestamp::from_secs(1_735_689_600);
+    let rx = Received {
+        src: mn,
+        dst: arll,
+        hop_limit: 255,
+        bytes: &rtsolpr,
+    };
+    let info = PrRtAdvInfo {
+        code: PrRtAdvCode::Tuple,
+        options: &[],
+    };
+    let mut rng = HashDrbg::new(b"paired");
+    let mut rng2 = HashDrbg::new(b"paired2");
+    let mut out = [0u8; 1500];
+    let sd = SignedData::new(&rtsolpr, 432, &mn, &arll);
+    let sig_in = &rtsolpr[452..580];
+    let (mut ct, mut sig) = ([0u8; 128], [0u8; 128]);
+    let full = |n: u64| {
+        let mut ars: Vec<_> = (0..n)
+            .map(|_| {
+                AccessRouter::<'_, 4, 4>::new(
+                    &c,
+                    arll,
+                    &ar_params,
+                    &ar1,
+                    None,
+                    AccessRouterConfig::default(),
+                )
+                .unwrap()
+            })
+            .collect();
+        let t = Instant::now();
+        for ar in &mut ars {
+            ar.handle_rtsolpr(now, &c, &mut rng, &mut NoRateLimit, &rx, &info, &mut out)
+                .unwrap();
+        }
+        t.elapsed()
+    };
+    let prims = |n: u64| {
+        time(n, || {
+            let p = cga::verify(&c, black_box(&mn1_params), &mn, SecPolicy::Rfc4982).unwrap();
+            black_box(send::key_hash(&c, p.public_key));
+            let k1 = c.load_spki(&mn1_der, 2048).unwrap();
+            let k2 = c.load_spki(&mn2_der, 2048).unwrap();
+            k1.verify(send::SEND_SIGNATURE, &sd.parts(), sig_in)
+                .unwrap();
+            k2.encrypt(
+                &mut rng2,
+                RsaEncryptionPadding::Pkcs1v15,
+                &[7u8; 20],
+                &mut ct,
+            )
+            .unwrap();
+            ar1.sign(&mut rng2, send::SEND_SIGNATURE, &sd.parts(), &mut sig)
+                .unwrap();
+        })
+    };
+    paired("hokey AR RtSolPr / its primitives", 1, full, prims);
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    if which.is_empty() || which == "mikey" {
+        mikey();
+    }
+    if which.is_empty() || which == "gdoi" {
+        gdoi();
+    }
+    if which.is_empty() || which == "hokey" {
+        hokey();
+    }
+}
