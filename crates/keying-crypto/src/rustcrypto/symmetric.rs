@@ -135,11 +135,8 @@ impl Symmetric for RustCrypto {
         iv: &[u8; 16],
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
-        let k = aes_key(key)?;
-        if !data.len().is_multiple_of(16) {
-            return Err(CryptoError::InvalidLength);
-        }
-        match k {
+        // `cbc_encrypt` rejects a partial block before touching the data.
+        match aes_key(key)? {
             AesKey::A128 => cbc_encrypt::<aes::Aes128>(key, iv, data),
             AesKey::A192 => cbc_encrypt::<aes::Aes192>(key, iv, data),
             AesKey::A256 => cbc_encrypt::<aes::Aes256>(key, iv, data),
@@ -152,11 +149,8 @@ impl Symmetric for RustCrypto {
         iv: &[u8; 16],
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
-        let k = aes_key(key)?;
-        if !data.len().is_multiple_of(16) {
-            return Err(CryptoError::InvalidLength);
-        }
-        match k {
+        // `cbc_decrypt` rejects a partial block before touching the data.
+        match aes_key(key)? {
             AesKey::A128 => cbc_decrypt::<aes::Aes128>(key, iv, data),
             AesKey::A192 => cbc_decrypt::<aes::Aes192>(key, iv, data),
             AesKey::A256 => cbc_decrypt::<aes::Aes256>(key, iv, data),
