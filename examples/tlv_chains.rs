@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &buf[..n],
         Chain::new(
             Mikey {
-                len_of: mikey_len,
+                payloads: mikey_len as keying_tlv::MikeyLenFn,
                 terminal: Some(4),
             },
             first,

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let mut end = 0;
     for e in Chain::new(
         Mikey {
-            len_of,
+            payloads: len_of as keying_tlv::MikeyLenFn,
             terminal: Some(4),
         },
         first,

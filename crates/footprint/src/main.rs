@@ -40,7 +40,7 @@ mod probe {
         let (first, rest) = data.split_first().map_or((0, data), |(f, r)| (*f, r));
         let m = Chain::new(
             Mikey {
-                len_of,
+                payloads: len_of as keying_tlv::MikeyLenFn,
                 terminal: Some(4),
             },
             first,

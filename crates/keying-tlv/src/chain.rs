@@ -2,7 +2,7 @@
 //!
 //! | framing | who names an element's type | length | end |
 //! |---|---|---|---|
-//! | [`Mikey`] (RFC 3830 §6) | the previous element's first byte (the header names the first) | type-specific, from the protocol's `len_of` | next payload 0, or a terminal type (SIGN) |
+//! | [`Mikey`] (RFC 3830 §6) | the previous element's first byte (the header names the first) | type-specific: the protocol's [`MikeyPayloads`] parses the payload | next payload 0, or a terminal type (SIGN) |
 //! | [`Isakmp`] (RFC 2408 §3.2) | the previous element's generic header | 16-bit, header included, ≥ 4 | next payload 0 |
 //! | [`NdOptions`] (RFC 4861 §4.6) | the element itself | 8-bit, in units of 8 octets, 0 invalid | end of input |
 //! | [`MobilityOptions`] (RFC 6275 §6.2.1) | the element itself | 8-bit, octets of data; Pad1 is one byte | end of input |
@@ -16,9 +16,11 @@ use crate::reader::Reader;
 /// NEXT-payload value meaning "no further element" (MIKEY "Last payload", ISAKMP "NONE").
 pub const LAST: u8 = 0;
 
-/// One element of a chain, borrowed from the input.
+/// One element of a chain, borrowed from the input. `V` is what the framing parsed out of
+/// the element on the way (the protocol's payload view for [`Mikey`]; nothing for the
+/// length-prefixed framings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Element<'a> {
+pub struct Element<'a, V = ()> {
     /// The element's type: announced by its predecessor (chained framings) or its own
     /// first byte (ND options).
     pub kind: u8,
@@ -32,48 +34,79 @@ pub struct Element<'a> {
     /// The element without its framing header (MIKEY: without the next-payload byte;
     /// ISAKMP: without the 4-byte generic header; ND: without type and length).
     pub body: &'a [u8],
+    /// What the framing parsed while delimiting the element.
+    pub view: V,
 }
 
-/// A way elements are delimited. Implemented by [`Mikey`], [`Isakmp`] and [`NdOptions`].
+/// A way elements are delimited. Implemented by [`Mikey`], [`Isakmp`], [`NdOptions`] and
+/// [`MobilityOptions`].
 pub trait Framing {
     /// Whether each element names its own type (ND) rather than its successor's.
     const SELF_TYPED: bool;
+    /// What reading an element yields besides its extent.
+    type View<'a>;
     /// Reads one element of type `kind` (ignored when self-typed) from the front of `r`.
-    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>>;
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a, Self::View<'a>>>;
+}
+
+/// How a protocol reads its MIKEY-style payloads. A payload's length follows from its own
+/// type-specific fields, so the only way to find where it ends is to parse it: the framing
+/// hands the protocol a reader at the payload's first byte (its next-payload byte, or the
+/// first byte of a terminal payload) and keeps what it parsed as the element's view, so
+/// every payload is parsed exactly once.
+pub trait MikeyPayloads {
+    /// The parsed payload.
+    type View<'a>;
+    /// Reads the payload of type `kind` from the front of `r`, leaving `r` after it, or
+    /// fails (e.g. [`ErrorKind::UnknownType`]: MIKEY payloads cannot be skipped).
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Self::View<'a>>;
 }
 
 /// Length of a MIKEY payload of type `kind` starting at the reader's position (its
-/// next-payload byte), computed from the payload's own fields. Returns the whole payload
-/// length, or an error (e.g. [`ErrorKind::UnknownType`]: MIKEY payloads cannot be skipped).
+/// next-payload byte), computed from the payload's own fields: a [`MikeyPayloads`] for
+/// callers that only need extents.
 pub type MikeyLenFn = fn(kind: u8, payload: Reader<'_>) -> Result<usize>;
+
+impl MikeyPayloads for MikeyLenFn {
+    type View<'a> = ();
+
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<()> {
+        let len = self(kind, r.clone())?;
+        r.bytes(len, "MIKEY payload").map(drop)
+    }
+}
 
 /// The MIKEY payload chain (RFC 3830 §6.1): a payload's first byte names the next payload's
 /// type and its length follows from its own type-specific fields.
 #[derive(Debug, Clone, Copy)]
-pub struct Mikey {
-    /// The protocol's length function.
-    pub len_of: MikeyLenFn,
+pub struct Mikey<P = MikeyLenFn> {
+    /// The protocol's payload reader.
+    pub payloads: P,
     /// A payload type with no next-payload field that must end the chain (SIGN, type 4);
     /// `None` inside KEMAC.
     pub terminal: Option<u8>,
 }
 
-impl Framing for Mikey {
+impl<P: MikeyPayloads> Framing for Mikey<P> {
     const SELF_TYPED: bool = false;
+    type View<'a> = P::View<'a>;
 
-    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
+    #[inline]
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a, P::View<'a>>> {
         let offset = r.offset();
-        let len = (self.len_of)(kind, r.clone())?;
-        let terminal = self.terminal == Some(kind);
-        if len == 0 {
+        let start = r.rest();
+        let mut after = r.clone();
+        let view = self.payloads.read(kind, &mut after)?;
+        let len = start.len() - after.remaining();
+        let Some((raw, _)) = start.split_at_checked(len).filter(|_| len > 0) else {
             return Err(Error::new(
                 offset,
                 "MIKEY payload length",
                 ErrorKind::BadLength { value: len },
             ));
-        }
-        let raw = r.bytes(len, "MIKEY payload")?;
-        let (next, body) = match (terminal, raw.split_first()) {
+        };
+        *r = after;
+        let (next, body) = match (self.terminal == Some(kind), raw.split_first()) {
             (false, Some((&next, body))) => (Some(next), body),
             _ => (None, raw),
         };
@@ -83,6 +116,7 @@ impl Framing for Mikey {
             offset,
             raw,
             body,
+            view,
         })
     }
 }
@@ -97,6 +131,7 @@ pub const ISAKMP_GENERIC_HEADER_LEN: usize = 4;
 
 impl Framing for Isakmp {
     const SELF_TYPED: bool = false;
+    type View<'a> = ();
 
     fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
         let offset = r.offset();
@@ -119,6 +154,7 @@ impl Framing for Isakmp {
             offset,
             raw,
             body,
+            view: (),
         })
     }
 }
@@ -130,6 +166,7 @@ pub struct NdOptions;
 
 impl Framing for NdOptions {
     const SELF_TYPED: bool = true;
+    type View<'a> = ();
 
     fn read<'a>(&self, _kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
         let offset = r.offset();
@@ -151,6 +188,7 @@ impl Framing for NdOptions {
             offset,
             raw,
             body,
+            view: (),
         })
     }
 }
@@ -166,6 +204,7 @@ pub const MH_PAD1: u8 = 0;
 
 impl Framing for MobilityOptions {
     const SELF_TYPED: bool = true;
+    type View<'a> = ();
 
     fn read<'a>(&self, _kind: u8, r: &mut Reader<'a>) -> Result<Element<'a>> {
         let offset = r.offset();
@@ -184,6 +223,7 @@ impl Framing for MobilityOptions {
             offset,
             raw,
             body,
+            view: (),
         })
     }
 }
@@ -232,7 +272,7 @@ impl<'a, F: Framing> Chain<'a, F> {
         self.next.is_none()
     }
 
-    fn ended(&mut self) -> Option<Result<Element<'a>>> {
+    fn ended(&mut self) -> Option<Result<Element<'a, F::View<'a>>>> {
         self.next = None;
         match self.r.remaining() {
             0 => None,
@@ -245,8 +285,9 @@ impl<'a, F: Framing> Chain<'a, F> {
 }
 
 impl<'a, F: Framing> Iterator for Chain<'a, F> {
-    type Item = Result<Element<'a>>;
+    type Item = Result<Element<'a, F::View<'a>>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let kind = self.next?;
         if F::SELF_TYPED {
@@ -271,7 +312,7 @@ impl<'a, F: Framing> Iterator for Chain<'a, F> {
     }
 }
 
-impl core::iter::FusedIterator for Chain<'_, Mikey> {}
+impl<P: MikeyPayloads> core::iter::FusedIterator for Chain<'_, Mikey<P>> {}
 impl core::iter::FusedIterator for Chain<'_, Isakmp> {}
 impl core::iter::FusedIterator for Chain<'_, NdOptions> {}
 impl core::iter::FusedIterator for Chain<'_, MobilityOptions> {}

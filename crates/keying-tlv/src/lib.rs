@@ -48,7 +48,7 @@ mod writer;
 
 pub use chain::{
     Chain, Element, Framing, ISAKMP_GENERIC_HEADER_LEN, Isakmp, LAST, MH_PAD1, Mikey, MikeyLenFn,
-    MobilityOptions, NdOptions,
+    MikeyPayloads, MobilityOptions, NdOptions,
 };
 pub use error::{Error, ErrorKind, Result, WriteError};
 pub use reader::Reader;

@@ -8,46 +8,71 @@ use crate::error::{Error, ErrorKind, Result};
 /// Offsets are absolute: a reader made with [`Reader::sub`] or [`Reader::at`] reports
 /// positions in the outermost input, so an error deep inside a nested payload still points at
 /// the right byte of the message.
+///
+/// The reader keeps the unread bytes themselves (not a buffer and a position), so a field
+/// read is one length check and a slice bump; errors are built out of line.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-    base: usize,
+    rest: &'a [u8],
+    /// Absolute offset of the end of `rest`.
+    end: usize,
+}
+
+/// Builds a truncation error out of the hot path.
+#[cold]
+#[inline(never)]
+fn truncated(offset: usize, expected: &'static str, needed: usize) -> Error {
+    Error::new(offset, expected, ErrorKind::Truncated { needed })
+}
+
+/// Builds a trailing-bytes error out of the hot path.
+#[cold]
+#[inline(never)]
+fn trailing(offset: usize, expected: &'static str, len: usize) -> Error {
+    Error::new(offset, expected, ErrorKind::TrailingBytes { len })
 }
 
 impl<'a> Reader<'a> {
     /// A reader over `buf`, offsets counted from its first byte.
+    #[inline]
     pub const fn new(buf: &'a [u8]) -> Self {
         Self {
-            buf,
-            pos: 0,
-            base: 0,
+            rest: buf,
+            end: buf.len(),
         }
     }
 
     /// A reader over `buf` whose first byte sits at absolute offset `base` of a larger input.
+    #[inline]
     pub const fn at(buf: &'a [u8], base: usize) -> Self {
-        Self { buf, pos: 0, base }
+        Self {
+            rest: buf,
+            end: base.saturating_add(buf.len()),
+        }
     }
 
     /// Absolute offset of the next byte to be read.
+    #[inline]
     pub const fn offset(&self) -> usize {
-        self.base + self.pos
+        self.end - self.rest.len()
     }
 
     /// Number of bytes not yet read.
+    #[inline]
     pub const fn remaining(&self) -> usize {
-        self.buf.len() - self.pos
+        self.rest.len()
     }
 
     /// Whether every byte has been read.
+    #[inline]
     pub const fn is_empty(&self) -> bool {
-        self.remaining() == 0
+        self.rest.is_empty()
     }
 
     /// The unread bytes, without consuming them.
-    pub fn rest(&self) -> &'a [u8] {
-        self.buf.get(self.pos..).unwrap_or_default()
+    #[inline]
+    pub const fn rest(&self) -> &'a [u8] {
+        self.rest
     }
 
     /// An error of `kind` at the current offset.
@@ -56,74 +81,79 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the next `n` bytes.
+    #[inline]
     pub fn bytes(&mut self, n: usize, expected: &'static str) -> Result<&'a [u8]> {
-        let rest = self.rest();
-        match rest.split_at_checked(n) {
-            Some((head, _)) => {
-                self.pos += n;
+        match self.rest.split_at_checked(n) {
+            Some((head, tail)) => {
+                self.rest = tail;
                 Ok(head)
             }
-            None => Err(self.error(
-                expected,
-                ErrorKind::Truncated {
-                    needed: n - rest.len(),
-                },
-            )),
+            None => Err(truncated(self.offset(), expected, n - self.rest.len())),
         }
     }
 
     /// Takes the next `N` bytes as an array.
+    #[inline]
     pub fn array<const N: usize>(&mut self, expected: &'static str) -> Result<[u8; N]> {
-        let b = self.bytes(N, expected)?;
-        let mut out = [0u8; N];
-        out.copy_from_slice(b);
-        Ok(out)
+        match self.rest.split_first_chunk::<N>() {
+            Some((head, tail)) => {
+                self.rest = tail;
+                Ok(*head)
+            }
+            None => Err(truncated(self.offset(), expected, N - self.rest.len())),
+        }
     }
 
     /// Takes everything left.
+    #[inline]
     pub fn take_rest(&mut self) -> &'a [u8] {
-        let rest = self.rest();
-        self.pos = self.buf.len();
-        rest
+        core::mem::take(&mut self.rest)
     }
 
     /// Reads one byte.
+    #[inline]
     pub fn u8(&mut self, expected: &'static str) -> Result<u8> {
         Ok(u8::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian `u16`.
+    #[inline]
     pub fn u16(&mut self, expected: &'static str) -> Result<u16> {
         Ok(u16::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian 24-bit unsigned integer.
+    #[inline]
     pub fn u24(&mut self, expected: &'static str) -> Result<u32> {
         let [a, b, c] = self.array(expected)?;
         Ok(u32::from_be_bytes([0, a, b, c]))
     }
 
     /// Reads a big-endian `u32`.
+    #[inline]
     pub fn u32(&mut self, expected: &'static str) -> Result<u32> {
         Ok(u32::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian `u64`.
+    #[inline]
     pub fn u64(&mut self, expected: &'static str) -> Result<u64> {
         Ok(u64::from_be_bytes(self.array(expected)?))
     }
 
     /// Takes the next `n` bytes as a child reader with absolute offsets.
+    #[inline]
     pub fn sub(&mut self, n: usize, expected: &'static str) -> Result<Reader<'a>> {
         let base = self.offset();
         Ok(Reader::at(self.bytes(n, expected)?, base))
     }
 
     /// Requires that everything was read: trailing bytes are an error.
+    #[inline]
     pub fn finish(&self, expected: &'static str) -> Result<()> {
-        match self.remaining() {
+        match self.rest.len() {
             0 => Ok(()),
-            len => Err(self.error(expected, ErrorKind::TrailingBytes { len })),
+            len => Err(trailing(self.offset(), expected, len)),
         }
     }
 }

@@ -22,13 +22,13 @@ fn toy_len(kind: u8, mut r: Reader<'_>) -> Result<usize> {
 }
 
 const TOY: Mikey = Mikey {
-    len_of: toy_len,
+    payloads: toy_len as keying_tlv::MikeyLenFn,
     terminal: Some(4),
 };
 
 fn collect<F: keying_tlv::Framing>(f: F, first: u8, b: &[u8]) -> Result<Vec<(u8, Vec<u8>, usize)>> {
     Chain::new(f, first, Reader::new(b))
-        .map(|e| e.map(|e: Element<'_>| (e.kind, e.body.to_vec(), e.offset)))
+        .map(|e| e.map(|e: Element<'_, _>| (e.kind, e.body.to_vec(), e.offset)))
         .collect()
 }
 
@@ -124,7 +124,7 @@ fn mikey_zero_length_from_callback_is_rejected() {
         Ok(0)
     }
     let f = Mikey {
-        len_of: zero,
+        payloads: zero as keying_tlv::MikeyLenFn,
         terminal: None,
     };
     let err = collect(f, 1, &[0, 0]).unwrap_err();

@@ -16,7 +16,7 @@ fn toy_len(kind: u8, mut r: Reader<'_>) -> Result<usize> {
     Ok(2 + usize::from(r.u8("len")?))
 }
 const TOY: Mikey = Mikey {
-    len_of: toy_len,
+    payloads: toy_len as keying_tlv::MikeyLenFn,
     terminal: Some(4),
 };
 

@@ -64,6 +64,7 @@ pub struct Dh<'a> {
 impl<'a> PayloadBody<'a> for Dh<'a> {
     const TYPE: PayloadType = PayloadType::Dh;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let at = r.offset();
         let group = DhGroup::from(r.u8(what::DH_GROUP)?);

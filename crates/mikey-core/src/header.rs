@@ -133,6 +133,7 @@ pub struct SrtpCs {
 }
 
 impl WireItem<'_> for SrtpCs {
+    #[inline]
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         Ok(Self {
             policy_no: r.u8("SRTP-ID Policy_no")?,
@@ -193,6 +194,7 @@ impl GenericCs<'_> {
 }
 
 impl<'a> WireItem<'a> for GenericCs<'a> {
+    #[inline]
     fn read(r: &mut Reader<'a>) -> Result<Self> {
         let cs_id = r.u8("GENERIC-ID CS ID")?;
         let prot_type = ProtType::from(r.u8("GENERIC-ID Prot type")?);
@@ -281,6 +283,7 @@ pub struct CommonHeader<'a> {
 
 impl<'a> CommonHeader<'a> {
     /// Reads the header; returns it and the type of the first payload.
+    #[inline]
     pub fn read(r: &mut Reader<'a>) -> Result<(Self, u8)> {
         let at = r.offset();
         let version = r.u8(what::VERSION)?;

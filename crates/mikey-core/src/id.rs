@@ -47,6 +47,7 @@ pub struct Id<'a> {
 impl<'a> PayloadBody<'a> for Id<'a> {
     const TYPE: PayloadType = PayloadType::Id;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let id_type = IdType::from(r.u8(what::ID_TYPE)?);
         let data = read_len16(r, "ID data")?;

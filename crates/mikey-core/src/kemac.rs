@@ -70,6 +70,7 @@ impl MacAlg {
 }
 
 /// Reads a MAC alg and its MAC.
+#[inline]
 pub(crate) fn read_mac<'a>(r: &mut Reader<'a>) -> Result<(MacAlg, &'a [u8])> {
     let at = r.offset();
     let alg = MacAlg::from(r.u8(what::MAC_ALG)?);
@@ -134,6 +135,7 @@ impl<'a> Kemac<'a> {
 impl<'a> PayloadBody<'a> for Kemac<'a> {
     const TYPE: PayloadType = PayloadType::Kemac;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let encr_alg = EncrAlg::from(r.u8(what::ENCR_ALG)?);
         let encr_data = read_len16(r, "KEMAC Encr data")?;

@@ -105,6 +105,7 @@ impl<'a> KeyValidity<'a> {
     }
 
     /// Reads the KV data announced by `kv` (whose 4-bit field sat at `at`).
+    #[inline]
     pub(crate) fn read(kv: Kv, at: usize, r: &mut Reader<'a>) -> Result<Self> {
         match kv {
             Kv::Null => Ok(Self::Null),
@@ -152,6 +153,7 @@ pub struct KeyData<'a> {
 impl<'a> PayloadBody<'a> for KeyData<'a> {
     const TYPE: PayloadType = PayloadType::KeyData;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let at = r.offset();
         let b = r.u8("Key data Type / KV")?;

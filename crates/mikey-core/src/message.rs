@@ -14,14 +14,93 @@ use crate::timestamp::Timestamp;
 use crate::verification::Verification;
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
-/// chain once, so iteration and every accessor afterwards cannot fail.
+/// chain once and records which payload types occur and where the first of the commonly
+/// used ones sits, so the rule checks and accessors afterwards cannot fail and mostly do
+/// not walk the chain again.
 #[derive(Debug, Clone, Copy)]
 pub struct Message<'a> {
     bytes: &'a [u8],
     header: CommonHeader<'a>,
     first: PayloadType,
-    payloads_at: usize,
-    count: usize,
+    payloads_at: u32,
+    count: u32,
+    index: Index,
+}
+
+/// The payload types whose first occurrence [`Message`] records.
+const SLOTS: [PayloadType; 8] = [
+    PayloadType::T,
+    PayloadType::Rand,
+    PayloadType::Kemac,
+    PayloadType::Pke,
+    PayloadType::Dh,
+    PayloadType::Id,
+    PayloadType::V,
+    PayloadType::Err,
+];
+
+/// What [`Message::parse`] records about the chain.
+#[derive(Debug, Clone, Copy)]
+struct Index {
+    /// Bit `t` is set when a payload of type `t` occurs (every known type is below 32;
+    /// parsing fails on unknown ones).
+    seen: u32,
+    /// Number of DH payloads (saturating).
+    dh: u8,
+    /// The last payload's type and offset.
+    last: Option<(PayloadType, u32)>,
+    /// Offset of the first payload of each [`SLOTS`] type (meaningful when seen).
+    at: [u32; SLOTS.len()],
+}
+
+/// An offset into a message whose length [`Message::parse`] checked to fit in `u32`.
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl Index {
+    const EMPTY: Self = Self {
+        seen: 0,
+        dh: 0,
+        last: None,
+        at: [0; SLOTS.len()],
+    };
+
+    fn bit(kind: PayloadType) -> u32 {
+        1u32.checked_shl(u32::from(kind.to_wire())).unwrap_or(0)
+    }
+
+    fn has(&self, kind: PayloadType) -> bool {
+        self.seen & Self::bit(kind) != 0
+    }
+
+    fn slot(kind: PayloadType) -> Option<usize> {
+        SLOTS.iter().position(|&k| k == kind)
+    }
+
+    /// Offset of the first payload of `kind` when it is recorded.
+    fn first_at(&self, kind: PayloadType) -> Option<usize> {
+        if !self.has(kind) {
+            return None;
+        }
+        let i = Self::slot(kind)?;
+        self.at.get(i).map(|&o| o as usize)
+    }
+
+    #[inline]
+    fn record(&mut self, kind: PayloadType, offset: u32) {
+        let bit = Self::bit(kind);
+        if self.seen & bit == 0 {
+            self.seen |= bit;
+            if let Some(slot) = Self::slot(kind).and_then(|i| self.at.get_mut(i)) {
+                *slot = offset;
+            }
+        }
+        if kind == PayloadType::Dh {
+            self.dh = self.dh.saturating_add(1);
+        }
+        self.last = Some((kind, offset));
+    }
 }
 
 /// Bytes a KEMAC MAC covers, for the two coverages in use (RFC 3830 §5.2, §3.2).
@@ -54,21 +133,31 @@ impl<'a> Message<'a> {
     /// payload (or SIGN), with no trailing bytes. An unknown payload type ends parsing with
     /// [`ErrorKind::UnknownType`] naming the type and its offset.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(Error::Decode(keying_tlv::Error::new(
+                0,
+                "MIKEY message",
+                ErrorKind::BadLength { value: bytes.len() },
+            )));
+        }
         let mut r = Reader::new(bytes);
         let (header, first) = CommonHeader::read(&mut r)?;
         let payloads_at = r.offset();
         let first = PayloadType::from(first);
-        let mut count = 0;
+        let mut count = 0u32;
+        let mut index = Index::EMPTY;
         for item in Payloads::new(r.rest(), payloads_at, first) {
-            item?;
+            let item = item?;
+            index.record(item.payload.kind(), offset32(item.offset));
             count += 1;
         }
         Ok(Self {
             bytes,
             header,
             first,
-            payloads_at,
+            payloads_at: offset32(payloads_at),
             count,
+            index,
         })
     }
 
@@ -90,69 +179,91 @@ impl<'a> Message<'a> {
     /// Number of payloads (chain steps taken by [`Message::parse`]; at most the number of
     /// bytes, whatever the input).
     pub fn payload_count(&self) -> usize {
-        self.count
+        self.count as usize
     }
 
     /// The payloads in wire order.
     pub fn payloads(&self) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
-        let rest = self.bytes.get(self.payloads_at..).unwrap_or_default();
+        let at = self.payloads_at as usize;
+        let rest = self.bytes.get(at..).unwrap_or_default();
         // Validated in `parse`: no item is an error.
-        Payloads::new(rest, self.payloads_at, self.first).filter_map(Result::ok)
+        Payloads::new(rest, at, self.first).filter_map(Result::ok)
+    }
+
+    /// The payload of type `kind` at `offset` (validated in `parse`).
+    fn item_at(&self, kind: PayloadType, offset: usize) -> Option<PayloadItem<'a>> {
+        let rest = self.bytes.get(offset..)?;
+        Payloads::new(rest, offset, kind).next()?.ok()
+    }
+
+    /// Whether the message has a payload of type `kind`.
+    pub fn has(&self, kind: PayloadType) -> bool {
+        self.index.has(kind)
     }
 
     /// The first payload of type `kind`.
     pub fn find(&self, kind: PayloadType) -> Option<PayloadItem<'a>> {
-        self.payloads().find(|p| p.payload.kind() == kind)
+        if !self.index.has(kind) {
+            return None;
+        }
+        match self.index.first_at(kind) {
+            Some(at) => self.item_at(kind, at),
+            None => self.payloads().find(|p| p.payload.kind() == kind),
+        }
     }
 
     /// Every payload of type `kind`.
     pub fn find_all(&self, kind: PayloadType) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
-        self.payloads().filter(move |p| p.payload.kind() == kind)
+        let seen = self.index.has(kind);
+        self.payloads()
+            .take_while(move |_| seen)
+            .filter(move |p| p.payload.kind() == kind)
     }
 
     /// The last payload.
     pub fn last(&self) -> Option<PayloadItem<'a>> {
-        self.payloads().last()
+        let (kind, at) = self.index.last?;
+        self.item_at(kind, at as usize)
     }
 
     /// The T payload.
     pub fn timestamp(&self) -> Option<Timestamp> {
-        self.payloads().find_map(|p| match p.payload {
+        match self.find(PayloadType::T)?.payload {
             Payload::T(t) => Some(t),
             _ => None,
-        })
+        }
     }
 
     /// The RAND payload's bytes.
     pub fn rand(&self) -> Option<&'a [u8]> {
-        self.payloads().find_map(|p| match p.payload {
+        match self.find(PayloadType::Rand)?.payload {
             Payload::Rand(r) => Some(r.rand),
             _ => None,
-        })
+        }
     }
 
     /// The KEMAC payload.
     pub fn kemac(&self) -> Option<Kemac<'a>> {
-        self.payloads().find_map(|p| match p.payload {
+        match self.find(PayloadType::Kemac)?.payload {
             Payload::Kemac(k) => Some(k),
             _ => None,
-        })
+        }
     }
 
     /// The SIGN payload.
     pub fn sign(&self) -> Option<Sign<'a>> {
-        self.payloads().find_map(|p| match p.payload {
+        match self.find(PayloadType::Sign)?.payload {
             Payload::Sign(s) => Some(s),
             _ => None,
-        })
+        }
     }
 
     /// The V payload.
     pub fn verification(&self) -> Option<Verification<'a>> {
-        self.payloads().find_map(|p| match p.payload {
+        match self.find(PayloadType::V)?.payload {
             Payload::V(v) => Some(v),
             _ => None,
-        })
+        }
     }
 
     /// Where the signature sits (SIGN is always last).
@@ -175,29 +286,27 @@ impl<'a> Message<'a> {
 
     /// The bytes a KEMAC MAC covers (see [`KemacCoverage`] for which applies per mode).
     pub fn kemac_covered(&self) -> Option<KemacCoverage<'a>> {
-        self.payloads().find_map(|p| match p.payload {
-            Payload::Kemac(k) => {
-                let at = k.mac_offset();
-                let start = p.offset + at;
-                Some(KemacCoverage {
-                    message: self.bytes.get(..start)?,
-                    payload: p.raw.get(..at)?,
-                    mac: start..start + k.mac.len(),
-                })
-            }
-            _ => None,
+        let p = self.find(PayloadType::Kemac)?;
+        let Payload::Kemac(k) = p.payload else {
+            return None;
+        };
+        let at = k.mac_offset();
+        let start = p.offset + at;
+        Some(KemacCoverage {
+            message: self.bytes.get(..start)?,
+            payload: p.raw.get(..at)?,
+            mac: start..start + k.mac.len(),
         })
     }
 
     /// Where the V payload's Ver data sits.
     pub fn verification_mac_range(&self) -> Option<Range<usize>> {
-        self.payloads().find_map(|p| match p.payload {
-            Payload::V(v) => {
-                let start = p.offset + Verification::MAC_OFFSET;
-                Some(start..start + v.ver_data.len())
-            }
-            _ => None,
-        })
+        let p = self.find(PayloadType::V)?;
+        let Payload::V(v) = p.payload else {
+            return None;
+        };
+        let start = p.offset + Verification::MAC_OFFSET;
+        Some(start..start + v.ver_data.len())
     }
 
     /// The message bytes the V MAC covers: everything before the Ver data (RFC 3830
@@ -279,58 +388,43 @@ impl<'a> Message<'a> {
                 )));
             }
         };
-        for &payload in required {
-            if self.find(payload).is_none() {
-                return Err(Error::MissingPayload {
-                    payload,
-                    data_type: dt,
-                });
-            }
+        let ix = &self.index;
+        if let Some(&payload) = required.iter().find(|&&p| !ix.has(p)) {
+            return Err(Error::MissingPayload {
+                payload,
+                data_type: dt,
+            });
         }
-        if matches!(dt, DataType::DhResp | DataType::DhHmacResp) && self.find_all(P::Dh).count() < 2
-        {
+        if matches!(dt, DataType::DhResp | DataType::DhHmacResp) && ix.dh < 2 {
             return Err(Error::MissingPayload {
                 payload: P::Dh,
                 data_type: dt,
             });
         }
-        let last = self.last();
-        let last_kind = last.map(|p| p.payload.kind());
-        if let Some(v) = self.find(P::V)
-            && last_kind != Some(P::V)
-        {
-            return Err(Error::Misplaced {
-                payload: P::V,
-                offset: v.offset,
-            });
+        let last_kind = ix.last.map(|(k, _)| k);
+        let misplaced = |payload: PayloadType| Error::Misplaced {
+            payload,
+            offset: ix.first_at(payload).unwrap_or_default(),
+        };
+        if ix.has(P::V) && last_kind != Some(P::V) {
+            return Err(misplaced(P::V));
         }
         if matches!(
             dt,
             DataType::PskInit | DataType::DhHmacInit | DataType::DhHmacResp
         ) && last_kind != Some(P::Kemac)
-            && let Some(k) = self.find(P::Kemac)
+            && ix.has(P::Kemac)
         {
-            return Err(Error::Misplaced {
-                payload: P::Kemac,
-                offset: k.offset,
-            });
+            return Err(misplaced(P::Kemac));
         }
         if matches!(dt, DataType::PkInit | DataType::RsaRResp)
-            && let (Some(k), Some(pke)) = (self.find(P::Kemac), self.find(P::Pke))
-            && pke.offset < k.offset
+            && let (Some(k), Some(pke)) = (ix.first_at(P::Kemac), ix.first_at(P::Pke))
+            && pke < k
         {
-            return Err(Error::Misplaced {
-                payload: P::Pke,
-                offset: pke.offset,
-            });
+            return Err(misplaced(P::Pke));
         }
-        if dt.is_ticket()
-            && let Some(id) = self.find(P::Id)
-        {
-            return Err(Error::Misplaced {
-                payload: P::Id,
-                offset: id.offset,
-            });
+        if dt.is_ticket() && ix.has(P::Id) {
+            return Err(misplaced(P::Id));
         }
         Ok(())
     }

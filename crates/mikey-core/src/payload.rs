@@ -6,8 +6,8 @@
 //! [`ErrorKind::UnknownType`] at the payload's offset.
 
 use keying_tlv::{
-    Chain, ChainWriter, Element, Error as TlvError, ErrorKind, Mikey, Reader, Result, WriteError,
-    Writer, wire_enum,
+    Chain, ChainWriter, Error as TlvError, ErrorKind, Mikey, MikeyPayloads, Reader, Result,
+    WriteError, Writer, wire_enum,
 };
 
 use crate::cert::Cert;
@@ -95,14 +95,6 @@ pub trait PayloadBody<'a>: Sized {
     /// Writes the payload's fields (everything after the Next payload byte).
     fn write_body(&self, w: &mut Writer<'_>);
 
-    /// The view of a chain element of this type.
-    fn from_element(e: &Element<'a>) -> Result<Self> {
-        let mut r = Reader::at(e.body, e.offset + usize::from(Self::HAS_NEXT));
-        let p = Self::read_body(&mut r)?;
-        r.finish("end of MIKEY payload")?;
-        Ok(p)
-    }
-
     /// Parses one stand-alone payload: returns it and the Next payload value it carries
     /// ([`PayloadType::Last`] for SIGN).
     fn parse(bytes: &'a [u8]) -> Result<(Self, PayloadType)> {
@@ -157,12 +149,14 @@ pub(crate) fn check_bits(w: &mut Writer<'_>, value: u8, bits: u32, field: &'stat
 }
 
 /// Reads a 16-bit length and that many bytes.
+#[inline]
 pub(crate) fn read_len16<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
     let len = usize::from(r.u16(what)?);
     r.bytes(len, what)
 }
 
 /// Reads an 8-bit length and that many bytes.
+#[inline]
 pub(crate) fn read_len8<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
     let len = usize::from(r.u8(what)?);
     r.bytes(len, what)
@@ -189,30 +183,18 @@ macro_rules! payloads {
             /// The payload's type.
             pub fn kind(&self) -> PayloadType {
                 match self {
-                    $( Self::$variant(_) => <$ty as PayloadBody<'a>>::TYPE, )+
+                    $( Self::$variant(_) => PayloadType::$variant, )+
                 }
             }
 
             /// Reads the fields of a payload of type `kind` (after its Next payload byte).
             /// An unknown type is [`ErrorKind::UnknownType`] at the reader's offset.
+            #[inline]
             pub fn read_body(kind: PayloadType, r: &mut Reader<'a>) -> Result<Self> {
-                $(
-                    if kind == <$ty as PayloadBody<'a>>::TYPE {
-                        return Ok(Self::$variant(<$ty as PayloadBody<'a>>::read_body(r)?));
-                    }
-                )+
-                Err(unknown(r.offset(), what::PAYLOAD_TYPE, u16::from(kind.to_wire())))
-            }
-
-            /// The view of a chain element.
-            pub fn from_element(e: &Element<'a>) -> Result<Self> {
-                let kind = PayloadType::from(e.kind);
-                $(
-                    if kind == <$ty as PayloadBody<'a>>::TYPE {
-                        return Ok(Self::$variant(<$ty as PayloadBody<'a>>::from_element(e)?));
-                    }
-                )+
-                Err(unknown(e.offset, what::PAYLOAD_TYPE, u16::from(e.kind)))
+                match kind {
+                    $( PayloadType::$variant => Ok(Self::$variant(<$ty as PayloadBody<'a>>::read_body(r)?)), )+
+                    _ => Err(unknown(r.offset(), what::PAYLOAD_TYPE, u16::from(kind.to_wire()))),
+                }
             }
 
             /// Appends the payload to a chain.
@@ -228,6 +210,14 @@ macro_rules! payloads {
                     $( Self::$variant(p) => p.write_body(w), )+
                 }
             }
+        }
+
+        /// Each view's `TYPE` is the `PayloadType` variant of the same name (the dispatch in
+        /// [`Payload::read_body`] relies on it).
+        #[cfg(test)]
+        #[allow(clippy::extra_unused_lifetimes)]
+        fn view_types_agree<'a>() {
+            $( assert_eq!(<$ty as PayloadBody<'a>>::TYPE, PayloadType::$variant); )+
         }
 
         $(
@@ -263,28 +253,43 @@ payloads! {
     Sakke(Sakke<'a>),
 }
 
-/// The MIKEY length function for [`keying_tlv::Mikey`]: the length of the payload of type
-/// `kind` at the reader's position, found by validating its fields.
+/// How MIKEY payloads are read for the [`keying_tlv::Mikey`] framing: the Next payload
+/// byte (absent for SIGN), then the type's fields, parsed once into a [`Payload`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MikeyDialect;
+
+impl MikeyPayloads for MikeyDialect {
+    type View<'a> = Payload<'a>;
+
+    #[inline]
+    fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Payload<'a>> {
+        let start = r.offset();
+        let kind = PayloadType::from(kind);
+        if kind != PayloadType::Sign {
+            r.u8("next payload")?;
+        }
+        Payload::read_body(kind, r).map_err(|e| match e.kind {
+            // Name the payload's own offset for an unknown payload type.
+            ErrorKind::UnknownType { .. } if e.expected == what::PAYLOAD_TYPE => {
+                TlvError::new(start, e.expected, e.kind)
+            }
+            _ => e,
+        })
+    }
+}
+
+/// The length of the payload of type `kind` at the reader's position, found by validating
+/// its fields (what the framing does for every payload it delimits).
 pub fn len_of(kind: u8, payload: Reader<'_>) -> Result<usize> {
     let mut r = payload;
-    let start = r.offset();
-    let kind = PayloadType::from(kind);
-    if kind != PayloadType::Sign {
-        r.u8("next payload")?;
-    }
-    Payload::read_body(kind, &mut r).map_err(|e| match e.kind {
-        // Name the payload's own offset for an unknown payload type.
-        ErrorKind::UnknownType { .. } if e.expected == what::PAYLOAD_TYPE => {
-            TlvError::new(start, e.expected, e.kind)
-        }
-        _ => e,
-    })?;
-    Ok(r.offset() - start)
+    let before = r.remaining();
+    MikeyDialect.read(kind, &mut r)?;
+    Ok(before - r.remaining())
 }
 
 /// The MIKEY framing used for messages and for the sub-payloads inside KEMAC, TP, TICKET.
-pub const FRAMING: Mikey = Mikey {
-    len_of,
+pub const FRAMING: Mikey<MikeyDialect> = Mikey {
+    payloads: MikeyDialect,
     terminal: Some(4),
 };
 
@@ -306,7 +311,7 @@ pub struct PayloadItem<'a> {
 /// and stops on malformed input, so it ends after at most as many steps as it has bytes.
 #[derive(Debug, Clone)]
 pub struct Payloads<'a> {
-    chain: Chain<'a, Mikey>,
+    chain: Chain<'a, Mikey<MikeyDialect>>,
     steps: usize,
 }
 
@@ -329,16 +334,15 @@ impl<'a> Payloads<'a> {
 impl<'a> Iterator for Payloads<'a> {
     type Item = Result<PayloadItem<'a>>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let e = self.chain.next()?;
         self.steps += 1;
-        Some(e.and_then(|e| {
-            Ok(PayloadItem {
-                offset: e.offset,
-                raw: e.raw,
-                next: e.next,
-                payload: Payload::from_element(&e)?,
-            })
+        Some(e.map(|e| PayloadItem {
+            offset: e.offset,
+            raw: e.raw,
+            next: e.next,
+            payload: e.view,
         }))
     }
 }
@@ -420,6 +424,11 @@ pub(crate) mod tests {
         let longer: &'static [u8] = longer.leak();
         let e = P::parse(longer).unwrap_err();
         assert_eq!(e.kind, ErrorKind::TrailingBytes { len: 1 });
+    }
+
+    #[test]
+    fn view_types_agree_with_payload_types() {
+        super::view_types_agree();
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub struct Pke<'a> {
 impl<'a> PayloadBody<'a> for Pke<'a> {
     const TYPE: PayloadType = PayloadType::Pke;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let v = r.u16("PKE C / Data len")?;
         let cache = PkeCache::from(u8::try_from(v >> 14).unwrap_or_default());

@@ -30,6 +30,7 @@ pub struct Rand<'a> {
 impl<'a> PayloadBody<'a> for Rand<'a> {
     const TYPE: PayloadType = PayloadType::Rand;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         Ok(Self {
             rand: read_len8(r, "RAND")?,

@@ -52,6 +52,7 @@ impl<'a> PayloadBody<'a> for Sign<'a> {
     const TYPE: PayloadType = PayloadType::Sign;
     const HAS_NEXT: bool = false;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let v = r.u16("SIGN S type / Signature len")?;
         let s_type = SType::from(u8::try_from(v >> 12).unwrap_or_default());

@@ -140,6 +140,7 @@ impl<'a> SpParam<'a> {
 }
 
 impl<'a> WireItem<'a> for SpParam<'a> {
+    #[inline]
     fn read(r: &mut Reader<'a>) -> Result<Self> {
         let kind = r.u8(what::SP_PARAM)?;
         let len = usize::from(r.u8(what::SP_PARAM)?);
@@ -187,6 +188,7 @@ impl<'a> Sp<'a> {
 impl<'a> PayloadBody<'a> for Sp<'a> {
     const TYPE: PayloadType = PayloadType::Sp;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let policy_no = r.u8("SP Policy no")?;
         let prot_type = ProtType::from(r.u8(what::SP_PROT_TYPE)?);

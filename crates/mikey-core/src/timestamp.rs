@@ -126,6 +126,7 @@ impl Timestamp {
 impl<'a> PayloadBody<'a> for Timestamp {
     const TYPE: PayloadType = PayloadType::T;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         read_ts(r)
     }
@@ -136,6 +137,7 @@ impl<'a> PayloadBody<'a> for Timestamp {
 }
 
 /// Reads TS type and TS value.
+#[inline]
 pub(crate) fn read_ts(r: &mut Reader<'_>) -> Result<Timestamp> {
     let at = r.offset();
     let ts_type = TsType::from(r.u8(what::TS_TYPE)?);

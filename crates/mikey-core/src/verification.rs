@@ -39,6 +39,7 @@ impl Verification<'_> {
 impl<'a> PayloadBody<'a> for Verification<'a> {
     const TYPE: PayloadType = PayloadType::V;
 
+    #[inline]
     fn read_body(r: &mut Reader<'a>) -> Result<Self> {
         let (auth_alg, ver_data) = read_mac(r)?;
         Ok(Self { auth_alg, ver_data })
