@@ -133,7 +133,7 @@ pub struct SrtpCs {
 }
 
 impl WireItem<'_> for SrtpCs {
-    #[inline]
+    #[inline(always)]
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         Ok(Self {
             policy_no: r.u8("SRTP-ID Policy_no")?,

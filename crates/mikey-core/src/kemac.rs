@@ -70,7 +70,7 @@ impl MacAlg {
 }
 
 /// Reads a MAC alg and its MAC.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_mac<'a>(r: &mut Reader<'a>) -> Result<(MacAlg, &'a [u8])> {
     let at = r.offset();
     let alg = MacAlg::from(r.u8(what::MAC_ALG)?);

@@ -105,7 +105,7 @@ impl<'a> KeyValidity<'a> {
     }
 
     /// Reads the KV data announced by `kv` (whose 4-bit field sat at `at`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn read(kv: Kv, at: usize, r: &mut Reader<'a>) -> Result<Self> {
         match kv {
             Kv::Null => Ok(Self::Null),

@@ -3,20 +3,20 @@
 
 use core::ops::Range;
 
-use keying_tlv::{ChainWriter, ErrorKind, Reader, WriteError, Writer};
+use keying_tlv::{Chain, ChainWriter, ErrorKind, Reader, WriteError, Writer};
 
 use crate::error::{Error, what};
 use crate::header::{CommonHeader, DataType};
 use crate::kemac::Kemac;
-use crate::payload::{Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
+use crate::payload::{FRAMING, Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
 use crate::sign::Sign;
 use crate::timestamp::Timestamp;
 use crate::verification::Verification;
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
-/// chain once and records which payload types occur and where the first of the commonly
-/// used ones sits, so the rule checks and accessors afterwards cannot fail and mostly do
-/// not walk the chain again.
+/// chain once and records which payload types occur (so the rule checks and absent
+/// payloads cost no walk), the last payload, and the KEMAC; accessors afterwards cannot
+/// fail.
 #[derive(Debug, Clone, Copy)]
 pub struct Message<'a> {
     bytes: &'a [u8],
@@ -25,19 +25,9 @@ pub struct Message<'a> {
     payloads_at: u32,
     count: u32,
     index: Index,
+    /// The first KEMAC, kept from the walk: every mode that carries keys reads it.
+    kemac: Option<Kemac<'a>>,
 }
-
-/// The payload types whose first occurrence [`Message`] records.
-const SLOTS: [PayloadType; 8] = [
-    PayloadType::T,
-    PayloadType::Rand,
-    PayloadType::Kemac,
-    PayloadType::Pke,
-    PayloadType::Dh,
-    PayloadType::Id,
-    PayloadType::V,
-    PayloadType::Err,
-];
 
 /// What [`Message::parse`] records about the chain.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +39,27 @@ struct Index {
     dh: u8,
     /// The last payload's type and offset.
     last: Option<(PayloadType, u32)>,
-    /// Offset of the first payload of each [`SLOTS`] type (meaningful when seen).
-    at: [u32; SLOTS.len()],
+}
+
+/// The bit set of payload types in `kinds` (every known type is below 32).
+const fn mask_of(mut kinds: &[PayloadType]) -> u32 {
+    let mut mask = 0;
+    while let [kind, rest @ ..] = kinds {
+        mask |= 1 << kind.to_wire();
+        kinds = rest;
+    }
+    mask
+}
+
+/// The payload types a data type requires, in the order they are reported missing, and
+/// their bit set.
+macro_rules! required {
+    ($($p:ident),+) => {
+        (
+            &[$(PayloadType::$p),+],
+            const { mask_of(&[$(PayloadType::$p),+]) },
+        )
+    };
 }
 
 /// An offset into a message whose length [`Message::parse`] checked to fit in `u32`.
@@ -63,7 +72,6 @@ impl Index {
         seen: 0,
         dh: 0,
         last: None,
-        at: [0; SLOTS.len()],
     };
 
     fn bit(kind: PayloadType) -> u32 {
@@ -74,32 +82,13 @@ impl Index {
         self.seen & Self::bit(kind) != 0
     }
 
-    fn slot(kind: PayloadType) -> Option<usize> {
-        SLOTS.iter().position(|&k| k == kind)
-    }
-
-    /// Offset of the first payload of `kind` when it is recorded.
-    fn first_at(&self, kind: PayloadType) -> Option<usize> {
-        if !self.has(kind) {
-            return None;
-        }
-        let i = Self::slot(kind)?;
-        self.at.get(i).map(|&o| o as usize)
-    }
-
     #[inline]
-    fn record(&mut self, kind: PayloadType, offset: u32) {
-        let bit = Self::bit(kind);
-        if self.seen & bit == 0 {
-            self.seen |= bit;
-            if let Some(slot) = Self::slot(kind).and_then(|i| self.at.get_mut(i)) {
-                *slot = offset;
-            }
-        }
-        if kind == PayloadType::Dh {
+    fn record(&mut self, kind: u8, offset: u32) {
+        self.seen |= 1u32.checked_shl(u32::from(kind)).unwrap_or(0);
+        if kind == PayloadType::Dh.to_wire() {
             self.dh = self.dh.saturating_add(1);
         }
-        self.last = Some((kind, offset));
+        self.last = Some((PayloadType::from_wire(kind), offset));
     }
 }
 
@@ -146,9 +135,13 @@ impl<'a> Message<'a> {
         let first = PayloadType::from(first);
         let mut count = 0u32;
         let mut index = Index::EMPTY;
-        for item in Payloads::new(r.rest(), payloads_at, first) {
-            let item = item?;
-            index.record(item.payload.kind(), offset32(item.offset));
+        let mut kemac = None;
+        for e in Chain::new(FRAMING, first.to_wire(), r) {
+            let e = e?;
+            if let (Payload::Kemac(k), None) = (e.view, kemac) {
+                kemac = Some(k);
+            }
+            index.record(e.kind, offset32(e.offset));
             count += 1;
         }
         Ok(Self {
@@ -158,6 +151,7 @@ impl<'a> Message<'a> {
             payloads_at: offset32(payloads_at),
             count,
             index,
+            kemac,
         })
     }
 
@@ -206,10 +200,7 @@ impl<'a> Message<'a> {
         if !self.index.has(kind) {
             return None;
         }
-        match self.index.first_at(kind) {
-            Some(at) => self.item_at(kind, at),
-            None => self.payloads().find(|p| p.payload.kind() == kind),
-        }
+        self.payloads().find(|p| p.payload.kind() == kind)
     }
 
     /// Every payload of type `kind`.
@@ -244,10 +235,7 @@ impl<'a> Message<'a> {
 
     /// The KEMAC payload.
     pub fn kemac(&self) -> Option<Kemac<'a>> {
-        match self.find(PayloadType::Kemac)?.payload {
-            Payload::Kemac(k) => Some(k),
-            _ => None,
-        }
+        self.kemac
     }
 
     /// The SIGN payload.
@@ -358,18 +346,18 @@ impl<'a> Message<'a> {
     pub fn check_mode_rules(&self) -> Result<(), Error> {
         use PayloadType as P;
         let dt = self.header.data_type;
-        let required: &[PayloadType] = match dt {
-            DataType::PskInit => &[P::T, P::Rand, P::Kemac],
-            DataType::PskResp | DataType::PkResp => &[P::T, P::V],
-            DataType::PkInit => &[P::T, P::Rand, P::Kemac, P::Pke, P::Sign],
-            DataType::DhInit => &[P::T, P::Rand, P::Dh, P::Sign],
-            DataType::DhResp => &[P::T, P::Dh, P::Sign],
-            DataType::Error => &[P::T, P::Err],
-            DataType::DhHmacInit => &[P::T, P::Rand, P::Dh, P::Kemac],
-            DataType::DhHmacResp => &[P::T, P::Dh, P::Kemac],
-            DataType::RsaRInit => &[P::T, P::Sign],
-            DataType::RsaRResp => &[P::T, P::Kemac, P::Pke, P::Sign],
-            DataType::Sakke => &[P::T, P::Rand, P::Sakke, P::Sign],
+        let (required, mask): (&[PayloadType], u32) = match dt {
+            DataType::PskInit => required!(T, Rand, Kemac),
+            DataType::PskResp | DataType::PkResp => required!(T, V),
+            DataType::PkInit => required!(T, Rand, Kemac, Pke, Sign),
+            DataType::DhInit => required!(T, Rand, Dh, Sign),
+            DataType::DhResp => required!(T, Dh, Sign),
+            DataType::Error => required!(T, Err),
+            DataType::DhHmacInit => required!(T, Rand, Dh, Kemac),
+            DataType::DhHmacResp => required!(T, Dh, Kemac),
+            DataType::RsaRInit => required!(T, Sign),
+            DataType::RsaRResp => required!(T, Kemac, Pke, Sign),
+            DataType::Sakke => required!(T, Rand, Sakke, Sign),
             DataType::RequestInitPsk
             | DataType::RequestInitPk
             | DataType::RequestResp
@@ -377,7 +365,7 @@ impl<'a> Message<'a> {
             | DataType::TransferResp
             | DataType::ResolveInitPsk
             | DataType::ResolveInitPk
-            | DataType::ResolveResp => &[P::T],
+            | DataType::ResolveResp => required!(T),
             DataType::Unknown(v) => {
                 return Err(Error::Decode(keying_tlv::Error::new(
                     1,
@@ -389,7 +377,12 @@ impl<'a> Message<'a> {
             }
         };
         let ix = &self.index;
-        if let Some(&payload) = required.iter().find(|&&p| !ix.has(p)) {
+        if ix.seen & mask != mask {
+            let payload = required
+                .iter()
+                .copied()
+                .find(|&p| !ix.has(p))
+                .unwrap_or(P::Last);
             return Err(Error::MissingPayload {
                 payload,
                 data_type: dt,
@@ -404,7 +397,7 @@ impl<'a> Message<'a> {
         let last_kind = ix.last.map(|(k, _)| k);
         let misplaced = |payload: PayloadType| Error::Misplaced {
             payload,
-            offset: ix.first_at(payload).unwrap_or_default(),
+            offset: self.find(payload).map(|p| p.offset).unwrap_or_default(),
         };
         if ix.has(P::V) && last_kind != Some(P::V) {
             return Err(misplaced(P::V));
@@ -418,8 +411,9 @@ impl<'a> Message<'a> {
             return Err(misplaced(P::Kemac));
         }
         if matches!(dt, DataType::PkInit | DataType::RsaRResp)
-            && let (Some(k), Some(pke)) = (ix.first_at(P::Kemac), ix.first_at(P::Pke))
-            && pke < k
+            && ix.has(P::Pke)
+            && let (Some(k), Some(pke)) = (self.find(P::Kemac), self.find(P::Pke))
+            && pke.offset < k.offset
         {
             return Err(misplaced(P::Pke));
         }
@@ -633,6 +627,89 @@ mod tests {
             rules(DataType::RequestInitPsk, &[T, ID]),
             Err(Error::Misplaced { payload: P::Id, .. })
         ));
+    }
+
+    #[test]
+    fn recorded_kinds_answer_like_a_walk() {
+        use PayloadType as P;
+        // Two KEMACs, two DHs: the first of each is the one found; misplacement errors name
+        // the offset of the first offending payload.
+        let second = Payload::Kemac(Kemac {
+            mac: &[0xcd; 20],
+            ..match KEMAC {
+                Payload::Kemac(k) => k,
+                _ => unreachable!(),
+            }
+        });
+        let payloads = [T, KEMAC, RAND, second, ID];
+        let b = msg(DataType::PskInit, &payloads);
+        let m = Message::parse(&b).unwrap();
+        let walked: Vec<_> = m.payloads().collect();
+        for kind in [P::T, P::Kemac, P::Rand, P::Id, P::V, P::Sign, P::Dh] {
+            let first = walked.iter().find(|p| p.payload.kind() == kind).copied();
+            assert_eq!(m.find(kind), first, "{kind:?}");
+            assert_eq!(m.has(kind), first.is_some(), "{kind:?}");
+            assert_eq!(
+                m.find_all(kind).count(),
+                walked.iter().filter(|p| p.payload.kind() == kind).count()
+            );
+        }
+        assert_eq!(
+            m.kemac(),
+            Some(match KEMAC {
+                Payload::Kemac(k) => k,
+                _ => unreachable!(),
+            })
+        );
+        assert_eq!(m.last(), walked.last().copied());
+        assert_eq!(
+            m.check_mode_rules(),
+            Err(Error::Misplaced {
+                payload: P::Kemac,
+                offset: walked[1].offset
+            })
+        );
+        let b = msg(DataType::PkInit, &[T, RAND, PKE, KEMAC, SIGN]);
+        let m = Message::parse(&b).unwrap();
+        let pke = m.find(P::Pke).unwrap().offset;
+        assert_eq!(
+            m.check_mode_rules(),
+            Err(Error::Misplaced {
+                payload: P::Pke,
+                offset: pke
+            })
+        );
+        let b = msg(DataType::PskResp, &[T, V, ID]);
+        let m = Message::parse(&b).unwrap();
+        assert_eq!(
+            m.check_mode_rules(),
+            Err(Error::Misplaced {
+                payload: P::V,
+                offset: m.find(P::V).unwrap().offset
+            })
+        );
+        // DH responses carry both DH values (RFC 3830 §3.3).
+        let value = [7u8; 96];
+        let dh = Payload::Dh(crate::dh::Dh {
+            group: crate::dh::DhGroup::Oakley1,
+            value: &value,
+            kv: crate::key_data::KeyValidity::Null,
+        });
+        let missing_dh = Err(Error::MissingPayload {
+            payload: P::Dh,
+            data_type: DataType::DhResp,
+        });
+        assert_eq!(rules(DataType::DhResp, &[T, dh, SIGN]), missing_dh);
+        assert_eq!(rules(DataType::DhResp, &[T, dh, dh, SIGN]), Ok(()));
+        // Missing payloads are reported in the listed order.
+        let b = msg(DataType::PkInit, &[RAND, SIGN]);
+        assert_eq!(
+            Message::parse(&b).unwrap().check_mode_rules(),
+            Err(Error::MissingPayload {
+                payload: P::T,
+                data_type: DataType::PkInit
+            })
+        );
     }
 
     #[test]

@@ -149,14 +149,14 @@ pub(crate) fn check_bits(w: &mut Writer<'_>, value: u8, bits: u32, field: &'stat
 }
 
 /// Reads a 16-bit length and that many bytes.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_len16<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
     let len = usize::from(r.u16(what)?);
     r.bytes(len, what)
 }
 
 /// Reads an 8-bit length and that many bytes.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_len8<'a>(r: &mut Reader<'a>, what: &'static str) -> Result<&'a [u8]> {
     let len = usize::from(r.u8(what)?);
     r.bytes(len, what)
@@ -263,18 +263,19 @@ impl MikeyPayloads for MikeyDialect {
 
     #[inline]
     fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Payload<'a>> {
-        let start = r.offset();
         let kind = PayloadType::from(kind);
+        if matches!(kind, PayloadType::Unknown(_) | PayloadType::Last) {
+            // Named at the payload's own offset.
+            return Err(unknown(
+                r.offset(),
+                what::PAYLOAD_TYPE,
+                kind.to_wire().into(),
+            ));
+        }
         if kind != PayloadType::Sign {
             r.u8("next payload")?;
         }
-        Payload::read_body(kind, r).map_err(|e| match e.kind {
-            // Name the payload's own offset for an unknown payload type.
-            ErrorKind::UnknownType { .. } if e.expected == what::PAYLOAD_TYPE => {
-                TlvError::new(start, e.expected, e.kind)
-            }
-            _ => e,
-        })
+        Payload::read_body(kind, r)
     }
 }
 

@@ -140,7 +140,7 @@ impl<'a> SpParam<'a> {
 }
 
 impl<'a> WireItem<'a> for SpParam<'a> {
-    #[inline]
+    #[inline(always)]
     fn read(r: &mut Reader<'a>) -> Result<Self> {
         let kind = r.u8(what::SP_PARAM)?;
         let len = usize::from(r.u8(what::SP_PARAM)?);

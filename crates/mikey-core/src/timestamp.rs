@@ -137,7 +137,7 @@ impl<'a> PayloadBody<'a> for Timestamp {
 }
 
 /// Reads TS type and TS value.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_ts(r: &mut Reader<'_>) -> Result<Timestamp> {
     let at = r.offset();
     let ts_type = TsType::from(r.u8(what::TS_TYPE)?);
