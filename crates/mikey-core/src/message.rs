@@ -378,15 +378,7 @@ impl<'a> Message<'a> {
         };
         let ix = &self.index;
         if ix.seen & mask != mask {
-            let payload = required
-                .iter()
-                .copied()
-                .find(|&p| !ix.has(p))
-                .unwrap_or(P::Last);
-            return Err(Error::MissingPayload {
-                payload,
-                data_type: dt,
-            });
+            return Err(self.missing(required));
         }
         if matches!(dt, DataType::DhResp | DataType::DhHmacResp) && ix.dh < 2 {
             return Err(Error::MissingPayload {
@@ -395,10 +387,7 @@ impl<'a> Message<'a> {
             });
         }
         let last_kind = ix.last.map(|(k, _)| k);
-        let misplaced = |payload: PayloadType| Error::Misplaced {
-            payload,
-            offset: self.find(payload).map(|p| p.offset).unwrap_or_default(),
-        };
+        let misplaced = |payload| self.misplaced(payload);
         if ix.has(P::V) && last_kind != Some(P::V) {
             return Err(misplaced(P::V));
         }
@@ -421,6 +410,31 @@ impl<'a> Message<'a> {
             return Err(misplaced(P::Id));
         }
         Ok(())
+    }
+
+    /// The first of `required` that is missing.
+    #[cold]
+    #[inline(never)]
+    fn missing(&self, required: &[PayloadType]) -> Error {
+        let payload = required
+            .iter()
+            .copied()
+            .find(|&p| !self.index.has(p))
+            .unwrap_or(PayloadType::Last);
+        Error::MissingPayload {
+            payload,
+            data_type: self.header.data_type,
+        }
+    }
+
+    /// The first `payload` is not where it must be.
+    #[cold]
+    #[inline(never)]
+    fn misplaced(&self, payload: PayloadType) -> Error {
+        Error::Misplaced {
+            payload,
+            offset: self.find(payload).map(|p| p.offset).unwrap_or_default(),
+        }
     }
 
     /// Checks the T payload's value (see [`Timestamp::check`]): e.g. the ONVIF example's
