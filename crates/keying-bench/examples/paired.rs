@@ -408,7 +408,7 @@ fn mikey_exchange(mode: Mode) {
     let rng = std::cell::RefCell::new(rng);
     let (n, rounds) = match mode {
         Mode::Psk => (20, ROUNDS),
-        Mode::RsaR | Mode::Dh => (1, 101),
+        Mode::RsaR | Mode::Dh => (1, ROUNDS),
     };
     let f = &f;
     let mut sides: Vec<Side<'_>> = vec![

@@ -48,6 +48,8 @@ def load_tsv(path):
 def fmt(ns):
     if ns is None:
         return "—"
+    if ns < 0:
+        return "−" + fmt(-ns)
     if ns < 10:
         return f"{ns:.2f} ns"
     if ns < 1000:
@@ -208,15 +210,15 @@ def exchange_headline(paths):
 
 
 def primitives_table(runs, ossl):
+    keys = sorted({k for r in runs for k in r if k.startswith("prim/")},
+                  key=lambda k: (k.split("/")[1].split("_")[0].rstrip("0123456789"), k))
+    if not keys:
+        return
     print("### RustCrypto (through `keying_crypto::rustcrypto`) vs `openssl speed` "
           "(run 1 / run 2; ratio within each run)\n")
     print("| primitive | keying-crypto (median) | keying-crypto (fastest sample) | openssl speed | "
           "keying ÷ openssl (median) | keying ÷ openssl (fastest) |")
     print("|---|---|---|---|---|---|")
-    keys = sorted({k for r in runs for k in r if k.startswith("prim/")},
-                  key=lambda k: (k.split("/")[1].split("_")[0].rstrip("0123456789"), k))
-    if not keys:
-        return
     for k in keys:
         ours = " / ".join(fmt(r.get(k)) for r in runs)
         theirs = " / ".join(fmt(o.get(k)) for o in ossl) if ossl else "—"
