@@ -5,7 +5,15 @@
 //! per-round ratios it reports each side's 10th-percentile and minimum per-iteration time
 //! and the ratio of the 10th percentiles (the "lower envelope", closest to an idle machine).
 //!
-//! `cargo run --profile bench -p keying-bench --example paired`
+//! The MIKEY exchange modes (`mikey-psk`, `mikey-rsa-r`, `mikey-dh`) interleave more than
+//! two sides: the full exchange, all its primitives replayed back to back, and each kind
+//! of primitive alone, run forward then backward in every round (the mirrored order gives
+//! every side the same mean position, so a linear drift cancels as in ABBA). The headline
+//! "exchange / its primitives" line has the two-sided format; `share` lines give each kind
+//! of primitive's 10th percentile as a share of the full exchange's.
+//!
+//! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
+//! `mikey`, `gdoi`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh` (default: all)
 //! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
 #![allow(
     clippy::unwrap_used,
@@ -25,6 +33,7 @@ use gdoi_ack::ack::ACK_LABEL;
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
 use gdoi_ack::sa_kek::KekAckRequested;
+use keying_bench::exchange::{Fixture, Mode, Replay, counts, same_keys};
 use keying_bench::{bin_vector, hex_vector, vector_path};
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RsaPrivate, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps};
@@ -358,6 +367,116 @@ fn hokey() {
     paired("hokey AR RtSolPr / its primitives", 1, full, prims);
 }
 
+type Side<'a> = (String, Box<dyn FnMut(u64) -> Duration + 'a>);
+
+/// Runs every side `n` iterations per batch, forward then backward, `rounds` times;
+/// returns each side's per-iteration times and the per-round ratios of side 0 to side 1.
+fn interleaved(n: u64, rounds: usize, sides: &mut [Side<'_>]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    for (_, f) in sides.iter_mut() {
+        f(n);
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e9 / n as f64;
+    let mut t = vec![Vec::new(); sides.len()];
+    let mut ratios = Vec::new();
+    for _ in 0..rounds {
+        let mut this = vec![0.0; sides.len()];
+        for i in (0..sides.len()).chain((0..sides.len()).rev()) {
+            let x = per((sides[i].1)(n));
+            t[i].push(x);
+            this[i] += x;
+        }
+        ratios.push(this[0] / this[1]);
+    }
+    (t, ratios)
+}
+
+fn mikey_exchange(mode: Mode) {
+    let f = Fixture::load().unwrap();
+    let mut fresh = f.fresh(mode).unwrap();
+    let out = f.run(&mut fresh).unwrap();
+    assert!(same_keys(fresh.initiator_keys(), &out.responder));
+    let calls = f.record(mode).unwrap();
+    let keys = f.keys();
+    let kinds: Vec<(String, usize)> = counts(&calls).into_iter().collect();
+    let all = Replay::new(&calls, &keys, |_| true).unwrap();
+    let mut rng = HashDrbg::new(b"paired replay");
+    assert_eq!(all.run(&mut rng), calls.len());
+    let parts: Vec<Replay<'_>> = kinds
+        .iter()
+        .map(|(label, _)| Replay::new(&calls, &keys, |c| c.label() == *label).unwrap())
+        .collect();
+    let rng = std::cell::RefCell::new(rng);
+    let (n, rounds) = match mode {
+        Mode::Psk => (20, ROUNDS),
+        Mode::RsaR | Mode::Dh => (1, ROUNDS),
+    };
+    let f = &f;
+    let mut sides: Vec<Side<'_>> = vec![
+        (
+            "exchange".into(),
+            Box::new(move |n| {
+                // Fresh roles built outside the timed region (an I_MESSAGE is accepted
+                // once); the outcomes are dropped after it, as criterion does.
+                let mut states: Vec<_> = (0..n).map(|_| f.fresh(mode).unwrap()).collect();
+                let mut outs = Vec::with_capacity(states.len());
+                let t = Instant::now();
+                for s in &mut states {
+                    outs.push(f.run(s).unwrap());
+                }
+                let d = t.elapsed();
+                black_box(&outs);
+                d
+            }),
+        ),
+        (
+            "primitives".into(),
+            Box::new(|n| {
+                time(n, || {
+                    assert_eq!(all.run(&mut *rng.borrow_mut()), calls.len())
+                })
+            }),
+        ),
+    ];
+    for ((label, k), r) in kinds.iter().zip(&parts) {
+        let rng = &rng;
+        sides.push((
+            format!("{label} x{k}"),
+            Box::new(move |n| time(n, || assert_eq!(r.run(&mut *rng.borrow_mut()), *k))),
+        ));
+    }
+    let (mut t, mut ratios) = interleaved(n, rounds, &mut sides);
+    let p10: Vec<f64> = t.iter_mut().map(|v| pct(v, 0.1)).collect();
+    let min: Vec<f64> = t.iter_mut().map(|v| pct(v, 0.0)).collect();
+    let name = match mode {
+        Mode::Psk => "mikey PSK exchange",
+        Mode::RsaR => "mikey RSA-R exchange",
+        Mode::Dh => "mikey DH exchange",
+    };
+    println!(
+        "paired\t{name} / its primitives\t{:.4}\t{:.4}\t{:.1}\t{:.1}\t{:.1}\t{:.1}\t# ratio of p10s, median round ratio, A p10 ns, B p10 ns, A min, B min",
+        p10[0] / p10[1],
+        pct(&mut ratios, 0.5),
+        p10[0],
+        p10[1],
+        min[0],
+        min[1]
+    );
+    for (i, (label, _)) in sides.iter().enumerate().skip(2) {
+        println!(
+            "share\t{name}\t{label}\t{:.1}\t{:.2}\t{:.2}\t# p10 ns, % of the exchange's p10, % of the primitives' p10",
+            p10[i],
+            100.0 * p10[i] / p10[0],
+            100.0 * p10[i] / p10[1]
+        );
+    }
+    let sum: f64 = p10[2..].iter().sum();
+    println!(
+        "share\t{name}\tsum of the kinds\t{sum:.1}\t{:.2}\t{:.2}\t# p10 ns, % of the exchange's p10, % of the primitives' p10",
+        100.0 * sum / p10[0],
+        100.0 * sum / p10[1]
+    );
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     if which.is_empty() || which == "mikey" {
@@ -368,5 +487,14 @@ fn main() {
     }
     if which.is_empty() || which == "hokey" {
         hokey();
+    }
+    for (arg, mode) in [
+        ("mikey-psk", Mode::Psk),
+        ("mikey-rsa-r", Mode::RsaR),
+        ("mikey-dh", Mode::Dh),
+    ] {
+        if which.is_empty() || which == arg {
+            mikey_exchange(mode);
+        }
     }
 }

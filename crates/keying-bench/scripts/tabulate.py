@@ -48,6 +48,8 @@ def load_tsv(path):
 def fmt(ns):
     if ns is None:
         return "—"
+    if ns < 0:
+        return "−" + fmt(-ns)
     if ns < 10:
         return f"{ns:.2f} ns"
     if ns < 1000:
@@ -83,6 +85,8 @@ VECTOR_BYTES = {
 
 
 def mikey_tables(runs):
+    if not any(k.startswith("mikey_parse/") or k.startswith("mikey_emit/") for r in runs for k in r):
+        return
     print("### MIKEY parse + validate (run 1 / run 2, criterion median)\n")
     print("| vector | B | keying parse+validate | keying parse only | mykey | GStreamer | "
           "memcpy (Rust) | memcpy (C harness) | GStreamer ÷ keying | mykey ÷ keying | "
@@ -115,6 +119,8 @@ def mikey_tables(runs):
 
 
 def share_table(runs, title, full, parts, total):
+    if not any(full in r for r in runs):
+        return
     print(f"### {title} (run 1 / run 2)\n")
     print("| measurement | time | share of the full operation |")
     print("|---|---|---|")
@@ -133,14 +139,86 @@ def share_table(runs, title, full, parts, total):
     print()
 
 
+EXCHANGES = [("psk", "PSK with verification (I_MESSAGE → verification → check)"),
+             ("rsa_r", "RSA-R unicast (signed I_MESSAGE → KEMAC + PKE + SIGN → check)"),
+             ("dh", "signed DH, OAKLEY 5 (DHi + SIGN → DHr + SIGN → check)")]
+
+
+def exchange_share_tables(runs):
+    """Criterion groups mikey_<mode>: exchange, primitives_sum and one <kind>_x<count> each."""
+    for mode, title in EXCHANGES:
+        g = f"mikey_{mode}/"
+        parts = sorted({k for r in runs for k in r
+                        if k.startswith(g) and not k.startswith("min:")
+                        and k not in (g + "exchange", g + "primitives_sum")})
+        if parts:
+            share_table(runs, f"MIKEY {title}, criterion", g + "exchange", parts,
+                        g + "primitives_sum")
+
+
+def read_paired(paths, tag):
+    for i, path in enumerate(paths):
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if parts[0] == tag:
+                    yield i, parts
+
+
+def exchange_headline(paths):
+    """The MIKEY exchange table from the paired `paired` / `share` lines."""
+    full = {}
+    shares = {}
+    for i, parts in read_paired(paths, "paired"):
+        if parts[1].startswith("mikey ") and " exchange / its primitives" in parts[1]:
+            name = parts[1].split(" / ")[0]
+            full.setdefault(name, [None] * len(paths))[i] = [float(x) for x in parts[2:8]]
+    for i, parts in read_paired(paths, "share"):
+        shares.setdefault(parts[1], {}).setdefault(parts[2], [None] * len(paths))[i] = (
+            float(parts[3]), float(parts[4]))
+    if not full:
+        return
+    print("### MIKEY full exchanges vs the primitives they call (paired, interleaved; "
+          "run 1 / run 2)\n")
+    print("| exchange | full (p10) | primitives back to back (p10) | own code = full ÷ "
+          "primitives − 1 (p10s) | (median of round ratios) | < 5 %? |")
+    print("|---|---|---|---|---|---|")
+    for name, vals in full.items():
+        def col(f):
+            return " / ".join(f(v) if v else "—" for v in vals)
+        ok = all(v and v[0] - 1 < 0.05 for v in vals)
+        print(f"| {name[6:]} | {col(lambda v: fmt(v[2]))} | {col(lambda v: fmt(v[3]))} | "
+              f"{col(lambda v: f'{100 * (v[0] - 1):+.1f} %')} | "
+              f"{col(lambda v: f'{100 * (v[1] - 1):+.1f} %')} | {'yes' if ok else '**no**'} |")
+    print()
+    for name, kinds in shares.items():
+        print(f"#### {name[6:]}: share of each primitive (p10 of the kind alone ÷ p10 of the "
+              "full exchange)\n")
+        print("| primitive × calls per exchange | time (p10) | share of the exchange |")
+        print("|---|---|---|")
+        for kind, vals in sorted(kinds.items(), key=lambda kv: -(kv[1][0] or (0, 0))[0]):
+            t = " / ".join(fmt(v[0]) if v else "—" for v in vals)
+            sh = " / ".join(f"{v[1]:.2f} %" if v else "—" for v in vals)
+            label = f"**{kind}**" if kind == "sum of the kinds" else f"`{kind}`"
+            print(f"| {label} | {t} | {sh} |")
+        own = full.get(name)
+        if own:
+            t = " / ".join(fmt(v[2] - v[3]) if v else "—" for v in own)
+            sh = " / ".join(f"{100 * (1 - v[3] / v[2]):.2f} %" if v else "—" for v in own)
+            print(f"| **own code** (full − primitives) | {t} | {sh} |")
+        print()
+
+
 def primitives_table(runs, ossl):
+    keys = sorted({k for r in runs for k in r if k.startswith("prim/")},
+                  key=lambda k: (k.split("/")[1].split("_")[0].rstrip("0123456789"), k))
+    if not keys:
+        return
     print("### RustCrypto (through `keying_crypto::rustcrypto`) vs `openssl speed` "
           "(run 1 / run 2; ratio within each run)\n")
     print("| primitive | keying-crypto (median) | keying-crypto (fastest sample) | openssl speed | "
           "keying ÷ openssl (median) | keying ÷ openssl (fastest) |")
     print("|---|---|---|---|---|---|")
-    keys = sorted({k for r in runs for k in r if k.startswith("prim/")},
-                  key=lambda k: (k.split("/")[1].split("_")[0].rstrip("0123456789"), k))
     for k in keys:
         ours = " / ".join(fmt(r.get(k)) for r in runs)
         theirs = " / ".join(fmt(o.get(k)) for o in ossl) if ossl else "—"
@@ -193,8 +271,10 @@ def main():
                 ["hokey/rsa1024_sign", "hokey/rsa1024_verify", "hokey/rsa1024_encrypt_pkcs1v15",
                  "hokey/rsa1024_load_spki_x2", "hokey/cga_verify_sha1",
                  "hokey/parse_and_checksum"], "hokey/primitives_sum")
+    exchange_share_tables(runs)
     primitives_table(runs, ossl)
     paired_table(a.paired)
+    exchange_headline(a.paired)
 
 
 if __name__ == "__main__":
