@@ -35,7 +35,7 @@ for backend in autodetect soft; do
     else
         tdir=$target
     fi
-    CARGO_TARGET_DIR=$tdir cargo build --locked -q -p ct-check --profile ct-check
+    CARGO_TARGET_DIR=$tdir cargo build --locked -q -p ct-check --features valgrind --profile ct-check
     bin=$tdir/ct-check/ct-check
     echo "--- AES backend: $backend"
     while read -r name kind what; do
