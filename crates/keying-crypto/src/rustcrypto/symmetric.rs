@@ -1,37 +1,111 @@
 //! [`Symmetric`] on sha1 / sha2 / hmac / aes / ctr / cbc / aes-kw.
+//!
+//! Which hashes and AES key sizes are compiled in is chosen by the crate features `sha1`,
+//! `sha256`, `sha512`, `aes128`, `aes192` and `aes256` (all on with `rustcrypto`): the
+//! provider dispatches on the algorithm at run time, so an algorithm that is compiled in
+//! is linked into every firmware that uses the provider, called or not. A hash that is
+//! left out yields [`Digest::EMPTY`] (see [`Digest::checked`]); an AES key of a size
+//! that is left out gives [`CryptoError::Unsupported`].
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 use aes::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser,
     KeyInit, KeyIvInit, StreamCipher, array::Array, consts::U16,
 };
-use hmac::{Hmac, Mac};
-use sha2::digest::{FixedOutput, Update, block_api::EagerHash};
-use zeroize::Zeroize;
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+use hmac::{
+    Hmac, Mac,
+    digest::{FixedOutput, Update, block_api::EagerHash},
+};
 
 use super::RustCrypto;
 use crate::{CryptoError, Digest, HashAlg, Symmetric};
 
+/// Evaluates `$body` with the type `$d` naming the RustCrypto hash of `$alg`, or `$none`
+/// when that hash is not compiled in (one place decides which hashes exist).
+macro_rules! with_hash {
+    ($alg:expr, $d:ident => $body:expr, $none:expr) => {
+        // With every hash compiled in, the last arm is unreachable.
+        #[allow(unreachable_patterns)]
+        match $alg {
+            #[cfg(feature = "sha1")]
+            HashAlg::Sha1 => {
+                type $d = sha1::Sha1;
+                $body
+            }
+            #[cfg(feature = "sha256")]
+            HashAlg::Sha256 => {
+                type $d = sha2::Sha256;
+                $body
+            }
+            #[cfg(feature = "sha512")]
+            HashAlg::Sha384 => {
+                type $d = sha2::Sha384;
+                $body
+            }
+            #[cfg(feature = "sha512")]
+            HashAlg::Sha512 => {
+                type $d = sha2::Sha512;
+                $body
+            }
+            _ => $none,
+        }
+    };
+}
+
+/// Evaluates `$body` with the type `$c` naming the AES variant for a key of `$len` bytes;
+/// [`CryptoError::Unsupported`] for a size that is not compiled in and
+/// [`CryptoError::InvalidKey`] for a length AES does not have (one place decides which
+/// key sizes exist).
+macro_rules! with_aes {
+    ($len:expr, $c:ident => $body:expr) => {
+        // With every key size compiled in, the `16 | 24 | 32` arm is unreachable.
+        #[allow(unreachable_patterns)]
+        match $len {
+            #[cfg(feature = "aes128")]
+            16 => {
+                type $c = aes::Aes128;
+                $body
+            }
+            #[cfg(feature = "aes192")]
+            24 => {
+                type $c = aes::Aes192;
+                $body
+            }
+            #[cfg(feature = "aes256")]
+            32 => {
+                type $c = aes::Aes256;
+                $body
+            }
+            16 | 24 | 32 => Err(CryptoError::Unsupported),
+            _ => Err(CryptoError::InvalidKey),
+        }
+    };
+}
+
 /// Hash `parts` with `D` into a [`Digest`].
-fn digest_parts<D: sha2::Digest>(parts: &[&[u8]]) -> Digest {
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
     let mut h = D::new();
     for p in parts {
-        sha2::Digest::update(&mut h, p);
+        hmac::digest::Digest::update(&mut h, p);
     }
     let mut out = h.finalize();
     let d = Digest::from_prefix(&out);
-    out.as_mut_slice().zeroize();
+    zeroize::Zeroize::zeroize(out.as_mut_slice());
     d
 }
 
 /// HMAC-`D` of `parts` under `key` into a [`Digest`].
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
 fn hmac_parts<D>(key: &[u8], parts: &[&[u8]]) -> Digest
 where
     D: EagerHash,
-    Hmac<D>: KeyInit + Update + FixedOutput,
+    Hmac<D>: hmac::KeyInit + Update + FixedOutput,
 {
     // HMAC accepts keys of any length (RFC 2104 §2), so this never fails in practice.
     // An empty digest never compares equal to a real tag.
-    let Ok(mut mac) = <Hmac<D> as KeyInit>::new_from_slice(key) else {
+    let Ok(mut mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
         return Digest::EMPTY;
     };
     for p in parts {
@@ -39,10 +113,11 @@ where
     }
     let mut out = mac.finalize_fixed();
     let d = Digest::from_prefix(&out);
-    out.as_mut_slice().zeroize();
+    zeroize::Zeroize::zeroize(out.as_mut_slice());
     d
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 fn ctr_apply<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -53,6 +128,7 @@ where
         .map_err(|_| CryptoError::InvalidLength)
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 fn cbc_encrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -67,6 +143,7 @@ where
     Ok(())
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 fn cbc_decrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -81,52 +158,31 @@ where
     Ok(())
 }
 
-/// The AES variant for a key length, or `InvalidKey`.
-#[derive(Clone, Copy)]
-enum AesKey {
-    A128,
-    A192,
-    A256,
-}
-
-fn aes_key(key: &[u8]) -> Result<AesKey, CryptoError> {
-    match key.len() {
-        16 => Ok(AesKey::A128),
-        24 => Ok(AesKey::A192),
-        32 => Ok(AesKey::A256),
-        _ => Err(CryptoError::InvalidKey),
-    }
-}
-
 /// RFC 3394 needs at least two 64-bit blocks of key data.
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_MIN_KEY: usize = 16;
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_SEMIBLOCK: usize = 8;
 
+// A build without any hash or without any AES key size leaves arguments unread.
+#[cfg_attr(
+    not(all(
+        any(feature = "sha1", feature = "sha256", feature = "sha512"),
+        any(feature = "aes128", feature = "aes192", feature = "aes256")
+    )),
+    allow(unused_variables)
+)]
 impl Symmetric for RustCrypto {
     fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
-        match alg {
-            HashAlg::Sha1 => digest_parts::<sha1::Sha1>(parts),
-            HashAlg::Sha256 => digest_parts::<sha2::Sha256>(parts),
-            HashAlg::Sha384 => digest_parts::<sha2::Sha384>(parts),
-            HashAlg::Sha512 => digest_parts::<sha2::Sha512>(parts),
-        }
+        with_hash!(alg, D => digest_parts::<D>(parts), Digest::EMPTY)
     }
 
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
-        match alg {
-            HashAlg::Sha1 => hmac_parts::<sha1::Sha1>(key, parts),
-            HashAlg::Sha256 => hmac_parts::<sha2::Sha256>(key, parts),
-            HashAlg::Sha384 => hmac_parts::<sha2::Sha384>(key, parts),
-            HashAlg::Sha512 => hmac_parts::<sha2::Sha512>(key, parts),
-        }
+        with_hash!(alg, D => hmac_parts::<D>(key, parts), Digest::EMPTY)
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
-        match aes_key(key)? {
-            AesKey::A128 => ctr_apply::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => ctr_apply::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => ctr_apply::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => ctr_apply::<C>(key, iv, data))
     }
 
     fn aes_cbc_encrypt(
@@ -136,11 +192,7 @@ impl Symmetric for RustCrypto {
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
         // `cbc_encrypt` rejects a partial block before touching the data.
-        match aes_key(key)? {
-            AesKey::A128 => cbc_encrypt::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => cbc_encrypt::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => cbc_encrypt::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => cbc_encrypt::<C>(key, iv, data))
     }
 
     fn aes_cbc_decrypt(
@@ -150,40 +202,27 @@ impl Symmetric for RustCrypto {
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
         // `cbc_decrypt` rejects a partial block before touching the data.
-        match aes_key(key)? {
-            AesKey::A128 => cbc_decrypt::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => cbc_decrypt::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => cbc_decrypt::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => cbc_decrypt::<C>(key, iv, data))
     }
 
     fn aes_kw_wrap(&self, kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError> {
-        let k = aes_key(kek)?;
-        if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
-            return Err(CryptoError::InvalidLength);
-        }
-        let needed = key
-            .len()
-            .checked_add(KW_SEMIBLOCK)
-            .ok_or(CryptoError::InvalidLength)?;
-        let out = out
-            .get_mut(..needed)
-            .ok_or(CryptoError::BufferTooSmall { needed })?;
-        let r = match k {
-            AesKey::A128 => aes_kw::KwAes128::new_from_slice(kek)
+        with_aes!(kek.len(), C => {
+            if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
+                return Err(CryptoError::InvalidLength);
+            }
+            let needed = key
+                .len()
+                .checked_add(KW_SEMIBLOCK)
+                .ok_or(CryptoError::InvalidLength)?;
+            let out = out
+                .get_mut(..needed)
+                .ok_or(CryptoError::BufferTooSmall { needed })?;
+            aes_kw::AesKw::<C>::new_from_slice(kek)
                 .map_err(|_| CryptoError::InvalidKey)?
                 .wrap_key(key, out)
-                .map(<[u8]>::len),
-            AesKey::A192 => aes_kw::KwAes192::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len),
-            AesKey::A256 => aes_kw::KwAes256::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len),
-        };
-        r.map_err(|_| CryptoError::InvalidLength)
+                .map(<[u8]>::len)
+                .map_err(|_| CryptoError::InvalidLength)
+        })
     }
 
     fn aes_kw_unwrap(
@@ -192,36 +231,26 @@ impl Symmetric for RustCrypto {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        let k = aes_key(kek)?;
-        // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped bytes.
-        if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK)
-        {
-            return Err(CryptoError::InvalidLength);
-        }
-        let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
-        let out = out
-            .get_mut(..needed)
-            .ok_or(CryptoError::BufferTooSmall { needed })?;
-        let r = match k {
-            AesKey::A128 => aes_kw::KwAes128::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-            AesKey::A192 => aes_kw::KwAes192::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-            AesKey::A256 => aes_kw::KwAes256::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-        };
-        match r {
-            Ok(n) => Ok(n),
-            Err(_) => {
-                out.zeroize();
-                Err(CryptoError::DecryptFailed)
+        with_aes!(kek.len(), C => {
+            // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped
+            // bytes.
+            if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK
+                || !wrapped.len().is_multiple_of(KW_SEMIBLOCK)
+            {
+                return Err(CryptoError::InvalidLength);
             }
-        }
+            let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
+            let out = out
+                .get_mut(..needed)
+                .ok_or(CryptoError::BufferTooSmall { needed })?;
+            let r = aes_kw::AesKw::<C>::new_from_slice(kek)
+                .map_err(|_| CryptoError::InvalidKey)?
+                .unwrap_key(wrapped, out)
+                .map(<[u8]>::len);
+            r.map_err(|_| {
+                zeroize::Zeroize::zeroize(out);
+                CryptoError::DecryptFailed
+            })
+        })
     }
 }
