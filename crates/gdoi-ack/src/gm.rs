@@ -611,8 +611,15 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                 }
             },
         };
+        // (Not kept when the provider has no SHA-256: no re-ack rather than a wrong match.)
         let digest = (unicast && self.config.re_ack.is_some())
-            .then(|| crypto.hash(HashAlg::Sha256, &[datagram]));
+            .then(|| {
+                crypto
+                    .hash(HashAlg::Sha256, &[datagram])
+                    .checked(HashAlg::Sha256)
+                    .ok()
+            })
+            .flatten();
 
         // 7. Commit (infallible from here).
         if let Some(k) = self.keks.get_mut(ki) {

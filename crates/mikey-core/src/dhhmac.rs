@@ -298,7 +298,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }
-        let seen = Seen::new(
+        let seen = match Seen::check(
             s,
             &[
                 b"mikey dhhmac peer",
@@ -310,10 +310,11 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             t,
             now,
             self.policy.time,
-        );
-        if let Err(e) = seen.check(&self.cache) {
-            return Err(fail(e, out));
-        }
+            &self.cache,
+        ) {
+            Ok(seen) => seen,
+            Err(e) => return Err(fail(e, out)),
+        };
         let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
             Ok(x) => x,

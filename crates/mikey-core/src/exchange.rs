@@ -340,7 +340,8 @@ pub(crate) fn mac_hash(alg: MacAlg) -> Option<HashAlg> {
     }
 }
 
-/// HMAC over `parts` with `alg`, full length.
+/// HMAC over `parts` with `alg`, full length; [`KmError::MacRefused`] for an alg that is
+/// not an HMAC or whose hash the provider lacks.
 pub(crate) fn mac<S: Symmetric + ?Sized>(
     s: &S,
     alg: MacAlg,
@@ -348,7 +349,9 @@ pub(crate) fn mac<S: Symmetric + ?Sized>(
     parts: &[&[u8]],
 ) -> Result<Digest, KmError> {
     let h = mac_hash(alg).ok_or(KmError::MacRefused(alg))?;
-    Ok(s.hmac(h, key, parts))
+    s.hmac(h, key, parts)
+        .checked(h)
+        .map_err(|_| KmError::MacRefused(alg))
 }
 
 /// Verifies a MAC in constant time.
@@ -481,14 +484,21 @@ pub fn kemac_decrypt<S: Symmetric + ?Sized>(
     Ok(out)
 }
 
-/// A 16-byte digest identifying an accepted message in the replay cache.
-pub(crate) fn fingerprint<S: Symmetric + ?Sized>(s: &S, parts: &[&[u8]]) -> [u8; 16] {
-    let d = s.hash(HashAlg::Sha256, parts);
+/// A 16-byte digest identifying an accepted message in the replay cache;
+/// [`KmError::Internal`] when the provider has no SHA-256.
+pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
+    s: &S,
+    parts: &[&[u8]],
+) -> Result<[u8; 16], KmError> {
+    let d = s
+        .hash(HashAlg::Sha256, parts)
+        .checked(HashAlg::Sha256)
+        .map_err(|_| KmError::Internal)?;
     let mut fp = [0u8; 16];
     for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
         *o = *b;
     }
-    fp
+    Ok(fp)
 }
 
 /// Copies `src` into a bounded vector.

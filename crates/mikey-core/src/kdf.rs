@@ -45,7 +45,8 @@ pub const MAX_OUT: usize = 64;
 /// Why a derivation could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KdfError {
-    /// The PRF func is not one this crate implements.
+    /// The PRF func is not one this crate implements, or the crypto provider lacks its
+    /// hash.
     UnsupportedPrf,
     /// Empty inkey (no chunk, so no output), output longer than [`MAX_OUT`], or a RAND
     /// longer than [`MAX_RAND_LEN`].
@@ -92,6 +93,10 @@ impl Label {
 
 /// The MIKEY PRF: `out.len()` bytes of `PRF(inkey, label)` with the hash of `prf`
 /// (HMAC-SHA-1 for MIKEY-1, HMAC-SHA-256 for PRF-HMAC-SHA-256).
+///
+/// # Errors
+/// [`KdfError::BadLength`] for an empty `inkey` or more than [`MAX_OUT`] bytes;
+/// [`KdfError::UnsupportedPrf`] when the provider lacks `hash` (`out` is then unspecified).
 pub fn prf<S: Symmetric + ?Sized>(
     s: &S,
     hash: HashAlg,
@@ -104,15 +109,22 @@ pub fn prf<S: Symmetric + ?Sized>(
     }
     out.fill(0);
     let hlen = hash.output_len();
+    // A provider without `hash` returns a digest of another length: refused, never a
+    // short (or all-zero) key.
+    let hmac = |key: &[u8], parts: &[&[u8]]| {
+        s.hmac(hash, key, parts)
+            .checked(hash)
+            .map_err(|_| KdfError::UnsupportedPrf)
+    };
     for chunk in inkey.chunks(32) {
         // P(chunk, label, m), XORed into `out` block by block.
-        let mut a = s.hmac(hash, chunk, &[label]);
+        let mut a = hmac(chunk, &[label])?;
         for block in out.chunks_mut(hlen) {
-            let p = s.hmac(hash, chunk, &[a.as_bytes(), label]);
+            let p = hmac(chunk, &[a.as_bytes(), label])?;
             for (o, b) in block.iter_mut().zip(p.as_bytes()) {
                 *o ^= *b;
             }
-            a = s.hmac(hash, chunk, &[a.as_bytes()]);
+            a = hmac(chunk, &[a.as_bytes()])?;
         }
     }
     Ok(())

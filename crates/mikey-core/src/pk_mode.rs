@@ -137,7 +137,11 @@ impl<C: Symmetric> PkInitiator<C> {
             env.expose(),
             &mut pke_buf,
         )?;
-        let hash = responder_cert.map(|c| s.hash(keying_crypto::HashAlg::Sha256, &[c]));
+        let sha256 = keying_crypto::HashAlg::Sha256;
+        let hash = responder_cert
+            .map(|c| s.hash(sha256, &[c]).checked(sha256))
+            .transpose()
+            .map_err(|_| KmError::HashRefused)?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let zero = [0u8; 32];

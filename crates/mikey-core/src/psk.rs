@@ -511,17 +511,18 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         // Authenticated from here on.
-        let seen = Seen::new(
+        let seen = match Seen::check(
             s,
             &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk.expose()],
             msg,
             t,
             now,
             self.policy.time,
-        );
-        if let Err(e) = seen.check(&self.cache) {
-            return Err(fail(e, out));
-        }
+            &self.cache,
+        ) {
+            Ok(seen) => seen,
+            Err(e) => return Err(fail(e, out)),
+        };
         let plain =
             match exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data) {
                 Ok(p) => p,
