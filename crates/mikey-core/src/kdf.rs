@@ -104,6 +104,18 @@ pub fn prf<S: Symmetric + ?Sized>(
     label: &[u8],
     out: &mut [u8],
 ) -> Result<(), KdfError> {
+    prf_parts(s, hash, inkey, [label, &[]], out)
+}
+
+/// [`prf`] with the label given as two parts (`constant ‖ cs_id ‖ CSB ID` and RAND), so
+/// that it is never copied into one buffer.
+fn prf_parts<S: Symmetric + ?Sized>(
+    s: &S,
+    hash: HashAlg,
+    inkey: &[u8],
+    label: [&[u8]; 2],
+    out: &mut [u8],
+) -> Result<(), KdfError> {
     if inkey.is_empty() || out.len() > MAX_OUT {
         return Err(KdfError::BadLength);
     }
@@ -116,11 +128,12 @@ pub fn prf<S: Symmetric + ?Sized>(
             .checked(hash)
             .map_err(|_| KdfError::UnsupportedPrf)
     };
+    let [label_head, label_tail] = label;
     for chunk in inkey.chunks(32) {
         // P(chunk, label, m), XORed into `out` block by block.
-        let mut a = hmac(chunk, &[label])?;
+        let mut a = hmac(chunk, &label)?;
         for block in out.chunks_mut(hlen) {
-            let p = hmac(chunk, &[a.as_bytes(), label])?;
+            let p = hmac(chunk, &[a.as_bytes(), label_head, label_tail])?;
             for (o, b) in block.iter_mut().zip(p.as_bytes()) {
                 *o ^= *b;
             }
@@ -144,9 +157,17 @@ pub fn derive<S: Symmetric + ?Sized>(
     len: usize,
 ) -> Result<SecretBuf<MAX_OUT>, KdfError> {
     let hash = prf_hash(prf_func).ok_or(KdfError::UnsupportedPrf)?;
-    let label = Label::new(constant, cs_id, csb_id, rand)?;
+    if rand.len() > MAX_RAND_LEN {
+        return Err(KdfError::BadLength);
+    }
+    // The label of `Label::new`, as its two parts.
+    let c = constant.to_be_bytes();
+    let csb = csb_id.to_be_bytes();
+    let head = [
+        c[0], c[1], c[2], c[3], cs_id, csb[0], csb[1], csb[2], csb[3],
+    ];
     let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
-    prf(s, hash, inkey, label.as_bytes(), out.expose_mut())?;
+    prf_parts(s, hash, inkey, [&head, rand], out.expose_mut())?;
     Ok(out)
 }
 

@@ -329,8 +329,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 &[cov.payload],
                 kemac.mac,
             )?;
-            let plain =
-                exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data)?;
+            let mut plain = SecretBuf::new();
+            exchange::kemac_decrypt_into(
+                s,
+                kemac.encr_alg,
+                &kk,
+                h.csb_id,
+                &t,
+                kemac.encr_data,
+                &mut plain,
+            )?;
             let mut teks = heapless::Vec::new();
             let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
             if let (Some(inner), Some(outer)) = (found.id, id_i)

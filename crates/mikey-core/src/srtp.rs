@@ -292,10 +292,76 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
     kv: &KeyValidity<'_>,
     first_cs_id: u8,
 ) -> Result<SrtpSas, SaError> {
+    let mut out = SrtpSas::new();
+    build_sas_into(
+        s,
+        prf_func,
+        map,
+        sp_for,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+        &mut out,
+    )?;
+    Ok(out)
+}
+
+/// [`build_sas`] into `out` (its previous SAs are dropped, which wipes their keys; empty
+/// on error): what the roles call, so that the SAs (about 1 KiB for [`MAX_CS`]) are built
+/// where they are returned instead of being moved through the stack.
+///
+/// # Errors
+/// As [`build_sas`].
+#[allow(clippy::too_many_arguments)]
+pub fn build_sas_into<'m, S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    map: &CsIdMap<'_>,
+    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
+    keying: &Keying<'_>,
+    csb_id: u32,
+    rand: &[u8],
+    kv: &KeyValidity<'_>,
+    first_cs_id: u8,
+    out: &mut SrtpSas,
+) -> Result<(), SaError> {
+    out.clear();
+    let r = push_sas(
+        s,
+        prf_func,
+        map,
+        sp_for,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+        out,
+    );
+    if r.is_err() {
+        out.clear();
+    }
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_sas<'m, S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    map: &CsIdMap<'_>,
+    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
+    keying: &Keying<'_>,
+    csb_id: u32,
+    rand: &[u8],
+    kv: &KeyValidity<'_>,
+    first_cs_id: u8,
+    out: &mut SrtpSas,
+) -> Result<(), SaError> {
     let CsIdMap::SrtpId(list) = map else {
         return Err(SaError::Shape);
     };
-    let mut out = SrtpSas::new();
     for (i, cs) in list.iter().enumerate() {
         let cs_id = u8::try_from(i + usize::from(first_cs_id)).map_err(|_| SaError::Shape)?;
         let policy = match sp_for(cs.policy_no) {
@@ -370,5 +436,5 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
         })
         .map_err(|_| SaError::Shape)?;
     }
-    Ok(out)
+    Ok(())
 }
