@@ -83,8 +83,13 @@ macro_rules! with_aes {
     };
 }
 
+// Each operation below is `#[inline(never)]`: its cipher or hash state then lives in its
+// own stack frame, once, instead of every operation's state being merged into the frame of
+// the protocol function that calls them (with LTO, firmware inlines across crates).
+
 /// Hash `parts` with `D` into a [`Digest`].
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[inline(never)]
 fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
     let mut h = D::new();
     for p in parts {
@@ -98,6 +103,7 @@ fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
 
 /// HMAC-`D` of `parts` under `key` into a [`Digest`].
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[inline(never)]
 fn hmac_parts<D>(key: &[u8], parts: &[&[u8]]) -> Digest
 where
     D: EagerHash,
@@ -118,6 +124,7 @@ where
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn ctr_apply<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -129,6 +136,7 @@ where
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn cbc_encrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -144,6 +152,7 @@ where
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn cbc_decrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -156,6 +165,53 @@ where
     }
     d.decrypt_blocks(blocks);
     Ok(())
+}
+
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_wrap<C>(kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
+where
+    C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    let needed = key
+        .len()
+        .checked_add(KW_SEMIBLOCK)
+        .ok_or(CryptoError::InvalidLength)?;
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| CryptoError::InvalidKey)?
+        .wrap_key(key, out)
+        .map(<[u8]>::len)
+        .map_err(|_| CryptoError::InvalidLength)
+}
+
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_unwrap<C>(kek: &[u8], wrapped: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
+where
+    C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped bytes.
+    if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    let r = aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| CryptoError::InvalidKey)?
+        .unwrap_key(wrapped, out)
+        .map(<[u8]>::len);
+    r.map_err(|_| {
+        zeroize::Zeroize::zeroize(out);
+        CryptoError::DecryptFailed
+    })
 }
 
 /// RFC 3394 needs at least two 64-bit blocks of key data.
@@ -206,23 +262,7 @@ impl Symmetric for RustCrypto {
     }
 
     fn aes_kw_wrap(&self, kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => {
-            if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
-                return Err(CryptoError::InvalidLength);
-            }
-            let needed = key
-                .len()
-                .checked_add(KW_SEMIBLOCK)
-                .ok_or(CryptoError::InvalidLength)?;
-            let out = out
-                .get_mut(..needed)
-                .ok_or(CryptoError::BufferTooSmall { needed })?;
-            aes_kw::AesKw::<C>::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len)
-                .map_err(|_| CryptoError::InvalidLength)
-        })
+        with_aes!(kek.len(), C => kw_wrap::<C>(kek, key, out))
     }
 
     fn aes_kw_unwrap(
@@ -231,26 +271,6 @@ impl Symmetric for RustCrypto {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => {
-            // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped
-            // bytes.
-            if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK
-                || !wrapped.len().is_multiple_of(KW_SEMIBLOCK)
-            {
-                return Err(CryptoError::InvalidLength);
-            }
-            let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
-            let out = out
-                .get_mut(..needed)
-                .ok_or(CryptoError::BufferTooSmall { needed })?;
-            let r = aes_kw::AesKw::<C>::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len);
-            r.map_err(|_| {
-                zeroize::Zeroize::zeroize(out);
-                CryptoError::DecryptFailed
-            })
-        })
+        with_aes!(kek.len(), C => kw_unwrap::<C>(kek, wrapped, out))
     }
 }
