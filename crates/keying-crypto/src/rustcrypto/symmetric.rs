@@ -10,7 +10,7 @@
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 use aes::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser,
-    KeyInit, KeyIvInit, StreamCipher, array::Array, consts::U16,
+    KeyInit, KeyIvInit, StreamCipherCore, array::Array, consts::U16,
 };
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
 use hmac::{
@@ -129,10 +129,32 @@ fn ctr_apply<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), Crypto
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    let mut c =
-        ctr::Ctr128BE::<C>::new_from_slices(key, iv).map_err(|_| CryptoError::InvalidKey)?;
-    c.try_apply_keystream(data)
-        .map_err(|_| CryptoError::InvalidLength)
+    // ctr's counter core one block at a time: `try_apply_keystream` would run the
+    // cipher's parallel-block path, whose state needs three times the stack.
+    let mut core = ctr::CtrCore::<C, ctr::flavors::Ctr128BE>::new_from_slices(key, iv)
+        .map_err(|_| CryptoError::InvalidKey)?;
+    // The check `try_apply_keystream` makes: no more blocks than the counter has left.
+    if let Some(left) = core.remaining_blocks()
+        && data.len().div_ceil(16) > left
+    {
+        return Err(CryptoError::InvalidLength);
+    }
+    let (blocks, tail) = Array::<u8, U16>::slice_as_chunks_mut(data);
+    for b in blocks {
+        core.apply_keystream_block_inout(b.into());
+    }
+    if !tail.is_empty() {
+        let mut block = Array::<u8, U16>::default();
+        let part = block
+            .get_mut(..tail.len())
+            .ok_or(CryptoError::InvalidLength)?;
+        part.copy_from_slice(tail);
+        core.apply_keystream_block_inout((&mut block).into());
+        let part = block.get(..tail.len()).ok_or(CryptoError::InvalidLength)?;
+        tail.copy_from_slice(part);
+        zeroize::Zeroize::zeroize(block.as_mut_slice());
+    }
+    Ok(())
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
@@ -163,7 +185,9 @@ where
     if !rest.is_empty() {
         return Err(CryptoError::InvalidLength);
     }
-    d.decrypt_blocks(blocks);
+    for b in blocks {
+        d.decrypt_block(b);
+    }
     Ok(())
 }
 
