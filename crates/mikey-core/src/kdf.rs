@@ -156,6 +156,33 @@ pub fn derive<S: Symmetric + ?Sized>(
     rand: &[u8],
     len: usize,
 ) -> Result<SecretBuf<MAX_OUT>, KdfError> {
+    let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
+    derive_into(
+        s,
+        prf_func,
+        inkey,
+        constant,
+        cs_id,
+        csb_id,
+        rand,
+        out.expose_mut(),
+    )?;
+    Ok(out)
+}
+
+/// [`derive`] into `out` (`out.len()` bytes, at most [`MAX_OUT`]), for callers that hold
+/// the key's final buffer (the SRTP master key and salt).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn derive_into<S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    inkey: &[u8],
+    constant: u32,
+    cs_id: u8,
+    csb_id: u32,
+    rand: &[u8],
+    out: &mut [u8],
+) -> Result<(), KdfError> {
     let hash = prf_hash(prf_func).ok_or(KdfError::UnsupportedPrf)?;
     if rand.len() > MAX_RAND_LEN {
         return Err(KdfError::BadLength);
@@ -166,9 +193,7 @@ pub fn derive<S: Symmetric + ?Sized>(
     let head = [
         c[0], c[1], c[2], c[3], cs_id, csb[0], csb[1], csb[2], csb[3],
     ];
-    let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
-    prf_parts(s, hash, inkey, [&head, rand], out.expose_mut())?;
-    Ok(out)
+    prf_parts(s, hash, inkey, [&head, rand], out)
 }
 
 /// The three keys protecting a KEMAC / V payload (RFC 3830 §4.1.4), from the PSK or the
@@ -195,12 +220,30 @@ impl KemacKeys {
         encr_len: usize,
         auth_len: usize,
     ) -> Result<Self, KdfError> {
-        let d = |c, len| derive(s, prf_func, inkey, c, CS_ID_PSK, csb_id, rand, len);
-        Ok(Self {
-            encr: d(C_KEMAC_ENCR, encr_len)?,
-            auth: d(C_KEMAC_AUTH, auth_len)?,
-            salt: d(C_KEMAC_SALT, 14)?,
-        })
+        // Each key derived straight into its buffer.
+        let buf = |len| SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength);
+        let mut keys = Self {
+            encr: buf(encr_len)?,
+            auth: buf(auth_len)?,
+            salt: buf(14)?,
+        };
+        for (c, key) in [
+            (C_KEMAC_ENCR, &mut keys.encr),
+            (C_KEMAC_AUTH, &mut keys.auth),
+            (C_KEMAC_SALT, &mut keys.salt),
+        ] {
+            derive_into(
+                s,
+                prf_func,
+                inkey,
+                c,
+                CS_ID_PSK,
+                csb_id,
+                rand,
+                key.expose_mut(),
+            )?;
+        }
+        Ok(keys)
     }
 }
 

@@ -374,26 +374,40 @@ fn push_sas<'m, S: Symmetric + ?Sized>(
         let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
         match *keying {
             Keying::Tgk { tgk, salt } => {
-                let k = kdf::derive(s, prf_func, tgk, C_TEK, cs_id, csb_id, rand, klen)
-                    .map_err(SaError::Kdf)?;
-                master_key
-                    .extend_from_slice(k.expose())
-                    .map_err(|_| SaError::Shape)?;
+                // Derived straight into the SA's buffers (no key copies on the stack).
+                master_key.set_len(klen).map_err(|_| SaError::Shape)?;
+                kdf::derive_into(
+                    s,
+                    prf_func,
+                    tgk,
+                    C_TEK,
+                    cs_id,
+                    csb_id,
+                    rand,
+                    master_key.expose_mut(),
+                )
+                .map_err(SaError::Kdf)?;
                 // RFC 3830 §4.1.3: a salt transported with the TGK is used as the salting
                 // key; otherwise it is derived.
-                let derived;
-                let salt_bytes = match salt {
-                    Some(sb) => sb.get(..slen).ok_or(SaError::Shape)?,
+                match salt {
+                    Some(sb) => master_salt
+                        .extend_from_slice(sb.get(..slen).ok_or(SaError::Shape)?)
+                        .map_err(|_| SaError::Shape)?,
                     None => {
-                        derived =
-                            kdf::derive(s, prf_func, tgk, C_TGK_SALT, cs_id, csb_id, rand, slen)
-                                .map_err(SaError::Kdf)?;
-                        derived.expose()
+                        master_salt.set_len(slen).map_err(|_| SaError::Shape)?;
+                        kdf::derive_into(
+                            s,
+                            prf_func,
+                            tgk,
+                            C_TGK_SALT,
+                            cs_id,
+                            csb_id,
+                            rand,
+                            master_salt.expose_mut(),
+                        )
+                        .map_err(SaError::Kdf)?;
                     }
-                };
-                master_salt
-                    .extend_from_slice(salt_bytes)
-                    .map_err(|_| SaError::Shape)?;
+                }
             }
             Keying::Teks(teks) => {
                 let (tek, salt) = teks.get(i).or(teks.last()).ok_or(SaError::Shape)?;
