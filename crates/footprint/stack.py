@@ -139,10 +139,12 @@ def sp_delta(mn, ops):
         return 8 * reg_count(ops)
     if base in ("vldmia", "vldm") and ops.startswith("sp!"):
         return -8 * reg_count(ops)
-    if base.startswith("str") and re.search(r"\[sp, #-(\d+)\]!", ops):
-        return int(re.search(r"\[sp, #-(\d+)\]!", ops).group(1))
-    if base.startswith("ldr") and re.search(r"\[sp\], #(\d+)", ops):
-        return -int(re.search(r"\[sp\], #(\d+)", ops).group(1))
+    pre = re.search(r"\[sp, #-((?:0x)?[0-9a-f]+)\]!", ops)
+    if base.startswith("str") and pre:
+        return int(pre.group(1), 0)
+    post = re.search(r"\[sp\], #((?:0x)?[0-9a-f]+)", ops)
+    if base.startswith("ldr") and post:
+        return -int(post.group(1), 0)
     if base in ("sub", "subw", "subs") and re.match(r"sp,\s*(sp,\s*)?#", ops):
         return imm(ops)
     if base in ("add", "addw", "adds") and re.match(r"sp,\s*(sp,\s*)?#", ops):
