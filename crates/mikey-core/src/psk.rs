@@ -555,7 +555,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(f) => f,
             Err(e) => return Err(fail(e, out)),
         };
-        // The SAs (about 1 KiB) are built where they are returned from.
+        // The SAs (about 1 KiB) are built in the Accepted returned, not in a temporary.
         let mut accepted = Accepted {
             csb_id: h.csb_id,
             sas: SrtpSas::new(),
