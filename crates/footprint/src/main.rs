@@ -1,8 +1,10 @@
 //! A firmware-shaped binary: on `target_os = "none"` it is `#![no_std] #![no_main]` with no
 //! allocator, so linking proves the selected path needs neither `std` nor a heap, and
-//! `size -A` on it gives the flash cost of what the features select. Inputs are read with
-//! `read_volatile` and results written with `write_volatile`, so nothing constant-folds.
-//! On a host it is an empty program (so the workspace builds everywhere).
+//! `size -A` on it gives the flash cost of what the features select. Inputs are read from
+//! statics behind `black_box`ed pointers and results go to `black_box`, so nothing
+//! constant-folds. Role state lives in statics (`.bss`), as in firmware, so the stack that
+//! `measure` reports is what handling one message needs. On a host it is an empty program
+//! (so the workspace builds everywhere).
 //!
 //! `cargo build -p footprint --release --target thumbv7em-none-eabihf --features tlv`
 #![cfg_attr(target_os = "none", no_std, no_main)]
@@ -12,15 +14,25 @@ extern crate alloc;
 
 #[cfg(target_os = "none")]
 mod probe {
-    use core::ptr::{addr_of, read_volatile};
+    use core::ptr::addr_of;
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
+    use core::ptr::addr_of_mut;
 
     /// Where a debugger or the firmware would put the input.
     static mut INPUT: [u8; 256] = [0; 256];
 
-    #[allow(unsafe_code)] // The probe's only unsafe: an opaque read, so nothing constant-folds.
-    fn input() -> [u8; 256] {
-        // SAFETY: a plain read of a static nobody else touches; single-threaded.
-        unsafe { read_volatile(addr_of!(INPUT)) }
+    /// The input, behind an opaque pointer so nothing constant-folds (no copy: a copy
+    /// would put 256 octets of the probe's own into the stack it measures).
+    #[allow(unsafe_code)]
+    fn input() -> &'static [u8; 256] {
+        // SAFETY: nobody writes INPUT (the probe is single-threaded); `black_box` only
+        // hides the pointer's provenance from the optimiser.
+        unsafe { &*core::hint::black_box(addr_of!(INPUT)) }
     }
 
     fn sink(b: &[u8]) {
@@ -187,12 +199,22 @@ mod probe {
 
     /// Where the firmware's network driver would put a received datagram (a GROUPKEY-PUSH,
     /// a MIKEY I_MESSAGE or R_MESSAGE).
-    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk", feature = "mikey-psk-init"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
     static mut DATAGRAM: [u8; 512] = [0; 512];
 
     /// The datagram buffer, behind an opaque pointer (no copy: a 512-octet volatile read
     /// would add its own code to the measurement).
-    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk", feature = "mikey-psk-init"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
     #[allow(unsafe_code)]
     fn datagram() -> &'static [u8; 512] {
         // SAFETY: nobody writes DATAGRAM (the probe is single-threaded); `black_box` only
@@ -200,11 +222,69 @@ mod probe {
         unsafe { &*core::hint::black_box(addr_of!(DATAGRAM)) }
     }
 
+    /// The role objects hold state that must outlive one message (a replay cache, a KEK
+    /// table, an exchange in progress), so firmware keeps them in static memory: the probe
+    /// does the same (they show in `.bss`, not in the stack of the message path).
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
+    struct Slot<T> {
+        init: bool,
+        value: core::mem::MaybeUninit<T>,
+    }
+
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
+    impl<T> Slot<T> {
+        /// All zero: `.bss`, not `.data`.
+        const EMPTY: Self = Self {
+            init: false,
+            value: core::mem::MaybeUninit::uninit(),
+        };
+    }
+
+    /// The state in `slot`, made by `init` on first use.
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk",
+        feature = "mikey-psk-init"
+    ))]
+    #[allow(unsafe_code)]
+    fn state<T>(slot: *mut Slot<T>, init: impl FnOnce() -> T) -> &'static mut T {
+        // SAFETY: `slot` points to a `static mut` of this module that only this function
+        // touches, and each is passed once per run of the single-threaded probe; `value`
+        // is read only once `init` says it was written.
+        unsafe {
+            let slot = &mut *slot;
+            if !slot.init {
+                slot.value.write(init());
+                slot.init = true;
+            }
+            slot.value.assume_init_mut()
+        }
+    }
+
     /// The firmware's entropy source (a TRNG register); here bytes of the input.
-    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk-init"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk-init"
+    ))]
     struct Trng<'a>(&'a [u8]);
 
-    #[cfg(any(feature = "gdoi-gm", feature = "mikey-psk-init"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-hw-ecdsa",
+        feature = "mikey-psk-init"
+    ))]
     impl keying_crypto::Rng for Trng<'_> {
         fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), keying_crypto::CryptoError> {
             for (d, s) in dest.iter_mut().zip(self.0.iter().cycle()) {
@@ -214,110 +294,66 @@ mod probe {
         }
     }
 
-    /// A `Symmetric` provider with only what a group whose KEK is AES-128 and whose ACKs
-    /// are REKEY_ACK_KEK_SHA256 uses: SHA-256, HMAC-SHA-256 and AES-128-CBC decryption.
-    /// Anything else is refused (hashes: a zero digest of the right length, so the ACK
-    /// emitter's fixed-width copy stays in bounds; the GCKS then rejects that ACK).
-    #[cfg(feature = "gdoi-gm-lean")]
-    struct Sha256Aes128;
+    /// The GCKS's ECDSA P-256 key as the group member holds it: RustCrypto's verifier.
+    #[cfg(feature = "gdoi-gm")]
+    type GcksKey = keying_crypto::rustcrypto::P256VerifyingKey;
 
-    #[cfg(feature = "gdoi-gm-lean")]
-    impl keying_crypto::Symmetric for Sha256Aes128 {
-        fn hash(&self, alg: keying_crypto::HashAlg, parts: &[&[u8]]) -> keying_crypto::Digest {
-            use sha2::Digest as _;
-            if alg != keying_crypto::HashAlg::Sha256 {
-                return refused(alg);
+    #[cfg(feature = "gdoi-gm")]
+    fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
+        GcksKey::from_sec1_bytes(sec1).ok()
+    }
+
+    /// The GCKS's key in an ECDSA accelerator (`gdoi-gm-hw-ecdsa`): the message is hashed
+    /// with SHA-256 in software and the digest, signature and key go to the peripheral
+    /// (here `black_box`, whose verdict the optimiser cannot know), as on a
+    /// microcontroller with a public-key engine.
+    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    #[derive(Clone)]
+    struct GcksKey([u8; 65]);
+
+    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    impl keying_crypto::EcdsaP256Verifier for GcksKey {
+        fn verify(&self, parts: &[&[u8]], sig: &[u8]) -> Result<(), keying_crypto::CryptoError> {
+            use keying_crypto::{HashAlg, Symmetric};
+            let d = keying_crypto::rustcrypto::RustCrypto
+                .hash(HashAlg::Sha256, parts)
+                .checked(HashAlg::Sha256)?;
+            core::hint::black_box((&self.0, d.as_bytes(), sig));
+            if core::hint::black_box(true) {
+                Ok(())
+            } else {
+                Err(keying_crypto::CryptoError::VerifyFailed)
             }
-            let mut h = sha2::Sha256::new();
-            for p in parts {
-                h.update(p);
-            }
-            keying_crypto::Digest::from_slice(&h.finalize()).unwrap_or(keying_crypto::Digest::EMPTY)
-        }
-
-        fn hmac(
-            &self,
-            alg: keying_crypto::HashAlg,
-            key: &[u8],
-            parts: &[&[u8]],
-        ) -> keying_crypto::Digest {
-            use hmac::{KeyInit, Mac};
-            if alg != keying_crypto::HashAlg::Sha256 {
-                return refused(alg);
-            }
-            let Ok(mut mac) = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
-                return refused(alg);
-            };
-            for p in parts {
-                mac.update(p);
-            }
-            keying_crypto::Digest::from_slice(&mac.finalize().into_bytes())
-                .unwrap_or(keying_crypto::Digest::EMPTY)
-        }
-
-        fn aes_ctr(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
-            Err(CryptoError::Unsupported)
-        }
-
-        fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
-            Err(CryptoError::Unsupported)
-        }
-
-        fn aes_cbc_decrypt(
-            &self,
-            key: &[u8],
-            iv: &[u8; 16],
-            data: &mut [u8],
-        ) -> Result<(), CryptoError> {
-            use aes::cipher::{BlockModeDecrypt, KeyIvInit, array::Array, consts::U16};
-            let mut d = cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
-                .map_err(|_| CryptoError::InvalidKey)?;
-            let (blocks, rest) = Array::<u8, U16>::slice_as_chunks_mut(data);
-            if !rest.is_empty() {
-                return Err(CryptoError::InvalidLength);
-            }
-            d.decrypt_blocks(blocks);
-            Ok(())
-        }
-
-        fn aes_kw_wrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
-            Err(CryptoError::Unsupported)
-        }
-
-        fn aes_kw_unwrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
-            Err(CryptoError::Unsupported)
         }
     }
 
-    #[cfg(feature = "gdoi-gm-lean")]
-    use keying_crypto::CryptoError;
-
-    #[cfg(feature = "gdoi-gm-lean")]
-    fn refused(alg: keying_crypto::HashAlg) -> keying_crypto::Digest {
-        keying_crypto::Digest::from_slice([0u8; 64].get(..alg.output_len()).unwrap_or_default())
-            .unwrap_or(keying_crypto::Digest::EMPTY)
+    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
+        <[u8; 65]>::try_from(sec1).ok().map(GcksKey)
     }
+
+    /// The group member's state: its KEK table and pending ACKs.
+    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
+    static mut GM: Slot<gdoi_ack::gm::GroupMember<gdoi_ack::keys::EcdsaP256<GcksKey>, 2>> =
+        Slot::EMPTY;
 
     /// The group member's receive path: a KEK installed from the PULL (key and GCKS P-256
     /// key from the input), one PUSH decrypted (AES-CBC), parsed, SEQ-checked, ECDSA-verified
     /// and applied, then its HMAC-SHA-256 ACK written by `handle_timeout`.
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
     fn gdoi_gm(data: &[u8]) {
         use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
         use gdoi_ack::keys::EcdsaP256;
         use gdoi_ack::sa_kek::KekAckRequested;
         use gdoi_ack::time::Instant;
-        use keying_crypto::rustcrypto::P256VerifyingKey;
-        #[cfg(not(feature = "gdoi-gm-lean"))]
         let crypto = keying_crypto::rustcrypto::RustCrypto;
-        #[cfg(feature = "gdoi-gm-lean")]
-        let crypto = Sha256Aes128;
 
-        let Ok(vk) = P256VerifyingKey::from_sec1_bytes(data.get(..65).unwrap_or_default()) else {
+        let Some(vk) = gcks_key(data.get(..65).unwrap_or_default()) else {
             return;
         };
-        let mut gm: GroupMember<EcdsaP256<P256VerifyingKey>, 2> =
-            GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        let gm = state(addr_of_mut!(GM), || {
+            GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])))
+        });
         let mut spi = [0u8; 16];
         spi.copy_from_slice(data.get(65..81).unwrap_or(&[0; 16]));
         let installed = gm.install_kek(KekInstall {
@@ -382,30 +418,44 @@ mod probe {
         }
     }
 
+    /// The PSK Responder's state: its replay cache (32 messages, 16 peer counters).
+    #[cfg(feature = "mikey-psk")]
+    static mut PSK_RESPONDER: Slot<
+        mikey_core::psk::PskResponder<keying_crypto::rustcrypto::RustCrypto>,
+    > = Slot::EMPTY;
+
+    /// The PSK Responder's key store (one PSK, from the input).
+    #[cfg(feature = "mikey-psk")]
+    static mut PSK_STORE: Slot<mikey_core::exchange::StaticPsk> = Slot::EMPTY;
+
     /// The PSK Responder's receive path: the I_MESSAGE in the datagram buffer (its length
     /// and the clock from the input) handled under a PSK from the input with the default
     /// policy (every PRF, Encr and MAC alg the crate accepts stays reachable), the
     /// R_MESSAGE or Error message written to `out`, the SRTP keys handed on.
     #[cfg(feature = "mikey-psk")]
     fn mikey_psk(data: &[u8]) {
+        use keying_crypto::SecretBuf;
         use keying_crypto::rustcrypto::RustCrypto;
         use mikey_core::exchange::{Policy, StaticPsk};
         use mikey_core::psk::PskResponder;
         use mikey_core::replay::NtpTime;
 
-        let Ok(psk) = StaticPsk::new(data.get(..20).unwrap_or_default()) else {
-            return;
-        };
-        let mut r: PskResponder<RustCrypto> = PskResponder::new(RustCrypto, Policy::default());
+        let psk = state(addr_of_mut!(PSK_STORE), || {
+            StaticPsk(SecretBuf::from_slice(data.get(..20).unwrap_or_default()).unwrap_or_default())
+        });
+        let r = state(addr_of_mut!(PSK_RESPONDER), || {
+            PskResponder::new(RustCrypto, Policy::default())
+        });
         let len = usize::from(u16::from_be_bytes(be(data, 20)));
         let now = NtpTime(u64::from_be_bytes(be(data, 22)));
         let mut out = [0u8; 256];
-        let reply = match r.handle(
+        let result = r.handle(
             now,
             datagram().get(..len).unwrap_or_default(),
-            &psk,
+            psk,
             &mut out,
-        ) {
+        );
+        let reply = match &result {
             Ok(a) => {
                 sink_sas(&a.sas);
                 a.reply_len
@@ -414,6 +464,12 @@ mod probe {
         };
         sink(out.get(..reply.unwrap_or(0)).unwrap_or_default());
     }
+
+    /// The PSK Initiator's state: the exchange in progress and its SRTP SAs.
+    #[cfg(feature = "mikey-psk-init")]
+    static mut PSK_INITIATOR: Slot<
+        mikey_core::psk::PskInitiator<keying_crypto::rustcrypto::RustCrypto>,
+    > = Slot::EMPTY;
 
     /// The PSK Initiator: an I_MESSAGE for one SRTP stream (SSRC, CSB ID, clock and PSK
     /// from the input; otherwise `Offer::new`'s fixed MIKEY-1 / AES-CM-128 /
@@ -445,7 +501,9 @@ mod probe {
                 },
             )
         };
-        let mut i = PskInitiator::new(RustCrypto, Policy::default());
+        let i = state(addr_of_mut!(PSK_INITIATOR), || {
+            PskInitiator::new(RustCrypto, Policy::default())
+        });
         let mut msg = [0u8; 256];
         let psk = data.get(..20).unwrap_or_default();
         let Ok(n) = i.start(
@@ -508,22 +566,22 @@ mod probe {
     extern "C" fn _start() -> ! {
         let data = input();
         #[cfg(feature = "tlv")]
-        tlv(&data);
+        tlv(data);
         #[cfg(feature = "crypto-sym")]
-        crypto_sym(&data);
+        crypto_sym(data);
         #[cfg(feature = "crypto-ecdsa")]
-        crypto_ecdsa(&data);
+        crypto_ecdsa(data);
         #[cfg(feature = "crypto-rsa")]
-        crypto_rsa(&data);
+        crypto_rsa(data);
         #[cfg(feature = "hokey")]
-        hokey(&data);
-        #[cfg(feature = "gdoi-gm")]
-        gdoi_gm(&data);
+        hokey(data);
+        #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
+        gdoi_gm(data);
         #[cfg(feature = "mikey-psk")]
-        mikey_psk(&data);
+        mikey_psk(data);
         #[cfg(feature = "mikey-psk-init")]
-        mikey_psk_init(&data);
-        sink(&data);
+        mikey_psk_init(data);
+        sink(data);
         loop {
             core::hint::spin_loop();
         }

@@ -588,11 +588,13 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                                     self.config.l_encoding,
                                 ));
                             }
-                            let mut buf = [0u8; MAX_ACK_LEN];
+                            // Written straight into the queued ACK's buffer.
+                            let mut bytes = Vec::<u8, MAX_ACK_LEN>::new();
+                            let _ = bytes.resize(MAX_ACK_LEN, 0);
                             let id = self.config.identity.to_id();
                             let n = ack_key
                                 .as_ref()
-                                .map(|k| k.emit_ack(crypto, push.seq, &id, &mut buf));
+                                .map(|k| k.emit_ack(crypto, push.seq, &id, &mut bytes));
                             match n {
                                 Some(Ok(n)) => {
                                     let at = if unicast {
@@ -600,8 +602,7 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                                     } else {
                                         now.saturating_add(self.jitter(rng))
                                     };
-                                    let bytes = Vec::from_slice(buf.get(..n).unwrap_or_default())
-                                        .unwrap_or_default();
+                                    bytes.truncate(n);
                                     (AckStatus::Scheduled(at), Some((at, bytes)))
                                 }
                                 _ => (AckStatus::Unsupported(v), None),
@@ -611,8 +612,15 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                 }
             },
         };
+        // (Not kept when the provider has no SHA-256: no re-ack rather than a wrong match.)
         let digest = (unicast && self.config.re_ack.is_some())
-            .then(|| crypto.hash(HashAlg::Sha256, &[datagram]));
+            .then(|| {
+                crypto
+                    .hash(HashAlg::Sha256, &[datagram])
+                    .checked(HashAlg::Sha256)
+                    .ok()
+            })
+            .flatten();
 
         // 7. Commit (infallible from here).
         if let Some(k) = self.keks.get_mut(ki) {
@@ -695,27 +703,26 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         else {
             return Ok(None);
         };
-        let len = self.pending.iter().nth(idx).map_or(0, |p| p.bytes.len());
+        let Some(p) = self.pending.iter().nth(idx) else {
+            return Ok(None);
+        };
+        let len = p.bytes.len();
         if out.len() < len {
             return Err(WriteError::BufferTooSmall { needed: len });
         }
-        // Remove element idx, keeping the order of the others.
-        let mut rest: Deque<PendingAck, MAX_PENDING_ACKS> = Deque::new();
-        let mut taken = None;
-        let mut i = 0;
-        while let Some(p) = self.pending.pop_front() {
-            if i == idx {
-                taken = Some(p);
-            } else {
-                let _ = rest.push_back(p);
-            }
-            i += 1;
-        }
-        self.pending = rest;
-        let Some(p) = taken else { return Ok(None) };
         let mut w = Writer::new(out);
         w.bytes(&p.bytes);
-        w.finish().map(Some)
+        let written = w.finish();
+        // Remove element idx, keeping the order of the others: one turn of the queue in
+        // place (no second queue on the stack).
+        for i in 0..self.pending.len() {
+            if let Some(p) = self.pending.pop_front()
+                && i != idx
+            {
+                let _ = self.pending.push_back(p);
+            }
+        }
+        written.map(Some)
     }
 }
 

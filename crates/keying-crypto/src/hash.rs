@@ -70,7 +70,7 @@ impl Digest {
     };
 
     /// Copy the first (at most) [`Digest::MAX_LEN`] bytes of `bytes`.
-    #[cfg(feature = "rustcrypto")]
+    #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
     pub(crate) fn from_prefix(bytes: &[u8]) -> Self {
         let mut d = Self::EMPTY;
         for (dst, src) in d.bytes.iter_mut().zip(bytes) {
@@ -96,6 +96,24 @@ impl Digest {
         dst.copy_from_slice(bytes);
         d.len = bytes.len();
         Ok(d)
+    }
+
+    /// `self` if it is a whole `alg` output, else [`CryptoError::Unsupported`].
+    ///
+    /// A provider that lacks a hash returns a digest of another length from
+    /// [`Symmetric::hash`](crate::Symmetric::hash) / [`Symmetric::hmac`](crate::Symmetric::hmac)
+    /// (the RustCrypto provider built without it returns [`Digest::EMPTY`]); protocol code
+    /// checks with this before using a digest as a key, a PRF block or an identifier.
+    /// (A MAC compared with [`Digest::ct_eq_truncated`] fails on its own.)
+    ///
+    /// # Errors
+    /// [`CryptoError::Unsupported`] when `self.len() != alg.output_len()`.
+    pub fn checked(self, alg: HashAlg) -> Result<Self, CryptoError> {
+        if self.len == alg.output_len() {
+            Ok(self)
+        } else {
+            Err(CryptoError::Unsupported)
+        }
     }
 
     /// The digest bytes.

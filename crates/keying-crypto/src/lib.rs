@@ -68,7 +68,14 @@
 //!
 //! # Features
 //!
-//! - `rustcrypto` (default): the `rustcrypto` provider without RSA; no `alloc`.
+//! - `rustcrypto` (default): the `rustcrypto` provider without RSA; no `alloc`. It is the
+//!   sum of the algorithm features `sha1`, `sha256`, `sha512` (SHA-384 and SHA-512),
+//!   `aes128`, `aes192`, `aes256` and `ecdsa-p256`; firmware that needs fewer enables only
+//!   those (with `default-features = false`). The provider picks the algorithm at run time,
+//!   so every algorithm compiled in is linked whether called or not; one left out costs no
+//!   flash and is refused: a hash or HMAC returns [`Digest::EMPTY`] (check it with
+//!   [`Digest::checked`]), an AES key of that size gives [`CryptoError::Unsupported`], and
+//!   the ECDSA key types do not exist.
 //! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
 //!   `alloc`.
 //! - `alloc`, `std`: link those crates (nothing here needs `std`).
@@ -90,7 +97,15 @@ mod rng;
 mod secret;
 mod traits;
 
-#[cfg(feature = "rustcrypto")]
+#[cfg(any(
+    feature = "sha1",
+    feature = "sha256",
+    feature = "sha512",
+    feature = "aes128",
+    feature = "aes192",
+    feature = "aes256",
+    feature = "ecdsa-p256"
+))]
 pub mod rustcrypto;
 
 #[cfg(feature = "insecure-fuzzing")]

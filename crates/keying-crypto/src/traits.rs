@@ -8,12 +8,17 @@ use crate::{CryptoError, Digest, HashAlg, Rng};
 pub trait Symmetric {
     /// Hash the concatenation of `parts`
     /// ([FIPS 180-4](https://csrc.nist.gov/pubs/fips/180-4/upd1/final)).
+    ///
+    /// A provider without `alg` returns a digest of another length ([`Digest::EMPTY`]);
+    /// callers that use the output as more than a MAC to compare check it with
+    /// [`Digest::checked`].
     fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest;
 
     /// HMAC ([RFC 2104](https://www.rfc-editor.org/rfc/rfc2104)) with hash `alg` and `key`
     /// (any length; keys longer than the block are hashed first, per RFC 2104 §2) over the
     /// concatenation of `parts`. Returns the full-length tag; truncate with
-    /// [`Digest::truncate`] / compare with [`Digest::ct_eq_truncated`].
+    /// [`Digest::truncate`] / compare with [`Digest::ct_eq_truncated`]. A provider without
+    /// `alg` returns a digest of another length, as [`Symmetric::hash`].
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest;
 
     /// AES in counter mode, in place: encryption and decryption are the same operation.
@@ -27,7 +32,8 @@ pub trait Symmetric {
     /// builds the IV from salt, SSRC / CSB ID and index.
     ///
     /// # Errors
-    /// [`CryptoError::InvalidKey`] for another key length.
+    /// [`CryptoError::InvalidKey`] for another key length; [`CryptoError::Unsupported`]
+    /// for a key size the provider is built without (this holds for every AES method).
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>;
 
     /// AES-CBC encryption in place, **without padding**

@@ -297,3 +297,28 @@ fn truncated_tag_rules() {
     assert!(!d.ct_eq_truncated(&bad[..12], 12));
     assert!(!d.ct_eq(&full[..19]));
 }
+
+/// `Digest::checked` passes a whole output of the named hash and refuses anything else
+/// (what a provider lacking the hash returns).
+#[test]
+fn checked_accepts_only_a_whole_output_of_the_hash() {
+    use keying_crypto::{CryptoError, Digest};
+    for alg in [
+        HashAlg::Sha1,
+        HashAlg::Sha256,
+        HashAlg::Sha384,
+        HashAlg::Sha512,
+    ] {
+        let d = RustCrypto.hmac(alg, b"k", &[ABC]).checked(alg).unwrap();
+        assert_eq!(d.len(), alg.output_len());
+        assert_eq!(
+            Digest::EMPTY.checked(alg).unwrap_err(),
+            CryptoError::Unsupported
+        );
+    }
+    let sha1 = RustCrypto.hash(HashAlg::Sha1, &[ABC]);
+    assert_eq!(
+        sha1.checked(HashAlg::Sha256).unwrap_err(),
+        CryptoError::Unsupported
+    );
+}

@@ -272,7 +272,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 0, auth_len)
+        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, 0, auth_len)
             .map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
@@ -298,22 +298,18 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }
-        let seen = Seen::new(
+        let seen = match Seen::check(
             s,
-            &[
-                b"mikey dhhmac peer",
-                id_i.unwrap_or(&[]),
-                &[0],
-                psk.expose(),
-            ],
+            &[b"mikey dhhmac peer", id_i.unwrap_or(&[]), &[0], psk],
             msg,
             t,
             now,
             self.policy.time,
-        );
-        if let Err(e) = seen.check(&self.cache) {
-            return Err(fail(e, out));
-        }
+            &self.cache,
+        ) {
+            Ok(seen) => seen,
+            Err(e) => return Err(fail(e, out)),
+        };
         let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
             Ok(x) => x,

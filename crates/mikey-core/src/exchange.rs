@@ -22,7 +22,7 @@ use crate::verification::Verification;
 
 /// Largest plaintext KEMAC sub-payload chain a role handles (key data, IDs).
 pub const MAX_KEMAC_PLAIN: usize = 1024;
-/// Longest PSK the identity hook may return.
+/// Longest PSK a [`StaticPsk`] holds.
 pub const MAX_PSK: usize = 256;
 /// Longest RAND a role keeps.
 pub const MAX_RAND: usize = 64;
@@ -299,8 +299,9 @@ impl Policy {
 /// method defaults to "unknown".
 pub trait KeyResolver {
     /// The PSK shared with the peer named by `id_i` (the Initiator's ID data, if sent)
-    /// for a message addressed to `id_r` (if sent).
-    fn psk(&self, id_i: Option<&[u8]>, id_r: Option<&[u8]>) -> Option<SecretBuf<MAX_PSK>> {
+    /// for a message addressed to `id_r` (if sent), borrowed from the resolver's storage:
+    /// the roles feed it to the PRF without copying it.
+    fn psk(&self, id_i: Option<&[u8]>, id_r: Option<&[u8]>) -> Option<&[u8]> {
         let _ = (id_i, id_r);
         None
     }
@@ -326,8 +327,8 @@ impl fmt::Debug for StaticPsk {
 }
 
 impl KeyResolver for StaticPsk {
-    fn psk(&self, _: Option<&[u8]>, _: Option<&[u8]>) -> Option<SecretBuf<MAX_PSK>> {
-        Some(self.0.clone())
+    fn psk(&self, _: Option<&[u8]>, _: Option<&[u8]>) -> Option<&[u8]> {
+        Some(self.0.expose())
     }
 }
 
@@ -340,7 +341,8 @@ pub(crate) fn mac_hash(alg: MacAlg) -> Option<HashAlg> {
     }
 }
 
-/// HMAC over `parts` with `alg`, full length.
+/// HMAC over `parts` with `alg`, full length; [`KmError::MacRefused`] for an alg that is
+/// not an HMAC or whose hash the provider lacks.
 pub(crate) fn mac<S: Symmetric + ?Sized>(
     s: &S,
     alg: MacAlg,
@@ -348,7 +350,9 @@ pub(crate) fn mac<S: Symmetric + ?Sized>(
     parts: &[&[u8]],
 ) -> Result<Digest, KmError> {
     let h = mac_hash(alg).ok_or(KmError::MacRefused(alg))?;
-    Ok(s.hmac(h, key, parts))
+    s.hmac(h, key, parts)
+        .checked(h)
+        .map_err(|_| KmError::MacRefused(alg))
 }
 
 /// Verifies a MAC in constant time.
@@ -431,8 +435,28 @@ pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
     }
 }
 
-/// Decrypts a KEMAC payload's Encr data (RFC 3830 §6.2) into a zeroizing buffer: the
+/// Decrypts a KEMAC payload's Encr data (RFC 3830 §6.2) into a new zeroizing buffer: the
 /// plaintext sub-payload chain (key data, and an ID first in PK / RSA-R), to be read with
+/// [`crate::psk::read_key_data`]. The same as [`kemac_decrypt_into`] (which the roles
+/// use, to keep the 1 KiB buffer in one stack frame), returning the buffer.
+///
+/// # Errors
+/// As [`kemac_decrypt_into`].
+pub fn kemac_decrypt<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: EncrAlg,
+    keys: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    data: &[u8],
+) -> Result<SecretBuf<MAX_KEMAC_PLAIN>, KmError> {
+    let mut plain = SecretBuf::new();
+    kemac_decrypt_into(s, alg, keys, csb_id, t, data, &mut plain)?;
+    Ok(plain)
+}
+
+/// Decrypts a KEMAC payload's Encr data (RFC 3830 §6.2) into `plain`: the plaintext
+/// sub-payload chain (key data, and an ID first in PK / RSA-R), to be read with
 /// [`crate::psk::read_key_data`].
 ///
 /// Every mikey-core role decrypts with this once the KEMAC MAC verified; a caller should
@@ -448,47 +472,75 @@ pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
 /// - `csb_id`, `t`: the common header's CSB ID and the message's T payload (in the AES-CM
 ///   IV; unused by NULL and AES-KW).
 /// - `data`: the KEMAC's Encr data field.
+/// - `plain`: receives the plaintext (its previous contents are wiped); empty on error.
 ///
 /// # Errors
 /// [`KmError::KeyData`] when `data` is longer than [`MAX_KEMAC_PLAIN`];
 /// [`KmError::AuthFailed`] when the AES-KW integrity check fails (wrong key or altered
 /// data); [`KmError::EncrRefused`] for an Encr alg this crate does not implement;
 /// [`KmError::Internal`] when the provider fails (e.g. an encr_key of the wrong length).
-pub fn kemac_decrypt<S: Symmetric + ?Sized>(
+pub fn kemac_decrypt_into<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
     keys: &KemacKeys,
     csb_id: u32,
     t: &Timestamp,
     data: &[u8],
-) -> Result<SecretBuf<MAX_KEMAC_PLAIN>, KmError> {
-    let mut out = SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(data).map_err(|_| KmError::KeyData)?;
+    plain: &mut SecretBuf<MAX_KEMAC_PLAIN>,
+) -> Result<(), KmError> {
+    plain.clear();
+    let r = decrypt_into(s, alg, keys, csb_id, t, data, plain);
+    if r.is_err() {
+        plain.clear();
+    }
+    r
+}
+
+fn decrypt_into<S: Symmetric + ?Sized>(
+    s: &S,
+    alg: EncrAlg,
+    keys: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    data: &[u8],
+    plain: &mut SecretBuf<MAX_KEMAC_PLAIN>,
+) -> Result<(), KmError> {
+    plain
+        .extend_from_slice(data)
+        .map_err(|_| KmError::KeyData)?;
     match alg {
         EncrAlg::Null => {}
         EncrAlg::AesCm128 => {
             let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
-            s.aes_ctr(keys.encr.expose(), &iv, out.expose_mut())
+            s.aes_ctr(keys.encr.expose(), &iv, plain.expose_mut())
                 .map_err(|_| KmError::Internal)?;
         }
         EncrAlg::AesKw128 => {
             let n = s
-                .aes_kw_unwrap(keys.encr.expose(), data, out.expose_mut())
+                .aes_kw_unwrap(keys.encr.expose(), data, plain.expose_mut())
                 .map_err(|_| KmError::AuthFailed)?;
-            out.set_len(n).map_err(|_| KmError::Internal)?;
+            plain.set_len(n).map_err(|_| KmError::Internal)?;
         }
         other => return Err(KmError::EncrRefused(other)),
     }
-    Ok(out)
+    Ok(())
 }
 
-/// A 16-byte digest identifying an accepted message in the replay cache.
-pub(crate) fn fingerprint<S: Symmetric + ?Sized>(s: &S, parts: &[&[u8]]) -> [u8; 16] {
-    let d = s.hash(HashAlg::Sha256, parts);
+/// A 16-byte digest identifying an accepted message in the replay cache;
+/// [`KmError::Internal`] when the provider has no SHA-256.
+pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
+    s: &S,
+    parts: &[&[u8]],
+) -> Result<[u8; 16], KmError> {
+    let d = s
+        .hash(HashAlg::Sha256, parts)
+        .checked(HashAlg::Sha256)
+        .map_err(|_| KmError::Internal)?;
     let mut fp = [0u8; 16];
     for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
         *o = *b;
     }
-    fp
+    Ok(fp)
 }
 
 /// Copies `src` into a bounded vector.

@@ -45,7 +45,8 @@ pub const MAX_OUT: usize = 64;
 /// Why a derivation could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KdfError {
-    /// The PRF func is not one this crate implements.
+    /// The PRF func is not one this crate implements, or the crypto provider lacks its
+    /// hash.
     UnsupportedPrf,
     /// Empty inkey (no chunk, so no output), output longer than [`MAX_OUT`], or a RAND
     /// longer than [`MAX_RAND_LEN`].
@@ -92,6 +93,10 @@ impl Label {
 
 /// The MIKEY PRF: `out.len()` bytes of `PRF(inkey, label)` with the hash of `prf`
 /// (HMAC-SHA-1 for MIKEY-1, HMAC-SHA-256 for PRF-HMAC-SHA-256).
+///
+/// # Errors
+/// [`KdfError::BadLength`] for an empty `inkey` or more than [`MAX_OUT`] bytes;
+/// [`KdfError::UnsupportedPrf`] when the provider lacks `hash` (`out` is then unspecified).
 pub fn prf<S: Symmetric + ?Sized>(
     s: &S,
     hash: HashAlg,
@@ -99,20 +104,40 @@ pub fn prf<S: Symmetric + ?Sized>(
     label: &[u8],
     out: &mut [u8],
 ) -> Result<(), KdfError> {
+    prf_parts(s, hash, inkey, [label, &[]], out)
+}
+
+/// [`prf`] with the label given as two parts (`constant ‖ cs_id ‖ CSB ID` and RAND), so
+/// that it is never copied into one buffer.
+fn prf_parts<S: Symmetric + ?Sized>(
+    s: &S,
+    hash: HashAlg,
+    inkey: &[u8],
+    label: [&[u8]; 2],
+    out: &mut [u8],
+) -> Result<(), KdfError> {
     if inkey.is_empty() || out.len() > MAX_OUT {
         return Err(KdfError::BadLength);
     }
     out.fill(0);
     let hlen = hash.output_len();
+    // A provider without `hash` returns a digest of another length: refused, never a
+    // short (or all-zero) key.
+    let hmac = |key: &[u8], parts: &[&[u8]]| {
+        s.hmac(hash, key, parts)
+            .checked(hash)
+            .map_err(|_| KdfError::UnsupportedPrf)
+    };
+    let [label_head, label_tail] = label;
     for chunk in inkey.chunks(32) {
         // P(chunk, label, m), XORed into `out` block by block.
-        let mut a = s.hmac(hash, chunk, &[label]);
+        let mut a = hmac(chunk, &label)?;
         for block in out.chunks_mut(hlen) {
-            let p = s.hmac(hash, chunk, &[a.as_bytes(), label]);
+            let p = hmac(chunk, &[a.as_bytes(), label_head, label_tail])?;
             for (o, b) in block.iter_mut().zip(p.as_bytes()) {
                 *o ^= *b;
             }
-            a = s.hmac(hash, chunk, &[a.as_bytes()]);
+            a = hmac(chunk, &[a.as_bytes()])?;
         }
     }
     Ok(())
@@ -131,11 +156,44 @@ pub fn derive<S: Symmetric + ?Sized>(
     rand: &[u8],
     len: usize,
 ) -> Result<SecretBuf<MAX_OUT>, KdfError> {
-    let hash = prf_hash(prf_func).ok_or(KdfError::UnsupportedPrf)?;
-    let label = Label::new(constant, cs_id, csb_id, rand)?;
     let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
-    prf(s, hash, inkey, label.as_bytes(), out.expose_mut())?;
+    derive_into(
+        s,
+        prf_func,
+        inkey,
+        constant,
+        cs_id,
+        csb_id,
+        rand,
+        out.expose_mut(),
+    )?;
     Ok(out)
+}
+
+/// [`derive`] into `out` (`out.len()` bytes, at most [`MAX_OUT`]), for callers that hold
+/// the key's final buffer (the SRTP master key and salt).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn derive_into<S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    inkey: &[u8],
+    constant: u32,
+    cs_id: u8,
+    csb_id: u32,
+    rand: &[u8],
+    out: &mut [u8],
+) -> Result<(), KdfError> {
+    let hash = prf_hash(prf_func).ok_or(KdfError::UnsupportedPrf)?;
+    if rand.len() > MAX_RAND_LEN {
+        return Err(KdfError::BadLength);
+    }
+    // The label of `Label::new`, as its two parts.
+    let c = constant.to_be_bytes();
+    let csb = csb_id.to_be_bytes();
+    let head = [
+        c[0], c[1], c[2], c[3], cs_id, csb[0], csb[1], csb[2], csb[3],
+    ];
+    prf_parts(s, hash, inkey, [&head, rand], out)
 }
 
 /// The three keys protecting a KEMAC / V payload (RFC 3830 §4.1.4), from the PSK or the
@@ -162,12 +220,30 @@ impl KemacKeys {
         encr_len: usize,
         auth_len: usize,
     ) -> Result<Self, KdfError> {
-        let d = |c, len| derive(s, prf_func, inkey, c, CS_ID_PSK, csb_id, rand, len);
-        Ok(Self {
-            encr: d(C_KEMAC_ENCR, encr_len)?,
-            auth: d(C_KEMAC_AUTH, auth_len)?,
-            salt: d(C_KEMAC_SALT, 14)?,
-        })
+        // Each key derived straight into its buffer.
+        let buf = |len| SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength);
+        let mut keys = Self {
+            encr: buf(encr_len)?,
+            auth: buf(auth_len)?,
+            salt: buf(14)?,
+        };
+        for (c, key) in [
+            (C_KEMAC_ENCR, &mut keys.encr),
+            (C_KEMAC_AUTH, &mut keys.auth),
+            (C_KEMAC_SALT, &mut keys.salt),
+        ] {
+            derive_into(
+                s,
+                prf_func,
+                inkey,
+                c,
+                CS_ID_PSK,
+                csb_id,
+                rand,
+                key.expose_mut(),
+            )?;
+        }
+        Ok(keys)
     }
 }
 

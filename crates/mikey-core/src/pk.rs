@@ -261,7 +261,11 @@ pub(crate) fn check_chash<S: keying_crypto::Symmetric + ?Sized>(
         _ => return Err(KmError::HashRefused),
     };
     let cert = own_cert.ok_or(KmError::CertRejected)?;
-    if s.hash(alg, &[cert]).ct_eq(ch.hash) {
+    let own = s
+        .hash(alg, &[cert])
+        .checked(alg)
+        .map_err(|_| KmError::HashRefused)?;
+    if own.ct_eq(ch.hash) {
         Ok(())
     } else {
         Err(KmError::CertRejected)

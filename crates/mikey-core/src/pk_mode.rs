@@ -137,7 +137,11 @@ impl<C: Symmetric> PkInitiator<C> {
             env.expose(),
             &mut pke_buf,
         )?;
-        let hash = responder_cert.map(|c| s.hash(keying_crypto::HashAlg::Sha256, &[c]));
+        let sha256 = keying_crypto::HashAlg::Sha256;
+        let hash = responder_cert
+            .map(|c| s.hash(sha256, &[c]).checked(sha256))
+            .transpose()
+            .map_err(|_| KmError::HashRefused)?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let zero = [0u8; 32];
@@ -325,8 +329,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 &[cov.payload],
                 kemac.mac,
             )?;
-            let plain =
-                exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data)?;
+            let mut plain = SecretBuf::new();
+            exchange::kemac_decrypt_into(
+                s,
+                kemac.encr_alg,
+                &kk,
+                h.csb_id,
+                &t,
+                kemac.encr_data,
+                &mut plain,
+            )?;
             let mut teks = heapless::Vec::new();
             let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
             if let (Some(inner), Some(outer)) = (found.id, id_i)

@@ -24,7 +24,7 @@ use crate::message::{Message, MessageWriter};
 use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType, emit_sub_payloads};
 use crate::replay::{NtpTime, ReplayCache, check_window};
-use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
 use crate::steps::{self, Reply, Seen};
 use crate::timestamp::Timestamp;
 
@@ -85,7 +85,7 @@ pub struct FoundKeys<'p> {
 pub type TekList<'p> = heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>;
 
 /// Reads the key data of a decrypted KEMAC chain (RFC 3830 §6.2, §6.13): `plain` as
-/// [`crate::exchange::kemac_decrypt`] returns it, whose first sub-payload is `first`
+/// [`crate::exchange::kemac_decrypt_into`] leaves it, whose first sub-payload is `first`
 /// ([`PayloadType::KeyData`] in PSK mode, [`PayloadType::Id`] in PK and RSA-R). TEKs are
 /// kept in `teks`, which the result borrows.
 ///
@@ -415,11 +415,25 @@ pub struct Accepted {
 
 /// The PSK Responder: stateless per exchange except for its replay cache of `N`
 /// time-stamped messages and `P` per-peer counters.
+///
+/// The Responder also holds the buffer its KEMAC key data is decrypted into (1 KiB, wiped
+/// before [`PskResponder::handle`] returns), so that a firmware keeping the Responder in
+/// static memory does not need that buffer on the stack of every message.
 pub struct PskResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
     cache: ReplayCache<N, P>,
     id_r: Option<OwnedId>,
+    plain: SecretBuf<MAX_KEMAC_PLAIN>,
+}
+
+/// Wipes the buffer it borrows when dropped: on every way out of a function.
+struct WipeOnExit<'a, const N: usize>(&'a mut SecretBuf<N>);
+
+impl<const N: usize> Drop for WipeOnExit<'_, N> {
+    fn drop(&mut self) {
+        self.0.clear();
+    }
 }
 
 impl<C, const N: usize, const P: usize> core::fmt::Debug for PskResponder<C, N, P> {
@@ -439,6 +453,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             policy,
             cache: ReplayCache::new(),
             id_r: None,
+            plain: SecretBuf::new(),
         }
     }
 
@@ -486,7 +501,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, psk.expose(), h.csb_id, rand, 16, auth_len)
+        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, 16, auth_len)
             .map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
@@ -511,28 +526,43 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         // Authenticated from here on.
-        let seen = Seen::new(
+        let seen = match Seen::check(
             s,
-            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk.expose()],
+            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
             msg,
             t,
             now,
             self.policy.time,
-        );
-        if let Err(e) = seen.check(&self.cache) {
+            &self.cache,
+        ) {
+            Ok(seen) => seen,
+            Err(e) => return Err(fail(e, out)),
+        };
+        let plain = WipeOnExit(&mut self.plain);
+        if let Err(e) = exchange::kemac_decrypt_into(
+            s,
+            kemac.encr_alg,
+            &kk,
+            h.csb_id,
+            &t,
+            kemac.encr_data,
+            plain.0,
+        ) {
             return Err(fail(e, out));
         }
-        let plain =
-            match exchange::kemac_decrypt(s, kemac.encr_alg, &kk, h.csb_id, &t, kemac.encr_data) {
-                Ok(p) => p,
-                Err(e) => return Err(fail(e, out)),
-            };
         let mut teks = heapless::Vec::new();
-        let found = match read_key_data(plain.expose(), PayloadType::KeyData, &mut teks) {
+        let found = match read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks) {
             Ok(f) => f,
             Err(e) => return Err(fail(e, out)),
         };
-        let sas = match build_sas(
+        // The SAs (about 1 KiB) are built in the Accepted returned, not in a temporary.
+        let mut accepted = Accepted {
+            csb_id: h.csb_id,
+            sas: SrtpSas::new(),
+            reply_len: None,
+            peer: None,
+        };
+        if let Err(e) = build_sas_into(
             s,
             h.prf_func,
             &h.cs_id_map,
@@ -542,18 +572,18 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             rand,
             &found.kv,
             self.policy.first_cs_id,
+            &mut accepted.sas,
         ) {
-            Ok(sas) => sas,
-            Err(e) => return Err(fail(e.into(), out)),
-        };
-        if let Err(e) = steps::check_srtp_key_len(&sas, &self.policy) {
+            return Err(fail(e.into(), out));
+        }
+        if let Err(e) = steps::check_srtp_key_len(&accepted.sas, &self.policy) {
             return Err(fail(e, out));
         }
-        let peer = match steps::peer_id(&m) {
+        accepted.peer = match steps::peer_id(&m) {
             Ok(p) => p,
             Err(e) => return Err(fail(e, out)),
         };
-        let reply_len = if h.v {
+        accepted.reply_len = if h.v {
             let own = self.id_r.as_ref().map(OwnedId::view);
             match steps::write_verification(
                 s,
@@ -574,11 +604,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         };
         // Commit last.
         seen.commit(&mut self.cache)?;
-        Ok(Accepted {
-            csb_id: h.csb_id,
-            sas,
-            reply_len,
-            peer,
-        })
+        Ok(accepted)
     }
 }

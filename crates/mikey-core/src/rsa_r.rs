@@ -266,7 +266,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
             &[cov.payload],
             kemac.mac,
         )?;
-        let plain = exchange::kemac_decrypt(s, kemac.encr_alg, &kk, csb, &p.t, kemac.encr_data)?;
+        let mut plain = SecretBuf::new();
+        exchange::kemac_decrypt_into(
+            s,
+            kemac.encr_alg,
+            &kk,
+            csb,
+            &p.t,
+            kemac.encr_data,
+            &mut plain,
+        )?;
         let mut teks = heapless::Vec::new();
         let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
         if let (Some(inner), Some(outer)) = (found.id, id_r)

@@ -292,10 +292,76 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
     kv: &KeyValidity<'_>,
     first_cs_id: u8,
 ) -> Result<SrtpSas, SaError> {
+    let mut out = SrtpSas::new();
+    build_sas_into(
+        s,
+        prf_func,
+        map,
+        sp_for,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+        &mut out,
+    )?;
+    Ok(out)
+}
+
+/// [`build_sas`] into `out` (its previous SAs are dropped, which wipes their keys; empty
+/// on error): what the roles call, so that the SAs (about 1 KiB for [`MAX_CS`]) are built
+/// where they are returned instead of being moved through the stack.
+///
+/// # Errors
+/// As [`build_sas`].
+#[allow(clippy::too_many_arguments)]
+pub fn build_sas_into<'m, S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    map: &CsIdMap<'_>,
+    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
+    keying: &Keying<'_>,
+    csb_id: u32,
+    rand: &[u8],
+    kv: &KeyValidity<'_>,
+    first_cs_id: u8,
+    out: &mut SrtpSas,
+) -> Result<(), SaError> {
+    out.clear();
+    let r = push_sas(
+        s,
+        prf_func,
+        map,
+        sp_for,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+        out,
+    );
+    if r.is_err() {
+        out.clear();
+    }
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_sas<'m, S: Symmetric + ?Sized>(
+    s: &S,
+    prf_func: PrfFunc,
+    map: &CsIdMap<'_>,
+    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
+    keying: &Keying<'_>,
+    csb_id: u32,
+    rand: &[u8],
+    kv: &KeyValidity<'_>,
+    first_cs_id: u8,
+    out: &mut SrtpSas,
+) -> Result<(), SaError> {
     let CsIdMap::SrtpId(list) = map else {
         return Err(SaError::Shape);
     };
-    let mut out = SrtpSas::new();
     for (i, cs) in list.iter().enumerate() {
         let cs_id = u8::try_from(i + usize::from(first_cs_id)).map_err(|_| SaError::Shape)?;
         let policy = match sp_for(cs.policy_no) {
@@ -308,26 +374,40 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
         let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
         match *keying {
             Keying::Tgk { tgk, salt } => {
-                let k = kdf::derive(s, prf_func, tgk, C_TEK, cs_id, csb_id, rand, klen)
-                    .map_err(SaError::Kdf)?;
-                master_key
-                    .extend_from_slice(k.expose())
-                    .map_err(|_| SaError::Shape)?;
+                // Derived straight into the SA's buffers (no key copies on the stack).
+                master_key.set_len(klen).map_err(|_| SaError::Shape)?;
+                kdf::derive_into(
+                    s,
+                    prf_func,
+                    tgk,
+                    C_TEK,
+                    cs_id,
+                    csb_id,
+                    rand,
+                    master_key.expose_mut(),
+                )
+                .map_err(SaError::Kdf)?;
                 // RFC 3830 §4.1.3: a salt transported with the TGK is used as the salting
                 // key; otherwise it is derived.
-                let derived;
-                let salt_bytes = match salt {
-                    Some(sb) => sb.get(..slen).ok_or(SaError::Shape)?,
+                match salt {
+                    Some(sb) => master_salt
+                        .extend_from_slice(sb.get(..slen).ok_or(SaError::Shape)?)
+                        .map_err(|_| SaError::Shape)?,
                     None => {
-                        derived =
-                            kdf::derive(s, prf_func, tgk, C_TGK_SALT, cs_id, csb_id, rand, slen)
-                                .map_err(SaError::Kdf)?;
-                        derived.expose()
+                        master_salt.set_len(slen).map_err(|_| SaError::Shape)?;
+                        kdf::derive_into(
+                            s,
+                            prf_func,
+                            tgk,
+                            C_TGK_SALT,
+                            cs_id,
+                            csb_id,
+                            rand,
+                            master_salt.expose_mut(),
+                        )
+                        .map_err(SaError::Kdf)?;
                     }
-                };
-                master_salt
-                    .extend_from_slice(salt_bytes)
-                    .map_err(|_| SaError::Shape)?;
+                }
             }
             Keying::Teks(teks) => {
                 let (tek, salt) = teks.get(i).or(teks.last()).ok_or(SaError::Shape)?;
@@ -370,5 +450,5 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
         })
         .map_err(|_| SaError::Shape)?;
     }
-    Ok(out)
+    Ok(())
 }

@@ -188,30 +188,32 @@ pub(crate) struct Seen {
 }
 
 impl Seen {
-    /// The message `msg` with T `t` from the peer identified by the digest of `peer`.
-    pub(crate) fn new<S: Symmetric + ?Sized>(
+    /// The message `msg` with T `t` from the peer identified by the digest of `peer`, if
+    /// `cache` takes it (no replay, T fresh for the peer). Read-only: nothing is recorded
+    /// until [`Seen::commit`].
+    ///
+    /// # Errors
+    /// The replay / timestamp rejection, or [`KmError::Internal`] when the provider has no
+    /// SHA-256 (the cache's message and peer digests).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check<S: Symmetric + ?Sized, const N: usize, const P: usize>(
         s: &S,
         peer: &[&[u8]],
         msg: &[u8],
         t: Timestamp,
         now: NtpTime,
         time: TimePolicy,
-    ) -> Self {
-        Self {
+        cache: &ReplayCache<N, P>,
+    ) -> Result<Self, KmError> {
+        let seen = Self {
             t,
-            peer: exchange::fingerprint(s, peer),
-            fp: exchange::fingerprint(s, &[msg]),
+            peer: exchange::fingerprint(s, peer)?,
+            fp: exchange::fingerprint(s, &[msg])?,
             now,
             time,
-        }
-    }
-
-    /// Whether `cache` takes the message (no replay, T fresh for the peer).
-    pub(crate) fn check<const N: usize, const P: usize>(
-        &self,
-        cache: &ReplayCache<N, P>,
-    ) -> Result<(), KmError> {
-        Ok(cache.check(&self.t, &self.peer, &self.fp, self.now, &self.time)?)
+        };
+        cache.check(&seen.t, &seen.peer, &seen.fp, seen.now, &seen.time)?;
+        Ok(seen)
     }
 
     /// Records the message in `cache`: the commit, last.

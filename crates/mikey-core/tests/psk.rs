@@ -305,3 +305,97 @@ fn digest_3_3_iv() {
         ]
     );
 }
+
+/// A provider built without a hash (as firmware trims `keying-crypto`) makes the Responder
+/// refuse with a typed error, never a panic, never keys derived from an empty PRF block.
+#[test]
+fn a_provider_lacking_a_hash_refuses_typed() {
+    use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
+    use mikey_core::MacAlg;
+
+    /// RustCrypto without one hash (its hash and HMAC return `Digest::EMPTY`).
+    struct Without(HashAlg);
+    impl Symmetric for Without {
+        fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
+            if alg == self.0 {
+                Digest::EMPTY
+            } else {
+                RustCrypto.hash(alg, parts)
+            }
+        }
+        fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+            if alg == self.0 {
+                Digest::EMPTY
+            } else {
+                RustCrypto.hmac(alg, key, parts)
+            }
+        }
+        fn aes_ctr(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
+            RustCrypto.aes_ctr(k, iv, d)
+        }
+        fn aes_cbc_encrypt(
+            &self,
+            k: &[u8],
+            iv: &[u8; 16],
+            d: &mut [u8],
+        ) -> Result<(), CryptoError> {
+            RustCrypto.aes_cbc_encrypt(k, iv, d)
+        }
+        fn aes_cbc_decrypt(
+            &self,
+            k: &[u8],
+            iv: &[u8; 16],
+            d: &mut [u8],
+        ) -> Result<(), CryptoError> {
+            RustCrypto.aes_cbc_decrypt(k, iv, d)
+        }
+        fn aes_kw_wrap(&self, k: &[u8], key: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+            RustCrypto.aes_kw_wrap(k, key, o)
+        }
+        fn aes_kw_unwrap(&self, k: &[u8], w: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+            RustCrypto.aes_kw_unwrap(k, w, o)
+        }
+    }
+
+    for (prf, mac, missing, want) in [
+        (
+            PrfFunc::HmacSha256,
+            MacAlg::HmacSha1_160,
+            HashAlg::Sha256,
+            KmError::PrfRefused(PrfFunc::Unknown(0x7f)),
+        ),
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha1_160,
+            HashAlg::Sha1,
+            KmError::PrfRefused(PrfFunc::Unknown(0x7f)),
+        ),
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha256_256,
+            HashAlg::Sha256,
+            KmError::MacRefused(MacAlg::HmacSha256_256),
+        ),
+        // The replay cache's digests are SHA-256.
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha1_160,
+            HashAlg::Sha256,
+            KmError::Internal,
+        ),
+    ] {
+        let offer = Offer {
+            prf,
+            mac,
+            ..Offer::new(0xabcd_0005, &STREAMS, ntp_ts(now(0)))
+        };
+        let (_, msg) = start(&offer, 5);
+        let mut r: PskResponder<_> = PskResponder::new(Without(missing), Policy::default());
+        let mut out = [0u8; 512];
+        let e = r
+            .handle(now(1), &msg, &StaticPsk::new(PSK).unwrap(), &mut out)
+            .unwrap_err();
+        assert_eq!(e.error, want, "{prf:?} {mac:?} without {missing:?}");
+        assert!(r.replay_cache().is_empty());
+    }
+}

@@ -80,7 +80,8 @@ impl<'a> Badf<'a> {
 ///
 /// # Errors
 /// [`Error::WeakerAlgorithm`] for an AT this crate does not implement; [`Error::Badf`] if
-/// `auth_at` does not leave room for the authenticator.
+/// `auth_at` does not leave room for the authenticator; [`Error::Crypto`] with
+/// [`keying_crypto::CryptoError::Unsupported`] when the provider lacks the AT's hash.
 pub fn authenticator<S: Symmetric + ?Sized>(
     crypto: &S,
     at: AuthAlgorithm,
@@ -102,11 +103,14 @@ pub fn authenticator<S: Symmetric + ?Sized>(
     ) else {
         return Err(Error::Badf);
     };
-    let mut d = crypto.hmac(
-        hash,
-        key,
-        &[&coa.octets(), &par.octets(), head, &[0, 0], mid, tail],
-    );
+    let mut d = crypto
+        .hmac(
+            hash,
+            key,
+            &[&coa.octets(), &par.octets(), head, &[0, 0], mid, tail],
+        )
+        .checked(hash)
+        .map_err(Error::Crypto)?;
     d.truncate(len);
     Ok(d)
 }

@@ -136,6 +136,9 @@ pub enum CgaError {
     UnsupportedSec,
     /// Hash2's leftmost 16·Sec bits are not zero (steps 6–7).
     Hash2,
+    /// The crypto provider has no SHA-1 (its digest is not 20 octets), so nothing can be
+    /// verified.
+    NoSha1,
 }
 
 /// How the Sec parameter (the top 3 bits of the interface identifier) is read (digest P10).
@@ -157,13 +160,16 @@ pub const HASH1_MASK: u64 = 0x1cff_ffff_ffff_ffff;
 /// Largest collision count a valid CGA has (RFC 3972 §5 step 1).
 pub const MAX_COLLISION_COUNT: u8 = 2;
 
-fn hash1<S: Symmetric + ?Sized>(crypto: &S, params: &[u8]) -> u64 {
-    let d = crypto.hash(HashAlg::Sha1, &[params]);
+fn hash1<S: Symmetric + ?Sized>(crypto: &S, params: &[u8]) -> Result<u64, CgaError> {
+    let d = crypto
+        .hash(HashAlg::Sha1, &[params])
+        .checked(HashAlg::Sha1)
+        .map_err(|_| CgaError::NoSha1)?;
     let mut h = [0u8; 8];
     if let Some(src) = d.as_bytes().get(..8) {
         h.copy_from_slice(src);
     }
-    u64::from_be_bytes(h)
+    Ok(u64::from_be_bytes(h))
 }
 
 /// Whether Hash2 = SHA-1(modifier ‖ 9 zero octets ‖ public key ‖ extensions) starts with
@@ -212,7 +218,7 @@ pub fn verify<'a, S: Symmetric + ?Sized>(
     let mut iid8 = [0u8; 8];
     iid8.copy_from_slice(iid);
     let iid = u64::from_be_bytes(iid8);
-    if (hash1(crypto, params) ^ iid) & HASH1_MASK != 0 {
+    if (hash1(crypto, params)? ^ iid) & HASH1_MASK != 0 {
         return Err(CgaError::Hash1);
     }
     let sec = iid8[0] >> 5;
@@ -226,7 +232,9 @@ pub fn verify<'a, S: Symmetric + ?Sized>(
 }
 
 /// The address for `params` with security parameter `sec` (RFC 3972 §4 steps 5–7): the
-/// prefix, then Hash1 with Sec in the top 3 bits and u, g cleared.
+/// prefix, then Hash1 with Sec in the top 3 bits and u, g cleared. (Under a provider
+/// without SHA-1 the interface identifier is zero apart from Sec; [`verify`] refuses such
+/// a provider with [`CgaError::NoSha1`].)
 #[must_use]
 pub fn address<S: Symmetric + ?Sized>(crypto: &S, params: &CgaParams<'_>, sec: u8) -> Ipv6Addr {
     let mut w_buf = [0u8; CGA_PARAMS_FIXED_LEN];

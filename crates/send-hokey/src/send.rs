@@ -38,7 +38,9 @@ pub const SEND_SIGNATURE: RsaSignatureScheme = RsaSignatureScheme::Pkcs1v15(Hash
 pub use keying_crypto::RsaKeyLoader;
 
 /// Key Hash: the first 128 bits of SHA-1 over the exact DER SubjectPublicKeyInfo octets
-/// (RFC 3971 §5.2; never re-encoded, pitfall P2).
+/// (RFC 3971 §5.2; never re-encoded, pitfall P2). (All zero under a provider without
+/// SHA-1; every verifying path first runs [`crate::cga::verify`], which refuses such a
+/// provider.)
 #[must_use]
 pub fn key_hash<S: Symmetric + ?Sized>(crypto: &S, spki: &[u8]) -> [u8; 16] {
     let d = crypto.hash(HashAlg::Sha1, &[spki]);

@@ -173,3 +173,70 @@ fn extensions_enter_both_hashes() {
     p.push(0xff);
     assert!(CgaParams::parse(&p).is_err());
 }
+
+/// A provider built without SHA-1 is refused with a typed error, never a verified CGA: an
+/// empty Hash1 would otherwise match an interface identifier of zeros (and Sec 0 skips
+/// Hash2).
+#[test]
+fn a_provider_without_sha1_is_refused() {
+    use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
+    struct NoSha1;
+    impl Symmetric for NoSha1 {
+        fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
+            match alg {
+                HashAlg::Sha1 => Digest::EMPTY,
+                _ => C.hash(alg, parts),
+            }
+        }
+        fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+            match alg {
+                HashAlg::Sha1 => Digest::EMPTY,
+                _ => C.hmac(alg, key, parts),
+            }
+        }
+        fn aes_ctr(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+        fn aes_cbc_encrypt(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+        fn aes_cbc_decrypt(&self, _: &[u8], _: &[u8; 16], _: &mut [u8]) -> Result<(), CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+        fn aes_kw_wrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+        fn aes_kw_unwrap(&self, _: &[u8], _: &[u8], _: &mut [u8]) -> Result<usize, CryptoError> {
+            Err(CryptoError::Unsupported)
+        }
+    }
+    let p = CgaParams::parse(MN1_PARAMS).unwrap();
+    let mut zero_iid = [0u8; 16];
+    zero_iid[..8].copy_from_slice(&p.subnet_prefix);
+    let a = core::net::Ipv6Addr::from(zero_iid);
+    for policy in [SecPolicy::Rfc4982, SecPolicy::Rfc3972] {
+        assert_eq!(
+            cga::verify(&NoSha1, MN1_PARAMS, &a, policy).unwrap_err(),
+            CgaError::NoSha1
+        );
+        assert_eq!(
+            cga::verify(&NoSha1, MN1_PARAMS, &mn_cga(), policy).unwrap_err(),
+            CgaError::NoSha1
+        );
+    }
+    let (coa, par) = (mn_cga(), ar_ll());
+    let mh = [0u8; 40];
+    assert_eq!(
+        send_hokey::badf::authenticator(
+            &NoSha1,
+            send_hokey::hokey::AuthAlgorithm::DEFAULT,
+            &[1; 20],
+            &coa,
+            &par,
+            &mh,
+            20
+        )
+        .unwrap_err(),
+        send_hokey::Error::Crypto(CryptoError::Unsupported)
+    );
+}

@@ -2,19 +2,27 @@
 //! (sha1 0.11, sha2 0.11, hmac 0.13, aes 0.9, ctr 0.10, cbc 0.2, aes-kw 0.3, p256 0.14 and,
 //! with `rustcrypto-rsa`, rsa 0.10).
 //!
-//! - [`RustCrypto`] implements [`Symmetric`](crate::Symmetric) (no alloc).
-//! - [`P256SigningKey`] / [`P256VerifyingKey`] implement the ECDSA traits (no alloc).
+//! - [`RustCrypto`] implements [`Symmetric`](crate::Symmetric) (no alloc), with the hashes
+//!   and AES key sizes of the features `sha1`, `sha256`, `sha512`, `aes128`, `aes192` and
+//!   `aes256` (all of them with `rustcrypto`).
+//! - `P256SigningKey` / `P256VerifyingKey` implement the ECDSA traits (no alloc; feature
+//!   `ecdsa-p256`).
 //! - `RsaPrivate` / `RsaPublic` implement the RSA traits (feature `rustcrypto-rsa`, alloc).
 //! - [`RngAdapter`] turns a [`Rng`] into a `rand_core` 0.10 generator for the
-//!   RustCrypto calls; [`HashDrbg`] is a deterministic generator for tests and examples.
+//!   RustCrypto calls; `HashDrbg` is a deterministic generator for tests and examples
+//!   (feature `sha256`).
 
+#[cfg(feature = "sha256")]
 mod drbg;
+#[cfg(feature = "ecdsa-p256")]
 mod ecdsa;
 #[cfg(feature = "rustcrypto-rsa")]
 mod rsa;
 mod symmetric;
 
+#[cfg(feature = "sha256")]
 pub use drbg::HashDrbg;
+#[cfg(feature = "ecdsa-p256")]
 pub use ecdsa::{P256SigningKey, P256VerifyingKey};
 #[cfg(feature = "rustcrypto-rsa")]
 pub use rsa::{DEFAULT_MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPrivate, RsaPublic};

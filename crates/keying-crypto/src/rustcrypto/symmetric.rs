@@ -1,37 +1,117 @@
 //! [`Symmetric`] on sha1 / sha2 / hmac / aes / ctr / cbc / aes-kw.
+//!
+//! Which hashes and AES key sizes are compiled in is chosen by the crate features `sha1`,
+//! `sha256`, `sha512`, `aes128`, `aes192` and `aes256` (all on with `rustcrypto`): the
+//! provider dispatches on the algorithm at run time, so an algorithm that is compiled in
+//! is linked into every firmware that uses the provider, called or not. A hash that is
+//! left out yields [`Digest::EMPTY`] (see [`Digest::checked`]); an AES key of a size
+//! that is left out gives [`CryptoError::Unsupported`].
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 use aes::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser,
-    KeyInit, KeyIvInit, StreamCipher, array::Array, consts::U16,
+    KeyInit, KeyIvInit, StreamCipherCore, array::Array, consts::U16,
 };
-use hmac::{Hmac, Mac};
-use sha2::digest::{FixedOutput, Update, block_api::EagerHash};
-use zeroize::Zeroize;
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+use hmac::{
+    Hmac, Mac,
+    digest::{FixedOutput, Update, block_api::EagerHash},
+};
 
 use super::RustCrypto;
 use crate::{CryptoError, Digest, HashAlg, Symmetric};
 
+/// Evaluates `$body` with the type `$d` naming the RustCrypto hash of `$alg`, or `$none`
+/// when that hash is not compiled in (one place decides which hashes exist).
+macro_rules! with_hash {
+    ($alg:expr, $d:ident => $body:expr, $none:expr) => {
+        // With every hash compiled in, the last arm is unreachable.
+        #[allow(unreachable_patterns)]
+        match $alg {
+            #[cfg(feature = "sha1")]
+            HashAlg::Sha1 => {
+                type $d = sha1::Sha1;
+                $body
+            }
+            #[cfg(feature = "sha256")]
+            HashAlg::Sha256 => {
+                type $d = sha2::Sha256;
+                $body
+            }
+            #[cfg(feature = "sha512")]
+            HashAlg::Sha384 => {
+                type $d = sha2::Sha384;
+                $body
+            }
+            #[cfg(feature = "sha512")]
+            HashAlg::Sha512 => {
+                type $d = sha2::Sha512;
+                $body
+            }
+            _ => $none,
+        }
+    };
+}
+
+/// Evaluates `$body` with the type `$c` naming the AES variant for a key of `$len` bytes;
+/// [`CryptoError::Unsupported`] for a size that is not compiled in and
+/// [`CryptoError::InvalidKey`] for a length AES does not have (one place decides which
+/// key sizes exist).
+macro_rules! with_aes {
+    ($len:expr, $c:ident => $body:expr) => {
+        // With every key size compiled in, the `16 | 24 | 32` arm is unreachable.
+        #[allow(unreachable_patterns)]
+        match $len {
+            #[cfg(feature = "aes128")]
+            16 => {
+                type $c = aes::Aes128;
+                $body
+            }
+            #[cfg(feature = "aes192")]
+            24 => {
+                type $c = aes::Aes192;
+                $body
+            }
+            #[cfg(feature = "aes256")]
+            32 => {
+                type $c = aes::Aes256;
+                $body
+            }
+            16 | 24 | 32 => Err(CryptoError::Unsupported),
+            _ => Err(CryptoError::InvalidKey),
+        }
+    };
+}
+
+// Each operation below is `#[inline(never)]`: its cipher or hash state then lives in its
+// own stack frame, once, instead of every operation's state being merged into the frame of
+// the protocol function that calls them (with LTO, firmware inlines across crates).
+
 /// Hash `parts` with `D` into a [`Digest`].
-fn digest_parts<D: sha2::Digest>(parts: &[&[u8]]) -> Digest {
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[inline(never)]
+fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
     let mut h = D::new();
     for p in parts {
-        sha2::Digest::update(&mut h, p);
+        hmac::digest::Digest::update(&mut h, p);
     }
     let mut out = h.finalize();
     let d = Digest::from_prefix(&out);
-    out.as_mut_slice().zeroize();
+    zeroize::Zeroize::zeroize(out.as_mut_slice());
     d
 }
 
 /// HMAC-`D` of `parts` under `key` into a [`Digest`].
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[inline(never)]
 fn hmac_parts<D>(key: &[u8], parts: &[&[u8]]) -> Digest
 where
     D: EagerHash,
-    Hmac<D>: KeyInit + Update + FixedOutput,
+    Hmac<D>: hmac::KeyInit + Update + FixedOutput,
 {
     // HMAC accepts keys of any length (RFC 2104 §2), so this never fails in practice.
     // An empty digest never compares equal to a real tag.
-    let Ok(mut mac) = <Hmac<D> as KeyInit>::new_from_slice(key) else {
+    let Ok(mut mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
         return Digest::EMPTY;
     };
     for p in parts {
@@ -39,20 +119,46 @@ where
     }
     let mut out = mac.finalize_fixed();
     let d = Digest::from_prefix(&out);
-    out.as_mut_slice().zeroize();
+    zeroize::Zeroize::zeroize(out.as_mut_slice());
     d
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn ctr_apply<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    let mut c =
-        ctr::Ctr128BE::<C>::new_from_slices(key, iv).map_err(|_| CryptoError::InvalidKey)?;
-    c.try_apply_keystream(data)
-        .map_err(|_| CryptoError::InvalidLength)
+    // ctr's counter core one block at a time: `try_apply_keystream` would run the
+    // cipher's parallel-block path, whose state needs three times the stack.
+    let mut core = ctr::CtrCore::<C, ctr::flavors::Ctr128BE>::new_from_slices(key, iv)
+        .map_err(|_| CryptoError::InvalidKey)?;
+    // The check `try_apply_keystream` makes: no more blocks than the counter has left.
+    if let Some(left) = core.remaining_blocks()
+        && data.len().div_ceil(16) > left
+    {
+        return Err(CryptoError::InvalidLength);
+    }
+    let (blocks, tail) = Array::<u8, U16>::slice_as_chunks_mut(data);
+    for b in blocks {
+        core.apply_keystream_block_inout(b.into());
+    }
+    if !tail.is_empty() {
+        let mut block = Array::<u8, U16>::default();
+        let part = block
+            .get_mut(..tail.len())
+            .ok_or(CryptoError::InvalidLength)?;
+        part.copy_from_slice(tail);
+        core.apply_keystream_block_inout((&mut block).into());
+        let part = block.get(..tail.len()).ok_or(CryptoError::InvalidLength)?;
+        tail.copy_from_slice(part);
+        zeroize::Zeroize::zeroize(block.as_mut_slice());
+    }
+    Ok(())
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn cbc_encrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -67,6 +173,8 @@ where
     Ok(())
 }
 
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
 fn cbc_decrypt<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -77,56 +185,84 @@ where
     if !rest.is_empty() {
         return Err(CryptoError::InvalidLength);
     }
-    d.decrypt_blocks(blocks);
+    for b in blocks {
+        d.decrypt_block(b);
+    }
     Ok(())
 }
 
-/// The AES variant for a key length, or `InvalidKey`.
-#[derive(Clone, Copy)]
-enum AesKey {
-    A128,
-    A192,
-    A256,
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_wrap<C>(kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
+where
+    C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    let needed = key
+        .len()
+        .checked_add(KW_SEMIBLOCK)
+        .ok_or(CryptoError::InvalidLength)?;
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| CryptoError::InvalidKey)?
+        .wrap_key(key, out)
+        .map(<[u8]>::len)
+        .map_err(|_| CryptoError::InvalidLength)
 }
 
-fn aes_key(key: &[u8]) -> Result<AesKey, CryptoError> {
-    match key.len() {
-        16 => Ok(AesKey::A128),
-        24 => Ok(AesKey::A192),
-        32 => Ok(AesKey::A256),
-        _ => Err(CryptoError::InvalidKey),
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_unwrap<C>(kek: &[u8], wrapped: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
+where
+    C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped bytes.
+    if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
     }
+    let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    let r = aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| CryptoError::InvalidKey)?
+        .unwrap_key(wrapped, out)
+        .map(<[u8]>::len);
+    r.map_err(|_| {
+        zeroize::Zeroize::zeroize(out);
+        CryptoError::DecryptFailed
+    })
 }
 
 /// RFC 3394 needs at least two 64-bit blocks of key data.
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_MIN_KEY: usize = 16;
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_SEMIBLOCK: usize = 8;
 
+// A build without any hash or without any AES key size leaves arguments unread.
+#[cfg_attr(
+    not(all(
+        any(feature = "sha1", feature = "sha256", feature = "sha512"),
+        any(feature = "aes128", feature = "aes192", feature = "aes256")
+    )),
+    allow(unused_variables)
+)]
 impl Symmetric for RustCrypto {
     fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
-        match alg {
-            HashAlg::Sha1 => digest_parts::<sha1::Sha1>(parts),
-            HashAlg::Sha256 => digest_parts::<sha2::Sha256>(parts),
-            HashAlg::Sha384 => digest_parts::<sha2::Sha384>(parts),
-            HashAlg::Sha512 => digest_parts::<sha2::Sha512>(parts),
-        }
+        with_hash!(alg, D => digest_parts::<D>(parts), Digest::EMPTY)
     }
 
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
-        match alg {
-            HashAlg::Sha1 => hmac_parts::<sha1::Sha1>(key, parts),
-            HashAlg::Sha256 => hmac_parts::<sha2::Sha256>(key, parts),
-            HashAlg::Sha384 => hmac_parts::<sha2::Sha384>(key, parts),
-            HashAlg::Sha512 => hmac_parts::<sha2::Sha512>(key, parts),
-        }
+        with_hash!(alg, D => hmac_parts::<D>(key, parts), Digest::EMPTY)
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
-        match aes_key(key)? {
-            AesKey::A128 => ctr_apply::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => ctr_apply::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => ctr_apply::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => ctr_apply::<C>(key, iv, data))
     }
 
     fn aes_cbc_encrypt(
@@ -136,11 +272,7 @@ impl Symmetric for RustCrypto {
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
         // `cbc_encrypt` rejects a partial block before touching the data.
-        match aes_key(key)? {
-            AesKey::A128 => cbc_encrypt::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => cbc_encrypt::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => cbc_encrypt::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => cbc_encrypt::<C>(key, iv, data))
     }
 
     fn aes_cbc_decrypt(
@@ -150,40 +282,11 @@ impl Symmetric for RustCrypto {
         data: &mut [u8],
     ) -> Result<(), CryptoError> {
         // `cbc_decrypt` rejects a partial block before touching the data.
-        match aes_key(key)? {
-            AesKey::A128 => cbc_decrypt::<aes::Aes128>(key, iv, data),
-            AesKey::A192 => cbc_decrypt::<aes::Aes192>(key, iv, data),
-            AesKey::A256 => cbc_decrypt::<aes::Aes256>(key, iv, data),
-        }
+        with_aes!(key.len(), C => cbc_decrypt::<C>(key, iv, data))
     }
 
     fn aes_kw_wrap(&self, kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError> {
-        let k = aes_key(kek)?;
-        if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
-            return Err(CryptoError::InvalidLength);
-        }
-        let needed = key
-            .len()
-            .checked_add(KW_SEMIBLOCK)
-            .ok_or(CryptoError::InvalidLength)?;
-        let out = out
-            .get_mut(..needed)
-            .ok_or(CryptoError::BufferTooSmall { needed })?;
-        let r = match k {
-            AesKey::A128 => aes_kw::KwAes128::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len),
-            AesKey::A192 => aes_kw::KwAes192::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len),
-            AesKey::A256 => aes_kw::KwAes256::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .wrap_key(key, out)
-                .map(<[u8]>::len),
-        };
-        r.map_err(|_| CryptoError::InvalidLength)
+        with_aes!(kek.len(), C => kw_wrap::<C>(kek, key, out))
     }
 
     fn aes_kw_unwrap(
@@ -192,36 +295,6 @@ impl Symmetric for RustCrypto {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        let k = aes_key(kek)?;
-        // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped bytes.
-        if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK)
-        {
-            return Err(CryptoError::InvalidLength);
-        }
-        let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
-        let out = out
-            .get_mut(..needed)
-            .ok_or(CryptoError::BufferTooSmall { needed })?;
-        let r = match k {
-            AesKey::A128 => aes_kw::KwAes128::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-            AesKey::A192 => aes_kw::KwAes192::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-            AesKey::A256 => aes_kw::KwAes256::new_from_slice(kek)
-                .map_err(|_| CryptoError::InvalidKey)?
-                .unwrap_key(wrapped, out)
-                .map(<[u8]>::len),
-        };
-        match r {
-            Ok(n) => Ok(n),
-            Err(_) => {
-                out.zeroize();
-                Err(CryptoError::DecryptFailed)
-            }
-        }
+        with_aes!(kek.len(), C => kw_unwrap::<C>(kek, wrapped, out))
     }
 }

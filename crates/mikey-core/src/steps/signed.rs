@@ -112,17 +112,18 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
             Ok(x) => x,
             Err(e) => return Err(self.unauth(e, out)),
         };
-        let seen = Seen::new(
+        let seen = match Seen::check(
             self.s,
             &[label, id_i.unwrap_or(&[])],
             msg,
             self.t,
             now,
             self.policy.time,
-        );
-        if let Err(e) = seen.check(cache) {
-            return Err(self.fail(e, out, rng));
-        }
+            cache,
+        ) {
+            Ok(seen) => seen,
+            Err(e) => return Err(self.fail(e, out, rng)),
+        };
         Ok((peer, id_i, seen))
     }
 }
