@@ -34,7 +34,7 @@ fn trailing(offset: usize, expected: &'static str, len: usize) -> Error {
 
 impl<'a> Reader<'a> {
     /// A reader over `buf`, offsets counted from its first byte.
-    #[inline(always)]
+    #[inline]
     pub const fn new(buf: &'a [u8]) -> Self {
         Self {
             rest: buf,
@@ -43,7 +43,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A reader over `buf` whose first byte sits at absolute offset `base` of a larger input.
-    #[inline(always)]
+    #[inline]
     pub const fn at(buf: &'a [u8], base: usize) -> Self {
         Self {
             rest: buf,
@@ -52,25 +52,25 @@ impl<'a> Reader<'a> {
     }
 
     /// Absolute offset of the next byte to be read.
-    #[inline(always)]
+    #[inline]
     pub const fn offset(&self) -> usize {
         self.end - self.rest.len()
     }
 
     /// Number of bytes not yet read.
-    #[inline(always)]
+    #[inline]
     pub const fn remaining(&self) -> usize {
         self.rest.len()
     }
 
     /// Whether every byte has been read.
-    #[inline(always)]
+    #[inline]
     pub const fn is_empty(&self) -> bool {
         self.rest.is_empty()
     }
 
     /// The unread bytes, without consuming them.
-    #[inline(always)]
+    #[inline]
     pub const fn rest(&self) -> &'a [u8] {
         self.rest
     }
@@ -81,7 +81,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the next `n` bytes.
-    #[inline(always)]
+    #[inline]
     pub fn bytes(&mut self, n: usize, expected: &'static str) -> Result<&'a [u8]> {
         match self.rest.split_at_checked(n) {
             Some((head, tail)) => {
@@ -93,7 +93,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the next `N` bytes as an array.
-    #[inline(always)]
+    #[inline]
     pub fn array<const N: usize>(&mut self, expected: &'static str) -> Result<[u8; N]> {
         match self.rest.split_first_chunk::<N>() {
             Some((head, tail)) => {
@@ -105,51 +105,51 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes everything left.
-    #[inline(always)]
+    #[inline]
     pub fn take_rest(&mut self) -> &'a [u8] {
         core::mem::take(&mut self.rest)
     }
 
     /// Reads one byte.
-    #[inline(always)]
+    #[inline]
     pub fn u8(&mut self, expected: &'static str) -> Result<u8> {
         Ok(u8::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian `u16`.
-    #[inline(always)]
+    #[inline]
     pub fn u16(&mut self, expected: &'static str) -> Result<u16> {
         Ok(u16::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian 24-bit unsigned integer.
-    #[inline(always)]
+    #[inline]
     pub fn u24(&mut self, expected: &'static str) -> Result<u32> {
         let [a, b, c] = self.array(expected)?;
         Ok(u32::from_be_bytes([0, a, b, c]))
     }
 
     /// Reads a big-endian `u32`.
-    #[inline(always)]
+    #[inline]
     pub fn u32(&mut self, expected: &'static str) -> Result<u32> {
         Ok(u32::from_be_bytes(self.array(expected)?))
     }
 
     /// Reads a big-endian `u64`.
-    #[inline(always)]
+    #[inline]
     pub fn u64(&mut self, expected: &'static str) -> Result<u64> {
         Ok(u64::from_be_bytes(self.array(expected)?))
     }
 
     /// Takes the next `n` bytes as a child reader with absolute offsets.
-    #[inline(always)]
+    #[inline]
     pub fn sub(&mut self, n: usize, expected: &'static str) -> Result<Reader<'a>> {
         let base = self.offset();
         Ok(Reader::at(self.bytes(n, expected)?, base))
     }
 
     /// Requires that everything was read: trailing bytes are an error.
-    #[inline(always)]
+    #[inline]
     pub fn finish(&self, expected: &'static str) -> Result<()> {
         match self.rest.len() {
             0 => Ok(()),
