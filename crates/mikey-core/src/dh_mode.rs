@@ -210,6 +210,10 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
             out,
             rng,
         )?;
+        // The peer's ID is copied (and an over-long one refused) before any reply is built:
+        // a message that will be rejected costs no PKE / signature / DH work. The replay
+        // commit stays last.
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let (dhi, _) = steps::dh_values(&m);
         let dhi = dhi.ok_or(KmError::Internal)?;
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
@@ -228,7 +232,6 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         };
         let n = write_signed(out, &header, &payloads, me.key, rng, &self.policy, &[])
             .map_err(Rejected::from)?;
-        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,

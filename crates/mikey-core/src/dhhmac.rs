@@ -293,6 +293,10 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         ) {
             return Err(fail(e, out));
         }
+        // The peer's ID is copied (and an over-long one refused) before any reply is built:
+        // a message that will be rejected costs no PKE / signature / DH work. The replay
+        // commit stays last.
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let (dhi, _) = steps::dh_values(&m);
         let dhi = dhi.ok_or(KmError::Internal)?;
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
@@ -335,13 +339,12 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             kk.auth.expose(),
         )
         .map_err(Rejected::from)?;
-        let peer = steps::peer_id(&m).map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,
             sas,
             reply_len: Some(n),
-            peer,
+            peer: peer_id,
         })
     }
 }

@@ -309,6 +309,10 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             out,
             rng,
         )?;
+        // The peer's ID is copied (and an over-long one refused) before any reply is built:
+        // a message that will be rejected costs no PKE / signature / DH work. The replay
+        // commit stays last.
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
             let kk = open_envelope(
                 s,
@@ -382,7 +386,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         } else {
             None
         };
-        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: h.csb_id,

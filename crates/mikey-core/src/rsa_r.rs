@@ -503,6 +503,10 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             out,
             rng,
         )?;
+        // The peer's ID is copied (and an over-long one refused) before any reply is built:
+        // a message that will be rejected costs no PKE / signature / DH work. The replay
+        // commit stays last.
+        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
         let (_, id_r_in_i) = exchange::ids(&m);
         let i_rand = m.rand();
@@ -657,13 +661,12 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         )
         .map_err(Rejected::from)?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
-        let peer = steps::peer_id(&m).map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: csb,
             sas,
             reply_len: Some(len),
-            peer,
+            peer: peer_id,
         })
     }
 }

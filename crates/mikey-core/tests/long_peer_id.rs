@@ -155,10 +155,13 @@ type Handled = (Result<Accepted, Rejected>, usize, Vec<u8>);
 
 /// `long` (IDi of `MAX_ID + 1` bytes, authentic) is rejected twice with the same typed
 /// error and no cache entry; then `real` (the same message with a `MAX_ID`-byte IDi, same
-/// T and RAND) is accepted and a copy of it is a replay. Returns what `real` got.
+/// T and RAND) is accepted and a copy of it is a replay. Returns what `real` got. With
+/// `silent`, the rejection must not have built a reply either (`out` stays zero): the ID
+/// is checked before any PKE, signature or DH work is spent on an answer.
 fn check_commit_last(
     real: &[u8],
     long: &[u8],
+    silent: bool,
     mut handle: impl FnMut(&[u8]) -> Handled,
 ) -> (Accepted, Vec<u8>) {
     let (a, b) = (Message::parse(real).unwrap(), Message::parse(long).unwrap());
@@ -169,7 +172,13 @@ fn check_commit_last(
     assert_eq!(id_i(real).len(), MAX_ID);
     assert_eq!(id_i(long).len(), MAX_ID + 1);
     for round in 0..2 {
-        let (res, cached, _) = handle(long);
+        let (res, cached, out) = handle(long);
+        if silent {
+            assert!(
+                out.iter().all(|&b| b == 0),
+                "round {round}: a reply was built for a message that is then rejected"
+            );
+        }
         let e = res.unwrap_err();
         assert_eq!(e.error, KmError::KeyData, "round {round}");
         assert_eq!(
@@ -214,7 +223,7 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
         RsaRResponder::new(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
     let pin = Pinned(vec![r.cert.clone()]);
     let mut seed = 10;
-    let (acc, out) = check_commit_last(&real, &long_msg, |msg| {
+    let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
         let res = sender.handle(now(1), msg, &s.me(), &pin, &mut rng(seed), &mut out);
@@ -257,7 +266,7 @@ fn psk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
 
     let mut r: PskResponder<RustCrypto, 1, 1> = PskResponder::new(RustCrypto, Policy::default());
     let keys = StaticPsk::new(PSK).unwrap();
-    let (acc, out) = check_commit_last(&real, &long_msg, |msg| {
+    let (acc, out) = check_commit_last(&real, &long_msg, false, |msg| {
         let mut out = vec![0u8; 4096];
         let res = r.handle(now(1), msg, &keys, &mut out);
         (res, r.replay_cache().len(), out)
@@ -295,7 +304,7 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
         DhHmacResponder::new(RustCrypto, Policy::default());
     let keys = StaticPsk::new(PSK).unwrap();
     let mut seed = 10;
-    let (acc, out) = check_commit_last(&real, &long_msg, |msg| {
+    let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
         let res = r.handle(now(1), msg, &keys, &mut rng(seed), &mut out);
@@ -340,7 +349,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, Policy::default());
     let pin = Pinned(vec![a.cert.clone()]);
     let mut seed = 10;
-    let (acc, out) = check_commit_last(&real, &long_msg, |msg| {
+    let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
         let res = r.handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out);
@@ -452,7 +461,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut r: PkResponder<RustCrypto, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
     let pin = Pinned(vec![a.cert.clone()]);
     let mut seed = 10;
-    let (acc, out) = check_commit_last(&real, &long_msg, |msg| {
+    let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
         let res = r.handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out);
