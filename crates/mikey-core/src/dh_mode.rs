@@ -23,7 +23,7 @@ use crate::replay::{NtpTime, ReplayCache};
 use crate::srtp::SrtpSas;
 use crate::steps::{
     self,
-    signed::{SignedIn, verified_signer},
+    signed::{Authenticated, SignedIn, verified_signer},
 };
 
 /// The DH Initiator.
@@ -199,7 +199,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         let (m, h, t) = steps::receive(msg, DataType::DhInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
-        let (_, _, seen) = r.authenticate(
+        let Authenticated { peer_id, seen, .. } = r.authenticate(
             &m,
             msg,
             steps::check_prf_window(&self.policy, h.prf_func, &t, now),
@@ -210,10 +210,6 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
             out,
             rng,
         )?;
-        // The peer's ID is copied (and an over-long one refused) before any reply is built:
-        // a message that will be rejected costs no PKE / signature / DH work. The replay
-        // commit stays last.
-        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let (dhi, _) = steps::dh_values(&m);
         let dhi = dhi.ok_or(KmError::Internal)?;
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {

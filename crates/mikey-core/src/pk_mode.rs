@@ -27,7 +27,7 @@ use crate::replay::{NtpTime, ReplayCache, check_window};
 use crate::srtp::{Keying, SrtpSas, build_sas};
 use crate::steps::{
     self,
-    signed::{SignedIn, open_envelope, write_kemac_signed},
+    signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
 use crate::timestamp::Timestamp;
 
@@ -298,7 +298,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             check_window(&t, now, &self.policy.time)?;
             pk::check_chash(s, &m, me.cert)
         })();
-        let (_, id_i, seen) = r.authenticate(
+        let Authenticated {
+            id_i,
+            peer_id,
+            seen,
+            ..
+        } = r.authenticate(
             &m,
             msg,
             checks,
@@ -309,10 +314,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             out,
             rng,
         )?;
-        // The peer's ID is copied (and an over-long one refused) before any reply is built:
-        // a message that will be rejected costs no PKE / signature / DH work. The replay
-        // commit stays last.
-        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
             let kk = open_envelope(
                 s,

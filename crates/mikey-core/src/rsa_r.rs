@@ -46,7 +46,7 @@ use crate::replay::{NtpTime, ReplayCache};
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
 use crate::steps::{
     self,
-    signed::{SignedIn, open_envelope, write_kemac_signed},
+    signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
 use crate::timestamp::Timestamp;
 
@@ -492,7 +492,12 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         // Authenticated. Replay.
-        let (peer, id_i, seen) = r.authenticate(
+        let Authenticated {
+            key: peer,
+            id_i,
+            peer_id,
+            seen,
+        } = r.authenticate(
             &m,
             msg,
             steps::check_prf_window(&self.policy, h.prf_func, &t, now),
@@ -503,10 +508,6 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             out,
             rng,
         )?;
-        // The peer's ID is copied (and an over-long one refused) before any reply is built:
-        // a message that will be rejected costs no PKE / signature / DH work. The replay
-        // commit stays last.
-        let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
         let (_, id_r_in_i) = exchange::ids(&m);
         let i_rand = m.rand();

@@ -5,7 +5,7 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
 
-use crate::exchange::{KmError, Policy, Rejected};
+use crate::exchange::{KmError, OwnedId, Policy, Rejected};
 use crate::header::CommonHeader;
 use crate::kdf::KemacKeys;
 use crate::kemac::MacAlg;
@@ -31,9 +31,17 @@ pub(crate) fn verified_signer<'a, R: CertResolver>(
     Ok((key, id))
 }
 
-/// What [`SignedIn::authenticate`] returns: the Initiator's verified key, its ID data and
-/// the message as the replay cache sees it.
-pub(crate) type Authenticated<'a, R> = (<R as CertResolver>::Key, Option<&'a [u8]>, Seen);
+/// What [`SignedIn::authenticate`] returns.
+pub(crate) struct Authenticated<'a, R: CertResolver> {
+    /// The Initiator's verified key.
+    pub(crate) key: R::Key,
+    /// Its ID data as sent.
+    pub(crate) id_i: Option<&'a [u8]>,
+    /// Its ID, copied for [`crate::exchange::Accepted::peer`].
+    pub(crate) peer_id: Option<OwnedId>,
+    /// The message as the replay cache sees it.
+    pub(crate) seen: Seen,
+}
 
 /// A signed-mode Responder's handling of an I_MESSAGE with header `h` and T `t`: its
 /// rejections, unsigned before SIGNi verified (no private-key operation on a path any
@@ -124,7 +132,16 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
             Ok(seen) => seen,
             Err(e) => return Err(self.fail(e, out, rng)),
         };
-        Ok((peer, id_i, seen))
+        // The peer's ID is copied (and an over-long one refused) here, before the caller
+        // builds any reply: a message that will be rejected costs no PKE / signature / DH
+        // work. The replay commit stays the caller's last step.
+        let peer_id = super::peer_id(m).map_err(Rejected::from)?;
+        Ok(Authenticated {
+            key: peer,
+            id_i,
+            peer_id,
+            seen,
+        })
     }
 }
 
