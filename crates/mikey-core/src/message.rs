@@ -74,17 +74,18 @@ impl Index {
         last: None,
     };
 
-    fn bit(kind: PayloadType) -> u32 {
-        1u32.checked_shl(u32::from(kind.to_wire())).unwrap_or(0)
+    /// The bit of payload type `kind` (wire value); 0 for values beyond the set.
+    fn bit(kind: u8) -> u32 {
+        1u32.checked_shl(u32::from(kind)).unwrap_or(0)
     }
 
     fn has(&self, kind: PayloadType) -> bool {
-        self.seen & Self::bit(kind) != 0
+        self.seen & Self::bit(kind.to_wire()) != 0
     }
 
     #[inline]
     fn record(&mut self, kind: u8, offset: u32) {
-        self.seen |= 1u32.checked_shl(u32::from(kind)).unwrap_or(0);
+        self.seen |= Self::bit(kind);
         if kind == PayloadType::Dh.to_wire() {
             self.dh = self.dh.saturating_add(1);
         }
