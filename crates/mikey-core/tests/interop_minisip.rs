@@ -404,7 +404,10 @@ fn psk_our_initiator_checks_minisip_verification() {
 
 #[test]
 fn psk_minisip_initiator_to_our_responder() {
-    let r = must(&["psk-init", &hex(PSK), &hex(&TGK), "cafe0001"], &[]);
+    let r = must(
+        &["psk-init", &hex(PSK), &hex(&TGK), "cafe0001,cafe0011"],
+        &[],
+    );
     let msg = r.bytes("I_MESSAGE");
     assert!(Message::parse(&msg).unwrap().header().v);
     let psk = StaticPsk::new(PSK).unwrap();
@@ -421,7 +424,8 @@ fn psk_minisip_initiator_to_our_responder() {
     assert_eq!(r.bytes("TGK"), TGK);
     let (c, rand) = csb_rand(&msg);
     assert_keys(&acc.sas, &r, c, &rand);
-    assert_eq!(acc.sas[0].ssrc, 0xcafe_0001);
+    assert_eq!(acc.sas.len(), 2);
+    assert_eq!(acc.sas[1].ssrc, 0xcafe_0011);
     // libmikey's Initiator checks our verification message (V flag set).
     let reply = out[..acc.reply_len.unwrap()].to_vec();
     let v = must(&["psk-finish", &hex(PSK), &hex(&msg), &hex(&reply)], &reply);
@@ -497,7 +501,7 @@ fn pk_minisip_initiator_to_our_responder() {
             &a.pem_key,
             &b.pem_cert,
             &hex(&TGK),
-            "cafe0002",
+            "cafe0002,cafe0012",
         ],
         &[],
     );
