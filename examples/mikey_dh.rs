@@ -59,7 +59,7 @@ fn main() -> ExitCode {
             now,
             &i_msg[..n],
             &bob,
-            &Pinned(vec![A_CERT]),
+            &pinned(&[A_SPKI]),
             &mut HashDrbg::new(&[5; 32]),
             &mut r_msg,
         )
@@ -67,7 +67,7 @@ fn main() -> ExitCode {
     let m = accepted.reply_len.unwrap();
     println!("R_MESSAGE <-  {}", hex(&r_msg[..m]));
     initiator
-        .handle_response(now, &r_msg[..m], &Pinned(vec![B_CERT]))
+        .handle_response(now, &r_msg[..m], &pinned(&[B_SPKI]))
         .unwrap();
     let elapsed = started.elapsed();
     let ikeys = initiator.poll_keys().unwrap();

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     let mut initiator = PkInitiator::new(RustCrypto, Policy::default());
     let mut responder: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 2048];
-    let bob_pub = RsaPublic::from_spki_der(B_CERT).unwrap();
+    let bob_pub = RsaPublic::from_spki_der(B_SPKI).unwrap();
     let n = initiator
         .start(
             &offer,
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
             now,
             &i_msg[..n],
             &bob,
-            &Pinned(vec![A_CERT]),
+            &pinned(&[A_SPKI]),
             &mut HashDrbg::new(&[5; 32]),
             &mut r_msg,
         )

@@ -23,23 +23,36 @@ use keying::mikey::srtp::{SrtpPolicy, SrtpSas};
 use keying::mikey::{Id, IdType, SrtpCs, Timestamp, TsType};
 
 const SENDER_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
-const SENDER_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
-const RECV: [(&[u8], &[u8], &[u8]); 3] = [
-    (
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"),
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv1.spki.der"),
-        b"sip:recv1@example.com",
-    ),
-    (
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv2.pkcs1.der"),
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv2.spki.der"),
-        b"sip:recv2@example.com",
-    ),
-    (
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv3.pkcs1.der"),
-        include_bytes!("../tests/vectors/mikey/rsa2048_recv3.spki.der"),
-        b"sip:recv3@example.com",
-    ),
+const SENDER_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.cert.der");
+const SENDER_SPKI: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// A receiver: private key, self-signed X.509 certificate, public key (pinned by the
+/// sender) and URI.
+struct Receiver {
+    key: &'static [u8],
+    cert: &'static [u8],
+    spki: &'static [u8],
+    uri: &'static [u8],
+}
+
+const RECV: [Receiver; 3] = [
+    Receiver {
+        key: include_bytes!("../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"),
+        cert: include_bytes!("../tests/vectors/mikey/rsa2048_recv1.cert.der"),
+        spki: include_bytes!("../tests/vectors/mikey/rsa2048_recv1.spki.der"),
+        uri: b"sip:recv1@example.com",
+    },
+    Receiver {
+        key: include_bytes!("../tests/vectors/mikey/rsa2048_recv2.pkcs1.der"),
+        cert: include_bytes!("../tests/vectors/mikey/rsa2048_recv2.cert.der"),
+        spki: include_bytes!("../tests/vectors/mikey/rsa2048_recv2.spki.der"),
+        uri: b"sip:recv2@example.com",
+    },
+    Receiver {
+        key: include_bytes!("../tests/vectors/mikey/rsa2048_recv3.pkcs1.der"),
+        cert: include_bytes!("../tests/vectors/mikey/rsa2048_recv3.cert.der"),
+        spki: include_bytes!("../tests/vectors/mikey/rsa2048_recv3.spki.der"),
+        uri: b"sip:recv3@example.com",
+    },
 ];
 
 fn show(who: &str, csb: u32, sas: &SrtpSas) {
@@ -67,21 +80,21 @@ fn main() -> ExitCode {
     };
     let keys: Vec<RsaPrivate> = RECV
         .iter()
-        .map(|(k, _, _)| RsaPrivate::from_pkcs1_der(k).unwrap())
+        .map(|r| RsaPrivate::from_pkcs1_der(r.key).unwrap())
         .collect();
     let receivers: Vec<LocalIdentity<'_, RsaPrivate>> = RECV
         .iter()
         .zip(&keys)
-        .map(|((_, cert, id), key)| LocalIdentity {
+        .map(|(r, key)| LocalIdentity {
             key,
-            cert: Some(*cert),
+            cert: Some(r.cert),
             id: Some(Id {
                 id_type: IdType::Uri,
-                data: id,
+                data: r.uri,
             }),
         })
         .collect();
-    let trusted_receivers = Pinned(RECV.iter().map(|(_, c, _)| *c).collect());
+    let trusted_receivers = pinned(&RECV.map(|r| r.spki));
     let streams = [
         SrtpCs {
             policy_no: 0,
@@ -151,7 +164,7 @@ fn main() -> ExitCode {
             let m = acc.reply_len.unwrap();
             println!("recv{} R_MESSAGE <-  {}", k + 1, hex(&r_msg[..m]));
             receiver
-                .handle_response(at, &r_msg[..m], me, &Pinned(vec![SENDER_CERT]), &mut rng)
+                .handle_response(at, &r_msg[..m], me, &pinned(&[SENDER_SPKI]), &mut rng)
                 .unwrap();
             let (csb, sas) = receiver.poll_keys().unwrap();
             println!("recv{} full exchange: {:?}", k + 1, started.elapsed());

@@ -8,6 +8,9 @@
 // An example over its own fixed inputs.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+use common::{A_CERT, A_KEY, A_SPKI, B_CERT, B_KEY, B_SPKI, pinned};
+
 use std::time::{Duration, Instant};
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
@@ -16,39 +19,16 @@ use keying::crypto::{
 };
 use keying::mikey::dh_mode::{DhInitiator, DhResponder};
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use keying::mikey::exchange::{KmError, Policy, StaticPsk};
+use keying::mikey::exchange::{Policy, StaticPsk};
 use keying::mikey::kdf;
 use keying::mikey::modp::DhKeyPair;
 use keying::mikey::offer::Offer;
-use keying::mikey::pk::{CertResolver, LocalIdentity};
+use keying::mikey::pk::LocalIdentity;
 use keying::mikey::pk_mode::{PkInitiator, PkResponder};
 use keying::mikey::psk::{PskInitiator, PskResponder};
 use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
-use keying::mikey::{Cert, DhGroup, Id, IdType, PrfFunc, SrtpCs, Timestamp, TsType};
-
-const A_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_recv1.pkcs1.der");
-const A_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_recv1.spki.der");
-const B_KEY: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
-const B_CERT: &[u8] = include_bytes!("../tests/vectors/mikey/rsa2048_sender.spki.der");
-
-struct Pinned(&'static [u8]);
-
-impl CertResolver for Pinned {
-    type Key = RsaPublic;
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _: Option<&[u8]>,
-    ) -> Result<RsaPublic, KmError> {
-        match cert {
-            Some(c) if c.data == self.0 => {
-                RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
-            }
-            _ => Err(KmError::CertRejected),
-        }
-    }
-}
+use keying::mikey::{DhGroup, Id, IdType, PrfFunc, SrtpCs, Timestamp, TsType};
 
 fn median(n: usize, mut f: impl FnMut(u32)) -> Duration {
     let mut v: Vec<Duration> = (0..n)
@@ -88,7 +68,7 @@ fn main() {
     let mut rng = HashDrbg::new(&[9; 32]);
     let a_key = RsaPrivate::from_pkcs1_der(A_KEY).unwrap();
     let b_key = RsaPrivate::from_pkcs1_der(B_KEY).unwrap();
-    let b_pub = RsaPublic::from_spki_der(B_CERT).unwrap();
+    let b_pub = RsaPublic::from_spki_der(B_SPKI).unwrap();
     let alice = LocalIdentity {
         key: &a_key,
         cert: Some(A_CERT),
@@ -207,12 +187,12 @@ fn main() {
                 t0.plus_secs(k),
                 &buf[..m],
                 &bob,
-                &Pinned(A_CERT),
+                &pinned(&[A_SPKI]),
                 &mut rng,
                 &mut out,
             )
             .unwrap();
-        i.handle_response(t0, &out[..acc.reply_len.unwrap()], &Pinned(B_CERT))
+        i.handle_response(t0, &out[..acc.reply_len.unwrap()], &pinned(&[B_SPKI]))
             .unwrap();
     });
     println!("DH Oakley5 + RSA-2048 PSS SIGN both ways: {d:?}");
@@ -227,7 +207,7 @@ fn main() {
             t0.plus_secs(k),
             &buf[..m],
             &bob,
-            &Pinned(A_CERT),
+            &pinned(&[A_SPKI]),
             &mut rng,
             &mut out,
         )
@@ -252,7 +232,7 @@ fn main() {
                 t0.plus_secs(k),
                 &buf[..m],
                 &bob,
-                &Pinned(A_CERT),
+                &pinned(&[A_SPKI]),
                 &mut rng,
                 &mut out,
             )
@@ -261,7 +241,7 @@ fn main() {
             t0,
             &out[..acc.reply_len.unwrap()],
             &alice,
-            &Pinned(B_CERT),
+            &pinned(&[B_SPKI]),
             &mut rng,
         )
         .unwrap();

@@ -1,40 +1,28 @@
-//! Shared by the MIKEY examples: hex output, SA printing, the two RSA test identities and a
-//! pinned-certificate resolver. (A directory module, so Cargo does not build it as an
+//! Shared by the MIKEY examples: hex output, SA printing, the two RSA test identities and
+//! the pinned keys their peers trust. (A directory module, so Cargo does not build it as an
 //! example of its own.)
 
 // Each example uses a subset.
 #![allow(dead_code)]
 
-use keying::crypto::rustcrypto::{RsaPrivate, RsaPublic};
-use keying::mikey::exchange::KmError;
-use keying::mikey::pk::{CertResolver, LocalIdentity};
+use keying::crypto::rustcrypto::{RsaPrivate, RustCrypto};
+use keying::mikey::exchange::Policy;
+use keying::mikey::pk::{LocalIdentity, PinnedKeys};
 use keying::mikey::srtp::SrtpSas;
-use keying::mikey::{Cert, Id, IdType};
+use keying::mikey::{Id, IdType};
 
-/// Alice's (the initiator's) RSA-2048 key and SPKI "certificate".
+/// Alice's (the initiator's) RSA-2048 key, self-signed X.509 certificate and public key.
 pub const A_KEY: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der");
-pub const A_CERT: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_recv1.spki.der");
-/// Bob's (the responder's) RSA-2048 key and SPKI "certificate".
+pub const A_CERT: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+pub const A_SPKI: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// Bob's (the responder's) RSA-2048 key, self-signed X.509 certificate and public key.
 pub const B_KEY: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_sender.pkcs1.der");
-pub const B_CERT: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_sender.spki.der");
+pub const B_CERT: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_sender.cert.der");
+pub const B_SPKI: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_sender.spki.der");
 
-/// Trusts a set of pinned "certificates" (SPKIs here; a real deployment validates X.509).
-pub struct Pinned(pub Vec<&'static [u8]>);
-
-impl CertResolver for Pinned {
-    type Key = RsaPublic;
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _: Option<&[u8]>,
-    ) -> Result<RsaPublic, KmError> {
-        match cert {
-            Some(c) if self.0.contains(&c.data) => {
-                RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
-            }
-            _ => Err(KmError::CertRejected),
-        }
-    }
+/// Trusts the certificates that carry one of these public keys.
+pub fn pinned(keys: &[&[u8]]) -> PinnedKeys<RustCrypto> {
+    PinnedKeys::new(RustCrypto, keys, &Policy::default())
 }
 
 /// A local identity: private-key handle, certificate and SIP URI.

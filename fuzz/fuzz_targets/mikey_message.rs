@@ -211,12 +211,14 @@ fuzz_target!(|data: &[u8]| {
     if let Some(c) = m.kemac_covered() {
         assert_prefix(data, c.message, "KEMAC covered message");
         assert_eq!(c.message.len(), c.mac.start);
-        let at = offset_in(data, c.payload).expect("KEMAC covered payload in the input");
-        assert!(
-            !c.payload.is_empty(),
-            "the KEMAC payload has its Next payload byte"
+        let at = offset_in(data, c.payload_fields).expect("KEMAC covered payload in the input");
+        let kemac_at = m.find(PayloadType::Kemac).map(|p| p.offset);
+        assert_eq!(
+            kemac_at.map(|o| o + 1),
+            Some(at),
+            "the KEMAC fields follow its Next payload byte"
         );
-        assert_eq!(at + c.payload.len(), c.mac.start);
+        assert_eq!(at + c.payload_fields.len(), c.mac.start);
         assert_eq!(data.get(c.mac.clone()), m.kemac().map(|k| k.mac));
     }
     if let Some(r) = m.verification_mac_range() {

@@ -42,8 +42,8 @@ fn model(mode: Mode) -> BTreeMap<String, usize> {
             ("drbg", 2),
         ],
         Mode::RsaR => &[
-            ("rsa2048_sign_pss_sha256", 2),
-            ("rsa2048_verify_pss_sha256", 2),
+            ("rsa2048_sign_pkcs1v15_sha256", 2),
+            ("rsa2048_verify_pkcs1v15_sha256", 2),
             ("rsa2048_encrypt_pkcs1v15", 1),
             ("rsa2048_decrypt_pkcs1v15", 1),
             ("rsa_load_spki", 2),
@@ -53,8 +53,8 @@ fn model(mode: Mode) -> BTreeMap<String, usize> {
             ("drbg", 3),
         ],
         Mode::Dh => &[
-            ("rsa2048_sign_pss_sha256", 2),
-            ("rsa2048_verify_pss_sha256", 2),
+            ("rsa2048_sign_pkcs1v15_sha256", 2),
+            ("rsa2048_verify_pkcs1v15_sha256", 2),
             ("rsa_load_spki", 2),
             ("modp1536_keypair", 2),
             ("modp1536_agree", 2),

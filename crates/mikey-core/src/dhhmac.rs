@@ -19,7 +19,7 @@ use crate::header::{CommonHeader, DataType};
 use crate::id::Id;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::kemac::{EncrAlg, Kemac};
-use crate::message::MessageWriter;
+use crate::message::{KemacScope, MessageWriter};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType};
@@ -54,7 +54,7 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
         w.push(&kemac);
         w.finish().map_err(|_| KmError::Internal)?
     };
-    fill_kemac_mac(s, out, n, mac_alg, auth_key, true)?;
+    fill_kemac_mac(s, out, n, mac_alg, auth_key, KemacScope::Message)?;
     Ok(n)
 }
 
@@ -178,7 +178,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             s,
             kemac.mac_alg,
             self.auth_key.expose(),
-            &[cov.message],
+            &cov.input(KemacScope::Message),
             kemac.mac,
         )?;
         if m.timestamp() != Some(kept.t) {
@@ -288,7 +288,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             s,
             kemac.mac_alg,
             kk.auth.expose(),
-            &[cov.message],
+            &cov.input(KemacScope::Message),
             kemac.mac,
         ) {
             return Err(fail(e, out));

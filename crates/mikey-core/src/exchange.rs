@@ -218,11 +218,25 @@ pub struct Policy {
     /// CS ID of the first SRTP-ID map entry in the TEK / salt labels: 1 per RFC 3830
     /// §6.1.1 (the default); mykey 2.3.1 derives with 0.
     pub first_cs_id: u8,
-    /// Hash of SIGN signatures (both S types). RFC 3830 names no hash for SIGN in the
-    /// parts the digest could read; minisip signs with SHA-1. Default SHA-256.
+    /// Hash this side signs SIGN with (either S type): SHA-256 (the default) or SHA-1. The
+    /// SIGN payload does not say which hash was used (RFC 3830 §6.5); SHA-1 is MIKEY's
+    /// mandatory hash (RFC 3830 §4.2.1) and what RFC 3830-only peers verify with, SHA-256
+    /// what a signature made today should use. Set SHA-1 to talk to an RFC 3830-only peer.
     pub sign_hash: keying_crypto::HashAlg,
-    /// S type this side signs with (RSA PKCS#1 v1.5 or PSS); both are accepted.
+    /// Also accept SIGN payloads made with SHA-1 (tried after SHA-256; see
+    /// [`Policy::sign_verify_hashes`]). On by default: RFC 3830 peers sign with SHA-1.
+    pub accept_sha1_signatures: bool,
+    /// S type this side signs with. Default RSA PKCS#1 v1.5 (S type 0), the one RFC 3830
+    /// §6.5 makes mandatory to implement; PSS (S type 1) where the peer supports it. Both
+    /// are verified whatever this says.
     pub sign_type: crate::sign::SType,
+    /// The CHASH payload a PK Initiator sends when it is given the Responder's certificate
+    /// (RFC 3830 §3.2, §6.8): its hash function, or `None` to send no CHASH. Default SHA-1
+    /// (hash func 0), the one RFC 3830 defines: an RFC 3830-only parser cannot skip hash
+    /// func 2 (SHA-256, RFC 6043), whose length it does not know. CHASH only tells the
+    /// Responder which of its certificates the envelope key was encrypted to. Received
+    /// CHASH payloads are checked with SHA-1 or SHA-256 whatever this says.
+    pub chash: Option<crate::chash::HashFunc>,
     /// PKE padding (not signalled on the wire: both ends must agree). RFC 3830 / RFC 4738
     /// use RSAES-PKCS1-v1_5; OAEP is the safer choice where both ends support it.
     pub pke_padding: keying_crypto::RsaEncryptionPadding,
@@ -245,7 +259,9 @@ impl Default for Policy {
             dhhmac_resp_without_dhi: false,
             first_cs_id: 1,
             sign_hash: keying_crypto::HashAlg::Sha256,
-            sign_type: crate::sign::SType::RsaPss,
+            accept_sha1_signatures: true,
+            chash: Some(crate::chash::HashFunc::Sha1),
+            sign_type: crate::sign::SType::RsaPkcs1,
             pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
         }
     }
@@ -284,6 +300,16 @@ impl Policy {
             MacAlg::HmacSha256_256 if self.allow_hmac_sha256 => Ok(()),
             other => Err(KmError::MacRefused(other)),
         }
+    }
+
+    /// The hashes a received SIGN is verified with, in the order tried: SHA-256, then SHA-1
+    /// when [`Policy::accept_sha1_signatures`]. With PKCS#1 v1.5 the signature names its
+    /// hash (DigestInfo), so at most one can match; with PSS each is a separate check.
+    pub fn sign_verify_hashes(&self) -> impl Iterator<Item = keying_crypto::HashAlg> {
+        use keying_crypto::HashAlg;
+        [HashAlg::Sha256, HashAlg::Sha1]
+            .into_iter()
+            .filter(|h| *h != HashAlg::Sha1 || self.accept_sha1_signatures)
     }
 
     /// The auth_key length for `alg`.

@@ -94,27 +94,33 @@
 //! | Multicast | RSA-R group mode: one sender, one group TGK / CSB ID / RAND for all receivers. |
 //! | Teardown | SAs are zeroizing values the caller owns and drops; nothing persists in a role after `poll_keys`. |
 //!
-//! ## Where the implementations and the digest differ from the RFCs
+//! ## Where other implementations differ from the RFCs
 //!
 //! The RFC text is followed; interoperability knobs are explicit and off by default.
+//! `docs/interop.md` in the repository says, per implementation (mykey, minisip's
+//! libmikey, GStreamer), what was tested and which settings talk to it.
 //!
 //! - **auth_key length** (HMAC-SHA-1-160): 160 bits (RFC 3830 §4.2.4 / §6.2). mykey 2.3.1
 //!   derives 32 bytes; [`exchange::Policy::sha1_auth_key_len`] = 32 talks to it.
-//! - **CS ID in the TEK / salt labels**: 1 for the first SRTP-ID map entry (digest §5
-//!   pitfall 4). mykey derives with 0; [`exchange::Policy::first_cs_id`] = 0 matches it.
+//! - **CS ID in the TEK / salt labels**: 1 for the first SRTP-ID map entry (RFC 3830
+//!   §6.1.1 numbers the crypto sessions from 1). mykey derives with 0; [`exchange::Policy::first_cs_id`] = 0 matches it.
 //! - **DHHMAC R_MESSAGE**: `DHr, DHi` (RFC 4650 §3); mykey omits DHi —
 //!   [`exchange::Policy::dhhmac_resp_without_dhi`] accepts that.
 //! - **PRF**: every 256-bit chunk, a full final 32-byte one included (RFC 3830 §4.1.2);
 //!   libmikey's `len % 32` bug is not copied (its keys differ at multiples of 32 bytes).
-//! - **RSA-R RAND and CSB ID** (digest §1.12 marked these unknown; minisip keeps the
-//!   I_MESSAGE RAND): per the RFC 4738 text, a group R_MESSAGE's RAND and GenExt CSB_ID
+//! - **RSA-R RAND and CSB ID** (minisip keeps the I_MESSAGE RAND): per the RFC 4738 text, a group R_MESSAGE's RAND and GenExt CSB_ID
 //!   are used for derivation; in unicast exactly one side sends RAND.
-//! - **PK / RSA-R KEMAC MAC**: over the KEMAC payload up to the MAC, as sent (RFC 3830
-//!   §3.2, RFC 4738 §3.6); minisip zeroes the payload's Next payload byte first.
+//! - **PK / RSA-R KEMAC MAC**: over the KEMAC payload up to the MAC with its Next payload
+//!   byte set to zero (RFC 3830 §5.2, applied by RFC 4738 §3.6), as minisip does; see
+//!   [`KemacScope`].
 //! - **V MAC**: message ‖ IDi ‖ IDr ‖ T_i, with the identities' ID data (RFC 3830 §5.2, as
 //!   mykey); minisip appends T_i only.
-//! - **SIGN hash**: not named in the RFC text the digest could read; SHA-256 by default
-//!   ([`exchange::Policy::sign_hash`]), minisip uses SHA-1.
+//! - **SIGN type and hash**: the SIGN payload names its S type but not its hash (RFC 3830
+//!   §6.5). We sign with PKCS#1 v1.5 (S type 0, mandatory to implement) and SHA-256 by
+//!   default ([`exchange::Policy::sign_type`], [`exchange::Policy::sign_hash`]) and verify
+//!   either S type with SHA-256, then SHA-1 ([`exchange::Policy::sign_verify_hashes`]).
+//!   RFC 3830-only peers such as minisip sign and verify with SHA-1 (MIKEY's mandatory hash,
+//!   RFC 3830 §4.2.1): set `sign_hash` to SHA-1 to talk to them.
 //! - **PKE padding** is not signalled: RSAES-PKCS1-v1_5 per RFC 3830 by default, OAEP by
 //!   [`exchange::Policy::pke_padding`] on both ends.
 //! - **AES-KW-128** (RFC 6043) has no padding rule: the Initiator lengthens the TGK so the
@@ -132,10 +138,10 @@
 //!
 //! - **MIKEY-TICKET data types** ([`DataType`]): RFC 6043 Table 6.1 assigns 11
 //!   REQUEST_INIT_PSK, 12 REQUEST_INIT_PK, 13 REQUEST_RESP, 14 TRANSFER_INIT,
-//!   15 TRANSFER_RESP, 16 RESOLVE_INIT_PSK, 17 RESOLVE_INIT_PK, 18 RESOLVE_RESP. The team
-//!   digest (§1.3) lists six types 11-16 with other numbers; its vector M11 (type 13,
-//!   labelled TRANSFER_INIT) therefore reads as REQUEST_RESP here.
-//! - **RFC 6043 additions** the digest lacks or marks unverified, taken from the RFC text:
+//!   15 TRANSFER_RESP, 16 RESOLVE_INIT_PSK, 17 RESOLVE_INIT_PK, 18 RESOLVE_RESP. A message
+//!   of type 13 labelled TRANSFER_INIT by its author (vector `m11_ticket_idr`) therefore
+//!   reads as REQUEST_RESP here.
+//! - **RFC 6043 additions**, taken from the RFC text:
 //!   TS type NTP-UTC-32 (3), key data types GTGK (4) / GTGK+SALT (5) / MPK (6), Encr alg
 //!   AES-CM-256 (3), MAC alg HMAC-SHA-256-256 (2), CHASH SHA-256 (2), Error no 14 / 15,
 //!   the GENERIC-ID map layout (§6.1.1, with the SRTP session data SSRC ‖ [ROC ‖ SEQ] per
@@ -149,9 +155,9 @@
 //!   [`Sp::srtp_auth_tag_len`] accepts both; emitters write exactly what they are given.
 //! - **Key ‖ salt in one TEK** (30 or 28 bytes, GStreamer / Live555 / ONVIF) is carried as
 //!   is; splitting it is the key-management layer's decision.
-//! - **KEMAC MAC coverage**: whole message up to the MAC in PSK and DHHMAC; the KEMAC
-//!   payload alone in PK and RSA-R (minisip also zeroes its Next payload byte). Both are
-//!   exposed ([`KemacCoverage`]); the caller picks by mode.
+//! - **KEMAC MAC coverage**: the whole message up to the MAC in PSK and DHHMAC; the KEMAC
+//!   payload alone, its Next payload byte set to zero, in PK and RSA-R (RFC 3830 §5.2).
+//!   [`KemacCoverage::input`] gives either ([`KemacScope`]); the caller picks by mode.
 //! - **V MAC and SIGN coverage**: the message up to the MAC / signature field (SIGN's
 //!   S type and length included). What RFC 3830 §5.2 / RFC 4738 §3.6 / RFC 6043 §5.5
 //!   append after it (IDi ‖ IDr ‖ T, or the initial message) is left to the caller: the
@@ -179,6 +185,8 @@ extern crate std;
 
 #[cfg(test)]
 #[macro_use]
+extern crate alloc;
+#[cfg(all(feature = "alloc", not(test)))]
 extern crate alloc;
 
 pub mod base64;
@@ -238,7 +246,7 @@ pub use idr::{IdRole, Idr};
 pub use kemac::{EncrAlg, Kemac, MacAlg};
 pub use key_data::{KeyData, KeyType, KeyValidity, Kv};
 pub use list::List;
-pub use message::{Covered, KemacCoverage, Message, MessageWriter};
+pub use message::{Covered, KemacCoverage, KemacScope, Message, MessageWriter};
 pub use payload::{Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
 pub use pke::{Pke, PkeCache};
 pub use rand::Rand;

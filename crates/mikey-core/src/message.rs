@@ -93,19 +93,40 @@ impl Index {
     }
 }
 
-/// Bytes a KEMAC MAC covers, for the two coverages in use (RFC 3830 §5.2, §3.2).
+/// What a KEMAC MAC covers, which depends on the mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KemacScope {
+    /// The whole message up to the MAC field: PSK (RFC 3830 §3.1: "The MAC is a Message
+    /// Authentication Code covering the entire MIKEY message") and DHHMAC (RFC 4650 §3).
+    Message,
+    /// The KEMAC payload alone up to the MAC field, its Next payload byte set to zero: the
+    /// PK I_MESSAGE (RFC 3830 §3.2) and the RSA-R R_MESSAGE (RFC 4738 §3.6). RFC 3830 §5.2:
+    /// "The MAC is calculated over the entire Key data transport payload except the MAC
+    /// field. Before calculating the MAC, the Next payload field is set to zero."
+    Payload,
+}
+
+/// Bytes a KEMAC MAC covers (RFC 3830 §5.2); [`KemacCoverage::input`] gives the MAC input
+/// for a [`KemacScope`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KemacCoverage<'a> {
-    /// The whole message up to the MAC field (PSK mode, RFC 3830 §3.1/§5.2, and DHHMAC,
-    /// RFC 4650 §3).
+    /// The whole message up to the MAC field.
     pub message: &'a [u8],
-    /// The KEMAC payload alone up to the MAC field, its Next payload byte included
-    /// (PK mode I_MESSAGE, RFC 3830 §3.2, and the RSA-R R_MESSAGE, RFC 4738 §3.6:
-    /// "calculated over the KEMAC payload"). minisip zeroes the Next payload byte before
-    /// MAC-ing; a caller interoperating with it MACs `[0] ‖ payload[1..]`.
-    pub payload: &'a [u8],
+    /// The KEMAC payload up to the MAC field, without its Next payload byte (the MAC input
+    /// of [`KemacScope::Payload`] is a zero byte followed by these).
+    pub payload_fields: &'a [u8],
     /// Where the MAC sits in the message.
     pub mac: Range<usize>,
+}
+
+impl<'a> KemacCoverage<'a> {
+    /// The MAC input for `scope`, as the parts to feed the HMAC in order.
+    pub fn input(&self, scope: KemacScope) -> [&'a [u8]; 2] {
+        match scope {
+            KemacScope::Message => [self.message, &[]],
+            KemacScope::Payload => [&[0], self.payload_fields],
+        }
+    }
 }
 
 /// Covered bytes that may be split in two (the V MAC of an RFC 6043 TRANSFER_INIT skips
@@ -283,7 +304,7 @@ impl<'a> Message<'a> {
         let start = p.offset + at;
         Some(KemacCoverage {
             message: self.bytes.get(..start)?,
-            payload: p.raw.get(..at)?,
+            payload_fields: p.raw.get(1..at)?,
             mac: start..start + k.mac.len(),
         })
     }
@@ -759,8 +780,10 @@ mod tests {
         assert_eq!(cov.mac, b.len() - 20..b.len());
         assert_eq!(cov.message, &b[..b.len() - 20]);
         let kemac_at = m.find(PayloadType::Kemac).unwrap().offset;
-        assert_eq!(cov.payload, &b[kemac_at..b.len() - 20]);
-        assert_eq!(cov.payload, &[0, 0, 0, 0, 1]);
+        assert_eq!(cov.payload_fields, &b[kemac_at + 1..b.len() - 20]);
+        assert_eq!(cov.payload_fields, &[0, 0, 0, 1]);
+        assert_eq!(cov.input(KemacScope::Message), [&b[..b.len() - 20], &[]]);
+        assert_eq!(cov.input(KemacScope::Payload), [&[0][..], &[0, 0, 0, 1]]);
         let b = msg(DataType::PskResp, &[T, V]);
         let m = Message::parse(&b).unwrap();
         let cov = m.verification_covered().unwrap();

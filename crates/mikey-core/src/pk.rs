@@ -8,6 +8,8 @@
 //! also uses implicit rejection, so a bad padding yields a random envelope key whose
 //! KEMAC MAC then fails.
 
+#[cfg(feature = "alloc")]
+use keying_crypto::RsaKeyLoader;
 use keying_crypto::{
     HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
     SecretBuf, rsa_max_plaintext_len,
@@ -47,6 +49,73 @@ pub trait CertResolver {
         cert: Option<&Cert<'_>>,
         id: Option<&[u8]>,
     ) -> Result<Self::Key, KmError>;
+}
+
+/// The SubjectPublicKeyInfo (DER) of the X.509v3 certificate a CERT payload carries (Cert
+/// type 0, 2 or 3: DER certificates, RFC 3830 §6.7). A URL (type 1), an unknown type or a
+/// malformed certificate is [`KmError::CertRejected`].
+#[cfg(feature = "alloc")]
+pub fn certificate_spki(cert: &Cert<'_>) -> Result<alloc::vec::Vec<u8>, KmError> {
+    use x509_cert::der::{Decode, Encode};
+    match cert.cert_type {
+        CertType::X509v3 | CertType::X509v3Sign | CertType::X509v3Encr => {}
+        _ => return Err(KmError::CertRejected),
+    }
+    let c = x509_cert::Certificate::from_der(cert.data).map_err(|_| KmError::CertRejected)?;
+    c.tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(|_| KmError::CertRejected)
+}
+
+/// A [`CertResolver`] that trusts a fixed set of public keys (pinning): the peer's CERT
+/// payload must hold an X.509v3 certificate whose SubjectPublicKeyInfo is one of the
+/// pinned ones (DER, byte for byte). The key is loaded with `loader`, which refuses moduli
+/// above [`Policy::max_rsa_bits`]. The certificate's own signature, validity period and
+/// names are not checked: the pin is the trust decision. Where a CA or revocation decides,
+/// implement [`CertResolver`] on your PKI instead.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone)]
+pub struct PinnedKeys<L> {
+    loader: L,
+    pinned: alloc::vec::Vec<alloc::vec::Vec<u8>>,
+    max_rsa_bits: usize,
+}
+
+#[cfg(feature = "alloc")]
+impl<L: RsaKeyLoader> PinnedKeys<L> {
+    /// Trusts the keys in `pinned` (SubjectPublicKeyInfo DER), loading them with `loader`
+    /// up to `policy.max_rsa_bits`.
+    pub fn new<K: AsRef<[u8]>>(
+        loader: L,
+        pinned: impl IntoIterator<Item = K>,
+        policy: &Policy,
+    ) -> Self {
+        Self {
+            loader,
+            pinned: pinned.into_iter().map(|k| k.as_ref().to_vec()).collect(),
+            max_rsa_bits: policy.max_rsa_bits,
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<L: RsaKeyLoader> CertResolver for PinnedKeys<L> {
+    type Key = L::PublicKey;
+
+    fn verified_key(
+        &self,
+        cert: Option<&Cert<'_>>,
+        _id: Option<&[u8]>,
+    ) -> Result<L::PublicKey, KmError> {
+        let spki = certificate_spki(cert.ok_or(KmError::CertRejected)?)?;
+        if !self.pinned.contains(&spki) {
+            return Err(KmError::CertRejected);
+        }
+        self.loader
+            .load_spki(&spki, self.max_rsa_bits)
+            .map_err(|_| KmError::CertRejected)
+    }
 }
 
 /// This side's long-term identity: its private-key handle, its certificate and ID.
@@ -154,7 +223,9 @@ pub(crate) fn verify_sign<K: RsaPublicKeyOps + ?Sized>(
     extra: &[&[u8]],
 ) -> Result<(), KmError> {
     let sign = m.sign().ok_or(KmError::AuthFailed)?;
-    let scheme = scheme(sign.s_type, policy.sign_hash).ok_or(KmError::HashRefused)?;
+    if scheme(sign.s_type, policy.sign_hash).is_none() {
+        return Err(KmError::HashRefused);
+    }
     let bits = key.modulus_len() * 8;
     if bits < policy.min_rsa_bits || bits > policy.max_rsa_bits {
         return Err(KmError::CertRejected);
@@ -165,8 +236,14 @@ pub(crate) fn verify_sign<K: RsaPublicKeyOps + ?Sized>(
     for e in extra {
         parts.push(e).map_err(|_| KmError::Internal)?;
     }
-    key.verify(scheme, &parts, sign.signature)
-        .map_err(|_| KmError::AuthFailed)
+    let verified = policy.sign_verify_hashes().any(|h| {
+        scheme(sign.s_type, h).is_some_and(|sc| key.verify(sc, &parts, sign.signature).is_ok())
+    });
+    if verified {
+        Ok(())
+    } else {
+        Err(KmError::AuthFailed)
+    }
 }
 
 /// The first CERT payload and the first ID data of a message.
@@ -243,6 +320,16 @@ pub(crate) fn write_error_signed<K: RsaPrivateKeyOps + ?Sized>(
     )
 }
 
+/// The hash of a CHASH hash func: SHA-1 (0, RFC 3830 §6.8) or SHA-256 (2, RFC 6043 §6.7);
+/// MD5 and unknown values are not supported.
+pub(crate) fn chash_alg(func: crate::chash::HashFunc) -> Option<HashAlg> {
+    match func {
+        crate::chash::HashFunc::Sha1 => Some(HashAlg::Sha1),
+        crate::chash::HashFunc::Sha256 => Some(HashAlg::Sha256),
+        _ => None,
+    }
+}
+
 /// Checks a CHASH payload against this side's certificate (RFC 3830 §6.8).
 pub(crate) fn check_chash<S: keying_crypto::Symmetric + ?Sized>(
     s: &S,
@@ -255,11 +342,7 @@ pub(crate) fn check_chash<S: keying_crypto::Symmetric + ?Sized>(
     }) else {
         return Ok(());
     };
-    let alg = match ch.hash_func {
-        crate::chash::HashFunc::Sha1 => HashAlg::Sha1,
-        crate::chash::HashFunc::Sha256 => HashAlg::Sha256,
-        _ => return Err(KmError::HashRefused),
-    };
+    let alg = chash_alg(ch.hash_func).ok_or(KmError::HashRefused)?;
     let cert = own_cert.ok_or(KmError::CertRejected)?;
     let own = s
         .hash(alg, &[cert])

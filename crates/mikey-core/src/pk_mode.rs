@@ -12,12 +12,13 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric};
 
-use crate::chash::{Chash, HashFunc};
+use crate::chash::Chash;
 use crate::exchange::{self, KmError, MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy, Rejected};
 use crate::header::DataType;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::kemac::{Kemac, MacAlg};
 use crate::key_data::KeyValidity;
+use crate::message::KemacScope;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType};
 use crate::pk::{self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_encrypt};
@@ -80,7 +81,7 @@ impl<C: Symmetric> PkInitiator<C> {
 
     /// Builds the signed I_MESSAGE: `me` signs and is named by IDi (required) / CERTi;
     /// `responder` is the Responder's verified public key, `responder_cert` its
-    /// certificate (sent as a SHA-256 CHASH when given).
+    /// certificate (hashed into a CHASH payload as [`Policy::chash`] says, when given).
     #[allow(clippy::too_many_arguments)]
     pub fn start<K: RsaPrivateKeyOps, P: RsaPublicKeyOps>(
         &mut self,
@@ -137,11 +138,14 @@ impl<C: Symmetric> PkInitiator<C> {
             env.expose(),
             &mut pke_buf,
         )?;
-        let sha256 = keying_crypto::HashAlg::Sha256;
-        let hash = responder_cert
-            .map(|c| s.hash(sha256, &[c]).checked(sha256))
-            .transpose()
-            .map_err(|_| KmError::HashRefused)?;
+        let hash = match (self.policy.chash, responder_cert) {
+            (Some(func), Some(cert)) => {
+                let alg = pk::chash_alg(func).ok_or(KmError::HashRefused)?;
+                let d = s.hash(alg, &[cert]).checked(alg);
+                Some((func, d.map_err(|_| KmError::HashRefused)?))
+            }
+            _ => None,
+        };
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let zero = [0u8; 32];
@@ -168,10 +172,10 @@ impl<C: Symmetric> PkInitiator<C> {
                 mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
             }))
             .map_err(e)?;
-        if let Some(h) = &hash {
+        if let Some((hash_func, h)) = &hash {
             payloads
                 .push(Payload::Chash(Chash {
-                    hash_func: HashFunc::Sha256,
+                    hash_func: *hash_func,
                     hash: h.as_bytes(),
                 }))
                 .map_err(e)?;
@@ -331,7 +335,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 s,
                 kemac.mac_alg,
                 kk.auth.expose(),
-                &[cov.payload],
+                &cov.input(KemacScope::Payload),
                 kemac.mac,
             )?;
             let mut plain = SecretBuf::new();

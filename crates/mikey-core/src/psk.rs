@@ -20,7 +20,7 @@ use crate::id::Id;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::kemac::{EncrAlg, Kemac, MacAlg};
 use crate::key_data::{KeyData, KeyType, KeyValidity};
-use crate::message::{Message, MessageWriter};
+use crate::message::{KemacScope, Message, MessageWriter};
 use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::payload::{Payload, PayloadType, emit_sub_payloads};
 use crate::replay::{NtpTime, ReplayCache, check_window};
@@ -366,19 +366,25 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
         w.push(p);
     }
     let n = w.finish().map_err(|_| KmError::Internal)?;
-    fill_kemac_mac(s, out, n, offer.mac, keys.auth.expose(), true)?;
+    fill_kemac_mac(
+        s,
+        out,
+        n,
+        offer.mac,
+        keys.auth.expose(),
+        KemacScope::Message,
+    )?;
     Ok(n)
 }
 
-/// Computes and writes the KEMAC MAC of `out[..n]`: over the whole message
-/// (`whole = true`, PSK / DHHMAC) or over the KEMAC payload (PK / RSA-R).
+/// Computes and writes the KEMAC MAC of `out[..n]` over what `scope` names.
 pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
     s: &S,
     out: &mut [u8],
     n: usize,
     alg: MacAlg,
     key: &[u8],
-    whole: bool,
+    scope: KemacScope,
 ) -> Result<(), KmError> {
     if alg == MacAlg::Null {
         // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
@@ -386,12 +392,7 @@ pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
     }
     let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
     let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-    let d = exchange::mac(
-        s,
-        alg,
-        key,
-        &[if whole { cov.message } else { cov.payload }],
-    )?;
+    let d = exchange::mac(s, alg, key, &cov.input(scope))?;
     let range = cov.mac;
     let len = range.len();
     out.get_mut(range)
@@ -520,7 +521,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             s,
             kemac.mac_alg,
             kk.auth.expose(),
-            &[cov.message],
+            &cov.input(KemacScope::Message),
             kemac.mac,
         ) {
             return Err(fail(e, out));

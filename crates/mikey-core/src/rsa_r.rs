@@ -33,6 +33,7 @@ use crate::kdf::KemacKeys;
 use crate::kemac::{EncrAlg, Kemac, MacAlg};
 use crate::key_data::KeyValidity;
 use crate::list::List;
+use crate::message::KemacScope;
 use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
 use crate::payload::{Payload, PayloadType};
 use crate::pk::{
@@ -263,7 +264,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             s,
             kemac.mac_alg,
             kk.auth.expose(),
-            &[cov.payload],
+            &cov.input(KemacScope::Payload),
             kemac.mac,
         )?;
         let mut plain = SecretBuf::new();

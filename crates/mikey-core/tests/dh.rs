@@ -10,8 +10,7 @@
 mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
-use keying_crypto::{HashAlg, RsaPrivateKeyOps, RsaSignatureScheme};
-use km::pki::{Pinned, party};
+use km::pki::{party, pinned};
 use km::*;
 use mikey_core::dh_mode::{DhInitiator, DhResponder};
 use mikey_core::exchange::{KmError, Policy};
@@ -47,7 +46,7 @@ fn signed_dh_every_group() {
                 now(1),
                 &buf[..n],
                 &b.me(),
-                &Pinned(vec![a.cert.clone()]),
+                &pinned([&a.spki]),
                 &mut rng(2),
                 &mut out,
             )
@@ -56,10 +55,10 @@ fn signed_dh_every_group() {
         assert_eq!(Message::parse(&resp).unwrap().data_type(), DataType::DhResp);
         // Not trusting the Responder's certificate: typed, and still waiting.
         let e = i
-            .handle_response(now(1), &resp, &Pinned(vec![a.cert.clone()]))
+            .handle_response(now(1), &resp, &pinned([&a.spki]))
             .unwrap_err();
         assert_eq!(e, KmError::CertRejected);
-        i.handle_response(now(1), &resp, &Pinned(vec![b.cert.clone()]))
+        i.handle_response(now(1), &resp, &pinned([&b.spki]))
             .unwrap();
         assert_same(i.poll_keys().unwrap(), &acc.sas);
     }
@@ -78,26 +77,14 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
         .unwrap();
     let msg = buf[..n].to_vec();
     let mut out = vec![0u8; 4096];
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     // A validly signed message whose DH value is 1.
     let mut bad = msg.clone();
     let m = Message::parse(&bad).unwrap();
     let at = m.find(PayloadType::Dh).unwrap().offset + 2;
     bad[at..at + 96].fill(0);
     bad[at + 95] = 1;
-    let m = Message::parse(&bad).unwrap();
-    let signed = m.signed_bytes().unwrap().to_vec();
-    let range = m.signature_range().unwrap();
-    let mut sig = vec![0u8; 256];
-    a.key
-        .sign(
-            &mut rng(4),
-            RsaSignatureScheme::Pss(HashAlg::Sha256),
-            &[&signed],
-            &mut sig,
-        )
-        .unwrap();
-    bad[range].copy_from_slice(&sig);
+    km::pki::resign(&mut bad, &a.key, &[]);
     let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy());
     let e = r
         .handle(now(0), &bad, &b.me(), &pin, &mut rng(5), &mut out)
@@ -117,7 +104,7 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
             now(0),
             &msg,
             &b.me(),
-            &Pinned(vec![x.cert.clone()]),
+            &pinned([&x.spki]),
             &mut rng(6),
             &mut out,
         )
@@ -135,7 +122,7 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
         .handle(now(0), &msg, &b.me(), &pin, &mut rng(8), &mut out)
         .unwrap();
     let resp = out[..acc.reply_len.unwrap()].to_vec();
-    let bpin = Pinned(vec![b.cert.clone()]);
+    let bpin = pinned([&b.spki]);
     for (bit, f) in flips(&resp) {
         assert!(i.handle_response(now(0), &f, &bpin).is_err(), "bit {bit}");
         assert!(i.poll_keys().is_none());

@@ -5,10 +5,11 @@
 mod km;
 
 use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
-use km::pki::{Pinned, party};
+use km::pki::{party, pinned};
 use km::*;
 use mikey_core::exchange::{KmError, Policy, StaticPsk};
 use mikey_core::offer::Offer;
+use mikey_core::pk::PinnedKeys;
 use mikey_core::responder::{Hooks, ModePolicies, Responder};
 use mikey_core::{DataType, DhGroup, ErrorNo, Message};
 
@@ -26,9 +27,9 @@ fn one_responder_every_mode_with_per_mode_policy() {
     };
     let mut r: Responder<RustCrypto> = Responder::new(RustCrypto, policies).unwrap();
     let resolver = StaticPsk::new(psk).unwrap();
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     let bme = b.me();
-    let hooks: Hooks<'_, RsaPrivate, Pinned> = Hooks {
+    let hooks: Hooks<'_, RsaPrivate, PinnedKeys<RustCrypto>> = Hooks {
         psks: &resolver,
         me: Some(&bme),
         certs: &pin,
@@ -56,7 +57,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     assert_same(i.poll_keys().unwrap(), &acc.sas);
     // PK.
     let mut i = mikey_core::pk_mode::PkInitiator::new(RustCrypto, Policy::default());
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let n = i
         .start(&offer, &a.me(), &b_pub, None, &mut rng(5), &mut buf)
         .unwrap();

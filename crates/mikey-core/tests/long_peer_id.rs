@@ -21,10 +21,8 @@
 mod km;
 
 use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
-use keying_crypto::{
-    HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaSignatureScheme, Symmetric,
-};
-use km::pki::{Party, Pinned, party};
+use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, Symmetric};
+use km::pki::{Party, party, pinned};
 use km::*;
 use mikey_core::dh_mode::{DhInitiator, DhResponder};
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
@@ -37,7 +35,8 @@ use mikey_core::pk_mode::{PkInitiator, PkResponder};
 use mikey_core::psk::{Accepted, PskInitiator, PskResponder};
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::{
-    DataType, DhGroup, EncrAlg, Id, IdType, Kemac, Message, MessageWriter, Payload, PayloadType,
+    DataType, DhGroup, EncrAlg, Id, IdType, Kemac, KemacScope, Message, MessageWriter, Payload,
+    PayloadType,
 };
 
 const PSK: &[u8] = b"long peer id shared secret";
@@ -122,10 +121,14 @@ fn remac(msg: &mut [u8], auth: &[u8], whole: bool) {
     let (range, mac) = {
         let m = Message::parse(msg).unwrap();
         let cov = m.kemac_covered().unwrap();
-        let part = if whole { cov.message } else { cov.payload };
+        let scope = if whole {
+            KemacScope::Message
+        } else {
+            KemacScope::Payload
+        };
         (
             cov.mac.clone(),
-            RustCrypto.hmac(HashAlg::Sha1, auth, &[part]),
+            RustCrypto.hmac(HashAlg::Sha1, auth, &cov.input(scope)),
         )
     };
     msg[range].copy_from_slice(mac.as_bytes());
@@ -134,19 +137,7 @@ fn remac(msg: &mut [u8], auth: &[u8], whole: bool) {
 /// SIGNi again with the Initiator's key (the default policy: RSASSA-PSS, SHA-256), over
 /// the message up to the signature (no extra: I_MESSAGE).
 fn resign(msg: &mut [u8], key: &RsaPrivate) {
-    let (range, sig) = {
-        let m = Message::parse(msg).unwrap();
-        let mut sig = vec![0u8; key.modulus_len()];
-        key.sign(
-            &mut rng(99),
-            RsaSignatureScheme::Pss(HashAlg::Sha256),
-            &[m.signed_bytes().unwrap()],
-            &mut sig,
-        )
-        .unwrap();
-        (m.signature_range().unwrap(), sig)
-    };
-    msg[range].copy_from_slice(&sig);
+    km::pki::resign(msg, key, &[]);
 }
 
 /// One call of a Responder (with a one-entry replay cache): the result, its replay-cache
@@ -221,7 +212,7 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
 
     let mut sender: RsaRResponder<RustCrypto, 1, 1> =
         RsaRResponder::new(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
-    let pin = Pinned(vec![r.cert.clone()]);
+    let pin = pinned([&r.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
@@ -234,7 +225,7 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
         now(1),
         &out[..acc.reply_len.unwrap()],
         &me,
-        &Pinned(vec![s.cert.clone()]),
+        &pinned([&s.spki]),
         &mut rng(30),
     )
     .unwrap();
@@ -347,7 +338,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     resign(&mut long_msg, &a.key);
 
     let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, Policy::default());
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
@@ -355,12 +346,8 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
         let res = r.handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out);
         (res, r.replay_cache().len(), out)
     });
-    i.handle_response(
-        now(1),
-        &out[..acc.reply_len.unwrap()],
-        &Pinned(vec![b.cert.clone()]),
-    )
-    .unwrap();
+    i.handle_response(now(1), &out[..acc.reply_len.unwrap()], &pinned([&b.spki]))
+        .unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
 }
 
@@ -426,7 +413,7 @@ fn pk_with_id_i(msg: &[u8], id_i: &[u8], responder: &Party, initiator: &Party) -
 fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let a = party("recv1");
     let b = party("sender");
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let (id, long) = (uri(MAX_ID), uri(MAX_ID + 1));
     let offer = Offer {
         verification: true,
@@ -459,7 +446,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let long_msg = pk_with_id_i(&real, &long, &b, &a);
 
     let mut r: PkResponder<RustCrypto, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];

@@ -11,8 +11,8 @@
 mod km;
 
 use keying_crypto::rustcrypto::{RsaPublic, RustCrypto};
-use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaSignatureScheme};
-use km::pki::{Pinned, party};
+use keying_crypto::{HashAlg, RsaEncryptionPadding};
+use km::pki::{party, pinned};
 use km::*;
 use mikey_core::exchange::{KmError, Policy};
 use mikey_core::offer::Offer;
@@ -23,7 +23,7 @@ use mikey_core::{DataType, EncrAlg, ErrorNo, Message, PayloadType, SType};
 fn pk_every_padding_and_signature_with_verification() {
     let a = party("recv1");
     let b = party("sender");
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     for (pke, sig, encr) in [
         (
             RsaEncryptionPadding::Pkcs1v15,
@@ -69,7 +69,7 @@ fn pk_every_padding_and_signature_with_verification() {
                 now(1),
                 &msg,
                 &b.me(),
-                &Pinned(vec![a.cert.clone()]),
+                &pinned([&a.spki]),
                 &mut rng(2),
                 &mut out,
             )
@@ -91,7 +91,7 @@ fn wrong_certificate_chash_and_replay() {
     let a = party("recv1");
     let b = party("sender");
     let x = party("intruder");
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let offer = Offer::new(0x3830_0003, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let mut out = vec![0u8; 4096];
@@ -106,7 +106,7 @@ fn wrong_certificate_chash_and_replay() {
             now(0),
             &buf[..n],
             &b.me(),
-            &Pinned(vec![a.cert.clone()]),
+            &pinned([&a.spki]),
             &mut rng(4),
             &mut out,
         )
@@ -132,7 +132,7 @@ fn wrong_certificate_chash_and_replay() {
             now(0),
             &buf[..n],
             &b.me(),
-            &Pinned(vec![a.cert.clone()]),
+            &pinned([&a.spki]),
             &mut rng(6),
             &mut out,
         )
@@ -153,7 +153,7 @@ fn wrong_certificate_chash_and_replay() {
         now(0),
         &buf[..n],
         &b.me(),
-        &Pinned(vec![a.cert.clone()]),
+        &pinned([&a.spki]),
         &mut rng(8),
         &mut out,
     )
@@ -163,7 +163,7 @@ fn wrong_certificate_chash_and_replay() {
             now(0),
             &buf[..n],
             &b.me(),
-            &Pinned(vec![a.cert.clone()]),
+            &pinned([&a.spki]),
             &mut rng(9),
             &mut out,
         )
@@ -179,28 +179,14 @@ fn wrong_certificate_chash_and_replay() {
 fn pke_corruption_equals_mac_failure_and_flips_rejected() {
     let a = party("recv1");
     let b = party("sender");
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let offer = Offer::new(0x3830_0004, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(&offer, &a.me(), &b_pub, None, &mut rng(10), &mut buf)
         .unwrap();
     let msg = buf[..n].to_vec();
-    let resign = |m: &mut Vec<u8>| {
-        let p = Message::parse(m).unwrap();
-        let signed = p.signed_bytes().unwrap().to_vec();
-        let range = p.signature_range().unwrap();
-        let mut sig = vec![0u8; 256];
-        a.key
-            .sign(
-                &mut rng(11),
-                RsaSignatureScheme::Pss(HashAlg::Sha256),
-                &[&signed],
-                &mut sig,
-            )
-            .unwrap();
-        m[range].copy_from_slice(&sig);
-    };
+    let resign = |m: &mut Vec<u8>| km::pki::resign(m, &a.key, &[]);
     let p = Message::parse(&msg).unwrap();
     let pke_at = p.find(PayloadType::Pke).unwrap().offset + 3;
     let mac_at = p.kemac_covered().unwrap().mac.start;
@@ -212,7 +198,7 @@ fn pke_corruption_equals_mac_failure_and_flips_rejected() {
     resign(&mut bad_mac);
     let mut r: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; 4096];
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     let e1 = r
         .handle(now(0), &bad_pke, &b.me(), &pin, &mut rng(12), &mut out)
         .unwrap_err();
@@ -230,4 +216,231 @@ fn pke_corruption_equals_mac_failure_and_flips_rejected() {
     }
     r.handle(now(0), &msg, &b.me(), &pin, &mut rng(15), &mut out)
         .unwrap();
+}
+
+/// RFC 3830 §5.2: "The MAC is calculated over the entire Key data transport payload except
+/// the MAC field. Before calculating the MAC, the Next payload field is set to zero." The
+/// MAC of our I_MESSAGE is recomputed with `openssl` over the zeroed payload; a message
+/// MACed over the payload with its Next payload byte as sent (and signed again) is refused.
+#[test]
+fn kemac_mac_covers_the_payload_with_its_next_payload_byte_zeroed() {
+    let a = party("recv1");
+    let b = party("sender");
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
+    let offer = Offer::new(0x3830_0005, &STREAMS, ntp_ts(now(0)));
+    let mut buf = vec![0u8; 4096];
+    let n = PkInitiator::new(RustCrypto, Policy::default())
+        .start(&offer, &a.me(), &b_pub, None, &mut rng(20), &mut buf)
+        .unwrap();
+    let msg = buf[..n].to_vec();
+    let m = Message::parse(&msg).unwrap();
+    let kemac_at = m.find(PayloadType::Kemac).unwrap().offset;
+    assert_ne!(msg[kemac_at], 0, "the KEMAC is not the last payload");
+    let (wire, rfc, as_sent) =
+        km::pki::kemac_macs(&msg, &b.key, m.header().csb_id, m.rand().unwrap());
+    assert_eq!(wire, rfc);
+    assert_ne!(rfc, as_sent);
+
+    let mut other = msg.clone();
+    let mac = m.kemac_covered().unwrap().mac;
+    other[mac].copy_from_slice(&as_sent);
+    km::pki::resign(&mut other, &a.key, &[]);
+    let pin = pinned([&a.spki]);
+    let mut r: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
+    let mut out = vec![0u8; 4096];
+    let e = r
+        .handle(now(0), &other, &b.me(), &pin, &mut rng(21), &mut out)
+        .unwrap_err();
+    assert_eq!(e.error, KmError::AuthFailed);
+    r.handle(now(0), &msg, &b.me(), &pin, &mut rng(22), &mut out)
+        .unwrap();
+}
+
+/// SIGN is verified with SHA-256 and, unless refused by policy, SHA-1 (RFC 3830 §4.2.1:
+/// SHA-1 is MIKEY's mandatory hash; the SIGN payload does not name its hash), for both S
+/// types (RFC 3830 §6.5); the default is PKCS#1 v1.5 with SHA-256, which `openssl`
+/// verifies over the signed bytes.
+#[test]
+fn sign_both_s_types_with_sha256_and_sha1() {
+    let a = party("recv1");
+    let b = party("sender");
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
+    let pin = pinned([&a.spki]);
+    let start = |policy: Policy, seed: u8| {
+        let offer = Offer::new(0x3830_0006, &STREAMS[..1], ntp_ts(now(0)));
+        let mut buf = vec![0u8; 4096];
+        let n = PkInitiator::new(RustCrypto, policy)
+            .start(&offer, &a.me(), &b_pub, None, &mut rng(seed), &mut buf)
+            .unwrap();
+        buf.truncate(n);
+        buf
+    };
+    let default = start(Policy::default(), 30);
+    let m = Message::parse(&default).unwrap();
+    assert_eq!(m.sign().unwrap().s_type, SType::RsaPkcs1);
+    assert!(km::pki::openssl_verifies(
+        &a.spki,
+        m.signed_bytes().unwrap(),
+        m.sign().unwrap().signature,
+        "sha256",
+        false
+    ));
+    for (s_type, hash, seed) in [
+        (SType::RsaPkcs1, HashAlg::Sha1, 31),
+        (SType::RsaPss, HashAlg::Sha1, 32),
+        (SType::RsaPss, HashAlg::Sha256, 33),
+    ] {
+        let msg = start(
+            Policy {
+                sign_type: s_type,
+                sign_hash: hash,
+                ..Policy::default()
+            },
+            seed,
+        );
+        let m = Message::parse(&msg).unwrap();
+        let name = if hash == HashAlg::Sha1 {
+            "sha1"
+        } else {
+            "sha256"
+        };
+        assert!(km::pki::openssl_verifies(
+            &a.spki,
+            m.signed_bytes().unwrap(),
+            m.sign().unwrap().signature,
+            name,
+            s_type == SType::RsaPss
+        ));
+        let mut out = vec![0u8; 4096];
+        PkResponder::<_>::new(RustCrypto, Policy::default())
+            .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
+            .unwrap();
+        if hash == HashAlg::Sha1 {
+            let strict = Policy {
+                accept_sha1_signatures: false,
+                ..Policy::default()
+            };
+            let e = PkResponder::<_>::new(RustCrypto, strict)
+                .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
+                .unwrap_err();
+            assert_eq!(e.error, KmError::AuthFailed);
+        }
+    }
+}
+
+/// The shipped pinning resolver reads the public key out of the X.509 certificate in the
+/// CERT payload (RFC 3830 §6.7, Cert type 0) and trusts it only when pinned and within the
+/// policy's modulus bound.
+#[test]
+fn pinned_keys_match_the_key_inside_an_x509_certificate() {
+    use mikey_core::pk::{CertResolver, PinnedKeys, certificate_spki};
+    use mikey_core::{Cert, CertType};
+    let a = party("recv1");
+    let x = party("intruder");
+    let x509 = |data| Cert {
+        cert_type: CertType::X509v3,
+        data,
+    };
+    assert_eq!(certificate_spki(&x509(&a.cert)).unwrap(), a.spki);
+    let r = pinned([&a.spki]);
+    assert!(r.verified_key(Some(&x509(&a.cert)), None).is_ok());
+    let refused = |c: Option<&Cert<'_>>| r.verified_key(c, None).err();
+    assert_eq!(refused(Some(&x509(&x.cert))), Some(KmError::CertRejected));
+    // A bare SubjectPublicKeyInfo is not an X.509 certificate.
+    assert_eq!(refused(Some(&x509(&a.spki))), Some(KmError::CertRejected));
+    let url = Cert {
+        cert_type: CertType::X509v3Url,
+        data: b"http://a.example/c1",
+    };
+    assert_eq!(refused(Some(&url)), Some(KmError::CertRejected));
+    assert_eq!(refused(None), Some(KmError::CertRejected));
+    let mut cut = a.cert.clone();
+    cut.truncate(cut.len() - 1);
+    assert_eq!(refused(Some(&x509(&cut))), Some(KmError::CertRejected));
+    let small = PinnedKeys::new(
+        RustCrypto,
+        [&a.spki],
+        &Policy {
+            max_rsa_bits: 1024,
+            ..Policy::default()
+        },
+    );
+    assert_eq!(
+        small.verified_key(Some(&x509(&a.cert)), None).err(),
+        Some(KmError::CertRejected)
+    );
+}
+
+/// CHASH (RFC 3830 §6.8): SHA-1 (hash func 0) by default, which an RFC 3830-only parser
+/// can read; SHA-256 (hash func 2, RFC 6043) or none by policy. The Responder accepts each
+/// and refuses a CHASH of another certificate.
+#[test]
+fn chash_hash_function_is_a_policy_choice() {
+    use mikey_core::{Chash, HashFunc, Payload};
+    let a = party("recv1");
+    let b = party("sender");
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
+    let pin = pinned([&a.spki]);
+    let openssl = |alg: &str| {
+        let out = std::process::Command::new("openssl")
+            .args(["dgst", alg, "-binary", "-keyform", "DER"])
+            .arg(format!(
+                "{}/../../tests/vectors/mikey/rsa2048_sender.cert.der",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    for (chash, expect, seed) in [
+        (
+            Policy::default().chash,
+            Some((HashFunc::Sha1, openssl("-sha1"))),
+            40,
+        ),
+        (
+            Some(HashFunc::Sha256),
+            Some((HashFunc::Sha256, openssl("-sha256"))),
+            41,
+        ),
+        (None, None, 42),
+    ] {
+        let policy = Policy {
+            chash,
+            ..Policy::default()
+        };
+        let offer = Offer::new(0x3830_0007, &STREAMS[..1], ntp_ts(now(0)));
+        let mut buf = vec![0u8; 4096];
+        let n = PkInitiator::new(RustCrypto, policy)
+            .start(
+                &offer,
+                &a.me(),
+                &b_pub,
+                Some(&b.cert),
+                &mut rng(seed),
+                &mut buf,
+            )
+            .unwrap();
+        let msg = buf[..n].to_vec();
+        let m = Message::parse(&msg).unwrap();
+        let sent = m.find(PayloadType::Chash).map(|p| match p.payload {
+            Payload::Chash(Chash { hash_func, hash }) => (hash_func, hash.to_vec()),
+            _ => unreachable!(),
+        });
+        assert_eq!(sent, expect);
+        let mut out = vec![0u8; 4096];
+        PkResponder::<_>::new(RustCrypto, Policy::default())
+            .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
+            .unwrap();
+        if sent.is_some() {
+            // The same message as received by a party holding another certificate.
+            let mut other = party("sender");
+            other.cert = party("intruder").cert;
+            let e = PkResponder::<_>::new(RustCrypto, Policy::default())
+                .handle(now(0), &msg, &other.me(), &pin, &mut rng(seed), &mut out)
+                .unwrap_err();
+            assert_eq!(e.error, KmError::CertRejected);
+        }
+    }
 }

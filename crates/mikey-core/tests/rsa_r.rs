@@ -10,9 +10,9 @@
 
 mod km;
 
+use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::RustCrypto;
-use keying_crypto::{HashAlg, RsaPrivateKeyOps, RsaSignatureScheme};
-use km::pki::{Party, Pinned, party};
+use km::pki::{Party, party, pinned};
 use km::*;
 use mikey_core::exchange::{KmError, Policy};
 use mikey_core::replay::NtpTime;
@@ -45,7 +45,7 @@ fn join(
             at,
             &imsg,
             &s.me(),
-            &Pinned(vec![recv.cert.clone()]),
+            &pinned([&recv.spki]),
             &mut rng(seed + 1),
             &mut out,
         )
@@ -55,7 +55,7 @@ fn join(
         at,
         &rmsg,
         &recv.me(),
-        &Pinned(vec![s.cert.clone()]),
+        &pinned([&s.spki]),
         &mut rng(seed + 2),
     )
     .unwrap();
@@ -171,7 +171,7 @@ fn unicast_rsa_r_with_oaep_and_pkcs1_signatures() {
                 now(5),
                 &buf[..n],
                 &s.me(),
-                &Pinned(vec![r.cert.clone()]),
+                &pinned([&r.spki]),
                 &mut rng(91),
                 &mut out,
             )
@@ -183,14 +183,8 @@ fn unicast_rsa_r_with_oaep_and_pkcs1_signatures() {
                 .find(PayloadType::GeneralExt)
                 .is_none()
         );
-        i.handle_response(
-            now(5),
-            rmsg,
-            &r.me(),
-            &Pinned(vec![s.cert.clone()]),
-            &mut rng(92),
-        )
-        .unwrap();
+        i.handle_response(now(5), rmsg, &r.me(), &pinned([&s.spki]), &mut rng(92))
+            .unwrap();
         assert_same(i.poll_keys().unwrap().1, &acc.sas);
         assert_eq!(i.poll_keys().unwrap().0, 0x55);
     }
@@ -223,7 +217,7 @@ fn wrong_certificate_and_replay_are_typed_errors() {
             now(0),
             &buf[..n],
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(3),
             &mut out,
         )
@@ -255,7 +249,7 @@ fn wrong_certificate_and_replay_are_typed_errors() {
             now(1),
             &imsg,
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(6),
             &mut out,
         )
@@ -266,26 +260,20 @@ fn wrong_certificate_and_replay_are_typed_errors() {
             now(1),
             &rmsg,
             &r.me(),
-            &Pinned(vec![intruder.cert.clone()]),
+            &pinned([&intruder.spki]),
             &mut rng(7),
         )
         .unwrap_err();
     assert_eq!(e, KmError::CertRejected);
-    i.handle_response(
-        now(1),
-        &rmsg,
-        &r.me(),
-        &Pinned(vec![s.cert.clone()]),
-        &mut rng(7),
-    )
-    .unwrap();
+    i.handle_response(now(1), &rmsg, &r.me(), &pinned([&s.spki]), &mut rng(7))
+        .unwrap();
     // Replay of the accepted I_MESSAGE.
     let e = sender
         .handle(
             now(2),
             &imsg,
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(8),
             &mut out,
         )
@@ -306,7 +294,7 @@ fn wrong_certificate_and_replay_are_typed_errors() {
             now(10_000),
             &buf[..n],
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(10),
             &mut out,
         )
@@ -317,19 +305,7 @@ fn wrong_certificate_and_replay_are_typed_errors() {
 /// Re-signs a tampered R_MESSAGE as the genuine sender would (SIGNr over the message ‖
 /// IDi ‖ IDr ‖ T), so that only the part under test is wrong.
 fn resign(msg: &mut [u8], s: &Party, id_i: &[u8], t: &[u8]) {
-    let m = Message::parse(msg).unwrap();
-    let signed = m.signed_bytes().unwrap().to_vec();
-    let range = m.signature_range().unwrap();
-    let mut sig = vec![0u8; 256];
-    s.key
-        .sign(
-            &mut rng(99),
-            RsaSignatureScheme::Pss(HashAlg::Sha256),
-            &[&signed, id_i, &s.id, t],
-            &mut sig,
-        )
-        .unwrap();
-    msg[range].copy_from_slice(&sig);
+    km::pki::resign(msg, &s.key, &[id_i, &s.id, t]);
 }
 
 #[test]
@@ -359,7 +335,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
             at,
             &imsg,
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(13),
             &mut out,
         )
@@ -369,7 +345,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
     let t = at.0.to_be_bytes();
     let pke_at = m.find(PayloadType::Pke).unwrap().offset + 3;
     let mac_at = m.kemac_covered().unwrap().mac.start;
-    let pin = Pinned(vec![s.cert.clone()]);
+    let pin = pinned([&s.spki]);
     // Corrupt PKE (the padding), validly signed.
     let mut bad_pke = rmsg.clone();
     bad_pke[pke_at + 5] ^= 0x40;
@@ -409,7 +385,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
                 at,
                 &bad,
                 &s.me(),
-                &Pinned(vec![r.cert.clone()]),
+                &pinned([&r.spki]),
                 &mut rng(18),
                 &mut out,
             )
@@ -443,7 +419,7 @@ fn a_receiver_offering_another_prf_still_gets_the_group_keys() {
             now(0),
             &buf[..n],
             &s.me(),
-            &Pinned(vec![r.cert.clone()]),
+            &pinned([&r.spki]),
             &mut rng(32),
             &mut out,
         )
@@ -453,9 +429,47 @@ fn a_receiver_offering_another_prf_still_gets_the_group_keys() {
         now(0),
         &out[..acc.reply_len.unwrap()],
         &r.me(),
-        &Pinned(vec![s.cert.clone()]),
+        &pinned([&s.spki]),
         &mut rng(33),
     )
     .unwrap();
     assert_same(i.poll_keys().unwrap().1, &sender.group_sas().unwrap());
+}
+
+/// RFC 4738 §3.6 applies RFC 3830 §5.2 to the R_MESSAGE's KEMAC: its MAC covers the KEMAC
+/// payload with the Next payload byte set to zero — recomputed here with `openssl`, for
+/// both rounds of a group join and a unicast exchange.
+#[test]
+fn r_message_kemac_mac_covers_the_payload_with_its_next_payload_byte_zeroed() {
+    let s = party("sender");
+    let r = party("recv1");
+    let mut sender: RsaRResponder<RustCrypto> =
+        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+    sender
+        .serve_group(&STREAMS, &[(0, SrtpPolicy::DEFAULT)], 16, &mut rng(80))
+        .unwrap();
+    for round in 0..2 {
+        let (_, imsg, rmsg, _) = join(&mut sender, &s, &r, now(round), 0x4738, 81 + round as u8);
+        let rm = Message::parse(&rmsg).unwrap();
+        let rand = rm
+            .rand()
+            .or_else(|| Message::parse(&imsg).unwrap().rand())
+            .unwrap()
+            .to_vec();
+        // A group R_MESSAGE's keys derive from the group's CSB ID (GenExt CSB_ID).
+        let csb = rm
+            .payloads()
+            .find_map(|p| match p.payload {
+                Payload::GeneralExt(g) => g.csb_id(),
+                _ => None,
+            })
+            .unwrap();
+        let (wire, rfc, as_sent) = km::pki::kemac_macs(&rmsg, &r.key, csb, &rand);
+        assert_eq!(wire, rfc, "round {round}");
+        assert_ne!(
+            rfc, as_sent,
+            "round {round}: the KEMAC's Next payload byte is not zero"
+        );
+        sender.rekey_group(&mut rng(90)).unwrap();
+    }
 }

@@ -11,7 +11,7 @@ use keying_crypto::{
     CryptoError, HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaSignatureScheme,
     Symmetric,
 };
-use km::pki::{Pinned, party};
+use km::pki::{party, pinned};
 use km::*;
 use mikey_core::exchange::{KmError, Policy, StaticPsk};
 use mikey_core::kdf::KemacKeys;
@@ -57,7 +57,7 @@ impl RsaPrivateKeyOps for Counting<'_> {
 fn unauthenticated_pke_never_reaches_the_private_key() {
     let a = party("recv1");
     let b = party("sender");
-    let b_pub = RsaPublic::from_spki_der(&b.cert).unwrap();
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
@@ -76,7 +76,7 @@ fn unauthenticated_pke_never_reaches_the_private_key() {
         cert: Some(&b.cert),
         id: b.me().id,
     };
-    let pin = Pinned(vec![a.cert.clone()]);
+    let pin = pinned([&a.spki]);
     let mut r: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; 4096];
     // Bad signature, bad PKE, untrusted signer, stale T: no decryption.
@@ -100,7 +100,7 @@ fn unauthenticated_pke_never_reaches_the_private_key() {
         r.handle(now(0), &bad, &me, &pin, &mut rng(3), &mut out)
             .is_err()
     );
-    let other = Pinned(vec![b.cert.clone()]);
+    let other = pinned([&b.spki]);
     assert!(
         r.handle(now(0), &msg, &me, &other, &mut rng(4), &mut out)
             .is_err()

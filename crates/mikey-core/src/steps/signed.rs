@@ -9,7 +9,7 @@ use crate::exchange::{KmError, OwnedId, Policy, Rejected};
 use crate::header::CommonHeader;
 use crate::kdf::KemacKeys;
 use crate::kemac::MacAlg;
-use crate::message::Message;
+use crate::message::{KemacScope, Message};
 use crate::payload::Payload;
 use crate::pk::{self, CertResolver, pke_decrypt, verify_sign};
 use crate::replay::{NtpTime, ReplayCache};
@@ -196,7 +196,7 @@ pub(crate) fn write_kemac_signed<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?S
     extra: &[&[u8]],
 ) -> Result<usize, KmError> {
     let len = pk::write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
-    crate::psk::fill_kemac_mac(s, out, len, mac_alg, auth, false)?;
+    crate::psk::fill_kemac_mac(s, out, len, mac_alg, auth, KemacScope::Payload)?;
     pk::sign_in_place(out, len, key, rng, policy, extra)?;
     Ok(len)
 }

@@ -2,6 +2,7 @@
 #![allow(
     dead_code,
     clippy::unwrap_used,
+    clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing
 )]
@@ -65,10 +66,9 @@ pub fn flips(msg: &[u8]) -> impl Iterator<Item = (usize, Vec<u8>)> + '_ {
 }
 
 pub mod pki {
-    use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic};
-    use mikey_core::Cert;
-    use mikey_core::exchange::KmError;
-    use mikey_core::pk::CertResolver;
+    use keying_crypto::RsaPrivateKeyOps;
+    use keying_crypto::rustcrypto::{RsaPrivate, RustCrypto};
+    use mikey_core::pk::PinnedKeys;
 
     pub fn der(name: &str) -> Vec<u8> {
         std::fs::read(format!(
@@ -78,18 +78,20 @@ pub mod pki {
         .unwrap()
     }
 
-    /// A party: private key handle and its "certificate" (here the SPKI DER, pinned by the
-    /// peers' hook — certificate validation is the caller's PKI).
+    /// A party: private key handle, its self-signed X.509 certificate (sent as CERT), the
+    /// certificate's public key (SubjectPublicKeyInfo DER, pinned by the peers) and its URI.
     pub struct Party {
         pub key: RsaPrivate,
         pub cert: Vec<u8>,
+        pub spki: Vec<u8>,
         pub id: Vec<u8>,
     }
 
     pub fn party(name: &str) -> Party {
         Party {
             key: RsaPrivate::from_pkcs1_der(&der(&format!("rsa2048_{name}.pkcs1.der"))).unwrap(),
-            cert: der(&format!("rsa2048_{name}.spki.der")),
+            cert: der(&format!("rsa2048_{name}.cert.der")),
+            spki: der(&format!("rsa2048_{name}.spki.der")),
             id: format!("sip:{name}@example.com").into_bytes(),
         }
     }
@@ -107,21 +109,128 @@ pub mod pki {
         }
     }
 
-    /// Trusts exactly these certificates.
-    pub struct Pinned(pub Vec<Vec<u8>>);
+    /// Signs `msg` again with `key` as its SIGN payload's S type says (SHA-256), over the
+    /// message up to the signature ‖ `extra`, so that only the part a test changed is wrong.
+    pub fn resign(msg: &mut [u8], key: &RsaPrivate, extra: &[&[u8]]) {
+        use keying_crypto::{HashAlg, RsaSignatureScheme};
+        let m = mikey_core::Message::parse(msg).unwrap();
+        let scheme = match m.sign().unwrap().s_type {
+            mikey_core::SType::RsaPkcs1 => RsaSignatureScheme::Pkcs1v15(HashAlg::Sha256),
+            mikey_core::SType::RsaPss => RsaSignatureScheme::Pss(HashAlg::Sha256),
+            other => panic!("S type {other:?}"),
+        };
+        let mut parts = vec![m.signed_bytes().unwrap()];
+        parts.extend_from_slice(extra);
+        let mut sig = vec![0u8; key.modulus_len()];
+        key.sign(&mut super::rng(99), scheme, &parts, &mut sig)
+            .unwrap();
+        let range = m.signature_range().unwrap();
+        msg[range].copy_from_slice(&sig);
+    }
 
-    impl CertResolver for Pinned {
-        type Key = RsaPublic;
-        fn verified_key(
-            &self,
-            cert: Option<&Cert<'_>>,
-            _id: Option<&[u8]>,
-        ) -> Result<RsaPublic, KmError> {
-            let c = cert.ok_or(KmError::CertRejected)?;
-            if !self.0.iter().any(|p| p == c.data) {
-                return Err(KmError::CertRejected);
-            }
-            RsaPublic::from_spki_der(c.data).map_err(|_| KmError::CertRejected)
+    /// HMAC-SHA-1 computed by the `openssl` command-line tool, not by this workspace.
+    pub fn openssl_hmac_sha1(key: &[u8], data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let hexkey: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let mut child = Command::new("openssl")
+            .args(["dgst", "-sha1", "-mac", "HMAC", "-macopt"])
+            .arg(format!("hexkey:{hexkey}"))
+            .arg("-binary")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("openssl (installed by .ci/install-tools)");
+        child.stdin.take().unwrap().write_all(data).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "openssl dgst failed");
+        out.stdout
+    }
+
+    /// The KEMAC MAC of a PK I_MESSAGE or RSA-R R_MESSAGE (HMAC-SHA-1-160, AES-CM, MIKEY-1
+    /// PRF, PKCS#1 v1.5 envelope), recomputed outside the crate's MAC code: the envelope
+    /// key is decrypted with `recipient`, the auth_key derived with the PRF (RFC 3830
+    /// §4.1.4) from `csb_id` and `rand`, and the HMAC computed by `openssl`. Returns (the MAC on the wire, the MAC
+    /// over the KEMAC payload with its Next payload byte set to zero as RFC 3830 §5.2 says,
+    /// the MAC over the payload with its Next payload byte as sent).
+    pub fn kemac_macs(
+        msg: &[u8],
+        recipient: &RsaPrivate,
+        csb_id: u32,
+        rand: &[u8],
+    ) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        use keying_crypto::RsaEncryptionPadding;
+        use mikey_core::{Payload, PayloadType, PrfFunc, kdf::KemacKeys};
+        let m = mikey_core::Message::parse(msg).unwrap();
+        let Payload::Pke(pke) = m.find(PayloadType::Pke).unwrap().payload else {
+            unreachable!()
+        };
+        let mut env = vec![0u8; 256];
+        let n = recipient
+            .decrypt(
+                &mut super::rng(98),
+                RsaEncryptionPadding::Pkcs1v15,
+                pke.data,
+                &mut env,
+            )
+            .unwrap();
+        let keys = KemacKeys::derive(
+            &keying_crypto::rustcrypto::RustCrypto,
+            PrfFunc::Mikey1,
+            &env[..n],
+            csb_id,
+            rand,
+            16,
+            20,
+        )
+        .unwrap();
+        let kemac = m.find(PayloadType::Kemac).unwrap().raw;
+        let (body, wire) = kemac.split_at(kemac.len() - 20);
+        let mut zeroed = body.to_vec();
+        zeroed[0] = 0;
+        let auth = keys.auth.expose();
+        (
+            wire.to_vec(),
+            openssl_hmac_sha1(auth, &zeroed),
+            openssl_hmac_sha1(auth, body),
+        )
+    }
+
+    /// Whether `openssl dgst` verifies `sig` over `data` with the SubjectPublicKeyInfo
+    /// `spki` (DER): RSASSA-PKCS1-v1_5, or RSASSA-PSS with `pss`, with hash `hash`.
+    pub fn openssl_verifies(spki: &[u8], data: &[u8], sig: &[u8], hash: &str, pss: bool) -> bool {
+        use std::process::Command;
+        let dir = std::env::temp_dir().join(format!(
+            "mikey-sig-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (k, d, s) = (dir.join("k.der"), dir.join("d"), dir.join("s"));
+        std::fs::write(&k, spki).unwrap();
+        std::fs::write(&d, data).unwrap();
+        std::fs::write(&s, sig).unwrap();
+        let mut c = Command::new("openssl");
+        c.args(["dgst", &format!("-{hash}"), "-keyform", "DER", "-verify"])
+            .arg(&k)
+            .arg("-signature")
+            .arg(&s);
+        if pss {
+            c.args([
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_pss_saltlen:auto",
+            ]);
         }
+        let ok = c.arg(&d).output().unwrap().status.success();
+        std::fs::remove_dir_all(&dir).unwrap();
+        ok
+    }
+
+    /// Trusts exactly these public keys (SubjectPublicKeyInfo DER), found in the X.509
+    /// certificate of a CERT payload.
+    pub fn pinned<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> PinnedKeys<RustCrypto> {
+        PinnedKeys::new(RustCrypto, keys, &mikey_core::exchange::Policy::default())
     }
 }
