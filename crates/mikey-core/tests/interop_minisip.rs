@@ -37,13 +37,13 @@ use km::{STREAMS, ntp_ts, rng};
 use mikey_core::exchange::{KmError, Policy, StaticPsk};
 use mikey_core::kdf::{self, C_TEK, C_TGK_SALT};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{CertResolver, LocalIdentity};
+use mikey_core::pk::{LocalIdentity, PinnedKeys};
 use mikey_core::pk_mode::{PkInitiator, PkResponder};
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SrtpPolicy, SrtpSas};
-use mikey_core::{Cert, Id, IdType, Message, PrfFunc, SType, SrtpCs};
+use mikey_core::{Id, IdType, Message, PrfFunc, SType, SrtpCs};
 
 const PSK: &[u8] = b"0123456789abcdef0123";
 const TGK: [u8; 16] = *b"minisip-tgk-0001";
@@ -162,24 +162,17 @@ fn now() -> NtpTime {
     NtpTime::from_secs((d.as_secs() + 2_208_988_800) as u32)
 }
 
-/// A party: our private key, its X.509 certificate (DER, sent in CERT), its SPKI, its
-/// SIP URI, and the same key and certificate as PEM files for the harness.
+/// A party (`km::pki::party`: key, X.509 certificate, its SPKI, SIP URI) and the same key
+/// and certificate as PEM files for the harness.
 struct Party {
-    key: RsaPrivate,
-    cert: Vec<u8>,
-    spki: Vec<u8>,
-    id: Vec<u8>,
+    p: km::pki::Party,
     pem_cert: String,
     pem_key: String,
 }
 
 impl Party {
     fn me(&self) -> LocalIdentity<'_, RsaPrivate> {
-        LocalIdentity {
-            key: &self.key,
-            cert: Some(&self.cert),
-            id: Some(self.id()),
-        }
+        self.p.me()
     }
 
     /// This party with a certificate but no ID payload: libmikey's verification MAC
@@ -194,25 +187,25 @@ impl Party {
     fn id(&self) -> Id<'_> {
         Id {
             id_type: IdType::Uri,
-            data: &self.id,
+            data: &self.p.id,
         }
     }
 
     fn uri(&self) -> &str {
-        std::str::from_utf8(&self.id).unwrap()
+        std::str::from_utf8(&self.p.id).unwrap()
     }
 
     fn public(&self) -> RsaPublic {
-        RsaPublic::from_spki_der(&self.spki).unwrap()
+        RsaPublic::from_spki_der(&self.p.spki).unwrap()
     }
 
-    /// Trusts exactly this party's certificate.
-    fn pinned(&self) -> PinnedCert<'_> {
-        PinnedCert(self)
+    /// Trusts exactly this party's key, found in the certificate of a CERT payload.
+    fn pinned(&self) -> PinnedKeys<RustCrypto> {
+        km::pki::pinned([&self.p.spki])
     }
 }
 
-/// The test keys as PEM files (converted with `openssl` once per test binary).
+/// The test keys, with PEM files converted by `openssl` once per test binary.
 fn party(name: &str) -> Party {
     static PEM: OnceLock<PathBuf> = OnceLock::new();
     let dir = PEM.get_or_init(|| {
@@ -238,40 +231,20 @@ fn party(name: &str) -> Party {
     });
     let path = |f: String| dir.join(f).to_str().unwrap().to_owned();
     Party {
-        key: RsaPrivate::from_pkcs1_der(&km::pki::der(&format!("rsa2048_{name}.pkcs1.der")))
-            .unwrap(),
-        cert: km::pki::der(&format!("rsa2048_{name}.cert.der")),
-        spki: km::pki::der(&format!("rsa2048_{name}.spki.der")),
-        id: format!("sip:{name}@example.com").into_bytes(),
+        p: km::pki::party(name),
         pem_cert: path(format!("{name}.crt")),
         pem_key: path(format!("{name}.key")),
     }
 }
 
-/// A resolver pinning one X.509 certificate, whose key is known out of band.
-struct PinnedCert<'a>(&'a Party);
-
-impl CertResolver for PinnedCert<'_> {
-    type Key = RsaPublic;
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _id: Option<&[u8]>,
-    ) -> Result<RsaPublic, KmError> {
-        match cert {
-            Some(c) if c.data == self.0.cert.as_slice() => Ok(self.0.public()),
-            _ => Err(KmError::CertRejected),
-        }
-    }
-}
-
-/// Our Policy for libmikey: it signs and verifies RSASSA-PKCS1-v1_5 (S type 0) with SHA-1
-/// and uses RSAES-PKCS1-v1_5 for the envelope key.
+/// Our Policy for libmikey: it signs and verifies RSASSA-PKCS1-v1_5 (S type 0) with SHA-1,
+/// uses RSAES-PKCS1-v1_5 for the envelope key, and cannot parse a CHASH payload.
 fn minisip_policy() -> Policy {
     Policy {
         sign_type: SType::RsaPkcs1,
         sign_hash: HashAlg::Sha1,
         pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
+        chash: None,
         ..Policy::default()
     }
 }
@@ -444,7 +417,7 @@ fn psk_minisip_initiator_to_our_responder() {
 
 /// Our PK Initiator's I_MESSAGE (CERT, KEMAC, PKE, SIGN) to libmikey's Responder.
 #[test]
-#[ignore = "needs the KEMAC MAC with the Next payload byte zeroed (RFC 3830 §5.2) and an envelope key that is not a multiple of 32 bytes (docs/interop.md)"]
+#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes (docs/interop.md)"]
 fn pk_our_initiator_to_minisip_responder() {
     let a = party("recv1");
     let b = party("sender");
@@ -465,7 +438,7 @@ fn pk_our_initiator_to_minisip_responder() {
 
 /// Our PK Initiator requests verification and checks libmikey's V R_MESSAGE.
 #[test]
-#[ignore = "needs the PK KEMAC MAC and envelope key changes, and a V check accepting libmikey's own T and its V MAC without identities (docs/interop.md)"]
+#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes, and a V check accepting libmikey's own T and its V MAC without identities (docs/interop.md)"]
 fn pk_our_initiator_checks_minisip_verification() {
     let a = party("recv1");
     let b = party("sender");
@@ -490,7 +463,6 @@ fn pk_our_initiator_checks_minisip_verification() {
 
 /// libmikey's PK Initiator (V flag set) to our Responder; libmikey checks our V message.
 #[test]
-#[ignore = "needs the KEMAC MAC with the Next payload byte zeroed (RFC 3830 §5.2)"]
 fn pk_minisip_initiator_to_our_responder() {
     let a = party("recv1");
     let b = party("sender");
@@ -539,7 +511,7 @@ fn pk_minisip_initiator_to_our_responder() {
 
 /// Our receiver (RSA-R Initiator) asks libmikey's sender (Responder) for its keys.
 #[test]
-#[ignore = "needs the KEMAC MAC change and acceptance of libmikey's R_MESSAGE: its own T and RAND, SIGNr over R_MESSAGE ‖ IDr ‖ its T (docs/interop.md)"]
+#[ignore = "needs acceptance of libmikey's R_MESSAGE: its own T and RAND, SIGNr over R_MESSAGE ‖ IDr ‖ its T (docs/interop.md)"]
 fn rsa_r_our_initiator_to_minisip_responder() {
     let recv = party("recv1");
     let sender = party("sender");
@@ -593,7 +565,7 @@ fn rsa_r_our_initiator_to_minisip_responder() {
 
 /// libmikey's receiver (RSA-R Initiator) asks our sender (Responder) for its keys.
 #[test]
-#[ignore = "needs the KEMAC MAC and envelope key changes and libmikey's SIGNr coverage R_MESSAGE ‖ IDr ‖ T (docs/interop.md)"]
+#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes and libmikey's SIGNr coverage R_MESSAGE ‖ IDr ‖ T (docs/interop.md)"]
 fn rsa_r_minisip_initiator_to_our_responder() {
     let recv = party("recv2");
     let sender = party("sender");
