@@ -237,6 +237,20 @@ pub struct Policy {
     /// Responder which of its certificates the envelope key was encrypted to. Received
     /// CHASH payloads are checked with SHA-1 or SHA-256 whatever this says.
     pub chash: Option<crate::chash::HashFunc>,
+    /// Also talk to minisip's libmikey where it departs from RFC 3830 / RFC 4738. Off by
+    /// default; with it on, the RFC forms are still accepted, and this side additionally:
+    /// - accepts a verification message or RSA-R R_MESSAGE whose T is the Responder's own
+    ///   clock instead of the echo of the I_MESSAGE's T (RFC 3830 §5.2, RFC 4738 §3.6) —
+    ///   the V MAC / SIGNr still binds the I_MESSAGE's T, or the R_MESSAGE T is checked
+    ///   against the clock window;
+    /// - checks a V MAC computed over the message ‖ T_i without IDi ‖ IDr, and writes its
+    ///   own V MACs that way (they equal the RFC's when no ID payload is sent);
+    /// - as RSA-R Initiator, accepts a unicast R_MESSAGE that carries RAND although the
+    ///   I_MESSAGE did (keys derived with the I_MESSAGE's RAND), and a SIGNr over the
+    ///   R_MESSAGE ‖ IDr ‖ T_r instead of ‖ IDi ‖ IDr ‖ T_i;
+    /// - as RSA-R Responder, signs its R_MESSAGE that way (so RFC 4738 Initiators that are
+    ///   not libmikey cannot verify it: turn it on only for libmikey receivers).
+    pub libmikey_compat: bool,
     /// PKE padding (not signalled on the wire: both ends must agree). RFC 3830 / RFC 4738
     /// use RSAES-PKCS1-v1_5; OAEP is the safer choice where both ends support it.
     pub pke_padding: keying_crypto::RsaEncryptionPadding,
@@ -261,6 +275,7 @@ impl Default for Policy {
             sign_hash: keying_crypto::HashAlg::Sha256,
             accept_sha1_signatures: true,
             chash: Some(crate::chash::HashFunc::Sha1),
+            libmikey_compat: false,
             sign_type: crate::sign::SType::RsaPkcs1,
             pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
         }

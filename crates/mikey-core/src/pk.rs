@@ -24,8 +24,11 @@ use crate::sign::{SType, Sign};
 
 /// Largest RSA modulus handled, bytes (4096 bits).
 pub const MAX_RSA_LEN: usize = 512;
-/// Envelope key length generated, bytes.
-pub const ENV_KEY_LEN: usize = 32;
+/// Envelope key length generated, bytes: 248 bits. RFC 3830 §3.2 leaves the length open;
+/// not 32 because minisip's libmikey derives wrong keys from an inkey whose length is a
+/// multiple of 32 bytes, and not above 32 because the PRF then runs twice as many HMACs
+/// (RFC 3830 §4.1.2 splits the inkey into 256-bit pieces).
+pub const ENV_KEY_LEN: usize = 31;
 
 /// The signature scheme of an S type.
 pub fn scheme(s_type: SType, hash: HashAlg) -> Option<RsaSignatureScheme> {

@@ -237,7 +237,15 @@ impl<C: Symmetric> PkInitiator<C> {
         let s = &self.crypto;
         let m = steps::answer(s, msg, self.csb_id, DataType::PkResp, None)?;
         m.check_mode_rules()?;
-        steps::check_verification(s, &m, self.mac, self.auth_key.expose(), &self.id_i, &self.t)?;
+        steps::check_verification(
+            s,
+            &m,
+            self.mac,
+            self.auth_key.expose(),
+            &self.id_i,
+            &self.t,
+            self.policy.libmikey_compat,
+        )?;
         self.state = State::Complete;
         Ok(())
     }
@@ -385,6 +393,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                     me.id,
                     kemac.mac_alg,
                     kk.auth.expose(),
+                    self.policy.libmikey_compat,
                 )
                 .map_err(Rejected::from)?,
             )

@@ -312,7 +312,15 @@ impl<C: Symmetric> PskInitiator<C> {
         let m = steps::answer(s, msg, self.csb_id, DataType::PskResp, Some(&v_err))?;
         let id_i: &[u8] = self.id_i.as_deref().unwrap_or(&[]);
         m.check_mode_rules()?;
-        steps::check_verification(s, &m, self.mac_alg, self.auth_key.expose(), id_i, &self.t)?;
+        steps::check_verification(
+            s,
+            &m,
+            self.mac_alg,
+            self.auth_key.expose(),
+            id_i,
+            &self.t,
+            self.policy.libmikey_compat,
+        )?;
         self.state = State::Complete;
         Ok(())
     }
@@ -596,6 +604,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
                 own,
                 kemac.mac_alg,
                 kk.auth.expose(),
+                self.policy.libmikey_compat,
             ) {
                 Ok(n) => Some(n),
                 Err(e) => return Err(e.into()),

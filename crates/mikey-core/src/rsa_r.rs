@@ -43,7 +43,7 @@ use crate::pk::{
 use crate::pke::{Pke, PkeCache};
 use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
 use crate::rand::Rand;
-use crate::replay::{NtpTime, ReplayCache};
+use crate::replay::{NtpTime, ReplayCache, check_window};
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
 use crate::steps::{
     self,
@@ -129,6 +129,12 @@ fn sign_r_extra<'x>(id_i: &'x [u8], id_r: &'x [u8], t: &'x [u8]) -> [&'x [u8]; 3
     [id_i, id_r, t]
 }
 
+/// What libmikey appends to its SIGNr instead: the R_MESSAGE's own IDr and T
+/// ([`Policy::libmikey_compat`]).
+fn sign_r_extra_libmikey<'x>(id_r: &'x [u8], t: &'x [u8]) -> [&'x [u8]; 3] {
+    [id_r, &[], t]
+}
+
 impl<C: Symmetric> RsaRInitiator<C> {
     /// A new Initiator.
     pub fn new(crypto: C, policy: Policy) -> Self {
@@ -208,7 +214,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
     /// (RFC 4738 §3.7: discarded).
     pub fn handle_response<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        _now: NtpTime,
+        now: NtpTime,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,
@@ -220,9 +226,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
         m.check_mode_rules()?;
         let h = *m.header();
         self.policy.check_prf(h.prf_func)?;
-        if m.timestamp() != Some(p.t) {
-            return Err(KmError::Mismatch);
-        }
+        let libmikey = self.policy.libmikey_compat;
+        // RFC 4738 §3.6: the R_MESSAGE's T is the I_MESSAGE's; libmikey sends its own clock.
+        let t_r = match m.timestamp() {
+            Some(t) if t == p.t => t,
+            Some(t) if libmikey => {
+                check_window(&t, now, &self.policy.time).map_err(|_| KmError::Mismatch)?;
+                t
+            }
+            _ => return Err(KmError::Mismatch),
+        };
         let group_csb = m.payloads().find_map(|x| match x.payload {
             Payload::GeneralExt(g) => g.csb_id(),
             _ => None,
@@ -232,19 +245,30 @@ impl<C: Symmetric> RsaRInitiator<C> {
             (RsaRMode::Group, Some(c), Some(r), _) => (c, r),
             (RsaRMode::Unicast, None, Some(r), None) => (h.csb_id, r),
             (RsaRMode::Unicast, None, None, Some(r)) => (h.csb_id, &r[..]),
+            // libmikey answers with a RAND of its own but keys with the I_MESSAGE's.
+            (RsaRMode::Unicast, None, Some(_), Some(r)) if libmikey => (h.csb_id, &r[..]),
             _ => return Err(KmError::Mismatch),
         };
         // SIGNr, before anything touches PKE.
         let (cert, id_r) = pk::cert_and_id(&m);
         let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
-        let (tb, tl) = exchange::ts_bytes(&p.t);
+        let (tb, tl) = exchange::ts_bytes(&t_r);
+        let t_bytes = tb.get(..tl).unwrap_or(&[]);
         let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
-        verify_sign(
+        match verify_sign(
             &m,
             &peer,
             &self.policy,
-            &sign_r_extra(&p.id_i, id_r_sig, tb.get(..tl).unwrap_or(&[])),
-        )?;
+            &sign_r_extra(&p.id_i, id_r_sig, t_bytes),
+        ) {
+            Err(KmError::AuthFailed) if libmikey => verify_sign(
+                &m,
+                &peer,
+                &self.policy,
+                &sign_r_extra_libmikey(id_r_sig, t_bytes),
+            )?,
+            r => r?,
+        }
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         self.policy.check_encr(kemac.encr_alg)?;
         self.policy.check_mac(kemac.mac_alg)?;
@@ -273,7 +297,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             kemac.encr_alg,
             &kk,
             csb,
-            &p.t,
+            &t_r,
             kemac.encr_data,
             &mut plain,
         )?;
@@ -635,7 +659,12 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         };
         // Sign after the KEMAC MAC is in place.
         let (tb, tl) = exchange::ts_bytes(&t);
-        let extra = sign_r_extra(id_i.unwrap_or(&[]), id_r.data, tb.get(..tl).unwrap_or(&[]));
+        let t_bytes = tb.get(..tl).unwrap_or(&[]);
+        let extra = if self.policy.libmikey_compat {
+            sign_r_extra_libmikey(id_r.data, t_bytes)
+        } else {
+            sign_r_extra(id_i.unwrap_or(&[]), id_r.data, t_bytes)
+        };
         let len = write_kemac_signed(
             s,
             out,

@@ -65,7 +65,9 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
 }
 
 /// Initiator: checks the verification message `m` (RFC 3830 §5.2): V with `alg` under
-/// `auth` over the message ‖ IDi ‖ IDr ‖ T, then the T echo of `t`.
+/// `auth` over the message ‖ IDi ‖ IDr ‖ T, then the T echo of `t`. With `libmikey`
+/// ([`crate::exchange::Policy::libmikey_compat`]) a V over the message ‖ T alone and a T
+/// other than the echo are accepted too (the V MAC covers `t` either way).
 pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     s: &S,
     m: &Message<'_>,
@@ -73,17 +75,28 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     auth: &[u8],
     id_i: &[u8],
     t: &Timestamp,
+    libmikey: bool,
 ) -> Result<(), KmError> {
     let (tb, tl) = exchange::ts_bytes(t);
     let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
     let (id_r, _) = exchange::ids(m);
-    let v = VKey {
+    let rfc = VKey {
         alg,
         key: auth,
         tail: [id_i, id_r.unwrap_or(&[]), t_tail],
     };
-    exchange::check_v(s, m, &v)?;
-    if m.timestamp() != Some(*t) {
+    match exchange::check_v(s, m, &rfc) {
+        Err(KmError::AuthFailed) if libmikey => exchange::check_v(
+            s,
+            m,
+            &VKey {
+                tail: [&[], &[], t_tail],
+                ..rfc
+            },
+        )?,
+        r => r?,
+    }
+    if m.timestamp() != Some(*t) && !(libmikey && m.timestamp().is_some()) {
         return Err(KmError::Mismatch);
     }
     Ok(())
@@ -91,7 +104,8 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
 
 /// Responder: the verification message `HDR, T, [IDr], V` (RFC 3830 §5.2) of data type
 /// `data_type` answering the I_MESSAGE with header `h` and T `t`: V with `alg` under
-/// `auth` over the message ‖ IDi ‖ IDr ‖ T. Returns its length in `out`.
+/// `auth` over the message ‖ IDi ‖ IDr ‖ T (‖ T alone with `libmikey`). Returns its length
+/// in `out`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     s: &S,
@@ -103,16 +117,21 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     id_r: Option<Id<'_>>,
     alg: MacAlg,
     auth: &[u8],
+    libmikey: bool,
 ) -> Result<usize, KmError> {
     let (tb, tl) = exchange::ts_bytes(&t);
+    let ids: [&[u8]; 2] = if libmikey {
+        [&[], &[]]
+    } else {
+        [
+            id_i.unwrap_or(&[]),
+            id_r.as_ref().map_or(&[][..], |i| i.data),
+        ]
+    };
     let v = VKey {
         alg,
         key: auth,
-        tail: [
-            id_i.unwrap_or(&[]),
-            id_r.as_ref().map_or(&[][..], |i| i.data),
-            tb.get(..tl).unwrap_or(&[]),
-        ],
+        tail: [ids[0], ids[1], tb.get(..tl).unwrap_or(&[])],
     };
     let header = CommonHeader {
         data_type,
