@@ -12,7 +12,9 @@
 //! these tests run on the real current time. Its PRF is wrong for inkeys that are a
 //! multiple of 32 bytes, so the TGKs here are 16 bytes. Our side runs with the choices
 //! libmikey makes (see `docs/interop.md`): signatures RSASSA-PKCS1-v1_5 (S type 0) with
-//! SHA-1, PKE envelope RSAES-PKCS1-v1_5, no CHASH (libmikey cannot parse one).
+//! SHA-1, PKE envelope RSAES-PKCS1-v1_5, no CHASH (libmikey cannot parse one), and
+//! `Policy::libmikey_compat` where libmikey's verification messages and RSA-R R_MESSAGEs are
+//! involved (the tests also show that the default, RFC-only Policy refuses them).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -249,6 +251,16 @@ fn minisip_policy() -> Policy {
     }
 }
 
+/// [`minisip_policy`] with `libmikey_compat`: what our side needs to accept libmikey's
+/// verification messages and RSA-R R_MESSAGEs, and to sign R_MESSAGEs the way libmikey
+/// verifies them (see `docs/interop.md`).
+fn compat_policy() -> Policy {
+    Policy {
+        libmikey_compat: true,
+        ..minisip_policy()
+    }
+}
+
 /// The TGK, RAND and CSB ID libmikey ended with give our SAs under our derivation
 /// (RFC 3830 §4.1.3: TEK and salt from the TGK, CS ID, CSB ID and RAND), and libmikey's own
 /// derivation (SRTP_<cs>=SSRC:KEY:SALT) gives the same keys.
@@ -355,18 +367,25 @@ fn psk_our_initiator_to_minisip_responder() {
 
 /// Our PSK Initiator requests verification and checks libmikey's V R_MESSAGE.
 #[test]
-#[ignore = "libmikey's V message carries the Responder's own T; our Initiator requires the I_MESSAGE's T (docs/interop.md)"]
 fn psk_our_initiator_checks_minisip_verification() {
     let offer = Offer {
         verification: true,
         ..Offer::new(csb(11), &STREAMS[..1], ntp_ts(now()))
     };
-    let mut i = PskInitiator::new(RustCrypto, Policy::default());
+    let mut i = PskInitiator::new(RustCrypto, compat_policy());
     let mut buf = [0u8; 1024];
     let n = i.start(&offer, PSK, &mut rng(11), &mut buf).unwrap();
     let msg = buf[..n].to_vec();
     let r = must(&["psk-verify", &hex(PSK), &hex(&msg)], &msg);
     let reply = r.bytes("R_MESSAGE");
+    // Without `libmikey_compat` the RFC form is required: T echoed, and refused here.
+    let mut strict = PskInitiator::new(RustCrypto, Policy::default());
+    let n2 = strict.start(&offer, PSK, &mut rng(11), &mut buf).unwrap();
+    assert_eq!(buf[..n2], msg[..]);
+    assert_eq!(
+        strict.handle_response(now(), &reply),
+        Err(KmError::Mismatch)
+    );
     assert!(i.handle_response(now(), &flip_last(&reply)).is_err());
     assert!(i.poll_keys().is_none());
     i.handle_response(now(), &reply)
@@ -417,7 +436,6 @@ fn psk_minisip_initiator_to_our_responder() {
 
 /// Our PK Initiator's I_MESSAGE (CERT, KEMAC, PKE, SIGN) to libmikey's Responder.
 #[test]
-#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes (docs/interop.md)"]
 fn pk_our_initiator_to_minisip_responder() {
     let a = party("recv1");
     let b = party("sender");
@@ -438,7 +456,6 @@ fn pk_our_initiator_to_minisip_responder() {
 
 /// Our PK Initiator requests verification and checks libmikey's V R_MESSAGE.
 #[test]
-#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes, and a V check accepting libmikey's own T and its V MAC without identities (docs/interop.md)"]
 fn pk_our_initiator_checks_minisip_verification() {
     let a = party("recv1");
     let b = party("sender");
@@ -446,7 +463,7 @@ fn pk_our_initiator_checks_minisip_verification() {
         verification: true,
         ..Offer::new(csb(12), &STREAMS[..1], ntp_ts(now()))
     };
-    let mut i = PkInitiator::new(RustCrypto, minisip_policy());
+    let mut i = PkInitiator::new(RustCrypto, compat_policy());
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(&offer, &a.me(), &b.public(), None, &mut rng(12), &mut buf)
@@ -511,7 +528,6 @@ fn pk_minisip_initiator_to_our_responder() {
 
 /// Our receiver (RSA-R Initiator) asks libmikey's sender (Responder) for its keys.
 #[test]
-#[ignore = "needs acceptance of libmikey's R_MESSAGE: its own T and RAND, SIGNr over R_MESSAGE ‖ IDr ‖ its T (docs/interop.md)"]
 fn rsa_r_our_initiator_to_minisip_responder() {
     let recv = party("recv1");
     let sender = party("sender");
@@ -525,7 +541,7 @@ fn rsa_r_our_initiator_to_minisip_responder() {
         id_r: Some(sender.id()),
         ..RsaROffer::new(csb(3), ntp_ts(now()), RsaRMode::Unicast)
     };
-    let mut i = RsaRInitiator::new(RustCrypto, minisip_policy());
+    let mut i = RsaRInitiator::new(RustCrypto, compat_policy());
     let mut buf = vec![0u8; 4096];
     let n = i.start(&offer, &recv.me(), &mut rng(5), &mut buf).unwrap();
     let msg = buf[..n].to_vec();
@@ -551,6 +567,17 @@ fn rsa_r_our_initiator_to_minisip_responder() {
     );
     let reply = r.bytes("R_MESSAGE");
     let pin = sender.pinned();
+    // Without `libmikey_compat` the RFC 4738 form is required, and this R_MESSAGE refused.
+    let mut strict = RsaRInitiator::new(RustCrypto, minisip_policy());
+    let n2 = strict
+        .start(&offer, &recv.me(), &mut rng(5), &mut buf)
+        .unwrap();
+    assert_eq!(buf[..n2], msg[..]);
+    assert!(
+        strict
+            .handle_response(now(), &reply, &recv.me(), &pin, &mut rng(6))
+            .is_err()
+    );
     assert!(
         i.handle_response(now(), &flip_last(&reply), &recv.me(), &pin, &mut rng(6))
             .is_err()
@@ -565,7 +592,6 @@ fn rsa_r_our_initiator_to_minisip_responder() {
 
 /// libmikey's receiver (RSA-R Initiator) asks our sender (Responder) for its keys.
 #[test]
-#[ignore = "needs an envelope key whose length is not a multiple of 32 bytes and libmikey's SIGNr coverage R_MESSAGE ‖ IDr ‖ T (docs/interop.md)"]
 fn rsa_r_minisip_initiator_to_our_responder() {
     let recv = party("recv2");
     let sender = party("sender");
@@ -587,9 +613,35 @@ fn rsa_r_minisip_initiator_to_our_responder() {
         roc: 0,
     }];
     let pol = [(0, SrtpPolicy::DEFAULT)];
-    let mut resp: RsaRResponder<RustCrypto> =
-        RsaRResponder::new(RustCrypto, minisip_policy(), &streams, &pol).unwrap();
     let mut out = vec![0u8; 4096];
+    // Without `libmikey_compat` our SIGNr has the RFC 4738 form, which libmikey refuses.
+    let mut strict: RsaRResponder<RustCrypto> =
+        RsaRResponder::new(RustCrypto, minisip_policy(), &streams, &pol).unwrap();
+    let acc = strict
+        .handle(
+            now(),
+            &msg,
+            &sender.me(),
+            &recv.pinned(),
+            &mut rng(7),
+            &mut out,
+        )
+        .unwrap();
+    let reply = out[..acc.reply_len.unwrap()].to_vec();
+    let bad = run(&[
+        "rsar-finish",
+        &recv.pem_cert,
+        &recv.pem_key,
+        &hex(&msg),
+        &hex(&reply),
+    ]);
+    assert!(
+        !bad.ok && bad.text.contains("SIGN payload failed"),
+        "{}",
+        bad.text
+    );
+    let mut resp: RsaRResponder<RustCrypto> =
+        RsaRResponder::new(RustCrypto, compat_policy(), &streams, &pol).unwrap();
     let e = resp
         .handle(
             now(),
