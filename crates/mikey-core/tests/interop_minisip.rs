@@ -521,6 +521,23 @@ fn pk_minisip_initiator_to_our_responder() {
     assert_eq!(v.get("V"), "ok");
     let bad = run(&["pk-finish", env, &hex(&msg), &hex(&flip_last(&reply))]);
     assert!(!bad.ok && bad.error().contains("MAC"), "{}", bad.text);
+    // With our IDr in the verification message, libmikey (whose V MAC covers no
+    // identities) accepts it only from a Responder with `libmikey_compat`.
+    for (policy, accepted) in [(minisip_policy(), false), (compat_policy(), true)] {
+        let mut resp: PkResponder<_> = PkResponder::new(RustCrypto, policy);
+        let acc = resp
+            .handle(now(), &msg, &b.me(), &a.pinned(), &mut rng(5), &mut out)
+            .unwrap();
+        let reply = out[..acc.reply_len.unwrap()].to_vec();
+        assert!(
+            Message::parse(&reply)
+                .unwrap()
+                .payloads()
+                .any(|p| matches!(p.payload, mikey_core::Payload::Id(_)))
+        );
+        let v = run(&["pk-finish", env, &hex(&msg), &hex(&reply)]);
+        assert_eq!(v.ok, accepted, "{}", v.text);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
