@@ -78,6 +78,9 @@
 //!   the ECDSA key types do not exist.
 //! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
 //!   `alloc`.
+//! - `aws-lc`: the server provider `awslc` (`AwsLc`, `awslc::RsaPrivate`, …) on aws-lc-rs;
+//!   implies `std` and `rustcrypto-rsa` (the few operations aws-lc-rs has no safe API for
+//!   run on RustCrypto, listed in the module documentation). Needs a C compiler.
 //! - `alloc`, `std`: link those crates (nothing here needs `std`).
 //! - `insecure-fuzzing`: the [`insecure`] provider, under which every MAC and signature check
 //!   passes, so fuzzers reach the code behind them. **Never enable it in a product.**
@@ -107,6 +110,9 @@ mod traits;
     feature = "ecdsa-p256"
 ))]
 pub mod rustcrypto;
+
+#[cfg(feature = "aws-lc")]
+pub mod awslc;
 
 #[cfg(feature = "insecure-fuzzing")]
 pub mod insecure;
