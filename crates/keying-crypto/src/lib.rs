@@ -25,7 +25,8 @@
 //! Protocol code never sees their bytes, so firmware can implement these traits with a
 //! secure element or HSM and the protocol crates do not change. Private-key methods take
 //! the caller's [`Rng`] (RSA blinding, PSS salt); nothing in this crate reads a global
-//! generator.
+//! generator, except AWS-LC under the `aws-lc` provider (it accepts no outside generator;
+//! see `awslc`).
 //!
 //! Implementations of [`RsaPrivateKeyOps`] must blind every private-key operation and must
 //! return the single value [`CryptoError::DecryptFailed`] for every decryption failure.

@@ -434,4 +434,15 @@ mod tests {
         }
         assert!(verify_params(Sig::Pkcs1v15Raw(HashAlg::Sha1), 2048).is_none());
     }
+
+    /// AWS-LC takes private keys from 2048 bits: a 1024-bit key RustCrypto accepts is
+    /// refused at load, not at first use.
+    #[test]
+    fn private_keys_below_2048_bits_are_refused() {
+        let mut rng = crate::rustcrypto::HashDrbg::new(b"1024");
+        let small = crate::rustcrypto::RsaPrivate::generate(&mut rng, 1024);
+        assert!(small.is_ok());
+        let refused = small.and_then(super::RsaPrivate::from_rustcrypto);
+        assert_eq!(refused.err(), Some(crate::CryptoError::InvalidKey));
+    }
 }
