@@ -28,6 +28,7 @@
 //! | RSAES-PKCS1-v1_5 **decryption** | aws-lc-rs's `Pkcs1PrivateDecryptingKey` rejects a bad padding with an error (explicit rejection); the trait promises *implicit* rejection (a bad padding yields a pseudo-random plaintext), so that no padding oracle reaches the protocol ([RFC 8017 §7.2.2](https://www.rfc-editor.org/rfc/rfc8017#section-7.2.2) note) |
 //! | RSASSA-PKCS1-v1_5 and PSS **signing with SHA-1**, and the bare-hash `Pkcs1v15Raw` form | aws-lc-rs signs with SHA-256/384/512 only, and never without DigestInfo |
 //! | RSA verification that AWS-LC refuses: PSS with a salt length other than the hash's, PSS with SHA-1, `Pkcs1v15Raw`, keys under 2048 bits for PSS and PKCS#1 SHA-384 | aws-lc-rs verifies PSS with `sLen = hLen` only and has no parameters for the others; a signature AWS-LC rejects is checked again by RustCrypto, so the trait's "any salt length" holds (a bad signature then costs two public-key operations) |
+//! | RSA encryption to a key outside 2048–8192 bits (a 1024-bit SEND key, for instance) | aws-lc-rs's `PublicEncryptingKey` refuses such keys |
 //! | AES key wrap with a 192-bit KEK | aws-lc-rs's `key_wrap` has AES-128 and AES-256 only |
 //! | ECDSA P-256 **signing** | aws-lc-rs signs with random nonces only; the trait's signer is deterministic ([RFC 6979](https://www.rfc-editor.org/rfc/rfc6979)) |
 //!

@@ -375,7 +375,7 @@ impl RsaPublicKeyOps for RsaPublic {
 
     fn encrypt(
         &self,
-        _rng: &mut dyn Rng,
+        rng: &mut dyn Rng,
         padding: RsaEncryptionPadding,
         plaintext: &[u8],
         out: &mut [u8],
@@ -387,7 +387,10 @@ impl RsaPublicKeyOps for RsaPublic {
         if plaintext.len() > rsa_max_plaintext_len(k, padding) {
             return Err(CryptoError::InvalidLength);
         }
-        let key = PublicEncryptingKey::from_der(&self.spki).map_err(|_| CryptoError::InvalidKey)?;
+        // aws-lc-rs encrypts to 2048- to 8192-bit keys only; RustCrypto takes the others.
+        let Ok(key) = PublicEncryptingKey::from_der(&self.spki) else {
+            return self.fallback.encrypt(rng, padding, plaintext, out);
+        };
         let ct = match padding {
             RsaEncryptionPadding::Pkcs1v15 => Pkcs1PublicEncryptingKey::new(key)
                 .and_then(|k| k.encrypt(plaintext, out).map(|c| c.len())),
@@ -412,7 +415,9 @@ impl fmt::Debug for RsaPublic {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::{HashAlg, RsaSignatureScheme as Sig, sign_encoding, verify_params};
+    use crate::{RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps};
 
     /// MIKEY's schemes with SHA-256 on a 2048-bit key take the AWS-LC path, signing and
     /// verifying; only the documented ones fall back.
@@ -436,13 +441,22 @@ mod tests {
     }
 
     /// AWS-LC takes private keys from 2048 bits: a 1024-bit key RustCrypto accepts is
-    /// refused at load, not at first use.
+    /// refused at load, not at first use; encryption to such a public key works.
     #[test]
-    fn private_keys_below_2048_bits_are_refused() {
+    fn below_2048_bits_private_keys_are_refused_public_keys_encrypt() {
         let mut rng = crate::rustcrypto::HashDrbg::new(b"1024");
-        let small = crate::rustcrypto::RsaPrivate::generate(&mut rng, 1024);
-        assert!(small.is_ok());
-        let refused = small.and_then(super::RsaPrivate::from_rustcrypto);
+        let small = crate::rustcrypto::RsaPrivate::generate(&mut rng, 1024).unwrap();
+        // Its public half is usable: encryption to it falls back to RustCrypto.
+        let der = small.public_key().to_spki_der().unwrap();
+        let public = super::RsaPublic::from_spki_der(&der).unwrap();
+        let mut ct = [0u8; 128];
+        let enc = public.encrypt(&mut rng, RsaEncryptionPadding::Pkcs1v15, b"secret", &mut ct);
+        assert_eq!(enc, Ok(128));
+        let mut pt = [0u8; 128];
+        let dec = small.decrypt(&mut rng, RsaEncryptionPadding::Pkcs1v15, &ct, &mut pt);
+        assert_eq!(dec, Ok(6));
+        assert_eq!(&pt[..6], b"secret");
+        let refused = super::RsaPrivate::from_rustcrypto(small);
         assert_eq!(refused.err(), Some(crate::CryptoError::InvalidKey));
     }
 }
