@@ -23,9 +23,8 @@ mod km;
 use keying_crypto::awslc::{AwsLc, RsaPrivate, RsaPublic};
 use keying_crypto::{HashAlg, RsaEncryptionPadding};
 use km::*;
-use mikey_core::Cert;
-use mikey_core::exchange::{KmError, Policy};
-use mikey_core::pk::{CertResolver, LocalIdentity};
+use mikey_core::exchange::Policy;
+use mikey_core::pk::{LocalIdentity, PinnedKeys};
 use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SrtpPolicy, SrtpSas};
@@ -37,16 +36,19 @@ const CACHE: usize = 12_000;
 
 type Sender = RsaRResponder<AwsLc, CACHE, 16>;
 
-/// A private key and its "certificate" (the SPKI DER, pinned by the peers).
+/// A private key, its self-signed X.509 certificate and its public key (pinned by the
+/// peers).
 struct Key {
     key: RsaPrivate,
     cert: Vec<u8>,
+    spki: Vec<u8>,
 }
 
 fn key(name: &str) -> Key {
     Key {
         key: RsaPrivate::from_pkcs1_der(&pki::der(&format!("rsa2048_{name}.pkcs1.der"))).unwrap(),
-        cert: pki::der(&format!("rsa2048_{name}.spki.der")),
+        cert: pki::der(&format!("rsa2048_{name}.cert.der")),
+        spki: pki::der(&format!("rsa2048_{name}.spki.der")),
     }
 }
 
@@ -61,34 +63,9 @@ fn me<'a>(k: &'a Key, id: &'a [u8]) -> LocalIdentity<'a, RsaPrivate> {
     }
 }
 
-/// Trusts exactly these certificates, with their keys loaded once (as a server caches
-/// the keys of the certificates it has verified).
-struct Pinned(Vec<(Vec<u8>, RsaPublic)>);
-
-impl Pinned {
-    fn new(keys: &[&Key]) -> Self {
-        Self(
-            keys.iter()
-                .map(|k| (k.cert.clone(), RsaPublic::from_spki_der(&k.cert).unwrap()))
-                .collect(),
-        )
-    }
-}
-
-impl CertResolver for Pinned {
-    type Key = RsaPublic;
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _id: Option<&[u8]>,
-    ) -> Result<RsaPublic, KmError> {
-        let c = cert.ok_or(KmError::CertRejected)?;
-        self.0
-            .iter()
-            .find(|(der, _)| der == c.data)
-            .map(|(_, k)| k.clone())
-            .ok_or(KmError::CertRejected)
-    }
+/// Trusts the certificates carrying these keys (loaded once, as a server does).
+fn pinned(keys: &[&Key]) -> PinnedKeys<RsaPublic> {
+    PinnedKeys::new(&AwsLc, keys.iter().map(|k| &k.spki), &policy()).unwrap()
 }
 
 fn policy() -> Policy {
@@ -103,10 +80,10 @@ fn policy() -> Policy {
 fn join(
     sender: &mut Sender,
     s: &Key,
-    senders_peers: &Pinned,
+    senders_peers: &PinnedKeys<RsaPublic>,
     recv: &Key,
     recv_id: &[u8],
-    receivers_peers: &Pinned,
+    receivers_peers: &PinnedKeys<RsaPublic>,
     at: NtpTime,
     seed: u32,
 ) -> (u32, SrtpSas) {
@@ -149,8 +126,8 @@ fn join(
 fn join_then_rekey(count: u32) {
     let s = key("sender");
     let recv = [key("recv1"), key("recv2"), key("recv3")];
-    let senders_peers = Pinned::new(&[&recv[0], &recv[1], &recv[2]]);
-    let receivers_peers = Pinned::new(&[&s]);
+    let senders_peers = pinned(&[&recv[0], &recv[1], &recv[2]]);
+    let receivers_peers = pinned(&[&s]);
     let ids: Vec<Vec<u8>> = (0..count)
         .map(|n| format!("sip:recv{n}@example.com").into_bytes())
         .collect();
