@@ -5,7 +5,7 @@
 // Each example uses a subset.
 #![allow(dead_code)]
 
-use keying::crypto::rustcrypto::{RsaPrivate, RustCrypto};
+use keying::crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use keying::mikey::exchange::Policy;
 use keying::mikey::pk::{LocalIdentity, PinnedKeys};
 use keying::mikey::srtp::SrtpSas;
@@ -21,8 +21,8 @@ pub const B_CERT: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_send
 pub const B_SPKI: &[u8] = include_bytes!("../../tests/vectors/mikey/rsa2048_sender.spki.der");
 
 /// Trusts the certificates that carry one of these public keys.
-pub fn pinned(keys: &[&[u8]]) -> PinnedKeys<RustCrypto> {
-    PinnedKeys::new(RustCrypto, keys, &Policy::default())
+pub fn pinned(keys: &[&[u8]]) -> PinnedKeys<RsaPublic> {
+    PinnedKeys::new(&RustCrypto, keys, &Policy::default()).unwrap()
 }
 
 /// A local identity: private-key handle, certificate and SIP URI.

@@ -15,6 +15,10 @@
 //! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
 //! `mikey`, `gdoi`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh` (default: all)
 //! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
+//!
+//! `rsa-r-joins` (run only when asked; see [`rsa_r_joins`]): an MIKEY-RSA-R group
+//! sender's joins per second per core on the RustCrypto and the aws-lc provider, their RSA
+//! primitives alone, and `openssl speed rsa2048` in the same run.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -35,16 +39,23 @@ use gdoi_ack::keys::{EcdsaP256, PushVerifier};
 use gdoi_ack::sa_kek::KekAckRequested;
 use keying_bench::exchange::{Fixture, Mode, Replay, counts, same_keys};
 use keying_bench::{bin_vector, hex_vector, vector_path};
+use keying_crypto::awslc::{self, AwsLc};
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RsaPrivate, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps};
-use keying_crypto::{RsaPublicKeyOps, Symmetric};
-use mikey_core::{DataType, Message, PayloadType};
+use keying_crypto::{RsaPublicKeyOps, RsaSignatureScheme, Symmetric};
+use mikey_core::exchange::{KmError, Policy};
+use mikey_core::pk::{CertResolver, LocalIdentity};
+use mikey_core::replay::NtpTime;
+use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+use mikey_core::srtp::SrtpPolicy;
+use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::NoRateLimit;
 use send_hokey::rtsolpr::PrRtAdvCode;
 use send_hokey::send::{self, SignedData};
 use send_hokey::timestamp::Timestamp;
+use std::cell::RefCell;
 
 const ROUNDS: usize = 201;
 
@@ -477,8 +488,393 @@ fn mikey_exchange(mode: Mode) {
     );
 }
 
+/// What the RSA-R joins benchmark needs of a provider: its symmetric side and key loader,
+/// and its private-key type.
+trait JoinProvider: Symmetric + RsaKeyLoader + Copy {
+    type Key: RsaPrivateKeyOps;
+    const NAME: &'static str;
+    fn key(der: &[u8]) -> Self::Key;
+}
+
+impl JoinProvider for RustCrypto {
+    type Key = RsaPrivate;
+    const NAME: &'static str = "RustCrypto";
+    fn key(der: &[u8]) -> RsaPrivate {
+        RsaPrivate::from_pkcs1_der(der).unwrap()
+    }
+}
+
+impl JoinProvider for AwsLc {
+    type Key = awslc::RsaPrivate;
+    const NAME: &'static str = "aws-lc";
+    fn key(der: &[u8]) -> awslc::RsaPrivate {
+        awslc::RsaPrivate::from_pkcs1_der(der).unwrap()
+    }
+}
+
+/// The sender's certificate hook: trusts the receivers' certificate and loads its key from
+/// the CERT payload at every join (each receiver of a real group has its own).
+struct LoadsPinned<P>(P, Vec<u8>);
+
+impl<P: JoinProvider> CertResolver for LoadsPinned<P> {
+    type Key = P::PublicKey;
+    fn verified_key(
+        &self,
+        cert: Option<&Cert<'_>>,
+        _: Option<&[u8]>,
+    ) -> Result<P::PublicKey, KmError> {
+        match cert {
+            Some(c) if c.data == self.1.as_slice() => self
+                .0
+                .load_spki(c.data, 4096)
+                .map_err(|_| KmError::CertRejected),
+            _ => Err(KmError::CertRejected),
+        }
+    }
+}
+
+/// Join `k` happens at T0 + k hours: each I_MESSAGE's timestamp is current when it
+/// arrives and the previous joins' replay entries have expired, so the cache stays small
+/// and every join is accepted.
+fn join_time(k: usize) -> NtpTime {
+    NtpTime::from_secs(3_972_844_800).plus_secs(3600 * k as u32)
+}
+
+/// A group sender on provider `P` and the joins waiting for it.
+struct GroupSender<'a, P: JoinProvider> {
+    sender: RsaRResponder<P>,
+    key: P::Key,
+    cert: Vec<u8>,
+    peers: LoadsPinned<P>,
+    joins: &'a [Vec<u8>],
+    next: usize,
+    rng: HashDrbg,
+    out: Vec<u8>,
+}
+
+impl<'a, P: JoinProvider> GroupSender<'a, P> {
+    fn new(
+        p: P,
+        sender_der: &[u8],
+        cert: &[u8],
+        receiver_cert: &[u8],
+        joins: &'a [Vec<u8>],
+    ) -> Self {
+        let mut sender = RsaRResponder::new(p, Policy::default(), &[], &[]).unwrap();
+        let pol = [(0, SrtpPolicy::DEFAULT)];
+        sender
+            .serve_group(&RSA_R_STREAMS, &pol, 32, &mut HashDrbg::new(b"group"))
+            .unwrap();
+        Self {
+            sender,
+            key: P::key(sender_der),
+            cert: cert.to_vec(),
+            peers: LoadsPinned(p, receiver_cert.to_vec()),
+            joins,
+            next: 0,
+            rng: HashDrbg::new(P::NAME.as_bytes()),
+            out: vec![0u8; 4096],
+        }
+    }
+
+    /// The next receiver's join: I_MESSAGE in, R_MESSAGE out.
+    fn join(&mut self) -> usize {
+        let k = self.next;
+        self.next += 1;
+        let me = LocalIdentity {
+            key: &self.key,
+            cert: Some(self.cert.as_slice()),
+            id: Some(Id {
+                id_type: IdType::Uri,
+                data: b"sip:sender@example.com",
+            }),
+        };
+        let acc = self
+            .sender
+            .handle(
+                join_time(k),
+                &self.joins[k],
+                &me,
+                &self.peers,
+                &mut self.rng,
+                &mut self.out,
+            )
+            .unwrap();
+        acc.reply_len.unwrap()
+    }
+}
+
+/// The RSA operations a join costs the sender, on provider `P`: load the receiver's key
+/// from its certificate, verify its RSASSA-PSS / SHA-256 signature over the I_MESSAGE,
+/// encrypt a 32-byte envelope key with RSAES-PKCS1-v1_5 (the PKE payload), sign the
+/// R_MESSAGE with RSASSA-PSS / SHA-256 (`Policy::default()`).
+struct SenderPrimitives<P: JoinProvider> {
+    p: P,
+    key: P::Key,
+    receiver_cert: Vec<u8>,
+    imsg: Vec<u8>,
+    isig: Vec<u8>,
+    rng: HashDrbg,
+}
+
+impl<P: JoinProvider> SenderPrimitives<P> {
+    fn new(
+        p: P,
+        sender_der: &[u8],
+        receiver_der: &[u8],
+        receiver_cert: &[u8],
+        imsg: &[u8],
+    ) -> Self {
+        let mut rng = HashDrbg::new(b"primitives");
+        let (body, _) = imsg.split_at(imsg.len() - 256);
+        let mut isig = vec![0u8; 256];
+        P::key(receiver_der)
+            .sign(
+                &mut rng,
+                RsaSignatureScheme::Pss(HashAlg::Sha256),
+                &[body],
+                &mut isig,
+            )
+            .unwrap();
+        Self {
+            p,
+            key: P::key(sender_der),
+            receiver_cert: receiver_cert.to_vec(),
+            imsg: body.to_vec(),
+            isig,
+            rng,
+        }
+    }
+
+    fn run(&mut self) {
+        let pss = RsaSignatureScheme::Pss(HashAlg::Sha256);
+        let peer = self.p.load_spki(&self.receiver_cert, 4096).unwrap();
+        peer.verify(pss, &[&self.imsg], &self.isig).unwrap();
+        let mut ct = [0u8; 256];
+        peer.encrypt(
+            &mut self.rng,
+            RsaEncryptionPadding::Pkcs1v15,
+            &[0x5a; 32],
+            &mut ct,
+        )
+        .unwrap();
+        let mut sig = [0u8; 256];
+        self.key
+            .sign(&mut self.rng, pss, &[&self.imsg, &ct], &mut sig)
+            .unwrap();
+        black_box((&ct, &sig));
+    }
+
+    fn sign(&mut self) {
+        let mut sig = [0u8; 256];
+        self.key
+            .sign(
+                &mut self.rng,
+                RsaSignatureScheme::Pss(HashAlg::Sha256),
+                &[&self.imsg],
+                &mut sig,
+            )
+            .unwrap();
+        black_box(&sig);
+    }
+}
+
+const RSA_R_STREAMS: [mikey_core::SrtpCs; 1] = [mikey_core::SrtpCs {
+    policy_no: 0,
+    ssrc: 0xdead_beef,
+    roc: 0,
+}];
+
+/// `openssl speed -seconds SECS -mr rsa2048`: (sign/s, verify/s) of RSA-2048 PKCS#1 v1.5.
+fn openssl_rsa2048(secs: u32) -> Option<(f64, f64)> {
+    let out = Command::new("openssl")
+        .args([
+            "speed",
+            "-elapsed",
+            "-mr",
+            "-seconds",
+            &secs.to_string(),
+            "rsa2048",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        if f.first() != Some(&"+F2") || f.len() < 5 {
+            return None;
+        }
+        Some((f[3].parse().ok()?, f[4].parse().ok()?))
+    })
+}
+
+/// MIKEY-RSA-R at server scale, the sender's side: joins per second on one core with the
+/// RustCrypto and the aws-lc provider (a join = `RsaRResponder::handle` of one receiver's
+/// I_MESSAGE into its R_MESSAGE, the group TGK under PKE), each provider's RSA primitives
+/// of a join alone, its PSS signature alone, and `openssl speed rsa2048` (the PKCS#1 v1.5
+/// sign rate, the bound: a join costs one private-key operation) in the same run. The
+/// sides run interleaved (forward then backward in every round), one join per batch.
+fn rsa_r_joins() {
+    let sender_der = bin_vector("mikey", "rsa2048_sender.pkcs1.der").unwrap();
+    let sender_cert = bin_vector("mikey", "rsa2048_sender.spki.der").unwrap();
+    let recv_der = bin_vector("mikey", "rsa2048_recv1.pkcs1.der").unwrap();
+    let recv_cert = bin_vector("mikey", "rsa2048_recv1.spki.der").unwrap();
+    // The receivers' I_MESSAGEs, one per join (each is accepted once), built beforehand.
+    let count = 2 * ROUNDS + 1;
+    let recv = awslc::RsaPrivate::from_pkcs1_der(&recv_der).unwrap();
+    let mut rng = HashDrbg::new(b"receivers");
+    let joins: Vec<Vec<u8>> = (0..count)
+        .map(|k| {
+            let id = format!("sip:recv{k}@example.com").into_bytes();
+            let me = LocalIdentity {
+                key: &recv,
+                cert: Some(recv_cert.as_slice()),
+                id: Some(Id {
+                    id_type: IdType::Uri,
+                    data: &id,
+                }),
+            };
+            let at = join_time(k);
+            let t = mikey_core::Timestamp {
+                ts_type: mikey_core::TsType::NtpUtc,
+                value: at.0,
+            };
+            let mut i = RsaRInitiator::new(AwsLc, Policy::default());
+            let mut buf = vec![0u8; 4096];
+            let n = i
+                .start(
+                    &RsaROffer::new(k as u32, t, RsaRMode::Group),
+                    &me,
+                    &mut rng,
+                    &mut buf,
+                )
+                .unwrap();
+            buf.truncate(n);
+            buf
+        })
+        .collect();
+    let secs = std::env::var("OPENSSL_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    // Before and after the interleaved sides; the faster of the two is the closer to an
+    // idle machine.
+    let before = openssl_rsa2048(secs);
+    let rc = RefCell::new(GroupSender::new(
+        RustCrypto,
+        &sender_der,
+        &sender_cert,
+        &recv_cert,
+        &joins,
+    ));
+    let aws = RefCell::new(GroupSender::new(
+        AwsLc,
+        &sender_der,
+        &sender_cert,
+        &recv_cert,
+        &joins,
+    ));
+    let rc_p = RefCell::new(SenderPrimitives::new(
+        RustCrypto,
+        &sender_der,
+        &recv_der,
+        &recv_cert,
+        &joins[0],
+    ));
+    let aws_p = RefCell::new(SenderPrimitives::new(
+        AwsLc,
+        &sender_der,
+        &recv_der,
+        &recv_cert,
+        &joins[0],
+    ));
+    let mut sides: Vec<Side<'_>> = vec![
+        (
+            "aws-lc join".into(),
+            Box::new(|n| {
+                time(n, || {
+                    black_box(aws.borrow_mut().join());
+                })
+            }),
+        ),
+        (
+            "aws-lc RSA primitives of a join".into(),
+            Box::new(|n| time(n, || aws_p.borrow_mut().run())),
+        ),
+        (
+            "aws-lc PSS sign".into(),
+            Box::new(|n| time(n, || aws_p.borrow_mut().sign())),
+        ),
+        (
+            "RustCrypto join".into(),
+            Box::new(|n| {
+                time(n, || {
+                    black_box(rc.borrow_mut().join());
+                })
+            }),
+        ),
+        (
+            "RustCrypto RSA primitives of a join".into(),
+            Box::new(|n| time(n, || rc_p.borrow_mut().run())),
+        ),
+        (
+            "RustCrypto PSS sign".into(),
+            Box::new(|n| time(n, || rc_p.borrow_mut().sign())),
+        ),
+    ];
+    let (mut t, _) = interleaved(1, ROUNDS, &mut sides);
+    let p10: Vec<f64> = t.iter_mut().map(|v| pct(v, 0.1)).collect();
+    let med: Vec<f64> = t.iter_mut().map(|v| pct(v, 0.5)).collect();
+    for (i, (label, _)) in sides.iter().enumerate() {
+        println!(
+            "joins\t{label}\t{:.1}\t{:.1}\t{:.0}\t{:.0}\t# p10 ns, median ns, per second per core at p10, at median",
+            p10[i],
+            med[i],
+            1e9 / p10[i],
+            1e9 / med[i]
+        );
+    }
+    for (name, j, prims) in [("aws-lc", 0, 1), ("RustCrypto", 3, 4)] {
+        println!(
+            "joins\t{name} join / its RSA primitives\t{:.4}\t{:.1}\t# ratio of p10s, exchange overhead ns (p10 difference)",
+            p10[j] / p10[prims],
+            p10[j] - p10[prims]
+        );
+    }
+    println!(
+        "joins\taws-lc join / RustCrypto join\t{:.4}\t# ratio of p10s",
+        p10[0] / p10[3]
+    );
+    let after = openssl_rsa2048(secs);
+    for (when, r) in [("before", before), ("after", after)] {
+        if let Some((sign, verify)) = r {
+            println!(
+                "openssl\trsa2048 {when}\tsign/s\t{sign:.1}\tverify/s\t{verify:.1}\t# openssl speed -seconds {secs} rsa2048 (PKCS#1 v1.5)"
+            );
+        }
+    }
+    let sign = [before, after]
+        .into_iter()
+        .flatten()
+        .map(|(s, _)| s)
+        .fold(0.0, f64::max);
+    if sign > 0.0 {
+        println!(
+            "joins\taws-lc joins/s (p10) / openssl sign/s (faster run)\t{:.4}\t# RustCrypto: {:.4}",
+            1e9 / p10[0] / sign,
+            1e9 / p10[3] / sign
+        );
+    } else {
+        println!("openssl\tnot found");
+    }
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
+    if which == "rsa-r-joins" {
+        rsa_r_joins();
+        return;
+    }
     if which.is_empty() || which == "mikey" {
         mikey();
     }

@@ -25,7 +25,8 @@
 //! Protocol code never sees their bytes, so firmware can implement these traits with a
 //! secure element or HSM and the protocol crates do not change. Private-key methods take
 //! the caller's [`Rng`] (RSA blinding, PSS salt); nothing in this crate reads a global
-//! generator.
+//! generator, except AWS-LC under the `aws-lc` provider (it accepts no outside generator;
+//! see `awslc`).
 //!
 //! Implementations of [`RsaPrivateKeyOps`] must blind every private-key operation and must
 //! return the single value [`CryptoError::DecryptFailed`] for every decryption failure.
@@ -78,6 +79,9 @@
 //!   the ECDSA key types do not exist.
 //! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
 //!   `alloc`.
+//! - `aws-lc`: the server provider `awslc` (`AwsLc`, `awslc::RsaPrivate`, …) on aws-lc-rs;
+//!   implies `std` and `rustcrypto-rsa` (the few operations aws-lc-rs has no safe API for
+//!   run on RustCrypto, listed in the module documentation). Needs a C compiler.
 //! - `alloc`, `std`: link those crates (nothing here needs `std`).
 //! - `insecure-fuzzing`: the [`insecure`] provider, under which every MAC and signature check
 //!   passes, so fuzzers reach the code behind them. **Never enable it in a product.**
@@ -107,6 +111,9 @@ mod traits;
     feature = "ecdsa-p256"
 ))]
 pub mod rustcrypto;
+
+#[cfg(feature = "aws-lc")]
+pub mod awslc;
 
 #[cfg(feature = "insecure-fuzzing")]
 pub mod insecure;

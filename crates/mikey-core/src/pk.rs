@@ -73,51 +73,55 @@ pub fn certificate_spki(cert: &Cert<'_>) -> Result<alloc::vec::Vec<u8>, KmError>
 
 /// A [`CertResolver`] that trusts a fixed set of public keys (pinning): the peer's CERT
 /// payload must hold an X.509v3 certificate whose SubjectPublicKeyInfo is one of the
-/// pinned ones (DER, byte for byte). The key is loaded with `loader`, which refuses moduli
-/// above [`Policy::max_rsa_bits`]. The certificate's own signature, validity period and
-/// names are not checked: the pin is the trust decision. Where a CA or revocation decides,
-/// implement [`CertResolver`] on your PKI instead.
+/// pinned ones (DER, byte for byte). The keys are loaded once, when the resolver is made,
+/// with an [`RsaKeyLoader`] that refuses moduli above [`Policy::max_rsa_bits`]. The
+/// certificate's own signature, validity period and names are not checked: the pin is the
+/// trust decision. Where a CA or revocation decides, implement [`CertResolver`] on your
+/// PKI instead.
 #[cfg(feature = "alloc")]
 #[derive(Debug, Clone)]
-pub struct PinnedKeys<L> {
-    loader: L,
-    pinned: alloc::vec::Vec<alloc::vec::Vec<u8>>,
-    max_rsa_bits: usize,
+pub struct PinnedKeys<K> {
+    pinned: alloc::vec::Vec<(alloc::vec::Vec<u8>, K)>,
 }
 
 #[cfg(feature = "alloc")]
-impl<L: RsaKeyLoader> PinnedKeys<L> {
-    /// Trusts the keys in `pinned` (SubjectPublicKeyInfo DER), loading them with `loader`
-    /// up to `policy.max_rsa_bits`.
-    pub fn new<K: AsRef<[u8]>>(
-        loader: L,
-        pinned: impl IntoIterator<Item = K>,
+impl<K: RsaPublicKeyOps + Clone> PinnedKeys<K> {
+    /// Trusts the keys in `pinned` (SubjectPublicKeyInfo DER), loaded with `loader` up to
+    /// `policy.max_rsa_bits`.
+    ///
+    /// # Errors
+    /// [`KmError::CertRejected`] when a pinned key does not load (malformed, not RSA, or
+    /// larger than the policy allows).
+    pub fn new<L: RsaKeyLoader<PublicKey = K>, P: AsRef<[u8]>>(
+        loader: &L,
+        pinned: impl IntoIterator<Item = P>,
         policy: &Policy,
-    ) -> Self {
-        Self {
-            loader,
-            pinned: pinned.into_iter().map(|k| k.as_ref().to_vec()).collect(),
-            max_rsa_bits: policy.max_rsa_bits,
-        }
+    ) -> Result<Self, KmError> {
+        let pinned = pinned
+            .into_iter()
+            .map(|spki| {
+                let spki = spki.as_ref();
+                let key = loader
+                    .load_spki(spki, policy.max_rsa_bits)
+                    .map_err(|_| KmError::CertRejected)?;
+                Ok((spki.to_vec(), key))
+            })
+            .collect::<Result<_, KmError>>()?;
+        Ok(Self { pinned })
     }
 }
 
 #[cfg(feature = "alloc")]
-impl<L: RsaKeyLoader> CertResolver for PinnedKeys<L> {
-    type Key = L::PublicKey;
+impl<K: RsaPublicKeyOps + Clone> CertResolver for PinnedKeys<K> {
+    type Key = K;
 
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        _id: Option<&[u8]>,
-    ) -> Result<L::PublicKey, KmError> {
+    fn verified_key(&self, cert: Option<&Cert<'_>>, _id: Option<&[u8]>) -> Result<K, KmError> {
         let spki = certificate_spki(cert.ok_or(KmError::CertRejected)?)?;
-        if !self.pinned.contains(&spki) {
-            return Err(KmError::CertRejected);
-        }
-        self.loader
-            .load_spki(&spki, self.max_rsa_bits)
-            .map_err(|_| KmError::CertRejected)
+        self.pinned
+            .iter()
+            .find(|(p, _)| *p == spki)
+            .map(|(_, key)| key.clone())
+            .ok_or(KmError::CertRejected)
     }
 }
 

@@ -29,7 +29,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let resolver = StaticPsk::new(psk).unwrap();
     let pin = pinned([&a.spki]);
     let bme = b.me();
-    let hooks: Hooks<'_, RsaPrivate, PinnedKeys<RustCrypto>> = Hooks {
+    let hooks: Hooks<'_, RsaPrivate, PinnedKeys<RsaPublic>> = Hooks {
         psks: &resolver,
         me: Some(&bme),
         certs: &pin,

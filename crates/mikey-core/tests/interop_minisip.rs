@@ -202,7 +202,7 @@ impl Party {
     }
 
     /// Trusts exactly this party's key, found in the certificate of a CERT payload.
-    fn pinned(&self) -> PinnedKeys<RustCrypto> {
+    fn pinned(&self) -> PinnedKeys<RsaPublic> {
         km::pki::pinned([&self.p.spki])
     }
 }

@@ -26,6 +26,8 @@ pub use drbg::HashDrbg;
 pub use ecdsa::{P256SigningKey, P256VerifyingKey};
 #[cfg(feature = "rustcrypto-rsa")]
 pub use rsa::{DEFAULT_MAX_MODULUS_BITS, MIN_MODULUS_BITS, RsaPrivate, RsaPublic};
+#[cfg(feature = "aws-lc")]
+pub(crate) use symmetric::{kw_unwrapped_len, kw_wrapped_len};
 
 use core::fmt;
 

@@ -106,6 +106,17 @@ impl RsaPrivate {
             })
     }
 
+    /// The key as an unencrypted PKCS#8 DER, zeroized on drop: how the `aws-lc` provider
+    /// hands a key this provider parsed and validated to AWS-LC.
+    #[cfg(feature = "aws-lc")]
+    pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        use rsa::pkcs8::EncodePrivateKey;
+        self.key
+            .to_pkcs8_der()
+            .map(|d| Zeroizing::new(d.as_bytes().to_vec()))
+            .map_err(|_| CryptoError::InvalidKey)
+    }
+
     /// The public half.
     #[must_use]
     pub fn public_key(&self) -> RsaPublic {

@@ -197,13 +197,7 @@ fn kw_wrap<C>(kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoErr
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
-        return Err(CryptoError::InvalidLength);
-    }
-    let needed = key
-        .len()
-        .checked_add(KW_SEMIBLOCK)
-        .ok_or(CryptoError::InvalidLength)?;
+    let needed = kw_wrapped_len(key.len())?;
     let out = out
         .get_mut(..needed)
         .ok_or(CryptoError::BufferTooSmall { needed })?;
@@ -220,11 +214,7 @@ fn kw_unwrap<C>(kek: &[u8], wrapped: &[u8], out: &mut [u8]) -> Result<usize, Cry
 where
     C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
 {
-    // The guard aes-kw 0.3.1 lacks: RFC 3394 §2 needs n >= 2, i.e. >= 24 wrapped bytes.
-    if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK) {
-        return Err(CryptoError::InvalidLength);
-    }
-    let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
+    let needed = kw_unwrapped_len(wrapped.len())?;
     let out = out
         .get_mut(..needed)
         .ok_or(CryptoError::BufferTooSmall { needed })?;
@@ -243,6 +233,30 @@ where
 const KW_MIN_KEY: usize = 16;
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_SEMIBLOCK: usize = 8;
+
+/// The wrapped length of a `key_len`-byte key, `key_len + 8`, or
+/// [`CryptoError::InvalidLength`] unless the key is at least two 64-bit semiblocks
+/// (RFC 3394 §2: n ≥ 2). The one length rule of every provider's key wrap.
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+pub(crate) fn kw_wrapped_len(key_len: usize) -> Result<usize, CryptoError> {
+    if key_len < KW_MIN_KEY || !key_len.is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    key_len
+        .checked_add(KW_SEMIBLOCK)
+        .ok_or(CryptoError::InvalidLength)
+}
+
+/// The unwrapped length of `wrapped_len` bytes, `wrapped_len - 8`, or
+/// [`CryptoError::InvalidLength`] unless at least 24 bytes and whole semiblocks: the guard
+/// aes-kw 0.3.1 lacks (RFC 3394 §2 needs n ≥ 2).
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+pub(crate) fn kw_unwrapped_len(wrapped_len: usize) -> Result<usize, CryptoError> {
+    if wrapped_len < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped_len.is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    Ok(wrapped_len.saturating_sub(KW_SEMIBLOCK))
+}
 
 // A build without any hash or without any AES key size leaves arguments unread.
 #[cfg_attr(

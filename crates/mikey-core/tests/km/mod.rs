@@ -67,7 +67,7 @@ pub fn flips(msg: &[u8]) -> impl Iterator<Item = (usize, Vec<u8>)> + '_ {
 
 pub mod pki {
     use keying_crypto::RsaPrivateKeyOps;
-    use keying_crypto::rustcrypto::{RsaPrivate, RustCrypto};
+    use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
     use mikey_core::pk::PinnedKeys;
 
     pub fn der(name: &str) -> Vec<u8> {
@@ -230,7 +230,7 @@ pub mod pki {
 
     /// Trusts exactly these public keys (SubjectPublicKeyInfo DER), found in the X.509
     /// certificate of a CERT payload.
-    pub fn pinned<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> PinnedKeys<RustCrypto> {
-        PinnedKeys::new(RustCrypto, keys, &mikey_core::exchange::Policy::default())
+    pub fn pinned<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> PinnedKeys<RsaPublic> {
+        PinnedKeys::new(&RustCrypto, keys, &mikey_core::exchange::Policy::default()).unwrap()
     }
 }
