@@ -207,26 +207,30 @@ impl Party {
     }
 }
 
-/// The test keys, with PEM files converted by `openssl` once per test binary.
+/// The test keys, with PEM files converted by `openssl` once per test binary (each file
+/// written under a temporary name and renamed, so that concurrent runs never read half a
+/// file).
 fn party(name: &str) -> Party {
     static PEM: OnceLock<PathBuf> = OnceLock::new();
     let dir = PEM.get_or_init(|| {
-        let dir = out_dir().join(format!("pem-{}", std::process::id()));
+        let dir = out_dir().join("pem");
         std::fs::create_dir_all(&dir).unwrap();
-        for n in ["sender", "recv1", "recv2", "intruder"] {
+        for n in ["sender", "recv1", "recv2"] {
             let v = root().join("tests/vectors/mikey");
             for (tool, input, output) in [
                 ("x509", format!("rsa2048_{n}.cert.der"), format!("{n}.crt")),
                 ("rsa", format!("rsa2048_{n}.pkcs1.der"), format!("{n}.key")),
             ] {
+                let tmp = dir.join(format!("{output}.{}", std::process::id()));
                 let st = Command::new("openssl")
                     .args([tool, "-inform", "DER", "-in"])
                     .arg(v.join(&input))
                     .arg("-out")
-                    .arg(dir.join(&output))
+                    .arg(&tmp)
                     .output()
                     .expect("openssl is needed to convert the test keys to PEM");
                 assert!(st.status.success(), "openssl {tool} {input}: {st:?}");
+                std::fs::rename(&tmp, dir.join(&output)).unwrap();
             }
         }
         dir
