@@ -116,6 +116,6 @@ pub use hash::{Digest, HashAlg};
 pub use rng::Rng;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use traits::{
-    EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps,
-    RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
+    AES_KW_DEFAULT_IV, EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader,
+    RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
 };
