@@ -326,7 +326,9 @@ where
         }
     }
     zeroize::Zeroize::zeroize(block.as_mut_slice());
-    if crate::ct_eq(&a, iv) {
+    let ok = crate::ct_eq(&a, iv);
+    zeroize::Zeroize::zeroize(&mut a);
+    if ok {
         Ok(needed)
     } else {
         zeroize::Zeroize::zeroize(out);
