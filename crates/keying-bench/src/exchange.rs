@@ -946,6 +946,28 @@ impl<S: Symmetric> Symmetric for RecProvider<S> {
         self.rec.push(Call::OtherSymmetric("aes_kw_unwrap"));
         self.inner.aes_kw_unwrap(kek, wrapped, out)
     }
+
+    fn aes_kw_wrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        self.rec.push(Call::OtherSymmetric("aes_kw_wrap"));
+        self.inner.aes_kw_wrap_with_iv(kek, iv, key, out)
+    }
+
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        self.rec.push(Call::OtherSymmetric("aes_kw_unwrap"));
+        self.inner.aes_kw_unwrap_with_iv(kek, iv, wrapped, out)
+    }
 }
 
 /// See [`Recorder::key`].

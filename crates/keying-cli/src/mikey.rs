@@ -15,7 +15,9 @@ use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::exchange::{KmError, MAX_PSK, Policy, StaticPsk, kemac_decrypt};
+use mikey_core::exchange::{
+    KmError, MAX_PSK, Policy, StaticPsk, kemac_decrypt, kemac_encr_key_len,
+};
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
 use mikey_core::psk::{PskInitiator, PskResponder, TekList, read_key_data};
@@ -120,6 +122,7 @@ fn after_mac(e: &KmError) -> bool {
     matches!(
         e,
         KmError::KeyData
+            | KmError::KeyUnwrapFailed
             | KmError::Sp(_)
             | KmError::Replay
             | KmError::ReplayCacheFull
@@ -267,7 +270,7 @@ impl KeyData {
             psk,
             h.csb_id,
             rand.unwrap_or_default(),
-            16,
+            kemac_encr_key_len(kemac.encr_alg),
             auth_len,
         )
         .map_err(|e| format!("KEMAC keys: {e:?}"))?;

@@ -107,19 +107,27 @@ fn initiator_tgk(msg: &[u8], psk: &[u8]) -> Vec<u8> {
     let kemac = m.kemac().unwrap();
     let rand = m.rand().unwrap();
     let t = m.timestamp().unwrap();
-    let k = KemacKeys::derive(&RustCrypto, h.prf_func, psk, h.csb_id, rand, 16, 20).unwrap();
+    let encr_len = if kemac.encr_alg == EncrAlg::AesCm256 {
+        32
+    } else {
+        16
+    };
+    let k = KemacKeys::derive(&RustCrypto, h.prf_func, psk, h.csb_id, rand, encr_len, 20).unwrap();
     let mut plain = kemac.encr_data.to_vec();
     match kemac.encr_alg {
         EncrAlg::Null => {}
-        EncrAlg::AesCm128 => {
+        EncrAlg::AesCm128 | EncrAlg::AesCm256 => {
             let iv = aes_cm_iv(k.salt.expose(), h.csb_id, &t);
             RustCrypto
                 .aes_ctr(k.encr.expose(), &iv, &mut plain)
                 .unwrap();
         }
         EncrAlg::AesKw128 => {
+            // RFC 3830 §4.2.3: the key wrap IV is the 64-bit salt S (the first 8 bytes of
+            // the salt_key, the PRF's outputs being prefixes of each other).
+            let s: [u8; 8] = k.salt.expose()[..8].try_into().unwrap();
             let n = RustCrypto
-                .aes_kw_unwrap(k.encr.expose(), kemac.encr_data, &mut plain)
+                .aes_kw_unwrap_with_iv(k.encr.expose(), &s, kemac.encr_data, &mut plain)
                 .unwrap();
             plain.truncate(n);
         }

@@ -5,7 +5,8 @@
 //! - every hash and HMAC is all-zero bytes of the algorithm's output length, so a message
 //!   whose MAC field is zero passes its MAC check;
 //! - AES-CTR / AES-CBC leave data unchanged; AES key wrap prepends / strips the RFC 3394
-//!   default IV (and still rejects input shorter than 24 bytes);
+//!   default IV, or the IV given (and still rejects input shorter than 24 bytes; the IV
+//!   is never checked);
 //! - RSA and ECDSA signatures verify whatever they are (if non-empty), signing yields zeros,
 //!   RSA "encryption" copies the plaintext into a modulus-sized block and decryption copies
 //!   it back.
@@ -78,6 +79,30 @@ impl Symmetric for InsecureFuzzing {
         iv.copy_from_slice(&KW_IV);
         body.copy_from_slice(key);
         Ok(needed)
+    }
+
+    fn aes_kw_wrap_with_iv(
+        &self,
+        _kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        let n = self.aes_kw_wrap(&[], key, out)?;
+        if let Some(head) = out.get_mut(..8) {
+            head.copy_from_slice(iv);
+        }
+        Ok(n)
+    }
+
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        _iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        self.aes_kw_unwrap(kek, wrapped, out)
     }
 
     fn aes_kw_unwrap(

@@ -67,6 +67,13 @@
 //! every implementation to reject wrapped input shorter than 24 bytes, and the RustCrypto
 //! provider does so before calling `aes-kw`.
 //!
+//! [`Symmetric::aes_kw_wrap_with_iv`] / [`Symmetric::aes_kw_unwrap_with_iv`] take another
+//! initial value (RFC 3394 §2.2.3.2), which `aes-kw` 0.3 cannot: the RustCrypto provider
+//! runs RFC 3394 §2.2 itself on the `aes` block cipher for them, and every Wycheproof
+//! `aes_wrap` case passes through it with the default IV as well. Their provided methods
+//! handle the default IV only, so a provider that does not override them refuses any other
+//! IV with [`CryptoError::Unsupported`].
+//!
 //! # Features
 //!
 //! - `rustcrypto` (default): the `rustcrypto` provider without RSA; no `alloc`. It is the
@@ -123,6 +130,6 @@ pub use hash::{Digest, HashAlg};
 pub use rng::Rng;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use traits::{
-    EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps,
-    RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
+    AES_KW_DEFAULT_IV, EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader,
+    RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
 };

@@ -92,7 +92,61 @@ pub trait Symmetric {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError>;
+
+    /// [`Symmetric::aes_kw_wrap`] with the initial value `iv` in place of the default
+    /// ([RFC 3394 §2.2.3.2](https://www.rfc-editor.org/rfc/rfc3394#section-2.2.3.2),
+    /// alternative initial values): `A[0] = iv`. MIKEY's AES-KW-128 sets it to a derived
+    /// salt (RFC 3830 §4.2.3).
+    ///
+    /// The provided method handles [`AES_KW_DEFAULT_IV`] only (by calling
+    /// [`Symmetric::aes_kw_wrap`]) and gives [`CryptoError::Unsupported`] for any other
+    /// `iv`; a provider that can set the IV overrides it.
+    ///
+    /// # Errors
+    /// As [`Symmetric::aes_kw_wrap`]; [`CryptoError::Unsupported`] as above.
+    fn aes_kw_wrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        if *iv == AES_KW_DEFAULT_IV {
+            self.aes_kw_wrap(kek, key, out)
+        } else {
+            Err(CryptoError::Unsupported)
+        }
+    }
+
+    /// [`Symmetric::aes_kw_unwrap`] whose integrity check expects `A[0] = iv`
+    /// ([RFC 3394 §2.2.3.2](https://www.rfc-editor.org/rfc/rfc3394#section-2.2.3.2)),
+    /// compared in constant time. Must reject `wrapped` shorter than 24 bytes, as
+    /// [`Symmetric::aes_kw_unwrap`].
+    ///
+    /// The provided method handles [`AES_KW_DEFAULT_IV`] only, as
+    /// [`Symmetric::aes_kw_wrap_with_iv`].
+    ///
+    /// # Errors
+    /// As [`Symmetric::aes_kw_unwrap`] ([`CryptoError::DecryptFailed`], `out` zeroed, when
+    /// the unwrapped `A[0]` is not `iv`); [`CryptoError::Unsupported`] as above.
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        if *iv == AES_KW_DEFAULT_IV {
+            self.aes_kw_unwrap(kek, wrapped, out)
+        } else {
+            Err(CryptoError::Unsupported)
+        }
+    }
 }
+
+/// The default AES key-wrap initial value `A6A6A6A6A6A6A6A6`
+/// ([RFC 3394 §2.2.3.1](https://www.rfc-editor.org/rfc/rfc3394#section-2.2.3.1)).
+pub const AES_KW_DEFAULT_IV: [u8; 8] = [0xA6; 8];
 
 /// RSA encryption schemes ([RFC 8017 §7](https://www.rfc-editor.org/rfc/rfc8017#section-7)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -78,6 +78,14 @@ fn aes_key_sizes_left_out_are_unsupported() {
             RustCrypto.aes_kw_unwrap(&key, &[2; 40], &mut out),
             Err(CryptoError::Unsupported)
         );
+        assert_eq!(
+            RustCrypto.aes_kw_wrap_with_iv(&key, &[3; 8], &[2; 32], &mut out),
+            Err(CryptoError::Unsupported)
+        );
+        assert_eq!(
+            RustCrypto.aes_kw_unwrap_with_iv(&key, &[3; 8], &[2; 40], &mut out),
+            Err(CryptoError::Unsupported)
+        );
         assert_eq!(data, [0x5a; 32], "untouched");
     }
     // A length AES does not have is still an invalid key.

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use keying_crypto::{Digest, HashAlg, SecretBuf, Symmetric};
+use keying_crypto::{AES_KW_DEFAULT_IV, CryptoError, Digest, HashAlg, SecretBuf, Symmetric};
 
 use crate::err::{ErrorNo, ErrorPayload};
 use crate::error::Error;
@@ -68,6 +68,11 @@ pub enum KmError {
     ReplayCacheFull,
     /// Authenticated but the key data is missing or malformed.
     KeyData,
+    /// Authenticated (the KEMAC MAC verified) but the AES-KW-128 Encr data does not unwrap:
+    /// the RFC 3394 integrity check fails with IV = S (RFC 3830 §4.2.3) and with the RFC
+    /// 3394 default IV. The MAC is not at fault: the peer wraps under another key or IV.
+    /// Reported as Error no Invalid EA (the peer's key wrap is not one this side accepts).
+    KeyUnwrapFailed,
     /// A response does not belong to the exchange (CSB ID, echoed T, RAND rules, a
     /// policy that was not offered).
     Mismatch,
@@ -92,7 +97,7 @@ impl KmError {
             Self::Message(e) => e.error_no(),
             Self::UnexpectedDataType(_) => ErrorNo::InvalidDt,
             Self::PrfRefused(_) => ErrorNo::InvalidPrf,
-            Self::EncrRefused(_) => ErrorNo::InvalidEa,
+            Self::EncrRefused(_) | Self::KeyUnwrapFailed => ErrorNo::InvalidEa,
             Self::MacRefused(_) => ErrorNo::InvalidMac,
             Self::HashRefused => ErrorNo::InvalidHa,
             Self::DhGroupRefused | Self::DhValueOutOfRange => ErrorNo::InvalidDh,
@@ -193,7 +198,7 @@ pub struct Policy {
     /// Accept KEMAC Encr alg NULL (cleartext key data under a MAC). Off by default: a
     /// message downgraded to NULL is [`KmError::EncrRefused`].
     pub allow_null_encryption: bool,
-    /// Accept AES-KW-128.
+    /// Accept AES-KW-128 (RFC 3830 §4.2.3; see [`kemac_decrypt_into`] for the IVs).
     pub allow_aes_kw: bool,
     /// Accept HMAC-SHA-256-256 as KEMAC / V MAC.
     pub allow_hmac_sha256: bool,
@@ -254,6 +259,10 @@ pub struct Policy {
     /// PKE padding (not signalled on the wire: both ends must agree). RFC 3830 / RFC 4738
     /// use RSAES-PKCS1-v1_5; OAEP is the safer choice where both ends support it.
     pub pke_padding: keying_crypto::RsaEncryptionPadding,
+    /// Accept AES-CM-256 (RFC 6043 §6.2, Encr alg 3) as KEMAC encryption. On by default,
+    /// as the other RFC 6043 algorithms are. A crypto provider built without AES-256 still
+    /// refuses it ([`KmError::EncrRefused`]).
+    pub allow_aes_cm_256: bool,
 }
 
 impl Default for Policy {
@@ -278,6 +287,7 @@ impl Default for Policy {
             libmikey_compat: false,
             sign_type: crate::sign::SType::RsaPkcs1,
             pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
+            allow_aes_cm_256: true,
         }
     }
 }
@@ -303,6 +313,7 @@ impl Policy {
         match alg {
             EncrAlg::AesCm128 => Ok(()),
             EncrAlg::AesKw128 if self.allow_aes_kw => Ok(()),
+            EncrAlg::AesCm256 if self.allow_aes_cm_256 => Ok(()),
             EncrAlg::Null if self.allow_null_encryption => Ok(()),
             other => Err(KmError::EncrRefused(other)),
         }
@@ -442,8 +453,51 @@ pub fn aes_cm_iv(salt: &[u8], csb_id: u32, t: &Timestamp) -> [u8; 16] {
     iv
 }
 
+/// The KEMAC encr_key length for `alg`, bytes, to pass to [`KemacKeys::derive`]: 32 for
+/// AES-CM-256 ("a 256-bit key SHALL be used", RFC 6043 §6.2), 16 otherwise (RFC 3830
+/// §4.2.3; NULL uses none).
+pub const fn kemac_encr_key_len(alg: EncrAlg) -> usize {
+    match alg {
+        EncrAlg::AesCm256 => 32,
+        _ => 16,
+    }
+}
+
+/// The AES-KW-128 key wrap IV of RFC 3830 §4.2.3: "The 128-bit key and a 64-bit salt, S,
+/// are derived in accordance to Section 4.1.4 and the key wrap IV is then set to S." S is
+/// the salt_key (constant 0x29B88916) of 64 bits: the MIKEY PRF's output is a prefix of
+/// any longer output, so S is the first 8 bytes of the 112-bit salt_key
+/// [`KemacKeys::derive`] gives.
+pub fn aes_kw_iv(keys: &KemacKeys) -> Result<[u8; 8], KmError> {
+    let mut iv = [0u8; 8];
+    iv.copy_from_slice(keys.salt.expose().get(..8).ok_or(KmError::Internal)?);
+    Ok(iv)
+}
+
+/// The AES-CM key for `alg` (AES-CM-128 or AES-CM-256): `keys.encr`, which must have the
+/// algorithm's length. An encr_key derived for the other length is refused, never used
+/// with the wrong AES.
+fn aes_cm_key(alg: EncrAlg, keys: &KemacKeys) -> Result<&[u8], KmError> {
+    let key = keys.encr.expose();
+    if key.len() == kemac_encr_key_len(alg) {
+        Ok(key)
+    } else {
+        Err(KmError::EncrRefused(alg))
+    }
+}
+
+/// A provider error of AES-CM or AES-KW for `alg`: an AES key size the provider was built
+/// without (e.g. AES-256 in a firmware build with `aes128` only) refuses the algorithm.
+fn encr_error(alg: EncrAlg, e: CryptoError) -> KmError {
+    match e {
+        CryptoError::Unsupported => KmError::EncrRefused(alg),
+        _ => KmError::Internal,
+    }
+}
+
 /// Encrypts a KEMAC sub-payload chain in place (`buf[..len]`); returns the new length
-/// (AES-KW adds 8 bytes, `buf` must have room).
+/// (AES-KW adds 8 bytes, `buf` must have room). AES-CM-128 / AES-CM-256 as RFC 3830
+/// §4.2.3 (RFC 6043 §6.2); AES-KW-128 wraps with IV = S ([`aes_kw_iv`]).
 pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
@@ -455,20 +509,24 @@ pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
 ) -> Result<usize, KmError> {
     match alg {
         EncrAlg::Null => Ok(len),
-        EncrAlg::AesCm128 => {
+        EncrAlg::AesCm128 | EncrAlg::AesCm256 => {
+            let key = aes_cm_key(alg, keys)?;
             let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
             let data = buf.get_mut(..len).ok_or(KmError::Internal)?;
-            s.aes_ctr(keys.encr.expose(), &iv, data)
-                .map_err(|_| KmError::Internal)?;
+            s.aes_ctr(key, &iv, data).map_err(|e| encr_error(alg, e))?;
             Ok(len)
         }
         EncrAlg::AesKw128 => {
+            let iv = aes_kw_iv(keys)?;
             let mut plain =
                 SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(buf.get(..len).ok_or(KmError::Internal)?)
                     .map_err(|_| KmError::Internal)?;
             let n = s
-                .aes_kw_wrap(keys.encr.expose(), plain.expose(), buf)
-                .map_err(|_| KmError::KeyData)?;
+                .aes_kw_wrap_with_iv(keys.encr.expose(), &iv, plain.expose(), buf)
+                .map_err(|e| match e {
+                    CryptoError::Unsupported => KmError::EncrRefused(alg),
+                    _ => KmError::KeyData,
+                })?;
             plain.clear();
             Ok(n)
         }
@@ -506,20 +564,28 @@ pub fn kemac_decrypt<S: Symmetric + ?Sized>(
 /// Arguments:
 /// - `s`: the crypto provider.
 /// - `alg`: the KEMAC's Encr alg. NULL copies the data; AES-CM-128 is §4.2.3 (key stream
-///   with the IV of [`aes_cm_iv`]); AES-KW-128 is RFC 3394 key unwrap (RFC 6043).
+///   with the IV of [`aes_cm_iv`]), AES-CM-256 the same with a 256-bit key (RFC 6043
+///   §6.2); AES-KW-128 is RFC 3394 key unwrap (§4.2.3) whose integrity check accepts
+///   IV = S ([`aes_kw_iv`], what §4.2.3 says and what this crate sends) or the RFC 3394
+///   default IV `A6A6A6A6A6A6A6A6` (what a peer applying RFC 3394 unchanged sends). Both
+///   readings are integrity-checked twice: by the KEMAC MAC, verified first, and by the
+///   unwrap's 64-bit check.
 /// - `keys`: the KEMAC keys (§4.1.4): [`KemacKeys::derive`] from the PSK (PSK mode) or the
-///   envelope key (PK, RSA-R) with the message's PRF func, CSB ID and RAND; `encr` is the
-///   AES key and `salt` the IV salt.
+///   envelope key (PK, RSA-R) with the message's PRF func, CSB ID and RAND, and an encr_key
+///   of [`kemac_encr_key_len`]; `encr` is the AES key and `salt` the IV salt.
 /// - `csb_id`, `t`: the common header's CSB ID and the message's T payload (in the AES-CM
 ///   IV; unused by NULL and AES-KW).
 /// - `data`: the KEMAC's Encr data field.
 /// - `plain`: receives the plaintext (its previous contents are wiped); empty on error.
 ///
 /// # Errors
-/// [`KmError::KeyData`] when `data` is longer than [`MAX_KEMAC_PLAIN`];
-/// [`KmError::AuthFailed`] when the AES-KW integrity check fails (wrong key or altered
-/// data); [`KmError::EncrRefused`] for an Encr alg this crate does not implement;
-/// [`KmError::Internal`] when the provider fails (e.g. an encr_key of the wrong length).
+/// [`KmError::KeyData`] when `data` is longer than [`MAX_KEMAC_PLAIN`] or, for AES-KW, not
+/// a multiple of 8 bytes of at least 24;
+/// [`KmError::KeyUnwrapFailed`] when the AES-KW integrity check fails under both IVs
+/// (wrong key or altered data: never [`KmError::AuthFailed`], the MAC having verified);
+/// [`KmError::EncrRefused`] for an Encr alg this crate does not implement, an encr_key of
+/// the wrong length for it, or an AES key size or IV the provider lacks;
+/// [`KmError::Internal`] when the provider fails otherwise.
 pub fn kemac_decrypt_into<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
@@ -551,20 +617,51 @@ fn decrypt_into<S: Symmetric + ?Sized>(
         .map_err(|_| KmError::KeyData)?;
     match alg {
         EncrAlg::Null => {}
-        EncrAlg::AesCm128 => {
+        EncrAlg::AesCm128 | EncrAlg::AesCm256 => {
+            let key = aes_cm_key(alg, keys)?;
             let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
-            s.aes_ctr(keys.encr.expose(), &iv, plain.expose_mut())
-                .map_err(|_| KmError::Internal)?;
+            s.aes_ctr(key, &iv, plain.expose_mut())
+                .map_err(|e| encr_error(alg, e))?;
         }
         EncrAlg::AesKw128 => {
-            let n = s
-                .aes_kw_unwrap(keys.encr.expose(), data, plain.expose_mut())
-                .map_err(|_| KmError::AuthFailed)?;
+            let n = aes_kw_unwrap(s, keys, data, plain.expose_mut())?;
             plain.set_len(n).map_err(|_| KmError::Internal)?;
         }
         other => return Err(KmError::EncrRefused(other)),
     }
     Ok(())
+}
+
+/// AES-KW-128 unwrap of `data` into `out` with IV = S, then with the RFC 3394 default IV
+/// (see [`kemac_decrypt_into`]); the plaintext length.
+fn aes_kw_unwrap<S: Symmetric + ?Sized>(
+    s: &S,
+    keys: &KemacKeys,
+    data: &[u8],
+    out: &mut [u8],
+) -> Result<usize, KmError> {
+    let kek = keys.encr.expose();
+    let first = match s.aes_kw_unwrap_with_iv(kek, &aes_kw_iv(keys)?, data, out) {
+        Ok(n) => return Ok(n),
+        Err(e) => e,
+    };
+    match (
+        first,
+        s.aes_kw_unwrap_with_iv(kek, &AES_KW_DEFAULT_IV, data, out),
+    ) {
+        (_, Ok(n)) => Ok(n),
+        (CryptoError::InvalidLength, _) | (_, Err(CryptoError::InvalidLength)) => {
+            Err(KmError::KeyData)
+        }
+        (CryptoError::DecryptFailed, Err(CryptoError::DecryptFailed)) => {
+            Err(KmError::KeyUnwrapFailed)
+        }
+        // The provider cannot check IV = S (or lacks the key size): the wrap may be fine.
+        (CryptoError::Unsupported, _) | (_, Err(CryptoError::Unsupported)) => {
+            Err(KmError::EncrRefused(EncrAlg::AesKw128))
+        }
+        _ => Err(KmError::Internal),
+    }
 }
 
 /// A 16-byte digest identifying an accepted message in the replay cache;
@@ -780,6 +877,8 @@ mod tests {
             ),
             (KmError::ReplayCacheFull, ErrorNo::Unspecified),
             (KmError::KeyData, ErrorNo::Unspecified),
+            (KmError::KeyUnwrapFailed, ErrorNo::InvalidEa),
+            (KmError::EncrRefused(EncrAlg::AesCm256), ErrorNo::InvalidEa),
         ];
         for (e, no) in cases {
             assert_eq!(e.error_no(), no, "{e:?}");

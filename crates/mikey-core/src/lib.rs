@@ -123,8 +123,31 @@
 //!   RFC 3830 §4.2.1): set `sign_hash` to SHA-1 to talk to them.
 //! - **PKE padding** is not signalled: RSAES-PKCS1-v1_5 per RFC 3830 by default, OAEP by
 //!   [`exchange::Policy::pke_padding`] on both ends.
-//! - **AES-KW-128** (RFC 6043) has no padding rule: the Initiator lengthens the TGK so the
-//!   key data chain is a whole number of 64-bit blocks; inputs below 24 bytes are refused.
+//! - **AES-KW-128** (RFC 3830 §4.2.3) has no padding rule: the Initiator lengthens the TGK
+//!   so the key data chain is a whole number of 64-bit blocks; inputs below 24 bytes are
+//!   refused.
+//! - **AES-KW-128 key wrap IV**: RFC 3830 §4.2.3 says "The 128-bit key and a 64-bit salt,
+//!   S, are derived in accordance to Section 4.1.4 and the key wrap IV is then set to S."
+//!   This side sends IV = S ([`exchange::aes_kw_iv`]: the salt_key of §4.1.4, constant
+//!   0x29B88916, 64 bits long, i.e. the first 8 bytes of the 112-bit AES-CM salt_key). A
+//!   peer that applies RFC 3394 unchanged wraps with its default IV `A6A6A6A6A6A6A6A6`;
+//!   both are accepted on input ([`exchange::kemac_decrypt_into`]). That is safe: the KEMAC
+//!   MAC is verified before the unwrap, and the unwrap's integrity check still has to
+//!   match one of two fixed values (2 · 2^-64 for altered data). No implementation of
+//!   AES-KW-128 was found to compare with (minisip's libmikey leaves it "TODO"; mykey and
+//!   GStreamer have none), and the RFC 3830 errata could not be read in full here: if one
+//!   settles §4.2.3 on the default IV, only the IV sent changes. An unwrap that fails under
+//!   both IVs after the MAC verified is [`exchange::KmError::KeyUnwrapFailed`] (Error no
+//!   Invalid EA), never reported as a MAC failure.
+//! - **AES-CM-256** (Encr alg 3): RFC 6043 §6.2 defines it "as described in Section 4.2.3
+//!   of \[RFC3830\] with the only difference being that a 256-bit key SHALL be used": a
+//!   256-bit encr_key from the §4.1.4 derivation ([`exchange::kemac_encr_key_len`]) and the
+//!   AES-CM-128 IV with its 112-bit salt. Accepted unless
+//!   [`exchange::Policy::allow_aes_cm_256`] is off, sent when [`offer::Offer::encr`] says
+//!   so; a crypto provider built without AES-256 refuses it with
+//!   [`exchange::KmError::EncrRefused`]. RFC 6043 §12 says the 256-bit algorithms "SHALL
+//!   NOT be mixed with algorithms using key sizes less than 256 bits": that is the
+//!   sender's choice of offer; a received mix is not refused.
 //! - **COUNTER in the AES-CM IV** is right-aligned in the 64-bit T field (as mykey; RFC 3830
 //!   is not explicit).
 //! - **A salt sent with a TGK** (key data type TGK+SALT) is used as the SRTP master salt;

@@ -117,7 +117,16 @@ impl<C: Symmetric> PkInitiator<C> {
         rng.fill_bytes(env.expose_mut())
             .map_err(|_| KmError::Internal)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
-        let kk = KemacKeys::derive(s, offer.prf, env.expose(), offer.csb_id, rand, 16, auth_len)?;
+        let encr_len = exchange::kemac_encr_key_len(offer.encr);
+        let kk = KemacKeys::derive(
+            s,
+            offer.prf,
+            env.expose(),
+            offer.csb_id,
+            rand,
+            encr_len,
+            auth_len,
+        )?;
         let mut plain =
             SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
         let n = key_data_chain(Some(&id_i), tgk.expose(), offer.mki, plain.expose_mut())?;
@@ -327,17 +336,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             rng,
         )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
-            let kk = open_envelope(
-                s,
-                &m,
-                me.key,
-                rng,
-                &self.policy,
-                h.prf_func,
-                h.csb_id,
-                rand,
-                kemac.mac_alg,
-            )?;
+            let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, h.csb_id, rand)?;
             let cov = m.kemac_covered().ok_or(KmError::Internal)?;
             exchange::verify_mac(
                 s,

@@ -222,7 +222,8 @@ impl<C: Symmetric> PskInitiator<C> {
         rng.fill_bytes(tgk.expose_mut())
             .map_err(|_| KmError::Internal)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
-        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, 16, auth_len)?;
+        let encr_len = exchange::kemac_encr_key_len(offer.encr);
+        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, encr_len, auth_len)?;
 
         let mut plain =
             SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
@@ -510,7 +511,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, 16, auth_len)
+        let encr_len = exchange::kemac_encr_key_len(kemac.encr_alg);
+        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, encr_len, auth_len)
             .map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,

@@ -272,17 +272,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let kemac = m.kemac().ok_or(KmError::Internal)?;
         self.policy.check_encr(kemac.encr_alg)?;
         self.policy.check_mac(kemac.mac_alg)?;
-        let kk = open_envelope(
-            s,
-            &m,
-            me.key,
-            rng,
-            &self.policy,
-            h.prf_func,
-            csb,
-            rand,
-            kemac.mac_alg,
-        )?;
+        let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
         exchange::verify_mac(
             s,
@@ -594,7 +584,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         rng.fill_bytes(env.expose_mut())
             .map_err(|_| KmError::Internal)?;
         let auth_len = self.policy.auth_key_len(self.mac);
-        let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, 16, auth_len)
+        let encr_len = exchange::kemac_encr_key_len(self.encr);
+        let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, encr_len, auth_len)
             .map_err(KmError::from)?;
         let mut plain =
             SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;

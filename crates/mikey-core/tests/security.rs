@@ -154,13 +154,19 @@ fn kw_msg(wrapped: &[u8]) -> Vec<u8> {
 fn aes_kw_below_24_bytes_is_refused() {
     let mut out = [0u8; 512];
     let psk = StaticPsk::new(b"kw psk").unwrap();
-    // RFC 3394's IV alone (8 bytes) and one semiblock (16): refused even with a valid MAC.
-    for wrapped in [&[0xa6u8; 8][..], &[0xa6; 16][..], &[0; 24][..]] {
+    // RFC 3394's IV alone (8 bytes) and one semiblock (16): refused even with a valid MAC,
+    // as malformed key data; 24 bytes that do not unwrap fail the key wrap's integrity
+    // check, which is not a MAC failure.
+    for (wrapped, want) in [
+        (&[0xa6u8; 8][..], KmError::KeyData),
+        (&[0xa6; 16][..], KmError::KeyData),
+        (&[0; 24][..], KmError::KeyUnwrapFailed),
+    ] {
         let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
         let e = r
             .handle(now(0), &kw_msg(wrapped), &psk, &mut out)
             .unwrap_err();
-        assert_eq!(e.error, KmError::AuthFailed, "{} bytes", wrapped.len());
+        assert_eq!(e.error, want, "{} bytes", wrapped.len());
         assert_eq!(r.replay_cache().len(), 0);
     }
     // A real AES-KW exchange works.

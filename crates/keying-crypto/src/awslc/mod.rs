@@ -27,6 +27,7 @@
 //! |---|---|
 //! | RSAES-PKCS1-v1_5 **decryption** | aws-lc-rs's `Pkcs1PrivateDecryptingKey` rejects a bad padding with an error (explicit rejection); the trait promises *implicit* rejection (a bad padding yields a pseudo-random plaintext), so that no padding oracle reaches the protocol ([RFC 8017 §7.2.2](https://www.rfc-editor.org/rfc/rfc8017#section-7.2.2) note) |
 //! | RSASSA-PKCS1-v1_5 and PSS **signing with SHA-1**, and the bare-hash `Pkcs1v15Raw` form | aws-lc-rs signs with SHA-256/384/512 only, and never without DigestInfo |
+//! | AES key wrap with an IV other than RFC 3394's default (MIKEY AES-KW-128) | aws-lc-rs's `AesKek` takes no IV |
 //! | RSA verification that AWS-LC refuses: PSS with a salt length other than the hash's, PSS with SHA-1, `Pkcs1v15Raw`, keys under 2048 bits for PSS and PKCS#1 SHA-384 | aws-lc-rs verifies PSS with `sLen = hLen` only and has no parameters for the others; a signature AWS-LC rejects is checked again by RustCrypto, so the trait's "any salt length" holds (a bad signature then costs two public-key operations) |
 //! | RSA encryption to a key outside 2048–8192 bits (a 1024-bit SEND key, for instance) | aws-lc-rs's `PublicEncryptingKey` refuses such keys |
 //! | AES key wrap with a 192-bit KEK | aws-lc-rs's `key_wrap` has AES-128 and AES-256 only |
@@ -230,5 +231,35 @@ impl Symmetric for AwsLc {
             zeroize::Zeroize::zeroize(out);
             CryptoError::DecryptFailed
         })
+    }
+
+    // aws-lc-rs's `AesKek` takes no IV: an IV other than RFC 3394's default (MIKEY's
+    // AES-KW-128, RFC 3830 §4.2.3) runs on RustCrypto.
+    fn aes_kw_wrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        if *iv == crate::AES_KW_DEFAULT_IV {
+            self.aes_kw_wrap(kek, key, out)
+        } else {
+            RustCrypto.aes_kw_wrap_with_iv(kek, iv, key, out)
+        }
+    }
+
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        if *iv == crate::AES_KW_DEFAULT_IV {
+            self.aes_kw_unwrap(kek, wrapped, out)
+        } else {
+            RustCrypto.aes_kw_unwrap_with_iv(kek, iv, wrapped, out)
+        }
     }
 }

@@ -228,6 +228,104 @@ where
     })
 }
 
+/// RFC 3394 §2.2.1 key wrap (index-based form) with `A[0] = iv`: the alternative initial
+/// values of §2.2.3.2, which `aes-kw` 0.3 does not offer.
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_wrap_iv<C>(kek: &[u8], iv: &[u8; 8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
+where
+    C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    if key.len() < KW_MIN_KEY || !key.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    let needed = key
+        .len()
+        .checked_add(KW_SEMIBLOCK)
+        .ok_or(CryptoError::InvalidLength)?;
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    let cipher = C::new_from_slice(kek).map_err(|_| CryptoError::InvalidKey)?;
+    let (c0, r) = out.split_at_mut(KW_SEMIBLOCK);
+    r.copy_from_slice(key);
+    let mut a = *iv;
+    let mut block = Array::<u8, U16>::default();
+    let mut t = 0u64;
+    for _ in 0..6 {
+        for ri in r.chunks_exact_mut(KW_SEMIBLOCK) {
+            t += 1;
+            // B = AES(K, A | R[i]); A = MSB(64, B) ^ t; R[i] = LSB(64, B).
+            let (hi, lo) = block.split_at_mut(KW_SEMIBLOCK);
+            hi.copy_from_slice(&a);
+            lo.copy_from_slice(ri);
+            cipher.encrypt_block(&mut block);
+            let (hi, lo) = block.split_at(KW_SEMIBLOCK);
+            for ((d, b), tb) in a.iter_mut().zip(hi).zip(t.to_be_bytes()) {
+                *d = b ^ tb;
+            }
+            ri.copy_from_slice(lo);
+        }
+    }
+    c0.copy_from_slice(&a);
+    zeroize::Zeroize::zeroize(block.as_mut_slice());
+    Ok(needed)
+}
+
+/// RFC 3394 §2.2.2 key unwrap (index-based form) whose integrity check (§2.2.3) expects
+/// `A[0] = iv`, compared in constant time; `out` is zeroed when it fails.
+#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[inline(never)]
+fn kw_unwrap_iv<C>(
+    kek: &[u8],
+    iv: &[u8; 8],
+    wrapped: &[u8],
+    out: &mut [u8],
+) -> Result<usize, CryptoError>
+where
+    C: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
+{
+    if wrapped.len() < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped.len().is_multiple_of(KW_SEMIBLOCK) {
+        return Err(CryptoError::InvalidLength);
+    }
+    let needed = wrapped.len().saturating_sub(KW_SEMIBLOCK);
+    let out = out
+        .get_mut(..needed)
+        .ok_or(CryptoError::BufferTooSmall { needed })?;
+    let cipher = C::new_from_slice(kek).map_err(|_| CryptoError::InvalidKey)?;
+    let (c0, c) = wrapped.split_at(KW_SEMIBLOCK);
+    out.copy_from_slice(c);
+    let mut a = [0u8; KW_SEMIBLOCK];
+    a.copy_from_slice(c0);
+    let mut block = Array::<u8, U16>::default();
+    let n = (needed / KW_SEMIBLOCK) as u64;
+    let mut t = n * 6;
+    for _ in 0..6 {
+        for ri in out.chunks_exact_mut(KW_SEMIBLOCK).rev() {
+            // B = AES-1(K, (A ^ t) | R[i]); A = MSB(64, B); R[i] = LSB(64, B).
+            let (hi, lo) = block.split_at_mut(KW_SEMIBLOCK);
+            for ((d, x), tb) in hi.iter_mut().zip(a).zip(t.to_be_bytes()) {
+                *d = x ^ tb;
+            }
+            lo.copy_from_slice(ri);
+            cipher.decrypt_block(&mut block);
+            let (hi, lo) = block.split_at(KW_SEMIBLOCK);
+            a.copy_from_slice(hi);
+            ri.copy_from_slice(lo);
+            t -= 1;
+        }
+    }
+    zeroize::Zeroize::zeroize(block.as_mut_slice());
+    let ok = crate::ct_eq(&a, iv);
+    zeroize::Zeroize::zeroize(&mut a);
+    if ok {
+        Ok(needed)
+    } else {
+        zeroize::Zeroize::zeroize(out);
+        Err(CryptoError::DecryptFailed)
+    }
+}
+
 /// RFC 3394 needs at least two 64-bit blocks of key data.
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 const KW_MIN_KEY: usize = 16;
@@ -310,5 +408,25 @@ impl Symmetric for RustCrypto {
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
         with_aes!(kek.len(), C => kw_unwrap::<C>(kek, wrapped, out))
+    }
+
+    fn aes_kw_wrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        with_aes!(kek.len(), C => kw_wrap_iv::<C>(kek, iv, key, out))
+    }
+
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        with_aes!(kek.len(), C => kw_unwrap_iv::<C>(kek, iv, wrapped, out))
     }
 }

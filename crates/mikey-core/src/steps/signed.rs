@@ -146,8 +146,8 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
 }
 
 /// Opens the PKE envelope of `m` with this side's `key` and derives the KEMAC keys from
-/// the envelope key (RFC 3830 §4.1.4: CSB ID `csb_id`, RAND `rand`, 16-byte salt, the
-/// auth key length of `mac_alg`).
+/// the envelope key (RFC 3830 §4.1.4: CSB ID `csb_id`, RAND `rand`; the encr_key and
+/// auth_key lengths of the message's KEMAC algorithms).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>(
     s: &S,
@@ -158,7 +158,6 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
     prf: crate::header::PrfFunc,
     csb_id: u32,
     rand: &[u8],
-    mac_alg: MacAlg,
 ) -> Result<KemacKeys, KmError> {
     let pke = m
         .payloads()
@@ -167,16 +166,16 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
             _ => None,
         })
         .ok_or(KmError::Internal)?;
+    let kemac = m.kemac().ok_or(KmError::Internal)?;
     let env = pke_decrypt(key, rng, policy.pke_padding, pke.data)?;
-    let auth_len = policy.auth_key_len(mac_alg);
     Ok(KemacKeys::derive(
         s,
         prf,
         env.expose(),
         csb_id,
         rand,
-        16,
-        auth_len,
+        crate::exchange::kemac_encr_key_len(kemac.encr_alg),
+        policy.auth_key_len(kemac.mac_alg),
     )?)
 }
 
