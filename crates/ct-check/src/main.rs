@@ -111,6 +111,12 @@ const CASES: &[Case] = &[
         run: aes_kw_unwrap,
     },
     Case {
+        name: "aes-kw-iv",
+        kind: Kind::Gate,
+        what: "Symmetric::aes_kw_wrap_with_iv / _unwrap_with_iv under a secret KEK and a secret IV (MIKEY's IV = S, RFC 3830 §4.2.3), intact and tampered input",
+        run: aes_kw_iv,
+    },
+    Case {
         name: "mikey-prf",
         kind: Kind::Gate,
         what: "mikey_core::kdf::derive (MIKEY-1 and PRF-HMAC-SHA-256) of the TEK from a secret TGK",
@@ -377,6 +383,47 @@ fn aes_kw_unwrap() -> Result<(), String> {
         flip(&mut wrapped, 20)?;
         let r = public(RustCrypto.aes_kw_unwrap(&kek, &wrapped, &mut out));
         check("unwrap, tampered", r, Err(CryptoError::DecryptFailed))?;
+    }
+    Ok(())
+}
+
+fn aes_kw_iv() -> Result<(), String> {
+    for kek_len in [16, 32] {
+        let mut kek = pattern(kek_len, 0x3c);
+        let mut iv: [u8; 8] = [0x5a, 0x17, 0x33, 0x0c, 0x91, 0x42, 0xee, 0x08];
+        let mut tgk = pattern(32, 0x77);
+        let mut want = [0u8; 40];
+        RustCrypto
+            .aes_kw_wrap_with_iv(&kek, &iv, &tgk, &mut want)
+            .map_err(crypto("aes_kw_wrap_with_iv"))?;
+        secret(&mut kek);
+        secret(&mut iv);
+        secret(&mut tgk);
+        let mut wrapped = [0u8; 40];
+        let n = RustCrypto
+            .aes_kw_wrap_with_iv(&kek, &iv, &tgk, &mut wrapped)
+            .map_err(crypto("aes_kw_wrap_with_iv"))?;
+        check("wrapped length", n, 40)?;
+        public_bytes(&mut wrapped);
+        check(&format!("AES-{}-KW wrap, IV", kek_len * 8), wrapped, want)?;
+        let mut out = [0u8; 32];
+        // The integrity check's verdict is public (it is the protocol's answer).
+        let r = public(RustCrypto.aes_kw_unwrap_with_iv(&kek, &iv, &wrapped, &mut out));
+        check("unwrap, IV", r, Ok(32))?;
+        public_bytes(&mut out);
+        public_bytes(&mut tgk);
+        check(
+            &format!("AES-{}-KW unwrap, IV", kek_len * 8),
+            out.to_vec(),
+            tgk.clone(),
+        )?;
+        flip(&mut wrapped, 20)?;
+        let r = public(RustCrypto.aes_kw_unwrap_with_iv(&kek, &iv, &wrapped, &mut out));
+        check(
+            "unwrap with IV, tampered",
+            r,
+            Err(CryptoError::DecryptFailed),
+        )?;
     }
     Ok(())
 }

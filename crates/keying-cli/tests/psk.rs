@@ -124,10 +124,12 @@ fn initiator_tgk(msg: &[u8], psk: &[u8]) -> Vec<u8> {
         }
         EncrAlg::AesKw128 => {
             // RFC 3830 §4.2.3: the key wrap IV is the 64-bit salt S (the first 8 bytes of
-            // the salt_key, the PRF's outputs being prefixes of each other).
+            // the salt_key, the PRF's outputs being prefixes of each other); messages
+            // wrapped with RFC 3394's default IV are accepted too.
             let s: [u8; 8] = k.salt.expose()[..8].try_into().unwrap();
             let n = RustCrypto
                 .aes_kw_unwrap_with_iv(k.encr.expose(), &s, kemac.encr_data, &mut plain)
+                .or_else(|_| RustCrypto.aes_kw_unwrap(k.encr.expose(), kemac.encr_data, &mut plain))
                 .unwrap();
             plain.truncate(n);
         }

@@ -120,7 +120,7 @@ impl<C: Symmetric> DhInitiator<C> {
     /// DHr range. A rejected message leaves the Initiator waiting.
     pub fn handle_response<R: CertResolver>(
         &mut self,
-        _now: NtpTime,
+        now: NtpTime,
         msg: &[u8],
         peers: &R,
     ) -> Result<(), KmError> {
@@ -131,9 +131,7 @@ impl<C: Symmetric> DhInitiator<C> {
         let m = steps::answer(s, msg, kept.csb_id, DataType::DhResp, None)?;
         m.check_mode_rules()?;
         verified_signer(&m, peers, &self.policy, &[])?;
-        if m.timestamp() != Some(kept.t) {
-            return Err(KmError::Mismatch);
-        }
+        steps::response_t(&m, &kept.t, now, &self.policy)?;
         let (dhr, dhi) = steps::dh_values(&m);
         let (Some(dhr), Some(dhi)) = (dhr, dhi) else {
             return Err(KmError::Mismatch);

@@ -244,10 +244,9 @@ pub struct Policy {
     pub chash: Option<crate::chash::HashFunc>,
     /// Also talk to minisip's libmikey where it departs from RFC 3830 / RFC 4738. Off by
     /// default; with it on, the RFC forms are still accepted, and this side additionally:
-    /// - accepts a verification message or RSA-R R_MESSAGE whose T is the Responder's own
-    ///   clock instead of the echo of the I_MESSAGE's T (RFC 3830 §5.2, RFC 4738 §3.6) —
-    ///   the V MAC / SIGNr still binds the I_MESSAGE's T, or the R_MESSAGE T is checked
-    ///   against the clock window;
+    /// - accepts a verification message, DH or RSA-R R_MESSAGE whose T is the Responder's
+    ///   own clock, within the time window, instead of the echo of the I_MESSAGE's T (RFC
+    ///   3830 §5.2, RFC 4738 §3.6);
     /// - checks a V MAC computed over the message ‖ T_i without IDi ‖ IDr, and writes its
     ///   own V MACs that way (they equal the RFC's when no ID payload is sent);
     /// - as RSA-R Initiator, accepts a unicast R_MESSAGE that carries RAND although the

@@ -239,7 +239,7 @@ impl<C: Symmetric> PkInitiator<C> {
     }
 
     /// Handles the verification message (data type 3) or an Error message.
-    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
         if self.state != State::Await {
             return Err(KmError::WrongState);
         }
@@ -255,6 +255,7 @@ impl<C: Symmetric> PkInitiator<C> {
             &self.t,
             self.policy.libmikey_compat,
         )?;
+        steps::response_t(&m, &self.t, now, &self.policy)?;
         self.state = State::Complete;
         Ok(())
     }

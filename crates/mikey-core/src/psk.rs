@@ -298,7 +298,7 @@ impl<C: Symmetric> PskInitiator<C> {
 
     /// Handles the Responder's verification message (or an Error message). A rejected
     /// message leaves the Initiator waiting.
-    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
         if self.state != State::AwaitVerification {
             return Err(KmError::WrongState);
         }
@@ -322,6 +322,7 @@ impl<C: Symmetric> PskInitiator<C> {
             &self.t,
             self.policy.libmikey_compat,
         )?;
+        steps::response_t(&m, &self.t, now, &self.policy)?;
         self.state = State::Complete;
         Ok(())
     }

@@ -43,7 +43,7 @@ use crate::pk::{
 use crate::pke::{Pke, PkeCache};
 use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
 use crate::rand::Rand;
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::replay::{NtpTime, ReplayCache};
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
 use crate::steps::{
     self,
@@ -227,15 +227,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let h = *m.header();
         self.policy.check_prf(h.prf_func)?;
         let libmikey = self.policy.libmikey_compat;
-        // RFC 4738 §3.6: the R_MESSAGE's T is the I_MESSAGE's; libmikey sends its own clock.
-        let t_r = match m.timestamp() {
-            Some(t) if t == p.t => t,
-            Some(t) if libmikey => {
-                check_window(&t, now, &self.policy.time).map_err(|_| KmError::Mismatch)?;
-                t
-            }
-            _ => return Err(KmError::Mismatch),
-        };
+        let t_r = steps::response_t(&m, &p.t, now, &self.policy)?;
         let group_csb = m.payloads().find_map(|x| match x.payload {
             Payload::GeneralExt(g) => g.csb_id(),
             _ => None,

@@ -64,10 +64,30 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
     }
 }
 
-/// Initiator: checks the verification message `m` (RFC 3830 §5.2): V with `alg` under
-/// `auth` over the message ‖ IDi ‖ IDr ‖ T, then the T echo of `t`. With `libmikey`
-/// ([`crate::exchange::Policy::libmikey_compat`]) a V over the message ‖ T alone and a T
-/// other than the echo are accepted too (the V MAC covers `t` either way).
+/// The T of the response `m` to a message sent with T `sent`: its echo (RFC 3830 §5.2,
+/// RFC 4738 §3.6). With [`Policy::libmikey_compat`], a T from the Responder's own clock is
+/// accepted when it lies within the time window (the response's MAC or signature binds the
+/// Initiator's message either way).
+pub(crate) fn response_t(
+    m: &Message<'_>,
+    sent: &Timestamp,
+    now: NtpTime,
+    policy: &Policy,
+) -> Result<Timestamp, KmError> {
+    match m.timestamp() {
+        Some(t) if t == *sent => Ok(t),
+        Some(t) if policy.libmikey_compat => {
+            check_window(&t, now, &policy.time).map_err(|_| KmError::Mismatch)?;
+            Ok(t)
+        }
+        _ => Err(KmError::Mismatch),
+    }
+}
+
+/// Initiator: checks the V payload of the verification message `m` (RFC 3830 §5.2): the
+/// MAC with `alg` under `auth` over the message ‖ IDi ‖ IDr ‖ T (`t`, the I_MESSAGE's).
+/// With `libmikey` ([`Policy::libmikey_compat`]) a MAC over the message ‖ T alone is
+/// accepted too. The caller checks the response's T with [`response_t`].
 pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     s: &S,
     m: &Message<'_>,
@@ -95,9 +115,6 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
             },
         )?,
         r => r?,
-    }
-    if m.timestamp() != Some(*t) && !(libmikey && m.timestamp().is_some()) {
-        return Err(KmError::Mismatch);
     }
     Ok(())
 }
