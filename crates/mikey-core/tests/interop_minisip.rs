@@ -1,7 +1,7 @@
 //! Interoperability with minisip's libmikey, the other open implementation of MIKEY's PSK,
 //! public-key and RSA-R modes, in both directions: our Initiator against its Responder and
 //! its Initiator against ours, for PSK (RFC 3830 §3.1), PK (RFC 3830 §3.2) and RSA-R
-//! (RFC 4738). Each exchange asserts that libmikey's TGK gives our SRTP master keys and
+//! (RFC 4738), and signed DH (RFC 3830 §3.3) up to the shared secret. Each exchange asserts that libmikey's TGK gives our SRTP master keys and
 //! salts under our key derivation (RFC 3830 §4.1.3), that libmikey's own derivation
 //! (`KeyAgreement::genTek` / `genSalt`) gives the same keys, and that a flipped bit in
 //! the MAC / signature is refused by the receiving side.
@@ -735,7 +735,6 @@ fn rsa_r_minisip_initiator_to_our_responder() {
 
 /// Our DH Initiator to libmikey's Responder.
 #[test]
-#[ignore = "libmikey's DH R_MESSAGE carries its own T; our DH Initiator requires the I_MESSAGE's T, also with libmikey_compat (docs/interop.md)"]
 fn dh_our_initiator_to_minisip_responder() {
     let a = party("recv1");
     let b = party("sender");
@@ -755,6 +754,13 @@ fn dh_our_initiator_to_minisip_responder() {
     assert!(!bad.ok, "{}", bad.text);
     let r = must(&["dh-respond", &b.pem_cert, &b.pem_key, &hex(&msg)], &msg);
     let reply = r.bytes("R_MESSAGE");
+    // Without `libmikey_compat` the echo of our T is required, and this R_MESSAGE refused.
+    let mut strict = DhInitiator::new(RustCrypto, minisip_policy());
+    let n2 = strict
+        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(20), &mut buf)
+        .unwrap();
+    assert_eq!(buf[..n2], msg[..]);
+    assert!(strict.handle_response(now(), &reply, &b.pinned()).is_err());
     assert!(
         i.handle_response(now(), &flip_last(&reply), &b.pinned())
             .is_err()
