@@ -17,7 +17,8 @@ use core::time::Duration;
 use gdoi_ack::attribute::{Attribute, Attributes};
 use gdoi_ack::delete::Delete;
 use gdoi_ack::gcks::{
-    AckError, Built, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Target,
+    AckError, Built, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Slot,
+    Target,
 };
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
 use gdoi_ack::id::{IdSelector, IdType};
@@ -29,7 +30,7 @@ use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use gdoi_ack::time::Instant;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
-type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, M>;
+type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, [Slot; M]>;
 type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
 
 const K1: [u8; 16] = COOKIES;
@@ -54,6 +55,8 @@ fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
         K1,
         &kek_key(&K1),
         0,
+        [Slot::EMPTY; M],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap()
 }
@@ -580,6 +583,8 @@ fn members_table_full_and_unexpected_acks() {
         K1,
         &kek_key(&K1),
         5,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     assert_eq!(
@@ -601,6 +606,8 @@ fn gcks_builds_the_digest_push_byte_for_byte() {
         COOKIES,
         &key,
         1,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let content = PushContent {
@@ -628,6 +635,8 @@ fn gcks_builds_the_digest_push_byte_for_byte() {
         COOKIES,
         &key,
         1,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let e = ks2
