@@ -13,8 +13,9 @@
 //! # ACK processing order
 //! parse (header, HASH, SEQ, ID; type 34 and malformed order rejected) → ACKs enabled →
 //! cookies name a KEK of this group → the ID names a member → SEQ was sent under that KEK →
-//! **duplicate drop** (SEQ ≤ the member's last acked under that KEK) — all before any
-//! crypto → HASH verified in constant time → commit.
+//! **duplicate drop** (SEQ ≤ the member's last acked under that KEK, or the member already
+//! acked under a newer KEK) — all before any crypto → HASH verified in constant time →
+//! commit. Member lookup is O(1) expected (see below); a rejected ACK changes nothing.
 //!
 //! # Members table
 //! The caller owns the storage: one [`Slot`] per member the server may hold, in anything
@@ -176,7 +177,8 @@ pub enum AckError {
     UnknownMember,
     /// A SEQ never sent under these cookies.
     WrongSeq(u32),
-    /// Already acknowledged (dropped before any crypto).
+    /// Already acknowledged: the member acked this SEQ or a later one under this KEK, or
+    /// acked under a newer KEK (dropped before any crypto).
     Duplicate(u32),
     /// HASH wrong.
     BadHash,
@@ -793,9 +795,10 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         if seq == 0 || seq > kek.last_seq {
             return Err(AckError::WrongSeq(seq));
         }
+        // Already acked: this SEQ or a later one under this KEK, or anything under a newer
+        // KEK (the table holds KEKs oldest first) — a replay, whatever its HASH.
         if let Some((s, last)) = member.last_acked
-            && s == spi
-            && seq <= last
+            && ((s == spi && seq <= last) || self.keks.iter().skip(ki + 1).any(|k| k.spi == s))
         {
             return Err(AckError::Duplicate(seq));
         }
