@@ -41,7 +41,7 @@
 //!
 //! # Events
 //! [`KeyServer::handle_timeout`] makes one pass over the table for each PUSH whose ACK
-//! deadline passed (linear in the table's high-water mark, no allocation; a unicast PUSH
+//! deadline passed (linear in the table's capacity, no allocation; a unicast PUSH
 //! only looks at its member). It records each silent member's report in the member's own
 //! slot and links the member into a report list threaded through the table, so no event is
 //! ever dropped and the memory is the table's: every member that did not ack a PUSH in time
@@ -282,6 +282,9 @@ pub struct Slot {
     index: [u32; 2],
     next_free: u32,
     next_report: u32,
+    /// In the free list (possibly taken since, by a member placed at its home: skipped
+    /// when reached).
+    listed_free: bool,
     /// In the report list (possibly left there by a removed member: skipped when reached).
     queued: bool,
 }
@@ -293,6 +296,7 @@ impl Slot {
         index: [0; 2],
         next_free: NONE,
         next_report: NONE,
+        listed_free: false,
         queued: false,
     };
 
@@ -361,8 +365,6 @@ pub struct KeyServer<Sg, T> {
     /// SipHash key of the identity index.
     hash_key: (u64, u64),
     members: u32,
-    /// Slots `0..high_water` have been used.
-    high_water: u32,
     free_head: u32,
     report_head: u32,
     report_tail: u32,
@@ -411,10 +413,20 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             retire_at: None,
             ack_key: None,
         });
-        // Whatever the storage held before, it starts empty.
-        for s in table.as_mut() {
+        // Whatever the storage held before, it starts empty, every slot in the free list.
+        let slots = table.as_mut();
+        let cap = slots.len().min(MAX_SLOTS);
+        for (i, s) in slots.iter_mut().enumerate() {
             *s = Slot::EMPTY;
+            if i < cap {
+                s.listed_free = true;
+                s.next_free = u32::try_from(i + 1)
+                    .ok()
+                    .filter(|&n| (n as usize) < cap)
+                    .unwrap_or(NONE);
+            }
         }
+        let free_head = if cap > 0 { 0 } else { NONE };
         Ok(Self {
             config,
             signer,
@@ -422,8 +434,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             table,
             hash_key: (word(k0), word(k1)),
             members: 0,
-            high_water: 0,
-            free_head: NONE,
+            free_head,
             report_head: NONE,
             report_tail: NONE,
             lost_next: None,
@@ -446,7 +457,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
     }
 
     /// Registers a member (after its GROUPKEY-PULL). `lkh_key` is its LKH leaf key (IV
-    /// stripped) for the LKH ACK types. O(1) expected.
+    /// stripped) for the LKH ACK types. Amortised O(1).
     ///
     /// # Errors
     /// [`GcksError::TableFull`] when every slot is in use; [`GcksError::Duplicate`];
@@ -467,22 +478,19 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             Some(k) => Some(SecretBuf::from_slice(k).map_err(|_| GcksError::BadKey)?),
             None => None,
         };
-        let i = if self.free_head != NONE {
-            self.free_head
-        } else if usize::try_from(self.high_water).is_ok_and(|h| h < cap) {
-            self.high_water
-        } else {
+        if self.members as usize >= cap {
             return Err(GcksError::TableFull);
+        }
+        // The slot of the member's home bucket if it is free (then an ACK's lookup finds
+        // bucket and member in one slot: one cache miss, not two), else the free list's.
+        let home_slot = home(hash, buckets(cap)) / 2;
+        let i = match slots.get(home_slot) {
+            Some(s) if s.member.is_none() => u32::try_from(home_slot).unwrap_or(NONE),
+            _ => pop_free(slots, &mut self.free_head),
         };
         let Some(slot) = slots.get_mut(i as usize) else {
             return Err(GcksError::TableFull);
         };
-        if i == self.free_head {
-            self.free_head = slot.next_free;
-        } else {
-            self.high_water += 1;
-        }
-        slot.next_free = NONE;
         slot.member = Some(Member {
             identity,
             hash,
@@ -514,9 +522,12 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         if let Some(s) = slots.get_mut(id.0 as usize) {
             // Still linked in the report list, if it was: skipped when reached.
             s.member = None;
-            s.next_free = self.free_head;
+            if !s.listed_free {
+                s.listed_free = true;
+                s.next_free = self.free_head;
+                self.free_head = id.0;
+            }
         }
-        self.free_head = id.0;
         self.members -= 1;
         for (s, o) in self.outstanding.iter_mut().enumerate() {
             if let Some(out) = o.as_mut()
@@ -892,7 +903,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         };
         let b = bit(s);
         let members = match o.expect {
-            Expect::All => 0..self.high_water,
+            Expect::All => 0..u32::try_from(self.capacity()).unwrap_or(NONE),
             Expect::Member(m) => m..m.saturating_add(1),
             Expect::Nobody => 0..0,
         };
@@ -1025,6 +1036,23 @@ fn slot_member(slots: &[Slot], i: u32) -> Option<&Member> {
 
 fn slot_member_mut(slots: &mut [Slot], i: u32) -> Option<&mut Member> {
     slots.get_mut(usize::try_from(i).ok()?)?.member.as_mut()
+}
+
+/// Takes a free slot from the free list, dropping the entries taken meanwhile by members
+/// placed at their home (each is dropped once: amortised O(1)). `NONE` if none is left.
+fn pop_free(slots: &mut [Slot], head: &mut u32) -> u32 {
+    while *head != NONE {
+        let i = *head;
+        let Some(s) = usize::try_from(i).ok().and_then(|h| slots.get_mut(h)) else {
+            break;
+        };
+        *head = core::mem::replace(&mut s.next_free, NONE);
+        s.listed_free = false;
+        if s.member.is_none() {
+            return i;
+        }
+    }
+    NONE
 }
 
 /// Appends slot `i` to the report list (unless it is in it).

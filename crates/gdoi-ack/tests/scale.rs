@@ -152,7 +152,9 @@ fn a_thousand_members_none_acking_are_each_reported_missing_once() {
     ks.handle_timeout(t.saturating_add(Duration::from_millis(9_999)));
     assert_eq!(ks.poll_event(), None, "nothing is missing before 10 s");
     ks.handle_timeout(t.saturating_add(Duration::from_secs(10)));
-    let want: Vec<GcksEvent> = ids
+    let mut by_id = ids.clone();
+    by_id.sort();
+    let want: Vec<GcksEvent> = by_id
         .iter()
         .map(|&member| GcksEvent::AckMissing {
             member,
@@ -227,10 +229,12 @@ fn reports_wait_in_the_table_across_deadlines() {
     );
     ks.remove_member(ids[2]).unwrap();
     // Members in the order the passes found them: the first pass (SEQ 1) found all but
-    // member 0 (it acked SEQ 1), the second found member 0. Each member's reports oldest
+    // member 0 (it acked SEQ 1), in MemberId order; the second found member 0. Each member's reports oldest
     // first, MemberLost right after the third miss in a row.
     let mut want = Vec::new();
-    for &member in ids.iter().skip(1).filter(|&&m| m != ids[2]) {
+    let mut first_pass: Vec<MemberId> = ids[1..].iter().copied().filter(|&m| m != ids[2]).collect();
+    first_pass.sort();
+    for member in first_pass {
         want.extend((1..=8u32).map(|seq| GcksEvent::AckMissing {
             member,
             seq,
