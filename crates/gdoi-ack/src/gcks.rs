@@ -37,7 +37,10 @@
 //! Lookup by identity (each ACK, [`KeyServer::add_member`]) goes through that index: open
 //! addressing with linear probing over a SipHash-2-4 of the identity, keyed from the RNG at
 //! construction (members cannot pick identities that collide), at most half full —
-//! O(1) expected, whatever the group size. Lookup by [`MemberId`] is an index.
+//! O(1) expected, whatever the group size. Lookup by [`MemberId`] is an index. A new member
+//! goes in the slot that holds its home bucket when that slot is free, so that for most
+//! members an ACK's lookup touches one slot (one cache miss in a table too large for the
+//! cache); otherwise in any free slot.
 //!
 //! # Events
 //! [`KeyServer::handle_timeout`] makes one pass over the table for each PUSH whose ACK
