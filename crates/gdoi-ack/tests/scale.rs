@@ -542,3 +542,221 @@ fn a_hundred_thousand_members_over_four_rekeys() {
         assert!(events(&mut ks).is_empty());
     }
 }
+
+/// Random interleavings of joins, removals, PUSHes, ACKs (on time, late, again), deadlines
+/// and partial event polling against a model: every event polled is one the model expects
+/// (each member's miss of each PUSH once, with its consecutive count, and MemberLost right
+/// after the miss that reached three), and when everything is polled nothing the model
+/// expects is missing — including reports left unpolled across later deadlines and the
+/// reports of members removed meanwhile, which must not appear.
+#[test]
+fn random_interleavings_lose_and_invent_no_event() {
+    const CAP: usize = 48;
+    const POOL: usize = 64;
+    let key = ack_key(&K1);
+    // What the runs went through, to show the cases are reached.
+    let (mut missing, mut lost, mut full, mut dropped) = (0, 0, 0, 0);
+    for seed in 1..=20u64 {
+        let mut rng = Prng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut ks = gcks(CAP);
+        // The model.
+        let mut reg: HashMap<usize, MemberId> = HashMap::new();
+        let mut missed: HashMap<usize, u8> = HashMap::new();
+        let mut ever: HashMap<usize, bool> = HashMap::new();
+        let mut last_acked: HashMap<usize, u32> = HashMap::new();
+        // PUSHes: (seq, deadline, waiting, members acked before the deadline ran).
+        let mut pushes: Vec<(u32, Instant, bool, BTreeSet<usize>)> = Vec::new();
+        // Reports not yet polled: (member, seq, consecutive, lost after it).
+        let mut pending: Vec<(usize, u32, u8, bool)> = Vec::new();
+        let mut lost_next: Option<usize> = None;
+        let mut t = Instant::from_secs(1_000);
+        let mut wire = [0u8; 1024];
+        let mut last_seq = 0u32;
+        for step in 0..400 {
+            t = t.saturating_add(Duration::from_millis(rng.below(3_000) as u64));
+            match rng.below(10) {
+                0 | 1 => {
+                    let i = rng.below(POOL);
+                    let r = ks.add_member(identity(i), None);
+                    if reg.contains_key(&i) {
+                        assert_eq!(r, Err(GcksError::Duplicate));
+                    } else if reg.len() == CAP {
+                        assert_eq!(r, Err(GcksError::TableFull));
+                    } else {
+                        reg.insert(i, r.unwrap());
+                        missed.insert(i, 0);
+                        ever.insert(i, false);
+                        last_acked.remove(&i);
+                        // A new registration has acked nothing, whatever an earlier one did.
+                        for p in &mut pushes {
+                            p.3.remove(&i);
+                        }
+                    }
+                }
+                2 => {
+                    if let Some(&i) = reg.keys().nth(rng.below(reg.len().max(1))) {
+                        ks.remove_member(reg[&i]).unwrap();
+                        reg.remove(&i);
+                        dropped += pending.iter().filter(|p| p.0 == i).count();
+                        pending.retain(|p| p.0 != i);
+                        if lost_next == Some(i) {
+                            lost_next = None;
+                        }
+                    }
+                }
+                3 => {
+                    // An entry is held while waiting or while reports of it are unpolled.
+                    let held = pushes
+                        .iter()
+                        .filter(|p| p.2 || pending.iter().any(|q| q.1 == p.0))
+                        .count();
+                    let r = ks.build_push(
+                        t,
+                        Target::All,
+                        &gdoi_ack::gcks::PushContent {
+                            deletes: &[
+                                gdoi_ack::delete::Delete::new(2, 1, 4, &[0, 0, 0, 1]).unwrap()
+                            ],
+                            sa: None,
+                            kd: None,
+                        },
+                        &RustCrypto,
+                        &mut HashDrbg::new(b"p"),
+                        &mut wire,
+                    );
+                    if held == 8 {
+                        assert_eq!(r, Err(BuildError::TableFull), "seed {seed} step {step}");
+                        full += 1;
+                    } else {
+                        let b = r.unwrap();
+                        last_seq += 1;
+                        assert_eq!(b.seq, last_seq);
+                        let deadline = t.saturating_add(Duration::from_secs(10));
+                        pushes.retain(|p| p.2 || pending.iter().any(|q| q.1 == p.0));
+                        pushes.push((b.seq, deadline, true, BTreeSet::new()));
+                    }
+                }
+                4..=6 => {
+                    // A member (or a stranger to the table) acks some SEQ sent so far.
+                    if last_seq == 0 {
+                        continue;
+                    }
+                    let i = rng.below(POOL);
+                    let q = 1 + rng.below(last_seq as usize) as u32;
+                    let r = ks.handle_ack(&ack(&key, q, &identity(i)), &RustCrypto);
+                    match reg.get(&i) {
+                        None => assert_eq!(r, Err(AckError::UnknownMember)),
+                        Some(_) if last_acked.get(&i).is_some_and(|&l| q <= l) => {
+                            assert_eq!(r, Err(AckError::Duplicate(q)))
+                        }
+                        Some(&id) => {
+                            assert_eq!(r.map(|a| a.member), Ok(id), "seed {seed} step {step}");
+                            last_acked.insert(i, q);
+                            missed.insert(i, 0);
+                            ever.insert(i, true);
+                            for p in pushes.iter_mut().filter(|p| p.2 && p.0 <= q) {
+                                p.3.insert(i);
+                            }
+                        }
+                    }
+                }
+                7 => {
+                    ks.handle_timeout(t);
+                    let mut due: Vec<usize> = (0..pushes.len())
+                        .filter(|&k| pushes[k].2 && pushes[k].1 <= t)
+                        .collect();
+                    due.sort_by_key(|&k| (pushes[k].1, pushes[k].0));
+                    for k in due {
+                        pushes[k].2 = false;
+                        let mut silent: Vec<usize> = reg
+                            .keys()
+                            .copied()
+                            .filter(|i| !pushes[k].3.contains(i))
+                            .collect();
+                        silent.sort_by_key(|i| reg[i]);
+                        for i in silent {
+                            let m = missed.get_mut(&i).unwrap();
+                            *m += 1;
+                            pending.push((i, pushes[k].0, *m, *m == 3 && ever[&i]));
+                        }
+                    }
+                }
+                _ => {
+                    // Poll a few events.
+                    for _ in 0..rng.below(6) {
+                        let Some(e) = ks.poll_event() else {
+                            assert!(lost_next.is_none() && pending.is_empty());
+                            break;
+                        };
+                        count(e, &mut missing, &mut lost);
+                        check_event(e, &reg, &mut pending, &mut lost_next, seed, step);
+                    }
+                }
+            }
+        }
+        // Everything still owed comes out, and nothing else.
+        while let Some(e) = ks.poll_event() {
+            count(e, &mut missing, &mut lost);
+            check_event(e, &reg, &mut pending, &mut lost_next, seed, 400);
+        }
+        assert!(
+            pending.is_empty() && lost_next.is_none(),
+            "seed {seed}: {pending:?}"
+        );
+    }
+    // (These seeds: thousands of misses, over a hundred MemberLost, hundreds of refused
+    // PUSHes and of discarded reports of removed members.)
+    assert!(
+        missing > 1_000 && lost > 10 && full > 0 && dropped > 10,
+        "{missing} {lost} {full} {dropped}"
+    );
+}
+
+fn count(e: GcksEvent, missing: &mut usize, lost: &mut usize) {
+    match e {
+        GcksEvent::AckMissing { .. } => *missing += 1,
+        GcksEvent::MemberLost { .. } => *lost += 1,
+    }
+}
+
+/// Takes a polled event off the model: a MemberLost owed first, else one of the pending
+/// misses (each member's oldest first), which may owe a MemberLost next.
+fn check_event(
+    e: GcksEvent,
+    reg: &HashMap<usize, MemberId>,
+    pending: &mut Vec<(usize, u32, u8, bool)>,
+    lost_next: &mut Option<usize>,
+    seed: u64,
+    step: usize,
+) {
+    let who = |m: MemberId| reg.iter().find(|(_, id)| **id == m).map(|(&i, _)| i);
+    match e {
+        GcksEvent::MemberLost { member } => {
+            assert_eq!(
+                lost_next.take(),
+                who(member),
+                "seed {seed} step {step}: {e:?}"
+            );
+        }
+        GcksEvent::AckMissing {
+            member,
+            seq,
+            consecutive,
+        } => {
+            assert!(
+                lost_next.is_none(),
+                "seed {seed} step {step}: MemberLost owed"
+            );
+            let i = who(member).expect("a registered member");
+            let oldest = pending
+                .iter()
+                .position(|p| p.0 == i)
+                .expect("an owed report");
+            let p = pending.remove(oldest);
+            assert_eq!((p.1, p.2), (seq, consecutive), "seed {seed} step {step}");
+            if p.3 {
+                *lost_next = Some(i);
+            }
+        }
+    }
+}
