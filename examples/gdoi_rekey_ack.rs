@@ -20,7 +20,7 @@ use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 use keying::gdoi::attribute::{Attribute, Attributes};
 use keying::gdoi::delete::{DELETE_PROTOCOL_KEK, Delete};
-use keying::gdoi::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Target};
+use keying::gdoi::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
 use keying::gdoi::gm::{
     Accepted, AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome,
 };
@@ -32,7 +32,7 @@ use keying::gdoi::sa_kek::{KekAckRequested, SaKek};
 use keying::gdoi::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use keying::gdoi::time::Instant;
 
-type Gcks = KeyServer<EcdsaP256<P256SigningKey>, 8>;
+type Gcks = KeyServer<EcdsaP256<P256SigningKey>, [Slot; 8]>;
 type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
 
 /// RFC 6979 A.2.5: the P-256 private key of the GDOI vectors.
@@ -390,6 +390,8 @@ fn main() {
         k1,
         &k1_key,
         0,
+        [Slot::EMPTY; 8],
+        &mut HashDrbg::new(b"gdoi_rekey_ack member index"),
     )
     .unwrap();
     println!("GCKS: KEK {} (IV ‖ key {})", hex(&k1), hex(&k1_key));

@@ -24,7 +24,7 @@
 use std::time::Duration;
 
 use gdoi_ack::attribute::{Attribute, Attributes};
-use gdoi_ack::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Target};
+use gdoi_ack::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
 use gdoi_ack::header::HEADER_LEN;
 use gdoi_ack::id::{IdSelector, IdType};
@@ -38,7 +38,7 @@ use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 
-type Gcks = KeyServer<EcdsaP256<InsecureEcdsaKey>, 4>;
+type Gcks = KeyServer<EcdsaP256<InsecureEcdsaKey>, [Slot; 4]>;
 
 /// The vectors' cookies: the first KEK's SPI.
 const K1: [u8; 16] = [
@@ -271,6 +271,8 @@ fuzz_target!(|data: &[u8]| {
         K1,
         &kek_key(&K1),
         0,
+        [Slot::EMPTY; 4],
+        &mut HashDrbg::new(b"gdoi_gcks index"),
     )
     .expect("key server");
     let mut run = Run {

@@ -4,9 +4,9 @@
 //! `poll_timeout` and `handle_timeout`. Invariants:
 //! - a rejected PUSH leaves the observable state (installed KEK SPIs, each KEK's last SEQ,
 //!   the ack policy, `poll_timeout`) as it was, and schedules no ACK: a shadow model of the
-//!   pending ACKs (what accepted PUSHes and re-acks scheduled, at most `MAX_PENDING_ACKS`,
-//!   the oldest dropped) must predict exactly how many ACKs each `handle_timeout` drain
-//!   writes;
+//!   pending ACKs (what accepted PUSHes and re-acks scheduled, at most `MAX_PENDING_ACKS`;
+//!   an accepted PUSH reports `QueueFull` exactly when that many wait, and nothing queued is
+//!   dropped) must predict exactly how many ACKs each `handle_timeout` drain writes;
 //! - an accepted PUSH raised its KEK's last SEQ to the PUSH's SEQ, and its ACK is due no
 //!   earlier than now and no later than now + 5 s;
 //! - every ACK written parses as a GROUPKEY-PUSH-ACK carrying the GM's identity.
@@ -68,10 +68,15 @@ struct Shadow(VecDeque<Instant>);
 
 impl Shadow {
     fn push(&mut self, at: Instant) {
-        if self.0.len() == MAX_PENDING_ACKS {
-            self.0.pop_front();
-        }
+        assert!(
+            self.0.len() < MAX_PENDING_ACKS,
+            "ACK queued beyond the capacity"
+        );
         self.0.push_back(at);
+    }
+
+    fn full(&self) -> bool {
+        self.0.len() == MAX_PENDING_ACKS
     }
 
     fn due(&self, now: Instant) -> usize {
@@ -171,6 +176,12 @@ impl Run {
                     );
                 }
                 assert!(after.0.len() <= 4);
+                assert_eq!(
+                    a.ack == AckStatus::QueueFull,
+                    self.shadow.full()
+                        && !matches!(a.ack, AckStatus::NotRequested | AckStatus::Unsupported(_)),
+                    "QueueFull exactly when the queue is full"
+                );
                 if let AckStatus::Scheduled(at) = a.ack {
                     assert!(at >= self.now);
                     assert!(at <= self.now.saturating_add(MAX_ACK_JITTER));

@@ -13,16 +13,59 @@
 //! # ACK processing order
 //! parse (header, HASH, SEQ, ID; type 34 and malformed order rejected) → ACKs enabled →
 //! cookies name a KEK of this group → the ID names a member → SEQ was sent under that KEK →
-//! **duplicate drop** (SEQ ≤ the member's last acked under that KEK) — all before any
-//! crypto → HASH verified in constant time → commit.
+//! **duplicate drop** (SEQ ≤ the member's last acked under that KEK, or the member already
+//! acked under a newer KEK) — all before any crypto → HASH verified in constant time →
+//! commit. Member lookup is O(1) expected (see below); a rejected ACK changes nothing.
 //!
 //! # Members table
-//! Fixed capacity `M` ([`heapless::Vec`]); adding to a full table is
-//! [`GcksError::TableFull`] and changes nothing.
+//! The caller owns the storage: one [`Slot`] per member the server may hold, in anything
+//! that is `AsRef<[Slot]> + AsMut<[Slot]>` — an array (`[Slot::EMPTY; 8]`) or a `&'static mut
+//! [Slot]` on firmware, a [`Slot::table`] (`Box<[Slot]>`, feature `alloc`) on a server.
+//! Nothing in the key server allocates. The capacity is the number of slots; adding to a
+//! full table is [`GcksError::TableFull`] and changes nothing. [`MemberId`] is the slot
+//! index (`u32`): stable while the member is registered, reused after
+//! [`KeyServer::remove_member`].
+//!
+//! Memory: the whole state is the table plus about 1 KiB of fixed fields;
+//! [`size_of::<Slot>()`](Slot) octets per member of capacity (240 on 64-bit targets: the
+//! identity, up to an ID_OID with 32 + 32 octets; the LKH leaf key, up to 64 octets; the
+//! last acknowledged KEK SPI and SEQ; the per-PUSH ACK and report state; two buckets of the
+//! identity index and two list links). 100,000 members take 24.0 MB. Size the table for
+//! the largest group plus the members that join between two removals; the identity index
+//! has two buckets per slot, so it never fills more than half way.
+//!
+//! Lookup by identity (each ACK, [`KeyServer::add_member`]) goes through that index: open
+//! addressing with linear probing over a SipHash-2-4 of the identity, keyed from the RNG at
+//! construction (members cannot pick identities that collide), at most half full —
+//! O(1) expected, whatever the group size. Lookup by [`MemberId`] is an index. A new member
+//! goes in the slot that holds its home bucket when that slot is free, so that for most
+//! members an ACK's lookup touches one slot (one cache miss in a table too large for the
+//! cache); otherwise in any free slot.
+//!
+//! # Events
+//! [`KeyServer::handle_timeout`] makes one pass over the table for each PUSH whose ACK
+//! deadline passed (linear in the table's capacity, no allocation; a unicast PUSH
+//! only looks at its member). It records each silent member's report in the member's own
+//! slot and links the member into a report list threaded through the table, so no event is
+//! ever dropped and the memory is the table's: every member that did not ack a PUSH in time
+//! is reported by [`KeyServer::poll_event`] exactly once for that PUSH, and
+//! [`GcksEvent::MemberLost`] once when its run of misses reaches `max_missed`. An ACK that
+//! arrives after `handle_timeout` ran that PUSH's deadline no longer counts for it.
+//! `poll_event` is O(1) per event.
+//!
+//! Order: members in the order a pass first found them with an unreported miss (within a
+//! pass, by [`MemberId`]; passes in deadline order); each member's reports together, its
+//! oldest PUSH first; a [`GcksEvent::MemberLost`] right after the
+//! [`GcksEvent::AckMissing`] that reached `max_missed`.
+//!
+//! A PUSH's outstanding-table entry stays taken until its deadline passed and every report
+//! of it was polled: with [`MAX_OUTSTANDING`] PUSHes waiting or unreported,
+//! [`KeyServer::build_push`] fails with [`BuildError::TableFull`] — drain `poll_event`.
+//! Removing a member discards its unreported events.
 
 use core::time::Duration;
 
-use heapless::{Deque, Vec};
+use heapless::Vec;
 use keying_crypto::{CryptoError, Rng, SecretBuf, Symmetric};
 use keying_tlv::{ChainWriter, WriteError, Writer};
 
@@ -45,14 +88,16 @@ use crate::time::Instant;
 pub const MIN_ACK_TIMEOUT: Duration = Duration::from_secs(10);
 /// KEKs kept at once (current + retired ones still needed for late ACKs).
 pub const MAX_KEKS: usize = 3;
-/// PUSHes whose ACKs are tracked at once.
+/// PUSHes whose ACKs are tracked at once (waiting for their deadline, or with reports not
+/// yet polled).
 pub const MAX_OUTSTANDING: usize = 8;
-/// Events buffered; when full the oldest is dropped.
-pub const MAX_EVENTS: usize = 32;
+/// Most slots a table can use (larger tables use this many).
+pub const MAX_SLOTS: usize = (u32::MAX - 1) as usize;
 
-/// A member handle, stable across removals.
+/// A member handle: the index of its [`Slot`]. Stable while the member is registered;
+/// reused for a later member after [`KeyServer::remove_member`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MemberId(pub u16);
+pub struct MemberId(pub u32);
 
 /// Key-server configuration.
 #[derive(Debug, Clone)]
@@ -98,6 +143,8 @@ pub enum GcksError {
     UnknownMember,
     /// A key is malformed (KEK: 16-octet IV ‖ 16/24/32-octet key; LKH key ≤ 64 octets).
     BadKey,
+    /// The RNG failed (keying the identity index).
+    Rng(CryptoError),
 }
 
 /// Why a PUSH could not be built. Nothing changed.
@@ -114,7 +161,8 @@ pub enum BuildError {
     SeqExhausted,
     /// The content is inconsistent (reason).
     BadContent(&'static str),
-    /// The KEK table or the outstanding-PUSH table is full.
+    /// The KEK table or the outstanding-PUSH table is full (PUSHes still waiting for their
+    /// ACK deadline, or with events not yet polled: see [`KeyServer::poll_event`]).
     TableFull,
 }
 
@@ -132,7 +180,8 @@ pub enum AckError {
     UnknownMember,
     /// A SEQ never sent under these cookies.
     WrongSeq(u32),
-    /// Already acknowledged (dropped before any crypto).
+    /// Already acknowledged: the member acked this SEQ or a later one under this KEK, or
+    /// acked under a newer KEK (dropped before any crypto).
     Duplicate(u32),
     /// HASH wrong.
     BadHash,
@@ -206,13 +255,70 @@ pub struct Built {
     pub kek_spi: [u8; 16],
 }
 
+/// "No slot" in the table's links.
+const NONE: u32 = u32::MAX;
+
 struct Member {
-    id: MemberId,
     identity: GmIdentity,
+    /// The keyed hash of `identity` (its home in the identity index).
+    hash: u64,
     lkh_key: Option<SecretBuf<MAX_LKH_KEY>>,
     last_acked: Option<([u8; 16], u32)>,
-    acked_slots: u8,
+    /// Bit `s`: acknowledged the PUSH of outstanding entry `s` before its deadline ran.
+    acked: u8,
+    /// Consecutive misses.
     missed: u8,
+    /// Bit `s`: an [`GcksEvent::AckMissing`] for outstanding entry `s` not yet polled.
+    pending: u8,
+    /// Bit `s`: that report is followed by a [`GcksEvent::MemberLost`].
+    lost: u8,
+    /// The consecutive misses reported with each pending entry.
+    consecutive: [u8; MAX_OUTSTANDING],
+}
+
+/// One entry of the key server's members table: a member (or nothing), plus its share of
+/// the identity index and of the report list. The caller provides the storage (see the
+/// module docs); the contents are private. `Debug` shows only whether it is in use.
+pub struct Slot {
+    member: Option<Member>,
+    /// Two buckets of the identity index: 0 = empty, else slot index + 1.
+    index: [u32; 2],
+    next_free: u32,
+    next_report: u32,
+    /// In the free list (possibly taken since, by a member placed at its home: skipped
+    /// when reached).
+    listed_free: bool,
+    /// In the report list (possibly left there by a removed member: skipped when reached).
+    queued: bool,
+}
+
+impl Slot {
+    /// An unused slot.
+    pub const EMPTY: Self = Self {
+        member: None,
+        index: [0; 2],
+        next_free: NONE,
+        next_report: NONE,
+        listed_free: false,
+        queued: false,
+    };
+
+    /// A heap-allocated table of `capacity` unused slots (the only allocation; the key
+    /// server itself never allocates).
+    #[cfg(feature = "alloc")]
+    pub fn table(capacity: usize) -> alloc::boxed::Box<[Slot]> {
+        core::iter::repeat_with(|| Self::EMPTY)
+            .take(capacity)
+            .collect()
+    }
+}
+
+impl core::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Slot")
+            .field("used", &self.member.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 struct GcksKek {
@@ -224,58 +330,83 @@ struct GcksKek {
     ack_key: Option<AckKey>,
 }
 
+/// Who must ack an outstanding PUSH.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    All,
+    Member(u32),
+    /// A unicast PUSH whose member was removed.
+    Nobody,
+}
+
+impl Expect {
+    fn includes(self, slot: u32) -> bool {
+        match self {
+            Self::All => true,
+            Self::Member(m) => m == slot,
+            Self::Nobody => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Outstanding {
     spi: [u8; 16],
     seq: u32,
     deadline: Instant,
-    target: Target,
+    expect: Expect,
+    /// `None`: waiting for the deadline; `Some(n)`: deadline ran, `n` reports not polled.
+    unreported: Option<u32>,
 }
 
-/// A key server for one group with up to `M` members.
-pub struct KeyServer<Sg, const M: usize> {
+/// A key server for one group; `T` is the members table (see the module docs).
+pub struct KeyServer<Sg, T> {
     config: GcksConfig,
     signer: Sg,
     keks: Vec<GcksKek, MAX_KEKS>,
-    members: Vec<Member, M>,
-    next_id: u16,
+    table: T,
+    /// SipHash key of the identity index.
+    hash_key: (u64, u64),
+    members: u32,
+    free_head: u32,
+    report_head: u32,
+    report_tail: u32,
+    /// A [`GcksEvent::MemberLost`] to return before anything else.
+    lost_next: Option<MemberId>,
     outstanding: [Option<Outstanding>; MAX_OUTSTANDING],
-    events: Deque<GcksEvent, MAX_EVENTS>,
 }
 
-impl<Sg, const M: usize> core::fmt::Debug for KeyServer<Sg, M> {
+impl<Sg, T> core::fmt::Debug for KeyServer<Sg, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("KeyServer")
             .field("keks", &self.keks.len())
-            .field("members", &self.members.len())
+            .field("members", &self.members)
             .finish_non_exhaustive()
     }
 }
 
-fn split_kek(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = k.split_at_checked(16)?;
-    if !matches!(key.len(), 16 | 24 | 32) {
-        return None;
-    }
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, SecretBuf::from_slice(key).ok()?))
-}
-
-impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
+impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
     /// A key server whose current KEK is `spi` with KEK_ALGORITHM_KEY `iv_key` (IV ‖ key),
-    /// whose last used SEQ is `last_seq` (what PULL message 4 tells members).
+    /// whose last used SEQ is `last_seq` (what PULL message 4 tells members), with the
+    /// members table `table` (every slot [`Slot::EMPTY`]; its length is the capacity). `rng`
+    /// keys the identity index.
     ///
     /// # Errors
-    /// [`GcksError::BadKey`].
+    /// [`GcksError::BadKey`]; [`GcksError::Rng`].
     pub fn new(
         config: GcksConfig,
         signer: Sg,
         spi: [u8; 16],
         iv_key: &[u8],
         last_seq: u32,
+        mut table: T,
+        rng: &mut dyn Rng,
     ) -> Result<Self, GcksError> {
         let (iv, key) = split_kek(iv_key).ok_or(GcksError::BadKey)?;
+        let mut seed = [0u8; 16];
+        rng.fill_bytes(&mut seed).map_err(GcksError::Rng)?;
+        let (k0, k1) = seed.split_at(8);
+        let word = |b: &[u8]| b.try_into().map(u64::from_le_bytes).unwrap_or(0);
         let mut keks = Vec::new();
         let _ = keks.push(GcksKek {
             spi,
@@ -285,14 +416,32 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
             retire_at: None,
             ack_key: None,
         });
+        // Whatever the storage held before, it starts empty, every slot in the free list.
+        let slots = table.as_mut();
+        let cap = slots.len().min(MAX_SLOTS);
+        for (i, s) in slots.iter_mut().enumerate() {
+            *s = Slot::EMPTY;
+            if i < cap {
+                s.listed_free = true;
+                s.next_free = u32::try_from(i + 1)
+                    .ok()
+                    .filter(|&n| (n as usize) < cap)
+                    .unwrap_or(NONE);
+            }
+        }
+        let free_head = if cap > 0 { 0 } else { NONE };
         Ok(Self {
             config,
             signer,
             keks,
-            members: Vec::new(),
-            next_id: 0,
+            table,
+            hash_key: (word(k0), word(k1)),
+            members: 0,
+            free_head,
+            report_head: NONE,
+            report_tail: NONE,
+            lost_next: None,
             outstanding: [None; MAX_OUTSTANDING],
-            events: Deque::new(),
         })
     }
 
@@ -305,63 +454,115 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
         self.keks.iter().rev().find(|k| k.retire_at.is_none())
     }
 
+    /// The number of slots in use at most (the table's length, up to [`MAX_SLOTS`]).
+    pub fn capacity(&self) -> usize {
+        self.table.as_ref().len().min(MAX_SLOTS)
+    }
+
     /// Registers a member (after its GROUPKEY-PULL). `lkh_key` is its LKH leaf key (IV
-    /// stripped) for the LKH ACK types.
+    /// stripped) for the LKH ACK types. Amortised O(1).
     ///
     /// # Errors
-    /// [`GcksError::TableFull`] when `M` members exist; [`GcksError::Duplicate`].
+    /// [`GcksError::TableFull`] when every slot is in use; [`GcksError::Duplicate`];
+    /// [`GcksError::BadKey`]. Nothing changes on error.
     pub fn add_member(
         &mut self,
         identity: GmIdentity,
         lkh_key: Option<&[u8]>,
     ) -> Result<MemberId, GcksError> {
-        if self.members.iter().any(|m| m.identity == identity) {
+        let cap = self.capacity();
+        let id = identity.to_id();
+        let hash = id_hash(self.hash_key, &id.data).ok_or(GcksError::BadKey)?;
+        let slots = self.table.as_mut();
+        if find(slots, cap, hash, &id.data).is_some() {
             return Err(GcksError::Duplicate);
-        }
-        if self.members.is_full() {
-            return Err(GcksError::TableFull);
         }
         let lkh_key = match lkh_key {
             Some(k) => Some(SecretBuf::from_slice(k).map_err(|_| GcksError::BadKey)?),
             None => None,
         };
-        let id = MemberId(self.next_id);
-        self.members
-            .push(Member {
-                id,
-                identity,
-                lkh_key,
-                last_acked: None,
-                acked_slots: 0,
-                missed: 0,
-            })
-            .map_err(|_| GcksError::TableFull)?;
-        self.next_id = self.next_id.wrapping_add(1);
-        Ok(id)
+        if self.members as usize >= cap {
+            return Err(GcksError::TableFull);
+        }
+        // The slot of the member's home bucket if it is free (then an ACK's lookup finds
+        // bucket and member in one slot: one cache miss, not two), else the free list's.
+        let home_slot = home(hash, buckets(cap)) / 2;
+        let i = match slots.get(home_slot) {
+            Some(s) if s.member.is_none() => u32::try_from(home_slot).unwrap_or(NONE),
+            _ => pop_free(slots, &mut self.free_head),
+        };
+        let Some(slot) = slots.get_mut(i as usize) else {
+            return Err(GcksError::TableFull);
+        };
+        slot.member = Some(Member {
+            identity,
+            hash,
+            lkh_key,
+            last_acked: None,
+            acked: 0,
+            missed: 0,
+            pending: 0,
+            lost: 0,
+            consecutive: [0; MAX_OUTSTANDING],
+        });
+        insert(slots, cap, hash, i);
+        self.members += 1;
+        Ok(MemberId(i))
     }
 
-    /// Removes a member.
+    /// Removes a member, with its unreported events. O(1) expected.
     ///
     /// # Errors
     /// [`GcksError::UnknownMember`].
     pub fn remove_member(&mut self, id: MemberId) -> Result<(), GcksError> {
-        let i = self
-            .members
-            .iter()
-            .position(|m| m.id == id)
-            .ok_or(GcksError::UnknownMember)?;
-        self.members.swap_remove(i);
+        let cap = self.capacity();
+        let slots = self.table.as_mut();
+        let m = slot_member(slots, id.0).ok_or(GcksError::UnknownMember)?;
+        let (b, _) =
+            find(slots, cap, m.hash, &m.identity.to_id().data).ok_or(GcksError::UnknownMember)?;
+        let pending = m.pending;
+        remove_bucket(slots, cap, b);
+        if let Some(s) = slots.get_mut(id.0 as usize) {
+            // Still linked in the report list, if it was: skipped when reached.
+            s.member = None;
+            if !s.listed_free {
+                s.listed_free = true;
+                s.next_free = self.free_head;
+                self.free_head = id.0;
+            }
+        }
+        self.members -= 1;
+        for (s, o) in self.outstanding.iter_mut().enumerate() {
+            if let Some(out) = o.as_mut()
+                && out.expect == Expect::Member(id.0)
+            {
+                out.expect = Expect::Nobody;
+            }
+            if pending & bit(s) != 0 {
+                release(o);
+            }
+        }
+        if self.lost_next == Some(id) {
+            self.lost_next = None;
+        }
         Ok(())
     }
 
     /// Number of members.
     pub fn member_count(&self) -> usize {
-        self.members.len()
+        self.members as usize
+    }
+
+    /// The member with this identity. O(1) expected.
+    pub fn find_member(&self, identity: &GmIdentity) -> Option<MemberId> {
+        let id = identity.to_id();
+        let hash = id_hash(self.hash_key, &id.data)?;
+        find(self.table.as_ref(), self.capacity(), hash, &id.data).map(|(_, i)| MemberId(i))
     }
 
     /// A member's last acknowledged (KEK SPI, SEQ).
     pub fn last_acked(&self, id: MemberId) -> Option<([u8; 16], u32)> {
-        self.members.iter().find(|m| m.id == id)?.last_acked
+        slot_member(self.table.as_ref(), id.0)?.last_acked
     }
 
     /// Builds the next GROUPKEY-PUSH into `out`: SEQ = last + 1 under the current KEK,
@@ -387,11 +588,13 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
             .checked_add(1)
             .ok_or(BuildError::SeqExhausted)?;
         let spi = cur.spi;
-        if let Target::Member(id) = target
-            && !self.members.iter().any(|m| m.id == id)
-        {
-            return Err(BuildError::BadContent("unknown target member"));
-        }
+        let expect = match target {
+            Target::All => Expect::All,
+            Target::Member(id) if slot_member(self.table.as_ref(), id.0).is_some() => {
+                Expect::Member(id.0)
+            }
+            Target::Member(_) => return Err(BuildError::BadContent("unknown target member")),
+        };
         // Content checks and the new KEK, into locals.
         let mut new_kek = None;
         if content.sa.is_some() != content.kd.is_some() {
@@ -560,19 +763,16 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
             }
             let _ = self.keks.push(nk);
         }
-        if let Some(slot) = slot {
-            let bit = 1u8 << (slot % 8);
-            for m in self.members.iter_mut() {
-                m.acked_slots &= !bit;
-            }
-            if let Some(o) = self.outstanding.get_mut(slot) {
-                *o = Some(Outstanding {
-                    spi,
-                    seq,
-                    deadline: now.saturating_add(self.config.ack_timeout.max(MIN_ACK_TIMEOUT)),
-                    target,
-                });
-            }
+        // (No member holds this entry's bits: a deadline's pass cleared its `acked` bits,
+        // and the entry is free only once every report of it was polled.)
+        if let Some(o) = slot.and_then(|s| self.outstanding.get_mut(s)) {
+            *o = Some(Outstanding {
+                spi,
+                seq,
+                deadline: now.saturating_add(self.config.ack_timeout.max(MIN_ACK_TIMEOUT)),
+                expect,
+                unreported: None,
+            });
         }
         Ok(Built {
             len: n,
@@ -600,19 +800,19 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
             .position(|k| k.spi == spi)
             .ok_or(AckError::UnknownGroup)?;
         let kek = self.keks.get(ki).ok_or(AckError::UnknownGroup)?;
-        let mi = self
-            .members
-            .iter()
-            .position(|m| id_matches(&m.identity, &ack.id.data))
+        let slots = self.table.as_ref();
+        let (_, mi) = id_hash(self.hash_key, &ack.id.data)
+            .and_then(|h| find(slots, self.capacity(), h, &ack.id.data))
             .ok_or(AckError::UnknownMember)?;
-        let member = self.members.get(mi).ok_or(AckError::UnknownMember)?;
+        let member = slot_member(slots, mi).ok_or(AckError::UnknownMember)?;
         let seq = ack.seq.0;
         if seq == 0 || seq > kek.last_seq {
             return Err(AckError::WrongSeq(seq));
         }
+        // Already acked: this SEQ or a later one under this KEK, or anything under a newer
+        // KEK (the table holds KEKs oldest first) — a replay, whatever its HASH.
         if let Some((s, last)) = member.last_acked
-            && s == spi
-            && seq <= last
+            && ((s == spi && seq <= last) || self.keks.iter().skip(ki + 1).any(|k| k.spi == s))
         {
             return Err(AckError::Duplicate(seq));
         }
@@ -637,26 +837,29 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
         }
         let cache = (!ty.lkh && kek.ack_key.is_none()).then(|| key.clone());
         // Commit.
+        // This ACK answers every PUSH up to `seq` under that KEK whose deadline has not run
+        // (an earlier SEQ can no longer be acked: it would be a duplicate).
         let mut bits = 0u8;
-        for (i, o) in self.outstanding.iter().enumerate() {
+        for (s, o) in self.outstanding.iter().enumerate() {
             if let Some(o) = o
+                && o.unreported.is_none()
                 && o.spi == spi
-                && o.seq == seq
+                && o.seq <= seq
+                && o.expect.includes(mi)
             {
-                bits |= 1u8 << (i % 8);
+                bits |= bit(s);
             }
         }
-        if let Some(m) = self.members.get_mut(mi) {
+        if let Some(m) = slot_member_mut(self.table.as_mut(), mi) {
             m.last_acked = Some((spi, seq));
-            m.acked_slots |= bits;
+            m.acked |= bits;
             m.missed = 0;
         }
         if let (Some(c), Some(k)) = (cache, self.keks.get_mut(ki)) {
             k.ack_key = Some(c);
         }
-        let member = self.members.get(mi).map_or(MemberId(0), |m| m.id);
         Ok(AckReceived {
-            member,
+            member: MemberId(mi),
             seq,
             kek_spi: spi,
         })
@@ -664,69 +867,342 @@ impl<Sg: PushSigner, const M: usize> KeyServer<Sg, M> {
 
     /// The next deadline: an ACK-missing check or a retired KEK's removal.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let o = self.outstanding.iter().flatten().map(|o| o.deadline);
+        let o = self
+            .outstanding
+            .iter()
+            .flatten()
+            .filter(|o| o.unreported.is_none())
+            .map(|o| o.deadline);
         let k = self.keks.iter().filter_map(|k| k.retire_at);
         o.chain(k).min()
     }
 
-    /// Runs the deadlines due at `now`: members that did not ack a PUSH whose timeout
-    /// passed get [`GcksEvent::AckMissing`] (and [`GcksEvent::MemberLost`] at
-    /// `max_missed`); retired KEKs past their retention are erased.
+    /// Runs the deadlines due at `now`, oldest first: each PUSH whose ACK timeout passed
+    /// gets one pass over the members it expected, recording a report for each that did not
+    /// ack it (and a [`GcksEvent::MemberLost`] at `max_missed`) for
+    /// [`KeyServer::poll_event`]; retired KEKs past their retention are erased. Linear in
+    /// the table, no allocation.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for slot in 0..MAX_OUTSTANDING {
-            let Some(Some(o)) = self.outstanding.get(slot).copied() else {
-                continue;
-            };
-            if o.deadline > now {
-                continue;
-            }
-            let bit = 1u8 << (slot % 8);
-            for m in self.members.iter_mut() {
-                let expected = match o.target {
-                    Target::All => true,
-                    Target::Member(id) => id == m.id,
-                };
-                let later = m.last_acked.is_some_and(|(s, q)| s == o.spi && q >= o.seq);
-                let acked = m.acked_slots & bit != 0 || later;
-                m.acked_slots &= !bit;
-                if !expected || acked {
-                    continue;
-                }
-                m.missed = m.missed.saturating_add(1);
-                push_event(
-                    &mut self.events,
-                    GcksEvent::AckMissing {
-                        member: m.id,
-                        seq: o.seq,
-                        consecutive: m.missed,
-                    },
-                );
-                // RFC 8263 §6: not "gone" before at least one ACK was ever received.
-                if m.missed == self.config.max_missed && m.last_acked.is_some() {
-                    push_event(&mut self.events, GcksEvent::MemberLost { member: m.id });
-                }
-            }
-            if let Some(s) = self.outstanding.get_mut(slot) {
-                *s = None;
-            }
+        while let Some(s) = self.next_due(now) {
+            self.run_deadline(s);
         }
         let keep_until = |k: &GcksKek| k.retire_at.is_none_or(|t| t > now);
         self.keks.retain(keep_until);
     }
 
-    /// The next event.
+    fn next_due(&self, now: Instant) -> Option<usize> {
+        let due = |(s, o): (usize, &Option<Outstanding>)| {
+            o.filter(|o| o.unreported.is_none() && o.deadline <= now)
+                .map(|o| (o.deadline, o.seq, s))
+        };
+        let first = self.outstanding.iter().enumerate().filter_map(due).min();
+        first.map(|(_, _, s)| s)
+    }
+
+    /// The pass of outstanding entry `s`, whose deadline passed.
+    fn run_deadline(&mut self, s: usize) {
+        let Some(o) = self.outstanding.get(s).copied().flatten() else {
+            return;
+        };
+        let b = bit(s);
+        let members = match o.expect {
+            Expect::All => 0..u32::try_from(self.capacity()).unwrap_or(NONE),
+            Expect::Member(m) => m..m.saturating_add(1),
+            Expect::Nobody => 0..0,
+        };
+        let max_missed = self.config.max_missed;
+        let slots = self.table.as_mut();
+        let mut unreported = 0u32;
+        for i in members {
+            let Some(m) = slot_member_mut(slots, i) else {
+                continue;
+            };
+            let acked = m.acked & b != 0;
+            m.acked &= !b;
+            if acked {
+                continue;
+            }
+            let missed = m.missed.saturating_add(1);
+            m.missed = missed;
+            m.pending |= b;
+            if let Some(c) = m.consecutive.get_mut(s) {
+                *c = missed;
+            }
+            // RFC 8263 §6: not "gone" before at least one ACK was ever received.
+            if missed == max_missed && m.last_acked.is_some() {
+                m.lost |= b;
+            }
+            unreported += 1;
+            enqueue(slots, &mut self.report_head, &mut self.report_tail, i);
+        }
+        if let Some(e) = self.outstanding.get_mut(s) {
+            *e = (unreported > 0).then_some(Outstanding {
+                unreported: Some(unreported),
+                ..o
+            });
+        }
+    }
+
+    /// The next event (see the module docs for their order). O(1).
     pub fn poll_event(&mut self) -> Option<GcksEvent> {
-        self.events.pop_front()
+        if let Some(member) = self.lost_next.take() {
+            return Some(GcksEvent::MemberLost { member });
+        }
+        loop {
+            let head = self.report_head;
+            if head == NONE {
+                return None;
+            }
+            let slots = self.table.as_mut();
+            let outstanding = &self.outstanding;
+            // The member's oldest unreported PUSH.
+            let oldest = slot_member(slots, head).and_then(|m| {
+                (0..MAX_OUTSTANDING)
+                    .filter(|&s| m.pending & bit(s) != 0)
+                    .filter_map(|s| {
+                        let o = outstanding.get(s).copied().flatten()?;
+                        Some((o.deadline, o.seq, s))
+                    })
+                    .min()
+            });
+            let Some((_, seq, s)) = oldest else {
+                // Nothing (left) to report here, or a removed member: unlink it.
+                if let Some(m) = slot_member_mut(slots, head) {
+                    m.pending = 0;
+                }
+                dequeue(slots, &mut self.report_head, &mut self.report_tail);
+                continue;
+            };
+            let b = bit(s);
+            let (consecutive, lost, done) = match slot_member_mut(slots, head) {
+                Some(m) => {
+                    m.pending &= !b;
+                    let lost = m.lost & b != 0;
+                    m.lost &= !b;
+                    let c = m.consecutive.get(s).copied().unwrap_or(0);
+                    (c, lost, m.pending == 0)
+                }
+                None => (0, false, true),
+            };
+            if done {
+                dequeue(slots, &mut self.report_head, &mut self.report_tail);
+            }
+            if let Some(o) = self.outstanding.get_mut(s) {
+                release(o);
+            }
+            let member = MemberId(head);
+            if lost {
+                self.lost_next = Some(member);
+            }
+            return Some(GcksEvent::AckMissing {
+                member,
+                seq,
+                consecutive,
+            });
+        }
     }
 }
 
-fn push_event(q: &mut Deque<GcksEvent, MAX_EVENTS>, e: GcksEvent) {
-    if q.is_full() {
-        q.pop_front();
+fn split_kek(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
+    let (iv, key) = k.split_at_checked(16)?;
+    if !matches!(key.len(), 16 | 24 | 32) {
+        return None;
     }
-    let _ = q.push_back(e);
+    let mut ivb = [0u8; 16];
+    ivb.copy_from_slice(iv);
+    Some((ivb, SecretBuf::from_slice(key).ok()?))
 }
 
-fn id_matches(identity: &GmIdentity, data: &IdData<'_>) -> bool {
-    identity.to_id().data == *data
+/// The bit of outstanding entry `s` in a member's `acked` / `pending` / `lost`.
+const fn bit(s: usize) -> u8 {
+    1 << (s % MAX_OUTSTANDING)
+}
+
+/// One report of an outstanding entry was polled (or its member removed): the entry is
+/// free once none is left.
+fn release(o: &mut Option<Outstanding>) {
+    if let Some(Outstanding {
+        unreported: Some(n),
+        ..
+    }) = o
+    {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            *o = None;
+        }
+    }
+}
+
+fn slot_member(slots: &[Slot], i: u32) -> Option<&Member> {
+    slots.get(usize::try_from(i).ok()?)?.member.as_ref()
+}
+
+fn slot_member_mut(slots: &mut [Slot], i: u32) -> Option<&mut Member> {
+    slots.get_mut(usize::try_from(i).ok()?)?.member.as_mut()
+}
+
+/// Takes a free slot from the free list, dropping the entries taken meanwhile by members
+/// placed at their home (each is dropped once: amortised O(1)). `NONE` if none is left.
+fn pop_free(slots: &mut [Slot], head: &mut u32) -> u32 {
+    while *head != NONE {
+        let i = *head;
+        let Some(s) = usize::try_from(i).ok().and_then(|h| slots.get_mut(h)) else {
+            break;
+        };
+        *head = core::mem::replace(&mut s.next_free, NONE);
+        s.listed_free = false;
+        if s.member.is_none() {
+            return i;
+        }
+    }
+    NONE
+}
+
+/// Appends slot `i` to the report list (unless it is in it).
+fn enqueue(slots: &mut [Slot], head: &mut u32, tail: &mut u32, i: u32) {
+    let Some(s) = usize::try_from(i).ok().and_then(|i| slots.get_mut(i)) else {
+        return;
+    };
+    if s.queued {
+        return;
+    }
+    s.queued = true;
+    s.next_report = NONE;
+    match usize::try_from(*tail).ok().and_then(|t| slots.get_mut(t)) {
+        Some(t) if *tail != NONE => t.next_report = i,
+        _ => *head = i,
+    }
+    *tail = i;
+}
+
+/// Unlinks the head of the report list.
+fn dequeue(slots: &mut [Slot], head: &mut u32, tail: &mut u32) {
+    let next = match usize::try_from(*head).ok().and_then(|h| slots.get_mut(h)) {
+        Some(s) => {
+            s.queued = false;
+            core::mem::replace(&mut s.next_report, NONE)
+        }
+        None => NONE,
+    };
+    *head = next;
+    if next == NONE {
+        *tail = NONE;
+    }
+}
+
+/// The keyed hash of an identity; `None` for ID types a member cannot have.
+// `core::hash::SipHasher` (SipHash-2-4) is deprecated only in favour of std's
+// `DefaultHasher`, which a `no_std` crate cannot use; it is keyed and stable.
+#[allow(deprecated)]
+fn id_hash(key: (u64, u64), id: &IdData<'_>) -> Option<u64> {
+    use core::hash::Hasher;
+    let mut h = core::hash::SipHasher::new_with_keys(key.0, key.1);
+    match *id {
+        IdData::Ipv4(a) => {
+            h.write_u8(1);
+            h.write(&a);
+        }
+        IdData::Ipv6(a) => {
+            h.write_u8(2);
+            h.write(&a);
+        }
+        IdData::Oid { oid, payload } => {
+            h.write_u8(3);
+            h.write_usize(oid.len());
+            h.write(oid);
+            h.write(payload);
+        }
+        IdData::Other { .. } => return None,
+    }
+    Some(h.finish())
+}
+
+/// The identity index: `2 × capacity` buckets, bucket `b` in slot `b / 2`.
+fn buckets(cap: usize) -> usize {
+    cap.saturating_mul(2)
+}
+
+/// A hash's home bucket (the high bits of `hash × n`).
+fn home(hash: u64, n: usize) -> usize {
+    let n64 = u64::try_from(n).unwrap_or(u64::MAX);
+    let h = (u128::from(hash) * u128::from(n64)) >> 64;
+    usize::try_from(h).unwrap_or(0)
+}
+
+fn next_bucket(b: usize, n: usize) -> usize {
+    if b + 1 >= n { 0 } else { b + 1 }
+}
+
+fn bucket(slots: &[Slot], b: usize) -> u32 {
+    slots
+        .get(b / 2)
+        .and_then(|s| s.index.get(b % 2))
+        .copied()
+        .unwrap_or(0)
+}
+
+fn set_bucket(slots: &mut [Slot], b: usize, v: u32) {
+    if let Some(x) = slots.get_mut(b / 2).and_then(|s| s.index.get_mut(b % 2)) {
+        *x = v;
+    }
+}
+
+/// The bucket and slot of the member with identity `id` (hash `hash`).
+fn find(slots: &[Slot], cap: usize, hash: u64, id: &IdData<'_>) -> Option<(usize, u32)> {
+    let n = buckets(cap);
+    if n == 0 {
+        return None;
+    }
+    let mut b = home(hash, n);
+    // At most half the buckets are full: an empty one ends every probe.
+    for _ in 0..n {
+        let i = bucket(slots, b).checked_sub(1)?;
+        if let Some(m) = slot_member(slots, i)
+            && m.hash == hash
+            && m.identity.to_id().data == *id
+        {
+            return Some((b, i));
+        }
+        b = next_bucket(b, n);
+    }
+    None
+}
+
+/// Indexes slot `i` (hash `hash`; not indexed yet).
+fn insert(slots: &mut [Slot], cap: usize, hash: u64, i: u32) {
+    let n = buckets(cap);
+    let mut b = home(hash, n);
+    for _ in 0..n {
+        if bucket(slots, b) == 0 {
+            set_bucket(slots, b, i + 1);
+            return;
+        }
+        b = next_bucket(b, n);
+    }
+}
+
+/// Empties bucket `b`, shifting back the entries after it that may not stay behind the
+/// gap (linear probing without tombstones).
+fn remove_bucket(slots: &mut [Slot], cap: usize, b: usize) {
+    let n = buckets(cap);
+    let mut hole = b;
+    let mut j = b;
+    for _ in 0..n {
+        j = next_bucket(j, n);
+        let v = bucket(slots, j);
+        let Some(h) = v
+            .checked_sub(1)
+            .and_then(|i| slot_member(slots, i))
+            .map(|m| home(m.hash, n))
+        else {
+            break;
+        };
+        // The entry at `j` may move into the hole if the hole lies on its probe path,
+        // i.e. cyclically in [home, j).
+        if (hole + n - h) % n < (j + n - h) % n {
+            set_bucket(slots, hole, v);
+            hole = j;
+        }
+    }
+    set_bucket(slots, hole, 0);
 }

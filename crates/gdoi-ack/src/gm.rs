@@ -55,7 +55,9 @@ pub const MAX_ACK_JITTER: Duration = Duration::from_secs(5);
 pub const MAX_KEK_KEY: usize = 32;
 /// Largest LKH leaf key (IV + AES-256 key).
 pub const MAX_LKH_KEY: usize = 64;
-/// Pending ACKs kept at once; when full, the oldest unsent ACK is dropped.
+/// Pending ACKs kept at once. Nothing queued is ever dropped: a PUSH accepted while this
+/// many ACKs wait (more than four PUSHes within the jitter window) is applied, and its ACK
+/// is reported as [`AckStatus::QueueFull`] instead of queued.
 pub const MAX_PENDING_ACKS: usize = 4;
 
 /// Why a PUSH was rejected. A rejected PUSH changed nothing and produced no ACK.
@@ -118,6 +120,10 @@ pub enum AckStatus {
     /// An ACK is requested with a type this GM cannot produce (unknown value, or an LKH
     /// type without a configured leaf key): RFC 8263 §4 — participate without acking.
     Unsupported(KekAckRequested),
+    /// The PUSH was applied but its ACK was not queued: [`MAX_PENDING_ACKS`] ACKs are
+    /// waiting for their send time. The GCKS will count this PUSH as unacknowledged (with
+    /// [`GmConfig::re_ack`], a retransmission of a unicast PUSH is acked again).
+    QueueFull,
 }
 
 /// An accepted PUSH. The views borrow the caller's scratch buffer, which then holds
@@ -145,7 +151,8 @@ pub enum Outcome<'s> {
     /// A new PUSH, verified and applied.
     Accepted(Accepted<'s>),
     /// A bit-identical copy of the last accepted unicast PUSH, with re-acking enabled: the
-    /// cached ACK was rescheduled (or not, when rate-limited). Nothing else changed.
+    /// cached ACK was rescheduled (or not, when rate-limited or the ACK queue is full).
+    /// Nothing else changed.
     Retransmission {
         /// When the cached ACK goes out, if it was rescheduled.
         ack_at: Option<Instant>,
@@ -404,9 +411,10 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         if let (true, Some(re), Some(last)) = (unicast, self.config.re_ack, &self.last_push) {
             let d = crypto.hash(HashAlg::Sha256, &[datagram]);
             if d.as_bytes() == last.digest {
-                let allowed = last
-                    .last_sent
-                    .is_none_or(|t| now.saturating_duration_since(t) >= re.min_interval);
+                let allowed = !self.pending.is_full()
+                    && last
+                        .last_sent
+                        .is_none_or(|t| now.saturating_duration_since(t) >= re.min_interval);
                 let ack_at = allowed.then_some(now);
                 if allowed {
                     let ack = last.ack.clone();
@@ -596,6 +604,11 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                                 .as_ref()
                                 .map(|k| k.emit_ack(crypto, push.seq, &id, &mut bytes));
                             match n {
+                                Some(Ok(n)) if self.pending.is_full() => {
+                                    // Kept for a re-ack, not queued.
+                                    bytes.truncate(n);
+                                    (AckStatus::QueueFull, Some((now, bytes)))
+                                }
                                 Some(Ok(n)) => {
                                     let at = if unicast {
                                         now
@@ -639,16 +652,19 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         }
         self.policy = policy;
         if let Some((at, bytes)) = ack_bytes {
+            let queued = ack != AckStatus::QueueFull;
             if let Some(d) = digest {
                 let mut dg = [0u8; 32];
                 dg.copy_from_slice(d.as_bytes().get(..32).unwrap_or(&[0; 32]));
                 self.last_push = Some(LastPush {
                     digest: dg,
                     ack: bytes.clone(),
-                    last_sent: Some(at),
+                    last_sent: queued.then_some(at),
                 });
             }
-            self.queue_ack(at, bytes);
+            if queued {
+                self.queue_ack(at, bytes);
+            }
         }
         Ok(Outcome::Accepted(Accepted {
             seq,
@@ -670,10 +686,8 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         Duration::from_millis(u64::from_be_bytes(b) % (max_ms + 1))
     }
 
+    /// Queues an ACK; the callers checked that the queue has room.
     fn queue_ack(&mut self, at: Instant, bytes: Vec<u8, MAX_ACK_LEN>) {
-        if self.pending.is_full() {
-            self.pending.pop_front();
-        }
         let _ = self.pending.push_back(PendingAck { at, bytes });
     }
 

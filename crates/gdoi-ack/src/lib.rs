@@ -30,7 +30,10 @@
 //!   `now` ([`time::Instant`]), the datagrams, the crypto provider and an RNG; they return
 //!   what to send and the next deadline (`poll_timeout` / `handle_timeout`). Every
 //!   rejected message leaves the state as it was (computed into locals, committed last).
-//!   Tables are fixed-capacity ([`heapless`]).
+//!   Tables are fixed-capacity: the GM's inline ([`heapless`]), the key server's members
+//!   table in storage the caller provides ([`gcks::Slot`]: an array, a static, or a boxed
+//!   slice for 100,000 members). A full table is an error or a reported status, never a
+//!   silent drop.
 //!
 //! # Resolutions (where the RFCs are unclear), and where the research digest was overridden
 //! | Question | Resolution |
@@ -59,7 +62,8 @@
 //! | ACK timing | GM: multicast PUSHes jittered up to `ack_jitter_max` (never above 5 s), unicast immediately; GCKS: "missing" not before 10 s |
 //! | GCKS duplicate ACKs | dropped before any crypto by the per-member last acked (KEK, SEQ) |
 //! | GCKS after a PUSH replaces or deletes its KEK | the old KEK stays (for late ACKs) at least the ACK timeout, then is erased |
-//! | Members that miss ACKs | [`gcks::GcksEvent::AckMissing`] every time; [`gcks::GcksEvent::MemberLost`] after `max_missed` in a row, only for members that acked at least once (RFC 8263 §6) |
+//! | Members that miss ACKs | [`gcks::GcksEvent::AckMissing`] every time, once per member and PUSH, none ever dropped (reports live in the members table); [`gcks::GcksEvent::MemberLost`] after `max_missed` in a row, only for members that acked at least once (RFC 8263 §6) |
+//! | GM with more ACKs waiting than its queue holds | the PUSH is applied, its ACK reported as [`gm::AckStatus::QueueFull`]; queued ACKs are never dropped |
 //! | "At least one TEK in each Rekey KD" (RFC 6407 §5.6.1, lowercase) | not enforced: a KEK-only rollover is accepted; each ESP/AH SA TEK must have its TEK key packet |
 //!
 //! # RFC 5406 checklist, for the SAs this crate installs

@@ -11,41 +11,30 @@
 )]
 
 mod common;
+use common::rekey::*;
 use common::*;
 
 use core::time::Duration;
-use gdoi_ack::attribute::{Attribute, Attributes};
 use gdoi_ack::delete::Delete;
 use gdoi_ack::gcks::{
-    AckError, Built, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Target,
+    AckError, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target,
 };
-use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::gm::{
+    AckStatus, GmConfig, GmIdentity, GroupMember, InstallError, KekInstall, MAX_PENDING_ACKS,
+    Outcome, PushError,
+};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, SaKek};
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
+use gdoi_ack::message::Ack;
+use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
-type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, M>;
+type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, [Slot; M]>;
 type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
 
 const K1: [u8; 16] = COOKIES;
 const K2: [u8; 16] = [0xa2; 16];
 const K3: [u8; 16] = [0xa3; 16];
-
-fn kek_key(spi: &[u8; 16]) -> [u8; 32] {
-    let mut k = [0u8; 32];
-    k[..16].copy_from_slice(&KEK_IV);
-    k[16..].copy_from_slice(&[spi[0] ^ 0x5a; 16]);
-    k
-}
-
-fn signer() -> P256SigningKey {
-    P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap()
-}
 
 fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
     KeyServer::new(
@@ -54,6 +43,8 @@ fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
         K1,
         &kek_key(&K1),
         0,
+        [Slot::EMPTY; M],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap()
 }
@@ -69,110 +60,6 @@ fn gm(addr: u8, policy: KekAckRequested, last_seq: u32) -> Gm {
     })
     .unwrap();
     g
-}
-
-/// Builds a PUSH: a new TEK, optionally a KEK rollover to `new_kek`, optionally deleting
-/// `delete_kek`.
-fn push<const M: usize>(
-    ks: &mut Gcks<M>,
-    now: Instant,
-    target: Target,
-    tek_spi: [u8; 4],
-    new_kek: Option<[u8; 16]>,
-    delete_kek: Option<[u8; 16]>,
-    policy: KekAckRequested,
-    out: &mut [u8],
-) -> Built {
-    let mut sak_attr = [0u8; 64];
-    let sak_attrs = Attributes::encode(
-        &[
-            Attribute::basic(2, 3),
-            Attribute::basic(3, 128),
-            Attribute::variable(4, &[0, 0, 0x0e, 0x10]),
-            Attribute::basic(5, 3),
-            Attribute::basic(6, 4),
-            Attribute::basic(9, policy.to_wire()),
-        ],
-        &mut sak_attr,
-    )
-    .unwrap();
-    let mut tek_attr = [0u8; 64];
-    let tek_attrs = Attributes::encode(
-        &[
-            Attribute::basic(1, 1),
-            Attribute::basic(2, 3600),
-            Attribute::basic(4, 1),
-        ],
-        &mut tek_attr,
-    )
-    .unwrap();
-    let sel = IdSelector {
-        id_type: IdType::Ipv4Addr,
-        port: 0,
-        data: &[239, 1, 1, 1],
-    };
-    let teks = [SaTek {
-        protocol_id: TekProtocol::IpsecEsp,
-        body: TekBody::Ipsec(IpsecTek {
-            protocol: 0,
-            src: sel,
-            dst: sel,
-            transform_id: 12,
-            spi: tek_spi,
-            attributes: tek_attrs,
-        }),
-    }];
-    let sak = new_kek.map(|spi| SaKek {
-        protocol: 17,
-        src: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[192, 0, 2, 1],
-        },
-        dst: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[239, 192, 0, 1],
-        },
-        spi,
-        attributes: sak_attrs,
-    });
-    let mut tek_key_buf = [0u8; 64];
-    let tek_keys = Attributes::encode(
-        &[Attribute::variable(1, &[tek_spi[3]; 16])],
-        &mut tek_key_buf,
-    )
-    .unwrap();
-    let new_key = new_kek.map(|s| kek_key(&s)).unwrap_or([0; 32]);
-    let mut kek_key_buf = [0u8; 64];
-    let kek_keys =
-        Attributes::encode(&[Attribute::variable(1, &new_key)], &mut kek_key_buf).unwrap();
-    let new_spi = new_kek.unwrap_or([0; 16]);
-    let mut packets = vec![KeyPacket {
-        kd_type: KdType::Tek,
-        spi: &tek_spi,
-        attributes: tek_keys,
-    }];
-    if new_kek.is_some() {
-        packets.push(KeyPacket {
-            kd_type: KdType::Kek,
-            spi: &new_spi,
-            attributes: kek_keys,
-        });
-    }
-    let del_spi = delete_kek.unwrap_or([0; 16]);
-    let deletes: Vec<Delete> = delete_kek
-        .iter()
-        .map(|_| Delete::new(2, 0, 16, &del_spi).unwrap())
-        .collect();
-    let content = PushContent {
-        deletes: &deletes,
-        sa: Some(Sa::new(sak, None, &teks)),
-        kd: Some(KeyDownload::new(&packets)),
-    };
-    let mut rng = HashDrbg::new(b"gcks");
-    ks.build_push(now, target, &content, &RustCrypto, &mut rng, out)
-        .unwrap()
 }
 
 /// The members and the network, on a virtual clock.
@@ -316,20 +203,16 @@ fn exchange_with_losses_rollover_and_member_loss() {
     assert!(w.gcks_timeout().is_empty());
     w.now = t_push.saturating_add(Duration::from_secs(10));
     let ev = w.gcks_timeout();
+    // One pass: in MemberId order.
+    let mut missing = [w.ids[1], w.ids[2]];
+    missing.sort();
     assert_eq!(
         ev,
-        vec![
-            GcksEvent::AckMissing {
-                member: w.ids[1],
-                seq: 2,
-                consecutive: 1
-            },
-            GcksEvent::AckMissing {
-                member: w.ids[2],
-                seq: 2,
-                consecutive: 1
-            },
-        ]
+        missing.map(|member| GcksEvent::AckMissing {
+            member,
+            seq: 2,
+            consecutive: 1
+        })
     );
 
     // 3. KEK rollover K1 → K2 in a PUSH that also deletes K1 (its own KEK). Member 2 missed
@@ -580,6 +463,8 @@ fn members_table_full_and_unexpected_acks() {
         K1,
         &kek_key(&K1),
         5,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     assert_eq!(
@@ -601,6 +486,8 @@ fn gcks_builds_the_digest_push_byte_for_byte() {
         COOKIES,
         &key,
         1,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let content = PushContent {
@@ -628,6 +515,8 @@ fn gcks_builds_the_digest_push_byte_for_byte() {
         COOKIES,
         &key,
         1,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let e = ks2
@@ -786,4 +675,134 @@ mod gcks_never_panics {
             prop_assert_eq!(ks.last_acked(id), None);
         }
     }
+}
+
+/// The GM's tables that can fill: the pending-ACK queue (a PUSH accepted while it is full
+/// is applied and its ACK reported as `QueueFull`; nothing queued is dropped, and the key
+/// server reports exactly that PUSH as unacknowledged) and the KEK table (a PUSH that would
+/// overflow it is rejected whole).
+#[test]
+fn gm_tables_that_fill_drop_nothing_silently() {
+    let policy = KekAckRequested::KekSha256;
+    let mut w: World<4> = World::new(1, policy);
+    let mut wire = [0u8; 1024];
+    let mut scratch = [0u8; 1024];
+    let mut statuses = Vec::new();
+    for n in 1..=5u8 {
+        let b = push(
+            &mut w.ks,
+            w.now,
+            Target::All,
+            [0, 0, 0, n],
+            None,
+            None,
+            policy,
+            &mut wire,
+        );
+        let Outcome::Accepted(a) = w.gms[0]
+            .handle_push(
+                w.now,
+                &wire[..b.len],
+                false,
+                &mut scratch,
+                &RustCrypto,
+                &mut w.rng,
+            )
+            .unwrap()
+        else {
+            panic!()
+        };
+        statuses.push(a.ack);
+        assert_eq!(w.gms[0].last_seq(&K1), Some(u32::from(n)), "applied");
+    }
+    assert!(
+        statuses[..MAX_PENDING_ACKS]
+            .iter()
+            .all(|s| matches!(s, AckStatus::Scheduled(_)))
+    );
+    assert_eq!(statuses[MAX_PENDING_ACKS], AckStatus::QueueFull);
+    let acks = w.run_acks(Duration::from_secs(5));
+    let mut seqs: Vec<u32> = acks
+        .iter()
+        .map(|(_, a)| Ack::parse(a).unwrap().seq.0)
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, [1, 2, 3, 4], "every queued ACK is sent");
+    for (_, a) in &acks {
+        // In jitter order: an ACK of a later SEQ makes an earlier one a duplicate.
+        let r = w.ks.handle_ack(a, &RustCrypto);
+        assert!(matches!(r, Ok(_) | Err(AckError::Duplicate(_))), "{r:?}");
+    }
+    w.now = w.now.saturating_add(Duration::from_secs(5));
+    assert_eq!(
+        w.gcks_timeout(),
+        [GcksEvent::AckMissing {
+            member: w.ids[0],
+            seq: 5,
+            consecutive: 1
+        }]
+    );
+
+    // The KEK table: K1 plus three rollovers fill it (no KEK is deleted); a fourth
+    // rollover is rejected with nothing changed and no ACK, and so is a fifth KEK from a
+    // PULL.
+    let k4 = [0xa4; 16];
+    let k5 = [0xa5; 16];
+    for (i, next) in [K2, K3, k4].into_iter().enumerate() {
+        let b = push(
+            &mut w.ks,
+            w.now,
+            Target::All,
+            [0, 0, 1, i as u8],
+            Some(next),
+            None,
+            policy,
+            &mut wire,
+        );
+        assert_eq!(w.deliver_push(&wire[..b.len], &[0]), 1);
+        w.run_acks(Duration::from_secs(5));
+    }
+    assert_eq!(w.gms[0].kek_spis().collect::<Vec<_>>(), [K1, K2, K3, k4]);
+    let before: Vec<_> = [K1, K2, K3, k4]
+        .iter()
+        .map(|s| w.gms[0].last_seq(s))
+        .collect();
+    let b = push(
+        &mut w.ks,
+        w.now,
+        Target::All,
+        [0, 0, 1, 9],
+        Some(k5),
+        None,
+        policy,
+        &mut wire,
+    );
+    assert_eq!(
+        w.gms[0].handle_push(
+            w.now,
+            &wire[..b.len],
+            false,
+            &mut scratch,
+            &RustCrypto,
+            &mut w.rng
+        ),
+        Err(PushError::TableFull)
+    );
+    let after: Vec<_> = [K1, K2, K3, k4]
+        .iter()
+        .map(|s| w.gms[0].last_seq(s))
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(w.gms[0].poll_timeout(), None, "no ACK for a rejected PUSH");
+    assert_eq!(
+        w.gms[0].install_kek(KekInstall {
+            spi: k5,
+            algorithm_key: &kek_key(&k5),
+            last_seq: 0,
+            ack_requested: Some(policy),
+            verifier: EcdsaP256(signer().verifying_key()),
+        }),
+        Err(InstallError::TableFull)
+    );
+    assert_eq!(w.gms[0].kek_spis().count(), 4);
 }

@@ -16,7 +16,7 @@ use common::*;
 use std::path::PathBuf;
 use std::process::Command;
 
-use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Target};
+use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
 use gdoi_ack::kd::{KeyDownload, KeyPacket};
 use gdoi_ack::keys::EcdsaP256;
@@ -186,12 +186,14 @@ fn decrypted_push(with_sat: bool) -> Vec<u8> {
     let digest = PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let signer = P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap();
-    let mut ks: KeyServer<_, 4> = KeyServer::new(
+    let mut ks: KeyServer<_, [Slot; 4]> = KeyServer::new(
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         EcdsaP256(signer),
         COOKIES,
         &key,
         1,
+        [Slot::EMPTY; 4],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let mut sa = digest.sa.unwrap();

@@ -11,7 +11,7 @@ mod common;
 use common::*;
 
 use gdoi_ack::attribute::{Attribute, Attributes};
-use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Target};
+use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError};
 use gdoi_ack::id::{IdSelector, IdType};
 use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
@@ -34,7 +34,7 @@ fn rsa_key() -> RsaPrivate {
 
 fn build(forms: RsaForms) -> Vec<u8> {
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
-    let mut ks: KeyServer<_, 4> = KeyServer::new(
+    let mut ks: KeyServer<_, [Slot; 4]> = KeyServer::new(
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         Rsa {
             key: rsa_key(),
@@ -44,6 +44,8 @@ fn build(forms: RsaForms) -> Vec<u8> {
         COOKIES,
         &key,
         0,
+        [Slot::EMPTY; 4],
+        &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let sel = IdSelector {

@@ -1,6 +1,9 @@
 //! GDOI group member: GROUPKEY-PUSH verification + RFC 8263 ACK build, with the crypto
 //! primitives it calls measured apart on the same inputs, and their sum measured as one
-//! sequence. `cargo bench -p keying-bench --bench gdoi`.
+//! sequence; forged PUSHes rejected (bad signature, replayed SEQ, unknown cookies). GDOI key
+//! server at 100,000 members (`gdoi_gcks`): `handle_ack` per ACK against the bare
+//! HMAC-SHA-256 HASH check of the same datagrams, and `handle_timeout` with every member
+//! silent (the worst case: 100,000 reports). `cargo bench -p keying-bench --bench gdoi`.
 //!
 //! Setup follows `crates/gdoi-ack/tests/timing.rs`: the digest's hand-assembled PUSH
 //! (`tests/vectors/gdoi/push_wire.hex`, 476 B, AES-128-CBC, ECDSA P-256 SIG, SEQ 2,
@@ -10,12 +13,15 @@
 
 use std::hint::black_box;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use std::time::{Duration, Instant as StdInstant};
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use gdoi_ack::ack::ACK_LABEL;
-use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
+use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
 use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
+use keying_bench::gcks::{ACK_LEN, Fleet};
 use keying_bench::hex_vector;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 use keying_crypto::{HashAlg, Symmetric};
@@ -149,8 +155,119 @@ fn gdoi(c: &mut Criterion) {
             RustCrypto.hmac(HashAlg::Sha256, k.as_bytes(), &[black_box(ack_covered)])
         })
     });
+    // Forged PUSHes: a rejected PUSH changes nothing, so one member serves every iteration.
+    let mut bad_sig = wire.clone();
+    let n = bad_sig.len();
+    bad_sig[n - 17] ^= 1; // the last plaintext block: inside SIG
+    let mut unknown = wire.clone();
+    unknown[0] ^= 0xff;
+    let mut fresh = new_gm();
+    g.bench_function("gm_reject_bad_signature", |b| {
+        b.iter(|| {
+            let r = fresh.handle_push(
+                Instant::ZERO,
+                black_box(&bad_sig),
+                false,
+                &mut scratch,
+                &RustCrypto,
+                &mut rng,
+            );
+            assert_eq!(r, Err(PushError::BadSignature));
+        })
+    });
+    let mut gm = new_gm();
+    gm.handle_push(
+        Instant::ZERO,
+        &wire,
+        false,
+        &mut scratch,
+        &RustCrypto,
+        &mut rng,
+    )
+    .unwrap();
+    g.bench_function("gm_reject_replay", |b| {
+        b.iter(|| {
+            let r = gm.handle_push(
+                Instant::ZERO,
+                black_box(&wire),
+                false,
+                &mut scratch,
+                &RustCrypto,
+                &mut rng,
+            );
+            assert_eq!(r, Err(PushError::Replay { seq: 2, last: 2 }));
+        })
+    });
+    g.bench_function("gm_reject_unknown_cookies", |b| {
+        b.iter(|| {
+            let r = gm.handle_push(
+                Instant::ZERO,
+                black_box(&unknown),
+                false,
+                &mut scratch,
+                &RustCrypto,
+                &mut rng,
+            );
+            assert_eq!(r, Err(PushError::UnknownKek));
+        })
+    });
+    g.bench_function("isakmp_header_parse", |b| {
+        b.iter(|| push_cookies(black_box(&unknown)).unwrap())
+    });
     g.finish();
 }
 
-criterion_group!(benches, gdoi);
+/// The key server at 100,000 members, 1 % silent.
+fn gdoi_gcks(c: &mut Criterion) {
+    const MEMBERS: usize = 100_000;
+    let mut fleet = Fleet::new(MEMBERS, 100);
+    fleet.rekey();
+    let reference: Vec<u8> = (0..fleet.remaining())
+        .flat_map(|k| fleet.ack(k).to_vec())
+        .collect();
+    let key = fleet.key.clone();
+    let mut g = c.benchmark_group("gdoi_gcks");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("handle_ack_100k_members", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                if fleet.remaining() == 0 {
+                    fleet.rekey();
+                }
+                let n = left.min(fleet.remaining() as u64);
+                let t = StdInstant::now();
+                for _ in 0..n {
+                    black_box(fleet.handle_next_ack()).unwrap();
+                }
+                total += t.elapsed();
+                left -= n;
+            }
+            total
+        })
+    });
+    let mut r = 0;
+    g.bench_function("hmac_sha256_hash_check", |b| {
+        b.iter(|| {
+            let dg = &reference[r..r + ACK_LEN];
+            r = (r + ACK_LEN) % reference.len();
+            let h = RustCrypto.hmac(HashAlg::Sha256, key.as_bytes(), &[black_box(&dg[64..])]);
+            assert!(h.ct_eq_truncated(&dg[32..64], 32));
+        })
+    });
+    g.finish();
+
+    // Every member silent: each deadline reports all 100,000.
+    let mut silent = Fleet::new(MEMBERS, 1);
+    silent.rekey();
+    let mut g = c.benchmark_group("gdoi_gcks");
+    g.sample_size(10);
+    g.bench_function("handle_timeout_100k_members_all_silent", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| silent.rekey().pass).sum())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, gdoi, gdoi_gcks);
 criterion_main!(benches);

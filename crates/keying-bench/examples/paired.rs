@@ -13,7 +13,8 @@
 //! of primitive's 10th percentile as a share of the full exchange's.
 //!
 //! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
-//! `mikey`, `gdoi`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh` (default: all)
+//! `mikey`, `gdoi`, `gdoi-gcks`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh` (default:
+//! all)
 //! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
 //!
 //! `rsa-r-joins` (run only when asked; see [`rsa_r_joins`]): an MIKEY-RSA-R group
@@ -34,10 +35,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gdoi_ack::ack::ACK_LABEL;
-use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
+use gdoi_ack::gcks::Slot;
+use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
 use gdoi_ack::sa_kek::KekAckRequested;
 use keying_bench::exchange::{Fixture, Mode, Replay, counts, same_keys};
+use keying_bench::gcks::{ACK_LEN, Fleet, Gcks};
 use keying_bench::{bin_vector, hex_vector, vector_path};
 use keying_crypto::awslc::{self, AwsLc};
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RsaPrivate, RustCrypto};
@@ -306,6 +309,203 @@ fn gdoi() {
         })
     };
     paired("gdoi GM PUSH+ACK / its primitives", 1, full, prims);
+
+    // Forged PUSHes, each paired with the one primitive that dominates its rejection. A
+    // rejected PUSH changes nothing, so one member serves every iteration.
+    let zero = gdoi_ack::time::Instant::ZERO;
+    let mut s = [0u8; 512];
+    let mut bad_sig = wire.clone();
+    let n = bad_sig.len();
+    bad_sig[n - 17] ^= 1; // the last plaintext block: inside SIG
+    let mut unknown = wire.clone();
+    unknown[0] ^= 0xff;
+    let mut fresh = new_gm();
+    paired(
+        "gdoi GM rejects a PUSH with a bad signature / ECDSA P-256 verify",
+        2,
+        |n| {
+            time(n, || {
+                let e = fresh.handle_push(
+                    zero,
+                    black_box(&bad_sig),
+                    false,
+                    &mut s,
+                    &RustCrypto,
+                    &mut rng,
+                );
+                assert_eq!(e, Err(PushError::BadSignature));
+            })
+        },
+        |n| {
+            time(n, || {
+                vk.verify(&[b"rekey", black_box(&hdr), signed], sig)
+                    .unwrap()
+            })
+        },
+    );
+    // After one accept the vector is a replay (SEQ 2, last 2).
+    let mut gm = new_gm();
+    gm.handle_push(zero, &wire, false, &mut s, &RustCrypto, &mut rng)
+        .unwrap();
+    paired(
+        "gdoi GM rejects a replayed PUSH (SEQ check, no signature) / AES-128-CBC decrypt 448 B",
+        200,
+        |n| {
+            time(n, || {
+                let e =
+                    gm.handle_push(zero, black_box(&wire), false, &mut s, &RustCrypto, &mut rng);
+                assert_eq!(e, Err(PushError::Replay { seq: 2, last: 2 }));
+            })
+        },
+        |n| {
+            time(n, || {
+                let p = &mut buf[..ct.len()];
+                p.copy_from_slice(black_box(ct));
+                RustCrypto.aes_cbc_decrypt(&KEK_KEY, &KEK_IV, p).unwrap();
+            })
+        },
+    );
+    paired(
+        "gdoi GM rejects a PUSH under unknown cookies / ISAKMP header parse",
+        10_000,
+        |n| {
+            time(n, || {
+                let e = gm.handle_push(
+                    zero,
+                    black_box(&unknown),
+                    false,
+                    &mut s,
+                    &RustCrypto,
+                    &mut rng,
+                );
+                assert_eq!(e, Err(PushError::UnknownKek));
+            })
+        },
+        |n| time(n, || assert!(push_cookies(black_box(&unknown)).is_some())),
+    );
+}
+
+/// The resident set size of this process in KiB (Linux `/proc/self/status`).
+fn rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The GDOI key server at 100,000 members, 1 % silent: ACKs verified per second per core
+/// (`handle_ack`: parse, KEK and member lookup, duplicate check, HMAC-SHA-256 HASH, commit)
+/// paired with the bare HASH check of the same datagrams; `handle_timeout` and the event
+/// drain per deadline; the members table's memory.
+fn gdoi_gcks() {
+    const MEMBERS: usize = 100_000;
+    let rss0 = rss_kib();
+    let mut fleet = Fleet::new(MEMBERS, 100);
+    let rss1 = rss_kib();
+    let slot = size_of::<Slot>();
+    println!(
+        "gcks\tmemory\t{MEMBERS} members\ttable {} B = {slot} B per member\tKeyServer value {} B\tRSS growth {} KiB while building table + members",
+        MEMBERS * slot,
+        size_of::<Gcks>(),
+        match (rss0, rss1) {
+            (Some(a), Some(b)) => (b - a).to_string(),
+            _ => "n/a".into(),
+        }
+    );
+    fleet.rekey();
+    // The reference: HMAC-SHA-256 over SEQ | ID with the ack key, compared in constant
+    // time with the HASH payload's data, on the same datagrams.
+    let reference: Vec<u8> = (0..fleet.remaining())
+        .flat_map(|k| fleet.ack(k).to_vec())
+        .collect();
+    let key = fleet.key.clone();
+    let mut deadlines = Vec::new();
+    let mut r = 0usize;
+    let ours = |n: u64| {
+        if (fleet.remaining() as u64) < n {
+            deadlines.push(fleet.rekey());
+        }
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(fleet.handle_next_ack()).unwrap();
+        }
+        t.elapsed()
+    };
+    let bare = |n: u64| {
+        time(n, || {
+            let dg = &reference[r..r + ACK_LEN];
+            r = (r + ACK_LEN) % reference.len();
+            let h = RustCrypto.hmac(HashAlg::Sha256, key.as_bytes(), &[black_box(&dg[64..])]);
+            assert!(h.ct_eq_truncated(&dg[32..64], 32));
+        })
+    };
+    paired(
+        "gdoi GCKS handle_ack at 100,000 members / HMAC-SHA-256 HASH check alone",
+        1000,
+        ours,
+        bare,
+    );
+    // The same with 1,000 members: a table (240 kB) that stays in the cache.
+    let mut small = Fleet::new(1_000, 100);
+    small.rekey();
+    let reference: Vec<u8> = (0..small.remaining())
+        .flat_map(|k| small.ack(k).to_vec())
+        .collect();
+    let key = small.key.clone();
+    let mut r = 0usize;
+    paired(
+        "gdoi GCKS handle_ack at 1,000 members / HMAC-SHA-256 HASH check alone",
+        500,
+        |n| {
+            if (small.remaining() as u64) < n {
+                small.rekey();
+            }
+            let t = Instant::now();
+            for _ in 0..n {
+                black_box(small.handle_next_ack()).unwrap();
+            }
+            t.elapsed()
+        },
+        |n| {
+            time(n, || {
+                let dg = &reference[r..r + ACK_LEN];
+                r = (r + ACK_LEN) % reference.len();
+                let h = RustCrypto.hmac(HashAlg::Sha256, key.as_bytes(), &[black_box(&dg[64..])]);
+                assert!(h.ct_eq_truncated(&dg[32..64], 32));
+            })
+        },
+    );
+    // Whole rounds: every ACK of a PUSH, then its deadline.
+    let mut per_ack = Vec::new();
+    for _ in 0..10 {
+        let n = fleet.remaining();
+        let t = Instant::now();
+        while fleet.handle_next_ack().is_ok() {}
+        per_ack.push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+        deadlines.push(fleet.rekey());
+    }
+    let mut pass: Vec<f64> = deadlines
+        .iter()
+        .map(|d| d.pass.as_secs_f64() * 1e6)
+        .collect();
+    let mut drain: Vec<f64> = deadlines
+        .iter()
+        .map(|d| d.drain.as_secs_f64() * 1e6)
+        .collect();
+    let events = deadlines.iter().map(|d| d.events).max().unwrap_or(0);
+    println!(
+        "gcks\tround\t{MEMBERS} members\thandle_ack over a whole round p10 {:.1} ns, median {:.1} ns per ACK ({} rounds)",
+        pct(&mut per_ack.clone(), 0.1),
+        pct(&mut per_ack, 0.5),
+        10
+    );
+    println!(
+        "gcks\tdeadline\t{MEMBERS} members, {events} silent\thandle_timeout p10 {:.0} µs, median {:.0} µs\tpoll_event × {events} p10 {:.0} µs, median {:.0} µs\t({} deadlines)",
+        pct(&mut pass.clone(), 0.1),
+        pct(&mut pass, 0.5),
+        pct(&mut drain.clone(), 0.1),
+        pct(&mut drain, 0.5),
+        deadlines.len()
+    );
 }
 
 fn hokey() {
@@ -880,6 +1080,9 @@ fn main() {
     }
     if which.is_empty() || which == "gdoi" {
         gdoi();
+    }
+    if which.is_empty() || which == "gdoi-gcks" {
+        gdoi_gcks();
     }
     if which.is_empty() || which == "hokey" {
         hokey();

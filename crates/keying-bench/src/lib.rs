@@ -1,6 +1,7 @@
 //! Shared helpers for the `keying-bench` benchmarks (see `BENCHMARKS.md`): loading the
 //! committed test vectors, the list of MIKEY messages every parser is measured on, and the
-//! full MIKEY exchanges with their recorded primitive calls ([`exchange`]).
+//! full MIKEY exchanges with their recorded primitive calls ([`exchange`]), and a GDOI key
+//! server with 100,000 members and their ACKs ([`gcks`]).
 //!
 //! The benchmarks themselves live in `benches/`; run them with `cargo bench -p keying-bench`
 //! or `crates/keying-bench/scripts/run.sh`.
@@ -8,6 +9,7 @@
 use std::path::PathBuf;
 
 pub mod exchange;
+pub mod gcks;
 
 /// The MIKEY vectors measured (file stem under `tests/vectors/mikey/`), with a short label.
 /// `g1_gst_psk_null` is the 113-byte PSK-mode I_MESSAGE with a KEMAC carrying a Key data

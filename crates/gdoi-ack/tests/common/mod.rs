@@ -29,3 +29,5 @@ pub const KEK_KEY: [u8; 16] = hex_literal::hex!("2b7e151628aed2a6abf7158809cf4f3
 pub const KEK_IV: [u8; 16] = hex_literal::hex!("000102030405060708090a0b0c0d0e0f");
 pub const P256_SCALAR: [u8; 32] =
     hex_literal::hex!("C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721");
+
+pub mod rekey;
