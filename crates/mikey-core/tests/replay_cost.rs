@@ -9,7 +9,9 @@
 //! untouched): the message is not authenticated, so no key answers it (RFC 3830 §5.1.2
 //! adds V or SIGN to an Error message only when a key exists). With the one-entry replay
 //! cache full, a fresh message is refused the same way (RFC 3830 §5.4: reject until the
-//! cache can store new entries).
+//! cache can store new entries). A forged message costs its SIGN verification but no
+//! private-key operation, is answered with an unsigned Error message and never enters the
+//! cache.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 mod km;
@@ -375,4 +377,40 @@ fn rsa_r_replays_and_a_full_cache_cost_no_key_operation() {
         let res = sender.handle(now(1), m, &rec.me(), &rec.peers, &mut rng, out);
         (res.map(|_| ()), sender.replay_cache().len())
     });
+}
+
+#[test]
+fn a_forged_message_costs_no_private_key_operation_and_never_enters_the_cache() {
+    let (a, b) = (party("recv1"), party("sender"));
+    let c = Counts::default();
+    let rec = Recorded::new(&b, &a, &c);
+    let mut r: PkResponder<_, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let msg = pk_message(&a, &b, 0x3830_0103, 9);
+    let mut forged = msg.clone();
+    // The last byte belongs to SIGNi.
+    *forged.last_mut().unwrap() ^= 1;
+    let mut rng = RecRng {
+        rng: rng(40),
+        c: &c,
+    };
+    for round in 0..2 {
+        c.reset();
+        let mut out = vec![0u8; 4096];
+        let e = r
+            .handle(now(1), &forged, &rec.me(), &rec.peers, &mut rng, &mut out)
+            .unwrap_err();
+        assert_eq!(e.error, KmError::AuthFailed, "round {round}");
+        // One verification per hash the policy accepts for SIGN, nothing more.
+        assert!(c.verify.get() >= 1, "round {round}: {c:?}");
+        assert_eq!(c.private() + c.encrypt.get(), 0, "round {round}: {c:?}");
+        let em = Message::parse(&out[..e.reply_len.unwrap()]).unwrap();
+        assert_eq!(em.data_type(), DataType::Error);
+        assert!(em.sign().is_none(), "round {round}: a SIGNed Error message");
+        assert_eq!(r.replay_cache().len(), 0, "round {round}");
+    }
+    // The genuine message still gets through the one-entry cache.
+    let mut out = vec![0u8; 4096];
+    r.handle(now(1), &msg, &rec.me(), &rec.peers, &mut rng, &mut out)
+        .unwrap();
+    assert_eq!(r.replay_cache().len(), 1);
 }
