@@ -181,9 +181,11 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         &self.cache
     }
 
-    /// Handles an I_MESSAGE: SIGNi first, then the DH group and value; answers with the
-    /// signed R_MESSAGE in `out`. Errors after SIGNi verified are answered with a SIGNed
-    /// Error message, earlier ones with an unsigned one.
+    /// Handles an I_MESSAGE: the PRF, T window and DH group, then the replay lookup, then
+    /// SIGNi, then the DH value; answers with the signed R_MESSAGE in `out`. Errors after
+    /// SIGNi verified are answered with a SIGNed Error message, earlier ones with an
+    /// unsigned one; a replay (or a full replay cache) with none, and no public- or
+    /// private-key operation.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
         now: NtpTime,
@@ -196,23 +198,20 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::DhInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
+        let (dhi, _) = steps::dh_values(&m);
+        let dhi = dhi.ok_or(KmError::Internal)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         let Authenticated { peer_id, seen, .. } = r.authenticate(
             &m,
             msg,
-            steps::check_prf_window(&self.policy, h.prf_func, &t, now),
+            steps::check_prf_window(&self.policy, h.prf_func, &t, now)
+                .and_then(|()| steps::check_dh_group(&self.policy, &dhi)),
             peers,
             b"mikey dh peer",
             &self.cache,
             now,
             out,
-            rng,
         )?;
-        let (dhi, _) = steps::dh_values(&m);
-        let dhi = dhi.ok_or(KmError::Internal)?;
-        if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
-            return Err(r.fail(e, out, rng));
-        }
         let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
             Ok(x) => x,

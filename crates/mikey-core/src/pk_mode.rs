@@ -296,9 +296,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         &self.cache
     }
 
-    /// Handles an I_MESSAGE: SIGNi (Initiator's key from `peers`), then PKE (own key), then
-    /// the KEMAC MAC. Errors after the message parsed are answered with a SIGNed Error
-    /// message in `out`.
+    /// Handles an I_MESSAGE: the policy, T window and CHASH checks, then the replay
+    /// lookup, then SIGNi (Initiator's key from `peers`), then PKE (own key), then the
+    /// KEMAC MAC. Errors before SIGNi verified are answered with an unsigned Error message
+    /// in `out`, later ones with a SIGNed one; a replay (or a full replay cache) with
+    /// none, and no public- or private-key operation.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
         now: NtpTime,
@@ -334,7 +336,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             &self.cache,
             now,
             out,
-            rng,
         )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
             let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, h.csb_id, rand)?;

@@ -482,7 +482,9 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// Handles an I_MESSAGE: checks SIGNi with the Initiator's verified key, then answers
     /// with an R_MESSAGE in `out` (group or unicast per the Responder's configuration and
     /// the absence / presence of a group). `me.id` is required (IDr, first KEMAC
-    /// sub-payload).
+    /// sub-payload). A replay (or a full replay cache) is refused before any public- or
+    /// private-key operation, with no Error message; other errors before SIGNi verified
+    /// are answered with an unsigned Error message, later ones with a SIGNed one.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
         now: NtpTime,
@@ -498,7 +500,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // echo reliably), the typed error says why.
         let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
-        // Authenticated. Replay.
+        // Not a replay, then authenticated.
         let Authenticated {
             key: peer,
             id_i,
@@ -513,7 +515,6 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             &self.cache,
             now,
             out,
-            rng,
         )?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
         let (_, id_r_in_i) = exchange::ids(&m);

@@ -214,7 +214,9 @@ pub(crate) fn check_prf_window(
     Ok(check_window(t, now, &policy.time)?)
 }
 
-/// An authenticated I_MESSAGE as the replay cache sees it.
+/// An I_MESSAGE as the replay cache sees it: looked up before it is authenticated (the
+/// signed modes do so before any public-key operation), recorded only once it is
+/// authenticated and accepted.
 pub(crate) struct Seen {
     t: Timestamp,
     peer: PeerKey,

@@ -1,5 +1,5 @@
 //! The steps of the signed modes (DH, PK, RSA-R): receiving a signed message (checks,
-//! the signer's verified key, SIGN, replay), the Error reply before and after SIGN
+//! replay lookup, the signer's verified key, SIGN), the Error reply before and after SIGN
 //! verified, opening a PKE envelope, and emitting a message whose KEMAC MAC is filled
 //! in before SIGN.
 
@@ -96,10 +96,17 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
         }
     }
 
-    /// Authenticates the I_MESSAGE `m` (bytes `msg`): the mode's checks `pre`, then
-    /// SIGNi with the Initiator's verified key (both rejected unsigned), then the replay
-    /// check for the peer `label` ‖ IDi (rejected SIGNed). Returns the Initiator's key,
-    /// its ID data and the message as the replay cache sees it, to commit last.
+    /// Authenticates the I_MESSAGE `m` (bytes `msg`): the mode's cheap checks `pre`
+    /// (rejected unsigned), then the read-only replay lookup for the peer `label` ‖ IDi
+    /// as the message names it, then SIGNi with the Initiator's verified key (rejected
+    /// unsigned). Returns the Initiator's key, its ID data and the message as the replay
+    /// cache sees it, to commit last.
+    ///
+    /// The replay lookup comes before any public-key operation, and a message the cache
+    /// refuses (a replay, a COUNTER not increasing, a full cache) gets no Error message at
+    /// all (`reply_len` is `None`): it is not authenticated, so no key may answer it
+    /// (RFC 3830 §5.1.2 adds V or SIGN to an Error message only when a key exists), and
+    /// any sender who saw one message in SDP could replay it.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn authenticate<R: CertResolver, const N: usize, const P: usize>(
         &self,
@@ -111,26 +118,26 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
         cache: &ReplayCache<N, P>,
         now: NtpTime,
         out: &mut [u8],
-        rng: &mut dyn Rng,
     ) -> Result<Authenticated<'a, R>, Rejected> {
         if let Err(e) = pre {
             return Err(self.unauth(e, out));
         }
-        let (peer, id_i) = match verified_signer(m, peers, &self.policy, &[]) {
-            Ok(x) => x,
-            Err(e) => return Err(self.unauth(e, out)),
-        };
-        let seen = match Seen::check(
+        // The replay key is what the message itself says (its IDi and bytes), so that it
+        // is known before SIGNi is checked.
+        let (_, named) = pk::cert_and_id(m);
+        let seen = Seen::check(
             self.s,
-            &[label, id_i.unwrap_or(&[])],
+            &[label, named.unwrap_or(&[])],
             msg,
             self.t,
             now,
             self.policy.time,
             cache,
-        ) {
-            Ok(seen) => seen,
-            Err(e) => return Err(self.fail(e, out, rng)),
+        )
+        .map_err(Rejected::from)?;
+        let (peer, id_i) = match verified_signer(m, peers, &self.policy, &[]) {
+            Ok(x) => x,
+            Err(e) => return Err(self.unauth(e, out)),
         };
         // The peer's ID is copied (and an over-long one refused) here, before the caller
         // builds any reply: a message that will be rejected costs no PKE / signature / DH
