@@ -17,7 +17,10 @@ use crate::verification::Verification;
 /// chain once and records which payload types occur (so the rule checks and absent
 /// payloads cost no walk), the last payload, and the KEMAC; accessors afterwards cannot
 /// fail.
-#[derive(Debug, Clone, Copy)]
+///
+/// `Debug` shows the message length, not its bytes (a KEMAC with the NULL encryption
+/// algorithm carries its key data in the clear).
+#[derive(Clone, Copy)]
 pub struct Message<'a> {
     bytes: &'a [u8],
     header: CommonHeader<'a>,
@@ -27,6 +30,20 @@ pub struct Message<'a> {
     index: Index,
     /// The first KEMAC, kept from the walk: every mode that carries keys reads it.
     kemac: Option<Kemac<'a>>,
+}
+
+impl core::fmt::Debug for Message<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Message")
+            .field("len", &self.bytes.len())
+            .field("header", &self.header)
+            .field("first", &self.first)
+            .field("payloads_at", &self.payloads_at)
+            .field("count", &self.count)
+            .field("index", &self.index)
+            .field("kemac", &self.kemac)
+            .finish()
+    }
 }
 
 /// What [`Message::parse`] records about the chain.
