@@ -9,8 +9,8 @@ use km::*;
 use mikey_core::exchange::Policy;
 use mikey_core::offer::Offer;
 use mikey_core::psk::PskInitiator;
+use mikey_core::{Covered, Kemac, MacAlg};
 use mikey_core::{EncrAlg, KeyData, KeyType, KeyValidity, Message, Payload, PayloadType};
-use mikey_core::{Kemac, MacAlg};
 
 /// A key pattern no length, type or offset looks like.
 const KEY: [u8; 16] = [
@@ -120,6 +120,13 @@ fn psk_message_with_null_kemac_hides_the_tgk() {
         .unwrap();
     assert!(tgk.len() >= 16);
     assert_redacted(&msg, &[&tgk]);
+    assert_redacted(&msg.kemac_covered().unwrap(), &[&tgk]);
+    let all = msg.bytes();
+    let covered = Covered {
+        first: &all[..all.len() / 2],
+        second: &all[all.len() / 2..],
+    };
+    assert_redacted(&covered, &[&tgk]);
     for item in msg.payloads() {
         assert_redacted(&item, &[&tgk]);
     }
