@@ -1,7 +1,12 @@
 //! `Debug` never prints key bytes: the Key Download payload and its key packets, their
 //! attributes and LKH keys (RFC 6407 §5.6), the decrypted PUSH chain (RFC 6407 §4.2) and
 //! what a GM is given from the GROUPKEY-PULL (RFC 8263 §2).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod common;
 use common::*;
@@ -203,4 +208,78 @@ fn delete_payloads_do_not_print_the_rest_of_the_chain() {
     assert_redacted(&push.deletes, &[&TEK_KEY]);
     let s = format!("{:?}", push.deletes);
     assert!(s.contains("Delete"), "{s}");
+}
+
+#[test]
+fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
+    use common::rekey::{kek_key, push, signer};
+    use gdoi_ack::gcks::{GcksConfig, KeyServer, Slot, Target};
+    use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, Outcome};
+    use gdoi_ack::keys::EcdsaP256;
+    use gdoi_ack::sa_kek::KekAckRequested;
+    use gdoi_ack::time::Instant;
+    use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+
+    let policy = KekAckRequested::LkhSha256;
+    let new_spi = [0xa2; 16];
+    let tek_spi = [0, 0, 0, 0xc7];
+    let (kek1, kek2, tek) = (kek_key(&COOKIES), kek_key(&new_spi), [0xc7; 16]);
+    let secrets: [&[u8]; 4] = [&kek1[16..], &kek2[16..], &tek, &LKH_KEY];
+    let mut ks = KeyServer::new(
+        GcksConfig::new(Some(policy)),
+        EcdsaP256(signer()),
+        COOKIES,
+        &kek1,
+        0,
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
+    )
+    .unwrap();
+    ks.add_member(GmIdentity::Ipv4([10, 0, 0, 1]), Some(&LKH_KEY))
+        .unwrap();
+    let mut g: GroupMember<_, 4> = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    g.install_kek(KekInstall {
+        spi: COOKIES,
+        algorithm_key: &kek1,
+        last_seq: 0,
+        ack_requested: Some(policy),
+        verifier: EcdsaP256(signer().verifying_key()),
+    })
+    .unwrap();
+    g.set_lkh_leaf_key(&LKH_KEY).unwrap();
+    let now = Instant::from_secs(1);
+    let mut wire = [0u8; 1024];
+    let b = push(
+        &mut ks,
+        now,
+        Target::All,
+        tek_spi,
+        Some(new_spi),
+        None,
+        policy,
+        &mut wire,
+    );
+    let mut scratch = [0u8; 1024];
+    let outcome = g
+        .handle_push(
+            now,
+            &wire[..b.len],
+            true,
+            &mut scratch,
+            &RustCrypto,
+            &mut HashDrbg::new(b"l"),
+        )
+        .unwrap();
+    let Outcome::Accepted(acc) = outcome else {
+        panic!("{outcome:?}");
+    };
+    let kd = acc.kd.unwrap();
+    assert_eq!(
+        kd.tek(&tek_spi).unwrap().tek_algorithm_key(),
+        Some(&tek[..])
+    );
+    assert_eq!(kd.kek().unwrap().kek_algorithm_key(), Some(&kek2[..]));
+    assert_redacted(&acc, &secrets);
+    assert_redacted(&g, &secrets);
+    assert_redacted(&ks, &secrets);
 }
