@@ -6,9 +6,9 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::Policy;
+use mikey_core::exchange::{Policy, StaticPsk};
 use mikey_core::offer::Offer;
-use mikey_core::psk::PskInitiator;
+use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::{Covered, Kemac, MacAlg};
 use mikey_core::{EncrAlg, KeyData, KeyType, KeyValidity, Message, Payload, PayloadType};
 
@@ -130,4 +130,29 @@ fn psk_message_with_null_kemac_hides_the_tgk() {
     for item in msg.payloads() {
         assert_redacted(&item, &[&tgk]);
     }
+}
+
+#[test]
+fn psk_roles_and_their_srtp_keys_hide_the_psk_and_master_keys() {
+    let psk = b"a pre-shared key for debug";
+    let offer = Offer::new(0xabcd_0009, &STREAMS, ntp_ts(now(0)));
+    let mut i = PskInitiator::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    let n = i.start(&offer, psk, &mut rng(4), &mut out).unwrap();
+    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let resolver = StaticPsk::new(psk).unwrap();
+    let mut reply = [0u8; 512];
+    let acc = r.handle(now(0), &out[..n], &resolver, &mut reply).unwrap();
+    let sas = i.poll_keys().unwrap();
+    assert_same(sas, &acc.sas);
+    let mut secrets: Vec<Vec<u8>> = vec![psk.to_vec()];
+    for sa in sas {
+        secrets.push(sa.master_key.expose().to_vec());
+        secrets.push(sa.master_salt.expose().to_vec());
+    }
+    let secrets: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
+    assert_redacted(&i, &secrets);
+    assert_redacted(&r, &secrets);
+    assert_redacted(&acc, &secrets);
+    assert_redacted(&resolver, &secrets);
 }
