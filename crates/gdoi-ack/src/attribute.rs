@@ -17,13 +17,23 @@ use crate::payload::emit_len_u16;
 /// The Attribute Format bit.
 pub const AF_BIT: u16 = 0x8000;
 
-/// An attribute value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An attribute value. `Debug` shows a TLV value's length, not its bytes (key packet
+/// attributes are keys, RFC 6407 §5.6).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AttributeValue<'a> {
     /// TV form (AF = 1): a 16-bit value.
     Basic(u16),
     /// TLV form (AF = 0): a variable-length value.
     Variable(&'a [u8]),
+}
+
+impl core::fmt::Debug for AttributeValue<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Basic(v) => f.debug_tuple("Basic").field(v).finish(),
+            Self::Variable(v) => f.debug_struct("Variable").field("len", &v.len()).finish(),
+        }
+    }
 }
 
 /// One data attribute.
@@ -115,10 +125,17 @@ impl<'a> Attribute<'a> {
     }
 }
 
-/// A validated run of data attributes filling a field to its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A validated run of data attributes filling a field to its end. `Debug` lists the
+/// attributes (types, TV values and TLV lengths).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Attributes<'a> {
     raw: &'a [u8],
+}
+
+impl core::fmt::Debug for Attributes<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl<'a> Attributes<'a> {
@@ -232,10 +249,18 @@ impl<'a> IntoIterator for &Attributes<'a> {
     }
 }
 
-/// Iterator over validated [`Attributes`].
-#[derive(Debug, Clone)]
+/// Iterator over validated [`Attributes`]. `Debug` shows how many octets are left.
+#[derive(Clone)]
 pub struct AttributeIter<'a> {
     r: Reader<'a>,
+}
+
+impl core::fmt::Debug for AttributeIter<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AttributeIter")
+            .field("remaining", &self.r.remaining())
+            .finish()
+    }
 }
 
 impl<'a> Iterator for AttributeIter<'a> {

@@ -226,7 +226,9 @@ impl GmConfig {
 }
 
 /// What the GROUPKEY-PULL delivered for one KEK.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the KEK_ALGORITHM_KEY length, not the key.
+#[derive(Clone)]
 pub struct KekInstall<'a, V> {
     /// SPI from the SA KEK (= PUSH cookies).
     pub spi: [u8; 16],
@@ -254,6 +256,18 @@ impl<'a, V> KekInstall<'a, V> {
             ack_requested: sak.ack_requested(),
             verifier,
         })
+    }
+}
+
+impl<V: core::fmt::Debug> core::fmt::Debug for KekInstall<'_, V> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KekInstall")
+            .field("spi", &self.spi)
+            .field("algorithm_key_len", &self.algorithm_key.len())
+            .field("last_seq", &self.last_seq)
+            .field("ack_requested", &self.ack_requested)
+            .field("verifier", &self.verifier)
+            .finish()
     }
 }
 

@@ -190,8 +190,9 @@ impl<'a> KeyPacket<'a> {
     }
 }
 
-/// The key packets of a KD: parsed from the wire (validated) or a caller's list.
-#[derive(Debug, Clone, Copy)]
+/// The key packets of a KD: parsed from the wire (validated) or a caller's list. `Debug`
+/// lists the packets (their attributes without key bytes).
+#[derive(Clone, Copy)]
 pub enum KeyPackets<'a> {
     /// Validated key packets from the wire.
     Parsed {
@@ -234,6 +235,12 @@ impl<'a> KeyPackets<'a> {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl core::fmt::Debug for KeyPackets<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -330,16 +337,18 @@ impl<'a> Payload<'a> for KeyDownload<'a> {
     }
 }
 
-/// An LKH_DOWNLOAD_ARRAY attribute value (RFC 6407 §5.6.3.1, Figure 11).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An LKH_DOWNLOAD_ARRAY attribute value (RFC 6407 §5.6.3.1, Figure 11). `Debug` shows
+/// the key count and the length of the keys, not their bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LkhDownloadArray<'a> {
     /// Number of LKH keys (≥ 1).
     pub count: u16,
     keys: &'a [u8],
 }
 
-/// One LKH Key structure (RFC 6407 Figure 12).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One LKH Key structure (RFC 6407 Figure 12). `Debug` shows the Key Data length, not
+/// its bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LkhKey<'a> {
     /// LKH ID.
     pub id: u16,
@@ -353,6 +362,28 @@ pub struct LkhKey<'a> {
     pub handle: u32,
     /// Key data (IV first when the mode needs one).
     pub key_data: &'a [u8],
+}
+
+impl core::fmt::Debug for LkhDownloadArray<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LkhDownloadArray")
+            .field("count", &self.count)
+            .field("keys_len", &self.keys.len())
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for LkhKey<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LkhKey")
+            .field("id", &self.id)
+            .field("key_type", &self.key_type)
+            .field("created", &self.created)
+            .field("expires", &self.expires)
+            .field("handle", &self.handle)
+            .field("key_data_len", &self.key_data.len())
+            .finish()
+    }
 }
 
 impl<'a> LkhDownloadArray<'a> {

@@ -22,12 +22,19 @@ use crate::sig::Signature;
 /// AES block size: the largest padding a PUSH may carry after its payload chain.
 pub const CBC_BLOCK: usize = 16;
 
-/// The Delete payloads of a PUSH (contiguous in the chain).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The Delete payloads of a PUSH (contiguous in the chain). `Debug` lists the Delete
+/// payloads only, not the rest of the chain they borrow (the KD's keys).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Deletes<'a> {
     raw: &'a [u8],
     base: usize,
     count: usize,
+}
+
+impl core::fmt::Debug for Deletes<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl<'a> Deletes<'a> {
@@ -54,8 +61,9 @@ impl<'a> Deletes<'a> {
     }
 }
 
-/// The decrypted payload chain of a GROUPKEY-PUSH, validated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The decrypted payload chain of a GROUPKEY-PUSH, validated. `Debug` shows the length of
+/// `signed`, not its bytes (they include the KD).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PushPayloads<'a> {
     /// The sequence number.
     pub seq: Seq,
@@ -71,6 +79,20 @@ pub struct PushPayloads<'a> {
     pub signed: &'a [u8],
     /// Length of the whole chain, SIG included (padding excluded).
     pub chain_len: usize,
+}
+
+impl core::fmt::Debug for PushPayloads<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PushPayloads")
+            .field("seq", &self.seq)
+            .field("deletes", &self.deletes)
+            .field("sa", &self.sa)
+            .field("kd", &self.kd)
+            .field("signature", &self.signature)
+            .field("signed_len", &self.signed.len())
+            .field("chain_len", &self.chain_len)
+            .finish()
+    }
 }
 
 impl<'a> PushPayloads<'a> {

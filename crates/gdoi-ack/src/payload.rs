@@ -94,11 +94,20 @@ pub fn body_reader<'a>(e: &Element<'a>) -> Reader<'a> {
 }
 
 /// The generic payload chain starting with type `first`, rejecting a non-zero RESERVED
-/// octet. Wraps [`Chain`] with the [`Isakmp`] framing.
-#[derive(Debug, Clone)]
+/// octet. Wraps [`Chain`] with the [`Isakmp`] framing. `Debug` does not show the bytes
+/// (a decrypted PUSH chain holds keys).
+#[derive(Clone)]
 pub struct Payloads<'a> {
     chain: Chain<'a, Isakmp>,
     failed: bool,
+}
+
+impl core::fmt::Debug for Payloads<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Payloads")
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Payloads<'a> {

@@ -92,8 +92,9 @@ pub(crate) fn write_mac(w: &mut Writer<'_>, alg: MacAlg, mac: &[u8]) {
     w.bytes(mac);
 }
 
-/// Key data transport payload (KEMAC, RFC 3830 §6.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Key data transport payload (KEMAC, RFC 3830 §6.2). `Debug` shows the Encr data length
+/// only: with the NULL encryption algorithm it is the key data in the clear.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Kemac<'a> {
     /// Encryption algorithm of `encr_data`.
     pub encr_alg: EncrAlg,
@@ -103,6 +104,17 @@ pub struct Kemac<'a> {
     pub mac_alg: MacAlg,
     /// The MAC (length given by `mac_alg`).
     pub mac: &'a [u8],
+}
+
+impl core::fmt::Debug for Kemac<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Kemac")
+            .field("encr_alg", &self.encr_alg)
+            .field("encr_data_len", &self.encr_data.len())
+            .field("mac_alg", &self.mac_alg)
+            .field("mac", &self.mac)
+            .finish()
+    }
 }
 
 impl<'a> Kemac<'a> {

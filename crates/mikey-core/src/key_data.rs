@@ -137,8 +137,9 @@ impl<'a> KeyValidity<'a> {
     }
 }
 
-/// Key data sub-payload (RFC 3830 §6.13), carried inside the KEMAC Encr data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Key data sub-payload (RFC 3830 §6.13), carried inside the KEMAC Encr data. `Debug`
+/// shows the key type, the key and salt lengths and the KV data, never the key or salt.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KeyData<'a> {
     /// Key type.
     pub key_type: KeyType,
@@ -148,6 +149,17 @@ pub struct KeyData<'a> {
     pub salt: Option<&'a [u8]>,
     /// Key validity.
     pub kv: KeyValidity<'a>,
+}
+
+impl core::fmt::Debug for KeyData<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyData")
+            .field("key_type", &self.key_type)
+            .field("key_len", &self.key.len())
+            .field("salt_len", &self.salt.map(<[u8]>::len))
+            .field("kv", &self.kv)
+            .finish()
+    }
 }
 
 impl<'a> PayloadBody<'a> for KeyData<'a> {

@@ -17,7 +17,10 @@ use crate::verification::Verification;
 /// chain once and records which payload types occur (so the rule checks and absent
 /// payloads cost no walk), the last payload, and the KEMAC; accessors afterwards cannot
 /// fail.
-#[derive(Debug, Clone, Copy)]
+///
+/// `Debug` shows the message length, not its bytes (a KEMAC with the NULL encryption
+/// algorithm carries its key data in the clear).
+#[derive(Clone, Copy)]
 pub struct Message<'a> {
     bytes: &'a [u8],
     header: CommonHeader<'a>,
@@ -27,6 +30,20 @@ pub struct Message<'a> {
     index: Index,
     /// The first KEMAC, kept from the walk: every mode that carries keys reads it.
     kemac: Option<Kemac<'a>>,
+}
+
+impl core::fmt::Debug for Message<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Message")
+            .field("len", &self.bytes.len())
+            .field("header", &self.header)
+            .field("first", &self.first)
+            .field("payloads_at", &self.payloads_at)
+            .field("count", &self.count)
+            .field("index", &self.index)
+            .field("kemac", &self.kemac)
+            .finish()
+    }
 }
 
 /// What [`Message::parse`] records about the chain.
@@ -107,8 +124,9 @@ pub enum KemacScope {
 }
 
 /// Bytes a KEMAC MAC covers (RFC 3830 §5.2); [`KemacCoverage::input`] gives the MAC input
-/// for a [`KemacScope`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// for a [`KemacScope`]. `Debug` shows lengths, not bytes (they include the KEMAC Encr
+/// data, key data in the clear under NULL encryption).
+#[derive(Clone, PartialEq, Eq)]
 pub struct KemacCoverage<'a> {
     /// The whole message up to the MAC field.
     pub message: &'a [u8],
@@ -117,6 +135,16 @@ pub struct KemacCoverage<'a> {
     pub payload_fields: &'a [u8],
     /// Where the MAC sits in the message.
     pub mac: Range<usize>,
+}
+
+impl core::fmt::Debug for KemacCoverage<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KemacCoverage")
+            .field("message_len", &self.message.len())
+            .field("payload_fields_len", &self.payload_fields.len())
+            .field("mac", &self.mac)
+            .finish()
+    }
 }
 
 impl<'a> KemacCoverage<'a> {
@@ -131,12 +159,22 @@ impl<'a> KemacCoverage<'a> {
 
 /// Covered bytes that may be split in two (the V MAC of an RFC 6043 TRANSFER_INIT skips
 /// the TICKET's Initiator Data, RFC 6043 §5.5). MAC the concatenation `first ‖ second`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `Debug` shows the lengths, not the bytes (they may include a KEMAC).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Covered<'a> {
     /// Covered bytes before the gap (all of them when there is none).
     pub first: &'a [u8],
     /// Covered bytes after the gap (empty when there is none).
     pub second: &'a [u8],
+}
+
+impl core::fmt::Debug for Covered<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Covered")
+            .field("first_len", &self.first.len())
+            .field("second_len", &self.second.len())
+            .finish()
+    }
 }
 
 impl<'a> Message<'a> {

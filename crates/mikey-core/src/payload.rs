@@ -294,8 +294,9 @@ pub const FRAMING: Mikey<MikeyDialect> = Mikey {
     terminal: Some(4),
 };
 
-/// One payload of a chain with where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One payload of a chain with where it sits. `Debug` shows the length of `raw`, not its
+/// bytes (a key data sub-payload carries a key).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PayloadItem<'a> {
     /// Byte offset of the payload's first byte (its Next payload byte, or SIGN's S type).
     pub offset: usize,
@@ -307,13 +308,33 @@ pub struct PayloadItem<'a> {
     pub payload: Payload<'a>,
 }
 
+impl core::fmt::Debug for PayloadItem<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PayloadItem")
+            .field("offset", &self.offset)
+            .field("raw_len", &self.raw.len())
+            .field("next", &self.next)
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
 /// Iterator over a MIKEY payload chain (a message's payloads, a KEMAC's key data
 /// sub-payloads, TP / TICKET data). Walks through [`keying_tlv::Chain`]; yields `Err` once
 /// and stops on malformed input, so it ends after at most as many steps as it has bytes.
-#[derive(Debug, Clone)]
+/// `Debug` shows the steps taken, not the bytes (a decrypted KEMAC chain holds keys).
+#[derive(Clone)]
 pub struct Payloads<'a> {
     chain: Chain<'a, Mikey<MikeyDialect>>,
     steps: usize,
+}
+
+impl core::fmt::Debug for Payloads<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Payloads")
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Payloads<'a> {
