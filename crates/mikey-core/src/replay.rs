@@ -4,9 +4,24 @@
 //! [`NtpTime`]. NTP-UTC, NTP and NTP-UTC-32 timestamps must lie within the configured skew
 //! window around it; COUNTER timestamps carry no time and must instead strictly increase
 //! per peer. Accepted messages are entered into a fixed-capacity cache **only after**
-//! authentication; when the cache is full and nothing in it has expired, every new message
-//! is rejected until the window has passed (RFC 3830 §5.4: "reject all messages until
-//! the replay cache can store new entries" — no eviction of live entries).
+//! authentication.
+//!
+//! Time-stamped messages: when the cache is full and nothing in it has expired, every new
+//! message is rejected until the window has passed (RFC 3830 §5.4: "reject all messages
+//! until the replay cache can store new entries" — no eviction of live entries). The
+//! window bounds how long that lasts.
+//!
+//! COUNTER timestamps are refused by default ([`TimePolicy::accept_counter`]): a counter
+//! gives no freshness (RFC 3830 §5.4, §6.6), and its replay protection lives only as long
+//! as the receiver remembers the peer's last counter. When they are accepted, the per-peer
+//! counter table (`P` slots) never refuses a peer for lack of room: a slot is created only
+//! for an authenticated, accepted message, and when the table is full the least recently
+//! used peer's slot is evicted ([`ReplayCache::insert`]). The consequence: an evicted peer's
+//! next counter is taken as first-seen, so an old message of that peer, recorded by an
+//! attacker, can be replayed once its slot is gone. Evicting it takes authenticated
+//! messages from `P` other peers after the evicted peer's last one, i.e. valid keys of `P`
+//! other peers (or their cooperation); size `P` above the number of peers that talk to
+//! the receiver, or keep COUNTER off.
 
 use crate::timestamp::{Timestamp, TsType};
 
@@ -34,7 +49,11 @@ pub struct TimePolicy {
     /// Allowed clock skew, seconds, on either side of the receiver's clock (RFC 3830 §5.4;
     /// minisip uses one hour).
     pub skew_secs: u32,
-    /// Accept COUNTER timestamps (no freshness, replay protection by counter only).
+    /// Accept COUNTER timestamps. Off by default: a counter carries no time, so it gives
+    /// no freshness (RFC 3830 §5.4, §6.6), and replay protection rests on the receiver's
+    /// per-peer table of last counters alone, whose least recently used slot is evicted
+    /// when it is full (see the [module documentation](self) for what that allows). Turn
+    /// it on only for peers that cannot send a clock value.
     pub accept_counter: bool,
     /// Offset in seconds added to the receiver's UTC clock to compare a type-1 "NTP"
     /// (local time) timestamp.
@@ -45,7 +64,7 @@ impl Default for TimePolicy {
     fn default() -> Self {
         Self {
             skew_secs: 300,
-            accept_counter: true,
+            accept_counter: false,
             ntp_local_offset_secs: 0,
         }
     }
@@ -112,13 +131,18 @@ struct Entry {
 pub enum ReplayError {
     /// Already accepted inside the window.
     Replay,
-    /// The cache is full of live entries: reject until the window passes.
+    /// The cache is full of live time-stamped entries: reject until the window passes.
+    /// (The COUNTER table never refuses for lack of room: it evicts.)
     Full,
     /// Timestamp problem (counter).
     Ts(TsError),
 }
 
 /// Fixed-capacity replay cache: `N` time-stamped messages and `P` per-peer counters.
+///
+/// The per-peer counters are kept in least recently used order (the most recent last); a
+/// new peer evicts the least recently used one when all `P` slots are taken (see the
+/// [module documentation](self)).
 #[derive(Debug, Clone)]
 pub struct ReplayCache<const N: usize, const P: usize> {
     entries: heapless::Vec<Entry, N>,
@@ -150,6 +174,11 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         self.entries.is_empty()
     }
 
+    /// Number of peers whose last COUNTER is remembered (at most `P`).
+    pub fn counter_peers(&self) -> usize {
+        self.counters.len()
+    }
+
     /// Would `fp` (timestamp `t`, from `peer`) be accepted at `now`? Read-only.
     pub fn check(
         &self,
@@ -166,9 +195,10 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                     Some((_, last)) if value <= *last => {
                         Err(ReplayError::Ts(TsError::CounterNotIncreasing))
                     }
-                    Some(_) => Ok(()),
-                    None if self.counters.is_full() => Err(ReplayError::Full),
-                    None => Ok(()),
+                    // No table to remember the counter in: a replay could not be told.
+                    None if P == 0 => Err(ReplayError::Full),
+                    // A peer not in the table (never seen, or evicted) is first-seen.
+                    Some(_) | None => Ok(()),
                 }
             }
             Some(_) => {
@@ -186,6 +216,10 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
 
     /// Records an authenticated, accepted message (call only after [`ReplayCache::check`]
     /// succeeded and the message authenticated).
+    ///
+    /// A COUNTER updates the peer's slot and makes it the most recently used; a peer
+    /// without a slot gets one, evicting the least recently used peer's slot when all `P`
+    /// are taken. With `P = 0` every COUNTER is refused ([`ReplayError::Full`]).
     pub fn insert(
         &mut self,
         t: &Timestamp,
@@ -198,14 +232,21 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         match ts_as_ntp(t, p).map_err(ReplayError::Ts)? {
             None => {
                 let value = u32::try_from(t.value).unwrap_or(u32::MAX);
-                if let Some(slot) = self.counters.iter_mut().find(|(k, _)| k == peer) {
-                    slot.1 = value;
-                    Ok(())
-                } else {
-                    self.counters
-                        .push((*peer, value))
-                        .map_err(|_| ReplayError::Full)
+                // Most recently used last: drop the peer's old slot (or, when full, the
+                // least recently used one), then append.
+                match self.counters.iter().position(|(k, _)| k == peer) {
+                    Some(i) => {
+                        self.counters.remove(i);
+                    }
+                    None if self.counters.is_full() && !self.counters.is_empty() => {
+                        self.counters.remove(0);
+                    }
+                    None => {}
                 }
+                // There is room now (P = 0 was refused by the check).
+                self.counters
+                    .push((*peer, value))
+                    .map_err(|_| ReplayError::Full)
             }
             Some(ts) => {
                 self.entries.retain(|e| e.expires >= now);

@@ -162,7 +162,17 @@ fn replay_window_and_cache() {
 #[test]
 fn counters_strictly_increase_per_peer() {
     let psk = StaticPsk::new(PSK).unwrap();
-    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    // COUNTER timestamps are refused by default (below): opted in to test them.
+    let mut r: PskResponder<_> = PskResponder::new(
+        RustCrypto,
+        Policy {
+            time: mikey_core::replay::TimePolicy {
+                accept_counter: true,
+                ..Default::default()
+            },
+            ..Policy::default()
+        },
+    );
     let mut out = [0u8; 512];
     let ctr = |v| mikey_core::Timestamp {
         ts_type: mikey_core::TsType::Counter,
@@ -177,7 +187,7 @@ fn counters_strictly_increase_per_peer() {
     r.handle(now(0), &c, &psk, &mut out).unwrap();
     let e = r.handle(now(0), &a, &psk, &mut out).unwrap_err();
     assert_eq!(e.error, KmError::Timestamp(TsError::CounterNotIncreasing));
-    // Refused by policy.
+    // Refused by policy, which is the default.
     let mut strict: PskResponder<_> = PskResponder::new(
         RustCrypto,
         Policy {
@@ -188,6 +198,9 @@ fn counters_strictly_increase_per_peer() {
             ..Policy::default()
         },
     );
+    let e = strict.handle(now(0), &a, &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Timestamp(TsError::CounterRefused));
+    let mut strict: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let e = strict.handle(now(0), &a, &psk, &mut out).unwrap_err();
     assert_eq!(e.error, KmError::Timestamp(TsError::CounterRefused));
 }

@@ -185,7 +185,17 @@ fn aes_kw_below_24_bytes_is_refused() {
 #[test]
 fn counter_cannot_roll_over() {
     let psk = StaticPsk::new(b"ctr").unwrap();
-    let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    // COUNTER timestamps are refused by default: opted in to test them.
+    let mut r: PskResponder<_> = PskResponder::new(
+        RustCrypto,
+        Policy {
+            time: mikey_core::replay::TimePolicy {
+                accept_counter: true,
+                ..Default::default()
+            },
+            ..Policy::default()
+        },
+    );
     let mut out = [0u8; 512];
     let ctr = |value| Timestamp {
         ts_type: TsType::Counter,
