@@ -181,7 +181,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         &self.cache
     }
 
-    /// Handles an I_MESSAGE: the PRF, T window and DH group, then the replay lookup, then
+    /// Handles an I_MESSAGE: the PRF, T window, DH group and offered SRTP policies
+    /// ([`Policy::check_srtp`]), then the replay lookup, then
     /// SIGNi, then the DH value; answers with the signed R_MESSAGE in `out`. Errors after
     /// SIGNi verified are answered with a SIGNed Error message, earlier ones with an
     /// unsigned one; a replay (or a full replay cache) with none, and no public- or
@@ -205,7 +206,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
             &m,
             msg,
             steps::check_prf_window(&self.policy, h.prf_func, &t, now)
-                .and_then(|()| steps::check_dh_group(&self.policy, &dhi)),
+                .and_then(|()| steps::check_dh_group(&self.policy, &dhi))
+                .and_then(|()| steps::check_offered_sps(&m, &self.policy)),
             peers,
             b"mikey dh peer",
             &self.cache,

@@ -283,6 +283,9 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = check_window(&t, now, &self.policy.time) {
             return Err(fail(e.into(), out));
         }
+        if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
+            return Err(fail(e, out));
+        }
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
         if let Err(e) = exchange::verify_mac(
             s,
@@ -319,7 +322,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             Ok(x) => x,
             Err(e) => return Err(fail(e, out)),
         };
-        if let Err(e) = steps::check_srtp_key_len(&sas, &self.policy) {
+        if let Err(e) = steps::check_srtp_sas(&sas, &self.policy) {
             return Err(fail(e, out));
         }
         // R_MESSAGE = HDR, T, [IDr], IDi, DHr, DHi, KEMAC.

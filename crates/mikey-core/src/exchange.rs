@@ -16,7 +16,8 @@ use crate::list::List;
 use crate::message::{Message, MessageWriter};
 use crate::payload::{Payload, PayloadType};
 use crate::replay::{ReplayError, TimePolicy, TsError};
-use crate::srtp::{SaError, SpProblem};
+use crate::sp::{SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+use crate::srtp::{SaError, SpProblem, SrtpPolicy};
 use crate::timestamp::Timestamp;
 use crate::verification::Verification;
 
@@ -206,9 +207,33 @@ pub struct Policy {
     pub time: TimePolicy,
     /// Smallest SRTP master key accepted, bytes.
     pub min_srtp_key_len: u8,
+    /// **Insecure**: accept an SRTP policy without encryption — SRTP encryption
+    /// algorithm NULL (RFC 3830 §6.10.1, type 0 = 0), SRTP encryption off (type 7 = 0) or
+    /// SRTCP encryption off (type 8 = 0). The media then travels in the clear. Off by
+    /// default: such an SP is refused ([`KmError::Sp`], Error no Invalid SPpar, RFC 3830
+    /// §6.12). Turn it on only for a peer that must send NULL-encrypted SRTP.
+    pub allow_null_srtp_encryption: bool,
+    /// **Insecure**: accept an SRTP policy without authentication — SRTP authentication
+    /// algorithm NULL (RFC 3830 §6.10.1, type 2 = 0) or SRTP authentication off (type
+    /// 10 = 0). Unauthenticated SRTP can be forged and, with AES-CM, altered bit by bit;
+    /// RFC 3711 §9.5 says SRTP authentication should not be turned off. Off by default:
+    /// such an SP is refused ([`KmError::Sp`], Error no Invalid SPpar, RFC 3830 §6.12).
+    pub allow_null_srtp_auth: bool,
     /// Accepted data types, as a bit mask of `1 << data type` (see [`Policy::accepts`]).
     pub modes: u32,
-    /// Accepted DH groups (bit mask of `1 << DH-Group`).
+    /// Accepted DH groups, a bit mask of `1 << DH-Group` (RFC 3830 §6.4 numbering:
+    /// [`crate::DhGroup::Oakley5`] = 0, [`crate::DhGroup::Oakley1`] = 1,
+    /// [`crate::DhGroup::Oakley2`] = 2). Default [`Policy::DH_GROUPS_DEFAULT`]: OAKLEY 5
+    /// (1536-bit MODP) only, the largest group MIKEY defines.
+    ///
+    /// OAKLEY 1 (768-bit MODP) and OAKLEY 2 (1024-bit MODP) are **weak**: discrete
+    /// logarithms in 768-bit fields have been computed publicly, and 1024-bit fields are
+    /// within reach of a well-resourced attacker who, having precomputed once for the
+    /// fixed OAKLEY prime, breaks each exchange cheaply afterwards and so learns the TGK and
+    /// every SRTP key derived from it. RFC 8247 §2.4 says the 768-bit group MUST NOT and
+    /// the 1024-bit group SHOULD NOT be used. Accept them only by an explicit opt-in for a
+    /// peer that offers nothing else, e.g.
+    /// `dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire()`.
     pub dh_groups: u8,
     /// Largest RSA modulus accepted from a peer, bits.
     pub max_rsa_bits: usize,
@@ -273,8 +298,10 @@ impl Default for Policy {
             allow_hmac_sha256: true,
             time: TimePolicy::default(),
             min_srtp_key_len: 16,
+            allow_null_srtp_encryption: false,
+            allow_null_srtp_auth: false,
             modes: (1 << 0) | (1 << 2) | (1 << 4) | (1 << 7) | (1 << 9),
-            dh_groups: 0b101,
+            dh_groups: Self::DH_GROUPS_DEFAULT,
             max_rsa_bits: 4096,
             min_rsa_bits: 2048,
             sha1_auth_key_len: 20,
@@ -292,6 +319,9 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// The default [`Policy::dh_groups`]: OAKLEY 5 (1536-bit MODP, DH-Group 0) only.
+    pub const DH_GROUPS_DEFAULT: u8 = 1 << 0;
+
     /// Whether `dt` is among the accepted initiating data types.
     pub fn accepts(&self, dt: DataType) -> bool {
         let v = u32::from(dt.to_wire());
@@ -325,6 +355,43 @@ impl Policy {
             MacAlg::HmacSha256_256 if self.allow_hmac_sha256 => Ok(()),
             other => Err(KmError::MacRefused(other)),
         }
+    }
+
+    /// Checks an SRTP policy a peer offered or chose (RFC 3830 §6.10.1): the master key
+    /// at least [`Policy::min_srtp_key_len`], encryption unless
+    /// [`Policy::allow_null_srtp_encryption`], authentication unless
+    /// [`Policy::allow_null_srtp_auth`].
+    ///
+    /// # Errors
+    /// [`KmError::Sp`] with [`SpProblem::Param`] naming the refused parameter type (Error
+    /// no Invalid SPpar, RFC 3830 §6.12): 1 for a short key, 0 / 7 / 8 for NULL encryption
+    /// or SRTP / SRTCP encryption off, 2 / 10 for NULL authentication or SRTP
+    /// authentication off.
+    pub fn check_srtp(&self, p: &SrtpPolicy) -> Result<(), KmError> {
+        let refuse = |t: SrtpParamType| Err(KmError::Sp(SpProblem::Param(t.to_wire())));
+        if p.encr_key_len < self.min_srtp_key_len {
+            return refuse(SrtpParamType::SessionEncrKeyLen);
+        }
+        if !self.allow_null_srtp_encryption {
+            if p.encr_alg == SrtpEncrAlg::Null {
+                return refuse(SrtpParamType::EncrAlg);
+            }
+            if !p.srtp_encryption {
+                return refuse(SrtpParamType::SrtpEncryption);
+            }
+            if !p.srtcp_encryption {
+                return refuse(SrtpParamType::SrtcpEncryption);
+            }
+        }
+        if !self.allow_null_srtp_auth {
+            if p.auth_alg == SrtpAuthAlg::Null {
+                return refuse(SrtpParamType::AuthAlg);
+            }
+            if !p.srtp_auth {
+                return refuse(SrtpParamType::SrtpAuthentication);
+            }
+        }
+        Ok(())
     }
 
     /// The hashes a received SIGN is verified with, in the order tried: SHA-256, then SHA-1

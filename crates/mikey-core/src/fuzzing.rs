@@ -64,6 +64,13 @@ pub fn drive(data: &[u8]) {
     let s = InsecureFuzzing;
     let policy = Policy {
         allow_null_encryption: true,
+        // Every path reachable: weak groups, NULL SRTP and COUNTER included.
+        allow_null_srtp_encryption: true,
+        allow_null_srtp_auth: true,
+        time: crate::replay::TimePolicy {
+            accept_counter: true,
+            ..crate::replay::TimePolicy::default()
+        },
         dh_groups: 0b111,
         min_rsa_bits: 0,
         ..Policy::default()

@@ -76,8 +76,10 @@
 //!   revocation: the caller's PKI — this crate parses no X.509) and returns its public key;
 //!   [`pk::LocalIdentity`] names this side's private-key *handle*, certificate and ID.
 //! - **Policy**: [`exchange::Policy`] says which modes, PRFs, KEMAC algorithms (NULL
-//!   encryption refused by default), MAC algorithms (NULL never), DH groups, RSA sizes,
-//!   SRTP key sizes and timestamp window a role accepts.
+//!   encryption refused by default), MAC algorithms (NULL never), DH groups (OAKLEY 5 only
+//!   by default), RSA sizes, SRTP key sizes, NULL SRTP encryption / authentication
+//!   (refused by default), COUNTER timestamps (refused by default) and the timestamp
+//!   window a role accepts.
 //!
 //! ## The SRTP security associations MIKEY creates (RFC 5406 checklist)
 //!
@@ -88,9 +90,9 @@
 //! | Key management | The MIKEY mode used; keys per CS from the TGK with the §4.1.3 labels (TEK, salt), or TEKs carried directly. The ROC is handed over from the map. |
 //! | Peer identities | PSK: the ID payloads resolved by [`exchange::KeyResolver`]; PK / DH / RSA-R: the certificate validated by [`pk::CertResolver`]. Every SA returned is bound to an authenticated peer ([`psk::Accepted::peer`]). |
 //! | Authorization | The caller's: the hooks decide who may key which streams; MIKEY conveys no authorization beyond identity. |
-//! | Algorithms | Negotiated by SP (Initiator offers, Responder accepts or answers Error 9 / 10); minimum key size by [`exchange::Policy::min_srtp_key_len`]. Mandatory: AES-CM-128 + HMAC-SHA1-80. |
+//! | Algorithms | Negotiated by SP (Initiator offers, Responder accepts or answers Error 9 / 10); minimum key size by [`exchange::Policy::min_srtp_key_len`], NULL encryption or authentication only with [`exchange::Policy::allow_null_srtp_encryption`] / [`exchange::Policy::allow_null_srtp_auth`]. Mandatory: AES-CM-128 + HMAC-SHA1-80. |
 //! | Re-keying and lifetime | A new MIKEY exchange (new timestamp) replaces the SAs; RSA-R groups re-key with [`rsa_r::RsaRResponder::rekey_group`] and receivers run the exchange again. Lifetime bounds are SRTP's (2^48 packets, key derivation rate) and the KV interval when sent. |
-//! | Replay | SRTP's replay list per SA; MIKEY messages: [`replay::ReplayCache`] (time window, fixed capacity, reject-when-full, COUNTER strictly increasing per peer). |
+//! | Replay | SRTP's replay list per SA; MIKEY messages: [`replay::ReplayCache`] (time window, fixed capacity, reject-when-full; COUNTER off by default, when on strictly increasing per peer in a table that evicts its least recently used peer). |
 //! | Multicast | RSA-R group mode: one sender, one group TGK / CSB ID / RAND for all receivers. |
 //! | Teardown | SAs are zeroizing values the caller owns and drops; nothing persists in a role after `poll_keys`. |
 //!

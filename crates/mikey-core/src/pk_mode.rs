@@ -320,6 +320,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             self.policy.check_mac(kemac.mac_alg)?;
             self.policy.check_encr(kemac.encr_alg)?;
             check_window(&t, now, &self.policy.time)?;
+            steps::check_offered_sps(&m, &self.policy)?;
             pk::check_chash(s, &m, me.cert)
         })();
         let Authenticated {
@@ -375,7 +376,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 &found.kv,
                 self.policy.first_cs_id,
             )?;
-            steps::check_srtp_key_len(&sas, &self.policy)?;
+            steps::check_srtp_sas(&sas, &self.policy)?;
             Ok((sas, kk))
         })();
         let (sas, kk) = match result {

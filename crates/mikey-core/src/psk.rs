@@ -527,6 +527,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         if let Err(e) = check_window(&t, now, &self.policy.time) {
             return Err(fail(e.into(), out));
         }
+        if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
+            return Err(fail(e, out));
+        }
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
         if let Err(e) = exchange::verify_mac(
             s,
@@ -588,7 +591,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         ) {
             return Err(fail(e.into(), out));
         }
-        if let Err(e) = steps::check_srtp_key_len(&accepted.sas, &self.policy) {
+        if let Err(e) = steps::check_srtp_sas(&accepted.sas, &self.policy) {
             return Err(fail(e, out));
         }
         accepted.peer = match steps::peer_id(&m) {

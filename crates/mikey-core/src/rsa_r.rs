@@ -241,6 +241,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             (RsaRMode::Unicast, None, Some(_), Some(r)) if libmikey => (h.csb_id, &r[..]),
             _ => return Err(KmError::Mismatch),
         };
+        // The SRTP policies the Responder chose (RFC 4738 §3.6), as a Responder checks an
+        // offer (Policy::check_srtp).
+        steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
         let (cert, id_r) = pk::cert_and_id(&m);
         let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;

@@ -22,7 +22,7 @@ use crate::offer::{Kept, MAX_PAYLOADS};
 use crate::payload::{Payload, PayloadType};
 use crate::replay::{Fingerprint, NtpTime, PeerKey, ReplayCache, TimePolicy, check_window};
 use crate::sp::Sp;
-use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas};
 use crate::timestamp::Timestamp;
 
 /// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
@@ -283,13 +283,29 @@ pub(crate) fn peer_id(m: &Message<'_>) -> Result<Option<OwnedId>, KmError> {
         .transpose()
 }
 
-/// Refuses SAs whose SRTP master key is shorter than the policy's minimum.
-pub(crate) fn check_srtp_key_len(sas: &SrtpSas, policy: &Policy) -> Result<(), KmError> {
-    if sas
-        .iter()
-        .any(|sa| sa.policy.encr_key_len < policy.min_srtp_key_len)
-    {
-        return Err(KmError::Sp(crate::srtp::SpProblem::Param(1)));
+/// Refuses SAs whose SRTP policy [`Policy::check_srtp`] refuses (a master key shorter
+/// than the policy's minimum, NULL encryption or authentication not allowed).
+pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmError> {
+    sas.iter().try_for_each(|sa| policy.check_srtp(&sa.policy))
+}
+
+/// The cheap check of the SRTP policies `m` names, before any key work: every SP payload
+/// the SRTP-ID map of `m` refers to must be a usable SRTP policy (RFC 3830 §6.10.1) that
+/// [`Policy::check_srtp`] accepts; crypto sessions naming no SP get the RFC 3711 defaults,
+/// which it accepts. The same policies [`crate::srtp::build_sas`] will use, so a message
+/// passing here fails there only for its key data. Any other map is left to `build_sas`.
+///
+/// # Errors
+/// [`KmError::Sp`]: Error no Invalid SP / Invalid SPpar (RFC 3830 §6.12).
+pub(crate) fn check_offered_sps(m: &Message<'_>, policy: &Policy) -> Result<(), KmError> {
+    let crate::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
+        return Ok(());
+    };
+    for cs in list.iter() {
+        if let Some(sp) = offered_sp(m, cs.policy_no) {
+            let p = SrtpPolicy::from_sp(&sp).map_err(KmError::Sp)?;
+            policy.check_srtp(&p)?;
+        }
     }
     Ok(())
 }

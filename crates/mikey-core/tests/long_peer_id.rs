@@ -140,6 +140,15 @@ fn resign(msg: &mut [u8], key: &RsaPrivate) {
     km::pki::resign(msg, key, &[]);
 }
 
+/// The default policy with the weak OAKLEY 2 group opted in: the DH tests here use it for
+/// its short DH values, their subject being the IDi length, not the group.
+fn oakley2_policy() -> Policy {
+    Policy {
+        dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire(),
+        ..Policy::default()
+    }
+}
+
 /// One call of a Responder (with a one-entry replay cache): the result, its replay-cache
 /// length afterwards and its `out` buffer.
 type Handled = (Result<Accepted, Rejected>, usize, Vec<u8>);
@@ -292,7 +301,7 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     remac(&mut long_msg, &auth, true);
 
     let mut r: DhHmacResponder<RustCrypto, 1, 1> =
-        DhHmacResponder::new(RustCrypto, Policy::default());
+        DhHmacResponder::new(RustCrypto, oakley2_policy());
     let keys = StaticPsk::new(PSK).unwrap();
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -337,7 +346,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut long_msg = rebuild(&real, &long, None);
     resign(&mut long_msg, &a.key);
 
-    let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, Policy::default());
+    let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, oakley2_policy());
     let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
