@@ -116,8 +116,9 @@ impl<C: Symmetric> DhInitiator<C> {
         Ok(n)
     }
 
-    /// Handles the R_MESSAGE: SIGNr with the Responder's verified key, T echo, DHi echo,
-    /// DHr range. A rejected message leaves the Initiator waiting.
+    /// Handles the R_MESSAGE: the T echo, DHi echo and DHr group first (no key work), then
+    /// SIGNr with the Responder's verified key, then the DHr range and the DH agreement. A
+    /// rejected message leaves the Initiator waiting.
     pub fn handle_response<R: CertResolver>(
         &mut self,
         now: NtpTime,
@@ -130,7 +131,7 @@ impl<C: Symmetric> DhInitiator<C> {
         let s = &self.crypto;
         let m = steps::answer(s, msg, kept.csb_id, DataType::DhResp, None)?;
         m.check_mode_rules()?;
-        verified_signer(&m, peers, &self.policy, &[])?;
+        // The cheap checks first: the public-key operation comes last.
         steps::response_t(&m, &kept.t, now, &self.policy)?;
         let (dhr, dhi) = steps::dh_values(&m);
         let (Some(dhr), Some(dhi)) = (dhr, dhi) else {
@@ -139,6 +140,7 @@ impl<C: Symmetric> DhInitiator<C> {
         if dhi.group != pair.group() || dhi.value != pair.public() || dhr.group != pair.group() {
             return Err(KmError::Mismatch);
         }
+        verified_signer(&m, peers, &self.policy, &[])?;
         let sas = steps::dh_initiator_sas(s, kept, pair, dhr.value, self.policy.first_cs_id)?;
         self.sas = Some(sas);
         self.pair = None;

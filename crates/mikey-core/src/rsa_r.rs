@@ -208,10 +208,13 @@ impl<C: Symmetric> RsaRInitiator<C> {
         Ok(n)
     }
 
-    /// Handles the R_MESSAGE: SIGNr first (with the Responder's key from `peers`), then
-    /// PKE (own key `me`), then the KEMAC MAC. A rejected message leaves the Initiator
-    /// waiting; an R_MESSAGE breaking the RAND / CSB_ID rules is [`KmError::Mismatch`]
-    /// (RFC 4738 §3.7: discarded).
+    /// Handles the R_MESSAGE: the cheap checks first (PRF, T, RAND / CSB_ID rules, KEMAC
+    /// algorithms, the SRTP policies against [`Policy::check_srtp`] and that only offered
+    /// ones are used), then SIGNr (with the Responder's key from `peers`), then PKE (own
+    /// key `me`), then the KEMAC MAC: a message refused by policy costs no public- or
+    /// private-key operation. A rejected message leaves the Initiator waiting; an
+    /// R_MESSAGE breaking the RAND / CSB_ID rules is [`KmError::Mismatch`] (RFC 4738 §3.7:
+    /// discarded).
     pub fn handle_response<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
         now: NtpTime,
@@ -241,6 +244,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
             (RsaRMode::Unicast, None, Some(_), Some(r)) if libmikey => (h.csb_id, &r[..]),
             _ => return Err(KmError::Mismatch),
         };
+        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        self.policy.check_encr(kemac.encr_alg)?;
+        self.policy.check_mac(kemac.mac_alg)?;
+        // A policy that was not offered (when we offered any) is discarded (§3.7).
+        if !p.offered.is_empty()
+            && m.payloads()
+                .any(|x| matches!(x.payload, Payload::Sp(sp) if !p.offered.contains(&sp.policy_no)))
+        {
+            return Err(KmError::Mismatch);
+        }
         // The SRTP policies the Responder chose (RFC 4738 §3.6), as a Responder checks an
         // offer (Policy::check_srtp).
         steps::check_offered_sps(&m, &self.policy)?;
@@ -264,9 +277,6 @@ impl<C: Symmetric> RsaRInitiator<C> {
             )?,
             r => r?,
         }
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
-        self.policy.check_encr(kemac.encr_alg)?;
-        self.policy.check_mac(kemac.mac_alg)?;
         let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
         exchange::verify_mac(
@@ -290,13 +300,6 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
         if let (Some(inner), Some(outer)) = (found.id, id_r)
             && inner.data != outer
-        {
-            return Err(KmError::Mismatch);
-        }
-        // A policy that was not offered (when we offered any) is discarded (§3.7).
-        if !p.offered.is_empty()
-            && m.payloads()
-                .any(|x| matches!(x.payload, Payload::Sp(sp) if !p.offered.contains(&sp.policy_no)))
         {
             return Err(KmError::Mismatch);
         }
@@ -482,7 +485,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         &self.cache
     }
 
-    /// Handles an I_MESSAGE: checks SIGNi with the Initiator's verified key, then answers
+    /// Handles an I_MESSAGE: the PRF, T window and (unicast) offered policy numbers, then
+    /// the replay lookup, then SIGNi with the Initiator's verified key; then answers
     /// with an R_MESSAGE in `out` (group or unicast per the Responder's configuration and
     /// the absence / presence of a group). `me.id` is required (IDr, first KEMAC
     /// sub-payload). A replay (or a full replay cache) is refused before any public- or
@@ -503,6 +507,30 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // echo reliably), the typed error says why.
         let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
+        // Unicast: answer with our policies only if the Initiator offered them (when it
+        // offered any). RFC 4738 §3.6: none of the offered policies is supported: Error
+        // 10. A cheap check of the I_MESSAGE, made before any key work.
+        let offered_ok = if self.group.is_none() {
+            let offered: heapless::Vec<u8, MAX_CS> = m
+                .payloads()
+                .filter_map(|x| match x.payload {
+                    Payload::Sp(sp) => Some(sp.policy_no),
+                    _ => None,
+                })
+                .collect();
+            if !offered.is_empty()
+                && self
+                    .unicast_policies
+                    .iter()
+                    .any(|(n, _)| !offered.contains(n))
+            {
+                Err(KmError::Sp(crate::srtp::SpProblem::Param(0)))
+            } else {
+                Ok(())
+            }
+        } else {
+            Ok(())
+        };
         // Not a replay, then authenticated.
         let Authenticated {
             key: peer,
@@ -512,7 +540,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         } = r.authenticate(
             &m,
             msg,
-            steps::check_prf_window(&self.policy, h.prf_func, &t, now),
+            steps::check_prf_window(&self.policy, h.prf_func, &t, now).and(offered_ok),
             peers,
             b"mikey rsa-r peer",
             &self.cache,
@@ -548,7 +576,6 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
                         &own_rand[..]
                     }
                 };
-                // Offered policies: answer with ours only if the Initiator offered them.
                 (
                     h.csb_id,
                     rand,
@@ -559,19 +586,6 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
                 )
             }
         };
-        if !group {
-            let offered: heapless::Vec<u8, MAX_CS> = m
-                .payloads()
-                .filter_map(|x| match x.payload {
-                    Payload::Sp(sp) => Some(sp.policy_no),
-                    _ => None,
-                })
-                .collect();
-            if !offered.is_empty() && policies.iter().any(|(n, _)| !offered.contains(n)) {
-                // RFC 4738 §3.6: none of the offered policies is supported: Error 10.
-                return Err(r.fail(KmError::Sp(crate::srtp::SpProblem::Param(0)), out, rng));
-            }
-        }
         // A group's keys are derived with the group's PRF (MIKEY-1) whatever a receiver
         // offered, so that every receiver gets the sender's TEKs.
         let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };

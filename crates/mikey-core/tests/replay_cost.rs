@@ -12,7 +12,16 @@
 //! cache can store new entries). A forged message costs its SIGN verification but no
 //! private-key operation, is answered with an unsigned Error message and never enters the
 //! cache.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+//!
+//! The Initiators of the signed modes likewise run every cheap check of a response (the
+//! KEMAC algorithms and SRTP policy of an RSA-R R_MESSAGE, the T and DHi echo of a DH
+//! R_MESSAGE) before its SIGNr and any private-key operation.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::cast_possible_truncation
+)]
 
 mod km;
 
@@ -31,7 +40,8 @@ use mikey_core::offer::Offer;
 use mikey_core::pk::{CertResolver, LocalIdentity, PinnedKeys};
 use mikey_core::pk_mode::{PkInitiator, PkResponder};
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
-use mikey_core::{Cert, DataType, DhGroup, Id, IdType, Message};
+use mikey_core::srtp::{SpProblem, SrtpPolicy};
+use mikey_core::{Cert, DataType, DhGroup, EncrAlg, Id, IdType, MacAlg, Message};
 
 /// How many times the captured message is replayed.
 const REPLAYS: usize = 20;
@@ -413,4 +423,223 @@ fn a_forged_message_costs_no_private_key_operation_and_never_enters_the_cache() 
     r.handle(now(1), &msg, &rec.me(), &rec.peers, &mut rng, &mut out)
         .unwrap();
     assert_eq!(r.replay_cache().len(), 1);
+}
+
+/// An RSA-R Initiator's I_MESSAGE (unicast when `policies` are offered, else group), and
+/// the Initiator waiting for its answer.
+fn rsa_r_start(
+    r: &Party,
+    policy: Policy,
+    csb_id: u32,
+    policies: &[(u8, SrtpPolicy)],
+    seed: u8,
+) -> (RsaRInitiator<RustCrypto>, Vec<u8>) {
+    let mode = if policies.is_empty() {
+        RsaRMode::Group
+    } else {
+        RsaRMode::Unicast
+    };
+    let mut i = RsaRInitiator::new(RustCrypto, policy);
+    let mut buf = vec![0u8; 4096];
+    let n = i
+        .start(
+            &RsaROffer {
+                policies,
+                ..RsaROffer::new(csb_id, ntp_ts(now(0)), mode)
+            },
+            &r.me(),
+            &mut rng(seed),
+            &mut buf,
+        )
+        .unwrap();
+    buf.truncate(n);
+    (i, buf)
+}
+
+/// An R_MESSAGE that the Initiator's policy refuses for a cheap reason (a KEMAC Encr or
+/// MAC algorithm, an SRTP policy without authentication) costs it no public-key operation
+/// (no SIGNr verification, not even the certificate hook) and no private-key operation
+/// (no PKE decryption): the policy checks come first. The same Initiator then accepts a
+/// genuine R_MESSAGE, spending both.
+#[test]
+fn rsa_r_initiator_refuses_by_policy_before_any_key_operation() {
+    let (s, r) = (party("sender"), party("recv1"));
+    let c = Counts::default();
+    // The Initiator's side is the recorded one: its key, the Responder's public key.
+    let rec = Recorded::new(&r, &s, &c);
+    let no_sha256 = Policy {
+        allow_hmac_sha256: false,
+        ..Policy::default()
+    };
+    let null_auth = SrtpPolicy {
+        auth_alg: mikey_core::sp::SrtpAuthAlg::Null,
+        ..SrtpPolicy::DEFAULT
+    };
+    let cases: [(EncrAlg, MacAlg, Policy, SrtpPolicy, KmError); 3] = [
+        (
+            EncrAlg::Null,
+            MacAlg::HmacSha1_160,
+            Policy::default(),
+            SrtpPolicy::DEFAULT,
+            KmError::EncrRefused(EncrAlg::Null),
+        ),
+        (
+            EncrAlg::AesCm128,
+            MacAlg::HmacSha256_256,
+            no_sha256,
+            SrtpPolicy::DEFAULT,
+            KmError::MacRefused(MacAlg::HmacSha256_256),
+        ),
+        (
+            EncrAlg::AesCm128,
+            MacAlg::HmacSha1_160,
+            Policy::default(),
+            null_auth,
+            KmError::Sp(SpProblem::Param(2)),
+        ),
+    ];
+    for (k, (encr, mac, policy, srtp, want)) in cases.into_iter().enumerate() {
+        let offered = [(0u8, srtp)];
+        let mut sender: RsaRResponder<_> =
+            RsaRResponder::new(RustCrypto, Policy::default(), &STREAMS[..1], &offered).unwrap();
+        sender.encr = encr;
+        sender.mac = mac;
+        let k8 = k as u8;
+        let (mut i, imsg) = rsa_r_start(&r, policy, 0x4738_0200 + k as u32, &offered, 50 + k8);
+        let mut out = vec![0u8; 4096];
+        let acc = sender
+            .handle(
+                now(1),
+                &imsg,
+                &s.me(),
+                &pinned([&r.spki]),
+                &mut rng(60 + k8),
+                &mut out,
+            )
+            .unwrap();
+        let rmsg = &out[..acc.reply_len.unwrap()];
+        let mut rng = RecRng {
+            rng: rng(70 + k8),
+            c: &c,
+        };
+        for round in 0..2 {
+            c.reset();
+            let e = i
+                .handle_response(now(1), rmsg, &rec.me(), &rec.peers, &mut rng)
+                .unwrap_err();
+            assert_eq!(e, want, "case {k} round {round}");
+            assert_eq!(c.public(), 0, "case {k}: public-key work {c:?}");
+            assert_eq!(c.private(), 0, "case {k}: private-key work {c:?}");
+            assert_eq!(c.total(), 0, "case {k}: {c:?}");
+            assert!(i.poll_keys().is_none());
+        }
+    }
+    // A genuine R_MESSAGE: SIGNr verified, PKE decrypted (the recorders do count).
+    let mut sender: RsaRResponder<_> =
+        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+    sender
+        .serve_group(&STREAMS[..1], &[], 16, &mut rng(80))
+        .unwrap();
+    let (mut i, imsg) = rsa_r_start(&r, Policy::default(), 0x4738_0210, &[], 81);
+    let mut out = vec![0u8; 4096];
+    let acc = sender
+        .handle(
+            now(1),
+            &imsg,
+            &s.me(),
+            &pinned([&r.spki]),
+            &mut rng(82),
+            &mut out,
+        )
+        .unwrap();
+    let mut rng = RecRng {
+        rng: rng(83),
+        c: &c,
+    };
+    c.reset();
+    i.handle_response(
+        now(1),
+        &out[..acc.reply_len.unwrap()],
+        &rec.me(),
+        &rec.peers,
+        &mut rng,
+    )
+    .unwrap();
+    assert!(c.verify.get() >= 1 && c.decrypt.get() == 1, "{c:?}");
+}
+
+/// A DH R_MESSAGE that does not answer the I_MESSAGE (another T, another DHi) is refused
+/// before SIGNr is verified: no public-key operation.
+#[test]
+fn dh_initiator_checks_the_echo_before_the_signature() {
+    let (a, b) = (party("recv1"), party("sender"));
+    let c = Counts::default();
+    let rec = Recorded::new(&a, &b, &c);
+    let offer = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(0)));
+    let mut buf = vec![0u8; 4096];
+    let mut i = DhInitiator::new(RustCrypto, Policy::default());
+    i.start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(90), &mut buf)
+        .unwrap();
+    // A valid R_MESSAGE, but to another I_MESSAGE of the same CSB ID (other T, other DHi).
+    let other = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(5)));
+    let mut obuf = vec![0u8; 4096];
+    let on = DhInitiator::new(RustCrypto, Policy::default())
+        .start(&other, DhGroup::Oakley5, &a.me(), &mut rng(91), &mut obuf)
+        .unwrap();
+    let mut r: DhResponder<_> = DhResponder::new(RustCrypto, Policy::default());
+    let mut out = vec![0u8; 4096];
+    let acc = r
+        .handle(
+            now(5),
+            &obuf[..on],
+            &b.me(),
+            &pinned([&a.spki]),
+            &mut rng(92),
+            &mut out,
+        )
+        .unwrap();
+    c.reset();
+    let e = i
+        .handle_response(now(5), &out[..acc.reply_len.unwrap()], &rec.peers)
+        .unwrap_err();
+    assert_eq!(e, KmError::Mismatch);
+    assert_eq!(c.total(), 0, "{c:?}");
+}
+
+/// A unicast RSA-R I_MESSAGE that offers none of the Responder's policies is refused with
+/// Invalid SPpar (RFC 4738 §3.6) before the replay lookup and any key operation, with an
+/// unsigned Error message.
+#[test]
+fn rsa_r_responder_refuses_unoffered_policies_before_any_key_operation() {
+    let (s, r) = (party("sender"), party("recv1"));
+    let c = Counts::default();
+    let rec = Recorded::new(&s, &r, &c);
+    let mut sender: RsaRResponder<_, 1, 1> = RsaRResponder::new(
+        RustCrypto,
+        Policy::default(),
+        &STREAMS[..1],
+        &[(5, SrtpPolicy::DEFAULT)],
+    )
+    .unwrap();
+    let (_, imsg) = rsa_r_start(
+        &r,
+        Policy::default(),
+        0x4738_0300,
+        &[(0, SrtpPolicy::DEFAULT)],
+        95,
+    );
+    let mut rng = RecRng {
+        rng: rng(96),
+        c: &c,
+    };
+    let mut out = vec![0u8; 4096];
+    let e = sender
+        .handle(now(1), &imsg, &rec.me(), &rec.peers, &mut rng, &mut out)
+        .unwrap_err();
+    assert_eq!(e.error, KmError::Sp(SpProblem::Param(0)));
+    assert_eq!(c.total(), 0, "{c:?}");
+    let em = Message::parse(&out[..e.reply_len.unwrap()]).unwrap();
+    assert_eq!(em.data_type(), DataType::Error);
+    assert!(em.sign().is_none());
+    assert_eq!(sender.replay_cache().len(), 0);
 }
