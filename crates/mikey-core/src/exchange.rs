@@ -231,8 +231,9 @@ pub struct Policy {
     /// within reach of a well-resourced attacker who, having precomputed once for the
     /// fixed OAKLEY prime, breaks each exchange cheaply afterwards and so learns the TGK and
     /// every SRTP key derived from it. RFC 8247 §2.4 says the 768-bit group MUST NOT and
-    /// the 1024-bit group SHOULD NOT be used. Accept them only by an explicit opt-in for a
-    /// peer that offers nothing else, e.g.
+    /// the 1024-bit group SHOULD NOT be used (for IKEv2; it rates even the 1536-bit group
+    /// SHOULD NOT, but MIKEY defines nothing larger). Accept them only by an explicit
+    /// opt-in for a peer that offers nothing else, e.g.
     /// `dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire()`.
     pub dh_groups: u8,
     /// Largest RSA modulus accepted from a peer, bits.

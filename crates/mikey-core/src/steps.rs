@@ -289,11 +289,12 @@ pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmErr
     sas.iter().try_for_each(|sa| policy.check_srtp(&sa.policy))
 }
 
-/// The cheap check of the SRTP policies `m` names, before any key work: every SP payload
-/// the SRTP-ID map of `m` refers to must be a usable SRTP policy (RFC 3830 §6.10.1) that
-/// [`Policy::check_srtp`] accepts; crypto sessions naming no SP get the RFC 3711 defaults,
-/// which it accepts. The same policies [`crate::srtp::build_sas`] will use, so a message
-/// passing here fails there only for its key data. Any other map is left to `build_sas`.
+/// The cheap check of the SRTP policies `m` names, before any key work: for every crypto
+/// session of the SRTP-ID map of `m`, the SP payload it names must be a usable SRTP policy
+/// (RFC 3830 §6.10.1), or, when it names none, the RFC 3711 defaults
+/// ([`SrtpPolicy::DEFAULT`]) are taken; either must pass [`Policy::check_srtp`]. These are
+/// the policies [`crate::srtp::build_sas`] will use, so a message passing here fails there
+/// only for its key data. Any other map is left to `build_sas`.
 ///
 /// # Errors
 /// [`KmError::Sp`]: Error no Invalid SP / Invalid SPpar (RFC 3830 §6.12).
@@ -302,10 +303,11 @@ pub(crate) fn check_offered_sps(m: &Message<'_>, policy: &Policy) -> Result<(), 
         return Ok(());
     };
     for cs in list.iter() {
-        if let Some(sp) = offered_sp(m, cs.policy_no) {
-            let p = SrtpPolicy::from_sp(&sp).map_err(KmError::Sp)?;
-            policy.check_srtp(&p)?;
-        }
+        let p = match offered_sp(m, cs.policy_no) {
+            Some(sp) => SrtpPolicy::from_sp(&sp).map_err(KmError::Sp)?,
+            None => SrtpPolicy::DEFAULT,
+        };
+        policy.check_srtp(&p)?;
     }
     Ok(())
 }

@@ -351,3 +351,33 @@ fn rsa_r_initiator_refuses_a_null_srtp_policy_chosen_by_the_responder() {
     assert_same(sas, &acc.sas);
     assert_eq!(sas[0].policy, weak);
 }
+
+/// The DH Responder holds an offer to `min_srtp_key_len` as the other Responders do, an
+/// SP-less crypto session (RFC 3711 defaults, 16-byte key) included.
+#[test]
+fn dh_responder_enforces_the_minimum_srtp_key_length() {
+    let (a, b) = (party("recv1"), party("sender"));
+    let peers = pinned([&a.spki]);
+    let offer = Offer::new(0x3300_0400, &STREAMS[..1], ntp_ts(now(0)));
+    let mut buf = vec![0u8; 4096];
+    let n = DhInitiator::new(RustCrypto, Policy::default())
+        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(1), &mut buf)
+        .unwrap();
+    let mut out = vec![0u8; 4096];
+    let mut r: DhResponder<_> = DhResponder::new(
+        RustCrypto,
+        Policy {
+            min_srtp_key_len: 32,
+            ..Policy::default()
+        },
+    );
+    let e = r
+        .handle(now(1), &buf[..n], &b.me(), &peers, &mut rng(2), &mut out)
+        .unwrap_err();
+    assert_eq!(
+        e.error,
+        KmError::Sp(SpProblem::Param(SrtpParamType::SessionEncrKeyLen.to_wire()))
+    );
+    assert_eq!(error_no_of(&out, e.reply_len), ErrorNo::InvalidSpPar);
+    assert_eq!(r.replay_cache().len(), 0);
+}
