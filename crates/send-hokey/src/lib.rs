@@ -41,15 +41,15 @@
 //! exactly as before (tested by flipping every bit of signed messages).
 //!
 //! # Choices where the RFCs leave one (each a named constant or policy setting)
-//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists, P4). The
-//!   AR echoes a supported AT; the MN refuses a weaker or unknown one.
-//! - BADF Option Length = 4 + authenticator length ([`badf`] docs, P6).
-//! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`], P8).
-//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs, P5).
+//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (IANA has no registry for
+//!   AT). The AR echoes a supported AT; the MN refuses a weaker or unknown one.
+//! - BADF Option Length = 4 + authenticator length ([`badf`] docs).
+//! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`]).
+//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs).
 //! - Handover key: 20 random octets for HMAC-SHA1-96 ([`hokey::AuthAlgorithm::key_len`]);
 //!   HK-LIFETIME 43200 s ([`policy::HK_LIFETIME_SECS`]).
-//! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default (P10).
-//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`], §1.2).
+//! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default.
+//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`]).
 //! - RSA key sizes: 2048 bits only by default; 1024-bit keys (weak) only through the
 //!   explicit opt-in [`send::KeySizePolicy::LEGACY_1024`] (RFC 3971 §5.2 allows 384 to
 //!   2048 bits).
@@ -126,7 +126,7 @@
 //!   ([`Error::KeyDecrypt`]); in the rare case the length matches, the stored key is wrong
 //!   and the FBU fails at the PAR. The PrRtAdv signature makes this reachable only by the
 //!   authorised router.
-//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (P16).
+//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets, the IPv6 minimum MTU (RFC 8200 §5).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

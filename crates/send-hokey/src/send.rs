@@ -6,8 +6,8 @@
 //! **Signed data** (RFC 3971 §5.2):
 //! `CGA tag ‖ source ‖ destination ‖ Type ‖ Code ‖ Checksum ‖ Subtype ‖ Reserved ‖
 //! Identifier ‖ options before the RSA Signature option`, in wire order. The Checksum is the
-//! one the message would have **if it ended just before the RSA Signature option** (pitfall
-//! P1, as DoCoMo sendd, NDprotector and thc-ipv6 do); the wire carries the checksum of the
+//! one the message would have **if it ended just before the RSA Signature option** (as
+//! DoCoMo sendd, NDprotector and thc-ipv6 do); the wire carries the checksum of the
 //! whole message. RFC 3971 §5.2 only says "the 16-bit Checksum field from the ICMP header",
 //! which cannot be the final checksum (it depends on the signature); this reading is the
 //! one every implementation interoperates with.
@@ -39,7 +39,7 @@ pub const SEND_SIGNATURE: RsaSignatureScheme = RsaSignatureScheme::Pkcs1v15(Hash
 pub use keying_crypto::RsaKeyLoader;
 
 /// Key Hash: the first 128 bits of SHA-1 over the exact DER SubjectPublicKeyInfo octets
-/// (RFC 3971 §5.2; never re-encoded, pitfall P2). (All zero under a provider without
+/// (RFC 3971 §5.2; never re-encoded). (All zero under a provider without
 /// SHA-1; every verifying path first runs [`crate::cga::verify`], which refuses such a
 /// provider.)
 #[must_use]
@@ -77,7 +77,7 @@ impl<'a> SignedData<'a> {
         }
     }
 
-    /// The checksum embedded in the signed data (pitfall P1).
+    /// The checksum embedded in the signed data (see the module documentation).
     #[must_use]
     pub fn checksum(&self) -> u16 {
         u16::from_be_bytes(self.checksum)
