@@ -66,7 +66,7 @@ pub const MAX_HK_LEN: usize = 32;
 ///   A key no authenticated FBU has used yet expires after this time; the first FBU that
 ///   verifies with it confirms it, and it then lives HK-LIFETIME from when it was sent, as
 ///   the Handover Key Reply announced (RFC 5269 §3.7). The key serves the FBU of an
-///   imminent handover (RFC 5568 §3.1: the mobile node solicits the PrRtAdv when a
+///   imminent handover (RFC 5568 §3: the mobile node solicits the PrRtAdv when a
 ///   link-layer trigger announces the handover, and the FBU follows), a matter of seconds.
 /// - **Eviction** when the table is full: an expired slot first; otherwise the least
 ///   recently used (last RtSolPr or FBU) key not confirmed by an FBU. A confirmed, live key
@@ -94,7 +94,7 @@ pub struct AccessRouterConfig {
 /// Default life of a key no FBU has confirmed yet: 60 seconds.
 ///
 /// Long enough for the FBU of the handover that prompted the RtSolPr, including its
-/// retransmissions (RFC 5568 §3.1); short enough that a slot held by an RtSolPr alone turns
+/// retransmissions (RFC 5568 §3); short enough that a slot held by an RtSolPr alone turns
 /// over 720 times within the default HK-LIFETIME.
 pub const UNCONFIRMED_LIFETIME_SECS: u16 = 60;
 
