@@ -212,7 +212,9 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
     /// CGA key), advertising `source_lla` as its link-layer address if given.
     ///
     /// # Errors
-    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy.
+    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy;
+    /// [`Error::KeySize`] if `signer` is outside the policy's key-size window (the router's
+    /// own key is held to the same rule as its peers', RFC 3971 §5.2).
     pub fn new<S: Symmetric + ?Sized>(
         crypto: &S,
         address: Ipv6Addr,
@@ -222,6 +224,7 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         config: AccessRouterConfig,
     ) -> Result<Self, Error> {
         let p = crate::cga::verify(crypto, cga_params, &address, config.policy.sec)?;
+        config.policy.key_sizes.check(signer.modulus_len())?;
         let mut timestamps = TimestampCache::new();
         timestamps.policy = config.policy.timestamps;
         Ok(Self {

@@ -115,7 +115,9 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
     ///
     /// # Errors
     /// [`Error::Cga`] if `address` is not a CGA of `cga_params`;
-    /// [`Error::HandoverKeyPolicy`] if the encryption key's size differs from the CGA key's.
+    /// [`Error::HandoverKeyPolicy`] if the encryption key's size differs from the CGA key's;
+    /// [`Error::KeySize`] if the CGA key is outside the policy's key-size window (the node's
+    /// own keys are held to the same rule as its peers', RFC 3971 §5.2).
     #[allow(clippy::too_many_arguments)]
     pub fn new<S: Symmetric + ?Sized>(
         crypto: &S,
@@ -131,6 +133,7 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
         if hk_key.modulus_len() != signer.modulus_len() || p.public_key == hk_spki {
             return Err(Error::HandoverKeyPolicy);
         }
+        config.policy.key_sizes.check(signer.modulus_len())?;
         let mut timestamps = TimestampCache::new();
         timestamps.policy = config.policy.timestamps;
         Ok(Self {

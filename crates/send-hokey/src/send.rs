@@ -170,6 +170,19 @@ pub struct KeySizePolicy {
 }
 
 impl KeySizePolicy {
+    /// Checks a modulus of `bytes` octets against the window.
+    ///
+    /// # Errors
+    /// [`Error::KeySize`] outside the window.
+    pub const fn check(&self, bytes: usize) -> Result<(), Error> {
+        let bits = bytes.saturating_mul(8);
+        if bits < self.min_bits || bits > self.max_bits {
+            Err(Error::KeySize { bits })
+        } else {
+            Ok(())
+        }
+    }
+
     /// The default smallest modulus: 2048 bits.
     pub const MIN_BITS: usize = 2048;
 
@@ -299,10 +312,7 @@ impl<'a> Unverified<'a> {
         let public_key = crypto
             .load_spki(cga.public_key, sizes.max_bits)
             .map_err(|_| Error::BadPublicKey)?;
-        let bits = public_key.modulus_len() * 8;
-        if bits < sizes.min_bits || bits > sizes.max_bits {
-            return Err(Error::KeySize { bits });
-        }
+        sizes.check(public_key.modulus_len())?;
         let signature = self
             .sig
             .signature(public_key.modulus_len())

@@ -317,53 +317,98 @@ fn default_key_size_policy_is_2048_bits_and_1024_is_an_explicit_opt_in() {
     );
 }
 
-#[test]
-fn default_access_router_refuses_a_1024_bit_cga_key() {
-    let k = keys();
-    let mut rng = HashDrbg::new(b"ar-1024");
-    let mut reply = [0u8; 1500];
-    // The vector RtSolPr is signed with a 1024-bit CGA key.
-    let mut ar: AccessRouter<'_, 4, 4> = AccessRouter::new(
-        &C,
-        ar_ll(),
-        AR1_PARAMS,
-        &k.ar1,
-        None,
-        AccessRouterConfig::default(),
-    )
-    .unwrap();
-    assert_eq!(
-        ar.handle_rtsolpr(
-            t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
-            &rx(mn_cga(), ar_ll(), RTSOLPR),
-            &info(),
-            &mut reply,
-        ),
-        Err(Error::KeySize { bits: 1024 })
-    );
-    assert_eq!(ar.key_count(), 0);
-    // Opting in to the weak legacy window accepts it.
-    let mut ar: AccessRouter<'_, 4, 4> =
-        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, None, ar_config()).unwrap();
-    let r = ar
-        .handle_rtsolpr(
-            t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
-            &rx(mn_cga(), ar_ll(), RTSOLPR),
-            &info(),
-            &mut reply,
-        )
-        .unwrap();
-    assert_eq!(r.pcoa, mn_cga());
-    assert_eq!(ar.key_count(), 1);
+macro_rules! mikey {
+    ($name:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/vectors/mikey/",
+            $name
+        ))
+    };
 }
 
-fn vector_mn(k: &Keys, config: MobileNodeConfig) -> MobileNode<'_, 4, 4, 4> {
+/// 2048-bit test keys (the MIKEY vectors'): the router's, the mobile node's CGA key and
+/// its handover-key encryption key.
+struct Keys2048 {
+    ar: RsaPrivate,
+    mn: RsaPrivate,
+    hk: RsaPrivate,
+}
+
+const AR_2048_PUB: &[u8] = mikey!("rsa2048_sender.spki.der");
+const MN_2048_PUB: &[u8] = mikey!("rsa2048_recv1.spki.der");
+const HK_2048_PUB: &[u8] = mikey!("rsa2048_recv2.spki.der");
+
+fn keys2048() -> Keys2048 {
+    Keys2048 {
+        ar: RsaPrivate::from_pkcs1_der(mikey!("rsa2048_sender.pkcs1.der")).unwrap(),
+        mn: RsaPrivate::from_pkcs1_der(mikey!("rsa2048_recv1.pkcs1.der")).unwrap(),
+        hk: RsaPrivate::from_pkcs1_der(mikey!("rsa2048_recv2.pkcs1.der")).unwrap(),
+    }
+}
+
+/// CGA Parameters for `spki` in the /64 of `prefix`, Sec 0, modifier all `modifier`.
+fn params_for(prefix: Ipv6Addr, modifier: u8, spki: &[u8]) -> Vec<u8> {
+    let mut p = vec![modifier; 16];
+    p.extend_from_slice(&prefix.octets()[..8]);
+    p.push(0);
+    p.extend_from_slice(spki);
+    p
+}
+
+fn address_of(params: &[u8]) -> Ipv6Addr {
+    cga::address(&C, &CgaParams::parse(params).unwrap(), 0)
+}
+
+fn ar_2048<'k>(
+    k: &'k Keys2048,
+    params: &'k [u8],
+    config: AccessRouterConfig,
+) -> AccessRouter<'k, 4, 4> {
+    AccessRouter::new(&C, address_of(params), params, &k.ar, None, config).unwrap()
+}
+
+fn mn_2048<'k>(k: &'k Keys2048, params: &'k [u8], config: MobileNodeConfig) -> Mn<'k> {
+    MobileNode::new(
+        &C,
+        address_of(params),
+        params,
+        &k.mn,
+        HK_2048_PUB,
+        &k.hk,
+        None,
+        config,
+    )
+    .unwrap()
+}
+
+/// `mn` sends an RtSolPr to the router at `router`; `ar` answers; returns the PrRtAdv.
+fn solicit<const N: usize, const T: usize>(
+    mn: &mut Mn<'_>,
+    ar: &mut AccessRouter<'_, N, T>,
+    rng: &mut HashDrbg,
+    now: Timestamp,
+) -> Result<Vec<u8>, Error> {
+    let mut out = [0u8; 1500];
+    let n = mn
+        .build_rtsolpr(now, rng, &ar.address(), None, &mut out)
+        .unwrap();
+    let mut reply = vec![0u8; 1500];
+    let r = ar.handle_rtsolpr(
+        now,
+        &C,
+        rng,
+        &mut NoRateLimit,
+        &rx(mn.address(), ar.address(), &out[..n]),
+        &info(),
+        &mut reply,
+    )?;
+    reply.truncate(r.len);
+    Ok(reply)
+}
+
+/// The mobile node of the vectors (CGA mn1, encryption key mn2).
+fn vector_mn(k: &Keys, config: MobileNodeConfig) -> Mn<'_> {
     MobileNode::new(
         &C,
         mn_cga(),
@@ -378,37 +423,124 @@ fn vector_mn(k: &Keys, config: MobileNodeConfig) -> MobileNode<'_, 4, 4, 4> {
 }
 
 #[test]
-fn default_mobile_node_refuses_a_1024_bit_router_key() {
+fn default_access_router_refuses_a_1024_bit_cga_key() {
     let k = keys();
-    let mut out = [0u8; 1500];
-    // The vector PrRtAdv answers the vector RtSolPr and is signed with a 1024-bit key.
-    let mut mn = vector_mn(&k, MobileNodeConfig::default());
-    let mut rng = scripted();
-    let n = mn
-        .build_rtsolpr(
+    let k2 = keys2048();
+    let mut rng = HashDrbg::new(b"ar-1024");
+    let mut reply = [0u8; 1500];
+    // A router on a 2048-bit key; the vector RtSolPr is signed with a 1024-bit CGA key.
+    let ar_params = params_for(addr("fe80::"), 7, AR_2048_PUB);
+    let mut ar = ar_2048(&k2, &ar_params, AccessRouterConfig::default());
+    assert_eq!(
+        ar.handle_rtsolpr(
             t(0),
+            &C,
             &mut rng,
-            &ar_ll(),
-            Some(&[2, 0, 0, 0, 0, 0xaa]),
-            &mut out,
+            &mut NoRateLimit,
+            &rx(mn_cga(), ar_ll(), RTSOLPR),
+            &info(),
+            &mut reply,
+        ),
+        Err(Error::KeySize { bits: 1024 })
+    );
+    assert_eq!(ar.key_count(), 0);
+    // Opting in to the weak legacy window accepts it.
+    let mut ar = ar_2048(&k2, &ar_params, ar_config());
+    let r = ar
+        .handle_rtsolpr(
+            t(0),
+            &C,
+            &mut rng,
+            &mut NoRateLimit,
+            &rx(mn_cga(), ar_ll(), RTSOLPR),
+            &info(),
+            &mut reply,
         )
         .unwrap();
-    assert_eq!(&out[..n], RTSOLPR);
+    assert_eq!(r.pcoa, mn_cga());
+    assert_eq!(ar.key_count(), 1);
+    // The router's own key is held to the same window.
+    assert_eq!(
+        AccessRouter::<'_, 4, 4>::new(
+            &C,
+            ar_ll(),
+            AR1_PARAMS,
+            &k.ar1,
+            None,
+            AccessRouterConfig::default()
+        )
+        .map(|_| ()),
+        Err(Error::KeySize { bits: 1024 })
+    );
+}
+
+#[test]
+fn default_mobile_node_refuses_a_1024_bit_router_key() {
+    let k = keys();
+    let k2 = keys2048();
+    let mut rng = HashDrbg::new(b"mn-1024");
+    // A 2048-bit mobile node and a legacy router on the 1024-bit vector key.
+    let mn_params = params_for(addr("2001:db8:1::"), 1, MN_2048_PUB);
+    let mut ar: AccessRouter<'_, 4, 4> =
+        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, None, ar_config()).unwrap();
+    let mut mn = mn_2048(&k2, &mn_params, MobileNodeConfig::default());
+    let reply = solicit(&mut mn, &mut ar, &mut rng, t(0)).unwrap();
     assert_eq!(
         mn.handle_prrtadv(
-            t(1),
+            t(0),
             &C,
             &mut rng,
             &ROUTERS,
-            &rx(ar_ll(), mn_cga(), PRRTADV)
+            &rx(ar_ll(), mn.address(), &reply)
         ),
         Err(Error::KeySize { bits: 1024 })
     );
     assert_eq!(mn.pending_count(), 1);
     assert_eq!(mn.key_info(&ar_ll()), None);
     // Opting in to the weak legacy window accepts it.
+    let mut mn = mn_2048(&k2, &mn_params, mn_config());
+    let reply = solicit(&mut mn, &mut ar, &mut rng, t(1)).unwrap();
+    mn.handle_prrtadv(
+        t(1),
+        &C,
+        &mut rng,
+        &ROUTERS,
+        &rx(ar_ll(), mn.address(), &reply),
+    )
+    .unwrap();
+    assert!(mn.key_info(&ar_ll()).is_some());
+    // The node's own 1024-bit keys need the opt-in too.
+    assert_eq!(
+        MobileNode::<'_, 4, 4, 4>::new(
+            &C,
+            mn_cga(),
+            MN1_PARAMS,
+            &k.mn1,
+            MN2_PUB,
+            &k.mn2,
+            None,
+            MobileNodeConfig::default(),
+        )
+        .map(|_| ()),
+        Err(Error::KeySize { bits: 1024 })
+    );
+    // The vector PrRtAdv (1024-bit router key): refused by the default window, accepted by
+    // an opted-in node whose request it answers.
+    let m = Fmip6Message::parse(PRRTADV, &ar_ll(), &mn_cga()).unwrap();
+    assert!(matches!(
+        send::verify(
+            &C,
+            &m,
+            &ar_ll(),
+            &mn_cga(),
+            cga::SecPolicy::default(),
+            KeySizePolicy::default()
+        ),
+        Err(Error::KeySize { bits: 1024 })
+    ));
     let mut mn = vector_mn(&k, mn_config());
     let mut rng = scripted();
+    let mut out = [0u8; 1500];
     mn.build_rtsolpr(
         t(0),
         &mut rng,
@@ -426,6 +558,52 @@ fn default_mobile_node_refuses_a_1024_bit_router_key() {
     )
     .unwrap();
     assert!(mn.key_matches(&ar_ll(), &HK));
+}
+
+#[test]
+fn default_policy_runs_the_whole_exchange_with_2048_bit_keys() {
+    let k2 = keys2048();
+    let mut rng = HashDrbg::new(b"2048");
+    let ar_params = params_for(addr("fe80::"), 7, AR_2048_PUB);
+    let mn_params = params_for(addr("2001:db8:1::"), 1, MN_2048_PUB);
+    let mut ar = ar_2048(&k2, &ar_params, AccessRouterConfig::default());
+    let mut mn = mn_2048(&k2, &mn_params, MobileNodeConfig::default());
+    let reply = solicit(&mut mn, &mut ar, &mut rng, t(0)).unwrap();
+    let routers = TrustedRouterKeys(&[AR_2048_PUB]);
+    mn.handle_prrtadv(
+        t(0),
+        &C,
+        &mut rng,
+        &routers,
+        &rx(ar.address(), mn.address(), &reply),
+    )
+    .unwrap();
+    let mut fbu = [0u8; 128];
+    let n = mn
+        .build_fbu(
+            t(1),
+            &C,
+            &ar.address(),
+            &par(),
+            &ncoa(),
+            1,
+            60,
+            true,
+            &mut fbu,
+        )
+        .unwrap();
+    let mut fback = [0u8; 128];
+    let acc = ar
+        .handle_fbu(
+            t(1),
+            &C,
+            &rx(mn.address(), par(), &fbu[..n]),
+            &mn.address(),
+            &mut fback,
+        )
+        .unwrap();
+    assert_eq!(acc.pcoa, mn.address());
+    assert_eq!(ar.key_confirmed(&mn.address()), Some(true));
 }
 
 // ---------------------------------------------------------------------------------------

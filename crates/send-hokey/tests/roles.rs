@@ -606,21 +606,13 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
         handle(&mut ar, &b, t(0), &mut rng),
         Err(Error::HandoverKeyPolicy)
     );
-    // Oversized keys: a router capped at 1000 bits refuses the 1024-bit CGA key.
+    // Oversized keys: a router capped at 1000 bits cannot even use its own 1024-bit key
+    // (a peer's oversized CGA key is refused by SEND verification, tests/send.rs).
     let mut cfg = ar_config();
     cfg.policy.key_sizes.max_bits = 1000;
-    let mut small = ar_with(&k, cfg);
     assert_eq!(
-        small.handle_rtsolpr(
-            t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
-            &rx(mn_cga(), ar_ll(), &req),
-            &info(),
-            &mut out
-        ),
-        Err(Error::BadPublicKey)
+        Ar::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, Some(&AR_MAC), cfg).map(|_| ()),
+        Err(Error::KeySize { bits: 1024 })
     );
     // Rate limit: one per second.
     let mut bucket = TokenBucket::new(1, 1);
