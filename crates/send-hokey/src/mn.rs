@@ -296,7 +296,7 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
     /// 3. the timestamp (RFC 3971 §5.3.4, read-only); the nonce and identifier must match
     ///    an outstanding request to that router (or to a multicast address; RFC 3971
     ///    §5.3.2); the Handover Key Reply must be present, its AT supported and not weaker
-    ///    than requested, its ciphertext one modulus long;
+    ///    than requested, its ciphertext one modulus long; room in the key table;
     /// 4. SEND verification with the source as signer (CGA, Key Hash, key size, RSA
     ///    signature: the public-key step);
     /// 5. RSAES-PKCS1-v1_5 decryption to a key of the AT's length (the private-key step).
