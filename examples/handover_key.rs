@@ -20,8 +20,9 @@ use keying::hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received}
 use keying::hokey::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
 use keying::hokey::mn::{MobileNode, MobileNodeConfig};
 use keying::hokey::ndiscoption::NdOption;
-use keying::hokey::policy::{NoRateLimit, TrustedRouterKeys};
+use keying::hokey::policy::{NoRateLimit, SendPolicy, TrustedRouterKeys};
 use keying::hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
+use keying::hokey::send::KeySizePolicy;
 use keying::hokey::timestamp::Timestamp;
 
 macro_rules! vector {
@@ -77,6 +78,12 @@ fn main() {
     let mn_key = RsaPrivate::from_pkcs1_der(MN_KEY).unwrap();
     let mn_hk_key = RsaPrivate::from_pkcs1_der(MN_HK_KEY).unwrap();
     let ar_key = RsaPrivate::from_pkcs1_der(AR_KEY).unwrap();
+    // The example keys are RSA-1024 (the DoCoMo SEND examples). 1024-bit RSA is weak and
+    // both roles refuse it by default (2048 bits); this explicit opt-in accepts it.
+    let policy = SendPolicy {
+        key_sizes: KeySizePolicy::LEGACY_1024,
+        ..SendPolicy::default()
+    };
     let pcoa = addr("2003::3049:deeb:fd31:70b0"); // the MN's CGA on the PAR link
     let ar_ll = addr("fe80::20a7:895c:2302:73f1"); // the AR's link-local CGA
     let par = addr("2003::1"); // the AR's global address (FBU destination)
@@ -90,7 +97,10 @@ fn main() {
         MN_HK_PUB,
         &mn_hk_key,
         Some(&MN_MAC),
-        MobileNodeConfig::default(),
+        MobileNodeConfig {
+            policy,
+            ..MobileNodeConfig::default()
+        },
     )
     .unwrap();
     let mut ar: AccessRouter<'_, 4, 8> = AccessRouter::new(
@@ -99,7 +109,10 @@ fn main() {
         AR_PARAMS,
         &ar_key,
         Some(&AR_MAC),
-        AccessRouterConfig::default(),
+        AccessRouterConfig {
+            policy,
+            ..AccessRouterConfig::default()
+        },
     )
     .unwrap();
     let now = Timestamp::from_secs(T0);

@@ -24,7 +24,7 @@ use send_hokey::{
     fbu::{FastBinding, MobilityMessage},
     ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
     ndiscoption::NdOption,
-    policy::NoRateLimit,
+    policy::{NoRateLimit, SendPolicy},
     rtsolpr::{Fmip6Message, Fmip6Subtype, PrRtAdvCode, fill_checksum},
     send::{self, KeySizePolicy},
     timestamp::Timestamp,
@@ -50,7 +50,14 @@ fn fresh() -> Ar {
         AR1_PARAMS,
         &keys().ar1,
         Some(&AR_MAC),
-        AccessRouterConfig::default(),
+        AccessRouterConfig {
+            // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
+            policy: SendPolicy {
+                key_sizes: KeySizePolicy::LEGACY_1024,
+                ..SendPolicy::default()
+            },
+            ..AccessRouterConfig::default()
+        },
     )
     .expect("router")
 }
@@ -70,6 +77,11 @@ fn keyed() -> Ar {
     )
     .expect("vector RtSolPr accepted");
     assert!(ar.key_matches(&MN_CGA, &HK));
+    // The vectors' FBU confirms the key, so it lives HK-LIFETIME and an accepted FBU
+    // changes nothing observable.
+    let mut fback = [0u8; 128];
+    ar.handle_fbu(t(0), &C, &rx(MN_CGA, PAR, 255, FBU_MH), &MN_CGA, &mut fback)
+        .expect("vector FBU accepted");
     ar
 }
 
@@ -129,7 +141,7 @@ fn rtsolpr(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) -> bool {
         &AR_LL,
         &MN_CGA,
         SecPolicy::default(),
-        KeySizePolicy::default(),
+        KeySizePolicy::LEGACY_1024,
     )
     .expect("PrRtAdv verifies");
     assert_eq!(v.cga.public_key, AR1_PUB);

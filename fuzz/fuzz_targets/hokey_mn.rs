@@ -20,8 +20,9 @@ use send_hokey::{
     fbu::{FastBinding, MobilityMessage},
     hokey::AuthAlgorithm,
     mn::{MobileNode, MobileNodeConfig},
-    policy::TrustedRouterKeys,
+    policy::{SendPolicy, TrustedRouterKeys},
     rtsolpr::fill_checksum,
+    send::KeySizePolicy,
     timestamp::Timestamp,
 };
 
@@ -40,7 +41,14 @@ fn node() -> Mn {
         MN2_PUB,
         &k.mn2,
         Some(&MN_MAC),
-        MobileNodeConfig::default(),
+        MobileNodeConfig {
+            // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
+            policy: SendPolicy {
+                key_sizes: KeySizePolicy::LEGACY_1024,
+                ..SendPolicy::default()
+            },
+            ..MobileNodeConfig::default()
+        },
     )
     .expect("mobile node")
 }

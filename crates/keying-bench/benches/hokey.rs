@@ -17,9 +17,9 @@ use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying_crypto::{RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps, RsaPublicKeyOps};
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
 use send_hokey::cga::{self, SecPolicy};
-use send_hokey::policy::NoRateLimit;
+use send_hokey::policy::{NoRateLimit, SendPolicy};
 use send_hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
-use send_hokey::send::{self, SignedData};
+use send_hokey::send::{self, KeySizePolicy, SignedData};
 use send_hokey::timestamp::Timestamp;
 
 fn v(name: &str) -> Vec<u8> {
@@ -58,7 +58,14 @@ fn hokey(c: &mut Criterion) {
             &ar_params,
             &ar1,
             None,
-            AccessRouterConfig::default(),
+            AccessRouterConfig {
+                // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
+                policy: SendPolicy {
+                    key_sizes: KeySizePolicy::LEGACY_1024,
+                    ..SendPolicy::default()
+                },
+                ..AccessRouterConfig::default()
+            },
         )
         .unwrap()
     };

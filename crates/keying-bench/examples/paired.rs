@@ -54,9 +54,9 @@ use mikey_core::srtp::SrtpPolicy;
 use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
 use send_hokey::cga::{self, SecPolicy};
-use send_hokey::policy::NoRateLimit;
+use send_hokey::policy::{NoRateLimit, SendPolicy};
 use send_hokey::rtsolpr::PrRtAdvCode;
-use send_hokey::send::{self, SignedData};
+use send_hokey::send::{self, KeySizePolicy, SignedData};
 use send_hokey::timestamp::Timestamp;
 use std::cell::RefCell;
 
@@ -544,7 +544,14 @@ fn hokey() {
                     &ar_params,
                     &ar1,
                     None,
-                    AccessRouterConfig::default(),
+                    AccessRouterConfig {
+                        // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
+                        policy: SendPolicy {
+                            key_sizes: KeySizePolicy::LEGACY_1024,
+                            ..SendPolicy::default()
+                        },
+                        ..AccessRouterConfig::default()
+                    },
                 )
                 .unwrap()
             })

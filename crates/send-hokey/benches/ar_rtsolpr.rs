@@ -12,9 +12,9 @@ use keying_crypto::{
 use send_hokey::{
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
     cga::{self, SecPolicy},
-    policy::NoRateLimit,
+    policy::{NoRateLimit, SendPolicy},
     rtsolpr::{Fmip6Message, PrRtAdvCode},
-    send::{self, SignedData},
+    send::{self, KeySizePolicy, SignedData},
     timestamp::Timestamp,
 };
 
@@ -71,7 +71,14 @@ fn main() {
             v!("ar1_ll.cga.params"),
             &ar1,
             None,
-            AccessRouterConfig::default(),
+            // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
+            AccessRouterConfig {
+                policy: SendPolicy {
+                    key_sizes: KeySizePolicy::LEGACY_1024,
+                    ..SendPolicy::default()
+                },
+                ..AccessRouterConfig::default()
+            },
         )
         .unwrap();
         ar.handle_rtsolpr(now, &c, &mut rng, &mut NoRateLimit, &rx, &info, &mut out)

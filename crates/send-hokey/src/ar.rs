@@ -46,19 +46,69 @@ pub struct Received<'a> {
 pub const MAX_HK_LEN: usize = 32;
 
 /// The access router's settings.
+///
+/// # Key-table rules
+/// CGAs cost an attacker on the link nothing (RFC 3972 §4: with Sec 0 a new address is
+/// one hash away), and every RtSolPr that passes SEND verification would otherwise hold a
+/// key-table slot for HK-LIFETIME. Three rules keep one source from starving the others;
+/// the caller's [`RateLimiter`] stays in front of them:
+///
+/// - **Per-prefix bound** ([`AccessRouterConfig::max_keys_per_prefix`] keys per
+///   [`AccessRouterConfig::prefix_len`]-bit source prefix). A CGA's interface identifier
+///   is a hash of its public key and modifier (RFC 3972 §4), so an attacker makes as many
+///   addresses as it likes *within* its prefix, but not outside it. When a prefix is at
+///   its bound, a new address from it replaces that prefix's least recently used key not
+///   yet confirmed by an FBU; if every key of the prefix is confirmed, it is refused with
+///   [`Error::PrefixLimit`]. Where all mobile nodes of a link form their CGAs in one
+///   prefix, the bound caps the whole link: size it to the number of nodes expected to
+///   hand over at once.
+/// - **Short life until the first FBU** ([`AccessRouterConfig::unconfirmed_lifetime`]).
+///   A key no authenticated FBU has used yet expires after this time; the first FBU that
+///   verifies with it confirms it, and it then lives HK-LIFETIME from when it was sent, as
+///   the Handover Key Reply announced (RFC 5269 §3.7). The key serves the FBU of an
+///   imminent handover (RFC 5568 §3: the mobile node solicits the PrRtAdv when a
+///   link-layer trigger announces the handover, and the FBU follows), a matter of seconds.
+/// - **Eviction** when the table is full: an expired slot first; otherwise the least
+///   recently used (last RtSolPr or FBU) key not confirmed by an FBU. A confirmed, live key
+///   is never evicted; with every slot confirmed and live, a new mobile node is refused
+///   with [`Error::TableFull`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccessRouterConfig {
     /// SEND settings.
     pub policy: SendPolicy,
-    /// HK-LIFETIME sent in the Handover Key Reply, seconds (default 43200).
+    /// HK-LIFETIME sent in the Handover Key Reply, seconds (default 43200, RFC 5269 §3.7).
     pub hk_lifetime: u16,
+    /// How long a key lives until an FBU confirms it, seconds (default 60,
+    /// [`UNCONFIRMED_LIFETIME_SECS`]; capped at `hk_lifetime`). A mobile node that asks for
+    /// its key longer ahead than this must ask again before its FBU.
+    pub unconfirmed_lifetime: u16,
+    /// Most keys one source prefix may hold (default 4, [`MAX_KEYS_PER_PREFIX`]; 0 refuses
+    /// every new key).
+    pub max_keys_per_prefix: usize,
+    /// Length of the source prefix [`AccessRouterConfig::max_keys_per_prefix`] counts per,
+    /// bits (default 64, the CGA subnet prefix of RFC 3972 §3; values above 128 count as
+    /// 128, one address).
+    pub prefix_len: u8,
 }
+
+/// Default life of a key no FBU has confirmed yet: 60 seconds.
+///
+/// Long enough for the FBU of the handover that prompted the RtSolPr, including its
+/// retransmissions (RFC 5568 §3); short enough that a slot held by an RtSolPr alone turns
+/// over 720 times within the default HK-LIFETIME.
+pub const UNCONFIRMED_LIFETIME_SECS: u16 = 60;
+
+/// Default bound on the keys one source prefix may hold: 4.
+pub const MAX_KEYS_PER_PREFIX: usize = 4;
 
 impl Default for AccessRouterConfig {
     fn default() -> Self {
         Self {
             policy: SendPolicy::default(),
             hk_lifetime: HK_LIFETIME_SECS,
+            unconfirmed_lifetime: UNCONFIRMED_LIFETIME_SECS,
+            max_keys_per_prefix: MAX_KEYS_PER_PREFIX,
+            prefix_len: 64,
         }
     }
 }
@@ -105,13 +155,38 @@ struct ArKey {
     pcoa: Ipv6Addr,
     key: SecretBuf<MAX_HK_LEN>,
     at: AuthAlgorithm,
+    /// When the key was last sent (HK-LIFETIME runs from here).
+    issued: Timestamp,
     expires: Timestamp,
+    /// Last RtSolPr or accepted FBU.
+    last_used: Timestamp,
+    /// An FBU authenticated with the key was accepted.
+    confirmed: bool,
+}
+
+/// Where a new key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// The PCoA's own slot.
+    Own(usize),
+    /// A new slot at the end.
+    Push,
+    /// An expired or evicted slot.
+    Replace(usize),
+}
+
+/// Whether `a` and `b` share their first `len` bits.
+fn same_prefix(a: &Ipv6Addr, b: &Ipv6Addr, len: u8) -> bool {
+    let len = u32::from(len.min(128));
+    let x = u128::from_be_bytes(a.octets()) ^ u128::from_be_bytes(b.octets());
+    x.checked_shr(128 - len).unwrap_or(0) == 0
 }
 
 /// The access router. `N` handover keys (one per PCoA), `T` timestamp-cache peers.
 ///
-/// When the key table is full, expired entries are reused; otherwise a new MN is refused
-/// with [`Error::TableFull`] and existing keys are kept.
+/// The key table follows the rules of [`AccessRouterConfig`]: a per-prefix bound, a short
+/// life until the first FBU, and eviction of the least recently used unconfirmed key when
+/// full; a confirmed, live key is never evicted.
 pub struct AccessRouter<'k, const N: usize, const T: usize> {
     address: Ipv6Addr,
     cga_params: &'k [u8],
@@ -137,7 +212,9 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
     /// CGA key), advertising `source_lla` as its link-layer address if given.
     ///
     /// # Errors
-    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy.
+    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy;
+    /// [`Error::KeySize`] if `signer` is outside the policy's key-size window (the router's
+    /// own key is held to the same rule as its peers', RFC 3971 §5.2).
     pub fn new<S: Symmetric + ?Sized>(
         crypto: &S,
         address: Ipv6Addr,
@@ -147,6 +224,7 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         config: AccessRouterConfig,
     ) -> Result<Self, Error> {
         let p = crate::cga::verify(crypto, cga_params, &address, config.policy.sec)?;
+        config.policy.key_sizes.check(signer.modulus_len())?;
         let mut timestamps = TimestampCache::new();
         timestamps.policy = config.policy.timestamps;
         Ok(Self {
@@ -191,6 +269,16 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             .is_some_and(|k| k.key.ct_eq(key))
     }
 
+    /// Whether the key for `pcoa` has been confirmed by an accepted FBU (and so lives its
+    /// full HK-LIFETIME); `None` without a key.
+    #[must_use]
+    pub fn key_confirmed(&self, pcoa: &Ipv6Addr) -> Option<bool> {
+        self.keys
+            .iter()
+            .find(|k| k.pcoa == *pcoa)
+            .map(|k| k.confirmed)
+    }
+
     /// Deletes the key for `pcoa` (FMIPv6 forwarding for it ended, RFC 5269 §3.5).
     pub fn remove_key(&mut self, pcoa: &Ipv6Addr) {
         self.keys.retain(|k| k.pcoa != *pcoa);
@@ -202,9 +290,60 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         self.keys.iter().map(|k| k.expires).min()
     }
 
-    /// Deletes the keys whose HK-LIFETIME has passed.
+    /// Deletes the keys whose time has passed: HK-LIFETIME for a confirmed key,
+    /// [`AccessRouterConfig::unconfirmed_lifetime`] for one no FBU has used.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.keys.retain(|k| k.expires > now);
+    }
+
+    /// The slot a key for `src` would take at `now`, by the rules of
+    /// [`AccessRouterConfig`]; no state change.
+    fn choose_slot(&self, src: &Ipv6Addr, now: Timestamp) -> Result<Slot, Error> {
+        if let Some(i) = self.keys.iter().position(|e| e.pcoa == *src) {
+            return Ok(Slot::Own(i));
+        }
+        let plen = self.config.prefix_len;
+        let lru_unconfirmed = |same: bool| {
+            self.keys
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.expires > now && !e.confirmed)
+                .filter(|(_, e)| !same || same_prefix(&e.pcoa, src, plen))
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(i, _)| i)
+        };
+        let held = self
+            .keys
+            .iter()
+            .filter(|e| e.expires > now && same_prefix(&e.pcoa, src, plen))
+            .count();
+        if held >= self.config.max_keys_per_prefix {
+            return lru_unconfirmed(true)
+                .map(Slot::Replace)
+                .ok_or(Error::PrefixLimit);
+        }
+        if !self.keys.is_full() {
+            return Ok(Slot::Push);
+        }
+        self.keys
+            .iter()
+            .position(|e| e.expires <= now)
+            .or_else(|| lru_unconfirmed(false))
+            .map(Slot::Replace)
+            .ok_or(Error::TableFull)
+    }
+
+    /// When a key sent at `issued` expires: HK-LIFETIME once confirmed, the shorter
+    /// unconfirmed lifetime before.
+    fn expiry(&self, issued: Timestamp, confirmed: bool) -> Timestamp {
+        let life = if confirmed {
+            self.config.hk_lifetime
+        } else {
+            self.config
+                .unconfirmed_lifetime
+                .min(self.config.hk_lifetime)
+        };
+        after(issued, u32::from(life))
     }
 
     fn chosen_at(&self, requested: AuthAlgorithm) -> AuthAlgorithm {
@@ -220,11 +359,18 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
     /// Processes an RtSolPr and writes the signed PrRtAdv carrying the Handover Key Reply
     /// into `out`.
     ///
-    /// Order: Hop Limit, checksum and framing; the rate limiter (before any crypto); SEND
-    /// verification (CGA, Key Hash, key size, signature); Nonce present; timestamp; the
-    /// Handover Key Request and its key (same modulus size as the CGA key, within the
-    /// window); key table room. Only then is a key chosen (the existing one for this CGA, or
-    /// a fresh random one), encrypted, signed, and committed.
+    /// Cheapest checks first, so that a message failing any of them costs no RSA
+    /// operation:
+    ///
+    /// 1. Hop Limit, checksum, framing, subtype, Code; the rate limiter;
+    /// 2. the SEND options gathered without crypto: a Nonce of at least 6 octets (RFC 3971
+    ///    §5.3.2), the timestamp (RFC 3971 §5.3.4, read-only), one Handover Key Request;
+    ///    room in the key table for this source ([`AccessRouterConfig`]);
+    /// 3. SEND verification (CGA, Key Hash, key size, RSA signature), then the Handover Key
+    ///    Request's key (same modulus size as the CGA key, within the window, not the CGA
+    ///    key): the public-key steps;
+    /// 4. the key is chosen (the existing one for this CGA, or a fresh random one),
+    ///    encrypted, the PrRtAdv signed (the private-key step), and everything committed.
     ///
     /// # Errors
     /// Any [`Error`]; the router's state is unchanged on error.
@@ -259,9 +405,10 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             return Err(Error::RateLimited);
         }
         let policy = self.config.policy;
-        let v = send::verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
-        let nonce = v.nonce.filter(|n| n.len() >= 6).ok_or(Error::Nonce)?;
-        let ts_update = self.timestamps.check(&rx.src, v.timestamp, now)?;
+        // Cheap policy: no SHA-1, no RSA yet.
+        let u = send::Unverified::collect(&msg)?;
+        let nonce = u.nonce.filter(|n| n.len() >= 6).ok_or(Error::Nonce)?;
+        let ts_update = self.timestamps.check(&rx.src, u.timestamp, now)?;
         let mut request = None;
         for o in msg.send_options() {
             if let NdOption::HandoverKeyRequest(h) = o.option {
@@ -273,6 +420,12 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             }
         }
         let request = request.ok_or(Error::MissingOption("Handover Key Request"))?;
+        let at = self.chosen_at(request.at);
+        let key_len = at.key_len().ok_or(Error::WeakerAlgorithm)?;
+        let slot = self.choose_slot(&rx.src, now)?;
+
+        // Public-key steps.
+        let v = u.verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
         let hk_pub = crypto
             .load_spki(request.public_key, policy.key_sizes.max_bits)
             .map_err(|_| Error::HandoverKeyPolicy)?;
@@ -284,23 +437,21 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         {
             return Err(Error::HandoverKeyPolicy);
         }
-        let at = self.chosen_at(request.at);
-        let key_len = at.key_len().ok_or(Error::WeakerAlgorithm)?;
-        let slot = self
-            .keys
-            .iter()
-            .position(|e| e.pcoa == rx.src)
-            .or_else(|| (!self.keys.is_full()).then_some(usize::MAX))
-            .or_else(|| self.keys.iter().position(|e| e.expires <= now))
-            .ok_or(Error::TableFull)?;
 
         // The key: the live one for this CGA with the same AT, or a fresh one.
         let mut hk = SecretBuf::<MAX_HK_LEN>::zeroed(key_len).map_err(Error::Crypto)?;
-        match self.keys.get(slot) {
-            Some(e) if e.at == at && e.expires > now && e.key.len() == key_len => {
-                hk.expose_mut().copy_from_slice(e.key.expose());
+        let mut confirmed = false;
+        match slot {
+            Slot::Own(i) => match self.keys.get(i) {
+                Some(e) if e.at == at && e.expires > now && e.key.len() == key_len => {
+                    hk.expose_mut().copy_from_slice(e.key.expose());
+                    confirmed = e.confirmed;
+                }
+                _ => rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?,
+            },
+            Slot::Push | Slot::Replace(_) => {
+                rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?;
             }
-            _ => rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?,
         }
         let mut ct = [0u8; MAX_SIGNATURE_LEN];
         let ct = ct.get_mut(..k).ok_or(Error::HandoverKeyPolicy)?;
@@ -361,11 +512,18 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             pcoa: rx.src,
             key: hk,
             at,
-            expires: after(now, u32::from(self.config.hk_lifetime)),
+            issued: now,
+            expires: self.expiry(now, confirmed),
+            last_used: now,
+            confirmed,
         };
-        match self.keys.get_mut(slot) {
-            Some(e) => *e = entry,
-            None => {
+        match slot {
+            Slot::Own(i) | Slot::Replace(i) => {
+                if let Some(e) = self.keys.get_mut(i) {
+                    *e = entry;
+                }
+            }
+            Slot::Push => {
                 let _ = self.keys.push(entry);
             }
         }
@@ -383,7 +541,8 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
     /// [`FbuAccepted::ncoa`]).
     ///
     /// Without a live key for the PCoA, or with a bad BADF, the FBU is refused and
-    /// forwarding must not change (RFC 5269 §3.5).
+    /// forwarding must not change (RFC 5269 §3.5). An accepted FBU confirms the key: it
+    /// then lives HK-LIFETIME from when it was sent ([`AccessRouterConfig`]).
     ///
     /// # Errors
     /// [`Error::NoKey`], [`Error::Badf`], [`Error::BadAuthenticator`], decoding errors.
@@ -399,11 +558,12 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         let FastBinding::Fbu(fbu) = m.message else {
             return Err(Error::UnexpectedMessage { found: 9 });
         };
-        let key = self
+        let i = self
             .keys
             .iter()
-            .find(|k| k.pcoa == *home_address && k.expires > now)
+            .position(|k| k.pcoa == *home_address && k.expires > now)
             .ok_or(Error::NoKey)?;
+        let key = self.keys.get(i).ok_or(Error::NoKey)?;
         let ncoa = m.alternate_coa().unwrap_or(rx.src);
         badf::verify(crypto, key.at, key.key.expose(), &ncoa, &rx.dst, &m)?;
         let mac_len = key.at.mac_len().ok_or(Error::WeakerAlgorithm)?;
@@ -427,6 +587,13 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             auth_at,
             (&rx.dst, &ncoa),
         )?;
+        // Commit: the key is confirmed and lives HK-LIFETIME from when it was sent.
+        let expires = self.expiry(key.issued, true);
+        if let Some(e) = self.keys.get_mut(i) {
+            e.confirmed = true;
+            e.expires = expires;
+            e.last_used = now;
+        }
         Ok(FbuAccepted {
             len,
             pcoa: *home_address,

@@ -62,7 +62,8 @@ pub enum Error {
     Timestamp,
     /// The Nonce is missing, too short, or matches no outstanding request.
     Nonce,
-    /// The PrRtAdv signer key is not an authorised router key (RFC 5269 §3.3, P18).
+    /// The PrRtAdv signer key is not an authorised router key (RFC 5269 §3.3, RFC 3971
+    /// §6.3).
     UnauthorizedRouter,
     /// The AR answered with an algorithm weaker than requested, or one not supported.
     WeakerAlgorithm,
@@ -79,6 +80,9 @@ pub enum Error {
     BadAuthenticator,
     /// A fixed-capacity table is full.
     TableFull,
+    /// The source prefix already holds as many handover keys as the access router allows
+    /// it, all confirmed by an FBU ([`crate::ar::AccessRouterConfig::max_keys_per_prefix`]).
+    PrefixLimit,
     /// The caller's rate limit refused the message.
     RateLimited,
     /// The crypto provider failed.
@@ -133,6 +137,7 @@ impl fmt::Display for Error {
             Self::Badf => f.write_str("BADF option missing or malformed"),
             Self::BadAuthenticator => f.write_str("bad BADF authenticator"),
             Self::TableFull => f.write_str("table full"),
+            Self::PrefixLimit => f.write_str("per-prefix key limit reached"),
             Self::RateLimited => f.write_str("rate limited"),
             Self::Crypto(e) => write!(f, "crypto: {e}"),
         }

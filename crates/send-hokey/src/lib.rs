@@ -41,16 +41,22 @@
 //! exactly as before (tested by flipping every bit of signed messages).
 //!
 //! # Choices where the RFCs leave one (each a named constant or policy setting)
-//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists, P4). The
-//!   AR echoes a supported AT; the MN refuses a weaker or unknown one.
-//! - BADF Option Length = 4 + authenticator length ([`badf`] docs, P6).
-//! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`], P8).
-//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs, P5).
+//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (IANA has no registry for
+//!   AT). The AR echoes a supported AT; the MN refuses a weaker or unknown one.
+//! - BADF Option Length = 4 + authenticator length ([`badf`] docs).
+//! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`]).
+//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs).
 //! - Handover key: 20 random octets for HMAC-SHA1-96 ([`hokey::AuthAlgorithm::key_len`]);
 //!   HK-LIFETIME 43200 s ([`policy::HK_LIFETIME_SECS`]).
-//! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default (P10).
-//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`], §1.2).
-//! - Key sizes 1024 to 2048 bits by default ([`send::KeySizePolicy`], P13).
+//! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default.
+//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`]).
+//! - RSA key sizes: 2048 bits only by default; 1024-bit keys (weak) only through the
+//!   explicit opt-in [`send::KeySizePolicy::LEGACY_1024`] (RFC 3971 §5.2 allows 384 to
+//!   2048 bits).
+//! - The access router's key table: at most [`ar::AccessRouterConfig::max_keys_per_prefix`]
+//!   keys per source prefix, a short life until the first FBU
+//!   ([`ar::AccessRouterConfig::unconfirmed_lifetime`]), and the least recently used
+//!   unconfirmed key evicted when the table is full ([`ar::AccessRouter`]).
 //!
 //! # Where the digest and the RFC texts differ, and what this crate does
 //! - **MH checksum Next Header.** RFC 3775 §6.1.1 says the pseudo-header uses Next Header
@@ -97,15 +103,19 @@
 //!   AR by its CGA plus a router authorisation decided by the caller's
 //!   [`policy::RouterAuthorizer`] (certificate path via CPS/CPA, RFC 3971 §6; this crate
 //!   does not parse X.509).
-//! - *Authentication*: RSASSA-PKCS1-v1_5/SHA-1 signatures with CGA keys (1024–2048 bits by
-//!   default), Timestamp window and Nonce matching (RFC 3971 §5.3).
+//! - *Authentication*: RSASSA-PKCS1-v1_5/SHA-1 signatures with CGA keys (2048 bits by
+//!   default; 1024 bits only by explicit, weak opt-in), Timestamp window and Nonce matching
+//!   (RFC 3971 §5.3).
 //! - *Authorisation*: the AR authorises an FBU for the PCoA only with the key delivered to
 //!   the owner of that CGA; the MN accepts keys only from authorised routers.
 //! - *Replay*: RtSolPr / PrRtAdv: Timestamp cache and Nonce matching. FBU / FBack: the BADF
 //!   has no replay protection of its own beyond the FBU Sequence number, which the PAR
 //!   must track (RFC 3775 §9.5.1); this crate reports the sequence number to the caller.
 //! - *Availability*: works before any IP-level key exchange is possible (ND level), which is
-//!   why IKE is not used (RFC 5406 §3.3's last paragraph).
+//!   why IKE is not used (RFC 5406 §3.3's last paragraph). CGAs cost an attacker nothing,
+//!   so the AR bounds what one source prefix can hold in its key table, lets a key that no
+//!   FBU confirmed expire quickly and evicts such keys first ([`ar::AccessRouter`]); both
+//!   roles run every cheap check before any RSA operation.
 //! - *Multicast*: an RtSolPr to ff02::2 may draw several PrRtAdv; each router's key is kept.
 //!
 //! # Known limits
@@ -116,7 +126,7 @@
 //!   ([`Error::KeyDecrypt`]); in the rare case the length matches, the stored key is wrong
 //!   and the FBU fails at the PAR. The PrRtAdv signature makes this reachable only by the
 //!   authorised router.
-//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (P16).
+//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets, the IPv6 minimum MTU (RFC 8200 §5).
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

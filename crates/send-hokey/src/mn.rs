@@ -4,8 +4,8 @@
 //!
 //! Sans-IO and commit-last, like [`crate::ar`]. Keys are indexed by the address of the
 //! router that sent the PrRtAdv (its link-local CGA); the FBU goes to the PAR's routable
-//! address, which the caller passes (digest P9). The MN's own CGA is fixed per
-//! [`MobileNode`], so (router, own CGA) is the RFC 5269 §3.3 index.
+//! address (RFC 5568: the FBU is sent to the PAR), which the caller passes. The MN's own
+//! CGA is fixed per [`MobileNode`], so (router, own CGA) is the RFC 5269 §3.3 index.
 
 use core::net::Ipv6Addr;
 
@@ -115,7 +115,9 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
     ///
     /// # Errors
     /// [`Error::Cga`] if `address` is not a CGA of `cga_params`;
-    /// [`Error::HandoverKeyPolicy`] if the encryption key's size differs from the CGA key's.
+    /// [`Error::HandoverKeyPolicy`] if the encryption key's size differs from the CGA key's;
+    /// [`Error::KeySize`] if the CGA key is outside the policy's key-size window (the node's
+    /// own keys are held to the same rule as its peers', RFC 3971 §5.2).
     #[allow(clippy::too_many_arguments)]
     pub fn new<S: Symmetric + ?Sized>(
         crypto: &S,
@@ -131,6 +133,7 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
         if hk_key.modulus_len() != signer.modulus_len() || p.public_key == hk_spki {
             return Err(Error::HandoverKeyPolicy);
         }
+        config.policy.key_sizes.check(signer.modulus_len())?;
         let mut timestamps = TimestampCache::new();
         timestamps.policy = config.policy.timestamps;
         Ok(Self {
@@ -284,13 +287,22 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
         Ok(len)
     }
 
-    /// Processes a PrRtAdv: Hop Limit, checksum, framing; SEND verification with the
-    /// source as signer; the signer must be an authorised router (`routers`, P18); the
-    /// timestamp; the nonce and identifier must match an outstanding request to that
-    /// router (or to a multicast address); the Handover Key Reply's AT must be supported
-    /// and not weaker than requested; the ciphertext must be one modulus long and decrypt
-    /// (RSAES-PKCS1-v1_5) to a key of the AT's length. Then the request is consumed and the
-    /// key stored (replacing an older key from the same router).
+    /// Processes a PrRtAdv, cheapest checks first so that a message that fails any of
+    /// them costs no RSA operation:
+    ///
+    /// 1. Hop Limit, checksum, framing, subtype, Code, destination;
+    /// 2. the SEND options gathered without crypto; the key in the CGA option must be an
+    ///    authorised router key for the source (`routers`, RFC 5269 §3.3, RFC 3971 §6.3);
+    /// 3. the timestamp (RFC 3971 §5.3.4, read-only); the nonce and identifier must match
+    ///    an outstanding request to that router (or to a multicast address; RFC 3971
+    ///    §5.3.2); the Handover Key Reply must be present, its AT supported and not weaker
+    ///    than requested, its ciphertext one modulus long; room in the key table;
+    /// 4. SEND verification with the source as signer (CGA, Key Hash, key size, RSA
+    ///    signature: the public-key step);
+    /// 5. RSAES-PKCS1-v1_5 decryption to a key of the AT's length (the private-key step).
+    ///
+    /// Then the request is consumed and the key stored (replacing an older key from the
+    /// same router).
     ///
     /// # Errors
     /// Any [`Error`]. Decryption failures are all [`Error::KeyDecrypt`]. No state change on
@@ -323,12 +335,14 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
             return Err(Error::WrongDestination);
         }
         let policy = self.config.policy;
-        let v = send::verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
-        if !routers.is_authorized(&rx.src, v.cga.public_key) {
+        // Cheap policy first: no SHA-1, no RSA until the message is one we asked for from
+        // a router we trust.
+        let u = send::Unverified::collect(&msg)?;
+        if !routers.is_authorized(&rx.src, u.claimed_spki()) {
             return Err(Error::UnauthorizedRouter);
         }
-        let ts_update = self.timestamps.check(&rx.src, v.timestamp, now)?;
-        let nonce = v.nonce.ok_or(Error::Nonce)?;
+        let ts_update = self.timestamps.check(&rx.src, u.timestamp, now)?;
+        let nonce = u.nonce.ok_or(Error::Nonce)?;
         let pending = self
             .pending
             .iter()
@@ -356,6 +370,16 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
         if reply.encrypted_key.len() != k {
             return Err(Error::KeyDecrypt);
         }
+        let slot = self
+            .keys
+            .iter()
+            .position(|e| e.router == rx.src)
+            .or_else(|| (!self.keys.is_full()).then_some(usize::MAX))
+            .or_else(|| self.keys.iter().position(|e| e.expires <= now))
+            .ok_or(Error::TableFull)?;
+        // Public-key step.
+        u.verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
+        // Private-key step.
         let mut pt = Zeroizing::new([0u8; MAX_SIGNATURE_LEN]);
         let n = self
             .hk_key
@@ -372,13 +396,6 @@ impl<'k, const P: usize, const K: usize, const T: usize> MobileNode<'k, P, K, T>
         }
         let key = SecretBuf::<MAX_HK_LEN>::from_slice(pt.get(..n).ok_or(Error::KeyDecrypt)?)
             .map_err(|_| Error::KeyDecrypt)?;
-        let slot = self
-            .keys
-            .iter()
-            .position(|e| e.router == rx.src)
-            .or_else(|| (!self.keys.is_full()).then_some(usize::MAX))
-            .or_else(|| self.keys.iter().position(|e| e.expires <= now))
-            .ok_or(Error::TableFull)?;
 
         // Commit.
         let expires = after(now, u32::from(reply.lifetime));

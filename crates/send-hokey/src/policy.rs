@@ -9,11 +9,16 @@ use crate::{
     timestamp::{Timestamp, TimestampPolicy},
 };
 
-/// Decides whether a PrRtAdv signer is an authorised router (RFC 5269 §3.3, RFC 3971 §6.3,
-/// digest P18). A CGA check alone proves only address ownership; the mobile node must also
+/// Decides whether a PrRtAdv signer is an authorised router (RFC 5269 §3.3, RFC 3971 §6.3).
+/// A CGA check alone proves only address ownership; the mobile node must also
 /// know the key is a router's — normally through the certification path it obtained with
 /// CPS/CPA. This crate does not parse X.509: the hook is where the caller's path
 /// validation plugs in.
+///
+/// The mobile node asks this before any SHA-1 or RSA work on the PrRtAdv (RFC 3971 §5.2.2
+/// leaves the order of the checks open): `spki` has not been verified yet, so a "yes"
+/// authorises nothing by itself; the CGA and signature checks that follow bind the message
+/// to the key.
 pub trait RouterAuthorizer {
     /// Whether `spki` (the exact DER SubjectPublicKeyInfo of the PrRtAdv's CGA option) is an
     /// authorised router key for `router` (the PrRtAdv source address).
@@ -31,8 +36,8 @@ impl RouterAuthorizer for TrustedRouterKeys<'_> {
     }
 }
 
-/// Rate limit for RtSolPr processing on the access router (digest P13): consulted before
-/// any crypto work.
+/// Rate limit for RtSolPr processing on the access router (RFC 3971 §11: SEND
+/// verification is itself a denial-of-service target): consulted before any crypto work.
 pub trait RateLimiter {
     /// Whether a message from `src` at `now` may be processed.
     fn allow(&mut self, src: &Ipv6Addr, now: Timestamp) -> bool;
@@ -95,7 +100,8 @@ impl RateLimiter for TokenBucket {
 pub struct SendPolicy {
     /// How Sec is read (default RFC 4982).
     pub sec: SecPolicy,
-    /// RSA key-size window (default 1024 to 2048 bits).
+    /// RSA key-size window (default 2048 bits only; 1024-bit keys need the explicit, weak
+    /// opt-in [`KeySizePolicy::LEGACY_1024`]).
     pub key_sizes: KeySizePolicy,
     /// Timestamp window.
     pub timestamps: TimestampPolicy,

@@ -1,12 +1,13 @@
 //! SEND protection of RtSolPr / PrRtAdv ([RFC 3971 §5](https://www.rfc-editor.org/rfc/rfc3971#section-5)):
-//! the signed data, signing, and verification in DoS order (digest P13):
-//! CGA (two SHA-1) → Key Hash → key size → RSA signature.
+//! the signed data, signing, and verification in DoS order: options gathered without
+//! crypto ([`Unverified::collect`], so the roles can run their cheap checks first), then
+//! CGA (two SHA-1) → Key Hash → key size → RSA signature ([`Unverified::verify`]).
 //!
-//! **Signed data** (RFC 3971 §5.2, digest §1.7):
+//! **Signed data** (RFC 3971 §5.2):
 //! `CGA tag ‖ source ‖ destination ‖ Type ‖ Code ‖ Checksum ‖ Subtype ‖ Reserved ‖
 //! Identifier ‖ options before the RSA Signature option`, in wire order. The Checksum is the
-//! one the message would have **if it ended just before the RSA Signature option** (pitfall
-//! P1, as DoCoMo sendd, NDprotector and thc-ipv6 do); the wire carries the checksum of the
+//! one the message would have **if it ended just before the RSA Signature option** (as
+//! DoCoMo sendd, NDprotector and thc-ipv6 do); the wire carries the checksum of the
 //! whole message. RFC 3971 §5.2 only says "the 16-bit Checksum field from the ICMP header",
 //! which cannot be the final checksum (it depends on the signature); this reading is the
 //! one every implementation interoperates with.
@@ -38,7 +39,7 @@ pub const SEND_SIGNATURE: RsaSignatureScheme = RsaSignatureScheme::Pkcs1v15(Hash
 pub use keying_crypto::RsaKeyLoader;
 
 /// Key Hash: the first 128 bits of SHA-1 over the exact DER SubjectPublicKeyInfo octets
-/// (RFC 3971 §5.2; never re-encoded, pitfall P2). (All zero under a provider without
+/// (RFC 3971 §5.2; never re-encoded). (All zero under a provider without
 /// SHA-1; every verifying path first runs [`crate::cga::verify`], which refuses such a
 /// provider.)
 #[must_use]
@@ -76,7 +77,7 @@ impl<'a> SignedData<'a> {
         }
     }
 
-    /// The checksum embedded in the signed data (pitfall P1).
+    /// The checksum embedded in the signed data (see the module documentation).
     #[must_use]
     pub fn checksum(&self) -> u16 {
         u16::from_be_bytes(self.checksum)
@@ -147,21 +148,63 @@ pub fn sign_in_place(
 /// Largest RSA signature this crate handles (4096-bit keys).
 pub const MAX_SIGNATURE_LEN: usize = 512;
 
-/// Key-size window for SEND keys (RFC 3971 §5.1.3, RFC 3972 §5, digest P13).
+/// Key-size window for SEND keys (RFC 3971 §5.1.3, §5.2; RFC 3972 §5).
+///
+/// The default accepts only 2048-bit RSA moduli. RFC 3971 §5.2 lets a verifier accept
+/// CGA keys of 384 to 2048 bits, but a 1024-bit RSA modulus no longer gives adequate
+/// security (NIST SP 800-131A Rev. 2 disallows RSA below 2048 bits), and the access router
+/// encrypts the handover key to a key of the same size as the CGA key (RFC 5269 §4.1): a
+/// broken CGA key means a broken handover key. Smaller moduli are an explicit opt-in
+/// ([`KeySizePolicy::LEGACY_1024`], or `min_bits` set by hand), for interoperating with
+/// deployments and captures that still use them.
+///
+/// The upper bound caps what one message can cost: every RSA public-key operation on a
+/// received key grows with the square of its size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeySizePolicy {
-    /// Smallest accepted modulus in bits (default 1024).
+    /// Smallest accepted modulus in bits (default 2048, [`KeySizePolicy::MIN_BITS`]).
     pub min_bits: usize,
-    /// Largest accepted modulus in bits (default 2048; RFC 3971 asks for at least 2048).
+    /// Largest accepted modulus in bits (default 2048; at most `8 *`
+    /// [`MAX_SIGNATURE_LEN`] = 4096 is usable).
     pub max_bits: usize,
+}
+
+impl KeySizePolicy {
+    /// Checks a modulus of `bytes` octets against the window.
+    ///
+    /// # Errors
+    /// [`Error::KeySize`] outside the window.
+    pub const fn check(&self, bytes: usize) -> Result<(), Error> {
+        let bits = bytes.saturating_mul(8);
+        if bits < self.min_bits || bits > self.max_bits {
+            Err(Error::KeySize { bits })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The default smallest modulus: 2048 bits.
+    pub const MIN_BITS: usize = 2048;
+
+    /// The default window: 2048-bit moduli only.
+    pub const DEFAULT: Self = Self {
+        min_bits: Self::MIN_BITS,
+        max_bits: 2048,
+    };
+
+    /// **Weak, opt-in.** Also accepts 1024-bit RSA keys (1024 to 2048 bits), as older SEND
+    /// deployments, the DoCoMo SEND examples and RFC 5269 captures use. 1024-bit RSA is
+    /// below today's minimum (NIST SP 800-131A Rev. 2); use only for interoperability
+    /// with peers that cannot be upgraded, or for test vectors.
+    pub const LEGACY_1024: Self = Self {
+        min_bits: 1024,
+        max_bits: 2048,
+    };
 }
 
 impl Default for KeySizePolicy {
     fn default() -> Self {
-        Self {
-            min_bits: 1024,
-            max_bits: 2048,
-        }
+        Self::DEFAULT
     }
 }
 
@@ -178,11 +221,119 @@ pub struct Verified<'a, K> {
     pub nonce: Option<&'a [u8]>,
 }
 
+/// The SEND options of a parsed RtSolPr / PrRtAdv, gathered without any cryptography:
+/// what a role checks cheaply (nonce, timestamp, router key) before it pays for SHA-1 and
+/// RSA ([`Unverified::verify`]). Nothing here is authenticated yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Unverified<'a> {
+    params: &'a [u8],
+    spki: &'a [u8],
+    sig_at: usize,
+    sig: RsaSignature<'a>,
+    /// The Timestamp option (unauthenticated).
+    pub timestamp: Timestamp,
+    /// The first Nonce option (unauthenticated), if any.
+    pub nonce: Option<&'a [u8]>,
+}
+
+impl<'a> Unverified<'a> {
+    /// Gathers the CGA, Timestamp, Nonce and RSA Signature options of `msg` (RFC 3971
+    /// §5.1.2, §5.2.2) and decodes the CGA Parameters far enough to find the public key.
+    ///
+    /// # Errors
+    /// [`Error::MissingOption`] (RSA Signature, Timestamp, CGA),
+    /// [`Error::ConflictingOption`] (two different CGA options),
+    /// [`Error::Cga`] ([`cga::CgaError::Malformed`]) for undecodable CGA Parameters.
+    pub fn collect(msg: &Fmip6Message<'a>) -> Result<Self, Error> {
+        let mut cga_params: Option<&'a [u8]> = None;
+        let mut timestamp = None;
+        let mut nonce = None;
+        let mut sig = None;
+        for o in msg.send_options() {
+            match o.option {
+                NdOption::Cga(c) => match cga_params {
+                    None => cga_params = Some(c.parameters),
+                    Some(p) if p == c.parameters => {}
+                    Some(_) => return Err(Error::ConflictingOption("CGA")),
+                },
+                NdOption::Timestamp(t) => {
+                    timestamp.get_or_insert(t);
+                }
+                NdOption::Nonce(n) => {
+                    nonce.get_or_insert(n.nonce);
+                }
+                NdOption::RsaSignature(s) => sig = Some((o.offset, s)),
+                _ => {}
+            }
+        }
+        let (sig_at, sig) = sig.ok_or(Error::MissingOption("RSA Signature"))?;
+        let timestamp = timestamp.ok_or(Error::MissingOption("Timestamp"))?;
+        let params = cga_params.ok_or(Error::MissingOption("CGA"))?;
+        let spki = CgaParams::parse(params)
+            .map_err(|_| Error::Cga(cga::CgaError::Malformed))?
+            .public_key;
+        Ok(Self {
+            params,
+            spki,
+            sig_at,
+            sig,
+            timestamp,
+            nonce,
+        })
+    }
+
+    /// The public key (DER SubjectPublicKeyInfo) the CGA option claims, not yet verified.
+    #[must_use]
+    pub const fn claimed_spki(&self) -> &'a [u8] {
+        self.spki
+    }
+
+    /// Verifies the SEND protection of `msg` (the message these options came from) sent
+    /// from `src` to `dst`: the CGA option and `src`, the Key Hash, the key size, then the
+    /// signature (RFC 3971 §5.1.2, §5.2.2), in that order so that a forged message costs two
+    /// SHA-1 and no RSA.
+    ///
+    /// # Errors
+    /// [`Error::Cga`], [`Error::KeyHashMismatch`], [`Error::BadPublicKey`],
+    /// [`Error::KeySize`], [`Error::SignatureTooShort`], [`Error::BadSignature`].
+    pub fn verify<C: Symmetric + RsaKeyLoader + ?Sized>(
+        self,
+        crypto: &C,
+        msg: &Fmip6Message<'a>,
+        src: &Ipv6Addr,
+        dst: &Ipv6Addr,
+        sec: SecPolicy,
+        sizes: KeySizePolicy,
+    ) -> Result<Verified<'a, C::PublicKey>, Error> {
+        let cga = cga::verify(crypto, self.params, src, sec)?;
+        if key_hash(crypto, cga.public_key) != self.sig.key_hash {
+            return Err(Error::KeyHashMismatch);
+        }
+        let public_key = crypto
+            .load_spki(cga.public_key, sizes.max_bits)
+            .map_err(|_| Error::BadPublicKey)?;
+        sizes.check(public_key.modulus_len())?;
+        let signature = self
+            .sig
+            .signature(public_key.modulus_len())
+            .ok_or(Error::SignatureTooShort)?;
+        let sd = SignedData::new(msg.as_bytes(), self.sig_at, src, dst);
+        public_key
+            .verify(SEND_SIGNATURE, &sd.parts(), signature)
+            .map_err(|_| Error::BadSignature)?;
+        Ok(Verified {
+            cga,
+            public_key,
+            timestamp: self.timestamp,
+            nonce: self.nonce,
+        })
+    }
+}
+
 /// Verifies the SEND protection of a parsed RtSolPr / PrRtAdv sent from `src` to `dst`:
-/// the CGA option and `src`, the Key Hash, the key size, then the signature (RFC 3971
-/// §5.1.2, §5.2.2), in that order so that a forged message costs two SHA-1 and no RSA.
-/// Timestamp freshness and nonce matching are the caller's next steps
-/// ([`crate::timestamp::TimestampCache`]).
+/// [`Unverified::collect`] then [`Unverified::verify`]. Timestamp freshness and nonce
+/// matching are the caller's steps ([`crate::timestamp::TimestampCache`]); the roles run
+/// them before this, between the two halves.
 ///
 /// # Errors
 /// [`Error::MissingOption`] (CGA, RSA Signature, Timestamp),
@@ -197,52 +348,5 @@ pub fn verify<'a, C: Symmetric + RsaKeyLoader + ?Sized>(
     sec: SecPolicy,
     sizes: KeySizePolicy,
 ) -> Result<Verified<'a, C::PublicKey>, Error> {
-    let mut cga_params: Option<&'a [u8]> = None;
-    let mut timestamp = None;
-    let mut nonce = None;
-    let mut sig = None;
-    for o in msg.send_options() {
-        match o.option {
-            NdOption::Cga(c) => match cga_params {
-                None => cga_params = Some(c.parameters),
-                Some(p) if p == c.parameters => {}
-                Some(_) => return Err(Error::ConflictingOption("CGA")),
-            },
-            NdOption::Timestamp(t) => {
-                timestamp.get_or_insert(t);
-            }
-            NdOption::Nonce(n) => {
-                nonce.get_or_insert(n.nonce);
-            }
-            NdOption::RsaSignature(s) => sig = Some((o.offset, s)),
-            _ => {}
-        }
-    }
-    let (sig_at, sig) = sig.ok_or(Error::MissingOption("RSA Signature"))?;
-    let timestamp = timestamp.ok_or(Error::MissingOption("Timestamp"))?;
-    let params = cga_params.ok_or(Error::MissingOption("CGA"))?;
-    let cga = cga::verify(crypto, params, src, sec)?;
-    if key_hash(crypto, cga.public_key) != sig.key_hash {
-        return Err(Error::KeyHashMismatch);
-    }
-    let public_key = crypto
-        .load_spki(cga.public_key, sizes.max_bits)
-        .map_err(|_| Error::BadPublicKey)?;
-    let bits = public_key.modulus_len() * 8;
-    if bits < sizes.min_bits || bits > sizes.max_bits {
-        return Err(Error::KeySize { bits });
-    }
-    let signature = sig
-        .signature(public_key.modulus_len())
-        .ok_or(Error::SignatureTooShort)?;
-    let sd = SignedData::new(msg.as_bytes(), sig_at, src, dst);
-    public_key
-        .verify(SEND_SIGNATURE, &sd.parts(), signature)
-        .map_err(|_| Error::BadSignature)?;
-    Ok(Verified {
-        cga,
-        public_key,
-        timestamp,
-        nonce,
-    })
+    Unverified::collect(msg)?.verify(crypto, msg, src, dst, sec, sizes)
 }

@@ -9,8 +9,8 @@ use common::*;
 use keying_crypto::Rng;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use send_hokey::{
-    ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
-    mn::{MobileNode, MobileNodeConfig},
+    ar::{AccessRouter, PrRtAdvInfo, Received},
+    mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
     rtsolpr::PrRtAdvCode,
     timestamp::Timestamp,
@@ -76,7 +76,7 @@ fn mobile_node_holding_the_vector_key_hides_it() {
         MN2_PUB,
         &mn2,
         None,
-        MobileNodeConfig::default(),
+        mn_config(),
     )
     .unwrap();
     let mut rng = Recording {
@@ -110,15 +110,8 @@ fn mobile_node_holding_the_vector_key_hides_it() {
 #[test]
 fn access_router_holding_a_fresh_key_hides_it() {
     let ar1 = RsaPrivate::from_pkcs1_der(AR1_KEY).unwrap();
-    let mut ar: AccessRouter<'_, 4, 8> = AccessRouter::new(
-        &C,
-        ar_ll(),
-        AR1_PARAMS,
-        &ar1,
-        None,
-        AccessRouterConfig::default(),
-    )
-    .unwrap();
+    let mut ar: AccessRouter<'_, 4, 8> =
+        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
     let mut rng = Recording {
         script: Vec::new(),
         rest: HashDrbg::new(b"debug"),

@@ -19,8 +19,8 @@ use std::{path::PathBuf, process::Command};
 use common::*;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use send_hokey::{
-    ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
-    mn::{MobileNode, MobileNodeConfig},
+    ar::{AccessRouter, PrRtAdvInfo, Received},
+    mn::MobileNode,
     ndiscoption::{NdOption, NdOptionIter},
     policy::{NoRateLimit, TrustedRouterKeys},
     rtsolpr::{Fmip6Message, PrRtAdvCode},
@@ -75,19 +75,12 @@ fn exchange() -> (Exchange, Vec<u8>) {
         MN2_PUB,
         &mn2,
         Some(&mac),
-        MobileNodeConfig::default(),
+        mn_config(),
     )
     .unwrap();
     let armac = [2, 0, 0, 0, 0, 0xfe];
-    let mut ar: AccessRouter<'_, 2, 2> = AccessRouter::new(
-        &C,
-        ar_ll(),
-        AR1_PARAMS,
-        &ar1,
-        Some(&armac),
-        AccessRouterConfig::default(),
-    )
-    .unwrap();
+    let mut ar: AccessRouter<'_, 2, 2> =
+        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, Some(&armac), ar_config()).unwrap();
     let now = Timestamp::from_secs(1_735_689_600);
     let mut req = vec![0u8; 1500];
     let n = mn

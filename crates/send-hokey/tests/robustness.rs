@@ -11,12 +11,12 @@ use keying_tlv::Writer;
 use proptest::prelude::*;
 use send_hokey::{
     Error,
-    ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
+    ar::{AccessRouter, PrRtAdvInfo, Received},
     cga::SecPolicy,
-    mn::{MobileNode, MobileNodeConfig},
+    mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
     rtsolpr::{Fmip6Message, PrRtAdvCode, fill_checksum},
-    send::{self, KeySizePolicy},
+    send,
     timestamp::{Timestamp, TimestampCache},
 };
 
@@ -62,12 +62,12 @@ proptest! {
         let now = Timestamp::from_secs(T0);
         let mut out = [0u8; 1500];
         let mut ar: AccessRouter<'_, 2, 2> =
-            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, AccessRouterConfig::default()).unwrap();
+            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
         let r = ar.handle_rtsolpr(now, &C, &mut rng, &mut NoRateLimit, &rx(src, dst, &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut out);
         if r.is_err() {
             prop_assert_eq!(ar.key_count(), 0);
         }
-        let mut mn: MobileNode<'_, 2, 2, 2> = MobileNode::new(&C, mn_cga(), MN1_PARAMS, &mn1, MN2_PUB, &mn2, None, MobileNodeConfig::default()).unwrap();
+        let mut mn: MobileNode<'_, 2, 2, 2> = MobileNode::new(&C, mn_cga(), MN1_PARAMS, &mn1, MN2_PUB, &mn2, None, mn_config()).unwrap();
         let r = mn.handle_prrtadv(now, &C, &mut rng, &TrustedRouterKeys(&[AR1_PUB]), &rx(src, dst, &b));
         prop_assert!(r.is_err()); // no request outstanding
         prop_assert_eq!(mn.key_info(&ar_ll()), None);
@@ -82,7 +82,7 @@ proptest! {
         let now = Timestamp::from_secs(T0);
         let mut out = [0u8; 1500];
         let mut ar: AccessRouter<'_, 2, 2> =
-            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, AccessRouterConfig::default()).unwrap();
+            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
         let _ = ar.handle_rtsolpr(now, &C, &mut rng, &mut NoRateLimit, &rx(mn_cga(), ar_ll(), &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut out);
         let _ = ar.handle_fbu(now, &C, &rx(mn_cga(), par(), &b), &mn_cga(), &mut out);
         prop_assert_eq!(ar.key_count(), 0);
@@ -98,15 +98,7 @@ fn options_after_the_signature_are_ignored() {
     let m = Fmip6Message::parse(&b, &mn_cga(), &ar_ll()).unwrap();
     assert_eq!(m.options().count(), 8);
     assert_eq!(m.send_options().count(), 7);
-    send::verify(
-        &C,
-        &m,
-        &mn_cga(),
-        &ar_ll(),
-        SecPolicy::default(),
-        KeySizePolicy::default(),
-    )
-    .unwrap();
+    send::verify(&C, &m, &mn_cga(), &ar_ll(), SecPolicy::default(), KEY_SIZES).unwrap();
 }
 
 #[test]

@@ -13,7 +13,7 @@ use send_hokey::{
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
     hokey::AuthAlgorithm,
     ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
-    mn::{MobileNode, MobileNodeConfig},
+    mn::MobileNode,
     ndiscoption::NdOption,
     policy::{HK_LIFETIME_SECS, NoRateLimit, TokenBucket, TrustedRouterKeys},
     rtsolpr::{PrRtAdvCode, fill_checksum},
@@ -60,7 +60,7 @@ fn mn1(k: &Keys) -> Mn<'_> {
         MN2_PUB,
         &k.mn2,
         Some(&MN_MAC),
-        MobileNodeConfig::default(),
+        mn_config(),
     )
     .unwrap()
 }
@@ -75,13 +75,13 @@ fn mn2(k: &Keys) -> Mn<'_> {
         MN1_PUB,
         &k.mn1,
         None,
-        MobileNodeConfig::default(),
+        mn_config(),
     )
     .unwrap()
 }
 
 fn ar(k: &Keys) -> Ar<'_> {
-    ar_with(k, AccessRouterConfig::default())
+    ar_with(k, ar_config())
 }
 
 fn ar_with(k: &Keys, config: AccessRouterConfig) -> Ar<'_> {
@@ -242,6 +242,24 @@ fn full_exchange_then_fbu_and_fback() {
     );
 }
 
+/// Sends one FBU from `mn` that `ar` accepts, confirming the key (full HK-LIFETIME).
+fn confirm(mn: &Mn<'_>, ar: &mut Ar<'_>, now: Timestamp) {
+    let mut fbu = [0u8; 128];
+    let n = mn
+        .build_fbu(now, &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .unwrap();
+    let mut fback = [0u8; 128];
+    ar.handle_fbu(
+        now,
+        &C,
+        &rx(mn.address(), par(), &fbu[..n]),
+        &mn.address(),
+        &mut fback,
+    )
+    .unwrap();
+    assert_eq!(ar.key_confirmed(&mn.address()), Some(true));
+}
+
 #[test]
 fn keys_expire_through_handle_timeout() {
     let k = keys();
@@ -251,6 +269,9 @@ fn keys_expire_through_handle_timeout() {
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
     mn.handle_prrtadv(t(1), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &reply))
         .unwrap();
+    // Until an FBU confirms it, the AR keeps the key for the short unconfirmed lifetime.
+    assert_eq!(ar.poll_timeout(), Some(t(60)));
+    confirm(&mn, &mut ar, t(2));
     let life = u64::from(HK_LIFETIME_SECS);
     assert_eq!(ar.poll_timeout(), Some(t(life)));
     assert_eq!(mn.poll_timeout(), Some(t(1 + life)));
@@ -585,25 +606,17 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
         handle(&mut ar, &b, t(0), &mut rng),
         Err(Error::HandoverKeyPolicy)
     );
-    // Oversized keys: a router capped at 1000 bits refuses the 1024-bit CGA key.
-    let mut cfg = AccessRouterConfig::default();
+    // Oversized keys: a router capped at 1000 bits cannot even use its own 1024-bit key
+    // (a peer's oversized CGA key is refused by SEND verification, tests/send.rs).
+    let mut cfg = ar_config();
     cfg.policy.key_sizes.max_bits = 1000;
-    let mut small = ar_with(&k, cfg);
     assert_eq!(
-        small.handle_rtsolpr(
-            t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
-            &rx(mn_cga(), ar_ll(), &req),
-            &info(),
-            &mut out
-        ),
-        Err(Error::BadPublicKey)
+        Ar::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, Some(&AR_MAC), cfg).map(|_| ()),
+        Err(Error::KeySize { bits: 1024 })
     );
     // Rate limit: one per second.
     let mut bucket = TokenBucket::new(1, 1);
-    let mut ar2 = ar_with(&k, AccessRouterConfig::default());
+    let mut ar2 = ar_with(&k, ar_config());
     ar2.handle_rtsolpr(
         t(0),
         &C,
@@ -745,12 +758,13 @@ fn virtual_clock_drives_expiry_of_two_mobile_nodes() {
     let mut b = mn2(&k);
     let cfg = AccessRouterConfig {
         hk_lifetime: 600,
-        ..Default::default()
+        ..ar_config()
     };
     let mut ar = ar_with(&k, cfg);
     let (_, ra) = exchange(&mut a, &mut ar, &mut rng, t(0));
     a.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), a.address(), &ra))
         .unwrap();
+    confirm(&a, &mut ar, t(1));
     let (_, rb) = exchange(&mut b, &mut ar, &mut rng, t(100));
     b.handle_prrtadv(
         t(100),
@@ -760,6 +774,7 @@ fn virtual_clock_drives_expiry_of_two_mobile_nodes() {
         &rx(ar_ll(), b.address(), &rb),
     )
     .unwrap();
+    confirm(&b, &mut ar, t(100));
 
     let mut now = t(100);
     let mut events = Vec::new();

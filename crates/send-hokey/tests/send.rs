@@ -90,27 +90,11 @@ fn messages_are_reproduced_with_the_given_keys() {
 #[test]
 fn vectors_verify_and_report_their_fields() {
     let m = Fmip6Message::parse(RTSOLPR, &mn_cga(), &ar_ll()).unwrap();
-    let v = send::verify(
-        &C,
-        &m,
-        &mn_cga(),
-        &ar_ll(),
-        SecPolicy::default(),
-        KeySizePolicy::default(),
-    )
-    .unwrap();
+    let v = send::verify(&C, &m, &mn_cga(), &ar_ll(), SecPolicy::default(), KEY_SIZES).unwrap();
     assert_eq!(v.nonce, Some(&NONCE[..]));
     assert_eq!(v.cga.public_key, MN1_PUB);
     let m = Fmip6Message::parse(PRRTADV, &ar_ll(), &mn_cga()).unwrap();
-    send::verify(
-        &C,
-        &m,
-        &ar_ll(),
-        &mn_cga(),
-        SecPolicy::default(),
-        KeySizePolicy::default(),
-    )
-    .unwrap();
+    send::verify(&C, &m, &ar_ll(), &mn_cga(), SecPolicy::default(), KEY_SIZES).unwrap();
 }
 
 fn verify_bytes(
@@ -119,15 +103,7 @@ fn verify_bytes(
     dst: &core::net::Ipv6Addr,
 ) -> Result<(), Error> {
     let m = Fmip6Message::parse(b, src, dst)?;
-    send::verify(
-        &C,
-        &m,
-        src,
-        dst,
-        SecPolicy::default(),
-        KeySizePolicy::default(),
-    )
-    .map(|_| ())
+    send::verify(&C, &m, src, dst, SecPolicy::default(), KEY_SIZES).map(|_| ())
 }
 
 #[test]
@@ -158,15 +134,7 @@ fn checks_run_in_dos_order() {
     let m = Fmip6Message::parse_unchecked(RTSOLPR).unwrap();
     let other = addr("2005::3049:deeb:fd31:70b0");
     assert_eq!(
-        send::verify(
-            &C,
-            &m,
-            &other,
-            &ar_ll(),
-            SecPolicy::default(),
-            KeySizePolicy::default()
-        )
-        .unwrap_err(),
+        send::verify(&C, &m, &other, &ar_ll(), SecPolicy::default(), KEY_SIZES).unwrap_err(),
         Error::Cga(CgaError::SubnetPrefix)
     );
     // Key hash mismatch (byte in the key hash flipped).

@@ -4,6 +4,8 @@
 
 use core::net::Ipv6Addr;
 
+use send_hokey::{ar::AccessRouterConfig, mn::MobileNodeConfig, send::KeySizePolicy};
+
 macro_rules! vector {
     ($name:literal) => {
         include_bytes!(concat!(
@@ -59,4 +61,23 @@ pub fn par() -> Ipv6Addr {
 /// The NCoA.
 pub fn ncoa() -> Ipv6Addr {
     addr("2004::3049:deeb:fd31:70b0")
+}
+
+/// The vectors' keys are RSA-1024 (the DoCoMo SEND examples and the Scapy-built RFC 5269
+/// exchange). 1024-bit RSA is weak and refused by default; these tests opt in explicitly
+/// to the legacy window (RFC 3971 §5.2 allows 384 to 2048 bits) so the vectors still run.
+pub const KEY_SIZES: KeySizePolicy = KeySizePolicy::LEGACY_1024;
+
+/// The default access-router settings with the explicit 1024-bit opt-in ([`KEY_SIZES`]).
+pub fn ar_config() -> AccessRouterConfig {
+    let mut c = AccessRouterConfig::default();
+    c.policy.key_sizes = KEY_SIZES;
+    c
+}
+
+/// The default mobile-node settings with the explicit 1024-bit opt-in ([`KEY_SIZES`]).
+pub fn mn_config() -> MobileNodeConfig {
+    let mut c = MobileNodeConfig::default();
+    c.policy.key_sizes = KEY_SIZES;
+    c
 }
