@@ -34,7 +34,8 @@ fn mikey_chain() -> Vec<u8> {
 }
 
 /// ISAKMP (RFC 2408 §3.1 header, §3.2 generic payload header): a GROUPKEY-PULL
-/// (RFC 6407 §3, exchange 32) of 4-byte Vendor ID payloads (type 13, empty body).
+/// (RFC 6407, exchange type 32) of 4-byte Vendor ID payloads (RFC 2408 §3.16, type 13,
+/// empty body).
 fn gdoi_chain() -> Vec<u8> {
     let mut m = Vec::with_capacity(SIZE);
     m.extend_from_slice(&[0x11; 8]); // initiator cookie
