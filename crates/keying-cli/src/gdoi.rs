@@ -26,7 +26,7 @@ use keying_tlv::{Element, Reader};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::value::{Obj, Value, named};
-use crate::{CliError, Report, en, plain_error, tlv_error};
+use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
 
 /// Checks the shape of `--kek`: IV (16) ‖ AES key (16, 24 or 32).
 ///
@@ -133,8 +133,9 @@ pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
     let encrypted = h.flags & FLAG_ENCRYPTION != 0;
     out.o.set("encrypted", encrypted);
     let body = bytes.get(HEADER_LEN..).unwrap_or_default();
+    let b = Budget::new();
     if h.exchange == ExchangeType::GroupkeyPush && encrypted {
-        push(&mut out, bytes, &h, kek);
+        push(&mut out, bytes, &h, kek, &b);
     } else if encrypted {
         out.o.set("decrypted", false);
         out.error = Some(plain_error(format!(
@@ -143,9 +144,12 @@ pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
         )));
     } else {
         out.o.set("decrypted", false);
-        let (list, err, _) = walk(h.next_payload, body, HEADER_LEN, false);
+        let (list, err, _) = walk(h.next_payload, body, HEADER_LEN, false, &b);
         out.o.set("payloads", Value::List(list));
         out.error = err.map(|e| tlv_error(&e));
+        if out.error.is_none() && b.exceeded() {
+            out.error = Some(b.error());
+        }
         if out.error.is_none() && h.exchange == ExchangeType::GroupkeyPushAck {
             ack(&mut out, bytes, kek);
         }
@@ -153,7 +157,7 @@ pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
     Ok(out.report())
 }
 
-fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>) {
+fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>, b: &Budget) {
     if let Err(e) = parse_push_header(bytes) {
         out.error = Some(tlv_error(&e));
         return;
@@ -171,12 +175,16 @@ fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>) {
         return;
     }
     out.o.set("decrypted", true);
-    let (list, err, rest) = walk(h.next_payload, &plain, HEADER_LEN, true);
+    let (list, err, rest) = walk(h.next_payload, &plain, HEADER_LEN, true, b);
     out.o.set("payloads", Value::List(list));
     out.o.set("padding", rest);
     if let Some(e) = err {
         let (v, m) = tlv_error(&e);
         out.error = Some((v, format!("{m} (after decryption: is the KEK right?)")));
+        return;
+    }
+    if b.exceeded() {
+        out.error = Some(b.error());
         return;
     }
     if let Err(e) = PushPayloads::parse(h.next_payload, &plain, HEADER_LEN, CBC_BLOCK - 1) {
@@ -237,6 +245,7 @@ fn walk(
     data: &[u8],
     base: usize,
     allow_trailing: bool,
+    b: &Budget,
 ) -> (Vec<Value>, Option<keying_tlv::Error>, usize) {
     let mut it = gdoi_ack::payload::Payloads::new(first, Reader::at(data, base));
     if allow_trailing {
@@ -245,21 +254,30 @@ fn walk(
     let mut list = Vec::new();
     let mut err = None;
     for e in it.by_ref() {
-        match e.and_then(|e| element(&e)) {
+        if let Ok(el) = &e
+            && !b.admit_at(el.offset)
+        {
+            break;
+        }
+        match e.and_then(|e| element(&e, b)) {
             Ok(v) => list.push(v.into()),
             Err(e) => {
                 err = Some(e);
                 break;
             }
         }
+        if b.exceeded() {
+            break;
+        }
     }
     let rest = if err.is_none() { it.rest().len() } else { 0 };
     (list, err, rest)
 }
 
-fn attributes(a: &Attributes<'_>, name: fn(u16) -> Value) -> Value {
+fn attributes(a: &Attributes<'_>, name: fn(u16) -> Value, b: &Budget) -> Value {
     Value::List(
         a.iter()
+            .take_while(|_| b.admit())
             .map(|at| {
                 let (format, value) = match at.value {
                     AttributeValue::Basic(v) => ("TV", Value::from(v)),
@@ -335,17 +353,17 @@ fn selector(s: &IdSelector<'_>) -> Obj {
         .with("address", address(s.id_type, s.data))
 }
 
-fn sa_kek(k: &SaKek<'_>) -> Obj {
+fn sa_kek(k: &SaKek<'_>, b: &Budget) -> Obj {
     Obj::new()
         .with("protocol", k.protocol)
         .with("src", selector(&k.src))
         .with("dst", selector(&k.dst))
         .with("spi", &k.spi[..])
         .with("ack_requested", k.ack_requested().map(|a| en!(a)))
-        .with("attributes", attributes(&k.attributes, kek_attr_name))
+        .with("attributes", attributes(&k.attributes, kek_attr_name, b))
 }
 
-fn sa_tek(t: &SaTek<'_>) -> Obj {
+fn sa_tek(t: &SaTek<'_>, b: &Budget) -> Obj {
     let o = Obj::new().with("protocol_id", en!(t.protocol_id));
     match t.body {
         TekBody::Ipsec(i) => o
@@ -354,16 +372,16 @@ fn sa_tek(t: &SaTek<'_>) -> Obj {
             .with("dst", selector(&i.dst))
             .with("transform_id", i.transform_id)
             .with("spi", &i.spi[..])
-            .with("attributes", attributes(&i.attributes, ipsec_attr_name)),
+            .with("attributes", attributes(&i.attributes, ipsec_attr_name, b)),
         TekBody::Opaque(b) => o.with("data", b),
     }
 }
 
-fn gap(g: &Gap<'_>) -> Obj {
-    Obj::new().with("attributes", attributes(&g.attributes, gap_attr_name))
+fn gap(g: &Gap<'_>, b: &Budget) -> Obj {
+    Obj::new().with("attributes", attributes(&g.attributes, gap_attr_name, b))
 }
 
-fn element(e: &Element<'_>) -> keying_tlv::Result<Obj> {
+fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
     let kind = PayloadType::from(e.kind);
     let o = Obj::new()
         .with("type", en!(kind))
@@ -374,29 +392,35 @@ fn element(e: &Element<'_>) -> keying_tlv::Result<Obj> {
             let sa = Sa::from_element(e)?;
             o.with("doi", sa.doi)
                 .with("situation", sa.situation)
-                .with("kek", sa.kek.as_ref().map(sa_kek))
-                .with("gap", sa.gap.as_ref().map(gap))
+                .with("kek", sa.kek.as_ref().map(|k| sa_kek(k, b)))
+                .with("gap", sa.gap.as_ref().map(|g| gap(g, b)))
                 .with(
                     "teks",
-                    Value::List(sa.teks.iter().map(|t| sa_tek(&t).into()).collect()),
+                    Value::List(
+                        sa.teks
+                            .iter()
+                            .take_while(|_| b.admit())
+                            .map(|t| sa_tek(&t, b).into())
+                            .collect(),
+                    ),
                 )
         }
         PayloadType::SaKek => {
             let k = SaKek::from_element(e)?;
             let mut o = o;
-            o.0.extend(sa_kek(&k).0);
+            o.0.extend(sa_kek(&k, b).0);
             o
         }
         PayloadType::SaTek => {
             let t = SaTek::from_element(e)?;
             let mut o = o;
-            o.0.extend(sa_tek(&t).0);
+            o.0.extend(sa_tek(&t, b).0);
             o
         }
         PayloadType::Gap => {
             let g = Gap::from_element(e)?;
             let mut o = o;
-            o.0.extend(gap(&g).0);
+            o.0.extend(gap(&g, b).0);
             o
         }
         PayloadType::KeyDownload => {
@@ -404,6 +428,7 @@ fn element(e: &Element<'_>) -> keying_tlv::Result<Obj> {
             let packets = kd
                 .packets
                 .iter()
+                .take_while(|_| b.admit())
                 .map(|p| {
                     let name: fn(u16) -> Value = match p.kd_type {
                         KdType::Tek => tek_key_name,
@@ -414,7 +439,7 @@ fn element(e: &Element<'_>) -> keying_tlv::Result<Obj> {
                     Obj::new()
                         .with("kd_type", en!(p.kd_type))
                         .with("spi", p.spi)
-                        .with("attributes", attributes(&p.attributes, name))
+                        .with("attributes", attributes(&p.attributes, name, b))
                         .into()
                 })
                 .collect();
@@ -451,7 +476,15 @@ fn element(e: &Element<'_>) -> keying_tlv::Result<Obj> {
                 .with("protocol_id", d.protocol_id)
                 .with("spi_size", d.spi_size())
                 .with("count", d.count())
-                .with("spis", Value::List(d.spis().map(Value::from).collect()))
+                .with(
+                    "spis",
+                    Value::List(
+                        d.spis()
+                            .take_while(|_| b.admit())
+                            .map(Value::from)
+                            .collect(),
+                    ),
+                )
         }
         _ => o.with("body", e.body),
     })

@@ -22,6 +22,11 @@
 //! - `error` is null, or `{"offset", "expected", "problem", "message"}` for the first
 //!   malformed field (everything before it is still shown); `offset` is null when the
 //!   problem has no single location.
+//! - at most [`MAX_ELEMENTS`] (4096) payloads, options, attributes and parameters are
+//!   decoded per message, counted together: past that the output stops and `error` says
+//!   "message has more than 4096 payloads, options or attributes" (exit status 1), so that
+//!   a long chain of minimal payloads cannot make the memory taken grow without bound
+//!   (peak memory stays a small multiple of the INPUT, itself at most 16 MiB).
 //!
 //! ## `keying mikey decode`
 //!
@@ -182,6 +187,88 @@ impl Report {
         } else {
             EXIT_OK
         }
+    }
+}
+
+/// The most payloads, options, attributes and parameters (counted together) one message
+/// decodes into. Beyond it the decoder stops with an `error` ("message has more than 4096
+/// payloads ...") and exit status 1, so that a long chain of minimal payloads in a large
+/// INPUT (16 MiB) cannot make the output tree, and the memory it takes, grow without
+/// bound. Real messages carry a few dozen.
+pub const MAX_ELEMENTS: usize = 4096;
+
+/// Counts the elements a decoder puts in its output against [`MAX_ELEMENTS`].
+#[derive(Debug)]
+pub struct Budget {
+    left: std::cell::Cell<usize>,
+    over: std::cell::Cell<bool>,
+    at: std::cell::Cell<Option<usize>>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Budget {
+    /// A budget of [`MAX_ELEMENTS`].
+    pub fn new() -> Self {
+        Self {
+            left: std::cell::Cell::new(MAX_ELEMENTS),
+            over: std::cell::Cell::new(false),
+            at: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Takes one element; false once the budget is spent (the decoder then stops).
+    pub fn admit(&self) -> bool {
+        match self.left.get().checked_sub(1) {
+            Some(l) if !self.over.get() => {
+                self.left.set(l);
+                true
+            }
+            _ => {
+                self.over.set(true);
+                false
+            }
+        }
+    }
+
+    /// [`Budget::admit`] for an element at byte `offset`, remembered when it is the first
+    /// one refused.
+    pub fn admit_at(&self, offset: usize) -> bool {
+        let ok = self.admit();
+        if !ok && self.at.get().is_none() {
+            self.at.set(Some(offset));
+        }
+        ok
+    }
+
+    /// Whether an element was refused.
+    pub fn exceeded(&self) -> bool {
+        self.over.get()
+    }
+
+    /// The `error` object once the budget is exceeded.
+    pub fn error(&self) -> (Value, String) {
+        let problem = format!(
+            "message has more than {MAX_ELEMENTS} payloads, options or attributes (the \
+             limit of this decoder)"
+        );
+        let message = match self.at.get() {
+            Some(o) => format!("at byte {o}: {problem}"),
+            None => problem.clone(),
+        };
+        (
+            Obj::new()
+                .with("offset", self.at.get())
+                .with("expected", format!("at most {MAX_ELEMENTS} elements"))
+                .with("problem", problem)
+                .with("message", message.clone())
+                .into(),
+            message,
+        )
     }
 }
 
@@ -543,7 +630,13 @@ pub fn run(
                     e.code
                 }
                 Ok(r) => {
-                    let v = Value::Obj(r.value.clone());
+                    let code = r.exit_code();
+                    let Report {
+                        value,
+                        error,
+                        failed,
+                    } = r;
+                    let v = Value::Obj(value);
                     let mut s = String::new();
                     if json {
                         v.write_json(&mut s);
@@ -551,14 +644,16 @@ pub fn run(
                     } else {
                         v.write_text(&mut s);
                     }
+                    drop(v);
                     let _ = stdout.write_all(s.as_bytes());
-                    if let Some(e) = &r.error {
+                    drop(s);
+                    if let Some(e) = &error {
                         let _ = writeln!(stderr, "keying: malformed input {e}");
                     }
-                    for f in &r.failed {
+                    for f in &failed {
                         let _ = writeln!(stderr, "keying: check failed: {f}");
                     }
-                    r.exit_code()
+                    code
                 }
             }
         }

@@ -29,7 +29,7 @@ use mikey_core::{
 };
 
 use crate::value::{Obj, Value, named};
-use crate::{CliError, Report, en, plain_error, tlv_error};
+use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
 
 /// How deep payloads nested in KEMAC / TP / TICKET data are decoded.
 const MAX_DEPTH: u8 = 3;
@@ -439,14 +439,22 @@ pub fn decode(bytes: &[u8], psk: Option<&[u8]>) -> Result<Report, CliError> {
     o.set("cs_id_map", cs_id_map(&h.cs_id_map));
     let mut payloads = Vec::new();
     let mut error = None;
+    let b = Budget::new();
     for item in Payloads::new(r.rest(), r.offset(), PayloadType::from(first)) {
         match item {
-            Ok(p) => payloads.push(payload(&p, h.data_type, 0).into()),
+            Ok(p) if !b.admit_at(p.offset) => break,
+            Ok(p) => payloads.push(payload(&p, h.data_type, 0, &b).into()),
             Err(e) => {
                 error = Some(tlv_error(&e));
                 break;
             }
         }
+        if b.exceeded() {
+            break;
+        }
+    }
+    if error.is_none() && b.exceeded() {
+        error = Some(b.error());
     }
     o.set("payloads", Value::List(payloads));
     if error.is_some() {
@@ -633,7 +641,14 @@ fn timestamp(o: Obj, t: &mikey_core::Timestamp) -> Obj {
         .with("ntp_utc", utc)
 }
 
-fn sub_payloads(data: &[u8], base: usize, first: PayloadType, dt: DataType, depth: u8) -> Value {
+fn sub_payloads(
+    data: &[u8],
+    base: usize,
+    first: PayloadType,
+    dt: DataType,
+    depth: u8,
+    b: &Budget,
+) -> Value {
     if depth >= MAX_DEPTH {
         return Value::Null;
     }
@@ -645,7 +660,8 @@ fn sub_payloads(data: &[u8], base: usize, first: PayloadType, dt: DataType, dept
     let mut out = Vec::new();
     for item in Payloads::new(data, base, first) {
         match item {
-            Ok(p) => out.push(payload(&p, dt, depth + 1).into()),
+            Ok(p) if !b.admit_at(p.offset) => break,
+            Ok(p) => out.push(payload(&p, dt, depth + 1, b).into()),
             Err(e) => {
                 out.push(Obj::new().with("error", tlv_error(&e).0).into());
                 break;
@@ -665,7 +681,7 @@ fn ticket_policy(o: Obj, p: &mikey_core::TicketPolicyFields<'_>) -> Obj {
 }
 
 /// One payload as an object.
-fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
+fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
     let o = Obj::new()
         .with("type", en!(item.payload.kind()))
         .with("offset", item.offset)
@@ -678,7 +694,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
                 _ => PayloadType::KeyData,
             };
             let subs = if k.encr_alg == mikey_core::EncrAlg::Null {
-                sub_payloads(k.encr_data, item.offset + 4, first, dt, depth)
+                sub_payloads(k.encr_data, item.offset + 4, first, dt, depth, b)
             } else {
                 Value::Null
             };
@@ -710,6 +726,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
             let params: Vec<Value> = sp
                 .params
                 .iter()
+                .take_while(|_| b.admit())
                 .map(|p| {
                     let kind = if sp.prot_type == ProtType::Srtp {
                         en!(p.srtp_type())
@@ -739,7 +756,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
         Payload::Randr(r) => o.with("role", en!(r.role)).with("rand", r.rand),
         Payload::Tp(tp) => {
             let subs = if depth < MAX_DEPTH {
-                collect_nested(tp.policy.tp_payloads(), dt, depth)
+                collect_nested(tp.policy.tp_payloads(), dt, depth, b)
             } else {
                 Value::Null
             };
@@ -747,7 +764,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
         }
         Payload::Ticket(t) => {
             let subs = if depth < MAX_DEPTH {
-                collect_nested(t.initiator_payloads(), dt, depth)
+                collect_nested(t.initiator_payloads(), dt, depth, b)
             } else {
                 Value::Null
             };
@@ -764,7 +781,8 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
         Payload::GeneralExt(g) => {
             let sdp_ids = g.sdp_ids().map(|ids| {
                 Value::List(
-                    ids.map(|id| Obj::new().with("data", id).with("text", text(id)).into())
+                    ids.take_while(|_| b.admit())
+                        .map(|id| Obj::new().with("data", id).with("text", text(id)).into())
                         .collect(),
                 )
             });
@@ -782,11 +800,12 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8) -> Obj {
 }
 
 /// Payloads nested in TP / TICKET data (offsets relative to that data).
-fn collect_nested(it: Payloads<'_>, dt: DataType, depth: u8) -> Value {
+fn collect_nested(it: Payloads<'_>, dt: DataType, depth: u8, b: &Budget) -> Value {
     let mut out = Vec::new();
     for item in it {
         match item {
-            Ok(p) => out.push(payload(&p, dt, depth + 1).into()),
+            Ok(p) if !b.admit_at(p.offset) => break,
+            Ok(p) => out.push(payload(&p, dt, depth + 1, b).into()),
             Err(e) => {
                 out.push(Obj::new().with("error", tlv_error(&e).0).into());
                 break;

@@ -14,7 +14,7 @@ use send_hokey::rtsolpr::{Fmip6Message, Fmip6Subtype, ICMPV6_TYPE_FMIPV6, PrRtAd
 use send_hokey::send::{self, KeySizePolicy};
 
 use crate::value::{Obj, Value, named};
-use crate::{CliError, Report, en, plain_error, tlv_error};
+use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
 
 /// The ND messages decoded besides FMIPv6: type, name, fixed length (header included).
 const ND_MESSAGES: &[(u8, &str, usize)] = &[
@@ -34,6 +34,7 @@ struct Out {
     error: Option<(Value, String)>,
     failed: Vec<String>,
     cga: Option<bool>,
+    budget: Budget,
 }
 
 fn hokey_error(e: &send_hokey::Error) -> (Value, String) {
@@ -132,6 +133,7 @@ impl Out {
     fn options(&mut self, bytes: &[u8], base: usize, src: Option<&Ipv6Addr>) {
         for item in NdOptionIter::new(bytes, base) {
             match item {
+                Ok(p) if !self.budget.admit_at(p.offset) => break,
                 Ok(p) => self.option(&p, src),
                 Err(e) => {
                     self.error = Some(tlv_error(&e));
@@ -144,6 +146,9 @@ impl Out {
     fn report(mut self, checksum_ok: Option<bool>, send: Value) -> Report {
         if checksum_ok == Some(false) {
             self.failed.push("wrong checksum".to_owned());
+        }
+        if self.error.is_none() && self.budget.exceeded() {
+            self.error = Some(self.budget.error());
         }
         let mut o = self.o;
         if o.get("message").is_none() {
@@ -199,6 +204,7 @@ pub fn decode(
         error: None,
         failed: Vec::new(),
         cga: None,
+        budget: Budget::new(),
     };
     let first = bytes.first().copied();
     let addrs = src.zip(dst);
@@ -235,6 +241,9 @@ pub fn decode(
                 .with("identifier", m.header.identifier),
         );
         for p in m.options() {
+            if !out.budget.admit_at(p.offset) {
+                break;
+            }
             out.option(&p, src.as_ref());
         }
         let ck = addrs
@@ -354,6 +363,9 @@ pub fn decode(
                 };
                 out.o.set("message", o);
                 for (offset, opt) in m.options() {
+                    if !out.budget.admit_at(offset) {
+                        break;
+                    }
                     let (kind, name) = match opt {
                         MhOption::Pad1 => (0, Some("Pad1")),
                         MhOption::PadN(_) => (1, Some("PadN")),
