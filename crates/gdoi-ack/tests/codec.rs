@@ -1,5 +1,6 @@
 //! Codec tests: every payload parsed from bytes, emitted into a 0x2a-filled buffer and
-//! compared; truncations; the tests/vectors/gdoi vectors; proptest round trips and never-panics.
+//! compared; truncations; the tests/vectors/gdoi vectors; proptest round trips and
+//! never-panics.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,

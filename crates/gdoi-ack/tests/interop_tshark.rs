@@ -1,8 +1,8 @@
 //! Interop with Wireshark's ISAKMP dissector (tshark, Debian 4.0.x): our ACK and our
 //! decrypted PUSH, sent over UDP 848, decode with the expected field values and no expert
 //! warnings (except Wireshark 4.0's known misreading of the SA TEK ID length, see
-//! docs/interop.md). The test FAILS
-//! (does not skip) when tshark is missing: install it with `apt-get install tshark`.
+//! docs/interop.md). The test FAILS (does not skip) when tshark is missing: install it
+//! with `apt-get install tshark`.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,

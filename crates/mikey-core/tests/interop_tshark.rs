@@ -3,8 +3,8 @@
 //! `tshark -T pdml`), compared payload by payload and field by field with our own parse.
 //!
 //! Needs the Debian `tshark` package (which provides `text2pcap`); the test FAILS when it
-//! is missing. Known Wireshark 4.0 limits (docs/interop.md, "Wireshark") are handled by placing the
-//! payloads it cannot dissect last and checking only the bytes before them:
+//! is missing. Known Wireshark 4.0 limits (docs/interop.md, "Wireshark") are handled by
+//! placing the payloads it cannot dissect last and checking only the bytes before them:
 //! CHASH, TR, RANDR, TP, TICKET (not dissected: Wireshark stops there), PKE data longer
 //! than 1023 bytes (its walker masks 10 bits), TS type NTP-UTC-32 (read as 8 bytes), and
 //! the Empty / GENERIC-ID CS ID maps (it knows SRTP-ID only). Wireshark also prints

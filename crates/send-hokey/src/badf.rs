@@ -10,8 +10,8 @@
 //! the generic mobility-option format (RFC 3775 §6.2.1) defines Option Length as the length
 //! of everything after the Length octet, and the SPI sits in between. This crate follows the
 //! generic rule (as Wireshark and the FBU vector in tests/vectors/send-hokey do):
-//! **Option Length = 4 + authenticator length** (16 for HMAC-SHA1-96). An option claiming 12 and carrying 16
-//! octets does not parse as the last option and is rejected.
+//! **Option Length = 4 + authenticator length** (16 for HMAC-SHA1-96). An option claiming
+//! 12 and carrying 16 octets does not parse as the last option and is rejected.
 //!
 //! **Authenticator** (RFC 3775 §6.2.7 with RFC 5568's substitutions):
 //! `First(96, HMAC_SHA1(HK, CoA ‖ PAR address ‖ MH data))`, MH data being the whole Mobility

@@ -22,8 +22,8 @@ keying_tlv::wire_enum! {
     ///
     /// RFC 5269 refers to [FMIP] for the values, but neither RFC 5268, RFC 5568 nor IANA
     /// defines any (there is no IANA registry for AT). This crate's local mapping:
-    /// **AT 0 = HMAC-SHA1-96**, the RFC 5568 §6.4.5 default MAC. Values it does not name are [`AuthAlgorithm::Unknown`]
-    /// and unsupported.
+    /// **AT 0 = HMAC-SHA1-96**, the RFC 5568 §6.4.5 default MAC. Values it does not name are
+    /// [`AuthAlgorithm::Unknown`] and unsupported.
     pub enum AuthAlgorithm: u8 {
         /// HMAC-SHA1 truncated to 96 bits (RFC 5568 §6.4.5 default).
         HmacSha1_96 = 0,

