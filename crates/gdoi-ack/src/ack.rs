@@ -22,7 +22,8 @@ use crate::seq::Seq;
 /// The KDF label: "GROUPKEY-PUSH ACK" with its terminating NUL (18 octets).
 pub const ACK_LABEL: &[u8; 18] = b"GROUPKEY-PUSH ACK\0";
 
-/// How L is encoded in the ack-key derivation (digest pitfall I-1).
+/// How L is encoded in the ack-key derivation (RFC 8263 §3.2 is ambiguous: it says both
+/// "the number of bits in the ack_key" and "512 bits for PRF-HMAC-SHA-256").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum LEncoding {
     /// 512 (SHA-256 types) / 1024 (SHA-512 types): the prf block size in bits, per the

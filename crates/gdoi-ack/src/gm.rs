@@ -187,7 +187,10 @@ impl GmIdentity {
     }
 }
 
-/// Opt-in re-acknowledgement of retransmitted PUSHes (digest decision D-1 (b)).
+/// Opt-in re-acknowledgement of retransmitted PUSHes. RFC 8263 never re-acks a resent PUSH
+/// (its replay check fails first), so a lost ACK cannot be repaired by retransmission; this
+/// re-sends the cached ACK for a bit-identical copy of the last accepted unicast PUSH,
+/// rate-limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReAck {
     /// Minimum time between two re-sent ACKs.
@@ -208,7 +211,8 @@ pub struct GmConfig {
     /// `None` (default): RFC-strict, no re-ack.
     pub re_ack: Option<ReAck>,
     /// If the signature over the header with the unpadded Length fails, retry with the
-    /// on-the-wire Length (digest pitfall I-6). Off by default.
+    /// on-the-wire Length (RFC 6407 §4 signs the header before padding; a peer that signs
+    /// the padded wire header would otherwise not verify). Off by default.
     pub wire_length_fallback: bool,
 }
 

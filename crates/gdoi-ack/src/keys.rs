@@ -108,7 +108,7 @@ impl<K: RsaPublicKeyOps> PushVerifier for Rsa<K> {
         SigAlgorithm::Rsa
     }
 
-    /// Keys below 2048 bits are refused (RFC 6407 §5.3.7 makes 2048 the MUST; digest S-7).
+    /// Keys below 2048 bits are refused (RFC 6407 §5.3.7 makes 2048 the MUST).
     /// Check the public exponent (65537, not 3) when loading the key: the trait does not
     /// expose it.
     fn verify(&self, parts: &[&[u8]], sig: &[u8]) -> Result<(), CryptoError> {

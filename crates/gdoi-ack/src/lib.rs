@@ -35,7 +35,7 @@
 //!   slice for 100,000 members). A full table is an error or a reported status, never a
 //!   silent drop.
 //!
-//! # Resolutions (where the RFCs are unclear), and where the research digest was overridden
+//! # Resolutions (where the RFCs are unclear or other implementations differ)
 //! | Question | Resolution |
 //! |---|---|
 //! | L in the ack-key KDF (RFC 8263 §3.2 says both "bits in the ack_key" and "512 for PRF-HMAC-SHA-256") | 512 for the SHA-256 types, 1024 for SHA-512 ([`ack::LEncoding::BlockBits`], default); 256 / 512 behind [`ack::LEncoding::AckKeyBits`] on both sides |
@@ -52,13 +52,13 @@
 //! | "DST ID Prot" in SA KEK / SA TEK text | not on the wire (absent from the figures; Wireshark and gdoid agree) |
 //! | Exchange type 34 ("Known Unregistered Use") | rejected with its own message, never treated as an ACK; 35 only after the version is 0x10 (35 is IKEv2 IKE_AUTH) |
 //! | Flags / Message ID | PUSH: exactly E (0x01); ACK: 0; Message ID 0 in both |
-//! | Header Length vs datagram | must be equal (the digest allowed a longer datagram; RFC 2408 defines Length as the total message, so extra octets are rejected) |
+//! | Header Length vs datagram | must be equal (RFC 2408 §3.1 defines Length as the total message, so extra octets are rejected rather than tolerated) |
 //! | RESERVED octets | must be 0 everywhere; stricter than ISAKMP practice because the ACK's HASH payload header is not covered by the HASH |
-//! | PULL SEQ vs an already installed KEK | **RFC over digest**: the digest says "initialise last SEQ from PULL message 4"; RFC 6407 §3.2 adds that a PULL SEQ lower than a PUSH already accepted for that KEK is stale and ignored — [`gm::GroupMember::install_kek`] keeps the maximum |
+//! | PULL SEQ vs an already installed KEK | last SEQ is initialised from the SEQ of PULL message 4, but RFC 6407 §3.2 adds that a PULL SEQ lower than a PUSH already accepted for that KEK is stale and ignored — [`gm::GroupMember::install_kek`] keeps the maximum |
 //! | LKH Key Data length (not on the wire) | [`kd::LkhDownloadArray::first_key`] takes the rest of the attribute when there is one key, else a caller-supplied length |
 //! | KD type 4 (RFC 6407 table prints "Unassigned 4–127") | SID = 4; SID packets in a PUSH are rejected |
 //! | KEK_ACK_REQUESTED value unknown, or LKH type without a leaf key | the PUSH is processed, no ACK ([`gm::AckStatus::Unsupported`], RFC 8263 §4); an unknown KEK *attribute* rejects the PUSH (RFC 6407 §5.3.3) |
-//! | Re-acking a retransmitted PUSH (digest decision D-1) | off (RFC-strict); [`gm::GmConfig::re_ack`] re-sends the cached ACK for a bit-identical copy of the last accepted *unicast* PUSH, rate-limited |
+//! | Re-acking a retransmitted PUSH (RFC 8263 never re-acks: the replay check fails first, so a lost ACK is not repaired) | off (RFC-strict); [`gm::GmConfig::re_ack`] re-sends the cached ACK for a bit-identical copy of the last accepted *unicast* PUSH, rate-limited |
 //! | ACK timing | GM: multicast PUSHes jittered up to `ack_jitter_max` (never above 5 s), unicast immediately; GCKS: "missing" not before 10 s |
 //! | GCKS duplicate ACKs | dropped before any crypto by the per-member last acked (KEK, SEQ) |
 //! | GCKS after a PUSH replaces or deletes its KEK | the old KEK stays (for late ACKs) at least the ACK timeout, then is erased |

@@ -1,5 +1,6 @@
 //! Codec tests: every payload parsed from bytes, emitted into a 0x2a-filled buffer and
-//! compared; truncations; the digest §3 vectors; proptest round trips and never-panics.
+//! compared; truncations; the tests/vectors/gdoi vectors; proptest round trips and
+//! never-panics.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -174,7 +175,7 @@ fn delete_and_notify_payloads() {
 }
 
 #[test]
-fn sa_kek_gap_sat_kd_from_the_digest_vector() {
+fn sa_kek_gap_sat_kd_from_the_push_vector() {
     let p = plain();
     // SA at 0x08, length 0x88.
     let sa_bytes = {

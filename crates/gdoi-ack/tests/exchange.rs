@@ -474,9 +474,10 @@ fn members_table_full_and_unexpected_acks() {
 }
 
 #[test]
-fn gcks_builds_the_digest_push_byte_for_byte() {
-    // The digest §3.4 PUSH: cookies K1 with the §3.1 key, SEQ 2 (last used 1), the §3.2
-    // content, deterministic ECDSA: our build must equal the vector.
+fn gcks_builds_the_vector_push_byte_for_byte() {
+    // The encrypted PUSH of tests/vectors/gdoi/push_wire.hex: cookies K1 with the current
+    // KEK of that README, SEQ 2 (last used 1), the content of push_plaintext.hex,
+    // deterministic (RFC 6979) ECDSA: our build must equal the vector.
     let plain = vector("push_plaintext.hex");
     let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
@@ -638,7 +639,7 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
 
 #[test]
 fn kek_install_from_the_pull_payloads() {
-    // The digest's SA KEK and KD, as a PULL message 2/4 would carry them.
+    // The SA KEK and KD of push_plaintext.hex, as a PULL message 2/4 would carry them.
     let plain = vector("push_plaintext.hex");
     let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let sak = p.sa.unwrap().kek.unwrap();

@@ -1,5 +1,6 @@
-//! Group-member tests: the digest §3 PUSH is accepted and produces the §3.5 ACK byte for
-//! byte; every tampering is rejected with the state unchanged and no ACK.
+//! Group-member tests: the PUSH of tests/vectors/gdoi is accepted and produces the
+//! REKEY_ACK_KEK_SHA256 ACK of `ack_sha256.hex` byte for byte; every tampering is
+//! rejected with the state unchanged and no ACK.
 #![allow(
     clippy::type_complexity,
     clippy::let_and_return,
@@ -75,7 +76,7 @@ fn drain(gm: &mut Gm, now: Instant) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn digest_push_is_accepted_and_acked_byte_for_byte() {
+fn vector_push_is_accepted_and_acked_byte_for_byte() {
     let wire = vector("push_wire.hex");
     let mut g = gm(1);
     let mut scratch = [0u8; 512];
@@ -121,7 +122,8 @@ fn digest_push_is_accepted_and_acked_byte_for_byte() {
 
 #[test]
 fn ack_key_and_hash_known_answers() {
-    // Digest §3.5 / §3.6 intermediate values.
+    // Intermediate values (ack_key, HASH) of the ack_sha256.hex / ack_sha512.hex vectors,
+    // cross-checked with `openssl dgst -mac HMAC` (tests/vectors/gdoi/README.md).
     let ty = AckType::new(KekAckRequested::KekSha256).unwrap();
     let k = AckKey::derive(&RustCrypto, ty, &KEK_KEY, &COOKIES, LEncoding::BlockBits);
     assert_eq!(
@@ -167,7 +169,7 @@ fn ack_key_and_hash_known_answers() {
 }
 
 #[test]
-fn replay_cases_per_digest_3_8() {
+fn push_with_seq_not_above_the_last_is_dropped_without_ack() {
     let wire = vector("push_wire.hex");
     let mut scratch = [0u8; 512];
     let mut rng = HashDrbg::new(b"gm");

@@ -1,7 +1,8 @@
 //! Interop with Wireshark's ISAKMP dissector (tshark, Debian 4.0.x): our ACK and our
 //! decrypted PUSH, sent over UDP 848, decode with the expected field values and no expert
-//! warnings (except the known SA TEK ID-length misreading, digest §4.1). The test FAILS
-//! (does not skip) when tshark is missing: install it with `apt-get install tshark`.
+//! warnings (except Wireshark 4.0's known misreading of the SA TEK ID length, see
+//! docs/interop.md). The test FAILS (does not skip) when tshark is missing: install it
+//! with `apt-get install tshark`.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -113,7 +114,7 @@ fn hexs(b: &[u8]) -> String {
 
 #[test]
 fn tshark_decodes_our_ack() {
-    // The ACK our GM sends for the digest PUSH.
+    // The ACK our GM sends for the PUSH of tests/vectors/gdoi.
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let mut gm: GroupMember<EcdsaP256<P256VerifyingKey>, 4> =
         GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
@@ -183,7 +184,7 @@ fn tshark_decodes_our_ack() {
 /// Length = header + chain) that tshark can dissect.
 fn decrypted_push(with_sat: bool) -> Vec<u8> {
     let plain = vector("push_plaintext.hex");
-    let digest = PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let vector_push = PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let signer = P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap();
     let mut ks: KeyServer<_, [Slot; 4]> = KeyServer::new(
@@ -196,9 +197,9 @@ fn decrypted_push(with_sat: bool) -> Vec<u8> {
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
-    let mut sa = digest.sa.unwrap();
+    let mut sa = vector_push.sa.unwrap();
     let kek_only: [KeyPacket; 1];
-    let mut kd = digest.kd.unwrap();
+    let mut kd = vector_push.kd.unwrap();
     if !with_sat {
         sa = Sa::new(sa.kek, None, &[]);
         kek_only = [kd.kek().unwrap()];
@@ -260,7 +261,8 @@ fn tshark_decodes_our_decrypted_push() {
     );
 
     // With the SA TEK: Wireshark reads the 1-octet SRC ID Data Len as 2 octets and reports
-    // the packet malformed — the only expert item allowed (digest §4.1, pitfall I-10).
+    // the packet malformed — the only expert item allowed (RFC 6407 §5.5 and the Cisco
+    // gdoid code use 1 octet; Wireshark 4.0's dissector reads 2).
     let m = decrypted_push(true);
     let p = pcap([192, 0, 2, 1], [239, 192, 0, 1], &m);
     let e = expert(&p, "push-sat-expert.pcap");

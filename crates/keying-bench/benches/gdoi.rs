@@ -5,7 +5,7 @@
 //! HMAC-SHA-256 HASH check of the same datagrams, and `handle_timeout` with every member
 //! silent (the worst case: 100,000 reports). `cargo bench -p keying-bench --bench gdoi`.
 //!
-//! Setup follows `crates/gdoi-ack/tests/timing.rs`: the digest's hand-assembled PUSH
+//! Setup follows `crates/gdoi-ack/tests/timing.rs`: the hand-assembled PUSH vector
 //! (`tests/vectors/gdoi/push_wire.hex`, 476 B, AES-128-CBC, ECDSA P-256 SIG, SEQ 2,
 //! REKEY_ACK_KEK_SHA256). A PUSH is accepted once per group member (replay protection),
 //! so every iteration gets a fresh member from `iter_batched`'s untimed setup.
@@ -64,7 +64,7 @@ fn gdoi(c: &mut Criterion) {
     let mut scratch = [0u8; 512];
     let mut out = [0u8; 128];
 
-    // Sanity: the exchange works and yields the digest's ACK.
+    // Sanity: the exchange works and yields the vector ACK (ack_sha256.hex).
     let mut gm = new_gm();
     gm.handle_push(
         Instant::ZERO,

@@ -9,8 +9,8 @@
 //! `kdf.rs`; one SRTP stream, MIKEY-1 PRF, AES-CM-128, HMAC-SHA-1-160, SIGN = RSA-PSS /
 //! SHA-256, PKE = PKCS#1 v1.5):
 //! - one PRF output of ≤ 20 bytes costs 3 HMAC-SHA-1 per 32-byte chunk of the input key
-//!   (A1, P1, A2); KEMAC keys (encr, auth, salt) = 3 outputs; SRTP master key + salt =
-//!   2 outputs per side;
+//!   (A_1, HMAC(A_1 ‖ label), A_2; RFC 3830 §4.1.2); KEMAC keys (encr, auth, salt) =
+//!   3 outputs; SRTP master key + salt = 2 outputs per side;
 //! - PSK: Initiator 9 (KEMAC keys) + 1 (KEMAC MAC) + 6 (SAs); Responder 9 + 1 (MAC
 //!   check) + 6 (SAs) + 1 (V); Initiator 1 (V check) = 34 HMAC; AES-CM encrypt + decrypt;
 //!   2 SHA-256 (replay-cache fingerprints); RNG: RAND, TGK;

@@ -124,7 +124,7 @@ fn mikey_every_vector_decodes_with_stable_fields() {
 
 #[test]
 fn mikey_gstreamer_message_every_field() {
-    // G1: built with GStreamer 1.22 through GI (tests/vectors/mikey/README.md).
+    // g1_gst_psk_null: built with GStreamer 1.22 through GI (tests/vectors/mikey/README.md).
     let path = format!("@{}", vector_path("mikey/g1_gst_psk_null.hex"));
     let v = json(&["mikey", "decode", &path], 0);
     assert_eq!(v.at("data_type.name").str(), "PskInit");
@@ -196,7 +196,7 @@ fn mikey_warnings_and_nested_payloads() {
     assert_eq!(v.at("data_type.name").str(), "Sakke");
     assert_eq!(v.at("cs_id_map.type.name").str(), "GenericId");
     assert!(types(&v, "payloads").contains(&26));
-    // M10: General extension SDP IDs as text.
+    // m10_two_cs_counter_genext: General extension SDP IDs as text.
     let v = json(
         &[
             "mikey",
@@ -302,7 +302,7 @@ fn gdoi_push_decrypts_with_the_kek() {
     let packets = v.at("payloads.2.packets").arr();
     assert_eq!(packets[0].at("kd_type.name").str(), "Tek");
     assert_eq!(packets[1].at("kd_type.name").str(), "Kek");
-    // The decrypted chain equals the digest's plaintext vector.
+    // The decrypted chain equals the plaintext vector (push_plaintext.hex).
     let plain = vector("gdoi/push_plaintext.hex");
     assert_eq!(
         v.at("payloads.3.offset").num() + v.at("payloads.3.length").num(),

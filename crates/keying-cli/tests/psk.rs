@@ -1,7 +1,7 @@
 //! `keying mikey decode --psk` and `keying mikey psk-init`: the MAC check, KEMAC
-//! decryption and SRTP keys against mikey-core's own PSK Responder, against the research
-//! digest's vectors (tests/vectors/mikey/README.md, digest §1.9 and §3.3), and the exit
-//! codes of failed checks.
+//! decryption and SRTP keys against mikey-core's own PSK Responder, against the MIKEY
+//! vectors (tests/vectors/mikey/README.md) and key derivations computed by an independent
+//! Python implementation of RFC 3830 §4.1, and the exit codes of failed checks.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -23,10 +23,10 @@ use mikey_core::replay::NtpTime;
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{EncrAlg, MacAlg, Message, PrfFunc, SrtpCs, Timestamp, TsType};
 
-/// The digest's §3.3 PSK.
-const DIGEST_PSK: &str = "000102030405060708090a0b0c0d0e0f";
-/// The digest's §3.3 timestamp (NTP-UTC).
-const DIGEST_T: u64 = 0xe6a1_b2c3_0000_0000;
+/// The PSK of the vectors in tests/vectors/mikey (`m5_dhhmac_init.hex` is MACed with it).
+const VECTOR_PSK: &str = "000102030405060708090a0b0c0d0e0f";
+/// The timestamp (NTP-UTC) of those vectors.
+const VECTOR_T: u64 = 0xe6a1_b2c3_0000_0000;
 
 /// `keying mikey decode --json --psk PSK INPUT`: exit code, the parsed JSON (checked by
 /// Python too) and standard error.
@@ -327,7 +327,7 @@ fn every_kemac_algorithm_and_prf() {
                         &streams,
                         Timestamp {
                             ts_type: TsType::NtpUtc,
-                            value: DIGEST_T,
+                            value: VECTOR_T,
                         },
                     )
                 };
@@ -365,13 +365,14 @@ fn every_kemac_algorithm_and_prf() {
     }
 }
 
-/// The digest's §3.3 encr_key (KEMAC keys from [`DIGEST_PSK`], its CSB ID and RAND).
-const DIGEST_ENCR_KEY: &str = "0ba791ea8e44e90440814effec472a7e";
+/// The KEMAC encr_key (RFC 3830 §4.1.4) from [`VECTOR_PSK`], CSB ID 0x12345678 and RAND
+/// 00..0f, computed by an independent Python implementation.
+const VECTOR_ENCR_KEY: &str = "0ba791ea8e44e90440814effec472a7e";
 
-/// An I_MESSAGE of the digest's §3.3 inputs (HDR with CSB ID 0x12345678 and 1 CS, SSRC
+/// An I_MESSAGE of the vectors' inputs (HDR with CSB ID 0x12345678 and 1 CS, SSRC
 /// 0xdeadbeef; T; RAND 00..0f) whose KEMAC carries `encr_data` under Encr alg `encr_alg`,
-/// MACed (HMAC-SHA-1-160) with the digest's own auth_key, independent of mikey-core's PRF.
-fn digest_message(encr_alg: u8, encr_data: &[u8]) -> Vec<u8> {
+/// MACed (HMAC-SHA-1-160) with the independently computed auth_key, not mikey-core's PRF.
+fn psk_i_message_with_kemac(encr_alg: u8, encr_data: &[u8]) -> Vec<u8> {
     let h = |s: &str| keying_cli::input::hex(s).unwrap();
     let auth_key = h("6fbbae19df76a4f63e1817f2201a21c37c1d4789");
     let mut msg = h(concat!(
@@ -390,22 +391,22 @@ fn digest_message(encr_alg: u8, encr_data: &[u8]) -> Vec<u8> {
     msg
 }
 
-/// The digest's §3.3 inputs (PSK, CSB, RAND, T, TGK = 16×0x11, KV SPI 1, 1 CS) built into an
-/// AES-CM-128 / HMAC-SHA-1-160 I_MESSAGE with the digest's own derived encr_key, IV and
-/// auth_key (independent of mikey-core's PRF); the SRTP keys must be the digest's §1.9
-/// worked vector.
+/// The vectors' inputs (PSK, CSB, RAND, T, TGK = 16×0x11, KV SPI 1, 1 CS) built into an
+/// AES-CM-128 / HMAC-SHA-1-160 I_MESSAGE with independently derived encr_key, IV and
+/// auth_key (not mikey-core's PRF); the SRTP keys must be the independently computed TEK
+/// and salt of TGK 16×0x11 (RFC 3830 §4.1.3, cs_id 1; see `mikey-core/tests/prf_vectors.rs`).
 #[test]
-fn digest_3_3_aes_cm_message() {
+fn aes_cm_kemac_message_built_independently_decodes_to_the_expected_keys() {
     let h = |s: &str| keying_cli::input::hex(s).unwrap();
     let iv: [u8; 16] = h("3ba51208e6eacedc8e4a104fdcab0000").try_into().unwrap();
-    // The digest's plaintext key data: `00 01 0010 11…11 04 00000001`.
+    // The plaintext key data: TGK, 16 bytes of 0x11, KV SPI 1: `00 01 0010 11…11 04 00000001`.
     let mut plain = h(&format!("00010010{}0400000001", "11".repeat(16)));
     assert_eq!(plain.len(), 25);
     RustCrypto
-        .aes_ctr(&h(DIGEST_ENCR_KEY), &iv, &mut plain)
+        .aes_ctr(&h(VECTOR_ENCR_KEY), &iv, &mut plain)
         .unwrap();
-    let msg = digest_message(1, &plain); // AES-CM-128
-    let (code, v, err) = decode_psk(DIGEST_PSK, &hex(&msg));
+    let msg = psk_i_message_with_kemac(1, &plain); // AES-CM-128
+    let (code, v, err) = decode_psk(VECTOR_PSK, &hex(&msg));
     assert_eq!(code, 0, "{err}");
     assert_eq!(v.get("mac_ok"), &Json::Bool(true));
     assert_eq!(
@@ -417,47 +418,49 @@ fn digest_3_3_aes_cm_message() {
             0
         )]
     );
-    // The TGK of the encrypted KEMAC is shown: the digest's 16×0x11.
+    // The TGK of the encrypted KEMAC is shown: 16×0x11.
     assert_eq!(bytes_of(v.get("tgk")), [0x11; 16]);
     let (code, v, _) = decode_psk("000102030405060708090a0b0c0d0e", &hex(&msg));
     assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)));
     assert!(v.get("tgk").is_null());
 }
 
-/// The digest's §3.3 inputs with an AES-KW-128 KEMAC (RFC 6043): key data `00 00 0014`
-/// ‖ TGK = 20×0x11 (KV NULL; 24 bytes, whole 64-bit blocks) wrapped with the digest's own
-/// encr_key and MACed with its auth_key, independent of mikey-core's PRF. The TGK shown
+/// The vectors' inputs with an AES-KW-128 KEMAC (RFC 6043): key data `00 00 0014`
+/// ‖ TGK = 20×0x11 (KV NULL; 24 bytes, whole 64-bit blocks) wrapped with the independently
+/// computed encr_key and MACed with its auth_key, independent of mikey-core's PRF. The TGK shown
 /// must be the one wrapped, and the SRTP keys those the Responder derives.
 #[test]
-fn digest_3_3_aes_kw_message() {
+fn aes_kw_kemac_message_built_independently_decodes_to_the_wrapped_tgk() {
     let h = |s: &str| keying_cli::input::hex(s).unwrap();
     let plain = h(&format!("00000014{}", "11".repeat(20)));
     let mut wrapped = [0u8; 32];
     assert_eq!(
         RustCrypto
-            .aes_kw_wrap(&h(DIGEST_ENCR_KEY), &plain, &mut wrapped)
+            .aes_kw_wrap(&h(VECTOR_ENCR_KEY), &plain, &mut wrapped)
             .unwrap(),
         32
     );
-    let msg = digest_message(2, &wrapped); // AES-KW-128
-    let (code, v, err) = decode_psk(DIGEST_PSK, &hex(&msg));
+    let msg = psk_i_message_with_kemac(2, &wrapped); // AES-KW-128
+    let (code, v, err) = decode_psk(VECTOR_PSK, &hex(&msg));
     assert_eq!(code, 0, "{err}");
     assert_eq!(v.get("mac_ok"), &Json::Bool(true));
     assert_eq!(bytes_of(v.get("tgk")), [0x11; 20]);
-    let psk = h(DIGEST_PSK);
+    let psk = h(VECTOR_PSK);
     assert_eq!(srtp(&v), sas(&responder_keys(&msg, &psk)));
     assert_eq!(srtp(&v)[0].1, tek_from(&msg, &[0x11; 20], 1));
     assert_eq!(initiator_tgk(&msg, &psk), [0x11; 20]);
 }
 
+/// The MIKEY vector files: NULL-MAC messages decode unauthenticated with the keys as sent,
+/// the DHHMAC message's MAC verifies with the PSK, an Error message's V cannot be checked.
 #[test]
-fn digest_vectors() {
+fn mikey_vector_files_decode_with_the_expected_mac_result_and_keys() {
     let h = |s: &str| keying_cli::input::hex(s).unwrap();
     let path = |n: &str| format!("@{}", vector_path(&format!("mikey/{n}.hex")));
-    // NULL / NULL KEMAC with TEK + SALT (M3 and the GStreamer-built G1): nothing
-    // authenticates them (mac_ok false, exit 1), the keys are shown as sent.
+    // NULL / NULL KEMAC with TEK + SALT (the encoder-built m3 and the GStreamer-built g1):
+    // nothing authenticates them (mac_ok false, exit 1), the keys are shown as sent.
     for name in ["m3_psk_null_interval", "g1_gst_psk_null"] {
-        let (code, v, err) = decode_psk(DIGEST_PSK, &path(name));
+        let (code, v, err) = decode_psk(VECTOR_PSK, &path(name));
         assert_eq!(code, 1, "{name}");
         assert_eq!(v.get("mac_ok"), &Json::Bool(false), "{name}");
         assert!(err.contains("MAC alg is NULL"), "{name}: {err}");
@@ -476,9 +479,9 @@ fn digest_vectors() {
             "{name}"
         );
     }
-    // M10: NULL / NULL with TGK = 16×0x11, 2 CS: CS 1 is the digest's §1.9 worked vector
-    // (TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1).
-    let (code, v, _) = decode_psk(DIGEST_PSK, &path("m10_two_cs_counter_genext"));
+    // m10: NULL / NULL with TGK = 16×0x11, 2 CS: CS 1 has the independently computed TEK
+    // and salt of TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1.
+    let (code, v, _) = decode_psk(VECTOR_PSK, &path("m10_two_cs_counter_genext"));
     assert_eq!(code, 1);
     assert_eq!(bytes_of(v.get("tgk")), [0x11; 16]);
     let s = srtp(&v);
@@ -495,7 +498,7 @@ fn digest_vectors() {
     assert_eq!((s[1].0, s[1].3), (0x0102_0304, 2));
     assert_ne!(s[1].1, s[0].1);
     // ONVIF PR #555: a 30-byte TEK = key ‖ salt.
-    let (code, v, _) = decode_psk(DIGEST_PSK, &path("onvif_pr555"));
+    let (code, v, _) = decode_psk(VECTOR_PSK, &path("onvif_pr555"));
     assert_eq!(code, 1);
     assert_eq!(
         srtp(&v),
@@ -506,9 +509,9 @@ fn digest_vectors() {
             0
         )]
     );
-    // M5: DHHMAC I_MESSAGE, KEMAC HMAC with the digest's auth_key: the MAC verifies with
-    // the digest PSK (keys need the DH secret: none shown).
-    let (code, v, err) = decode_psk(DIGEST_PSK, &path("m5_dhhmac_init"));
+    // m5: DHHMAC I_MESSAGE, KEMAC HMAC with the auth_key of PSK 00..0f: the MAC verifies
+    // with that PSK (keys need the DH secret: none shown).
+    let (code, v, err) = decode_psk(VECTOR_PSK, &path("m5_dhhmac_init"));
     assert_eq!(code, 0, "{err}");
     assert_eq!(v.get("mac_ok"), &Json::Bool(true));
     assert!(v.get("srtp").arr().is_empty() && v.get("tgk").is_null());
@@ -521,8 +524,8 @@ fn digest_vectors() {
     let (code, v, err) = decode_psk("00", &path("m5_dhhmac_init"));
     assert_eq!((code, v.get("mac_ok")), (1, &Json::Bool(false)));
     assert!(err.contains("does not verify"), "{err}");
-    // M9: an Error message's V key needs the I_MESSAGE's RAND: not supported (exit 2).
-    let r = keying(&["mikey", "decode", "--psk", DIGEST_PSK, &path("m9_error")]);
+    // m9: an Error message's V key needs the I_MESSAGE's RAND: not supported (exit 2).
+    let r = keying(&["mikey", "decode", "--psk", VECTOR_PSK, &path("m9_error")]);
     assert_eq!(r.code, 2);
     assert!(r.out.is_empty());
     assert!(r.err.contains("RAND"), "{}", r.err);

@@ -174,7 +174,8 @@ pub enum RsaSignatureScheme {
     /// with the DigestInfo prefix of the hash (EMSA-PKCS1-v1_5, §9.2).
     Pkcs1v15(HashAlg),
     /// PKCS#1 v1.5 type-1 padding over the **bare** hash, without DigestInfo (the IKEv1 /
-    /// gdoid form, needed for GDOI interop; see RFC 6407 §5.6 and the project's GDOI notes).
+    /// form of the Cisco `gdoid` reference code, needed for GDOI interop, where RFC 6407
+    /// §5.3.7 names EMSA-PKCS1-v1_5; see "GDOI peers" in docs/interop.md).
     Pkcs1v15Raw(HashAlg),
     /// RSASSA-PSS ([RFC 8017 §8.1](https://www.rfc-editor.org/rfc/rfc8017#section-8.1)) with
     /// MGF1 of the same hash. Signing uses a salt as long as the hash; verification accepts

@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn gstreamer_unit_test_headers() {
-        // Digest §3.2: GStreamer tests/check/libs/mikey.c.
+        // The headers of GStreamer 1.22's unit test tests/check/libs/mikey.c.
         let h = CommonHeader {
             data_type: DataType::PskInit,
             v: false,

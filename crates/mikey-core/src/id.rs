@@ -67,8 +67,9 @@ mod tests {
     use crate::payload::tests::check_payload;
 
     #[test]
-    fn capture_m5_idi() {
-        // IDi of digest §3.3 M5: next ID (6), URI, 21 bytes.
+    fn uri_idi_from_the_dhhmac_init_vector() {
+        // IDi of the DHHMAC I_MESSAGE vector (tests/vectors/mikey/m5_dhhmac_init.hex):
+        // next ID (6), URI, 21 bytes.
         let bytes = b"\x06\x01\x00\x15sip:alice@example.com";
         let id = Id {
             id_type: IdType::Uri,

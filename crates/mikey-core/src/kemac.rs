@@ -178,8 +178,9 @@ mod tests {
     use alloc::vec::Vec;
 
     #[test]
-    fn capture_g1_kemac() {
-        // KEMAC of digest §3.4 G1: NULL, 41 bytes of key data (TEK+SALT, SPI), NULL MAC.
+    fn null_kemac_from_the_gstreamer_built_vector() {
+        // KEMAC of tests/vectors/mikey/g1_gst_psk_null.hex (built with GStreamer 1.22):
+        // NULL, 41 bytes of key data (TEK+SALT, SPI), NULL MAC.
         let bytes = hex_literal::hex!(
             "00 00 0029 00310010202122232425262728292a2b2c2d2e2f000e
              404142434445464748494a4b4c4d040000000100"

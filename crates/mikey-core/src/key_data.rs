@@ -216,8 +216,8 @@ mod tests {
     use keying_tlv::ErrorKind;
 
     #[test]
-    fn capture_m3_interval() {
-        // Key data of digest §3.3 M3: TEK+SALT, KV Interval.
+    fn tek_salt_key_data_with_kv_interval_from_vector() {
+        // Key data of tests/vectors/mikey/m3_psk_null_interval.hex: TEK+SALT, KV Interval.
         let bytes = hex_literal::hex!(
             "00 32 0010 202122232425262728292a2b2c2d2e2f 000e 404142434445464748494a4b4c4d
              06 000000000000 06 0000ffffffff"

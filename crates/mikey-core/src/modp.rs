@@ -1,5 +1,5 @@
 //! Finite-field Diffie-Hellman over the MODP groups MIKEY defines (RFC 3830 §4.2.7,
-//! §6.4). Pitfall: the DH-Group field is **not** the OAKLEY number — 0 is OAKLEY 5
+//! §6.4). Beware: the DH-Group field is **not** the OAKLEY number — 0 is OAKLEY 5
 //! (1536-bit, RFC 3526 §2), 1 is OAKLEY 1 (768-bit, RFC 2409 §6.1), 2 is OAKLEY 2
 //! (1024-bit, RFC 2409 §6.2); the generator is 2 in all three.
 //!

@@ -115,7 +115,7 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
         let e = r
             .handle(now(0), &f, &b.me(), &pin, &mut rng(7), &mut out)
             .unwrap_err();
-        let _ = e.error.error_no();
+        check_flip_error_no(&msg, bit, e.error.error_no());
         assert_eq!(r.replay_cache().len(), 0, "bit {bit}");
     }
     let acc = r

@@ -198,7 +198,7 @@ fn every_bit_flip_of_both_messages_rejected() {
         let e = r
             .handle(now(0), &bad, &psk, &mut rng(39), &mut out)
             .unwrap_err();
-        let _ = e.error.error_no();
+        check_flip_error_no(&init, bit, e.error.error_no());
         assert_eq!(r.replay_cache().len(), 0, "bit {bit}");
     }
     let acc = r
@@ -213,11 +213,12 @@ fn every_bit_flip_of_both_messages_rejected() {
     assert_same(i.poll_keys().unwrap(), &acc.sas);
 }
 
-/// Digest §3.3 M5: a DHHMAC I_MESSAGE MAC-ed by an independent (Python) encoder with the
+/// tests/vectors/mikey/m5_dhhmac_init.hex: a DHHMAC I_MESSAGE MAC-ed by an independent
+/// (Python) encoder with the
 /// auth_key from PSK 00..0f. Our Responder must authenticate it (the DH value, 0xBB × 128,
 /// then decides), and reject it once a MAC byte changes.
 #[test]
-fn independent_m5_message_authenticates() {
+fn independently_built_dhhmac_message_authenticates() {
     let hex = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/vectors/mikey/m5_dhhmac_init.hex"

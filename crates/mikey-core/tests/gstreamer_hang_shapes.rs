@@ -1,5 +1,6 @@
 //! Messages whose payloads make GStreamer 1.22's parser loop forever (V, ERR, ID, CERT, DH,
-//! SIGN, CHASH, general extension, unknown types; digest §2.2, §4.2) parse here: the walk
+//! SIGN, CHASH, general extension, unknown types: its `payloads_from_bytes` neither consumes
+//! them nor advances; see docs/interop.md) parse here: the walk
 //! terminates, and the number of chain steps never exceeds the number of bytes. No timing
 //! assertions: termination and the step bound are what is checked.
 #![allow(
@@ -36,8 +37,9 @@ fn header() -> CommonHeader<'static> {
 }
 
 #[test]
-fn digest_messages_with_hang_payloads_parse() {
-    // M5 (ID, DH), M9 (ERR, V), M10 (general extensions), Streamwide (SIGN, IDR, SAKKE).
+fn vector_messages_with_payloads_that_hang_gstreamer_parse() {
+    // m5_dhhmac_init (ID, DH), m9_error (ERR, V), m10_two_cs_counter_genext (general
+    // extensions), streamwide_pck (SIGN, IDR, SAKKE).
     for b in [
         common::vector!("m5_dhhmac_init"),
         common::vector!("m9_error"),

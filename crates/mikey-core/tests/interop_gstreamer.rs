@@ -1,4 +1,5 @@
-//! GStreamer oracle (GstSdp MIKEY API, digest §4.2) through `tests/interop/gst_mikey.py`:
+//! GStreamer oracle (GStreamer 1.22's GstSdp MIKEY API, called from Python) through
+//! `tests/interop/gst_mikey.py`:
 //! GStreamer parses our PSK-NULL messages and re-serialises them byte-identically, and we
 //! parse the messages GStreamer builds. Only MIKEY-NULL shapes are sent: GStreamer 1.22
 //! loops forever on V, ERR, ID, CERT, DH, SIGN, CHASH and general extension payloads
@@ -306,7 +307,7 @@ fn we_parse_messages_gstreamer_builds() {
                 };
                 assert_eq!(map.get(0).unwrap().ssrc, 0x1122_3344);
                 // GStreamer's layout: TEK = master key ‖ salt (30 bytes), tag length in
-                // SP type 3 (digest §1.16 / §5 pitfall 8).
+                // SP type 3 where RFC 3830 §6.10.1 has it in type 11 (docs/interop.md).
                 assert_eq!(kd.key_type, KeyType::Tek);
                 assert_eq!(kd.key, (0u8..30).collect::<Vec<_>>());
                 assert_eq!(

@@ -3,8 +3,8 @@
 //! `tshark -T pdml`), compared payload by payload and field by field with our own parse.
 //!
 //! Needs the Debian `tshark` package (which provides `text2pcap`); the test FAILS when it
-//! is missing. Known Wireshark 4.0 limits (digest §4.1, §2.2) are handled by placing the
-//! payloads it cannot dissect last and checking only the bytes before them:
+//! is missing. Known Wireshark 4.0 limits (docs/interop.md, "Wireshark") are handled by
+//! placing the payloads it cannot dissect last and checking only the bytes before them:
 //! CHASH, TR, RANDR, TP, TICKET (not dissected: Wireshark stops there), PKE data longer
 //! than 1023 bytes (its walker masks 10 bits), TS type NTP-UTC-32 (read as 8 bytes), and
 //! the Empty / GENERIC-ID CS ID maps (it knows SRTP-ID only). Wireshark also prints
@@ -1126,7 +1126,7 @@ fn tshark_decodes_every_data_type_and_payload_type() {
 
 /// SDP carriage (RFC 4567): a SIP INVITE whose SDP carries our session-level
 /// `a=key-mgmt:mikey` attribute is decoded by tshark's SDP dissector into the same MIKEY
-/// fields. (Wireshark 4.0 decodes only the session level, digest §2.2.)
+/// fields. (Wireshark 4.0 decodes only the session-level attribute, not a media-level one.)
 #[test]
 fn tshark_decodes_our_sdp_key_mgmt_attribute() {
     require("tshark");

@@ -210,7 +210,7 @@ fn pke_corruption_equals_mac_failure_and_flips_rejected() {
         let e = r
             .handle(now(0), &bad, &b.me(), &pin, &mut rng(14), &mut out)
             .unwrap_err();
-        let _ = e.error.error_no();
+        check_flip_error_no(&msg, bit, e.error.error_no());
         assert_eq!(r.replay_cache().len(), 0, "bit {bit}");
     }
     r.handle(now(0), &msg, &b.me(), &pin, &mut rng(15), &mut out)

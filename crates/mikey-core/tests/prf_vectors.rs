@@ -1,6 +1,7 @@
-//! MIKEY PRF (RFC 3830 §4.1.2/§4.1.3) against the digest §3.1 vectors (libmikey via
-//! mykey), including the spec-correct 32-byte inkey case where libmikey is wrong, and the
-//! digest §1.9 / §3.3 derivations.
+//! MIKEY PRF (RFC 3830 §4.1.2/§4.1.3) against libmikey's PRF vectors (as published in
+//! mykey's `tests/interop_libmikey.rs`; tests/vectors/mikey/prf_libmikey.txt), including
+//! the spec-correct 32-byte inkey case where libmikey is wrong, and TEK / salt / KEMAC key
+//! derivations (RFC 3830 §4.1.3, §4.1.4) computed by an independent Python implementation.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -98,8 +99,8 @@ fn full_final_32_byte_chunk_is_used_whole() {
 }
 
 #[test]
-fn digest_worked_examples() {
-    // §1.9: TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1.
+fn tek_salt_and_kemac_keys_match_independent_derivations() {
+    // TEK and salt (RFC 3830 §4.1.3): TGK 16×0x11, CSB 0x12345678, RAND 00..0f, cs_id 1.
     let rand: Vec<u8> = (0..16).collect();
     let tek = kdf::derive(
         &RustCrypto,
@@ -125,7 +126,7 @@ fn digest_worked_examples() {
     )
     .unwrap();
     assert_eq!(salt.expose(), &hex("854fd841302b863fd43730303793")[..]);
-    // §3.3: the KEMAC keys from PSK 00..0f.
+    // The KEMAC keys (RFC 3830 §4.1.4, cs_id 0xFF) from PSK 00..0f, same CSB and RAND.
     let psk: Vec<u8> = (0..16).collect();
     let k = KemacKeys::derive(
         &RustCrypto,

@@ -289,10 +289,11 @@ fn every_bit_flip_rejected_without_state_change() {
     let mut out = [0u8; 1024];
     for (bit, bad) in flips(&msg) {
         let e = r.handle(now(0), &bad, &psk, &mut out).unwrap_err();
-        // Every failure has a definite Error no; inside the MAC-covered, well-formed
-        // region a flip is an authentication failure unless it changes a field checked
-        // before the MAC (data type, PRF, algorithms, T).
-        let _ = e.error.error_no();
+        // Every failure has a definite Error no (RFC 3830 §6.12): Invalid DT for the version
+        // and data type octets, Invalid PRF for an undefined PRF func, Auth failure in the
+        // MAC; elsewhere an authentication failure unless the flip changes a field checked
+        // before the MAC (algorithms, T, SP).
+        check_flip_error_no(&msg, bit, e.error.error_no());
         assert_eq!(r.replay_cache().len(), 0, "bit {bit}");
         if bit / 8 >= msg.len() - 20 {
             assert_eq!(e.error, KmError::AuthFailed, "bit {bit} in the MAC");
@@ -303,8 +304,10 @@ fn every_bit_flip_rejected_without_state_change() {
     assert_eq!(r.replay_cache().len(), 1);
 }
 
+/// RFC 3830 §4.2.3 AES-CM IV = (salt_key ⊕ (0x0000 ‖ CSB ID ‖ T)) ‖ 0x0000, for the salt_key
+/// derived from PSK 00..0f, CSB 0x12345678 and RAND 00..0f (see `prf_vectors.rs`).
 #[test]
-fn digest_3_3_iv() {
+fn aes_cm_iv_is_salt_key_xor_csb_id_and_t() {
     let t = ntp_ts(mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000));
     let salt = [
         0x3b, 0xa5, 0x00, 0x3c, 0xb0, 0x92, 0x28, 0x7d, 0x3c, 0x89, 0x10, 0x4f, 0xdc, 0xab,

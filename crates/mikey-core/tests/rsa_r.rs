@@ -390,7 +390,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
                 &mut out,
             )
             .unwrap_err();
-        let _ = e.error.error_no();
+        check_flip_error_no(&imsg, bit, e.error.error_no());
         assert_eq!(sender2.replay_cache().len(), 0, "bit {bit}");
     }
     assert_eq!(sender.replay_cache().len(), before);

@@ -1,5 +1,6 @@
-//! Every message vector of the digest's §3.2-§3.5 (tests/vectors/mikey/README.md gives
-//! their provenance): parse, field checks, byte-identical re-emit, per-mode rules.
+//! Every message vector of tests/vectors/mikey (its README.md gives their provenance:
+//! GStreamer's unit test, messages built with GStreamer or an independent encoder, and
+//! published third-party messages): parse, field checks, byte-identical re-emit, per-mode rules.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -271,8 +272,8 @@ fn m10_two_cs_counter_general_extensions() {
 fn m11_ticket_header_with_idr() {
     let b = vector!("m11_ticket_idr");
     let m = roundtrip(&b);
-    // The digest labels data type 13 "TRANSFER_INIT"; RFC 6043 Table 6.1 assigns 13 to
-    // REQUEST_RESP (TRANSFER_INIT is 14). We follow the RFC.
+    // The encoder that built this vector meant data type 13 as "TRANSFER_INIT"; RFC 6043
+    // Table 6.1 assigns 13 to REQUEST_RESP (TRANSFER_INIT is 14). We follow the RFC.
     assert_eq!(m.data_type(), DataType::RequestResp);
     assert_eq!(kinds(&m), [P::T, P::Rand, P::Idr, P::Idr]);
     let roles: Vec<_> = m
@@ -349,7 +350,8 @@ fn gortsplib_and_java_camera_messages() {
         let Payload::Sp(sp) = m.find(P::Sp).unwrap().payload else {
             panic!()
         };
-        // GStreamer layout: tag length 10 in type 3, no type 11 (digest §1.16).
+        // GStreamer layout: tag length 10 in type 3, no type 11 (RFC 3830 §6.10.1 puts
+        // the authentication key length, 20, in type 3 and the tag length in type 11).
         assert_eq!(
             sp.srtp_param(SrtpParamType::SessionAuthKeyLen)
                 .unwrap()

@@ -9,14 +9,15 @@
 //! **Option Length.** RFC 5568 §6.4.5 says "the length of the Authenticator in bytes", but
 //! the generic mobility-option format (RFC 3775 §6.2.1) defines Option Length as the length
 //! of everything after the Length octet, and the SPI sits in between. This crate follows the
-//! generic rule (as Wireshark and the digest's vectors do): **Option Length = 4 +
-//! authenticator length** (16 for HMAC-SHA1-96). An option claiming 12 and carrying 16
-//! octets does not parse as the last option and is rejected.
+//! generic rule (as Wireshark and the FBU vector in tests/vectors/send-hokey do):
+//! **Option Length = 4 + authenticator length** (16 for HMAC-SHA1-96). An option claiming
+//! 12 and carrying 16 octets does not parse as the last option and is rejected.
 //!
 //! **Authenticator** (RFC 3775 §6.2.7 with RFC 5568's substitutions):
 //! `First(96, HMAC_SHA1(HK, CoA ‖ PAR address ‖ MH data))`, MH data being the whole Mobility
 //! Header with the checksum taken as zero and without the authenticator octets. The "CoA"
-//! is the address being registered: the NCoA ([`BADF_COA_IS_NCOA`], digest pitfall P8).
+//! is the address being registered: the NCoA ([`BADF_COA_IS_NCOA`]; RFC 5568
+//! only says "same as RFC 3775", so this is a choice).
 
 use core::net::Ipv6Addr;
 
@@ -34,7 +35,8 @@ use crate::{
 pub const SPI_SEND_HANDOVER_KEY: u32 = 0;
 
 /// Which care-of address enters the BADF MAC: `true` = the NCoA (the address being
-/// registered, RFC 3775 §6.2.7's definition), the choice of this crate (digest P8).
+/// registered, RFC 3775 §6.2.7's definition), the choice of this crate: RFC 5568 §6.4.5 only
+/// refers to RFC 3775 and keys the association by the PCoA, so the text is ambiguous.
 pub const BADF_COA_IS_NCOA: bool = true;
 
 /// BADF option view.

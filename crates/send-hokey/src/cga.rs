@@ -141,7 +141,8 @@ pub enum CgaError {
     NoSha1,
 }
 
-/// How the Sec parameter (the top 3 bits of the interface identifier) is read (digest P10).
+/// How the Sec parameter (the top 3 bits of the interface identifier) is read: RFC 3972 §4
+/// (Sec 0 to 7, SHA-1) or RFC 4982 §6 (Sec selects the hash, 0 to 2 assigned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecPolicy {
     /// RFC 4982 §6: Sec selects the hash function; 0 to 2 are SHA-1 with 0, 16 and 32
@@ -262,7 +263,8 @@ pub fn address<S: Symmetric + ?Sized>(crypto: &S, params: &CgaParams<'_>, sec: u
 /// A resumable, step-budgeted search for a modifier whose Hash2 has 16·Sec leading zero
 /// bits (RFC 3972 §4 steps 1–3). Sans-IO: [`ModifierSearch::step`] does at most `budget`
 /// SHA-1 computations and returns; the caller drives it (expected cost 2^(16·Sec)).
-/// The modifier is incremented as one 128-bit big-endian integer (digest P11).
+/// The modifier is incremented as one 128-bit big-endian integer (RFC 3972 §4 step 2;
+/// some implementations increment only a host-order 64-bit half).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifierSearch {
     modifier: u128,

@@ -62,8 +62,8 @@ pub enum Error {
     Timestamp,
     /// The Nonce is missing, too short, or matches no outstanding request.
     Nonce,
-    /// The PrRtAdv signer key is not an authorised router key (RFC 5269 §3.3, RFC 3971
-    /// §6.3).
+    /// The PrRtAdv signer key is not an authorised router key (RFC 5269 §3.3: a valid CGA
+    /// alone does not authorise a router).
     UnauthorizedRouter,
     /// The AR answered with an algorithm weaker than requested, or one not supported.
     WeakerAlgorithm,

@@ -14,7 +14,8 @@
 //! [`keying_tlv::MobilityOptions`] framing.
 //!
 //! **Lifetime units.** RFC 5568 §6.2.2 says the FBU Lifetime is in seconds; RFC 3775's Binding
-//! Update uses 4-second units and Wireshark decodes FBUs that way (digest P5/P7). This crate
+//! Update uses 4-second units and Wireshark 4.0 decodes FBUs that way (a Lifetime of 60
+//! shows as 240 s). This crate
 //! follows RFC 5568: the field is a number of seconds.
 
 use core::net::Ipv6Addr;

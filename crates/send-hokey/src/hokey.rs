@@ -10,8 +10,8 @@
 //! is `8·Length − 4 − PadLength` octets, the ciphertext `8·Length − 6 − PadLength`.
 //!
 //! RFC 5269 §4.2's figure leaves the two octets to the right of Key Lifetime blank; this
-//! crate, like Wireshark, libtins and the digest's vectors, starts the ciphertext right after
-//! Key Lifetime (octet 6).
+//! crate, like Wireshark, libtins and the vectors in tests/vectors/send-hokey, starts the
+//! ciphertext right after Key Lifetime (octet 6).
 
 use keying_tlv::{Error, Reader, Writer};
 
@@ -21,9 +21,9 @@ keying_tlv::wire_enum! {
     /// The 4-bit AT (algorithm type) of options 27 and 28.
     ///
     /// RFC 5269 refers to [FMIP] for the values, but neither RFC 5268, RFC 5568 nor IANA
-    /// defines any (digest pitfall P4). This crate's local mapping: **AT 0 = HMAC-SHA1-96**,
-    /// the RFC 5568 §6.4.5 default MAC. Values it does not name are [`AuthAlgorithm::Unknown`]
-    /// and unsupported.
+    /// defines any (there is no IANA registry for AT). This crate's local mapping:
+    /// **AT 0 = HMAC-SHA1-96**, the RFC 5568 §6.4.5 default MAC. Values it does not name are
+    /// [`AuthAlgorithm::Unknown`] and unsupported.
     pub enum AuthAlgorithm: u8 {
         /// HMAC-SHA1 truncated to 96 bits (RFC 5568 §6.4.5 default).
         HmacSha1_96 = 0,

@@ -41,15 +41,16 @@
 //! exactly as before (tested by flipping every bit of signed messages).
 //!
 //! # Choices where the RFCs leave one (each a named constant or policy setting)
-//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (IANA has no registry for
-//!   AT). The AR echoes a supported AT; the MN refuses a weaker or unknown one.
+//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists). The
+//!   AR echoes a supported AT; the MN refuses a weaker or unknown one.
 //! - BADF Option Length = 4 + authenticator length ([`badf`] docs).
 //! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`]).
 //! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs).
 //! - Handover key: 20 random octets for HMAC-SHA1-96 ([`hokey::AuthAlgorithm::key_len`]);
 //!   HK-LIFETIME 43200 s ([`policy::HK_LIFETIME_SECS`]).
 //! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default.
-//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`]).
+//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`]; RFC 4861 §4.6
+//!   framing).
 //! - RSA key sizes: 2048 bits only by default; 1024-bit keys (weak) only through the
 //!   explicit opt-in [`send::KeySizePolicy::LEGACY_1024`] (RFC 3971 §5.2 allows 384 to
 //!   2048 bits).
@@ -58,26 +59,26 @@
 //!   ([`ar::AccessRouterConfig::unconfirmed_lifetime`]), and the least recently used
 //!   unconfirmed key evicted when the table is full ([`ar::AccessRouter`]).
 //!
-//! # Where the digest and the RFC texts differ, and what this crate does
+//! # Where the RFC texts are unclear or disagree, and what this crate does
 //! - **MH checksum Next Header.** RFC 3775 §6.1.1 says the pseudo-header uses Next Header
-//!   *2*; the Mobility Header's protocol number is **135**, which the digest's FBU vector
-//!   (checksum 0x3a21) and Wireshark use, and which RFC 6275 §6.1.1 (the successor; not in
-//!   the project's RFC set, cited from memory) states. This crate uses 135
+//!   *2*; the Mobility Header's protocol number is **135**, which the FBU vector
+//!   (tests/vectors/send-hokey/fbu_mh.bin, checksum 0x3a21) and Wireshark use, and which
+//!   RFC 6275 §6.1.1 (the successor of RFC 3775) states. This crate uses 135
 //!   ([`checksum::NEXT_HEADER_MOBILITY`]).
 //! - **BADF Option Length.** RFC 5568 §6.4.5 says "the length of the Authenticator", which
 //!   contradicts the generic mobility-option rule of RFC 3775 §6.2.1 (length of all data
-//!   after the Length octet, here SPI + Authenticator). The digest recommends 4 + |auth|.
+//!   after the Length octet, here SPI + Authenticator).
 //!   This crate follows RFC 3775 §6.2.1, the normative framing every receiver walks options
 //!   with; the vector (Length 16) agrees.
-//! - **Checksum in the signed data** (P1). RFC 3971 §5.2 lists "the 16-bit Checksum field"
+//! - **Checksum in the signed data**. RFC 3971 §5.2 lists "the 16-bit Checksum field"
 //!   without saying which; taken literally it is circular. This crate uses the checksum of the
-//!   message truncated before the RSA Signature option, as the digest and every
-//!   implementation do (the vectors' signed data embed 0x9062 / 0x345b).
+//!   message truncated before the RSA Signature option, as DoCoMo sendd, NDprotector and
+//!   thc-ipv6 do (the vectors' signed data embed 0x9062 / 0x345b).
 //! - **Handover Key Reply layout.** RFC 5269 §4.2's figure leaves the 16 bits after Key
-//!   Lifetime blank; the ciphertext starts at octet 6 here, as in the digest, Wireshark and
-//!   libtins.
-//! - **Pad Length ≥ 8** is not forbidden by RFC 3971 / RFC 5269; rejecting it is the digest's
-//!   recommendation, adopted.
+//!   Lifetime blank; the ciphertext starts at octet 6 here, as in Wireshark, libtins and the
+//!   vectors.
+//! - **Pad Length ≥ 8** is not forbidden by RFC 3971 / RFC 5269; this crate rejects it
+//!   (stricter; a pad of 8 or more would be a whole unit of padding).
 //! - **Timestamp, known peer.** RFC 3971 §5.3.4.2 checks a known peer only against its last
 //!   timestamp; this crate additionally keeps the ±TIMESTAMP_DELTA window for known peers
 //!   (stricter, never accepts what the RFC rejects).
@@ -126,7 +127,8 @@
 //!   ([`Error::KeyDecrypt`]); in the rare case the length matches, the stored key is wrong
 //!   and the FBU fails at the PAR. The PrRtAdv signature makes this reachable only by the
 //!   authorised router.
-//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets, the IPv6 minimum MTU (RFC 8200 §5).
+//! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (the IPv6 minimum MTU,
+//!   RFC 8200 §5), so it is fragmented.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

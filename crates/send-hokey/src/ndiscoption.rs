@@ -228,7 +228,7 @@ pub const fn min_pad(fixed: usize, payload: usize) -> usize {
 
 /// Splits the body of an option with an explicit Pad Length (options 11, 15, 27 and 28):
 /// `r` is positioned after the option's fixed fields; returns the payload without its
-/// padding. The pad must be below 8 (a recommendation of the digest, see the crate docs)
+/// padding. The pad must be below 8 (stricter than RFC 3971 / RFC 5269, see the crate docs)
 /// and not longer than what is left.
 pub(crate) fn padded_payload<'a>(
     r: &mut Reader<'a>,

@@ -6,7 +6,7 @@
 //! | Digital Signature ... | Padding  |
 //! ```
 //! The signature length is not encoded: it is the signer's modulus length `k`, and the rest
-//! of the option is padding (digest pitfall P2).
+//! of the option is padding (RFC 3971 §5.2).
 
 use keying_tlv::{Error, Reader, Writer};
 

@@ -97,7 +97,8 @@ pub fn fill_checksum(msg: &mut [u8], src: &Ipv6Addr, dst: &Ipv6Addr) {
 }
 
 /// The checksum the message would have if it ended at `end` (octets from the Type octet):
-/// the value SEND puts into the signed data (digest pitfall P1).
+/// the value SEND puts into the signed data (RFC 3971 §5.2's "Checksum field", read as
+/// DoCoMo sendd, NDprotector and thc-ipv6 do; see the crate docs).
 #[must_use]
 pub fn truncated_checksum(msg: &[u8], end: usize, src: &Ipv6Addr, dst: &Ipv6Addr) -> u16 {
     let m = msg.get(..end).unwrap_or(msg);

@@ -1,4 +1,5 @@
-//! BADF authenticator (RFC 5568 §6.4.5 / RFC 3775 §6.2.7) against the digest's FBU vector.
+//! BADF authenticator (RFC 5568 §6.4.5 / RFC 3775 §6.2.7) against the FBU vector
+//! (tests/vectors/send-hokey/fbu_mh.bin, fbu_hmac_input.bin).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;
@@ -18,7 +19,7 @@ const AT: AuthAlgorithm = AuthAlgorithm::HmacSha1_96;
 
 #[test]
 fn hmac_input_and_authenticator_match_the_vector() {
-    // The MAC input the digest lists: NCoA ‖ PAR ‖ MH (checksum 0, no authenticator).
+    // The MAC input of fbu_hmac_input.bin: NCoA ‖ PAR ‖ MH (checksum 0, no authenticator).
     let mut mh = FBU_MH[..44].to_vec();
     mh[4..6].fill(0);
     let input = [&ncoa().octets()[..], &par().octets(), &mh].concat();

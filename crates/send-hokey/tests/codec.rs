@@ -1,5 +1,6 @@
-//! Codec tests against the digest's vectors: field-by-field parse, byte-identical re-emit,
-//! every truncation, zero lengths, every pad length, round trips and never-panics.
+//! Codec tests against the vectors in tests/vectors/send-hokey: field-by-field parse,
+//! byte-identical re-emit, every truncation, zero lengths, every pad length, round trips
+//! and never-panics.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 mod common;

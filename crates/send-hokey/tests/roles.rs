@@ -50,7 +50,8 @@ const MN_MAC: [u8; 6] = [2, 0, 0, 0, 0, 1];
 const AR_MAC: [u8; 6] = [2, 0, 0, 0, 0, 0xfe];
 const NEW_AP: [u8; 6] = [2, 0, 0, 0, 0, 0xaa];
 
-/// MN with CGA mn1 and HK encryption key mn2 (the digest's §3.3 setup).
+/// MN with CGA mn1 and HK encryption key mn2 (the setup of the vector exchange in
+/// tests/vectors/send-hokey).
 fn mn1(k: &Keys) -> Mn<'_> {
     MobileNode::new(
         &C,
@@ -699,7 +700,7 @@ impl keying_crypto::Rng for Scripted {
 }
 
 #[test]
-fn the_digest_exchange_through_the_roles() {
+fn the_vector_exchange_through_the_roles() {
     let k = keys();
     let mut mn = mn1(&k);
     let mut rng = Scripted {

@@ -1,5 +1,5 @@
-//! RFC 3971 signed data and signatures against the digest's vectors, the Key Hash, and the
-//! verification order.
+//! RFC 3971 signed data and signatures against the vectors in tests/vectors/send-hokey,
+//! the Key Hash, and the verification order.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;

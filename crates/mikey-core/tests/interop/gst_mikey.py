@@ -2,7 +2,7 @@
 """GStreamer GstSdp MIKEY oracle for crates/mikey-core/tests/interop_gstreamer.rs.
 
 Debian packages: python3-gi gir1.2-gst-plugins-base-1.0 libgstreamer-plugins-base1.0-0
-(digest §4.2). Parsing goes through ctypes (GI cannot pass a NULL MIKEYDecryptInfo);
+(Debian 12 / GStreamer 1.22). Parsing goes through ctypes (GI cannot pass a NULL MIKEYDecryptInfo);
 building goes through GI.
 
   gst_mikey.py parse   < lines "name hex"  -> "name OK n_payloads n_cs hex" | "name NULL"
@@ -58,7 +58,7 @@ def build():
     from gi.repository import GLib, Gst, GstSdp
 
     Gst.init(None)
-    # G1 shape (digest §3.4) with fixed values.
+    # The shape of tests/vectors/mikey/g1_gst_psk_null.hex, with fixed values.
     m = GstSdp.MIKEYMessage.new()
     m.set_info(1, GstSdp.MIKEYType.PSK_INIT, False, GstSdp.MIKEYPRFFunc.MIKEY_PRF_MIKEY_1,
                0x12345678, GstSdp.MIKEYMapType.MIKEY_MAP_TYPE_SRTP)

@@ -234,3 +234,36 @@ pub mod pki {
         PinnedKeys::new(&RustCrypto, keys, &mikey_core::exchange::Policy::default()).unwrap()
     }
 }
+
+/// Checks the Error no (RFC 3830 §6.12) a Responder reports for the copy of the valid
+/// message `msg` with bit `bit` flipped (bit 0 = least significant bit of octet 0):
+/// - the HDR version octet (RFC 3830 §6.1; the implementation reports an unknown version
+///   as an unsupported data type) and the data type octet: Invalid DT (11);
+/// - PRF func bits 1–6 of HDR octet 3 (values 2 to 127, none defined by RFC 3830 §6.1):
+///   Invalid PRF (2);
+/// - the authentication field (the KEMAC MAC, or the SIGN signature when the message is
+///   signed): Auth failure (0);
+/// - anywhere else the number depends on the field hit, but it is always one RFC 3830
+///   §6.12 defines (0 to 12).
+pub fn check_flip_error_no(msg: &[u8], bit: usize, got: mikey_core::ErrorNo) {
+    use mikey_core::{ErrorNo, Message};
+    let m = Message::parse(msg).unwrap();
+    let auth = match m.sign() {
+        Some(s) => msg.len() - s.signature.len()..msg.len(),
+        None => m.kemac_covered().unwrap().mac,
+    };
+    let byte = bit / 8;
+    let expected = if byte == 0 || byte == 1 {
+        Some(ErrorNo::InvalidDt)
+    } else if byte == 3 && (1..=6).contains(&(bit % 8)) {
+        Some(ErrorNo::InvalidPrf)
+    } else if auth.contains(&byte) {
+        Some(ErrorNo::AuthFailure)
+    } else {
+        None
+    };
+    match expected {
+        Some(x) => assert_eq!(got, x, "bit {bit}"),
+        None => assert!(u8::from(got) <= 12, "bit {bit}: {got:?}"),
+    }
+}

@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
-//! Shared test fixtures: the vector files and the addresses of the digest's §3.3 exchange.
+//! Shared test fixtures: the vector files and the addresses of the RFC 5269 exchange they
+//! record (tests/vectors/send-hokey/README.md).
 #![allow(dead_code)]
 
 use core::net::Ipv6Addr;
