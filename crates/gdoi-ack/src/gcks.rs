@@ -147,6 +147,27 @@ pub enum GcksError {
     Rng(CryptoError),
 }
 
+impl core::fmt::Display for GcksError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::TableFull => f.write_str("member table full"),
+            Self::Duplicate => f.write_str("a member with this identity exists"),
+            Self::UnknownMember => f.write_str("no such member"),
+            Self::BadKey => f.write_str("malformed KEK or LKH key"),
+            Self::Rng(e) => write!(f, "random source failed: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for GcksError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Rng(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Why a PUSH could not be built. Nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -164,6 +185,33 @@ pub enum BuildError {
     /// The KEK table or the outstanding-PUSH table is full (PUSHes still waiting for their
     /// ACK deadline, or with events not yet polled: see [`KeyServer::poll_event`]).
     TableFull,
+}
+
+impl core::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Write(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
+            Self::Crypto(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
+            Self::NoKek => f.write_str("GROUPKEY-PUSH not built: no current KEK"),
+            Self::SeqExhausted => {
+                f.write_str("GROUPKEY-PUSH not built: SEQ exhausted, roll the KEK over")
+            }
+            Self::BadContent(why) => write!(f, "GROUPKEY-PUSH not built: {why}"),
+            Self::TableFull => {
+                f.write_str("GROUPKEY-PUSH not built: KEK or outstanding-PUSH table full")
+            }
+        }
+    }
+}
+
+impl core::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Write(e) => Some(e),
+            Self::Crypto(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Why an ACK was discarded (for the caller's log). Nothing changed.
@@ -190,6 +238,29 @@ pub enum AckError {
 impl From<DecodeError> for AckError {
     fn from(e: DecodeError) -> Self {
         Self::Malformed(e)
+    }
+}
+
+impl core::fmt::Display for AckError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "ACK malformed: {e}"),
+            Self::NotExpected => f.write_str("ACK not requested by this group"),
+            Self::UnknownGroup => f.write_str("ACK under a KEK of no group here"),
+            Self::UnknownMember => f.write_str("ACK from an unknown member"),
+            Self::WrongSeq(seq) => write!(f, "ACK of SEQ {seq}, never sent under this KEK"),
+            Self::Duplicate(seq) => write!(f, "ACK of SEQ {seq} already received"),
+            Self::BadHash => f.write_str("ACK HASH does not verify"),
+        }
+    }
+}
+
+impl core::error::Error for AckError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Malformed(e) => Some(e),
+            _ => None,
+        }
     }
 }
 

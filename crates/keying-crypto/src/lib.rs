@@ -127,6 +127,8 @@ pub mod insecure;
 
 pub use error::CryptoError;
 pub use hash::{Digest, HashAlg};
+#[cfg(feature = "std")]
+pub use rng::OsRng;
 pub use rng::Rng;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use traits::{
