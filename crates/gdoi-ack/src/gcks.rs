@@ -72,7 +72,7 @@ use keying_tlv::{ChainWriter, WriteError, Writer};
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
 use crate::delete::{DELETE_PROTOCOL_KEK, Delete};
-use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY};
+use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY, split_kek_key};
 use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
 use crate::id::IdData;
 use crate::kd::{KdType, KeyDownload};
@@ -473,7 +473,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         mut table: T,
         rng: &mut dyn Rng,
     ) -> Result<Self, GcksError> {
-        let (iv, key) = split_kek(iv_key).ok_or(GcksError::BadKey)?;
+        let (iv, key) = split_kek_key(iv_key).ok_or(GcksError::BadKey)?;
         let mut seed = [0u8; 16];
         rng.fill_bytes(&mut seed).map_err(GcksError::Rng)?;
         let (k0, k1) = seed.split_at(8);
@@ -690,7 +690,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
                 .ok_or(BuildError::BadContent("SA KEK without its KD KEK packet"))?;
             let (iv, key) = p
                 .kek_algorithm_key()
-                .and_then(split_kek)
+                .and_then(split_kek_key)
                 .ok_or(BuildError::BadContent("bad KEK_ALGORITHM_KEY"))?;
             if self.keks.iter().any(|k| k.spi == sak.spi) {
                 return Err(BuildError::BadContent("KEK SPI reused"));
@@ -1072,16 +1072,6 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             });
         }
     }
-}
-
-fn split_kek(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = k.split_at_checked(16)?;
-    if !matches!(key.len(), 16 | 24 | 32) {
-        return None;
-    }
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, SecretBuf::from_slice(key).ok()?))
 }
 
 /// The bit of outstanding entry `s` in a member's `acked` / `pending` / `lost`.

@@ -322,14 +322,10 @@ struct Kek<V> {
     ack_key: Option<AckKey>,
 }
 
-fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = k.split_at_checked(16)?;
-    if !matches!(key.len(), 16 | 24 | 32) {
-        return None;
-    }
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, SecretBuf::from_slice(key).ok()?))
+/// A KEK_ALGORITHM_KEY as the IV and a zeroized copy of the key (both roles keep KEKs so).
+pub(crate) fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
+    let (iv, key) = crate::kd::split_kek_algorithm_key(k)?;
+    Some((iv, SecretBuf::from_slice(key).ok()?))
 }
 
 struct PendingAck {
