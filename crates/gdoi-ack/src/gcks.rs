@@ -72,7 +72,7 @@ use keying_tlv::{ChainWriter, WriteError, Writer};
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
 use crate::delete::{DELETE_PROTOCOL_KEK, Delete};
-use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY};
+use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY, split_kek_key};
 use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
 use crate::id::IdData;
 use crate::kd::{KdType, KeyDownload};
@@ -147,6 +147,27 @@ pub enum GcksError {
     Rng(CryptoError),
 }
 
+impl core::fmt::Display for GcksError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::TableFull => f.write_str("member table full"),
+            Self::Duplicate => f.write_str("a member with this identity exists"),
+            Self::UnknownMember => f.write_str("no such member"),
+            Self::BadKey => f.write_str("malformed KEK or LKH key"),
+            Self::Rng(e) => write!(f, "random source failed: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for GcksError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Rng(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Why a PUSH could not be built. Nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -164,6 +185,33 @@ pub enum BuildError {
     /// The KEK table or the outstanding-PUSH table is full (PUSHes still waiting for their
     /// ACK deadline, or with events not yet polled: see [`KeyServer::poll_event`]).
     TableFull,
+}
+
+impl core::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Write(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
+            Self::Crypto(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
+            Self::NoKek => f.write_str("GROUPKEY-PUSH not built: no current KEK"),
+            Self::SeqExhausted => {
+                f.write_str("GROUPKEY-PUSH not built: SEQ exhausted, roll the KEK over")
+            }
+            Self::BadContent(why) => write!(f, "GROUPKEY-PUSH not built: {why}"),
+            Self::TableFull => {
+                f.write_str("GROUPKEY-PUSH not built: KEK or outstanding-PUSH table full")
+            }
+        }
+    }
+}
+
+impl core::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Write(e) => Some(e),
+            Self::Crypto(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Why an ACK was discarded (for the caller's log). Nothing changed.
@@ -190,6 +238,29 @@ pub enum AckError {
 impl From<DecodeError> for AckError {
     fn from(e: DecodeError) -> Self {
         Self::Malformed(e)
+    }
+}
+
+impl core::fmt::Display for AckError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "ACK malformed: {e}"),
+            Self::NotExpected => f.write_str("ACK not requested by this group"),
+            Self::UnknownGroup => f.write_str("ACK under a KEK of no group here"),
+            Self::UnknownMember => f.write_str("ACK from an unknown member"),
+            Self::WrongSeq(seq) => write!(f, "ACK of SEQ {seq}, never sent under this KEK"),
+            Self::Duplicate(seq) => write!(f, "ACK of SEQ {seq} already received"),
+            Self::BadHash => f.write_str("ACK HASH does not verify"),
+        }
+    }
+}
+
+impl core::error::Error for AckError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Malformed(e) => Some(e),
+            _ => None,
+        }
     }
 }
 
@@ -402,7 +473,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         mut table: T,
         rng: &mut dyn Rng,
     ) -> Result<Self, GcksError> {
-        let (iv, key) = split_kek(iv_key).ok_or(GcksError::BadKey)?;
+        let (iv, key) = split_kek_key(iv_key).ok_or(GcksError::BadKey)?;
         let mut seed = [0u8; 16];
         rng.fill_bytes(&mut seed).map_err(GcksError::Rng)?;
         let (k0, k1) = seed.split_at(8);
@@ -619,7 +690,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
                 .ok_or(BuildError::BadContent("SA KEK without its KD KEK packet"))?;
             let (iv, key) = p
                 .kek_algorithm_key()
-                .and_then(split_kek)
+                .and_then(split_kek_key)
                 .ok_or(BuildError::BadContent("bad KEK_ALGORITHM_KEY"))?;
             if self.keks.iter().any(|k| k.spi == sak.spi) {
                 return Err(BuildError::BadContent("KEK SPI reused"));
@@ -1001,16 +1072,6 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             });
         }
     }
-}
-
-fn split_kek(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = k.split_at_checked(16)?;
-    if !matches!(key.len(), 16 | 24 | 32) {
-        return None;
-    }
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, SecretBuf::from_slice(key).ok()?))
 }
 
 /// The bit of outstanding entry `s` in a member's `acked` / `pending` / `lost`.

@@ -98,6 +98,36 @@ impl From<DecodeError> for PushError {
     }
 }
 
+impl core::fmt::Display for PushError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "GROUPKEY-PUSH malformed: {e}"),
+            Self::UnknownKek => f.write_str("GROUPKEY-PUSH under a KEK this member does not hold"),
+            Self::BufferTooSmall { needed } => {
+                write!(f, "scratch buffer too small ({needed} bytes needed)")
+            }
+            Self::Decrypt(e) => write!(f, "GROUPKEY-PUSH decryption failed: {e}"),
+            Self::SeqZero => f.write_str("GROUPKEY-PUSH with SEQ 0"),
+            Self::Replay { seq, last } => {
+                write!(f, "GROUPKEY-PUSH replayed: SEQ {seq}, last accepted {last}")
+            }
+            Self::BadSignature => f.write_str("GROUPKEY-PUSH signature does not verify"),
+            Self::Policy(why) => write!(f, "GROUPKEY-PUSH refused by policy: {why}"),
+            Self::TableFull => f.write_str("KEK table full"),
+        }
+    }
+}
+
+impl core::error::Error for PushError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Malformed(e) => Some(e),
+            Self::Decrypt(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Errors of [`GroupMember::install_kek`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -109,6 +139,18 @@ pub enum InstallError {
     /// KEK_ALGORITHM_KEY is not a 16-octet IV followed by a 16/24/32-octet key.
     BadKey,
 }
+
+impl core::fmt::Display for InstallError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::TableFull => "KEK table full",
+            Self::Duplicate => "a KEK with this SPI is installed with a different key",
+            Self::BadKey => "KEK_ALGORITHM_KEY is not a 16-octet IV and a 16/24/32-octet key",
+        })
+    }
+}
+
+impl core::error::Error for InstallError {}
 
 /// What happened to the ACK of an accepted PUSH.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,14 +326,10 @@ struct Kek<V> {
     ack_key: Option<AckKey>,
 }
 
-fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = k.split_at_checked(16)?;
-    if !matches!(key.len(), 16 | 24 | 32) {
-        return None;
-    }
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, SecretBuf::from_slice(key).ok()?))
+/// A KEK_ALGORITHM_KEY as the IV and a zeroized copy of the key (both roles keep KEKs so).
+pub(crate) fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
+    let (iv, key) = crate::kd::split_kek_algorithm_key(k)?;
+    Some((iv, SecretBuf::from_slice(key).ok()?))
 }
 
 struct PendingAck {

@@ -17,6 +17,15 @@ use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 use crate::attribute::Attributes;
 use crate::payload::{Payload, PayloadType, emit_len_u8, emit_len_u16, reserved};
 
+/// Splits a KEK_ALGORITHM_KEY value (RFC 6407 §5.6.2.2: for AES-CBC KEKs, the explicit
+/// 16-octet IV followed by the key) into the IV and the key; `None` unless the key is an
+/// AES-128/192/256 key (16, 24 or 32 octets).
+#[must_use]
+pub fn split_kek_algorithm_key(value: &[u8]) -> Option<([u8; 16], &[u8])> {
+    let (iv, key) = value.split_first_chunk::<16>()?;
+    matches!(key.len(), 16 | 24 | 32).then_some((*iv, key))
+}
+
 keying_tlv::wire_enum! {
     /// Key Download types (RFC 6407 §5.6).
     pub enum KdType: u8 {
@@ -445,5 +454,24 @@ impl<'a> LkhDownloadArray<'a> {
             handle,
             key_data,
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::cast_possible_truncation)]
+mod tests {
+    use super::split_kek_algorithm_key;
+
+    #[test]
+    fn kek_algorithm_key_is_an_iv_then_an_aes_key() {
+        let v: [u8; 48] = core::array::from_fn(|i| i as u8);
+        for len in [32, 40, 48] {
+            let (iv, key) = split_kek_algorithm_key(&v[..len]).unwrap();
+            assert_eq!(iv, v[..16]);
+            assert_eq!(key, &v[16..len]);
+        }
+        for len in [0, 15, 16, 31, 33, 39, 47] {
+            assert!(split_kek_algorithm_key(&v[..len]).is_none(), "{len}");
+        }
     }
 }

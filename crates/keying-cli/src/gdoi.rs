@@ -10,7 +10,9 @@ use gdoi_ack::header::{
     ExchangeType, FLAG_AUTH_ONLY, FLAG_COMMIT, FLAG_ENCRYPTION, HEADER_LEN, Header,
 };
 use gdoi_ack::id::{IdData, IdSelector, Identification};
-use gdoi_ack::kd::{KdType, KekKeyAttribute, KeyDownload, LkhKeyAttribute, TekKeyAttribute};
+use gdoi_ack::kd::{
+    KdType, KekKeyAttribute, KeyDownload, LkhKeyAttribute, TekKeyAttribute, split_kek_algorithm_key,
+};
 use gdoi_ack::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
 use gdoi_ack::nonce::Nonce;
 use gdoi_ack::notify::Notification;
@@ -33,7 +35,7 @@ use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
 /// # Errors
 /// A usage error naming the expected lengths.
 pub fn check_kek(k: &[u8]) -> Result<(), CliError> {
-    if matches!(k.len(), 32 | 40 | 48) {
+    if split_kek_algorithm_key(k).is_some() {
         Ok(())
     } else {
         Err(CliError::usage(format!(
@@ -42,13 +44,6 @@ pub fn check_kek(k: &[u8]) -> Result<(), CliError> {
             k.len()
         )))
     }
-}
-
-fn split_kek(k: &[u8]) -> Option<([u8; 16], &[u8])> {
-    let (iv, key) = k.split_at_checked(16)?;
-    let mut ivb = [0u8; 16];
-    ivb.copy_from_slice(iv);
-    Some((ivb, key))
 }
 
 fn header_obj(h: &Header, datagram_len: usize) -> Obj {
@@ -162,7 +157,7 @@ fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>, b: &Budget)
         out.error = Some(tlv_error(&e));
         return;
     }
-    let Some((iv, key)) = kek.and_then(split_kek) else {
+    let Some((iv, key)) = kek.and_then(split_kek_algorithm_key) else {
         out.o.set("decrypted", false);
         out.o
             .set("ciphertext_length", bytes.len().saturating_sub(HEADER_LEN));
@@ -200,7 +195,7 @@ fn ack(out: &mut Out, bytes: &[u8], kek: Option<&[u8]>) {
             return;
         }
     };
-    let Some((_, key)) = kek.and_then(split_kek) else {
+    let Some((_, key)) = kek.and_then(split_kek_algorithm_key) else {
         return;
     };
     let value = match a.hash.data.len() {

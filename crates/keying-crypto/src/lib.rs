@@ -106,6 +106,7 @@ mod error;
 mod hash;
 mod rng;
 mod secret;
+mod time;
 mod traits;
 
 #[cfg(any(
@@ -127,8 +128,11 @@ pub mod insecure;
 
 pub use error::CryptoError;
 pub use hash::{Digest, HashAlg};
+#[cfg(feature = "std")]
+pub use rng::OsRng;
 pub use rng::Rng;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
+pub use time::{NTP_UNIX_OFFSET_SECS, Time};
 pub use traits::{
     AES_KW_DEFAULT_IV, EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader,
     RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,

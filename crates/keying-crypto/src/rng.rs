@@ -26,3 +26,42 @@ impl<R: Rng + ?Sized> Rng for &mut R {
         (**self).fill_bytes(dest)
     }
 }
+
+/// The operating system's random source (`getrandom(2)`, `/dev/urandom`, `BCryptGenRandom`
+/// …, through the [`getrandom`](https://docs.rs/getrandom) crate): the generator a `std`
+/// program should hand to the roles. Firmware supplies its own [`Rng`] (a DRBG seeded from
+/// the hardware entropy source).
+///
+/// ```
+/// use keying_crypto::{OsRng, Rng};
+/// let mut nonce = [0u8; 16];
+/// OsRng.fill_bytes(&mut nonce)?;
+/// # Ok::<(), keying_crypto::CryptoError>(())
+/// ```
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsRng;
+
+#[cfg(feature = "std")]
+impl Rng for OsRng {
+    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        getrandom::fill(dest).map_err(|_| CryptoError::Rng)
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::{OsRng, Rng};
+
+    #[test]
+    fn os_rng_fills_the_whole_buffer_with_fresh_bytes() {
+        let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+        assert!(OsRng.fill_bytes(&mut a).is_ok());
+        assert!(OsRng.fill_bytes(&mut b).is_ok());
+        // 2^-512 chance of a false failure per comparison.
+        assert_ne!(a, b);
+        assert_ne!(a, [0u8; 64]);
+        // The tail is written too (no short fill).
+        assert_ne!(a[32..], [0u8; 32]);
+    }
+}

@@ -63,8 +63,7 @@ impl fmt::Display for Base64Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Base64Error {}
+impl core::error::Error for Base64Error {}
 
 /// Length of the encoding of `n` bytes (`None` on overflow).
 pub const fn encoded_len(n: usize) -> Option<usize> {

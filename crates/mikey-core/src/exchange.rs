@@ -128,8 +128,7 @@ impl fmt::Display for KmError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for KmError {}
+impl core::error::Error for KmError {}
 
 impl From<Error> for KmError {
     fn from(e: Error) -> Self {
@@ -188,6 +187,21 @@ impl From<KmError> for Rejected {
             error,
             reply_len: None,
         }
+    }
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reply_len {
+            Some(n) => write!(f, "{} ({n}-byte Error message to send)", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl core::error::Error for Rejected {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        Some(&self.error)
     }
 }
 

@@ -53,6 +53,17 @@ pub enum KdfError {
     BadLength,
 }
 
+impl core::fmt::Display for KdfError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::UnsupportedPrf => "PRF func not supported",
+            Self::BadLength => "key derivation input or output length out of range",
+        })
+    }
+}
+
+impl core::error::Error for KdfError {}
+
 /// The PRF's hash for a PRF func (`None` for unknown values).
 pub const fn prf_hash(prf: PrfFunc) -> Option<HashAlg> {
     match prf {

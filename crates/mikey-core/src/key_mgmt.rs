@@ -50,8 +50,7 @@ impl fmt::Display for KeyMgmtError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for KeyMgmtError {}
+impl core::error::Error for KeyMgmtError {}
 
 /// Where an SDP attribute sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

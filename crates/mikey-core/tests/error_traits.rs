@@ -1,0 +1,47 @@
+//! A rejected message is a `std::error::Error`: a Responder's `handle` result can be
+//! propagated with `?`, and the log line names the failure and the RFC 3830 §6.12 Error no.
+#![allow(clippy::unwrap_used)]
+
+use keying_crypto::rustcrypto::RustCrypto;
+use mikey_core::exchange::{KmError, Policy, Rejected, StaticPsk};
+use mikey_core::psk::PskResponder;
+use mikey_core::replay::NtpTime;
+
+fn respond(msg: &[u8]) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut responder: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 512];
+    let accepted = responder.handle(
+        NtpTime::from_secs(3_900_000_000),
+        msg,
+        &StaticPsk::new(b"psk").unwrap(),
+        &mut out,
+    )?;
+    Ok(accepted.reply_len.unwrap_or(0))
+}
+
+#[test]
+fn a_rejected_message_propagates_with_question_mark() {
+    // Not a MIKEY message: a truncated common header.
+    let e = respond(&[0x01, 0x00]).unwrap_err();
+    let rejected = e.downcast_ref::<Rejected>().unwrap();
+    assert!(matches!(rejected.error, KmError::Message(_)));
+    assert_eq!(e.to_string(), rejected.error.to_string());
+    assert!(e.to_string().starts_with("MIKEY exchange rejected: "));
+    // The cause is reachable for logging.
+    assert_eq!(
+        e.source().map(ToString::to_string),
+        Some(rejected.error.to_string())
+    );
+}
+
+#[test]
+fn the_reply_length_is_part_of_the_message() {
+    let r = Rejected {
+        error: KmError::WrongState,
+        reply_len: Some(40),
+    };
+    assert_eq!(
+        r.to_string(),
+        format!("{} (40-byte Error message to send)", KmError::WrongState)
+    );
+}
