@@ -347,6 +347,7 @@ fn hokey_mn() {
     use send_hokey::policy::TrustedRouterKeys;
     use send_hokey::timestamp::Timestamp;
 
+    heap::init();
     let c = RustCrypto;
     let (pcoa, ar_ll, par, ncoa) = (
         ip(consts::HOKEY_PCOA),
