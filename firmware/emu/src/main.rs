@@ -227,13 +227,16 @@ fn gdoi_gm() {
         fail(format_args!("no ACK scheduled"))
     };
     let mut ack = [0u8; 256];
+    let mut name = "gdoi-gm handle_timeout";
     loop {
-        let n = measure("gdoi-gm handle_timeout", || gm.handle_timeout(at, &mut ack));
+        let n = measure(name, || gm.handle_timeout(at, &mut ack));
         match n {
             Ok(Some(n)) => say!("gdoi-gm ack={}", Hex(ack.get(..n).unwrap_or_default())),
             Ok(None) => break,
             Err(e) => fail(format_args!("ack: {e:?}")),
         }
+        // The call after the last ACK, which finds the queue empty.
+        name = "gdoi-gm handle_timeout_empty";
     }
 }
 
