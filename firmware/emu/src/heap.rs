@@ -39,7 +39,10 @@ static HEAP: Peak = Peak {
 /// Gives the allocator its arena; called once, before the first allocation.
 pub fn init() {
     // SAFETY: called once at start-up; ARENA is used by nothing else.
-    unsafe { HEAP.heap.init(core::ptr::addr_of_mut!(ARENA) as usize, SIZE) }
+    unsafe {
+        HEAP.heap
+            .init(core::ptr::addr_of_mut!(ARENA) as usize, SIZE)
+    }
 }
 
 /// Prints `measure hokey-mn heap peak=<octets> live=<octets>`: the most live heap at any

@@ -205,11 +205,10 @@ fn gdoi_gm() {
     });
     match r {
         Ok(Outcome::Accepted(a)) => {
-            let tek = a
-                .kd
-                .and_then(|kd| kd.packets.iter().next())
-                .and_then(|p| p.tek_algorithm_key())
-                .unwrap_or_default();
+            let tek =
+                a.kd.and_then(|kd| kd.packets.iter().next())
+                    .and_then(|p| p.tek_algorithm_key())
+                    .unwrap_or_default();
             say!(
                 "gdoi-gm accepted seq={} kek_spi={} tek_key={} ack={:?}",
                 a.seq,

@@ -107,10 +107,15 @@ pub fn init() {
         core::arch::asm!("2:", "subs {0}, #1", "bne 2b", inout(reg) n => _, options(nomem, nostack));
     }
     let t = t0.wrapping_sub(ticks());
-    let per = if t == 0 { 0 } else { (2 * n + t / 2) / t };
+    let per = (2 * n + t / 2).checked_div(t).unwrap_or(0);
     // SAFETY: written once, before any reader; single-threaded.
     unsafe { INSNS_PER_TICK = per };
-    say!("calibration loop_instructions={} ticks={} instructions_per_tick={}", 2 * n, t, per);
+    say!(
+        "calibration loop_instructions={} ticks={} instructions_per_tick={}",
+        2 * n,
+        t,
+        per
+    );
 }
 
 extern "C" {
@@ -165,7 +170,9 @@ pub fn measure<R>(name: &str, f: impl FnOnce() -> R) -> R {
         a += 4;
     }
     if a == lo {
-        fail(format_args!("{name}: stack use reached the painted limit ({PAINT} octets)"));
+        fail(format_args!(
+            "{name}: stack use reached the painted limit ({PAINT} octets)"
+        ));
     }
     // SAFETY: written once by `init`.
     let per = unsafe { INSNS_PER_TICK };
@@ -173,6 +180,10 @@ pub fn measure<R>(name: &str, f: impl FnOnce() -> R) -> R {
         stack: sp - a,
         instructions: u64::from(t0.wrapping_sub(t1)) * u64::from(per),
     };
-    say!("measure {name} stack={} instructions={}", c.stack, c.instructions);
+    say!(
+        "measure {name} stack={} instructions={}",
+        c.stack,
+        c.instructions
+    );
     r
 }

@@ -231,7 +231,9 @@ fn gdoi(o: &mut Out) -> Res<()> {
             algorithm_key: &kek,
             last_seq: 1,
             ack_requested: Some(KekAckRequested::KekSha256),
-            verifier: EcdsaP256(P256VerifyingKey::from_sec1_bytes(sec1).map_err(|e| format!("{e:?}"))?),
+            verifier: EcdsaP256(
+                P256VerifyingKey::from_sec1_bytes(sec1).map_err(|e| format!("{e:?}"))?,
+            ),
         })
         .map_err(|e| format!("{e:?}"))?;
         Ok(gm)
@@ -271,11 +273,10 @@ fn gdoi(o: &mut Out) -> Res<()> {
     }
     match gm.handle_push(now, &push, true, &mut scratch, &crypto, &mut rng) {
         Ok(Outcome::Accepted(a)) => {
-            let tek = a
-                .kd
-                .and_then(|kd| kd.packets.iter().next())
-                .and_then(|p| p.tek_algorithm_key())
-                .unwrap_or_default();
+            let tek =
+                a.kd.and_then(|kd| kd.packets.iter().next())
+                    .and_then(|p| p.tek_algorithm_key())
+                    .unwrap_or_default();
             o.line(format!(
                 "gdoi-gm accepted seq={} kek_spi={} tek_key={} ack={:?}",
                 a.seq,
