@@ -1,5 +1,5 @@
 //! Shared by the `hokey_*` targets: the committed send-hokey vectors, the addresses of the
-//! digest's exchange, the RSA keys (loaded once per process: loading is slow), the control
+//! RFC 5269 exchange of tests/vectors/send-hokey, the RSA keys (loaded once per process: loading is slow), the control
 //! octet every role target starts with, and the fix-ups that let mutated messages get past
 //! the checksum, the RSA signature and the BADF authenticator.
 #![allow(dead_code)]

@@ -30,7 +30,7 @@ type Mn = MobileNode<'static, 2, 2, 2>;
 
 const ROUTERS: TrustedRouterKeys<'static> = TrustedRouterKeys(&[AR1_PUB]);
 
-/// MN with CGA mn1 and HK encryption key mn2 (the digest's setup).
+/// MN with CGA mn1 and HK encryption key mn2 (the setup of the vector exchange in tests/vectors/send-hokey).
 fn node() -> Mn {
     let k = keys();
     MobileNode::new(

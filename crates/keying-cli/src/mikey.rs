@@ -94,6 +94,8 @@ fn decode_policy() -> Policy {
         allow_aes_kw: true,
         allow_prf_sha256: true,
         allow_hmac_sha256: true,
+        allow_null_srtp_encryption: true,
+        allow_null_srtp_auth: true,
         min_srtp_key_len: 0,
         dh_groups: 0xff,
         time: TimePolicy {
