@@ -391,7 +391,11 @@ fn hokey_mn() {
             input!("hokey_mn_hk_pub.der"),
             &hk_key,
             Some(&consts::HOKEY_MN_MAC),
-            MobileNodeConfig::default(),
+            {
+                let mut c = MobileNodeConfig::default();
+                c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
+                c
+            },
         )
     });
     let mut mn = ok!(mn, "MobileNode::new");

@@ -355,19 +355,21 @@ fn hokey(o: &mut Out) -> Res<()> {
             &mn_hk_pub,
             &mn_hk_key,
             Some(&HOKEY_MN_MAC),
-            MobileNodeConfig::default(),
+            {
+                let mut c = MobileNodeConfig::default();
+                c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
+                c
+            },
         )
     };
     let mut mn = new_mn().map_err(e)?;
-    let mut ar: AccessRouter<'_, 4, 8> = AccessRouter::new(
-        &c,
-        ar_ll,
-        &ar_params,
-        &ar_key,
-        Some(&HOKEY_AR_MAC),
-        AccessRouterConfig::default(),
-    )
-    .map_err(e)?;
+    let mut ar: AccessRouter<'_, 4, 8> =
+        AccessRouter::new(&c, ar_ll, &ar_params, &ar_key, Some(&HOKEY_AR_MAC), {
+            let mut c = AccessRouterConfig::default();
+            c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
+            c
+        })
+        .map_err(e)?;
     let now = Timestamp::from_secs(HOKEY_T0);
     let mut mn_rng = HashDrbg::new(HOKEY_MN_DRBG_SEED);
     let mut ar_rng = HashDrbg::new(b"firmware harness: access router");
