@@ -440,19 +440,23 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
 
         // The key: the live one for this CGA with the same AT, or a fresh one.
         let mut hk = SecretBuf::<MAX_HK_LEN>::zeroed(key_len).map_err(Error::Crypto)?;
-        let mut confirmed = false;
-        match slot {
-            Slot::Own(i) => match self.keys.get(i) {
-                Some(e) if e.at == at && e.expires > now && e.key.len() == key_len => {
-                    hk.expose_mut().copy_from_slice(e.key.expose());
-                    confirmed = e.confirmed;
-                }
-                _ => rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?,
-            },
-            Slot::Push | Slot::Replace(_) => {
-                rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?;
+        let live = match slot {
+            Slot::Own(i) => self
+                .keys
+                .get(i)
+                .filter(|e| e.at == at && e.expires > now && e.key.len() == key_len),
+            Slot::Push | Slot::Replace(_) => None,
+        };
+        let confirmed = match live {
+            Some(e) => {
+                hk.expose_mut().copy_from_slice(e.key.expose());
+                e.confirmed
             }
-        }
+            None => {
+                rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?;
+                false
+            }
+        };
         let mut ct = [0u8; MAX_SIGNATURE_LEN];
         let ct = ct.get_mut(..k).ok_or(Error::HandoverKeyPolicy)?;
         hk_pub
