@@ -105,6 +105,7 @@ extern crate std;
 mod error;
 mod hash;
 mod rng;
+mod role;
 mod secret;
 mod time;
 mod traits;
@@ -131,6 +132,7 @@ pub use hash::{Digest, HashAlg};
 #[cfg(feature = "std")]
 pub use rng::OsRng;
 pub use rng::Rng;
+pub use role::Rejected;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use time::{NTP_UNIX_OFFSET_SECS, Time};
 pub use traits::{

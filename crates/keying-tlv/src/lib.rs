@@ -14,7 +14,7 @@
 //! Reading: [`Reader`] (a shrinking slice with checked big-endian reads) and [`Chain`] (one
 //! iterator for all three framings). Writing: [`Writer`] over the caller's `&mut [u8]`,
 //! with back-patched lengths ([`LenField`]) and next-payload bytes ([`ChainWriter`]).
-//! Wire enums: [`wire_enum!`]. Every error carries the absolute byte offset and what was
+//! Structures: every payload or option implements [`Codec`]. Wire enums: [`wire_enum!`]. Every error carries the absolute byte offset and what was
 //! expected; no input makes anything here panic.
 //!
 //! ```
@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 mod chain;
+mod codec;
 mod error;
 mod macros;
 mod reader;
@@ -50,6 +51,7 @@ pub use chain::{
     Chain, Element, Framing, ISAKMP_GENERIC_HEADER_LEN, Isakmp, LAST, MH_PAD1, Mikey, MikeyLenFn,
     MikeyPayloads, MobilityOptions, NdOptions,
 };
+pub use codec::Codec;
 pub use error::{Error, ErrorKind, Result, WriteError};
 pub use reader::Reader;
 pub use writer::{ChainWriter, IsakmpPayload, LenField, NdOption, NextPayload, Writer};
