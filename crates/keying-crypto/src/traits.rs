@@ -314,3 +314,69 @@ pub trait RsaKeyLoader {
     /// [`CryptoError::InvalidKey`] for a malformed, non-RSA or too large key.
     fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError>;
 }
+
+/// A role owns its provider; callers that share one pass a reference.
+impl<T: Symmetric + ?Sized> Symmetric for &T {
+    fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
+        (**self).hash(alg, parts)
+    }
+    fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+        (**self).hmac(alg, key, parts)
+    }
+    fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
+        (**self).aes_ctr(key, iv, data)
+    }
+    fn aes_cbc_encrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8; 16],
+        data: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        (**self).aes_cbc_encrypt(key, iv, data)
+    }
+    fn aes_cbc_decrypt(
+        &self,
+        key: &[u8],
+        iv: &[u8; 16],
+        data: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        (**self).aes_cbc_decrypt(key, iv, data)
+    }
+    fn aes_kw_wrap(&self, kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError> {
+        (**self).aes_kw_wrap(kek, key, out)
+    }
+    fn aes_kw_unwrap(
+        &self,
+        kek: &[u8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        (**self).aes_kw_unwrap(kek, wrapped, out)
+    }
+    fn aes_kw_wrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        key: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        (**self).aes_kw_wrap_with_iv(kek, iv, key, out)
+    }
+    fn aes_kw_unwrap_with_iv(
+        &self,
+        kek: &[u8],
+        iv: &[u8; 8],
+        wrapped: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, CryptoError> {
+        (**self).aes_kw_unwrap_with_iv(kek, iv, wrapped, out)
+    }
+}
+
+/// A shared loader, by reference.
+impl<T: RsaKeyLoader + ?Sized> RsaKeyLoader for &T {
+    type PublicKey = T::PublicKey;
+    fn load_spki(&self, spki: &[u8], max_bits: usize) -> Result<Self::PublicKey, CryptoError> {
+        (**self).load_spki(spki, max_bits)
+    }
+}
