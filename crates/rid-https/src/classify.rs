@@ -116,8 +116,16 @@ fn scan_inner(body: &[u8], limits: &Limits, stats: &mut ScanStats) -> Result<Rid
                     return Err(malformed);
                 }
             }
-            Event::CData(_) | Event::GeneralRef(_) => {
+            Event::CData(_) => {
                 if depth == 0 {
+                    return Err(malformed);
+                }
+            }
+            // Without a DTD only the predefined entities and character references exist;
+            // any other reference is not well-formed (XML 1.0 §4.1 WFC: Entity Declared).
+            Event::GeneralRef(r) => {
+                let predefined = matches!(&*r, "lt" | "gt" | "amp" | "apos" | "quot");
+                if depth == 0 || !(predefined || r.is_char_ref()) {
                     return Err(malformed);
                 }
             }
@@ -176,6 +184,8 @@ fn scan_inner(body: &[u8], limits: &Limits, stats: &mut ScanStats) -> Result<Rid
                 }
                 if is_start {
                     depth = at;
+                } else if at == 1 {
+                    root_closed = true;
                 }
             }
             Event::End(_) => {
