@@ -110,6 +110,8 @@ fn scan_inner(body: &[u8], limits: &Limits, stats: &mut ScanStats) -> Result<Rid
         match event {
             Event::Eof => break,
             Event::DocType(_) => return Err(Improper::Dtd),
+            // The XML declaration only opens the document (XML 1.0 §2.8).
+            Event::Decl(_) if stats.events > 1 => return Err(malformed),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Text(t) => {
                 if depth == 0 && !t.bytes().all(|b| b.is_ascii_whitespace()) {

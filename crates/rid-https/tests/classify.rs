@@ -129,6 +129,17 @@ fn malformed() {
         );
         assert_eq!(r.unwrap_err().status(), 400);
     }
+    // The XML declaration only at the start; a byte order mark before it is fine.
+    let late_decl = format!("{good}<?xml version=\"1.0\"?>");
+    assert!(matches!(body(&late_decl), Err(Improper::Malformed { .. })));
+    assert_eq!(body(&format!("\u{feff}{good}")), Ok(MsgType::Query));
+    // Not UTF-8 (RFC 6545 §5.5 requires UTF-8).
+    let mut latin1 = good.clone().into_bytes();
+    latin1.insert(good.find("192.0").unwrap(), 0xe9);
+    assert!(matches!(
+        classify_body(&latin1, &L),
+        Err(Improper::Malformed { .. })
+    ));
     // Predefined entities and character references are fine.
     assert!(
         body(&rid_with(
