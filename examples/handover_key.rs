@@ -17,13 +17,13 @@ use std::net::Ipv6Addr;
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use keying::crypto::{RsaEncryptionPadding, RsaPrivateKeyOps, rsa_max_plaintext_len};
 use keying::hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
-use keying::hokey::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
 use keying::hokey::mn::{MobileNode, MobileNodeConfig};
-use keying::hokey::ndiscoption::NdOption;
 use keying::hokey::policy::{NoRateLimit, SendPolicy, TrustedRouterKeys};
-use keying::hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
 use keying::hokey::send::KeySizePolicy;
-use keying::hokey::timestamp::Timestamp;
+use keying::hokey::wire::NdOption;
+use keying::hokey::wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
+use keying::hokey::wire::rtsolpr::{Fmip6Message, PrRtAdvCode};
+use keying::hokey::wire::timestamp::Timestamp;
 
 macro_rules! vector {
     ($name:literal) => {

@@ -21,13 +21,13 @@ use send_hokey::{
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo},
     badf,
     cga::SecPolicy,
-    fbu::{FastBinding, MobilityMessage},
-    ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
-    ndiscoption::NdOption,
+    wire::fbu::{FastBinding, MobilityMessage},
+    wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
+    wire::NdOption,
     policy::{NoRateLimit, SendPolicy},
-    rtsolpr::{Fmip6Message, Fmip6Subtype, PrRtAdvCode, fill_checksum},
+    wire::rtsolpr::{Fmip6Message, Fmip6Subtype, PrRtAdvCode, fill_checksum},
     send::{self, KeySizePolicy},
-    timestamp::Timestamp,
+    wire::timestamp::Timestamp,
 };
 
 type Ar = AccessRouter<'static, 2, 2>;
@@ -92,7 +92,7 @@ thread_local! {
 type State = (
     usize,
     Option<Timestamp>,
-    Option<(send_hokey::hokey::AuthAlgorithm, Timestamp)>,
+    Option<(send_hokey::wire::AuthAlgorithm, Timestamp)>,
     bool,
 );
 

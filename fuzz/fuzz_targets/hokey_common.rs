@@ -13,12 +13,12 @@ use keying_crypto::{
 use send_hokey::{
     ar::Received,
     badf,
-    checksum::{NEXT_HEADER_MOBILITY, pseudo_header_checksum},
-    fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
-    hokey::AuthAlgorithm,
-    ndiscoption::{NdOption, NdOptionIter},
+    wire::checksum::{NEXT_HEADER_MOBILITY, pseudo_header_checksum},
+    wire::fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
+    wire::AuthAlgorithm,
+    wire::{NdOption, NdOptionIter},
     send::{self, MAX_SIGNATURE_LEN},
-    timestamp::Timestamp,
+    wire::timestamp::Timestamp,
 };
 
 macro_rules! vector {

@@ -17,13 +17,13 @@ use hokey_common::*;
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 use send_hokey::{
-    fbu::{FastBinding, MobilityMessage},
-    hokey::AuthAlgorithm,
+    wire::fbu::{FastBinding, MobilityMessage},
+    wire::AuthAlgorithm,
     mn::{MobileNode, MobileNodeConfig},
     policy::{SendPolicy, TrustedRouterKeys},
-    rtsolpr::fill_checksum,
+    wire::rtsolpr::fill_checksum,
     send::KeySizePolicy,
-    timestamp::Timestamp,
+    wire::timestamp::Timestamp,
 };
 
 type Mn = MobileNode<'static, 2, 2, 2>;

@@ -150,10 +150,10 @@ mod probe {
         use send_hokey::{
             badf,
             cga::{self, SecPolicy},
-            fbu::MobilityMessage,
-            hokey::AuthAlgorithm,
-            ndiscoption::NdOption,
-            rtsolpr::Fmip6Message,
+            wire::AuthAlgorithm,
+            wire::NdOption,
+            wire::fbu::MobilityMessage,
+            wire::rtsolpr::Fmip6Message,
         };
         let c = RustCrypto;
         let addr = |at: usize| {

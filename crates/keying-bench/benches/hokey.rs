@@ -18,9 +18,9 @@ use keying_crypto::{RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps, RsaPub
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::{NoRateLimit, SendPolicy};
-use send_hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
 use send_hokey::send::{self, KeySizePolicy, SignedData};
-use send_hokey::timestamp::Timestamp;
+use send_hokey::wire::rtsolpr::{Fmip6Message, PrRtAdvCode};
+use send_hokey::wire::timestamp::Timestamp;
 
 fn v(name: &str) -> Vec<u8> {
     bin_vector("send-hokey", name).unwrap()

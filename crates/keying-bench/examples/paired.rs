@@ -55,9 +55,9 @@ use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::{NoRateLimit, SendPolicy};
-use send_hokey::rtsolpr::PrRtAdvCode;
 use send_hokey::send::{self, KeySizePolicy, SignedData};
-use send_hokey::timestamp::Timestamp;
+use send_hokey::wire::rtsolpr::PrRtAdvCode;
+use send_hokey::wire::timestamp::Timestamp;
 use std::cell::RefCell;
 
 const ROUNDS: usize = 201;

@@ -7,11 +7,13 @@ use std::net::Ipv6Addr;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Reader;
 use send_hokey::cga::{self, SecPolicy};
-use send_hokey::checksum::{NEXT_HEADER_ICMPV6, NEXT_HEADER_MOBILITY, pseudo_header_checksum};
-use send_hokey::fbu::{FastBinding, MhOption, MobilityMessage};
-use send_hokey::ndiscoption::{NdOption, NdOptionIter, PlacedOption};
-use send_hokey::rtsolpr::{Fmip6Message, Fmip6Subtype, ICMPV6_TYPE_FMIPV6, PrRtAdvCode};
 use send_hokey::send::{self, KeySizePolicy};
+use send_hokey::wire::checksum::{
+    NEXT_HEADER_ICMPV6, NEXT_HEADER_MOBILITY, pseudo_header_checksum,
+};
+use send_hokey::wire::fbu::{FastBinding, MhOption, MobilityMessage};
+use send_hokey::wire::rtsolpr::{Fmip6Message, Fmip6Subtype, ICMPV6_TYPE_FMIPV6, PrRtAdvCode};
+use send_hokey::wire::{NdOption, NdOptionIter, PlacedOption};
 
 use crate::value::{Obj, Value, named};
 use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
@@ -215,12 +217,12 @@ pub fn decode(
             Err(e) => {
                 out.error = Some(hokey_error(&e));
                 // Show the options that did decode.
-                if bytes.len() >= send_hokey::rtsolpr::HEADER_LEN {
+                if bytes.len() >= send_hokey::wire::rtsolpr::HEADER_LEN {
                     let opts = bytes
-                        .get(send_hokey::rtsolpr::HEADER_LEN..)
+                        .get(send_hokey::wire::rtsolpr::HEADER_LEN..)
                         .unwrap_or_default();
                     let keep = out.error.take();
-                    out.options(opts, send_hokey::rtsolpr::HEADER_LEN, src.as_ref());
+                    out.options(opts, send_hokey::wire::rtsolpr::HEADER_LEN, src.as_ref());
                     out.error = keep;
                 }
                 return Ok(out.report(None, Value::Null));

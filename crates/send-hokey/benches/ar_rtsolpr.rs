@@ -13,9 +13,9 @@ use send_hokey::{
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
     cga::{self, SecPolicy},
     policy::{NoRateLimit, SendPolicy},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::{self, KeySizePolicy, SignedData},
-    timestamp::Timestamp,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
+    wire::timestamp::Timestamp,
 };
 
 macro_rules! v {

@@ -17,16 +17,15 @@ use keying_tlv::Writer;
 
 use crate::{
     Error, badf,
-    cga::{CgaOption, CgaParams},
-    fbu::{FBACK_ACCEPTED, FBack, FastBinding, MobilityMessage, emit_fast_binding},
-    hokey::{AuthAlgorithm, HandoverKeyReply},
-    lla::{LinkLayerAddress, LlaCode},
-    ndiscoption::NdOption,
-    nonce::Nonce,
     policy::{HK_LIFETIME_SECS, ND_HOP_LIMIT, RateLimiter, SendPolicy, after},
-    rtsolpr::{Fmip6Header, Fmip6Message, Fmip6Subtype, PrRtAdvCode},
     send::{self, MAX_SIGNATURE_LEN, RsaKeyLoader},
-    timestamp::{Timestamp, TimestampCache},
+    steps::timestamp_cache::TimestampCache,
+    wire::fbu::{FBACK_ACCEPTED, emit_fast_binding},
+    wire::{
+        AuthAlgorithm, CgaOption, CgaParams, FBack, FastBinding, Fmip6Header, Fmip6Message,
+        Fmip6Subtype, HandoverKeyReply, LinkLayerAddress, LlaCode, MobilityMessage, NdOption,
+        Nonce, PrRtAdvCode, Timestamp,
+    },
 };
 
 /// A received IPv6 payload with the header fields the protocol checks.

@@ -22,13 +22,12 @@
 use core::net::Ipv6Addr;
 
 use keying_crypto::{Digest, HashAlg, Symmetric};
-use keying_tlv::{Error as DecodeError, ErrorKind, Writer};
 
 use crate::{
     Error,
-    checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
-    fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
-    hokey::AuthAlgorithm,
+    wire::AuthAlgorithm,
+    wire::checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
+    wire::fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
 };
 
 /// SPI value reserved for SEND-based (RFC 5269) handover keys.
@@ -38,42 +37,6 @@ pub const SPI_SEND_HANDOVER_KEY: u32 = 0;
 /// registered, RFC 3775 §6.2.7's definition), the choice of this crate: RFC 5568 §6.4.5 only
 /// refers to RFC 3775 and keys the association by the PCoA, so the text is ambiguous.
 pub const BADF_COA_IS_NCOA: bool = true;
-
-/// BADF option view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Badf<'a> {
-    /// Security Parameter Index (0 for RFC 5269 keys).
-    pub spi: u32,
-    /// The authenticator.
-    pub authenticator: &'a [u8],
-}
-
-impl<'a> Badf<'a> {
-    /// Decodes the option data (after the Length octet); `offset` is the option's Type
-    /// octet.
-    pub(crate) fn parse(data: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
-        match data.split_first_chunk::<4>() {
-            Some((spi, authenticator)) => Ok(Self {
-                spi: u32::from_be_bytes(*spi),
-                authenticator,
-            }),
-            None => Err(DecodeError::new(
-                offset + 1,
-                "BADF option length",
-                ErrorKind::BadLength { value: data.len() },
-            )),
-        }
-    }
-
-    /// Writes the option.
-    pub fn emit(&self, w: &mut Writer<'_>) {
-        w.u8(crate::fbu::MH_OPT_BADF);
-        let l = w.open_len_after(1, "BADF option length");
-        w.u32(self.spi);
-        w.bytes(self.authenticator);
-        w.close_len(l);
-    }
-}
 
 /// Computes the BADF authenticator of the Mobility Header `mh` whose authenticator field
 /// (`at.mac_len()` octets) starts at `auth_at`: `First(96, HMAC_SHA1(key, coa ‖ par ‖
@@ -118,7 +81,7 @@ pub fn authenticator<S: Symmetric + ?Sized>(
 }
 
 /// Fills the authenticator of a Mobility Header emitted by
-/// [`crate::fbu::emit_fast_binding`] (which returned `auth_at`), then its checksum over the
+/// [`crate::wire::fbu::emit_fast_binding`] (which returned `auth_at`), then its checksum over the
 /// pseudo-header `src` / `dst` (`src` = the home address when a Home Address option is
 /// present, RFC 3775 §6.1.1).
 ///

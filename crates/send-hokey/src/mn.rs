@@ -18,16 +18,14 @@ use crate::{
     Error,
     ar::MAX_HK_LEN,
     badf,
-    cga::CgaOption,
-    fbu::{FBack, FastBinding, Fbu, MobilityMessage, emit_fast_binding},
-    hokey::{AuthAlgorithm, HandoverKeyRequest},
-    lla::{LinkLayerAddress, LlaCode},
-    ndiscoption::NdOption,
-    nonce::Nonce,
     policy::{ND_HOP_LIMIT, RouterAuthorizer, SendPolicy, after},
-    rtsolpr::{Fmip6Header, Fmip6Message, Fmip6Subtype},
     send::{self, MAX_SIGNATURE_LEN, RsaKeyLoader},
-    timestamp::{Timestamp, TimestampCache},
+    steps::timestamp_cache::TimestampCache,
+    wire::fbu::emit_fast_binding,
+    wire::{
+        AuthAlgorithm, CgaOption, FBack, FastBinding, Fbu, Fmip6Header, Fmip6Message, Fmip6Subtype,
+        HandoverKeyRequest, LinkLayerAddress, LlaCode, MobilityMessage, NdOption, Nonce, Timestamp,
+    },
 };
 
 /// Length of the nonces this MN sends (14 octets: a 16-octet option).

@@ -4,9 +4,9 @@ use core::net::Ipv6Addr;
 
 use crate::{
     cga::SecPolicy,
-    hokey::AuthAlgorithm,
     send::KeySizePolicy,
-    timestamp::{Timestamp, TimestampPolicy},
+    steps::timestamp_cache::TimestampPolicy,
+    wire::{AuthAlgorithm, Timestamp},
 };
 
 /// Decides whether a PrRtAdv signer is an authorised router (RFC 5269 §3.3, RFC 3971 §6.3).

@@ -21,11 +21,9 @@ use keying_tlv::Writer;
 
 use crate::{
     Error,
-    cga::{self, CgaParams, SecPolicy},
-    ndiscoption::NdOption,
-    rsa_sig::RsaSignature,
-    rtsolpr::{Fmip6Message, fill_checksum, truncated_checksum},
-    timestamp::Timestamp,
+    cga::{self, SecPolicy},
+    wire::rtsolpr::{Fmip6Message, fill_checksum, truncated_checksum},
+    wire::{CgaParams, NdOption, RsaSignature, Timestamp},
 };
 
 /// The CGA Message Type tag of SEND (RFC 3971 §5.2, §11).
@@ -332,7 +330,7 @@ impl<'a> Unverified<'a> {
 
 /// Verifies the SEND protection of a parsed RtSolPr / PrRtAdv sent from `src` to `dst`:
 /// [`Unverified::collect`] then [`Unverified::verify`]. Timestamp freshness and nonce
-/// matching are the caller's steps ([`crate::timestamp::TimestampCache`]); the roles run
+/// matching are the caller's steps ([`crate::steps::timestamp_cache::TimestampCache`]); the roles run
 /// them before this, between the two halves.
 ///
 /// # Errors

@@ -10,8 +10,8 @@ use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Writer;
 use send_hokey::{
     Error, badf,
-    fbu::{FBack, FastBinding, Fbu, MobilityMessage, emit_fast_binding},
-    hokey::AuthAlgorithm,
+    wire::AuthAlgorithm,
+    wire::fbu::{FBack, FastBinding, Fbu, MobilityMessage, emit_fast_binding},
 };
 
 const C: RustCrypto = RustCrypto;
@@ -81,10 +81,10 @@ fn wrong_key_spi_or_placement_rejected() {
         let mut b = FBU_MH.to_vec();
         b[i / 8] ^= 1 << (i % 8);
         b[4..6].fill(0);
-        let c = send_hokey::checksum::pseudo_header_checksum(
+        let c = send_hokey::wire::checksum::pseudo_header_checksum(
             &mn_cga(),
             &par(),
-            send_hokey::checksum::NEXT_HEADER_MOBILITY,
+            send_hokey::wire::checksum::NEXT_HEADER_MOBILITY,
             &[&b],
         );
         b[4..6].copy_from_slice(&c.to_be_bytes());

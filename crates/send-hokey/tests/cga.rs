@@ -7,7 +7,10 @@ mod common;
 use common::*;
 use hex_literal::hex;
 use keying_crypto::rustcrypto::RustCrypto;
-use send_hokey::cga::{self, CgaError, CgaParams, ModifierSearch, SecPolicy};
+use send_hokey::{
+    cga::{self, CgaError, ModifierSearch, SecPolicy},
+    wire::CgaParams,
+};
 
 const C: RustCrypto = RustCrypto;
 
@@ -229,7 +232,7 @@ fn a_provider_without_sha1_is_refused() {
     assert_eq!(
         send_hokey::badf::authenticator(
             &NoSha1,
-            send_hokey::hokey::AuthAlgorithm::DEFAULT,
+            send_hokey::wire::AuthAlgorithm::DEFAULT,
             &[1; 20],
             &coa,
             &par,

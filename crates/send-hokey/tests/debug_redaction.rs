@@ -12,8 +12,8 @@ use send_hokey::{
     ar::{AccessRouter, PrRtAdvInfo, Received},
     mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::PrRtAdvCode,
-    timestamp::Timestamp,
+    wire::rtsolpr::PrRtAdvCode,
+    wire::timestamp::Timestamp,
 };
 
 const C: RustCrypto = RustCrypto;

@@ -22,13 +22,13 @@ use keying_crypto::{
 use send_hokey::{
     Error,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received, UNCONFIRMED_LIFETIME_SECS},
-    cga::{self, CgaParams},
     mn::{MobileNode, MobileNodeConfig},
-    ndiscoption::NdOption,
     policy::{HK_LIFETIME_SECS, NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::{self, KeySizePolicy},
-    timestamp::Timestamp,
+    wire::NdOption,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
+    wire::timestamp::Timestamp,
+    {cga, wire::CgaParams},
 };
 
 const C: RustCrypto = RustCrypto;

@@ -21,11 +21,11 @@ use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use send_hokey::{
     ar::{AccessRouter, PrRtAdvInfo, Received},
     mn::MobileNode,
-    ndiscoption::{NdOption, NdOptionIter},
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::SignedData,
-    timestamp::Timestamp,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
+    wire::timestamp::Timestamp,
+    wire::{NdOption, NdOptionIter},
 };
 
 const C: RustCrypto = RustCrypto;
@@ -334,10 +334,10 @@ fn openssl_verifies_our_signatures_and_decrypts_our_reply() {
     let pt = std::fs::read(&pt_p).unwrap();
     assert_eq!(pt.len(), e.hk_len);
     // The key openssl recovered authenticates the FBU we built.
-    let m = send_hokey::fbu::MobilityMessage::parse(&e.fbu, &mn_cga(), &par()).unwrap();
+    let m = send_hokey::wire::fbu::MobilityMessage::parse(&e.fbu, &mn_cga(), &par()).unwrap();
     send_hokey::badf::verify(
         &C,
-        send_hokey::hokey::AuthAlgorithm::HmacSha1_96,
+        send_hokey::wire::AuthAlgorithm::HmacSha1_96,
         &pt,
         &ncoa(),
         &par(),

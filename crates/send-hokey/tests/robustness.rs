@@ -15,9 +15,9 @@ use send_hokey::{
     cga::SecPolicy,
     mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode, fill_checksum},
     send,
-    timestamp::{Timestamp, TimestampCache},
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode, fill_checksum},
+    {steps::timestamp_cache::TimestampCache, wire::Timestamp},
 };
 
 const C: RustCrypto = RustCrypto;

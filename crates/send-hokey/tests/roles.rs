@@ -11,14 +11,14 @@ use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use send_hokey::{
     Error,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
-    hokey::AuthAlgorithm,
-    ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
     mn::MobileNode,
-    ndiscoption::NdOption,
     policy::{HK_LIFETIME_SECS, NoRateLimit, TokenBucket, TrustedRouterKeys},
-    rtsolpr::{PrRtAdvCode, fill_checksum},
     send,
-    timestamp::Timestamp,
+    wire::AuthAlgorithm,
+    wire::NdOption,
+    wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
+    wire::rtsolpr::{PrRtAdvCode, fill_checksum},
+    wire::timestamp::Timestamp,
 };
 
 const C: RustCrypto = RustCrypto;
@@ -211,10 +211,10 @@ fn full_exchange_then_fbu_and_fback() {
     let mut bad = fbu[..n].to_vec();
     bad[n - 1] ^= 1;
     bad[4..6].fill(0);
-    let c = send_hokey::checksum::pseudo_header_checksum(
+    let c = send_hokey::wire::checksum::pseudo_header_checksum(
         &mn_cga(),
         &par(),
-        send_hokey::checksum::NEXT_HEADER_MOBILITY,
+        send_hokey::wire::checksum::NEXT_HEADER_MOBILITY,
         &[&bad],
     );
     bad[4..6].copy_from_slice(&c.to_be_bytes());
@@ -237,7 +237,7 @@ fn full_exchange_then_fbu_and_fback() {
             computed: {
                 let mut z = fbu[..n].to_vec();
                 z[4..6].fill(0);
-                send_hokey::checksum::pseudo_header_checksum(&ncoa(), &par(), 135, &[&z])
+                send_hokey::wire::checksum::pseudo_header_checksum(&ncoa(), &par(), 135, &[&z])
             }
         }
     );
@@ -424,7 +424,7 @@ fn resign(
     dst: Ipv6Addr,
     edit: impl FnOnce(&mut Vec<u8>),
 ) -> Vec<u8> {
-    let m = send_hokey::rtsolpr::Fmip6Message::parse(msg, &src, &dst).unwrap();
+    let m = send_hokey::wire::rtsolpr::Fmip6Message::parse(msg, &src, &dst).unwrap();
     let sig_at = m
         .options()
         .find(|o| matches!(o.option, NdOption::RsaSignature(_)))
@@ -442,7 +442,7 @@ fn resign(
 }
 
 fn find(msg: &[u8], ty: u8) -> usize {
-    send_hokey::rtsolpr::Fmip6Message::parse_unchecked(msg)
+    send_hokey::wire::rtsolpr::Fmip6Message::parse_unchecked(msg)
         .unwrap()
         .options()
         .find(|o| o.raw[0] == ty)
@@ -595,7 +595,7 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
         b.truncate(hk_at);
         let mut w = vec![0u8; 200];
         let mut wr = keying_tlv::Writer::new(&mut w);
-        NdOption::HandoverKeyRequest(send_hokey::hokey::HandoverKeyRequest {
+        NdOption::HandoverKeyRequest(send_hokey::wire::HandoverKeyRequest {
             at: AuthAlgorithm::HmacSha1_96,
             public_key: &RFC_PARAMS[25..],
         })
@@ -674,7 +674,7 @@ fn prrtadv_layout_follows_rfc5568() {
     let mut mn = mn1(&k);
     let mut ar = ar(&k);
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
-    let m = send_hokey::rtsolpr::Fmip6Message::parse(&reply, &ar_ll(), &mn_cga()).unwrap();
+    let m = send_hokey::wire::rtsolpr::Fmip6Message::parse(&reply, &ar_ll(), &mn_cga()).unwrap();
     let types: Vec<u8> = m.options().map(|o| o.raw[0]).collect();
     assert_eq!(types, [19, 19, 17, 11, 13, 14, 28, 12]);
     assert_eq!(reply.len() % 8, 0);

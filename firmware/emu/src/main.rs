@@ -265,10 +265,10 @@ fn hokey() {
     use keying_tlv::Writer;
     use send_hokey::badf;
     use send_hokey::cga::{self, SecPolicy};
-    use send_hokey::fbu::{emit_fast_binding, FastBinding, Fbu, MobilityMessage};
-    use send_hokey::hokey::AuthAlgorithm;
-    use send_hokey::ndiscoption::NdOption;
-    use send_hokey::rtsolpr::Fmip6Message;
+    use send_hokey::wire::fbu::{emit_fast_binding, FastBinding, Fbu, MobilityMessage};
+    use send_hokey::wire::AuthAlgorithm;
+    use send_hokey::wire::NdOption;
+    use send_hokey::wire::rtsolpr::Fmip6Message;
 
     let c = RustCrypto;
     let (pcoa, ar_ll, par, ncoa) = (
@@ -359,7 +359,7 @@ fn hokey_mn() {
     use send_hokey::ar::Received;
     use send_hokey::mn::{MobileNode, MobileNodeConfig};
     use send_hokey::policy::TrustedRouterKeys;
-    use send_hokey::timestamp::Timestamp;
+    use send_hokey::wire::timestamp::Timestamp;
 
     heap::init();
     let c = RustCrypto;

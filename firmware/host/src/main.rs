@@ -49,7 +49,7 @@ fn flip(b: &[u8], at: usize) -> Res<Vec<u8>> {
 /// tampering aims at, not the checksum.
 fn fix_checksum(mut b: Vec<u8>, src: &Ipv6Addr, dst: &Ipv6Addr, nh: u8, at: usize) -> Res<Vec<u8>> {
     b.get_mut(at..at + 2).ok_or("checksum offset")?.fill(0);
-    let c = send_hokey::checksum::pseudo_header_checksum(src, dst, nh, &[&b]);
+    let c = send_hokey::wire::checksum::pseudo_header_checksum(src, dst, nh, &[&b]);
     b.get_mut(at..at + 2)
         .ok_or("checksum offset")?
         .copy_from_slice(&c.to_be_bytes());
@@ -305,12 +305,12 @@ fn hokey(o: &mut Out) -> Res<()> {
     use keying_crypto::{RsaEncryptionPadding, RsaPrivateKeyOps};
     use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
     use send_hokey::cga::{self, SecPolicy};
-    use send_hokey::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
+    use send_hokey::wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
     use send_hokey::mn::{MobileNode, MobileNodeConfig};
-    use send_hokey::ndiscoption::NdOption;
+    use send_hokey::wire::NdOption;
     use send_hokey::policy::{NoRateLimit, TrustedRouterKeys};
-    use send_hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
-    use send_hokey::timestamp::Timestamp;
+    use send_hokey::wire::rtsolpr::{Fmip6Message, PrRtAdvCode};
+    use send_hokey::wire::timestamp::Timestamp;
 
     let e = |e: send_hokey::Error| format!("{e:?}");
     let mn_params = read("send-hokey/mn1.cga.params")?;

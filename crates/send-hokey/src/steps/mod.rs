@@ -1,0 +1,3 @@
+//! Steps both roles share.
+
+pub mod timestamp_cache;
