@@ -38,8 +38,33 @@ pub const SPI_SEND_HANDOVER_KEY: u32 = 0;
 /// refers to RFC 3775 and keys the association by the PCoA, so the text is ambiguous.
 pub const BADF_COA_IS_NCOA: bool = true;
 
+/// What the BADF authenticator is computed with: the handover key and its AT, and the two
+/// addresses the MAC covers (RFC 3775 §6.2.7 with RFC 5568 §6.4.5's substitutions).
+#[derive(Clone, Copy)]
+pub struct BadfKey<'a> {
+    /// The authenticator algorithm.
+    pub at: AuthAlgorithm,
+    /// The handover key.
+    pub key: &'a [u8],
+    /// The care-of address entering the MAC (the NCoA, [`BADF_COA_IS_NCOA`]).
+    pub coa: &'a Ipv6Addr,
+    /// The PAR's address.
+    pub par: &'a Ipv6Addr,
+}
+
+impl core::fmt::Debug for BadfKey<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BadfKey")
+            .field("at", &self.at)
+            .field("key", &"<redacted>")
+            .field("coa", self.coa)
+            .field("par", self.par)
+            .finish()
+    }
+}
+
 /// Computes the BADF authenticator of the Mobility Header `mh` whose authenticator field
-/// (`at.mac_len()` octets) starts at `auth_at`: `First(96, HMAC_SHA1(key, coa ‖ par ‖
+/// (`k.at.mac_len()` octets) starts at `auth_at`: `First(96, HMAC_SHA1(key, coa ‖ par ‖
 /// MH data))`, MH data being `mh` with the checksum taken as zero and without the
 /// authenticator octets (RFC 3775 §6.2.7, RFC 5568 §6.4.5).
 ///
@@ -47,7 +72,19 @@ pub const BADF_COA_IS_NCOA: bool = true;
 /// [`Error::WeakerAlgorithm`] for an AT this crate does not implement; [`Error::Badf`] if
 /// `auth_at` does not leave room for the authenticator; [`Error::Crypto`] with
 /// [`keying_crypto::CryptoError::Unsupported`] when the provider lacks the AT's hash.
+#[inline]
 pub fn authenticator<S: Symmetric + ?Sized>(
+    crypto: &S,
+    k: BadfKey<'_>,
+    mh: &[u8],
+    auth_at: usize,
+) -> Result<Digest, Error> {
+    mac(crypto, k.at, k.key, k.coa, k.par, mh, auth_at)
+}
+
+/// [`authenticator`] with the key's fields as arguments (keeps them scalar for the
+/// optimiser: a known key length removes HMAC's long-key path).
+fn mac<S: Symmetric + ?Sized>(
     crypto: &S,
     at: AuthAlgorithm,
     key: &[u8],
@@ -87,18 +124,14 @@ pub fn authenticator<S: Symmetric + ?Sized>(
 ///
 /// # Errors
 /// As [`authenticator`].
-#[allow(clippy::too_many_arguments)]
 pub fn authenticate_in_place<S: Symmetric + ?Sized>(
     crypto: &S,
-    at: AuthAlgorithm,
-    key: &[u8],
-    coa: &Ipv6Addr,
-    par: &Ipv6Addr,
+    k: BadfKey<'_>,
     mh: &mut [u8],
     auth_at: usize,
     pseudo: (&Ipv6Addr, &Ipv6Addr),
 ) -> Result<(), Error> {
-    let d = authenticator(crypto, at, key, coa, par, mh, auth_at)?;
+    let d = mac(crypto, k.at, k.key, k.coa, k.par, mh, auth_at)?;
     let end = auth_at.saturating_add(d.len());
     mh.get_mut(auth_at..end)
         .ok_or(Error::Badf)?
@@ -124,17 +157,14 @@ pub fn authenticate_in_place<S: Symmetric + ?Sized>(
 /// [`Error::BadAuthenticator`] for a wrong MAC; as [`authenticator`].
 pub fn verify<S: Symmetric + ?Sized>(
     crypto: &S,
-    at: AuthAlgorithm,
-    key: &[u8],
-    coa: &Ipv6Addr,
-    par: &Ipv6Addr,
+    k: BadfKey<'_>,
     msg: &MobilityMessage<'_>,
 ) -> Result<(), Error> {
     let (off, badf) = msg.last_badf().ok_or(Error::Badf)?;
-    if badf.spi != SPI_SEND_HANDOVER_KEY || Some(badf.authenticator.len()) != at.mac_len() {
+    if badf.spi != SPI_SEND_HANDOVER_KEY || Some(badf.authenticator.len()) != k.at.mac_len() {
         return Err(Error::Badf);
     }
-    let d = authenticator(crypto, at, key, coa, par, msg.as_bytes(), off + 6)?;
+    let d = mac(crypto, k.at, k.key, k.coa, k.par, msg.as_bytes(), off + 6)?;
     if d.ct_eq(badf.authenticator) {
         Ok(())
     } else {

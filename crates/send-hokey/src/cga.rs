@@ -29,6 +29,22 @@ pub enum CgaError {
     NoSha1,
 }
 
+impl core::fmt::Display for CgaError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Malformed => "malformed CGA parameters",
+            Self::CollisionCount => "collision count above 2",
+            Self::SubnetPrefix => "subnet prefix differs from the address",
+            Self::Hash1 => "Hash1 does not match the interface identifier",
+            Self::UnsupportedSec => "unassigned Sec value",
+            Self::Hash2 => "Hash2 bits not zero",
+            Self::NoSha1 => "the crypto provider has no SHA-1",
+        })
+    }
+}
+
+impl core::error::Error for CgaError {}
+
 /// How the Sec parameter (the top 3 bits of the interface identifier) is read: RFC 3972 §4
 /// (Sec 0 to 7, SHA-1) or RFC 4982 §6 (Sec selects the hash, 0 to 2 assigned).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -24,7 +24,9 @@
 //!   cga.rs      CGA verification and generation (RFC 3972)
 //!   send.rs     the SEND signature (RFC 3971 §5.2), verification in DoS order
 //!   badf.rs     the BADF authenticator (RFC 5568 §6.4.5, RFC 3775 §6.2.7)
-//!   steps/      what both roles share: the Timestamp cache (RFC 3971 §5.3.4)
+//!   steps/      what both roles share: the Timestamp cache (RFC 3971 §5.3.4), the
+//!               handover-key table
+//!   sizes.rs    the MAX_* size constants
 //!   ar.rs       the access router role
 //!   mn.rs       the mobile node role
 //!   policy.rs   hooks and settings both roles take
@@ -38,19 +40,32 @@
 //! every option), so accessors cannot fail; every `emit` writes through
 //! [`keying_tlv::Writer`] into the caller's buffer and reports `BufferTooSmall { needed }`.
 //!
-//! # Sans-IO call order
-//! Nothing here reads a clock, sleeps or opens a socket. Time is passed in as a
-//! [`wire::Timestamp`] (48.16 fixed-point seconds since the Unix epoch, the SEND
-//! Timestamp format), the crypto provider and RNG as arguments.
+//! # Role contract
+//! The roles follow the contract every protocol crate of this workspace shares (README,
+//! "Role contract"):
+//! - **Construction**: [`AccessRouter::new`] / [`MobileNode::new`] take the crypto provider
+//!   (owned; pass `&C` to share one), a config and the long-lived identity
+//!   ([`RouterIdentity`], [`MobileNodeIdentity`]); other capacities through
+//!   `with_capacity`.
+//! - **Input**: `handle_*(now, received packet, context, hooks, rng, out)`, in that order,
+//!   each argument only where the call needs it; `now` is a [`Time`], the one clock of every
+//!   call and deadline (the SEND [`wire::Timestamp`] option converts from and to it).
+//! - **Output** goes into the caller's `out`, sized by the `MAX_*_LEN` constants
+//!   ([`MAX_RTSOLPR_LEN`], [`MAX_PRRTADV_LEN`], [`MAX_FBU_LEN`], [`MAX_FBACK_LEN`]); a short
+//!   buffer is [`Error::BufferTooSmall`].
+//! - **Rejection** is [`Rejected`]`<`[`Error`]`>`; a rejected input leaves the role as it
+//!   was (the roles compute into locals and commit as their last step; tested by flipping
+//!   every bit of signed messages).
+//! - **Timers**: `poll_timeout() -> Option<Time>`, `handle_timeout(now)`.
 //!
-//! Mobile node: [`mn::MobileNode::build_rtsolpr`] → send (Hop Limit 255) →
-//! [`mn::MobileNode::handle_prrtadv`] for each PrRtAdv received →
-//! [`mn::MobileNode::build_fbu`] / [`mn::MobileNode::handle_fback`] when moving; call
-//! [`mn::MobileNode::handle_timeout`] at [`mn::MobileNode::poll_timeout`].
-//! Access router: [`ar::AccessRouter::handle_rtsolpr`] (writes the PrRtAdv),
-//! [`ar::AccessRouter::handle_fbu`] (writes the FBack), `poll_timeout` / `handle_timeout`.
-//! Every `handle_*` computes into locals and commits as its last step: on `Err` the state is
-//! exactly as before (tested by flipping every bit of signed messages).
+//! Nothing here reads a clock, sleeps or opens a socket.
+//!
+//! Mobile node: [`MobileNode::build_rtsolpr`] → send (Hop Limit 255) →
+//! [`MobileNode::handle_prrtadv`] for each PrRtAdv received → [`MobileNode::build_fbu`] /
+//! [`MobileNode::handle_fback`] when moving; [`MobileNode::handle_timeout`] at
+//! [`MobileNode::poll_timeout`]. Access router: [`AccessRouter::handle_rtsolpr`] (writes
+//! the PrRtAdv), [`AccessRouter::handle_fbu`] (writes the FBack), `poll_timeout` /
+//! `handle_timeout`.
 //!
 //! # Choices where the RFCs leave one (each a named constant or policy setting)
 //! - AT values: [`wire::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists). The
@@ -157,7 +172,33 @@ mod error;
 pub mod mn;
 pub mod policy;
 pub mod send;
+mod sizes;
 pub mod steps;
 pub mod wire;
 
+pub use keying_crypto;
+#[cfg(feature = "std")]
+pub use keying_crypto::OsRng;
+pub use keying_crypto::{CryptoError, Rejected, Rng, Time};
+
+pub use ar::{
+    AccessRouter, AccessRouterConfig, FbuAccepted, PrRtAdvInfo, PrRtAdvOut, Received,
+    RouterIdentity,
+};
+pub use cga::{CgaError, SecPolicy};
 pub use error::Error;
+pub use mn::{
+    FbuOrigin, FbuRequest, KeyEstablished, MobileNode, MobileNodeConfig, MobileNodeIdentity,
+};
+pub use policy::{
+    HK_LIFETIME_SECS, NoRateLimit, RateLimiter, RouterAuthorizer, SendPolicy, TokenBucket,
+    TrustedRouterKeys,
+};
+pub use send::{KeySizePolicy, RsaKeyLoader};
+pub use sizes::{
+    MAX_CGA_PARAMS_LEN, MAX_FBACK_LEN, MAX_FBU_LEN, MAX_LLA_LEN, MAX_PRRTADV_LEN, MAX_RTSOLPR_LEN,
+    MAX_SPKI_LEN, NONCE_LEN,
+};
+pub use steps::key_table::MAX_HK_LEN;
+pub use steps::timestamp_cache::TimestampPolicy;
+pub use wire::{AuthAlgorithm, FBack, IpAddrPrefix, IpAddrPrefixCode, NdOption, PrRtAdvCode};

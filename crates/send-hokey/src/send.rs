@@ -99,27 +99,25 @@ impl<'a> SignedData<'a> {
 /// option before the signature, checksum field anything) and fills the final checksum.
 /// Returns the total length.
 ///
-/// `key_hash` is [`key_hash`] of the signer's SPKI (the one in the CGA option).
+/// `signer` signs with the CGA key; its Key Hash names that key.
 ///
 /// # Errors
-/// [`Error::Write`] if `buf` is too small; [`Error::Crypto`] if signing fails.
-#[allow(clippy::too_many_arguments)]
+/// [`Error::BufferTooSmall`] (the total length) if `buf` is too small; [`Error::Crypto`] if
+/// signing fails.
 pub fn sign_in_place(
+    signer: &SendSigner<'_>,
     rng: &mut dyn Rng,
-    key: &dyn RsaPrivateKeyOps,
-    key_hash: [u8; 16],
     buf: &mut [u8],
     len: usize,
     src: &Ipv6Addr,
     dst: &Ipv6Addr,
 ) -> Result<usize, Error> {
+    let SendSigner { key, key_hash } = *signer;
     let k = key.modulus_len();
     let opt_len = (20 + k).div_ceil(8) * 8;
     let total = len.saturating_add(opt_len);
     if buf.len() < total {
-        return Err(Error::Write(keying_tlv::WriteError::BufferTooSmall {
-            needed: total,
-        }));
+        return Err(Error::BufferTooSmall { needed: total });
     }
     let (msg, tail) = buf.split_at_mut(len);
     let mut sig = [0u8; MAX_SIGNATURE_LEN];
@@ -141,6 +139,23 @@ pub fn sign_in_place(
         fill_checksum(m, src, dst);
     }
     Ok(total)
+}
+
+/// A SEND signer: the CGA private key and the Key Hash of its public key.
+#[derive(Clone, Copy)]
+pub struct SendSigner<'k> {
+    /// The CGA private key.
+    pub key: &'k dyn RsaPrivateKeyOps,
+    /// [`key_hash`] of the signer's SPKI (the one in its CGA option).
+    pub key_hash: [u8; 16],
+}
+
+impl core::fmt::Debug for SendSigner<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SendSigner")
+            .field("key_hash", &self.key_hash)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Largest RSA signature this crate handles (4096-bit keys).

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use hex_literal::hex;
 use keying_crypto::rustcrypto::RustCrypto;
+use send_hokey::badf::BadfKey;
 use send_hokey::{
     cga::{self, CgaError, ModifierSearch, SecPolicy},
     wire::CgaParams,
@@ -232,10 +233,12 @@ fn a_provider_without_sha1_is_refused() {
     assert_eq!(
         send_hokey::badf::authenticator(
             &NoSha1,
-            send_hokey::wire::AuthAlgorithm::DEFAULT,
-            &[1; 20],
-            &coa,
-            &par,
+            BadfKey {
+                at: send_hokey::wire::AuthAlgorithm::DEFAULT,
+                key: &[1; 20],
+                coa: &coa,
+                par: &par
+            },
             &mh,
             20
         )

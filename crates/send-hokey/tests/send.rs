@@ -10,6 +10,7 @@ use keying_crypto::{
     HashAlg, Symmetric,
     rustcrypto::{HashDrbg, RsaPrivate, RustCrypto},
 };
+use send_hokey::send::SendSigner;
 use send_hokey::{
     Error,
     cga::{CgaError, SecPolicy},
@@ -82,7 +83,18 @@ fn messages_are_reproduced_with_the_given_keys() {
         buf[..n].copy_from_slice(&msg[..n]);
         let kh: [u8; 16] = msg[n + 4..n + 20].try_into().unwrap();
         let mut rng = HashDrbg::new(b"test");
-        let total = send::sign_in_place(&mut rng, &key, kh, &mut buf, n, &src, &dst).unwrap();
+        let total = send::sign_in_place(
+            &SendSigner {
+                key: &key,
+                key_hash: kh,
+            },
+            &mut rng,
+            &mut buf,
+            n,
+            &src,
+            &dst,
+        )
+        .unwrap();
         assert_eq!(&buf[..total], msg);
     }
 }

@@ -1,5 +1,7 @@
 //! The Timestamp check of [RFC 3971 §5.3.4](https://www.rfc-editor.org/rfc/rfc3971#section-5.3.4): per-peer cache, both roles.
 
+use keying_crypto::Time;
+
 use crate::wire::Timestamp;
 
 /// One 48.16 unit per second.
@@ -72,8 +74,9 @@ impl<const N: usize> TimestampCache<N> {
         &self,
         peer: &core::net::Ipv6Addr,
         ts: Timestamp,
-        now: Timestamp,
+        now: Time,
     ) -> Result<TimestampUpdate, crate::Error> {
+        let now = Timestamp::from(now);
         let p = peer.octets();
         let rd_new = i128::from(now.value);
         let ts_new = i128::from(ts.value);

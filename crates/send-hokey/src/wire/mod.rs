@@ -117,18 +117,19 @@ impl<'a> NdOption<'a> {
     /// # Errors
     /// A typed [`Error`] with the absolute offset of the offending field.
     pub fn parse(e: &Element<'a>) -> Result<Self, Error> {
+        let r = &mut option_body(e);
         Ok(match NdOptionType::from(e.kind) {
-            NdOptionType::LinkLayerAddress => Self::LinkLayerAddress(read_option(e)?),
-            NdOptionType::IpAddrPrefix => Self::IpAddrPrefix(read_option(e)?),
-            NdOptionType::Naack => Self::Naack(read_option(e)?),
-            NdOptionType::Cga => Self::Cga(read_option(e)?),
-            NdOptionType::RsaSignature => Self::RsaSignature(read_option(e)?),
-            NdOptionType::Timestamp => Self::Timestamp(read_option(e)?),
-            NdOptionType::Nonce => Self::Nonce(read_option(e)?),
-            NdOptionType::TrustAnchor => Self::TrustAnchor(read_option(e)?),
-            NdOptionType::Certificate => Self::Certificate(read_option(e)?),
-            NdOptionType::HandoverKeyRequest => Self::HandoverKeyRequest(read_option(e)?),
-            NdOptionType::HandoverKeyReply => Self::HandoverKeyReply(read_option(e)?),
+            NdOptionType::LinkLayerAddress => Self::LinkLayerAddress(Codec::read(r)?),
+            NdOptionType::IpAddrPrefix => Self::IpAddrPrefix(Codec::read(r)?),
+            NdOptionType::Naack => Self::Naack(Codec::read(r)?),
+            NdOptionType::Cga => Self::Cga(Codec::read(r)?),
+            NdOptionType::RsaSignature => Self::RsaSignature(Codec::read(r)?),
+            NdOptionType::Timestamp => Self::Timestamp(Codec::read(r)?),
+            NdOptionType::Nonce => Self::Nonce(Codec::read(r)?),
+            NdOptionType::TrustAnchor => Self::TrustAnchor(Codec::read(r)?),
+            NdOptionType::Certificate => Self::Certificate(Codec::read(r)?),
+            NdOptionType::HandoverKeyRequest => Self::HandoverKeyRequest(Codec::read(r)?),
+            NdOptionType::HandoverKeyReply => Self::HandoverKeyReply(Codec::read(r)?),
             NdOptionType::Unknown(type_) => Self::Unknown {
                 type_,
                 data: e.body,
@@ -200,8 +201,12 @@ pub fn read_option<'a, T>(e: &Element<'a>) -> Result<T, T::Error>
 where
     T: Codec<'a, Kind = NdOptionType>,
 {
-    let mut r = Reader::at(e.body, e.offset + 2);
-    T::read(&mut r)
+    T::read(&mut option_body(e))
+}
+
+/// A reader over an ND option's body: after Type and Length, with absolute offsets.
+fn option_body<'a>(e: &Element<'a>) -> Reader<'a> {
+    Reader::at(e.body, e.offset + 2)
 }
 
 /// Writes `option` framed as an ND option (RFC 4861 §4.6): Type (`T::KIND`), Length in

@@ -47,7 +47,9 @@ impl<'a> Codec<'a> for Naack {
         let status = r.u8("NAACK status")?;
         r.u32("NAACK reserved")?;
         let new_coa = if has_coa {
-            Some(Ipv6Addr::from(r.array::<16>("NAACK new CoA")?))
+            Some(Ipv6Addr::from(u128::from_be_bytes(
+                r.array("NAACK new CoA")?,
+            )))
         } else {
             None
         };

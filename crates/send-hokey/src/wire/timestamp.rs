@@ -6,6 +6,7 @@
 //! ```
 //! The timestamp is unsigned 48.16 fixed point, seconds since 1970-01-01 00:00 UTC.
 
+use keying_crypto::Time;
 use keying_tlv::{Codec, Error, ErrorKind, Reader, Writer};
 
 use super::NdOptionType;
@@ -51,9 +52,24 @@ impl Timestamp {
         Self { value: secs << 16 }
     }
 
+    /// The time this timestamp names; `None` past the year 2554.
+    #[must_use]
+    pub const fn to_time(self) -> Option<Time> {
+        Time::from_unix_48_16(self.value)
+    }
+
     /// The whole seconds.
     #[must_use]
     pub const fn secs(&self) -> u64 {
         self.value >> 16
+    }
+}
+
+impl From<Time> for Timestamp {
+    /// `t` in 48.16 fixed point, the fraction rounded down.
+    fn from(t: Time) -> Self {
+        Self {
+            value: t.to_unix_48_16(),
+        }
     }
 }
