@@ -532,7 +532,7 @@ impl<'k, C, const N: usize, const T: usize> AccessRouter<'k, C, N, T> {
         NdOption::Timestamp(Timestamp::from(ctx.now)).emit(&mut w);
         NdOption::Nonce(Nonce { nonce: ctx.nonce }).emit(&mut w);
         NdOption::HandoverKeyReply(ctx.reply).emit(&mut w);
-        let n = w.finish()?;
+        let n = send::finish_unsigned(w, self.signer.key.modulus_len())?;
         send::sign_in_place(&self.signer, rng, out, n, &self.identity.address, ctx.dst)
     }
 }

@@ -468,7 +468,7 @@ impl<'k, C, const P: usize, const K: usize, const T: usize> MobileNode<'k, C, P,
             public_key: self.identity.hk_spki,
         })
         .emit(&mut w);
-        Ok(w.finish()?)
+        send::finish_unsigned(w, self.signer.key.modulus_len())
     }
 
     /// Writes a SEND-protected RtSolPr (at most [`crate::MAX_RTSOLPR_LEN`] octets) to `dst`

@@ -114,7 +114,7 @@ pub fn sign_in_place(
 ) -> Result<usize, Error> {
     let SendSigner { key, key_hash } = *signer;
     let k = key.modulus_len();
-    let opt_len = (20 + k).div_ceil(8) * 8;
+    let opt_len = signature_option_len(k);
     let total = len.saturating_add(opt_len);
     if buf.len() < total {
         return Err(Error::BufferTooSmall { needed: total });
@@ -139,6 +139,22 @@ pub fn sign_in_place(
         fill_checksum(m, src, dst);
     }
     Ok(total)
+}
+
+/// Length of the RSA Signature option for a `k`-octet modulus (RFC 3971 §5.2).
+pub(crate) const fn signature_option_len(k: usize) -> usize {
+    (20 + k).div_ceil(8) * 8
+}
+
+/// Finishes the unsigned part of a message that [`sign_in_place`] will sign with a
+/// `k`-octet key: a short buffer reports the length of the whole signed message.
+pub(crate) fn finish_unsigned(w: keying_tlv::Writer<'_>, k: usize) -> Result<usize, Error> {
+    w.finish().map_err(|e| match e {
+        keying_tlv::WriteError::BufferTooSmall { needed } => Error::BufferTooSmall {
+            needed: needed.saturating_add(signature_option_len(k)),
+        },
+        e => Error::from(e),
+    })
 }
 
 /// A SEND signer: the CGA private key and the Key Hash of its public key.

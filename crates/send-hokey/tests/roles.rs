@@ -889,16 +889,35 @@ fn roles_write_no_more_than_the_size_constants() {
     let n = mn
         .build_rtsolpr(t(1), &ar_ll(), Some(&NEW_AP), &mut rng, &mut out)
         .unwrap();
-    let mut prrtadv = vec![0u8; MAX_PRRTADV_LEN + extra];
-    ar.handle_rtsolpr(
+    // A short buffer reports the whole signed message's length.
+    let mut tiny = [0u8; 10];
+    assert_eq!(
+        mn.build_rtsolpr(t(1), &ar_ll(), Some(&NEW_AP), &mut rng, &mut tiny),
+        Err(Error::BufferTooSmall { needed: n })
+    );
+    let too_small = ar.handle_rtsolpr(
         t(1),
         &rx(mn.address(), ar_ll(), &out[..n]),
         &info(),
         &mut NoRateLimit,
         &mut rng,
-        &mut prrtadv,
-    )
-    .unwrap();
+        &mut tiny,
+    );
+    let mut prrtadv = vec![0u8; MAX_PRRTADV_LEN + extra];
+    let p = ar
+        .handle_rtsolpr(
+            t(1),
+            &rx(mn.address(), ar_ll(), &out[..n]),
+            &info(),
+            &mut NoRateLimit,
+            &mut rng,
+            &mut prrtadv,
+        )
+        .unwrap();
+    assert_eq!(
+        too_small,
+        Err(Rejected::silent(Error::BufferTooSmall { needed: p.len }))
+    );
     mn.handle_prrtadv(t(1), &rx(ar_ll(), mn.address(), &reply), &ROUTERS, &mut rng)
         .unwrap();
     for origin in [FbuOrigin::ParLink, FbuOrigin::NarLink] {
