@@ -16,14 +16,12 @@ use std::net::Ipv6Addr;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use keying::crypto::{RsaEncryptionPadding, RsaPrivateKeyOps, rsa_max_plaintext_len};
-use keying::hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
-use keying::hokey::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
-use keying::hokey::mn::{MobileNode, MobileNodeConfig};
-use keying::hokey::ndiscoption::NdOption;
-use keying::hokey::policy::{NoRateLimit, SendPolicy, TrustedRouterKeys};
-use keying::hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
-use keying::hokey::send::KeySizePolicy;
-use keying::hokey::timestamp::Timestamp;
+use keying::hokey::wire::Fmip6Message;
+use keying::hokey::{
+    AccessRouter, AccessRouterConfig, FbuOrigin, FbuRequest, IpAddrPrefix, IpAddrPrefixCode,
+    KeySizePolicy, MobileNode, MobileNodeConfig, MobileNodeIdentity, NdOption, NoRateLimit,
+    PrRtAdvCode, PrRtAdvInfo, Received, RouterIdentity, SendPolicy, Time, TrustedRouterKeys,
+};
 
 macro_rules! vector {
     ($name:literal) => {
@@ -73,7 +71,6 @@ fn rx<'a>(src: Ipv6Addr, dst: Ipv6Addr, bytes: &'a [u8]) -> Received<'a> {
 }
 
 fn main() {
-    let c = RustCrypto;
     let mut rng = HashDrbg::new(b"handover_key example");
     let mn_key = RsaPrivate::from_pkcs1_der(MN_KEY).unwrap();
     let mn_hk_key = RsaPrivate::from_pkcs1_der(MN_HK_KEY).unwrap();
@@ -89,38 +86,42 @@ fn main() {
     let par = addr("2003::1"); // the AR's global address (FBU destination)
     let ncoa = addr("2004::3049:deeb:fd31:70b0"); // the MN's address on the NAR link
 
-    let mut mn: MobileNode<'_, 4, 4, 4> = MobileNode::new(
-        &c,
-        pcoa,
-        MN_PARAMS,
-        &mn_key,
-        MN_HK_PUB,
-        &mn_hk_key,
-        Some(&MN_MAC),
+    let mut mn = MobileNode::new(
+        RustCrypto,
         MobileNodeConfig {
             policy,
             ..MobileNodeConfig::default()
         },
+        MobileNodeIdentity {
+            address: pcoa,
+            cga_params: MN_PARAMS,
+            signer: &mn_key,
+            hk_spki: MN_HK_PUB,
+            hk_key: &mn_hk_key,
+            source_lla: Some(&MN_MAC),
+        },
     )
     .unwrap();
-    let mut ar: AccessRouter<'_, 4, 8> = AccessRouter::new(
-        &c,
-        ar_ll,
-        AR_PARAMS,
-        &ar_key,
-        Some(&AR_MAC),
+    let mut ar = AccessRouter::new(
+        RustCrypto,
         AccessRouterConfig {
             policy,
             ..AccessRouterConfig::default()
         },
+        RouterIdentity {
+            address: ar_ll,
+            cga_params: AR_PARAMS,
+            signer: &ar_key,
+            source_lla: Some(&AR_MAC),
+        },
     )
     .unwrap();
-    let now = Timestamp::from_secs(T0);
+    let now = Time::from_unix_secs(T0);
 
     // 1. MN → AR: RtSolPr, SEND-signed, asking for a handover key.
     let mut rtsolpr = [0u8; 1280];
     let n = mn
-        .build_rtsolpr(now, &mut rng, &ar_ll, Some(&NEW_AP), &mut rtsolpr)
+        .build_rtsolpr(now, &ar_ll, Some(&NEW_AP), &mut rng, &mut rtsolpr)
         .unwrap();
     let rtsolpr = &rtsolpr[..n];
     wire("RtSolPr", &pcoa, &ar_ll, rtsolpr);
@@ -139,11 +140,10 @@ fn main() {
     let out = ar
         .handle_rtsolpr(
             now,
-            &c,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(pcoa, ar_ll, rtsolpr),
             &info,
+            &mut NoRateLimit,
+            &mut rng,
             &mut prrtadv,
         )
         .unwrap();
@@ -153,13 +153,13 @@ fn main() {
     // 3. MN: verifies the router's signature and CGA, decrypts and stores the key.
     let routers = TrustedRouterKeys(&[AR_PUB]);
     let est = mn
-        .handle_prrtadv(now, &c, &mut rng, &routers, &rx(ar_ll, pcoa, prrtadv))
+        .handle_prrtadv(now, &rx(ar_ll, pcoa, prrtadv), &routers, &mut rng)
         .unwrap();
     println!(
         "MN: handover key from {} (AT {:?}), valid until {} s after the epoch",
         est.router,
         est.at,
-        est.expires.secs()
+        est.expires.unix_secs()
     );
 
     // What crossed the wire, decrypted here as only the MN could (with its HK private
@@ -192,10 +192,21 @@ fn main() {
     println!("MN holds it: {mn_has}; AR holds it (for PCoA {pcoa}): {ar_has}");
 
     // 4. MN → PAR: FBU from the PAR link, BADF-authenticated with the key.
-    let later = Timestamp::from_secs(T0 + 10);
+    let later = Time::from_unix_secs(T0 + 10);
     let mut fbu = [0u8; 256];
     let n = mn
-        .build_fbu(later, &c, &ar_ll, &par, &ncoa, 7, 60, true, &mut fbu)
+        .build_fbu(
+            later,
+            &FbuRequest {
+                router: ar_ll,
+                par,
+                ncoa,
+                sequence: 7,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let fbu = &fbu[..n];
     wire("FBU", &pcoa, &par, fbu);
@@ -203,7 +214,7 @@ fn main() {
     // 5. PAR: checks the BADF with the key of the PCoA, answers with an FBack.
     let mut fback = [0u8; 256];
     let acc = ar
-        .handle_fbu(later, &c, &rx(pcoa, par, fbu), &pcoa, &mut fback)
+        .handle_fbu(later, &rx(pcoa, par, fbu), &pcoa, &mut fback)
         .unwrap();
     println!(
         "AR: FBU accepted: PCoA {} → NCoA {}, sequence {}, lifetime {} s",
@@ -214,7 +225,7 @@ fn main() {
 
     // 6. MN (now on the NAR link): checks the FBack's BADF with the same key.
     let fb = mn
-        .handle_fback(later, &c, &ar_ll, &ncoa, &rx(par, ncoa, fback))
+        .handle_fback(later, &rx(par, ncoa, fback), &ar_ll, &ncoa)
         .unwrap();
     println!(
         "MN: FBack status {} for sequence {}",

@@ -12,25 +12,26 @@
 
 mod hokey_common;
 
+use send_hokey::badf::BadfKey;
 use std::cell::RefCell;
 
 use hokey_common::*;
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 use send_hokey::{
+    RouterIdentity, Time,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo},
     badf,
     cga::SecPolicy,
-    fbu::{FastBinding, MobilityMessage},
-    ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
-    ndiscoption::NdOption,
     policy::{NoRateLimit, SendPolicy},
-    rtsolpr::{Fmip6Message, Fmip6Subtype, PrRtAdvCode, fill_checksum},
     send::{self, KeySizePolicy},
-    timestamp::Timestamp,
+    wire::NdOption,
+    wire::fbu::{FastBinding, MobilityMessage},
+    wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
+    wire::rtsolpr::{Fmip6Message, Fmip6Subtype, PrRtAdvCode, fill_checksum},
 };
 
-type Ar = AccessRouter<'static, 2, 2>;
+type Ar = AccessRouter<'static, &'static keying_crypto::rustcrypto::RustCrypto, 2, 2>;
 
 const AR_MAC: [u8; 6] = [2, 0, 0, 0, 0, 0xfe];
 const NAR_OPTS: [NdOption<'static>; 1] = [NdOption::IpAddrPrefix(IpAddrPrefix {
@@ -44,12 +45,8 @@ const INFO: PrRtAdvInfo<'static> = PrRtAdvInfo {
 };
 
 fn fresh() -> Ar {
-    AccessRouter::new(
+    AccessRouter::with_capacity(
         &C,
-        AR_LL,
-        AR1_PARAMS,
-        &keys().ar1,
-        Some(&AR_MAC),
         AccessRouterConfig {
             // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
             policy: SendPolicy {
@@ -57,6 +54,12 @@ fn fresh() -> Ar {
                 ..SendPolicy::default()
             },
             ..AccessRouterConfig::default()
+        },
+        RouterIdentity {
+            address: AR_LL,
+            cga_params: AR1_PARAMS,
+            signer: &keys().ar1,
+            source_lla: Some(&AR_MAC),
         },
     )
     .expect("router")
@@ -68,11 +71,10 @@ fn keyed() -> Ar {
     let mut out = [0u8; 1500];
     ar.handle_rtsolpr(
         t(0),
-        &C,
-        &mut rng,
-        &mut NoRateLimit,
         &rx(MN_CGA, AR_LL, 255, RTSOLPR),
         &INFO,
+        &mut NoRateLimit,
+        &mut rng,
         &mut out,
     )
     .expect("vector RtSolPr accepted");
@@ -80,7 +82,7 @@ fn keyed() -> Ar {
     // The vectors' FBU confirms the key, so it lives HK-LIFETIME and an accepted FBU
     // changes nothing observable.
     let mut fback = [0u8; 128];
-    ar.handle_fbu(t(0), &C, &rx(MN_CGA, PAR, 255, FBU_MH), &MN_CGA, &mut fback)
+    ar.handle_fbu(t(0), &rx(MN_CGA, PAR, 255, FBU_MH), &MN_CGA, &mut fback)
         .expect("vector FBU accepted");
     ar
 }
@@ -91,8 +93,8 @@ thread_local! {
 
 type State = (
     usize,
-    Option<Timestamp>,
-    Option<(send_hokey::hokey::AuthAlgorithm, Timestamp)>,
+    Option<Time>,
+    Option<(send_hokey::wire::AuthAlgorithm, Time)>,
     bool,
 );
 
@@ -105,7 +107,7 @@ fn state(ar: &Ar) -> State {
     )
 }
 
-fn rtsolpr(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) -> bool {
+fn rtsolpr(ar: &mut Ar, c: Control, now: Time, msg: &[u8]) -> bool {
     let mut msg = msg.to_vec();
     if c.fix_auth {
         msg = resign(&msg, &keys().mn1, key_hash(MN1_PUB), &MN_CGA, &AR_LL);
@@ -117,11 +119,10 @@ fn rtsolpr(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) -> bool {
     let mut rng = HashDrbg::new(b"hokey_ar");
     let r = ar.handle_rtsolpr(
         now,
-        &C,
-        &mut rng,
-        &mut NoRateLimit,
         &rx(MN_CGA, AR_LL, c.hop_limit, &msg),
         &INFO,
+        &mut NoRateLimit,
+        &mut rng,
         &mut out,
     );
     let Ok(o) = r else {
@@ -145,11 +146,11 @@ fn rtsolpr(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) -> bool {
     )
     .expect("PrRtAdv verifies");
     assert_eq!(v.cga.public_key, AR1_PUB);
-    assert_eq!(v.timestamp, now);
+    assert_eq!(v.timestamp, now.into());
     true
 }
 
-fn fbu(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) {
+fn fbu(ar: &mut Ar, c: Control, now: Time, msg: &[u8]) {
     let src = if c.variant { NCOA } else { MN_CGA };
     let mut msg = msg.to_vec();
     if c.fix_auth {
@@ -159,7 +160,7 @@ fn fbu(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) {
     }
     let before = state(ar);
     let mut out = vec![0u8; if c.short_out { 20 } else { 128 }];
-    let r = ar.handle_fbu(now, &C, &rx(src, PAR, c.hop_limit, &msg), &MN_CGA, &mut out);
+    let r = ar.handle_fbu(now, &rx(src, PAR, c.hop_limit, &msg), &MN_CGA, &mut out);
     assert_eq!(state(ar), before, "state changed on {r:?}");
     let Ok(a) = r else { return };
     // Accepted: the FBack authenticates with the same key, for the NCoA.
@@ -170,7 +171,17 @@ fn fbu(ar: &mut Ar, c: Control, now: Timestamp, msg: &[u8]) {
         panic!("not an FBack: {m:?}")
     };
     assert_eq!((b.sequence, b.lifetime), (a.sequence, a.lifetime));
-    badf::verify(&C, AT, &HK, &a.ncoa, &PAR, &m).expect("FBack authenticates");
+    badf::verify(
+        &C,
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &a.ncoa,
+            par: &PAR,
+        },
+        &m,
+    )
+    .expect("FBack authenticates");
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -11,7 +11,8 @@ use std::net::Ipv6Addr;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Writer;
 use libfuzzer_sys::fuzz_target;
-use send_hokey::cga::{self, CgaError, CgaParams, MAX_COLLISION_COUNT, SecPolicy};
+use send_hokey::cga::{self, CgaError, MAX_COLLISION_COUNT, SecPolicy};
+use send_hokey::wire::CgaParams;
 
 const C: RustCrypto = RustCrypto;
 

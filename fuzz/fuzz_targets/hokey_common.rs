@@ -4,6 +4,8 @@
 //! the checksum, the RSA signature and the BADF authenticator.
 #![allow(dead_code)]
 
+use send_hokey::badf::BadfKey;
+use send_hokey::send::SendSigner;
 use std::{net::Ipv6Addr, sync::OnceLock};
 
 use keying_crypto::{
@@ -11,14 +13,14 @@ use keying_crypto::{
     rustcrypto::{HashDrbg, RsaPrivate, RustCrypto},
 };
 use send_hokey::{
+    Time,
     ar::Received,
     badf,
-    checksum::{NEXT_HEADER_MOBILITY, pseudo_header_checksum},
-    fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
-    hokey::AuthAlgorithm,
-    ndiscoption::{NdOption, NdOptionIter},
     send::{self, MAX_SIGNATURE_LEN},
-    timestamp::Timestamp,
+    wire::AuthAlgorithm,
+    wire::checksum::{NEXT_HEADER_MOBILITY, pseudo_header_checksum},
+    wire::fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
+    wire::{NdOption, NdOptionIter},
 };
 
 macro_rules! vector {
@@ -68,8 +70,8 @@ pub const PAR: Ipv6Addr = Ipv6Addr::new(0x2003, 0, 0, 0, 0, 0, 0, 1);
 /// The NCoA.
 pub const NCOA: Ipv6Addr = Ipv6Addr::new(0x2004, 0, 0, 0, 0x3049, 0xdeeb, 0xfd31, 0x70b0);
 
-pub fn t(secs: u64) -> Timestamp {
-    Timestamp::from_secs(T0 + secs)
+pub fn t(secs: u64) -> Time {
+    Time::from_unix_secs(T0 + secs)
 }
 
 pub struct Keys {
@@ -192,7 +194,17 @@ pub fn resign(
     let mut buf = msg.get(..sig_at).unwrap_or(msg).to_vec();
     buf.resize(sig_at + 24 + MAX_SIGNATURE_LEN, 0);
     let mut rng = HashDrbg::new(b"hokey fuzz resign");
-    match send::sign_in_place(&mut rng, key, key_hash, &mut buf, sig_at, src, dst) {
+    match send::sign_in_place(
+        &SendSigner {
+            key,
+            key_hash: key_hash,
+        },
+        &mut rng,
+        &mut buf,
+        sig_at,
+        src,
+        dst,
+    ) {
         Ok(n) => {
             buf.truncate(n);
             buf
@@ -235,5 +247,16 @@ pub fn reauthenticate(
         return;
     };
     let coa = coa.or(m.alternate_coa()).unwrap_or(fallback_coa);
-    let _ = badf::authenticate_in_place(&C, AT, &HK, &coa, par, mh, off + 6, pseudo);
+    let _ = badf::authenticate_in_place(
+        &C,
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &coa,
+            par,
+        },
+        mh,
+        off + 6,
+        pseudo,
+    );
 }

@@ -17,30 +17,24 @@ use hokey_common::*;
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 use send_hokey::{
-    fbu::{FastBinding, MobilityMessage},
-    hokey::AuthAlgorithm,
+    MobileNodeIdentity, Time,
     mn::{MobileNode, MobileNodeConfig},
     policy::{SendPolicy, TrustedRouterKeys},
-    rtsolpr::fill_checksum,
     send::KeySizePolicy,
-    timestamp::Timestamp,
+    wire::AuthAlgorithm,
+    wire::fbu::{FastBinding, MobilityMessage},
+    wire::rtsolpr::fill_checksum,
 };
 
-type Mn = MobileNode<'static, 2, 2, 2>;
+type Mn = MobileNode<'static, &'static keying_crypto::rustcrypto::RustCrypto, 2, 2, 2>;
 
 const ROUTERS: TrustedRouterKeys<'static> = TrustedRouterKeys(&[AR1_PUB]);
 
 /// MN with CGA mn1 and HK encryption key mn2 (the setup of the vector exchange in tests/vectors/send-hokey).
 fn node() -> Mn {
     let k = keys();
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        MN_CGA,
-        MN1_PARAMS,
-        &k.mn1,
-        MN2_PUB,
-        &k.mn2,
-        Some(&MN_MAC),
         MobileNodeConfig {
             // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
             policy: SendPolicy {
@@ -49,15 +43,23 @@ fn node() -> Mn {
             },
             ..MobileNodeConfig::default()
         },
+        MobileNodeIdentity {
+            address: MN_CGA,
+            cga_params: MN1_PARAMS,
+            signer: &k.mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &k.mn2,
+            source_lla: Some(&MN_MAC),
+        },
     )
     .expect("mobile node")
 }
 
 /// Sends the vectors' RtSolPr (its nonce and identifier) at `now`.
-fn request(mn: &mut Mn, now: Timestamp) {
+fn request(mn: &mut Mn, now: Time) {
     let mut rng = Scripted::new(&[&NONCE, &IDENTIFIER]);
     let mut out = [0u8; 1500];
-    mn.build_rtsolpr(now, &mut rng, &AR_LL, Some(&NEW_AP), &mut out)
+    mn.build_rtsolpr(now, &AR_LL, Some(&NEW_AP), &mut rng, &mut out)
         .expect("RtSolPr");
 }
 
@@ -72,14 +74,8 @@ fn pending() -> Mn {
 fn keyed() -> Mn {
     let mut mn = pending();
     let mut rng = HashDrbg::new(b"hokey_mn keyed");
-    mn.handle_prrtadv(
-        t(1),
-        &C,
-        &mut rng,
-        &ROUTERS,
-        &rx(AR_LL, MN_CGA, 255, PRRTADV),
-    )
-    .expect("vector PrRtAdv accepted");
+    mn.handle_prrtadv(t(1), &rx(AR_LL, MN_CGA, 255, PRRTADV), &ROUTERS, &mut rng)
+        .expect("vector PrRtAdv accepted");
     assert!(mn.key_matches(&AR_LL, &HK));
     mn
 }
@@ -97,12 +93,7 @@ thread_local! {
     static KEYED: RefCell<Option<Mn>> = const { RefCell::new(None) };
 }
 
-type State = (
-    usize,
-    Option<Timestamp>,
-    Option<(AuthAlgorithm, Timestamp)>,
-    bool,
-);
+type State = (usize, Option<Time>, Option<(AuthAlgorithm, Time)>, bool);
 
 fn state(mn: &Mn) -> State {
     (
@@ -114,7 +105,7 @@ fn state(mn: &Mn) -> State {
 }
 
 /// Returns whether the node accepted the message (and so must be rebuilt).
-fn prrtadv(mn: &mut Mn, c: Control, now: Timestamp, msg: &[u8]) -> bool {
+fn prrtadv(mn: &mut Mn, c: Control, now: Time, msg: &[u8]) -> bool {
     let mut msg = msg.to_vec();
     if c.fix_auth {
         msg = resign(&msg, &keys().ar1, key_hash(AR1_PUB), &AR_LL, &MN_CGA);
@@ -125,10 +116,9 @@ fn prrtadv(mn: &mut Mn, c: Control, now: Timestamp, msg: &[u8]) -> bool {
     let mut rng = HashDrbg::new(b"hokey_mn");
     let r = mn.handle_prrtadv(
         now,
-        &C,
-        &mut rng,
-        &ROUTERS,
         &rx(AR_LL, MN_CGA, c.hop_limit, &msg),
+        &ROUTERS,
+        &mut rng,
     );
     let Ok(k) = r else {
         assert_eq!(state(mn), before, "state changed on {r:?}");
@@ -140,7 +130,7 @@ fn prrtadv(mn: &mut Mn, c: Control, now: Timestamp, msg: &[u8]) -> bool {
     true
 }
 
-fn fback(mn: &Mn, c: Control, now: Timestamp, msg: &[u8]) {
+fn fback(mn: &Mn, c: Control, now: Time, msg: &[u8]) {
     let mut msg = msg.to_vec();
     if c.fix_auth {
         reauthenticate(&mut msg, Some(NCOA), NCOA, &PAR, (&PAR, &NCOA));
@@ -148,7 +138,7 @@ fn fback(mn: &Mn, c: Control, now: Timestamp, msg: &[u8]) {
         fill_mh_checksum(&mut msg, &PAR, &NCOA);
     }
     let before = state(mn);
-    let r = mn.handle_fback(now, &C, &AR_LL, &NCOA, &rx(PAR, NCOA, c.hop_limit, &msg));
+    let r = mn.handle_fback(now, &rx(PAR, NCOA, c.hop_limit, &msg), &AR_LL, &NCOA);
     assert_eq!(state(mn), before);
     if let Ok(b) = r {
         let m = MobilityMessage::parse(&msg, &PAR, &NCOA).expect("accepted FBack parses");

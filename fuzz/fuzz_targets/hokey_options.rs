@@ -5,7 +5,7 @@
 
 use keying_tlv::Writer;
 use libfuzzer_sys::fuzz_target;
-use send_hokey::ndiscoption::{NdOption, NdOptionIter};
+use send_hokey::wire::{NdOption, NdOptionIter};
 
 /// Offset of the options area in an RtSolPr / PrRtAdv.
 const BASE: usize = 8;

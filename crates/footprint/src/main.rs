@@ -148,12 +148,12 @@ mod probe {
         use core::net::Ipv6Addr;
         use keying_crypto::rustcrypto::RustCrypto;
         use send_hokey::{
-            badf,
+            badf::{self, BadfKey},
             cga::{self, SecPolicy},
-            fbu::MobilityMessage,
-            hokey::AuthAlgorithm,
-            ndiscoption::NdOption,
-            rtsolpr::Fmip6Message,
+            wire::AuthAlgorithm,
+            wire::NdOption,
+            wire::fbu::MobilityMessage,
+            wire::rtsolpr::Fmip6Message,
         };
         let c = RustCrypto;
         let addr = |at: usize| {
@@ -187,12 +187,17 @@ mod probe {
         let mut mh = [0u8; 56];
         mh.copy_from_slice(msg.get(..56).unwrap_or(&[0; 56]));
         let auth_at = usize::from(data.first().copied().unwrap_or(0) & 63);
-        let _ =
-            badf::authenticate_in_place(&c, at, key, &src, &dst, &mut mh, auth_at, (&src, &dst));
+        let k = BadfKey {
+            at,
+            key,
+            coa: &src,
+            par: &dst,
+        };
+        let _ = badf::authenticate_in_place(&c, k, &mut mh, auth_at, (&src, &dst));
         sink(&mh);
         let mh_len = (usize::from(msg.get(1).copied().unwrap_or(0)) + 1) * 8;
         if let Ok(m) = MobilityMessage::parse(msg.get(..mh_len).unwrap_or_default(), &src, &dst) {
-            let ok = badf::verify(&c, at, key, &src, &dst, &m);
+            let ok = badf::verify(&c, k, &m);
             sink(&[u8::from(ok.is_ok())]);
         }
     }

@@ -15,12 +15,12 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use keying_bench::bin_vector;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying_crypto::{RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps, RsaPublicKeyOps};
-use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
+use send_hokey::Time;
+use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received, RouterIdentity};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::{NoRateLimit, SendPolicy};
-use send_hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
 use send_hokey::send::{self, KeySizePolicy, SignedData};
-use send_hokey::timestamp::Timestamp;
+use send_hokey::wire::rtsolpr::{Fmip6Message, PrRtAdvCode};
 
 fn v(name: &str) -> Vec<u8> {
     bin_vector("send-hokey", name).unwrap()
@@ -38,7 +38,7 @@ fn hokey(c: &mut Criterion) {
     let mn2 = RsaPublic::from_spki_der(&mn2_der).unwrap();
     let mn = "2003::3049:deeb:fd31:70b0".parse().unwrap();
     let arll = "fe80::20a7:895c:2302:73f1".parse().unwrap();
-    let now = Timestamp::from_secs(1_735_689_600);
+    let now = Time::from_unix_secs(1_735_689_600);
     let rx = Received {
         src: mn,
         dst: arll,
@@ -52,12 +52,8 @@ fn hokey(c: &mut Criterion) {
     let mut rng = HashDrbg::new(b"bench");
     let mut out = [0u8; 1500];
     let new_ar = || {
-        AccessRouter::<'_, 4, 4>::new(
+        AccessRouter::<'_, _, 4, 4>::with_capacity(
             &crypto,
-            arll,
-            &ar_params,
-            &ar1,
-            None,
             AccessRouterConfig {
                 // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
                 policy: SendPolicy {
@@ -66,20 +62,18 @@ fn hokey(c: &mut Criterion) {
                 },
                 ..AccessRouterConfig::default()
             },
+            RouterIdentity {
+                address: arll,
+                cga_params: &ar_params,
+                signer: &ar1,
+                source_lla: None,
+            },
         )
         .unwrap()
     };
     // Sanity: the exchange succeeds.
     new_ar()
-        .handle_rtsolpr(
-            now,
-            &crypto,
-            &mut rng,
-            &mut NoRateLimit,
-            &rx,
-            &info,
-            &mut out,
-        )
+        .handle_rtsolpr(now, &rx, &info, &mut NoRateLimit, &mut rng, &mut out)
         .unwrap();
 
     let sd = SignedData::new(&rtsolpr, 432, &mn, &arll);
@@ -96,11 +90,10 @@ fn hokey(c: &mut Criterion) {
             |mut ar| {
                 ar.handle_rtsolpr(
                     now,
-                    &crypto,
-                    &mut rng,
-                    &mut NoRateLimit,
                     black_box(&rx),
                     &info,
+                    &mut NoRateLimit,
+                    &mut rng,
                     &mut out,
                 )
                 .unwrap();

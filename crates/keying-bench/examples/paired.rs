@@ -52,12 +52,12 @@ use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::SrtpPolicy;
 use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
-use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
+use send_hokey::Time;
+use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received, RouterIdentity};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::{NoRateLimit, SendPolicy};
-use send_hokey::rtsolpr::PrRtAdvCode;
 use send_hokey::send::{self, KeySizePolicy, SignedData};
-use send_hokey::timestamp::Timestamp;
+use send_hokey::wire::rtsolpr::PrRtAdvCode;
 use std::cell::RefCell;
 
 const ROUNDS: usize = 201;
@@ -518,7 +518,7 @@ fn hokey() {
     let ar1 = RsaPrivate::from_pkcs1_der(&v("ar1.key.pkcs1.der")).unwrap();
     let mn = "2003::3049:deeb:fd31:70b0".parse().unwrap();
     let arll = "fe80::20a7:895c:2302:73f1".parse().unwrap();
-    let now = Timestamp::from_secs(1_735_689_600);
+    let now = Time::from_unix_secs(1_735_689_600);
     let rx = Received {
         src: mn,
         dst: arll,
@@ -538,12 +538,8 @@ fn hokey() {
     let full = |n: u64| {
         let mut ars: Vec<_> = (0..n)
             .map(|_| {
-                AccessRouter::<'_, 4, 4>::new(
+                AccessRouter::<'_, _, 4, 4>::with_capacity(
                     &c,
-                    arll,
-                    &ar_params,
-                    &ar1,
-                    None,
                     AccessRouterConfig {
                         // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
                         policy: SendPolicy {
@@ -552,13 +548,19 @@ fn hokey() {
                         },
                         ..AccessRouterConfig::default()
                     },
+                    RouterIdentity {
+                        address: arll,
+                        cga_params: &ar_params,
+                        signer: &ar1,
+                        source_lla: None,
+                    },
                 )
                 .unwrap()
             })
             .collect();
         let t = Instant::now();
         for ar in &mut ars {
-            ar.handle_rtsolpr(now, &c, &mut rng, &mut NoRateLimit, &rx, &info, &mut out)
+            ar.handle_rtsolpr(now, &rx, &info, &mut NoRateLimit, &mut rng, &mut out)
                 .unwrap();
         }
         t.elapsed()

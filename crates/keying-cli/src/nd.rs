@@ -7,11 +7,13 @@ use std::net::Ipv6Addr;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Reader;
 use send_hokey::cga::{self, SecPolicy};
-use send_hokey::checksum::{NEXT_HEADER_ICMPV6, NEXT_HEADER_MOBILITY, pseudo_header_checksum};
-use send_hokey::fbu::{FastBinding, MhOption, MobilityMessage};
-use send_hokey::ndiscoption::{NdOption, NdOptionIter, PlacedOption};
-use send_hokey::rtsolpr::{Fmip6Message, Fmip6Subtype, ICMPV6_TYPE_FMIPV6, PrRtAdvCode};
 use send_hokey::send::{self, KeySizePolicy};
+use send_hokey::wire::checksum::{
+    NEXT_HEADER_ICMPV6, NEXT_HEADER_MOBILITY, pseudo_header_checksum,
+};
+use send_hokey::wire::fbu::{FastBinding, MhOption, MobilityMessage};
+use send_hokey::wire::rtsolpr::{Fmip6Message, Fmip6Subtype, ICMPV6_TYPE_FMIPV6, PrRtAdvCode};
+use send_hokey::wire::{NdOption, NdOptionIter, PlacedOption};
 
 use crate::value::{Obj, Value, named};
 use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
@@ -207,192 +209,19 @@ pub fn decode(
         budget: Budget::new(),
     };
     let first = bytes.first().copied();
-    let addrs = src.zip(dst);
+    let input = Input {
+        bytes,
+        src,
+        addrs: src.zip(dst),
+    };
     if first == Some(ICMPV6_TYPE_FMIPV6) {
-        out.o.set("kind", "fmipv6");
-        let m = match Fmip6Message::parse_unchecked(bytes) {
-            Ok(m) => m,
-            Err(e) => {
-                out.error = Some(hokey_error(&e));
-                // Show the options that did decode.
-                if bytes.len() >= send_hokey::rtsolpr::HEADER_LEN {
-                    let opts = bytes
-                        .get(send_hokey::rtsolpr::HEADER_LEN..)
-                        .unwrap_or_default();
-                    let keep = out.error.take();
-                    out.options(opts, send_hokey::rtsolpr::HEADER_LEN, src.as_ref());
-                    out.error = keep;
-                }
-                return Ok(out.report(None, Value::Null));
-            }
-        };
-        let code = if m.header.subtype == Fmip6Subtype::PrRtAdv {
-            en!(PrRtAdvCode::from(m.header.code))
-        } else {
-            named(m.header.code.into(), None)
-        };
-        out.o.set(
-            "message",
-            Obj::new()
-                .with("type", named(ICMPV6_TYPE_FMIPV6.into(), Some("FMIPv6")))
-                .with("code", code)
-                .with("checksum", m.checksum)
-                .with("subtype", en!(m.header.subtype))
-                .with("identifier", m.header.identifier),
-        );
-        for p in m.options() {
-            if !out.budget.admit_at(p.offset) {
-                break;
-            }
-            out.option(&p, src.as_ref());
-        }
-        let ck = addrs
-            .and_then(|(s, d)| checksum(bytes, 2, NEXT_HEADER_ICMPV6, &s, &d))
-            .map(|(f, c)| f == c);
-        let has_send = m
-            .options()
-            .any(|p| matches!(p.option, NdOption::RsaSignature(_) | NdOption::Cga(_)));
-        let send_v = match addrs {
-            Some((s, d)) if has_send => {
-                match send::verify(
-                    &RustCrypto,
-                    &m,
-                    &s,
-                    &d,
-                    SecPolicy::default(),
-                    // A decoder reports what it finds: captures of deployed SEND use
-                    // 1024-bit keys, so the weak legacy window is accepted here (the key
-                    // size is reported in `key_bits`).
-                    KeySizePolicy::LEGACY_1024,
-                ) {
-                    Ok(v) => Obj::new()
-                        .with("ok", true)
-                        .with("error", Value::Null)
-                        .with(
-                            "key_bits",
-                            keying_crypto::RsaPublicKeyOps::modulus_len(&v.public_key) * 8,
-                        )
-                        .with("timestamp", v.timestamp.value)
-                        .with("nonce", v.nonce)
-                        .into(),
-                    Err(e) => {
-                        out.failed.push(format!("SEND verification: {e}"));
-                        Obj::new()
-                            .with("ok", false)
-                            .with("error", e.to_string())
-                            .with("key_bits", Value::Null)
-                            .with("timestamp", Value::Null)
-                            .with("nonce", Value::Null)
-                            .into()
-                    }
-                }
-            }
-            _ => Value::Null,
-        };
-        return Ok(out.report(ck, send_v));
+        return Ok(decode_fmipv6(out, &input));
     }
-    if let Some(&(t, name, fixed)) = ND_MESSAGES.iter().find(|m| Some(m.0) == first) {
-        out.o.set("kind", "icmpv6");
-        let mut r = Reader::new(bytes);
-        let fields = (|| -> keying_tlv::Result<Obj> {
-            r.u8("ICMPv6 type")?;
-            let mut m = Obj::new()
-                .with("type", named(t.into(), Some(name)))
-                .with("code", r.u8("ICMPv6 code")?)
-                .with("checksum", r.u16("ICMPv6 checksum")?);
-            match t {
-                133 => {
-                    r.u32("RS reserved")?;
-                }
-                134 => {
-                    m.set("cur_hop_limit", r.u8("RA Cur Hop Limit")?);
-                    m.set("flags", r.u8("RA flags")?);
-                    m.set("router_lifetime", r.u16("RA Router Lifetime")?);
-                    m.set("reachable_time", r.u32("RA Reachable Time")?);
-                    m.set("retrans_timer", r.u32("RA Retrans Timer")?);
-                }
-                136 => {
-                    let f = r.u32("NA flags")?;
-                    m.set("flags", f >> 29);
-                    m.set("target", ip(r.bytes(16, "NA Target Address")?));
-                }
-                _ => {
-                    r.u32("reserved")?;
-                    m.set("target", ip(r.bytes(16, "Target Address")?));
-                    if t == 137 {
-                        m.set("destination", ip(r.bytes(16, "Destination Address")?));
-                    }
-                }
-            }
-            Ok(m)
-        })();
-        match fields {
-            Ok(m) => {
-                out.o.set("message", m);
-                out.options(bytes.get(fixed..).unwrap_or_default(), fixed, src.as_ref());
-            }
-            Err(e) => out.error = Some(tlv_error(&e)),
-        }
-        let ck = addrs
-            .and_then(|(s, d)| checksum(bytes, 2, NEXT_HEADER_ICMPV6, &s, &d))
-            .map(|(f, c)| f == c);
-        return Ok(out.report(ck, Value::Null));
+    if let Some(m) = ND_MESSAGES.iter().find(|m| Some(m.0) == first) {
+        return Ok(decode_nd_message(out, &input, *m));
     }
     if first == Some(IPPROTO_NONE) && matches!(bytes.get(2), Some(8 | 9)) {
-        out.o.set("kind", "mobility");
-        match MobilityMessage::parse_unchecked(bytes) {
-            Ok(m) => {
-                let o = Obj::new()
-                    .with("payload_proto", m.payload_proto)
-                    .with("checksum", m.checksum);
-                let o = match m.message {
-                    FastBinding::Fbu(f) => o
-                        .with("mh_type", named(8, Some("FBU")))
-                        .with("sequence", f.sequence)
-                        .with("ack", f.ack)
-                        .with("home", f.home)
-                        .with("link_local", f.link_local)
-                        .with("key_mgmt", f.key_mgmt)
-                        .with("lifetime", f.lifetime),
-                    FastBinding::FBack(f) => o
-                        .with("mh_type", named(9, Some("FBack")))
-                        .with("status", f.status)
-                        .with("key_mgmt", f.key_mgmt)
-                        .with("sequence", f.sequence)
-                        .with("lifetime", f.lifetime),
-                };
-                out.o.set("message", o);
-                for (offset, opt) in m.options() {
-                    if !out.budget.admit_at(offset) {
-                        break;
-                    }
-                    let (kind, name) = match opt {
-                        MhOption::Pad1 => (0, Some("Pad1")),
-                        MhOption::PadN(_) => (1, Some("PadN")),
-                        MhOption::AlternateCoa(_) => (3, Some("AlternateCoa")),
-                        MhOption::Badf(_) => (21, Some("Badf")),
-                        MhOption::Unknown { type_, .. } => (type_, None),
-                    };
-                    let o = Obj::new()
-                        .with("type", named(kind.into(), name))
-                        .with("offset", offset);
-                    let o = match opt {
-                        MhOption::Pad1 => o,
-                        MhOption::PadN(d) | MhOption::Unknown { data: d, .. } => o.with("data", d),
-                        MhOption::AlternateCoa(a) => o.with("address", a.to_string()),
-                        MhOption::Badf(b) => {
-                            o.with("spi", b.spi).with("authenticator", b.authenticator)
-                        }
-                    };
-                    out.options.push(o.into());
-                }
-            }
-            Err(e) => out.error = Some(hokey_error(&e)),
-        }
-        let ck = addrs
-            .and_then(|(s, d)| checksum(bytes, 4, NEXT_HEADER_MOBILITY, &s, &d))
-            .map(|(f, c)| f == c);
-        return Ok(out.report(ck, Value::Null));
+        return Ok(decode_mobility(out, &input));
     }
     out.o.set("kind", "options");
     out.options(bytes, 0, src.as_ref());
@@ -400,4 +229,228 @@ pub fn decode(
         out.error = Some(plain_error("empty option list".to_owned()));
     }
     Ok(out.report(None, Value::Null))
+}
+
+/// What [`decode`] was given.
+struct Input<'a> {
+    bytes: &'a [u8],
+    src: Option<Ipv6Addr>,
+    addrs: Option<(Ipv6Addr, Ipv6Addr)>,
+}
+
+impl Input<'_> {
+    /// Whether the checksum field at `at` is right, when both addresses are known.
+    fn checksum_ok(&self, at: usize, next_header: u8) -> Option<bool> {
+        self.addrs
+            .and_then(|(s, d)| checksum(self.bytes, at, next_header, &s, &d))
+            .map(|(f, c)| f == c)
+    }
+}
+
+/// An FMIPv6 message (ICMPv6 type 154): header, options, checksum, SEND verification.
+fn decode_fmipv6(mut out: Out, input: &Input<'_>) -> Report {
+    let (bytes, src) = (input.bytes, input.src);
+    out.o.set("kind", "fmipv6");
+    let m = match Fmip6Message::parse_unchecked(bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            out.error = Some(hokey_error(&e));
+            // Show the options that did decode.
+            if bytes.len() >= send_hokey::wire::rtsolpr::HEADER_LEN {
+                let opts = bytes
+                    .get(send_hokey::wire::rtsolpr::HEADER_LEN..)
+                    .unwrap_or_default();
+                let keep = out.error.take();
+                out.options(opts, send_hokey::wire::rtsolpr::HEADER_LEN, src.as_ref());
+                out.error = keep;
+            }
+            return out.report(None, Value::Null);
+        }
+    };
+    let code = if m.header.subtype == Fmip6Subtype::PrRtAdv {
+        en!(PrRtAdvCode::from(m.header.code))
+    } else {
+        named(m.header.code.into(), None)
+    };
+    out.o.set(
+        "message",
+        Obj::new()
+            .with("type", named(ICMPV6_TYPE_FMIPV6.into(), Some("FMIPv6")))
+            .with("code", code)
+            .with("checksum", m.checksum)
+            .with("subtype", en!(m.header.subtype))
+            .with("identifier", m.header.identifier),
+    );
+    for p in m.options() {
+        if !out.budget.admit_at(p.offset) {
+            break;
+        }
+        out.option(&p, src.as_ref());
+    }
+    let ck = input.checksum_ok(2, NEXT_HEADER_ICMPV6);
+    let has_send = m
+        .options()
+        .any(|p| matches!(p.option, NdOption::RsaSignature(_) | NdOption::Cga(_)));
+    let send_v = match input.addrs {
+        Some((s, d)) if has_send => send_verdict(&mut out, &m, &s, &d),
+        _ => Value::Null,
+    };
+    out.report(ck, send_v)
+}
+
+/// SEND verification of an FMIPv6 message, as the `send` member.
+fn send_verdict(out: &mut Out, m: &Fmip6Message<'_>, s: &Ipv6Addr, d: &Ipv6Addr) -> Value {
+    match send::verify(
+        &RustCrypto,
+        m,
+        s,
+        d,
+        SecPolicy::default(),
+        // A decoder reports what it finds: captures of deployed SEND use
+        // 1024-bit keys, so the weak legacy window is accepted here (the key
+        // size is reported in `key_bits`).
+        KeySizePolicy::LEGACY_1024,
+    ) {
+        Ok(v) => Obj::new()
+            .with("ok", true)
+            .with("error", Value::Null)
+            .with(
+                "key_bits",
+                keying_crypto::RsaPublicKeyOps::modulus_len(&v.public_key) * 8,
+            )
+            .with("timestamp", v.timestamp.value)
+            .with("nonce", v.nonce)
+            .into(),
+        Err(e) => {
+            out.failed.push(format!("SEND verification: {e}"));
+            Obj::new()
+                .with("ok", false)
+                .with("error", e.to_string())
+                .with("key_bits", Value::Null)
+                .with("timestamp", Value::Null)
+                .with("nonce", Value::Null)
+                .into()
+        }
+    }
+}
+
+/// An RS / RA / NS / NA / Redirect: fixed fields, options, checksum.
+fn decode_nd_message(
+    mut out: Out,
+    input: &Input<'_>,
+    (t, name, fixed): (u8, &str, usize),
+) -> Report {
+    let bytes = input.bytes;
+    out.o.set("kind", "icmpv6");
+    match nd_fields(bytes, t, name) {
+        Ok(m) => {
+            out.o.set("message", m);
+            out.options(
+                bytes.get(fixed..).unwrap_or_default(),
+                fixed,
+                input.src.as_ref(),
+            );
+        }
+        Err(e) => out.error = Some(tlv_error(&e)),
+    }
+    let ck = input.checksum_ok(2, NEXT_HEADER_ICMPV6);
+    out.report(ck, Value::Null)
+}
+
+/// The fixed fields of ND message type `t` (RFC 4861 §4).
+fn nd_fields(bytes: &[u8], t: u8, name: &str) -> keying_tlv::Result<Obj> {
+    let mut r = Reader::new(bytes);
+    r.u8("ICMPv6 type")?;
+    let mut m = Obj::new()
+        .with("type", named(t.into(), Some(name)))
+        .with("code", r.u8("ICMPv6 code")?)
+        .with("checksum", r.u16("ICMPv6 checksum")?);
+    match t {
+        133 => {
+            r.u32("RS reserved")?;
+        }
+        134 => {
+            m.set("cur_hop_limit", r.u8("RA Cur Hop Limit")?);
+            m.set("flags", r.u8("RA flags")?);
+            m.set("router_lifetime", r.u16("RA Router Lifetime")?);
+            m.set("reachable_time", r.u32("RA Reachable Time")?);
+            m.set("retrans_timer", r.u32("RA Retrans Timer")?);
+        }
+        136 => {
+            let f = r.u32("NA flags")?;
+            m.set("flags", f >> 29);
+            m.set("target", ip(r.bytes(16, "NA Target Address")?));
+        }
+        _ => {
+            r.u32("reserved")?;
+            m.set("target", ip(r.bytes(16, "Target Address")?));
+            if t == 137 {
+                m.set("destination", ip(r.bytes(16, "Destination Address")?));
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// An FBU / FBack Mobility Header: fixed fields, mobility options, checksum.
+fn decode_mobility(mut out: Out, input: &Input<'_>) -> Report {
+    out.o.set("kind", "mobility");
+    match MobilityMessage::parse_unchecked(input.bytes) {
+        Ok(m) => {
+            out.o.set("message", mobility_fields(&m));
+            for (offset, opt) in m.options() {
+                if !out.budget.admit_at(offset) {
+                    break;
+                }
+                out.options.push(mh_option(offset, opt));
+            }
+        }
+        Err(e) => out.error = Some(hokey_error(&e)),
+    }
+    let ck = input.checksum_ok(4, NEXT_HEADER_MOBILITY);
+    out.report(ck, Value::Null)
+}
+
+/// The header and fixed fields of an FBU / FBack.
+fn mobility_fields(m: &MobilityMessage<'_>) -> Obj {
+    let o = Obj::new()
+        .with("payload_proto", m.payload_proto)
+        .with("checksum", m.checksum);
+    match m.message {
+        FastBinding::Fbu(f) => o
+            .with("mh_type", named(8, Some("FBU")))
+            .with("sequence", f.sequence)
+            .with("ack", f.ack)
+            .with("home", f.home)
+            .with("link_local", f.link_local)
+            .with("key_mgmt", f.key_mgmt)
+            .with("lifetime", f.lifetime),
+        FastBinding::FBack(f) => o
+            .with("mh_type", named(9, Some("FBack")))
+            .with("status", f.status)
+            .with("key_mgmt", f.key_mgmt)
+            .with("sequence", f.sequence)
+            .with("lifetime", f.lifetime),
+    }
+}
+
+/// One mobility option at `offset`.
+fn mh_option(offset: usize, opt: MhOption<'_>) -> Value {
+    let (kind, name) = match opt {
+        MhOption::Pad1 => (0, Some("Pad1")),
+        MhOption::PadN(_) => (1, Some("PadN")),
+        MhOption::AlternateCoa(_) => (3, Some("AlternateCoa")),
+        MhOption::Badf(_) => (21, Some("Badf")),
+        MhOption::Unknown { type_, .. } => (type_, None),
+    };
+    let o = Obj::new()
+        .with("type", named(kind.into(), name))
+        .with("offset", offset);
+    let o = match opt {
+        MhOption::Pad1 => o,
+        MhOption::PadN(d) | MhOption::Unknown { data: d, .. } => o.with("data", d),
+        MhOption::AlternateCoa(a) => o.with("address", a.to_string()),
+        MhOption::Badf(b) => o.with("spi", b.spi).with("authenticator", b.authenticator),
+    };
+    o.into()
 }

@@ -9,13 +9,14 @@ use keying_crypto::{
     RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
     rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto},
 };
+use send_hokey::RouterIdentity;
 use send_hokey::{
+    Time,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
     cga::{self, SecPolicy},
     policy::{NoRateLimit, SendPolicy},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::{self, KeySizePolicy, SignedData},
-    timestamp::Timestamp,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
 };
 
 macro_rules! v {
@@ -50,7 +51,7 @@ fn main() {
     let mn2 = RsaPublic::from_spki_der(v!("mn2.pub.der")).unwrap();
     let mn = "2003::3049:deeb:fd31:70b0".parse().unwrap();
     let arll = "fe80::20a7:895c:2302:73f1".parse().unwrap();
-    let now = Timestamp::from_secs(1_735_689_600);
+    let now = Time::from_unix_secs(1_735_689_600);
     let rx = Received {
         src: mn,
         dst: arll,
@@ -65,12 +66,8 @@ fn main() {
     let mut out = [0u8; 1500];
 
     time("AR: one RtSolPr end to end (1024-bit keys)", 200, || {
-        let mut ar: AccessRouter<'_, 4, 4> = AccessRouter::new(
+        let mut ar = AccessRouter::<'_, _, 4, 4>::with_capacity(
             &c,
-            arll,
-            v!("ar1_ll.cga.params"),
-            &ar1,
-            None,
             // The vectors' keys are RSA-1024: weak, refused by default, opted in here.
             AccessRouterConfig {
                 policy: SendPolicy {
@@ -79,9 +76,15 @@ fn main() {
                 },
                 ..AccessRouterConfig::default()
             },
+            RouterIdentity {
+                address: arll,
+                cga_params: v!("ar1_ll.cga.params"),
+                signer: &ar1,
+                source_lla: None,
+            },
         )
         .unwrap();
-        ar.handle_rtsolpr(now, &c, &mut rng, &mut NoRateLimit, &rx, &info, &mut out)
+        ar.handle_rtsolpr(now, &rx, &info, &mut NoRateLimit, &mut rng, &mut out)
             .unwrap()
     });
     time("  of which: parse + checksum", 20_000, || {

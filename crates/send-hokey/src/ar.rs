@@ -2,31 +2,34 @@
 //! RtSolPr, provision and encrypt the handover key, answer with a signed PrRtAdv; verify
 //! FBU authenticators and answer with an authenticated FBack.
 //!
-//! Sans-IO: the caller passes received bytes with their IPv6 addresses and Hop Limit, the
-//! current time (48.16 Unix time, [`Timestamp`]) and the crypto provider; the router writes
-//! replies into the caller's buffer. Every `handle_*` method verifies into locals and
+//! Sans-IO: the caller passes received bytes with their IPv6 addresses and Hop Limit and
+//! the current [`Time`]; the router owns its crypto provider and writes replies into the
+//! caller's buffer. Every `handle_*` method verifies into locals and
 //! changes state only as its last step, so a rejected message leaves the router exactly as
 //! it was (RFC 5269 §5: no key state before SEND verification succeeds).
 
 use core::net::Ipv6Addr;
 
 use keying_crypto::{
-    Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric,
+    Rejected, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric,
+    Time,
 };
 use keying_tlv::Writer;
 
 use crate::{
-    Error, badf,
-    cga::{CgaOption, CgaParams},
-    fbu::{FBACK_ACCEPTED, FBack, FastBinding, MobilityMessage, emit_fast_binding},
-    hokey::{AuthAlgorithm, HandoverKeyReply},
-    lla::{LinkLayerAddress, LlaCode},
-    ndiscoption::NdOption,
-    nonce::Nonce,
+    Error,
+    badf::{self, BadfKey},
     policy::{HK_LIFETIME_SECS, ND_HOP_LIMIT, RateLimiter, SendPolicy, after},
-    rtsolpr::{Fmip6Header, Fmip6Message, Fmip6Subtype, PrRtAdvCode},
-    send::{self, MAX_SIGNATURE_LEN, RsaKeyLoader},
-    timestamp::{Timestamp, TimestampCache},
+    send::{self, MAX_SIGNATURE_LEN, RsaKeyLoader, SendSigner, Unverified},
+    sizes::{MAX_CGA_PARAMS_LEN, MAX_LLA_LEN},
+    steps::key_table::{KeyEntry, KeyTable, MAX_HK_LEN, PrefixLimit, Slot},
+    steps::timestamp_cache::{TimestampCache, TimestampUpdate},
+    wire::fbu::{FBACK_ACCEPTED, emit_fast_binding},
+    wire::{
+        AuthAlgorithm, CgaOption, CgaParams, FBack, FastBinding, Fmip6Header, Fmip6Message,
+        Fmip6Subtype, HandoverKeyReply, HandoverKeyRequest, LinkLayerAddress, LlaCode,
+        MobilityMessage, NdOption, Nonce, PrRtAdvCode, Timestamp,
+    },
 };
 
 /// A received IPv6 payload with the header fields the protocol checks.
@@ -41,9 +44,6 @@ pub struct Received<'a> {
     /// The ICMPv6 message (from its Type octet) or the Mobility Header.
     pub bytes: &'a [u8],
 }
-
-/// Longest handover key the tables hold.
-pub const MAX_HK_LEN: usize = 32;
 
 /// The access router's settings.
 ///
@@ -150,99 +150,205 @@ pub struct FbuAccepted {
     pub lifetime: u16,
 }
 
-#[derive(Debug)]
-struct ArKey {
-    pcoa: Ipv6Addr,
-    key: SecretBuf<MAX_HK_LEN>,
+/// The access router's long-lived identity: its link-local CGA, the CGA Parameters, the
+/// CGA private key, and the link-layer address it advertises.
+#[derive(Clone, Copy)]
+pub struct RouterIdentity<'k> {
+    /// The router's link-local CGA (the PrRtAdv source).
+    pub address: Ipv6Addr,
+    /// Its CGA Parameters (at most [`crate::MAX_CGA_PARAMS_LEN`] octets).
+    pub cga_params: &'k [u8],
+    /// The CGA private key (signs every PrRtAdv).
+    pub signer: &'k dyn RsaPrivateKeyOps,
+    /// The link-layer address for the Source Link-Layer Address option (at most
+    /// [`crate::MAX_LLA_LEN`] octets), if any.
+    pub source_lla: Option<&'k [u8]>,
+}
+
+impl core::fmt::Debug for RouterIdentity<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RouterIdentity")
+            .field("address", &self.address)
+            .field("source_lla", &self.source_lla)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Default number of handover keys an [`AccessRouter`] holds.
+pub const DEFAULT_KEYS: usize = 32;
+/// Default number of peers an [`AccessRouter`]'s timestamp cache holds.
+pub const DEFAULT_TIMESTAMP_PEERS: usize = 32;
+
+/// What the cheap checks of an RtSolPr found: everything the later steps need.
+struct RtSolPrPlan<'m> {
+    u: Unverified<'m>,
+    nonce: &'m [u8],
+    ts: TimestampUpdate,
+    request: HandoverKeyRequest<'m>,
     at: AuthAlgorithm,
-    /// When the key was last sent (HK-LIFETIME runs from here).
-    issued: Timestamp,
-    expires: Timestamp,
-    /// Last RtSolPr or accepted FBU.
-    last_used: Timestamp,
-    /// An FBU authenticated with the key was accepted.
-    confirmed: bool,
+    key_len: usize,
+    slot: Slot,
 }
 
-/// Where a new key goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// The PCoA's own slot.
-    Own(usize),
-    /// A new slot at the end.
-    Push,
-    /// An expired or evicted slot.
-    Replace(usize),
-}
-
-/// Whether `a` and `b` share their first `len` bits.
-fn same_prefix(a: &Ipv6Addr, b: &Ipv6Addr, len: u8) -> bool {
-    let len = u32::from(len.min(128));
-    let x = u128::from_be_bytes(a.octets()) ^ u128::from_be_bytes(b.octets());
-    x.checked_shr(128 - len).unwrap_or(0) == 0
-}
-
-/// The access router. `N` handover keys (one per PCoA), `T` timestamp-cache peers.
+/// The access router. `C` is its crypto provider (owned; pass `&C` to share one), `N`
+/// handover keys (one per PCoA), `T` timestamp-cache peers.
 ///
 /// The key table follows the rules of [`AccessRouterConfig`]: a per-prefix bound, a short
 /// life until the first FBU, and eviction of the least recently used unconfirmed key when
 /// full; a confirmed, live key is never evicted.
-pub struct AccessRouter<'k, const N: usize, const T: usize> {
-    address: Ipv6Addr,
-    cga_params: &'k [u8],
-    key_hash: [u8; 16],
-    signer: &'k dyn RsaPrivateKeyOps,
-    source_lla: Option<&'k [u8]>,
+///
+/// # Example
+/// One RtSolPr from a [`crate::MobileNode`] answered with a PrRtAdv carrying the
+/// handover key (the 1024-bit test keys of tests/vectors/send-hokey, accepted only with
+/// the weak opt-in [`crate::KeySizePolicy::LEGACY_1024`]):
+/// ```
+/// # use core::net::Ipv6Addr;
+/// # use keying_crypto::rustcrypto::{RsaPrivate, RustCrypto};
+/// use send_hokey::{
+///     AccessRouter, AccessRouterConfig, KeySizePolicy, MobileNode, MobileNodeConfig,
+///     MobileNodeIdentity, NoRateLimit, OsRng, PrRtAdvCode, PrRtAdvInfo, Received,
+///     RouterIdentity, Time, TrustedRouterKeys, MAX_PRRTADV_LEN, MAX_RTSOLPR_LEN,
+/// };
+/// # macro_rules! v { ($n:literal) => { include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
+/// #     "/../../tests/vectors/send-hokey/", $n)) } }
+/// # let ar_addr: Ipv6Addr = "fe80::20a7:895c:2302:73f1".parse()?;
+/// # let mn_addr: Ipv6Addr = "2003::3049:deeb:fd31:70b0".parse()?;
+/// # let ar_key = RsaPrivate::from_pkcs1_der(v!("ar1.key.pkcs1.der"))?;
+/// # let mn_key = RsaPrivate::from_pkcs1_der(v!("mn1.key.pkcs1.der"))?;
+/// # let hk_key = RsaPrivate::from_pkcs1_der(v!("mn2.key.pkcs1.der"))?;
+/// let now = Time::from_unix_secs(1_735_689_600);
+/// let mut rng = OsRng;
+/// let mut ar_config = AccessRouterConfig::default();
+/// ar_config.policy.key_sizes = KeySizePolicy::LEGACY_1024;
+/// let mut ar = AccessRouter::new(RustCrypto, ar_config, RouterIdentity {
+///     address: ar_addr,
+///     cga_params: v!("ar1_ll.cga.params"),
+///     signer: &ar_key,
+///     source_lla: None,
+/// })?;
+/// # let mut mn_config = MobileNodeConfig::default();
+/// # mn_config.policy.key_sizes = KeySizePolicy::LEGACY_1024;
+/// # let mut mn = MobileNode::new(RustCrypto, mn_config, MobileNodeIdentity {
+/// #     address: mn_addr, cga_params: v!("mn1.cga.params"), signer: &mn_key,
+/// #     hk_spki: v!("mn2.pub.der"), hk_key: &hk_key, source_lla: None,
+/// # })?;
+/// # let mut rtsolpr = [0u8; MAX_RTSOLPR_LEN];
+/// # let n = mn.build_rtsolpr(now, &ar_addr, None, &mut rng, &mut rtsolpr)?;
+/// // An RtSolPr received from the mobile node, Hop Limit 255:
+/// let rx = Received { src: mn_addr, dst: ar_addr, hop_limit: 255, bytes: &rtsolpr[..n] };
+/// let info = PrRtAdvInfo { code: PrRtAdvCode::NoNewRouterInfo, options: &[] };
+/// let mut out = [0u8; MAX_PRRTADV_LEN];
+/// let prrtadv = ar.handle_rtsolpr(now, &rx, &info, &mut NoRateLimit, &mut rng, &mut out)?;
+/// assert_eq!(prrtadv.dst, mn_addr); // send out[..prrtadv.len] there
+/// assert_eq!(ar.key_count(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AccessRouter<
+    'k,
+    C,
+    const N: usize = DEFAULT_KEYS,
+    const T: usize = DEFAULT_TIMESTAMP_PEERS,
+> {
+    crypto: C,
+    identity: RouterIdentity<'k>,
+    signer: SendSigner<'k>,
     config: AccessRouterConfig,
-    keys: heapless::Vec<ArKey, N>,
+    keys: KeyTable<N>,
     timestamps: TimestampCache<T>,
 }
 
-impl<const N: usize, const T: usize> core::fmt::Debug for AccessRouter<'_, N, T> {
+impl<C, const N: usize, const T: usize> core::fmt::Debug for AccessRouter<'_, C, N, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("AccessRouter")
-            .field("address", &self.address)
+            .field("address", &self.identity.address)
             .field("keys", &self.keys.len())
             .finish_non_exhaustive()
     }
 }
 
-impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
-    /// A router with link-local CGA `address` for `cga_params`, signing with `signer` (the
-    /// CGA key), advertising `source_lla` as its link-layer address if given.
+impl<'k, C: Symmetric> AccessRouter<'k, C> {
+    /// A router with [`DEFAULT_KEYS`] key slots and [`DEFAULT_TIMESTAMP_PEERS`] timestamp
+    /// peers; other capacities: [`AccessRouter::with_capacity`].
     ///
     /// # Errors
-    /// [`Error::Cga`] if `address` is not a CGA of `cga_params` under the policy;
-    /// [`Error::KeySize`] if `signer` is outside the policy's key-size window (the router's
-    /// own key is held to the same rule as its peers', RFC 3971 §5.2).
-    pub fn new<S: Symmetric + ?Sized>(
-        crypto: &S,
-        address: Ipv6Addr,
-        cga_params: &'k [u8],
-        signer: &'k dyn RsaPrivateKeyOps,
-        source_lla: Option<&'k [u8]>,
+    /// As [`AccessRouter::with_capacity`].
+    pub fn new(
+        crypto: C,
         config: AccessRouterConfig,
+        identity: RouterIdentity<'k>,
     ) -> Result<Self, Error> {
-        let p = crate::cga::verify(crypto, cga_params, &address, config.policy.sec)?;
-        config.policy.key_sizes.check(signer.modulus_len())?;
+        Self::with_capacity(crypto, config, identity)
+    }
+}
+
+impl<'k, C: Symmetric, const N: usize, const T: usize> AccessRouter<'k, C, N, T> {
+    /// A router with `N` key slots and `T` timestamp peers
+    /// (`AccessRouter::<_, 64, 64>::with_capacity(..)`), signing with the identity's CGA
+    /// key.
+    ///
+    /// # Errors
+    /// [`Error::Cga`] if the address is not a CGA of the parameters under the policy;
+    /// [`Error::KeySize`] if the signer is outside the policy's key-size window (the
+    /// router's own key is held to the same rule as its peers', RFC 3971 §5.2);
+    /// [`Error::TooLong`] for CGA Parameters or a link-layer address longer than
+    /// [`crate::MAX_CGA_PARAMS_LEN`] / [`crate::MAX_LLA_LEN`].
+    pub fn with_capacity(
+        crypto: C,
+        config: AccessRouterConfig,
+        identity: RouterIdentity<'k>,
+    ) -> Result<Self, Error> {
+        check_len("CGA Parameters", identity.cga_params, MAX_CGA_PARAMS_LEN)?;
+        check_len(
+            "link-layer address",
+            identity.source_lla.unwrap_or_default(),
+            MAX_LLA_LEN,
+        )?;
+        let p = crate::cga::verify(
+            &crypto,
+            identity.cga_params,
+            &identity.address,
+            config.policy.sec,
+        )?;
+        config
+            .policy
+            .key_sizes
+            .check(identity.signer.modulus_len())?;
         let mut timestamps = TimestampCache::new();
         timestamps.policy = config.policy.timestamps;
         Ok(Self {
-            address,
-            cga_params,
-            key_hash: send::key_hash(crypto, p.public_key),
-            signer,
-            source_lla,
+            signer: SendSigner {
+                key: identity.signer,
+                key_hash: send::key_hash(&crypto, p.public_key),
+            },
+            crypto,
+            identity,
             config,
-            keys: heapless::Vec::new(),
+            keys: KeyTable::new(),
             timestamps,
         })
     }
+}
 
+/// [`Error::TooLong`] if `value` is longer than `max`.
+pub(crate) const fn check_len(what: &'static str, value: &[u8], max: usize) -> Result<(), Error> {
+    if value.len() > max {
+        Err(Error::TooLong { what, max })
+    } else {
+        Ok(())
+    }
+}
+
+impl<'k, C, const N: usize, const T: usize> AccessRouter<'k, C, N, T> {
     /// The router's address (the PrRtAdv source).
     #[must_use]
     pub const fn address(&self) -> Ipv6Addr {
-        self.address
+        self.identity.address
+    }
+
+    /// The crypto provider.
+    #[must_use]
+    pub const fn crypto(&self) -> &C {
+        &self.crypto
     }
 
     /// Number of handover keys held.
@@ -253,89 +359,51 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
 
     /// The AT and expiry of the key for `pcoa`.
     #[must_use]
-    pub fn key_info(&self, pcoa: &Ipv6Addr) -> Option<(AuthAlgorithm, Timestamp)> {
-        self.keys
-            .iter()
-            .find(|k| k.pcoa == *pcoa)
-            .map(|k| (k.at, k.expires))
+    pub fn key_info(&self, pcoa: &Ipv6Addr) -> Option<(AuthAlgorithm, Time)> {
+        self.keys.get(pcoa).map(|k| (k.at, k.expires))
     }
 
     /// Whether the key for `pcoa` equals `key` (constant time; for tests and diagnostics).
     #[must_use]
     pub fn key_matches(&self, pcoa: &Ipv6Addr, key: &[u8]) -> bool {
-        self.keys
-            .iter()
-            .find(|k| k.pcoa == *pcoa)
-            .is_some_and(|k| k.key.ct_eq(key))
+        self.keys.get(pcoa).is_some_and(|k| k.key.ct_eq(key))
     }
 
     /// Whether the key for `pcoa` has been confirmed by an accepted FBU (and so lives its
     /// full HK-LIFETIME); `None` without a key.
     #[must_use]
     pub fn key_confirmed(&self, pcoa: &Ipv6Addr) -> Option<bool> {
-        self.keys
-            .iter()
-            .find(|k| k.pcoa == *pcoa)
-            .map(|k| k.confirmed)
+        self.keys.get(pcoa).map(|k| k.confirmed)
     }
 
     /// Deletes the key for `pcoa` (FMIPv6 forwarding for it ended, RFC 5269 §3.5).
     pub fn remove_key(&mut self, pcoa: &Ipv6Addr) {
-        self.keys.retain(|k| k.pcoa != *pcoa);
+        self.keys.remove(pcoa);
     }
 
     /// The next key expiry.
     #[must_use]
-    pub fn poll_timeout(&self) -> Option<Timestamp> {
-        self.keys.iter().map(|k| k.expires).min()
+    pub fn poll_timeout(&self) -> Option<Time> {
+        self.keys.next_expiry()
     }
 
     /// Deletes the keys whose time has passed: HK-LIFETIME for a confirmed key,
     /// [`AccessRouterConfig::unconfirmed_lifetime`] for one no FBU has used.
-    pub fn handle_timeout(&mut self, now: Timestamp) {
-        self.keys.retain(|k| k.expires > now);
+    pub fn handle_timeout(&mut self, now: Time) {
+        self.keys.expire(now);
     }
 
-    /// The slot a key for `src` would take at `now`, by the rules of
-    /// [`AccessRouterConfig`]; no state change.
-    fn choose_slot(&self, src: &Ipv6Addr, now: Timestamp) -> Result<Slot, Error> {
-        if let Some(i) = self.keys.iter().position(|e| e.pcoa == *src) {
-            return Ok(Slot::Own(i));
-        }
-        let plen = self.config.prefix_len;
-        let lru_unconfirmed = |same: bool| {
-            self.keys
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.expires > now && !e.confirmed)
-                .filter(|(_, e)| !same || same_prefix(&e.pcoa, src, plen))
-                .min_by_key(|(_, e)| e.last_used)
-                .map(|(i, _)| i)
-        };
-        let held = self
-            .keys
-            .iter()
-            .filter(|e| e.expires > now && same_prefix(&e.pcoa, src, plen))
-            .count();
-        if held >= self.config.max_keys_per_prefix {
-            return lru_unconfirmed(true)
-                .map(Slot::Replace)
-                .ok_or(Error::PrefixLimit);
-        }
-        if !self.keys.is_full() {
-            return Ok(Slot::Push);
-        }
-        self.keys
-            .iter()
-            .position(|e| e.expires <= now)
-            .or_else(|| lru_unconfirmed(false))
-            .map(Slot::Replace)
-            .ok_or(Error::TableFull)
+    /// The router's CGA parameters.
+    ///
+    /// # Errors
+    /// Never for a router built by [`AccessRouter::new`].
+    pub fn cga_params(&self) -> Result<CgaParams<'k>, Error> {
+        Ok(CgaParams::parse(self.identity.cga_params)?)
     }
 
     /// When a key sent at `issued` expires: HK-LIFETIME once confirmed, the shorter
     /// unconfirmed lifetime before.
-    fn expiry(&self, issued: Timestamp, confirmed: bool) -> Timestamp {
+    fn expiry(&self, issued: Time, confirmed: bool) -> Time {
         let life = if confirmed {
             self.config.hk_lifetime
         } else {
@@ -356,59 +424,17 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         }
     }
 
-    /// Processes an RtSolPr and writes the signed PrRtAdv carrying the Handover Key Reply
-    /// into `out`.
-    ///
-    /// Cheapest checks first, so that a message failing any of them costs no RSA
-    /// operation:
-    ///
-    /// 1. Hop Limit, checksum, framing, subtype, Code; the rate limiter;
-    /// 2. the SEND options gathered without crypto: a Nonce of at least 6 octets (RFC 3971
-    ///    §5.3.2), the timestamp (RFC 3971 §5.3.4, read-only), one Handover Key Request;
-    ///    room in the key table for this source ([`AccessRouterConfig`]);
-    /// 3. SEND verification (CGA, Key Hash, key size, RSA signature), then the Handover Key
-    ///    Request's key (same modulus size as the CGA key, within the window, not the CGA
-    ///    key): the public-key steps;
-    /// 4. the key is chosen (the existing one for this CGA, or a fresh random one),
-    ///    encrypted, the PrRtAdv signed (the private-key step), and everything committed.
-    ///
-    /// # Errors
-    /// Any [`Error`]; the router's state is unchanged on error.
-    #[allow(clippy::too_many_arguments)]
-    pub fn handle_rtsolpr<C: Symmetric + RsaKeyLoader + ?Sized>(
-        &mut self,
-        now: Timestamp,
-        crypto: &C,
-        rng: &mut dyn Rng,
-        rate: &mut dyn RateLimiter,
+    /// Step 2: the SEND options gathered without crypto, the timestamp (read-only), the
+    /// Handover Key Request, room in the key table. No SHA-1, no RSA.
+    fn plan_rtsolpr<'m>(
+        &self,
+        now: Time,
         rx: &Received<'_>,
-        info: &PrRtAdvInfo<'_>,
-        out: &mut [u8],
-    ) -> Result<PrRtAdvOut, Error> {
-        if rx.hop_limit != ND_HOP_LIMIT {
-            return Err(Error::HopLimit {
-                found: rx.hop_limit,
-            });
-        }
-        let msg = Fmip6Message::parse(rx.bytes, &rx.src, &rx.dst)?;
-        if msg.header.subtype != Fmip6Subtype::RtSolPr {
-            return Err(Error::UnexpectedMessage {
-                found: msg.header.subtype.to_wire(),
-            });
-        }
-        if msg.header.code != 0 {
-            return Err(Error::UnexpectedCode {
-                found: msg.header.code,
-            });
-        }
-        if !rate.allow(&rx.src, now) {
-            return Err(Error::RateLimited);
-        }
-        let policy = self.config.policy;
-        // Cheap policy: no SHA-1, no RSA yet.
-        let u = send::Unverified::collect(&msg)?;
+        msg: &Fmip6Message<'m>,
+    ) -> Result<RtSolPrPlan<'m>, Error> {
+        let u = Unverified::collect(msg)?;
         let nonce = u.nonce.filter(|n| n.len() >= 6).ok_or(Error::Nonce)?;
-        let ts_update = self.timestamps.check(&rx.src, u.timestamp, now)?;
+        let ts = self.timestamps.check(&rx.src, u.timestamp, now)?;
         let mut request = None;
         for o in msg.send_options() {
             if let NdOption::HandoverKeyRequest(h) = o.option {
@@ -422,116 +448,196 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         let request = request.ok_or(Error::MissingOption("Handover Key Request"))?;
         let at = self.chosen_at(request.at);
         let key_len = at.key_len().ok_or(Error::WeakerAlgorithm)?;
-        let slot = self.choose_slot(&rx.src, now)?;
+        let limit = PrefixLimit {
+            max_keys: self.config.max_keys_per_prefix,
+            prefix_len: self.config.prefix_len,
+        };
+        let slot = self.keys.slot(&rx.src, now, Some(limit))?;
+        Ok(RtSolPrPlan {
+            u,
+            nonce,
+            ts,
+            request,
+            at,
+            key_len,
+            slot,
+        })
+    }
 
-        // Public-key steps.
-        let v = u.verify(crypto, &msg, &rx.src, &rx.dst, policy.sec, policy.key_sizes)?;
-        let hk_pub = crypto
-            .load_spki(request.public_key, policy.key_sizes.max_bits)
-            .map_err(|_| Error::HandoverKeyPolicy)?;
-        let k = hk_pub.modulus_len();
-        // RFC 5269 §4.1: same parameters as the CGA key; §3.1: a separate key pair.
-        if k != v.public_key.modulus_len()
-            || k * 8 < policy.key_sizes.min_bits
-            || request.public_key == v.cga.public_key
-        {
-            return Err(Error::HandoverKeyPolicy);
-        }
-
-        // The key: the live one for this CGA with the same AT, or a fresh one.
-        let mut hk = SecretBuf::<MAX_HK_LEN>::zeroed(key_len).map_err(Error::Crypto)?;
-        let live = match slot {
+    /// Step 4: the live key for this CGA with the same AT, or a fresh random one; whether
+    /// it is confirmed.
+    fn draw_key(
+        &self,
+        now: Time,
+        plan: &RtSolPrPlan<'_>,
+        rng: &mut dyn Rng,
+    ) -> Result<(SecretBuf<MAX_HK_LEN>, bool), Error> {
+        let mut hk = SecretBuf::<MAX_HK_LEN>::zeroed(plan.key_len).map_err(Error::Crypto)?;
+        let live = match plan.slot {
             Slot::Own(i) => self
                 .keys
-                .get(i)
-                .filter(|e| e.at == at && e.expires > now && e.key.len() == key_len),
+                .at(i)
+                .filter(|e| e.at == plan.at && e.expires > now && e.key.len() == plan.key_len),
             Slot::Push | Slot::Replace(_) => None,
         };
-        let confirmed = match live {
+        match live {
             Some(e) => {
                 hk.expose_mut().copy_from_slice(e.key.expose());
-                e.confirmed
+                Ok((hk, e.confirmed))
             }
             None => {
                 rng.fill_bytes(hk.expose_mut()).map_err(Error::Crypto)?;
-                false
+                Ok((hk, false))
             }
-        };
-        let mut ct = [0u8; MAX_SIGNATURE_LEN];
-        let ct = ct.get_mut(..k).ok_or(Error::HandoverKeyPolicy)?;
-        hk_pub
-            .encrypt(rng, RsaEncryptionPadding::Pkcs1v15, hk.expose(), ct)
-            .map_err(Error::Crypto)?;
+        }
+    }
 
-        // The PrRtAdv.
+    /// Step 5: the PrRtAdv, signed (the private-key step): header, source LLA, the
+    /// RtSolPr's New AP LLA options, the caller's options, CGA, Timestamp, Nonce, Handover
+    /// Key Reply, RSA Signature.
+    fn emit_prrtadv(
+        &self,
+        ctx: &PrRtAdvContext<'_, '_>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         let mut w = Writer::new(out);
         Fmip6Header {
             subtype: Fmip6Subtype::PrRtAdv,
-            code: info.code.to_wire(),
-            identifier: msg.header.identifier,
+            code: ctx.info.code.to_wire(),
+            identifier: ctx.msg.header.identifier,
         }
         .emit(&mut w);
-        if let Some(a) = self.source_lla {
+        if let Some(a) = self.identity.source_lla {
             NdOption::LinkLayerAddress(LinkLayerAddress {
                 code: LlaCode::Source,
                 address: a,
             })
             .emit(&mut w);
         }
-        for o in msg.send_options() {
+        for o in ctx.msg.send_options() {
             if let NdOption::LinkLayerAddress(l) = o.option
                 && matches!(l.code, LlaCode::NewAccessPoint | LlaCode::Wildcard)
             {
                 o.option.emit(&mut w);
             }
         }
-        for o in info.options {
+        for o in ctx.info.options {
             o.emit(&mut w);
         }
         NdOption::Cga(CgaOption {
-            parameters: self.cga_params,
+            parameters: self.identity.cga_params,
         })
         .emit(&mut w);
-        NdOption::Timestamp(now).emit(&mut w);
-        NdOption::Nonce(Nonce { nonce }).emit(&mut w);
-        NdOption::HandoverKeyReply(HandoverKeyReply {
-            at,
-            lifetime: self.config.hk_lifetime,
-            encrypted_key: ct,
-        })
-        .emit(&mut w);
-        let n = w.finish()?;
-        let len = send::sign_in_place(
-            rng,
-            self.signer,
-            self.key_hash,
-            out,
-            n,
-            &self.address,
-            &rx.src,
-        )?;
+        NdOption::Timestamp(Timestamp::from(ctx.now)).emit(&mut w);
+        NdOption::Nonce(Nonce { nonce: ctx.nonce }).emit(&mut w);
+        NdOption::HandoverKeyReply(ctx.reply).emit(&mut w);
+        let n = send::finish_unsigned(w, self.signer.key.modulus_len())?;
+        send::sign_in_place(&self.signer, rng, out, n, &self.identity.address, ctx.dst)
+    }
+}
+
+/// What the PrRtAdv is built from.
+struct PrRtAdvContext<'a, 'm> {
+    now: Time,
+    msg: &'a Fmip6Message<'m>,
+    info: &'a PrRtAdvInfo<'a>,
+    nonce: &'m [u8],
+    reply: HandoverKeyReply<'a>,
+    dst: &'a Ipv6Addr,
+}
+
+/// Step 1: Hop Limit, checksum, framing, subtype, Code.
+fn parse_rtsolpr<'m>(rx: &Received<'m>) -> Result<Fmip6Message<'m>, Error> {
+    if rx.hop_limit != ND_HOP_LIMIT {
+        return Err(Error::HopLimit {
+            found: rx.hop_limit,
+        });
+    }
+    let msg = Fmip6Message::parse(rx.bytes, &rx.src, &rx.dst)?;
+    if msg.header.subtype != Fmip6Subtype::RtSolPr {
+        return Err(Error::UnexpectedMessage {
+            found: msg.header.subtype.to_wire(),
+        });
+    }
+    if msg.header.code != 0 {
+        return Err(Error::UnexpectedCode {
+            found: msg.header.code,
+        });
+    }
+    Ok(msg)
+}
+
+impl<'k, C: Symmetric + RsaKeyLoader, const N: usize, const T: usize> AccessRouter<'k, C, N, T> {
+    /// Processes an RtSolPr and writes the signed PrRtAdv carrying the Handover Key Reply
+    /// into `out` (at most [`crate::MAX_PRRTADV_LEN`] octets plus `info.options`).
+    ///
+    /// Cheapest checks first, so that a message failing any of them costs no RSA
+    /// operation:
+    ///
+    /// 1. Hop Limit, checksum, framing, subtype, Code; the rate limiter (`rate`);
+    /// 2. the SEND options gathered without crypto: a Nonce of at least 6 octets (RFC 3971
+    ///    §5.3.2), the timestamp (RFC 3971 §5.3.4, read-only), one Handover Key Request;
+    ///    room in the key table for this source ([`AccessRouterConfig`]);
+    /// 3. SEND verification (CGA, Key Hash, key size, RSA signature), then the Handover Key
+    ///    Request's key (same modulus size as the CGA key, within the window, not the CGA
+    ///    key): the public-key steps;
+    /// 4. the key is chosen (the existing one for this CGA, or a fresh random one from
+    ///    `rng`) and encrypted;
+    /// 5. the PrRtAdv is signed (the private-key step), and everything committed.
+    ///
+    /// # Errors
+    /// Any [`Error`] (never with a reply); [`Error::BufferTooSmall`] gives the whole
+    /// PrRtAdv's length. The router's state is unchanged on error.
+    pub fn handle_rtsolpr(
+        &mut self,
+        now: Time,
+        rx: &Received<'_>,
+        info: &PrRtAdvInfo<'_>,
+        rate: &mut dyn RateLimiter,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<PrRtAdvOut, Rejected<Error>> {
+        let msg = parse_rtsolpr(rx)?;
+        if !rate.allow(&rx.src, now) {
+            return Err(Error::RateLimited.into());
+        }
+        let plan = self.plan_rtsolpr(now, rx, &msg)?;
+        let hk_pub = self.verify_rtsolpr(rx, &msg, &plan)?;
+        let (hk, confirmed) = self.draw_key(now, &plan, rng)?;
+        let mut ct = [0u8; MAX_SIGNATURE_LEN];
+        let ct = ct
+            .get_mut(..hk_pub.modulus_len())
+            .ok_or(Error::HandoverKeyPolicy)?;
+        hk_pub
+            .encrypt(rng, RsaEncryptionPadding::Pkcs1v15, hk.expose(), ct)
+            .map_err(Error::Crypto)?;
+        let ctx = PrRtAdvContext {
+            now,
+            msg: &msg,
+            info,
+            nonce: plan.nonce,
+            reply: HandoverKeyReply {
+                at: plan.at,
+                lifetime: self.config.hk_lifetime,
+                encrypted_key: ct,
+            },
+            dst: &rx.src,
+        };
+        let len = self.emit_prrtadv(&ctx, rng, out)?;
 
         // Commit.
-        let entry = ArKey {
-            pcoa: rx.src,
+        let entry = KeyEntry {
+            peer: rx.src,
             key: hk,
-            at,
+            at: plan.at,
             issued: now,
             expires: self.expiry(now, confirmed),
             last_used: now,
             confirmed,
         };
-        match slot {
-            Slot::Own(i) | Slot::Replace(i) => {
-                if let Some(e) = self.keys.get_mut(i) {
-                    *e = entry;
-                }
-            }
-            Slot::Push => {
-                let _ = self.keys.push(entry);
-            }
-        }
-        self.timestamps.commit(ts_update);
+        self.keys.commit(plan.slot, entry);
+        self.timestamps.commit(plan.ts);
         Ok(PrRtAdvOut {
             len,
             dst: rx.src,
@@ -539,37 +645,72 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         })
     }
 
+    /// Step 3: SEND verification, then the Handover Key Request's key (RFC 5269 §4.1: same
+    /// parameters as the CGA key; §3.1: a separate key pair). The public-key steps.
+    fn verify_rtsolpr(
+        &self,
+        rx: &Received<'_>,
+        msg: &Fmip6Message<'_>,
+        plan: &RtSolPrPlan<'_>,
+    ) -> Result<C::PublicKey, Error> {
+        let policy = self.config.policy;
+        let v = plan.u.verify(
+            &self.crypto,
+            msg,
+            &rx.src,
+            &rx.dst,
+            policy.sec,
+            policy.key_sizes,
+        )?;
+        let hk_pub = self
+            .crypto
+            .load_spki(plan.request.public_key, policy.key_sizes.max_bits)
+            .map_err(|_| Error::HandoverKeyPolicy)?;
+        let k = hk_pub.modulus_len();
+        if k != v.public_key.modulus_len()
+            || k * 8 < policy.key_sizes.min_bits
+            || plan.request.public_key == v.cga.public_key
+        {
+            return Err(Error::HandoverKeyPolicy);
+        }
+        Ok(hk_pub)
+    }
+}
+
+impl<'k, C: Symmetric, const N: usize, const T: usize> AccessRouter<'k, C, N, T> {
     /// Verifies an FBU (`rx.bytes` = its Mobility Header, `rx.dst` = this router's address
     /// the MN sent it to) whose Home Address option carries `home_address` (the PCoA), and
-    /// writes the FBack Mobility Header into `out` (send it from `rx.dst` to
-    /// [`FbuAccepted::ncoa`]).
+    /// writes the FBack Mobility Header into `out` (at most [`crate::MAX_FBACK_LEN`]
+    /// octets; send it from `rx.dst` to [`FbuAccepted::ncoa`]).
     ///
     /// Without a live key for the PCoA, or with a bad BADF, the FBU is refused and
     /// forwarding must not change (RFC 5269 §3.5). An accepted FBU confirms the key: it
     /// then lives HK-LIFETIME from when it was sent ([`AccessRouterConfig`]).
     ///
     /// # Errors
-    /// [`Error::NoKey`], [`Error::Badf`], [`Error::BadAuthenticator`], decoding errors.
-    pub fn handle_fbu<S: Symmetric + ?Sized>(
+    /// [`Error::NoKey`], [`Error::Badf`], [`Error::BadAuthenticator`],
+    /// [`Error::BufferTooSmall`], decoding errors; never with a reply.
+    pub fn handle_fbu(
         &mut self,
-        now: Timestamp,
-        crypto: &S,
+        now: Time,
         rx: &Received<'_>,
         home_address: &Ipv6Addr,
         out: &mut [u8],
-    ) -> Result<FbuAccepted, Error> {
+    ) -> Result<FbuAccepted, Rejected<Error>> {
         let m = MobilityMessage::parse(rx.bytes, home_address, &rx.dst)?;
         let FastBinding::Fbu(fbu) = m.message else {
-            return Err(Error::UnexpectedMessage { found: 9 });
+            return Err(Error::UnexpectedMessage { found: 9 }.into());
         };
-        let i = self
-            .keys
-            .iter()
-            .position(|k| k.pcoa == *home_address && k.expires > now)
-            .ok_or(Error::NoKey)?;
-        let key = self.keys.get(i).ok_or(Error::NoKey)?;
+        let i = self.keys.live(home_address, now).ok_or(Error::NoKey)?;
+        let key = self.keys.at(i).ok_or(Error::NoKey)?;
         let ncoa = m.alternate_coa().unwrap_or(rx.src);
-        badf::verify(crypto, key.at, key.key.expose(), &ncoa, &rx.dst, &m)?;
+        let k = BadfKey {
+            at: key.at,
+            key: key.key.expose(),
+            coa: &ncoa,
+            par: &rx.dst,
+        };
+        badf::verify(&self.crypto, k, &m)?;
         let mac_len = key.at.mac_len().ok_or(Error::WeakerAlgorithm)?;
         let fback = FastBinding::FBack(FBack {
             status: FBACK_ACCEPTED,
@@ -579,25 +720,12 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
         });
         let mut w = Writer::new(out);
         let auth_at = emit_fast_binding(&mut w, &fback, None, badf::SPI_SEND_HANDOVER_KEY, mac_len);
-        let len = w.finish()?;
+        let len = w.finish().map_err(Error::from)?;
         let mh = out.get_mut(..len).ok_or(Error::Badf)?;
-        badf::authenticate_in_place(
-            crypto,
-            key.at,
-            key.key.expose(),
-            &ncoa,
-            &rx.dst,
-            mh,
-            auth_at,
-            (&rx.dst, &ncoa),
-        )?;
+        badf::authenticate_in_place(&self.crypto, k, mh, auth_at, (&rx.dst, &ncoa))?;
         // Commit: the key is confirmed and lives HK-LIFETIME from when it was sent.
         let expires = self.expiry(key.issued, true);
-        if let Some(e) = self.keys.get_mut(i) {
-            e.confirmed = true;
-            e.expires = expires;
-            e.last_used = now;
-        }
+        self.keys.confirm(i, expires, now);
         Ok(FbuAccepted {
             len,
             pcoa: *home_address,
@@ -605,13 +733,5 @@ impl<'k, const N: usize, const T: usize> AccessRouter<'k, N, T> {
             sequence: fbu.sequence,
             lifetime: fbu.lifetime,
         })
-    }
-
-    /// The router's CGA parameters.
-    ///
-    /// # Errors
-    /// Never for a router built by [`AccessRouter::new`].
-    pub fn cga_params(&self) -> Result<CgaParams<'k>, Error> {
-        Ok(CgaParams::parse(self.cga_params)?)
     }
 }

@@ -22,13 +22,12 @@
 use core::net::Ipv6Addr;
 
 use keying_crypto::{Digest, HashAlg, Symmetric};
-use keying_tlv::{Error as DecodeError, ErrorKind, Writer};
 
 use crate::{
     Error,
-    checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
-    fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
-    hokey::AuthAlgorithm,
+    wire::AuthAlgorithm,
+    wire::checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
+    wire::fbu::{MH_CHECKSUM_OFFSET, MobilityMessage},
 };
 
 /// SPI value reserved for SEND-based (RFC 5269) handover keys.
@@ -39,44 +38,33 @@ pub const SPI_SEND_HANDOVER_KEY: u32 = 0;
 /// refers to RFC 3775 and keys the association by the PCoA, so the text is ambiguous.
 pub const BADF_COA_IS_NCOA: bool = true;
 
-/// BADF option view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Badf<'a> {
-    /// Security Parameter Index (0 for RFC 5269 keys).
-    pub spi: u32,
-    /// The authenticator.
-    pub authenticator: &'a [u8],
+/// What the BADF authenticator is computed with: the handover key and its AT, and the two
+/// addresses the MAC covers (RFC 3775 §6.2.7 with RFC 5568 §6.4.5's substitutions).
+#[derive(Clone, Copy)]
+pub struct BadfKey<'a> {
+    /// The authenticator algorithm.
+    pub at: AuthAlgorithm,
+    /// The handover key.
+    pub key: &'a [u8],
+    /// The care-of address entering the MAC (the NCoA, [`BADF_COA_IS_NCOA`]).
+    pub coa: &'a Ipv6Addr,
+    /// The PAR's address.
+    pub par: &'a Ipv6Addr,
 }
 
-impl<'a> Badf<'a> {
-    /// Decodes the option data (after the Length octet); `offset` is the option's Type
-    /// octet.
-    pub(crate) fn parse(data: &'a [u8], offset: usize) -> Result<Self, DecodeError> {
-        match data.split_first_chunk::<4>() {
-            Some((spi, authenticator)) => Ok(Self {
-                spi: u32::from_be_bytes(*spi),
-                authenticator,
-            }),
-            None => Err(DecodeError::new(
-                offset + 1,
-                "BADF option length",
-                ErrorKind::BadLength { value: data.len() },
-            )),
-        }
-    }
-
-    /// Writes the option.
-    pub fn emit(&self, w: &mut Writer<'_>) {
-        w.u8(crate::fbu::MH_OPT_BADF);
-        let l = w.open_len_after(1, "BADF option length");
-        w.u32(self.spi);
-        w.bytes(self.authenticator);
-        w.close_len(l);
+impl core::fmt::Debug for BadfKey<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BadfKey")
+            .field("at", &self.at)
+            .field("key", &"<redacted>")
+            .field("coa", self.coa)
+            .field("par", self.par)
+            .finish()
     }
 }
 
 /// Computes the BADF authenticator of the Mobility Header `mh` whose authenticator field
-/// (`at.mac_len()` octets) starts at `auth_at`: `First(96, HMAC_SHA1(key, coa ‖ par ‖
+/// (`k.at.mac_len()` octets) starts at `auth_at`: `First(96, HMAC_SHA1(key, coa ‖ par ‖
 /// MH data))`, MH data being `mh` with the checksum taken as zero and without the
 /// authenticator octets (RFC 3775 §6.2.7, RFC 5568 §6.4.5).
 ///
@@ -84,7 +72,19 @@ impl<'a> Badf<'a> {
 /// [`Error::WeakerAlgorithm`] for an AT this crate does not implement; [`Error::Badf`] if
 /// `auth_at` does not leave room for the authenticator; [`Error::Crypto`] with
 /// [`keying_crypto::CryptoError::Unsupported`] when the provider lacks the AT's hash.
+#[inline]
 pub fn authenticator<S: Symmetric + ?Sized>(
+    crypto: &S,
+    k: BadfKey<'_>,
+    mh: &[u8],
+    auth_at: usize,
+) -> Result<Digest, Error> {
+    mac(crypto, k.at, k.key, k.coa, k.par, mh, auth_at)
+}
+
+/// [`authenticator`] with the key's fields as arguments (keeps them scalar for the
+/// optimiser: a known key length removes HMAC's long-key path).
+fn mac<S: Symmetric + ?Sized>(
     crypto: &S,
     at: AuthAlgorithm,
     key: &[u8],
@@ -118,24 +118,20 @@ pub fn authenticator<S: Symmetric + ?Sized>(
 }
 
 /// Fills the authenticator of a Mobility Header emitted by
-/// [`crate::fbu::emit_fast_binding`] (which returned `auth_at`), then its checksum over the
+/// [`crate::wire::fbu::emit_fast_binding`] (which returned `auth_at`), then its checksum over the
 /// pseudo-header `src` / `dst` (`src` = the home address when a Home Address option is
 /// present, RFC 3775 §6.1.1).
 ///
 /// # Errors
 /// As [`authenticator`].
-#[allow(clippy::too_many_arguments)]
 pub fn authenticate_in_place<S: Symmetric + ?Sized>(
     crypto: &S,
-    at: AuthAlgorithm,
-    key: &[u8],
-    coa: &Ipv6Addr,
-    par: &Ipv6Addr,
+    k: BadfKey<'_>,
     mh: &mut [u8],
     auth_at: usize,
     pseudo: (&Ipv6Addr, &Ipv6Addr),
 ) -> Result<(), Error> {
-    let d = authenticator(crypto, at, key, coa, par, mh, auth_at)?;
+    let d = mac(crypto, k.at, k.key, k.coa, k.par, mh, auth_at)?;
     let end = auth_at.saturating_add(d.len());
     mh.get_mut(auth_at..end)
         .ok_or(Error::Badf)?
@@ -161,17 +157,14 @@ pub fn authenticate_in_place<S: Symmetric + ?Sized>(
 /// [`Error::BadAuthenticator`] for a wrong MAC; as [`authenticator`].
 pub fn verify<S: Symmetric + ?Sized>(
     crypto: &S,
-    at: AuthAlgorithm,
-    key: &[u8],
-    coa: &Ipv6Addr,
-    par: &Ipv6Addr,
+    k: BadfKey<'_>,
     msg: &MobilityMessage<'_>,
 ) -> Result<(), Error> {
     let (off, badf) = msg.last_badf().ok_or(Error::Badf)?;
-    if badf.spi != SPI_SEND_HANDOVER_KEY || Some(badf.authenticator.len()) != at.mac_len() {
+    if badf.spi != SPI_SEND_HANDOVER_KEY || Some(badf.authenticator.len()) != k.at.mac_len() {
         return Err(Error::Badf);
     }
-    let d = authenticator(crypto, at, key, coa, par, msg.as_bytes(), off + 6)?;
+    let d = mac(crypto, k.at, k.key, k.coa, k.par, msg.as_bytes(), off + 6)?;
     if d.ct_eq(badf.authenticator) {
         Ok(())
     } else {

@@ -13,8 +13,22 @@ pub enum Error {
     /// Malformed bytes: truncation, a zero or bad length, pad length too large, trailing
     /// bytes... with the absolute offset.
     Decode(keying_tlv::Error),
-    /// The output buffer is too small or a field overflowed.
+    /// The caller's output buffer is too small: `needed` is the total length the message
+    /// needs (for a signed message, including its RSA Signature option).
+    BufferTooSmall {
+        /// Octets the whole output needs.
+        needed: usize,
+    },
+    /// A value does not fit its wire field (e.g. an option body longer than 2040 octets).
     Write(keying_tlv::WriteError),
+    /// A caller-supplied value is longer than this crate allows (see the size constants at
+    /// the crate root).
+    TooLong {
+        /// What was too long.
+        what: &'static str,
+        /// The most octets allowed.
+        max: usize,
+    },
     /// Not an FMIPv6 message (ICMPv6 type 154) or not the expected subtype / MH type.
     UnexpectedMessage {
         /// The type (or subtype) found.
@@ -97,7 +111,10 @@ impl From<keying_tlv::Error> for Error {
 
 impl From<keying_tlv::WriteError> for Error {
     fn from(e: keying_tlv::WriteError) -> Self {
-        Self::Write(e)
+        match e {
+            keying_tlv::WriteError::BufferTooSmall { needed } => Self::BufferTooSmall { needed },
+            e => Self::Write(e),
+        }
     }
 }
 
@@ -111,7 +128,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Decode(e) => write!(f, "malformed: {e}"),
+            Self::BufferTooSmall { needed } => {
+                write!(f, "output buffer too small: {needed} octets needed")
+            }
             Self::Write(e) => write!(f, "cannot emit: {e}"),
+            Self::TooLong { what, max } => write!(f, "{what} longer than {max} octets"),
             Self::UnexpectedMessage { found } => write!(f, "unexpected message type {found}"),
             Self::HopLimit { found } => write!(f, "hop limit {found}, expected 255"),
             Self::WrongDestination => f.write_str("not addressed to this node"),
@@ -144,4 +165,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl core::error::Error for Error {}
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Decode(e) => Some(e),
+            Self::Write(e) => Some(e),
+            Self::Cga(e) => Some(e),
+            Self::Crypto(e) => Some(e),
+            _ => None,
+        }
+    }
+}

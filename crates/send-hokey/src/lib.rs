@@ -11,45 +11,72 @@
 //! RSA itself comes from the crypto provider (the RustCrypto one needs `alloc` for RSA).
 //!
 //! # Layout
-//! - Codec, one module per RFC option: [`lla`] (19), [`ip_prefix`] (17), [`naack`] (20),
-//!   [`cga`] (11 + CGA Parameters), [`rsa_sig`] (12), [`timestamp`] (13), [`nonce`] (14),
-//!   [`trust_anchor`] (15), [`certificate`] (16), [`hokey`] (27, 28), gathered in
-//!   [`ndiscoption::NdOption`] (unknown options kept as `Unknown { type_, data }` and
-//!   round-tripped). ND framing goes through [`keying_tlv::Chain`] with
-//!   [`keying_tlv::NdOptions`]. Messages: [`rtsolpr`] (ICMPv6 type 154, both subtypes) and
-//!   [`fbu`] (MH types 8 and 9) with [`badf`]. [`checksum`]: the pseudo-header checksum.
-//! - SEND: [`cga`] (verification, [`cga::ModifierSearch`] for generation), [`send`] (signed
-//!   data, signing, verification in DoS order), [`timestamp::TimestampCache`].
-//! - Roles: [`mn`], [`ar`], hooks and settings in [`policy`].
+//! ```text
+//! src/
+//!   lib.rs      these docs, the re-exports
+//!   wire/       mod.rs: ND option framing (RFC 4861 §4.6) over keying_tlv::Codec, NdOption
+//!               rtsolpr.rs: ICMPv6 type 154, RtSolPr / PrRtAdv (RFC 5568 §6.1)
+//!               fbu.rs: Mobility Header FBU / FBack and the mobility-option framing
+//!               one file per option: link_layer_address (19), ip_prefix (17), naack (20),
+//!               cga (11 + CGA Parameters), rsa_signature (12), timestamp (13), nonce (14),
+//!               trust_anchor (15), certificate (16), handover_key_request (27),
+//!               handover_key_reply (28), badf (mobility option 21); checksum.rs
+//!   cga.rs      CGA verification and generation (RFC 3972)
+//!   send.rs     the SEND signature (RFC 3971 §5.2), verification in DoS order
+//!   badf.rs     the BADF authenticator (RFC 5568 §6.4.5, RFC 3775 §6.2.7)
+//!   steps/      what both roles share: the Timestamp cache (RFC 3971 §5.3.4), the
+//!               handover-key table
+//!   sizes.rs    the MAX_* size constants
+//!   ar.rs       the access router role
+//!   mn.rs       the mobile node role
+//!   policy.rs   hooks and settings both roles take
+//! ```
+//! Every option body implements [`keying_tlv::Codec`]; [`wire::read_option`] and
+//! [`wire::write_option`] are the one ND framing over it, gathered in [`wire::NdOption`]
+//! (unknown options kept as `Unknown { type_, data }` and round-tripped). ND framing goes
+//! through [`keying_tlv::Chain`] with [`keying_tlv::NdOptions`].
 //!
-//! Views borrow the input and are validated once ([`rtsolpr::Fmip6Message::parse`] walks
+//! Views borrow the input and are validated once ([`wire::Fmip6Message::parse`] walks
 //! every option), so accessors cannot fail; every `emit` writes through
 //! [`keying_tlv::Writer`] into the caller's buffer and reports `BufferTooSmall { needed }`.
 //!
-//! # Sans-IO call order
-//! Nothing here reads a clock, sleeps or opens a socket. Time is passed in as a
-//! [`timestamp::Timestamp`] (48.16 fixed-point seconds since the Unix epoch, the SEND
-//! Timestamp format), the crypto provider and RNG as arguments.
+//! # Role contract
+//! The roles follow the contract every protocol crate of this workspace shares (README,
+//! "Role contract"):
+//! - **Construction**: [`AccessRouter::new`] / [`MobileNode::new`] take the crypto provider
+//!   (owned; pass `&C` to share one), a config and the long-lived identity
+//!   ([`RouterIdentity`], [`MobileNodeIdentity`]); other capacities through
+//!   `with_capacity`.
+//! - **Input**: `handle_*(now, received packet, context, hooks, rng, out)`, in that order,
+//!   each argument only where the call needs it; `now` is a [`Time`], the one clock of every
+//!   call and deadline (the SEND [`wire::Timestamp`] option converts from and to it).
+//! - **Output** goes into the caller's `out`, sized by the `MAX_*_LEN` constants
+//!   ([`MAX_RTSOLPR_LEN`], [`MAX_PRRTADV_LEN`], [`MAX_FBU_LEN`], [`MAX_FBACK_LEN`]); a short
+//!   buffer is [`Error::BufferTooSmall`].
+//! - **Rejection** is [`Rejected`]`<`[`Error`]`>`; a rejected input leaves the role as it
+//!   was (the roles compute into locals and commit as their last step; tested by flipping
+//!   every bit of signed messages).
+//! - **Timers**: `poll_timeout() -> Option<Time>`, `handle_timeout(now)`.
 //!
-//! Mobile node: [`mn::MobileNode::build_rtsolpr`] → send (Hop Limit 255) →
-//! [`mn::MobileNode::handle_prrtadv`] for each PrRtAdv received →
-//! [`mn::MobileNode::build_fbu`] / [`mn::MobileNode::handle_fback`] when moving; call
-//! [`mn::MobileNode::handle_timeout`] at [`mn::MobileNode::poll_timeout`].
-//! Access router: [`ar::AccessRouter::handle_rtsolpr`] (writes the PrRtAdv),
-//! [`ar::AccessRouter::handle_fbu`] (writes the FBack), `poll_timeout` / `handle_timeout`.
-//! Every `handle_*` computes into locals and commits as its last step: on `Err` the state is
-//! exactly as before (tested by flipping every bit of signed messages).
+//! Nothing here reads a clock, sleeps or opens a socket.
+//!
+//! Mobile node: [`MobileNode::build_rtsolpr`] → send (Hop Limit 255) →
+//! [`MobileNode::handle_prrtadv`] for each PrRtAdv received → [`MobileNode::build_fbu`] /
+//! [`MobileNode::handle_fback`] when moving; [`MobileNode::handle_timeout`] at
+//! [`MobileNode::poll_timeout`]. Access router: [`AccessRouter::handle_rtsolpr`] (writes
+//! the PrRtAdv), [`AccessRouter::handle_fbu`] (writes the FBack), `poll_timeout` /
+//! `handle_timeout`.
 //!
 //! # Choices where the RFCs leave one (each a named constant or policy setting)
-//! - AT values: [`hokey::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists). The
+//! - AT values: [`wire::AuthAlgorithm`]; AT 0 = HMAC-SHA1-96 (no registry exists). The
 //!   AR echoes a supported AT; the MN refuses a weaker or unknown one.
-//! - BADF Option Length = 4 + authenticator length ([`badf`] docs).
+//! - BADF Option Length = 4 + authenticator length ([`wire::badf`] docs).
 //! - CoA in the BADF MAC = NCoA ([`badf::BADF_COA_IS_NCOA`]).
-//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`fbu`] docs).
-//! - Handover key: 20 random octets for HMAC-SHA1-96 ([`hokey::AuthAlgorithm::key_len`]);
+//! - FBU / FBack Lifetime in seconds, per RFC 5568 ([`wire::fbu`] docs).
+//! - Handover key: 20 random octets for HMAC-SHA1-96 ([`wire::AuthAlgorithm::key_len`]);
 //!   HK-LIFETIME 43200 s ([`policy::HK_LIFETIME_SECS`]).
 //! - Sec semantics: [`cga::SecPolicy`], RFC 4982 by default.
-//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`ndiscoption`]; RFC 4861 §4.6
+//! - Pad Length of options 11, 15, 27, 28 must be below 8 ([`wire`]; RFC 4861 §4.6
 //!   framing).
 //! - RSA key sizes: 2048 bits only by default; 1024-bit keys (weak) only through the
 //!   explicit opt-in [`send::KeySizePolicy::LEGACY_1024`] (RFC 3971 §5.2 allows 384 to
@@ -64,7 +91,7 @@
 //!   *2*; the Mobility Header's protocol number is **135**, which the FBU vector
 //!   (tests/vectors/send-hokey/fbu_mh.bin, checksum 0x3a21) and Wireshark use, and which
 //!   RFC 6275 §6.1.1 (the successor of RFC 3775) states. This crate uses 135
-//!   ([`checksum::NEXT_HEADER_MOBILITY`]).
+//!   ([`wire::checksum::NEXT_HEADER_MOBILITY`]).
 //! - **BADF Option Length.** RFC 5568 §6.4.5 says "the length of the Authenticator", which
 //!   contradicts the generic mobility-option rule of RFC 3775 §6.2.1 (length of all data
 //!   after the Length octet, here SPI + Authenticator).
@@ -140,24 +167,38 @@ extern crate std;
 
 pub mod ar;
 pub mod badf;
-pub mod certificate;
 pub mod cga;
-pub mod checksum;
-mod der;
 mod error;
-pub mod fbu;
-pub mod hokey;
-pub mod ip_prefix;
-pub mod lla;
 pub mod mn;
-pub mod naack;
-pub mod ndiscoption;
-pub mod nonce;
 pub mod policy;
-pub mod rsa_sig;
-pub mod rtsolpr;
 pub mod send;
-pub mod timestamp;
-pub mod trust_anchor;
+mod sizes;
+pub mod steps;
+pub mod wire;
 
+pub use keying_crypto;
+#[cfg(feature = "std")]
+pub use keying_crypto::OsRng;
+pub use keying_crypto::{CryptoError, Rejected, Rng, Time};
+
+pub use ar::{
+    AccessRouter, AccessRouterConfig, FbuAccepted, PrRtAdvInfo, PrRtAdvOut, Received,
+    RouterIdentity,
+};
+pub use cga::{CgaError, SecPolicy};
 pub use error::Error;
+pub use mn::{
+    FbuOrigin, FbuRequest, KeyEstablished, MobileNode, MobileNodeConfig, MobileNodeIdentity,
+};
+pub use policy::{
+    HK_LIFETIME_SECS, NoRateLimit, RateLimiter, RouterAuthorizer, SendPolicy, TokenBucket,
+    TrustedRouterKeys,
+};
+pub use send::{KeySizePolicy, RsaKeyLoader};
+pub use sizes::{
+    MAX_CGA_PARAMS_LEN, MAX_FBACK_LEN, MAX_FBU_LEN, MAX_LLA_LEN, MAX_PRRTADV_LEN, MAX_RTSOLPR_LEN,
+    MAX_SPKI_LEN, NONCE_LEN,
+};
+pub use steps::key_table::MAX_HK_LEN;
+pub use steps::timestamp_cache::TimestampPolicy;
+pub use wire::{AuthAlgorithm, FBack, IpAddrPrefix, IpAddrPrefixCode, NdOption, PrRtAdvCode};

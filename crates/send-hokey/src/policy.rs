@@ -1,12 +1,12 @@
 //! Caller-supplied hooks and the settings both roles share.
 
-use core::net::Ipv6Addr;
+use core::{net::Ipv6Addr, time::Duration};
+
+use keying_crypto::Time;
 
 use crate::{
-    cga::SecPolicy,
-    hokey::AuthAlgorithm,
-    send::KeySizePolicy,
-    timestamp::{Timestamp, TimestampPolicy},
+    cga::SecPolicy, send::KeySizePolicy, steps::timestamp_cache::TimestampPolicy,
+    wire::AuthAlgorithm,
 };
 
 /// Decides whether a PrRtAdv signer is an authorised router (RFC 5269 §3.3, RFC 3971 §6.3).
@@ -40,7 +40,7 @@ impl RouterAuthorizer for TrustedRouterKeys<'_> {
 /// verification is itself a denial-of-service target): consulted before any crypto work.
 pub trait RateLimiter {
     /// Whether a message from `src` at `now` may be processed.
-    fn allow(&mut self, src: &Ipv6Addr, now: Timestamp) -> bool;
+    fn allow(&mut self, src: &Ipv6Addr, now: Time) -> bool;
 }
 
 /// No rate limit.
@@ -48,7 +48,7 @@ pub trait RateLimiter {
 pub struct NoRateLimit;
 
 impl RateLimiter for NoRateLimit {
-    fn allow(&mut self, _: &Ipv6Addr, _: Timestamp) -> bool {
+    fn allow(&mut self, _: &Ipv6Addr, _: Time) -> bool {
         true
     }
 }
@@ -78,7 +78,8 @@ impl TokenBucket {
 }
 
 impl RateLimiter for TokenBucket {
-    fn allow(&mut self, _: &Ipv6Addr, now: Timestamp) -> bool {
+    fn allow(&mut self, _: &Ipv6Addr, now: Time) -> bool {
+        let now = crate::wire::Timestamp::from(now);
         let elapsed = now.value.saturating_sub(self.last);
         self.last = self.last.max(now.value);
         let cap = u64::from(self.burst) << 16;
@@ -125,10 +126,8 @@ pub const HK_LIFETIME_SECS: u16 = 43200;
 /// Hop Limit every RtSolPr / PrRtAdv must arrive with (RFC 5568 §6.1).
 pub const ND_HOP_LIMIT: u8 = 255;
 
-/// Adds whole seconds to a 48.16 time.
+/// `now` plus `secs` seconds (saturating).
 #[must_use]
-pub const fn after(now: Timestamp, secs: u32) -> Timestamp {
-    Timestamp {
-        value: now.value.saturating_add((secs as u64) << 16),
-    }
+pub fn after(now: Time, secs: u32) -> Time {
+    now.saturating_add(Duration::from_secs(u64::from(secs)))
 }

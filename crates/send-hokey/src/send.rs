@@ -21,11 +21,9 @@ use keying_tlv::Writer;
 
 use crate::{
     Error,
-    cga::{self, CgaParams, SecPolicy},
-    ndiscoption::NdOption,
-    rsa_sig::RsaSignature,
-    rtsolpr::{Fmip6Message, fill_checksum, truncated_checksum},
-    timestamp::Timestamp,
+    cga::{self, SecPolicy},
+    wire::rtsolpr::{Fmip6Message, fill_checksum, truncated_checksum},
+    wire::{CgaParams, NdOption, RsaSignature, Timestamp},
 };
 
 /// The CGA Message Type tag of SEND (RFC 3971 §5.2, §11).
@@ -101,27 +99,25 @@ impl<'a> SignedData<'a> {
 /// option before the signature, checksum field anything) and fills the final checksum.
 /// Returns the total length.
 ///
-/// `key_hash` is [`key_hash`] of the signer's SPKI (the one in the CGA option).
+/// `signer` signs with the CGA key; its Key Hash names that key.
 ///
 /// # Errors
-/// [`Error::Write`] if `buf` is too small; [`Error::Crypto`] if signing fails.
-#[allow(clippy::too_many_arguments)]
+/// [`Error::BufferTooSmall`] (the total length) if `buf` is too small; [`Error::Crypto`] if
+/// signing fails.
 pub fn sign_in_place(
+    signer: &SendSigner<'_>,
     rng: &mut dyn Rng,
-    key: &dyn RsaPrivateKeyOps,
-    key_hash: [u8; 16],
     buf: &mut [u8],
     len: usize,
     src: &Ipv6Addr,
     dst: &Ipv6Addr,
 ) -> Result<usize, Error> {
+    let SendSigner { key, key_hash } = *signer;
     let k = key.modulus_len();
-    let opt_len = (20 + k).div_ceil(8) * 8;
+    let opt_len = signature_option_len(k);
     let total = len.saturating_add(opt_len);
     if buf.len() < total {
-        return Err(Error::Write(keying_tlv::WriteError::BufferTooSmall {
-            needed: total,
-        }));
+        return Err(Error::BufferTooSmall { needed: total });
     }
     let (msg, tail) = buf.split_at_mut(len);
     let mut sig = [0u8; MAX_SIGNATURE_LEN];
@@ -143,6 +139,39 @@ pub fn sign_in_place(
         fill_checksum(m, src, dst);
     }
     Ok(total)
+}
+
+/// Length of the RSA Signature option for a `k`-octet modulus (RFC 3971 §5.2).
+pub(crate) const fn signature_option_len(k: usize) -> usize {
+    (20 + k).div_ceil(8) * 8
+}
+
+/// Finishes the unsigned part of a message that [`sign_in_place`] will sign with a
+/// `k`-octet key: a short buffer reports the length of the whole signed message.
+pub(crate) fn finish_unsigned(w: keying_tlv::Writer<'_>, k: usize) -> Result<usize, Error> {
+    w.finish().map_err(|e| match e {
+        keying_tlv::WriteError::BufferTooSmall { needed } => Error::BufferTooSmall {
+            needed: needed.saturating_add(signature_option_len(k)),
+        },
+        e => Error::from(e),
+    })
+}
+
+/// A SEND signer: the CGA private key and the Key Hash of its public key.
+#[derive(Clone, Copy)]
+pub struct SendSigner<'k> {
+    /// The CGA private key.
+    pub key: &'k dyn RsaPrivateKeyOps,
+    /// [`key_hash`] of the signer's SPKI (the one in its CGA option).
+    pub key_hash: [u8; 16],
+}
+
+impl core::fmt::Debug for SendSigner<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SendSigner")
+            .field("key_hash", &self.key_hash)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Largest RSA signature this crate handles (4096-bit keys).
@@ -332,7 +361,7 @@ impl<'a> Unverified<'a> {
 
 /// Verifies the SEND protection of a parsed RtSolPr / PrRtAdv sent from `src` to `dst`:
 /// [`Unverified::collect`] then [`Unverified::verify`]. Timestamp freshness and nonce
-/// matching are the caller's steps ([`crate::timestamp::TimestampCache`]); the roles run
+/// matching are the caller's steps ([`crate::steps::timestamp_cache::TimestampCache`]); the roles run
 /// them before this, between the two halves.
 ///
 /// # Errors

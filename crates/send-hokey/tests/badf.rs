@@ -8,10 +8,11 @@ use common::*;
 use hex_literal::hex;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Writer;
+use send_hokey::badf::BadfKey;
 use send_hokey::{
     Error, badf,
-    fbu::{FBack, FastBinding, Fbu, MobilityMessage, emit_fast_binding},
-    hokey::AuthAlgorithm,
+    wire::AuthAlgorithm,
+    wire::fbu::{FBack, FastBinding, Fbu, MobilityMessage, emit_fast_binding},
 };
 
 const C: RustCrypto = RustCrypto;
@@ -25,10 +26,31 @@ fn hmac_input_and_authenticator_match_the_vector() {
     let input = [&ncoa().octets()[..], &par().octets(), &mh].concat();
     assert_eq!(input, FBU_HMAC_INPUT);
 
-    let d = badf::authenticator(&C, AT, &HK, &ncoa(), &par(), FBU_MH, 44).unwrap();
+    let d = badf::authenticator(
+        &C,
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &ncoa(),
+            par: &par(),
+        },
+        FBU_MH,
+        44,
+    )
+    .unwrap();
     assert_eq!(d.as_bytes(), hex!("97799c08f017722112fea4c3"));
     let m = MobilityMessage::parse(FBU_MH, &mn_cga(), &par()).unwrap();
-    badf::verify(&C, AT, &HK, &ncoa(), &par(), &m).unwrap();
+    badf::verify(
+        &C,
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &ncoa(),
+            par: &par(),
+        },
+        &m,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -47,10 +69,12 @@ fn fbu_is_reproduced_byte_for_byte() {
     assert_eq!(w.finish().unwrap(), 56);
     badf::authenticate_in_place(
         &C,
-        AT,
-        &HK,
-        &ncoa(),
-        &par(),
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &ncoa(),
+            par: &par(),
+        },
         &mut buf,
         at,
         (&mn_cga(), &par()),
@@ -65,12 +89,30 @@ fn wrong_key_spi_or_placement_rejected() {
     let mut k = HK;
     k[0] ^= 1;
     assert_eq!(
-        badf::verify(&C, AT, &k, &ncoa(), &par(), &m),
+        badf::verify(
+            &C,
+            BadfKey {
+                at: AT,
+                key: &k,
+                coa: &ncoa(),
+                par: &par()
+            },
+            &m
+        ),
         Err(Error::BadAuthenticator)
     );
     // The CoA in the MAC is the NCoA: the PCoA gives a different MAC.
     assert_eq!(
-        badf::verify(&C, AT, &HK, &mn_cga(), &par(), &m),
+        badf::verify(
+            &C,
+            BadfKey {
+                at: AT,
+                key: &HK,
+                coa: &mn_cga(),
+                par: &par()
+            },
+            &m
+        ),
         Err(Error::BadAuthenticator)
     );
     // Every bit flip of the MH (checksum fixed up) is rejected.
@@ -81,10 +123,10 @@ fn wrong_key_spi_or_placement_rejected() {
         let mut b = FBU_MH.to_vec();
         b[i / 8] ^= 1 << (i % 8);
         b[4..6].fill(0);
-        let c = send_hokey::checksum::pseudo_header_checksum(
+        let c = send_hokey::wire::checksum::pseudo_header_checksum(
             &mn_cga(),
             &par(),
-            send_hokey::checksum::NEXT_HEADER_MOBILITY,
+            send_hokey::wire::checksum::NEXT_HEADER_MOBILITY,
             &[&b],
         );
         b[4..6].copy_from_slice(&c.to_be_bytes());
@@ -92,7 +134,17 @@ fn wrong_key_spi_or_placement_rejected() {
             continue;
         };
         assert!(
-            badf::verify(&C, AT, &HK, &ncoa(), &par(), &m).is_err(),
+            badf::verify(
+                &C,
+                BadfKey {
+                    at: AT,
+                    key: &HK,
+                    coa: &ncoa(),
+                    par: &par()
+                },
+                &m
+            )
+            .is_err(),
             "bit {i}"
         );
     }
@@ -101,7 +153,16 @@ fn wrong_key_spi_or_placement_rejected() {
     b[43] = 1;
     let m = MobilityMessage::parse_unchecked(&b).unwrap();
     assert_eq!(
-        badf::verify(&C, AT, &HK, &ncoa(), &par(), &m),
+        badf::verify(
+            &C,
+            BadfKey {
+                at: AT,
+                key: &HK,
+                coa: &ncoa(),
+                par: &par()
+            },
+            &m
+        ),
         Err(Error::Badf)
     );
     // Option Length 12 (the RFC 5568 text's reading): the option no longer ends the header.
@@ -110,7 +171,16 @@ fn wrong_key_spi_or_placement_rejected() {
     // It either fails to parse or leaves a non-BADF option last.
     if let Ok(m) = MobilityMessage::parse_unchecked(&b) {
         assert_eq!(
-            badf::verify(&C, AT, &HK, &ncoa(), &par(), &m),
+            badf::verify(
+                &C,
+                BadfKey {
+                    at: AT,
+                    key: &HK,
+                    coa: &ncoa(),
+                    par: &par()
+                },
+                &m
+            ),
             Err(Error::Badf)
         );
     }
@@ -132,10 +202,12 @@ fn fback_round_trip() {
     assert_eq!((at - 6) % 8, 6);
     badf::authenticate_in_place(
         &C,
-        AT,
-        &HK,
-        &ncoa(),
-        &par(),
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &ncoa(),
+            par: &par(),
+        },
         &mut buf[..n],
         at,
         (&par(), &ncoa()),
@@ -143,5 +215,15 @@ fn fback_round_trip() {
     .unwrap();
     let m = MobilityMessage::parse(&buf[..n], &par(), &ncoa()).unwrap();
     assert_eq!(m.message, fback);
-    badf::verify(&C, AT, &HK, &ncoa(), &par(), &m).unwrap();
+    badf::verify(
+        &C,
+        BadfKey {
+            at: AT,
+            key: &HK,
+            coa: &ncoa(),
+            par: &par(),
+        },
+        &m,
+    )
+    .unwrap();
 }

@@ -7,7 +7,11 @@ mod common;
 use common::*;
 use hex_literal::hex;
 use keying_crypto::rustcrypto::RustCrypto;
-use send_hokey::cga::{self, CgaError, CgaParams, ModifierSearch, SecPolicy};
+use send_hokey::badf::BadfKey;
+use send_hokey::{
+    cga::{self, CgaError, ModifierSearch, SecPolicy},
+    wire::CgaParams,
+};
 
 const C: RustCrypto = RustCrypto;
 
@@ -229,10 +233,12 @@ fn a_provider_without_sha1_is_refused() {
     assert_eq!(
         send_hokey::badf::authenticator(
             &NoSha1,
-            send_hokey::hokey::AuthAlgorithm::DEFAULT,
-            &[1; 20],
-            &coa,
-            &par,
+            BadfKey {
+                at: send_hokey::wire::AuthAlgorithm::DEFAULT,
+                key: &[1; 20],
+                coa: &coa,
+                par: &par
+            },
             &mh,
             20
         )

@@ -11,15 +11,15 @@ use keying_tlv::{ErrorKind, Writer};
 use proptest::prelude::*;
 use send_hokey::{
     Error,
-    cga::CgaOption,
-    fbu::{FastBinding, MhOption, MobilityMessage, emit_fast_binding},
-    hokey::{AuthAlgorithm, HandoverKeyReply, HandoverKeyRequest},
-    ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
-    lla::{LinkLayerAddress, LlaCode},
-    ndiscoption::{NdOption, NdOptionIter},
-    rtsolpr::{Fmip6Message, Fmip6Subtype, fill_checksum},
-    timestamp::Timestamp,
-    trust_anchor::TrustAnchor,
+    wire::CgaOption,
+    wire::fbu::{FastBinding, MhOption, MobilityMessage, emit_fast_binding},
+    wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
+    wire::link_layer_address::{LinkLayerAddress, LlaCode},
+    wire::rtsolpr::{Fmip6Message, Fmip6Subtype, fill_checksum},
+    wire::timestamp::Timestamp,
+    wire::trust_anchor::TrustAnchor,
+    wire::{AuthAlgorithm, HandoverKeyReply, HandoverKeyRequest},
+    wire::{NdOption, NdOptionIter},
 };
 
 fn reemit(m: &Fmip6Message<'_>, src: &core::net::Ipv6Addr, dst: &core::net::Ipv6Addr) -> Vec<u8> {
@@ -72,7 +72,7 @@ fn rtsolpr_vector_field_by_field() {
     assert_eq!(t, Timestamp::from_secs(1_735_689_600));
     assert_eq!(
         opts[4].option,
-        NdOption::Nonce(send_hokey::nonce::Nonce { nonce: &NONCE })
+        NdOption::Nonce(send_hokey::wire::nonce::Nonce { nonce: &NONCE })
     );
     let NdOption::HandoverKeyRequest(h) = opts[5].option else {
         panic!()
@@ -365,11 +365,11 @@ fn fbu_vector_parses_and_reemits() {
     assert_eq!(w.finish().unwrap(), 56);
     assert_eq!(at, 44);
     buf[at..].copy_from_slice(badf.authenticator);
-    send_hokey::rtsolpr::fill_checksum(&mut [], &par(), &par());
-    let c = send_hokey::checksum::pseudo_header_checksum(
+    send_hokey::wire::rtsolpr::fill_checksum(&mut [], &par(), &par());
+    let c = send_hokey::wire::checksum::pseudo_header_checksum(
         &mn_cga(),
         &par(),
-        send_hokey::checksum::NEXT_HEADER_MOBILITY,
+        send_hokey::wire::checksum::NEXT_HEADER_MOBILITY,
         &[&buf],
     );
     buf[4..6].copy_from_slice(&c.to_be_bytes());
@@ -422,7 +422,7 @@ fn arb_option() -> impl Strategy<Value = Vec<u8>> {
                 prefix_len: b,
                 address: core::net::Ipv6Addr::from(u128::from(w) << 64 | 7),
             }),
-            6 => NdOption::Naack(send_hokey::naack::Naack {
+            6 => NdOption::Naack(send_hokey::wire::naack::Naack {
                 code: 0,
                 status: b,
                 new_coa: (w % 2 == 0).then(|| core::net::Ipv6Addr::from(u128::from(w))),
@@ -469,7 +469,7 @@ proptest! {
         let _ = Fmip6Message::parse_unchecked(&bytes);
         let _ = Fmip6Message::parse(&bytes, &mn_cga(), &ar_ll());
         let _ = MobilityMessage::parse_unchecked(&bytes);
-        let _ = send_hokey::cga::CgaParams::parse(&bytes);
+        let _ = send_hokey::wire::CgaParams::parse(&bytes);
         for o in NdOptionIter::new(&bytes, 0) {
             let _ = o;
         }
@@ -490,7 +490,7 @@ proptest! {
 fn option_iterator_stops_after_an_option_level_error() {
     // A Timestamp option of length 1 (invalid: it must be 2), then a valid Nonce.
     let b = hex_literal::hex!("0d01000000000000 0e01010203040506");
-    let items: Vec<_> = send_hokey::ndiscoption::NdOptionIter::new(&b, 0).collect();
+    let items: Vec<_> = send_hokey::wire::NdOptionIter::new(&b, 0).collect();
     assert_eq!(items.len(), 1, "{items:?}");
     assert!(items[0].is_err());
 }

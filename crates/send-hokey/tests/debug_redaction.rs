@@ -8,12 +8,12 @@ mod common;
 use common::*;
 use keying_crypto::Rng;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
+use send_hokey::{MobileNodeIdentity, RouterIdentity, Time};
 use send_hokey::{
     ar::{AccessRouter, PrRtAdvInfo, Received},
     mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::PrRtAdvCode,
-    timestamp::Timestamp,
+    wire::rtsolpr::PrRtAdvCode,
 };
 
 const C: RustCrypto = RustCrypto;
@@ -68,15 +68,17 @@ impl Rng for Recording {
 fn mobile_node_holding_the_vector_key_hides_it() {
     let mn1 = RsaPrivate::from_pkcs1_der(MN1_KEY).unwrap();
     let mn2 = RsaPrivate::from_pkcs1_der(MN2_KEY).unwrap();
-    let mut mn: MobileNode<'_, 4, 4, 4> = MobileNode::new(
+    let mut mn: MobileNode<'_, &'static RustCrypto, 4, 4, 4> = MobileNode::with_capacity(
         &C,
-        mn_cga(),
-        MN1_PARAMS,
-        &mn1,
-        MN2_PUB,
-        &mn2,
-        None,
         mn_config(),
+        MobileNodeIdentity {
+            address: mn_cga(),
+            cga_params: MN1_PARAMS,
+            signer: &mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &mn2,
+            source_lla: None,
+        },
     )
     .unwrap();
     let mut rng = Recording {
@@ -85,7 +87,7 @@ fn mobile_node_holding_the_vector_key_hides_it() {
         given: Vec::new(),
     };
     let mut out = [0u8; 1500];
-    mn.build_rtsolpr(Timestamp::from_secs(T0), &mut rng, &ar_ll(), None, &mut out)
+    mn.build_rtsolpr(Time::from_unix_secs(T0), &ar_ll(), None, &mut rng, &mut out)
         .unwrap();
     let rx = Received {
         src: ar_ll(),
@@ -95,11 +97,10 @@ fn mobile_node_holding_the_vector_key_hides_it() {
     };
     let est = mn
         .handle_prrtadv(
-            Timestamp::from_secs(T0 + 1),
-            &C,
-            &mut rng,
-            &TrustedRouterKeys(&[AR1_PUB]),
+            Time::from_unix_secs(T0 + 1),
             &rx,
+            &TrustedRouterKeys(&[AR1_PUB]),
+            &mut rng,
         )
         .unwrap();
     assert!(mn.key_matches(&ar_ll(), &HK));
@@ -110,8 +111,17 @@ fn mobile_node_holding_the_vector_key_hides_it() {
 #[test]
 fn access_router_holding_a_fresh_key_hides_it() {
     let ar1 = RsaPrivate::from_pkcs1_der(AR1_KEY).unwrap();
-    let mut ar: AccessRouter<'_, 4, 8> =
-        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
+    let mut ar: AccessRouter<'_, &'static RustCrypto, 4, 8> = AccessRouter::with_capacity(
+        &C,
+        ar_config(),
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &ar1,
+            source_lla: None,
+        },
+    )
+    .unwrap();
     let mut rng = Recording {
         script: Vec::new(),
         rest: HashDrbg::new(b"debug"),
@@ -130,12 +140,11 @@ fn access_router_holding_a_fresh_key_hides_it() {
     };
     let out = ar
         .handle_rtsolpr(
-            Timestamp::from_secs(T0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
+            Time::from_unix_secs(T0),
             &rx,
             &info,
+            &mut NoRateLimit,
+            &mut rng,
             &mut reply,
         )
         .unwrap();

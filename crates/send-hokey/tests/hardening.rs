@@ -19,24 +19,25 @@ use keying_crypto::{
     CryptoError, Digest, HashAlg, Rng, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps,
     RsaPublicKeyOps, RsaSignatureScheme, Symmetric,
 };
+use send_hokey::send::SendSigner;
 use send_hokey::{
     Error,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received, UNCONFIRMED_LIFETIME_SECS},
-    cga::{self, CgaParams},
     mn::{MobileNode, MobileNodeConfig},
-    ndiscoption::NdOption,
     policy::{HK_LIFETIME_SECS, NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::{self, KeySizePolicy},
-    timestamp::Timestamp,
+    wire::NdOption,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
+    {cga, wire::CgaParams},
 };
+use send_hokey::{FbuOrigin, FbuRequest, MobileNodeIdentity, RouterIdentity, Time};
 
 const C: RustCrypto = RustCrypto;
 /// 2025-01-01T00:00:00Z.
 const T0: u64 = 1_735_689_600;
 
-fn t(secs: u64) -> Timestamp {
-    Timestamp::from_secs(T0 + secs)
+fn t(secs: u64) -> Time {
+    Time::from_unix_secs(T0 + secs)
 }
 
 const ROUTERS: TrustedRouterKeys<'static> = TrustedRouterKeys(&[AR1_PUB]);
@@ -279,7 +280,15 @@ fn resign(
     let n = body.len();
     body.resize(n + 400, 0);
     let mut rng = HashDrbg::new(b"resign");
-    let total = send::sign_in_place(&mut rng, key, kh, &mut body, n, &src, &dst).unwrap();
+    let total = send::sign_in_place(
+        &SendSigner { key, key_hash: kh },
+        &mut rng,
+        &mut body,
+        n,
+        &src,
+        &dst,
+    )
+    .unwrap();
     body.truncate(total);
     body
 }
@@ -364,20 +373,32 @@ fn ar_2048<'k>(
     k: &'k Keys2048,
     params: &'k [u8],
     config: AccessRouterConfig,
-) -> AccessRouter<'k, 4, 4> {
-    AccessRouter::new(&C, address_of(params), params, &k.ar, None, config).unwrap()
+) -> AccessRouter<'k, &'static RustCrypto, 4, 4> {
+    AccessRouter::with_capacity(
+        &C,
+        config,
+        RouterIdentity {
+            address: address_of(params),
+            cga_params: params,
+            signer: &k.ar,
+            source_lla: None,
+        },
+    )
+    .unwrap()
 }
 
 fn mn_2048<'k>(k: &'k Keys2048, params: &'k [u8], config: MobileNodeConfig) -> Mn<'k> {
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        address_of(params),
-        params,
-        &k.mn,
-        HK_2048_PUB,
-        &k.hk,
-        None,
         config,
+        MobileNodeIdentity {
+            address: address_of(params),
+            cga_params: params,
+            signer: &k.mn,
+            hk_spki: HK_2048_PUB,
+            hk_key: &k.hk,
+            source_lla: None,
+        },
     )
     .unwrap()
 }
@@ -385,39 +406,42 @@ fn mn_2048<'k>(k: &'k Keys2048, params: &'k [u8], config: MobileNodeConfig) -> M
 /// `mn` sends an RtSolPr to the router at `router`; `ar` answers; returns the PrRtAdv.
 fn solicit<const N: usize, const T: usize>(
     mn: &mut Mn<'_>,
-    ar: &mut AccessRouter<'_, N, T>,
+    ar: &mut AccessRouter<'_, &'static RustCrypto, N, T>,
     rng: &mut HashDrbg,
-    now: Timestamp,
+    now: Time,
 ) -> Result<Vec<u8>, Error> {
     let mut out = [0u8; 1500];
     let n = mn
-        .build_rtsolpr(now, rng, &ar.address(), None, &mut out)
+        .build_rtsolpr(now, &ar.address(), None, rng, &mut out)
         .unwrap();
     let mut reply = vec![0u8; 1500];
-    let r = ar.handle_rtsolpr(
-        now,
-        &C,
-        rng,
-        &mut NoRateLimit,
-        &rx(mn.address(), ar.address(), &out[..n]),
-        &info(),
-        &mut reply,
-    )?;
+    let r = ar
+        .handle_rtsolpr(
+            now,
+            &rx(mn.address(), ar.address(), &out[..n]),
+            &info(),
+            &mut NoRateLimit,
+            rng,
+            &mut reply,
+        )
+        .map_err(|r| r.error)?;
     reply.truncate(r.len);
     Ok(reply)
 }
 
 /// The mobile node of the vectors (CGA mn1, encryption key mn2).
 fn vector_mn(k: &Keys, config: MobileNodeConfig) -> Mn<'_> {
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        mn_cga(),
-        MN1_PARAMS,
-        &k.mn1,
-        MN2_PUB,
-        &k.mn2,
-        Some(&[2, 0, 0, 0, 0, 1]),
         config,
+        MobileNodeIdentity {
+            address: mn_cga(),
+            cga_params: MN1_PARAMS,
+            signer: &k.mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &k.mn2,
+            source_lla: Some(&[2, 0, 0, 0, 0, 1]),
+        },
     )
     .unwrap()
 }
@@ -434,14 +458,13 @@ fn default_access_router_refuses_a_1024_bit_cga_key() {
     assert_eq!(
         ar.handle_rtsolpr(
             t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), RTSOLPR),
             &info(),
-            &mut reply,
+            &mut NoRateLimit,
+            &mut rng,
+            &mut reply
         ),
-        Err(Error::KeySize { bits: 1024 })
+        Err(Error::KeySize { bits: 1024 }.into())
     );
     assert_eq!(ar.key_count(), 0);
     // Opting in to the weak legacy window accepts it.
@@ -449,11 +472,10 @@ fn default_access_router_refuses_a_1024_bit_cga_key() {
     let r = ar
         .handle_rtsolpr(
             t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), RTSOLPR),
             &info(),
+            &mut NoRateLimit,
+            &mut rng,
             &mut reply,
         )
         .unwrap();
@@ -461,13 +483,15 @@ fn default_access_router_refuses_a_1024_bit_cga_key() {
     assert_eq!(ar.key_count(), 1);
     // The router's own key is held to the same window.
     assert_eq!(
-        AccessRouter::<'_, 4, 4>::new(
+        AccessRouter::<'_, _, 4, 4>::with_capacity(
             &C,
-            ar_ll(),
-            AR1_PARAMS,
-            &k.ar1,
-            None,
-            AccessRouterConfig::default()
+            AccessRouterConfig::default(),
+            RouterIdentity {
+                address: ar_ll(),
+                cga_params: AR1_PARAMS,
+                signer: &k.ar1,
+                source_lla: None,
+            },
         )
         .map(|_| ()),
         Err(Error::KeySize { bits: 1024 })
@@ -481,45 +505,44 @@ fn default_mobile_node_refuses_a_1024_bit_router_key() {
     let mut rng = HashDrbg::new(b"mn-1024");
     // A 2048-bit mobile node and a legacy router on the 1024-bit vector key.
     let mn_params = params_for(addr("2001:db8:1::"), 1, MN_2048_PUB);
-    let mut ar: AccessRouter<'_, 4, 4> =
-        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, None, ar_config()).unwrap();
+    let mut ar: AccessRouter<'_, &'static RustCrypto, 4, 4> = AccessRouter::with_capacity(
+        &C,
+        ar_config(),
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &k.ar1,
+            source_lla: None,
+        },
+    )
+    .unwrap();
     let mut mn = mn_2048(&k2, &mn_params, MobileNodeConfig::default());
     let reply = solicit(&mut mn, &mut ar, &mut rng, t(0)).unwrap();
     assert_eq!(
-        mn.handle_prrtadv(
-            t(0),
-            &C,
-            &mut rng,
-            &ROUTERS,
-            &rx(ar_ll(), mn.address(), &reply)
-        ),
-        Err(Error::KeySize { bits: 1024 })
+        mn.handle_prrtadv(t(0), &rx(ar_ll(), mn.address(), &reply), &ROUTERS, &mut rng),
+        Err(Error::KeySize { bits: 1024 }.into())
     );
     assert_eq!(mn.pending_count(), 1);
     assert_eq!(mn.key_info(&ar_ll()), None);
     // Opting in to the weak legacy window accepts it.
     let mut mn = mn_2048(&k2, &mn_params, mn_config());
     let reply = solicit(&mut mn, &mut ar, &mut rng, t(1)).unwrap();
-    mn.handle_prrtadv(
-        t(1),
-        &C,
-        &mut rng,
-        &ROUTERS,
-        &rx(ar_ll(), mn.address(), &reply),
-    )
-    .unwrap();
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn.address(), &reply), &ROUTERS, &mut rng)
+        .unwrap();
     assert!(mn.key_info(&ar_ll()).is_some());
     // The node's own 1024-bit keys need the opt-in too.
     assert_eq!(
-        MobileNode::<'_, 4, 4, 4>::new(
+        MobileNode::<'_, _, 4, 4, 4>::with_capacity(
             &C,
-            mn_cga(),
-            MN1_PARAMS,
-            &k.mn1,
-            MN2_PUB,
-            &k.mn2,
-            None,
             MobileNodeConfig::default(),
+            MobileNodeIdentity {
+                address: mn_cga(),
+                cga_params: MN1_PARAMS,
+                signer: &k.mn1,
+                hk_spki: MN2_PUB,
+                hk_key: &k.mn2,
+                source_lla: None,
+            },
         )
         .map(|_| ()),
         Err(Error::KeySize { bits: 1024 })
@@ -543,20 +566,14 @@ fn default_mobile_node_refuses_a_1024_bit_router_key() {
     let mut out = [0u8; 1500];
     mn.build_rtsolpr(
         t(0),
-        &mut rng,
         &ar_ll(),
         Some(&[2, 0, 0, 0, 0, 0xaa]),
+        &mut rng,
         &mut out,
     )
     .unwrap();
-    mn.handle_prrtadv(
-        t(1),
-        &C,
-        &mut rng,
-        &ROUTERS,
-        &rx(ar_ll(), mn_cga(), PRRTADV),
-    )
-    .unwrap();
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), PRRTADV), &ROUTERS, &mut rng)
+        .unwrap();
     assert!(mn.key_matches(&ar_ll(), &HK));
 }
 
@@ -572,23 +589,23 @@ fn default_policy_runs_the_whole_exchange_with_2048_bit_keys() {
     let routers = TrustedRouterKeys(&[AR_2048_PUB]);
     mn.handle_prrtadv(
         t(0),
-        &C,
-        &mut rng,
-        &routers,
         &rx(ar.address(), mn.address(), &reply),
+        &routers,
+        &mut rng,
     )
     .unwrap();
     let mut fbu = [0u8; 128];
     let n = mn
         .build_fbu(
             t(1),
-            &C,
-            &ar.address(),
-            &par(),
-            &ncoa(),
-            1,
-            60,
-            true,
+            &FbuRequest {
+                router: ar.address(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
             &mut fbu,
         )
         .unwrap();
@@ -596,7 +613,6 @@ fn default_policy_runs_the_whole_exchange_with_2048_bit_keys() {
     let acc = ar
         .handle_fbu(
             t(1),
-            &C,
             &rx(mn.address(), par(), &fbu[..n]),
             &mn.address(),
             &mut fback,
@@ -618,24 +634,26 @@ fn mobile_node_spends_no_rsa_on_an_unauthorised_router_or_an_unmatched_nonce() {
         key: &k.mn2,
         c: &counts,
     };
-    let mut mn: MobileNode<'_, 4, 4, 4> = MobileNode::new(
-        &C,
-        mn_cga(),
-        MN1_PARAMS,
-        &k.mn1,
-        MN2_PUB,
-        &hk,
-        None,
+    let mut mn: MobileNode<'_, &Rec<'_>, 4, 4, 4> = MobileNode::with_capacity(
+        &rec,
         mn_config(),
+        MobileNodeIdentity {
+            address: mn_cga(),
+            cga_params: MN1_PARAMS,
+            signer: &k.mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &hk,
+            source_lla: None,
+        },
     )
     .unwrap();
     let mut rng = scripted();
     let mut out = [0u8; 1500];
     mn.build_rtsolpr(
         t(0),
-        &mut rng,
         &ar_ll(),
         Some(&[2, 0, 0, 0, 0, 0xaa]),
+        &mut rng,
         &mut out,
     )
     .unwrap();
@@ -645,12 +663,11 @@ fn mobile_node_spends_no_rsa_on_an_unauthorised_router_or_an_unmatched_nonce() {
     assert_eq!(
         mn.handle_prrtadv(
             t(1),
-            &rec,
-            &mut rng,
-            &TrustedRouterKeys(&[MN2_PUB]),
             &rx(ar_ll(), mn_cga(), PRRTADV),
+            &TrustedRouterKeys(&[MN2_PUB]),
+            &mut rng
         ),
-        Err(Error::UnauthorizedRouter)
+        Err(Error::UnauthorizedRouter.into())
     );
     assert_eq!(counts.get(), NONE);
     // A validly signed PrRtAdv whose nonce matches no request.
@@ -661,38 +678,25 @@ fn mobile_node_spends_no_rsa_on_an_unauthorised_router_or_an_unmatched_nonce() {
     assert_eq!(
         mn.handle_prrtadv(
             t(1),
-            &rec,
-            &mut rng,
+            &rx(ar_ll(), mn_cga(), &wrong_nonce),
             &ROUTERS,
-            &rx(ar_ll(), mn_cga(), &wrong_nonce)
+            &mut rng
         ),
-        Err(Error::Nonce)
+        Err(Error::Nonce.into())
     );
     assert_eq!(counts.get(), NONE);
     // A stale timestamp.
     assert_eq!(
-        mn.handle_prrtadv(
-            t(400),
-            &rec,
-            &mut rng,
-            &ROUTERS,
-            &rx(ar_ll(), mn_cga(), PRRTADV)
-        ),
-        Err(Error::Timestamp)
+        mn.handle_prrtadv(t(400), &rx(ar_ll(), mn_cga(), PRRTADV), &ROUTERS, &mut rng),
+        Err(Error::Timestamp.into())
     );
     assert_eq!(counts.get(), NONE);
     assert_eq!(mn.pending_count(), 1);
     assert_eq!(mn.key_info(&ar_ll()), None);
 
     // The genuine reply costs one signature verification and one decryption.
-    mn.handle_prrtadv(
-        t(1),
-        &rec,
-        &mut rng,
-        &ROUTERS,
-        &rx(ar_ll(), mn_cga(), PRRTADV),
-    )
-    .unwrap();
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), PRRTADV), &ROUTERS, &mut rng)
+        .unwrap();
     assert_eq!(counts.get(), (1, 0, 0, 1, 1));
     assert!(mn.key_matches(&ar_ll(), &HK));
 }
@@ -706,18 +710,27 @@ fn access_router_spends_no_rsa_on_a_missing_nonce_or_a_stale_timestamp() {
         key: &k.ar1,
         c: &counts,
     };
-    let mut ar: AccessRouter<'_, 4, 4> =
-        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &signer, None, ar_config()).unwrap();
+    let mut ar: AccessRouter<'_, &Rec<'_>, 4, 4> = AccessRouter::with_capacity(
+        &rec,
+        ar_config(),
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &signer,
+            source_lla: None,
+        },
+    )
+    .unwrap();
+    counts.reset();
     let mut rng = HashDrbg::new(b"ar-cheap");
     let mut reply = [0u8; 1500];
-    let mut handle = |ar: &mut AccessRouter<'_, 4, 4>, bytes: &[u8], now: Timestamp| {
+    let mut handle = |ar: &mut AccessRouter<'_, &Rec<'_>, 4, 4>, bytes: &[u8], now: Time| {
         ar.handle_rtsolpr(
             now,
-            &rec,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), bytes),
             &info(),
+            &mut NoRateLimit,
+            &mut rng,
             &mut reply,
         )
         .map(|_| ())
@@ -726,14 +739,17 @@ fn access_router_spends_no_rsa_on_a_missing_nonce_or_a_stale_timestamp() {
     // A validly signed RtSolPr without a Nonce option (its type changed to an unknown one).
     let nonce_at = find(RTSOLPR, 14);
     let no_nonce = resign(RTSOLPR, &k.mn1, mn_cga(), ar_ll(), |b| b[nonce_at] = 99);
-    assert_eq!(handle(&mut ar, &no_nonce, t(0)), Err(Error::Nonce));
+    assert_eq!(handle(&mut ar, &no_nonce, t(0)), Err(Error::Nonce.into()));
     assert_eq!(counts.get(), NONE);
     // The vector RtSolPr (timestamp t(0)) received outside the window, late and early.
-    assert_eq!(handle(&mut ar, RTSOLPR, t(300)), Err(Error::Timestamp));
+    assert_eq!(
+        handle(&mut ar, RTSOLPR, t(300)),
+        Err(Error::Timestamp.into())
+    );
     assert_eq!(counts.get(), NONE);
     assert_eq!(
-        handle(&mut ar, RTSOLPR, Timestamp::from_secs(T0 - 300)),
-        Err(Error::Timestamp)
+        handle(&mut ar, RTSOLPR, Time::from_unix_secs(T0 - 300)),
+        Err(Error::Timestamp.into())
     );
     assert_eq!(counts.get(), NONE);
     assert_eq!(ar.key_count(), 0);
@@ -748,7 +764,7 @@ fn access_router_spends_no_rsa_on_a_missing_nonce_or_a_stale_timestamp() {
 // ---------------------------------------------------------------------------------------
 // The access router's key table.
 
-type Mn<'k> = MobileNode<'k, 4, 4, 4>;
+type Mn<'k> = MobileNode<'k, &'static RustCrypto, 4, 4, 4>;
 
 /// CGA Parameters for the mn1 key in 2001:db8:`subnet`::/64 with a modifier made of
 /// `modifier` (Sec 0: any modifier gives a valid CGA, each a different address).
@@ -763,74 +779,108 @@ fn params(subnet: u16, modifier: u8) -> Vec<u8> {
 /// A mobile node on the CGA of `params` (CGA key mn1, handover-key encryption key mn2).
 fn node<'k>(k: &'k Keys, params: &'k [u8]) -> Mn<'k> {
     let address = cga::address(&C, &CgaParams::parse(params).unwrap(), 0);
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        address,
-        params,
-        &k.mn1,
-        MN2_PUB,
-        &k.mn2,
-        None,
         mn_config(),
+        MobileNodeIdentity {
+            address,
+            cga_params: params,
+            signer: &k.mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &k.mn2,
+            source_lla: None,
+        },
     )
     .unwrap()
 }
 
 /// `mn` asks `ar` for a key at `now`; on success it takes the PrRtAdv.
-fn request<const N: usize>(
+fn request<C: Symmetric + RsaKeyLoader, const N: usize>(
     mn: &mut Mn<'_>,
-    ar: &mut AccessRouter<'_, N, 16>,
+    ar: &mut AccessRouter<'_, C, N, 16>,
     rng: &mut HashDrbg,
-    now: Timestamp,
+    now: Time,
 ) -> Result<(), Error> {
     let mut out = [0u8; 1500];
     let n = mn
-        .build_rtsolpr(now, rng, &ar_ll(), None, &mut out)
+        .build_rtsolpr(now, &ar_ll(), None, rng, &mut out)
         .unwrap();
     let mut reply = [0u8; 1500];
-    let r = ar.handle_rtsolpr(
-        now,
-        &C,
-        rng,
-        &mut NoRateLimit,
-        &rx(mn.address(), ar_ll(), &out[..n]),
-        &info(),
-        &mut reply,
-    )?;
+    let r = ar
+        .handle_rtsolpr(
+            now,
+            &rx(mn.address(), ar_ll(), &out[..n]),
+            &info(),
+            &mut NoRateLimit,
+            rng,
+            &mut reply,
+        )
+        .map_err(|r| r.error)?;
     mn.handle_prrtadv(
         now,
-        &C,
-        rng,
-        &ROUTERS,
         &rx(ar_ll(), mn.address(), &reply[..r.len]),
+        &ROUTERS,
+        rng,
     )
     .unwrap();
     Ok(())
 }
 
 /// `mn` sends an FBU authenticated with its key to `ar` at `now`.
-fn fbu<const N: usize>(
+fn fbu<C: Symmetric, const N: usize>(
     mn: &Mn<'_>,
-    ar: &mut AccessRouter<'_, N, 16>,
-    now: Timestamp,
+    ar: &mut AccessRouter<'_, C, N, 16>,
+    now: Time,
 ) -> Result<(), Error> {
     let mut fbu = [0u8; 128];
     let n = mn
-        .build_fbu(now, &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .build_fbu(
+            now,
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let mut fback = [0u8; 128];
     ar.handle_fbu(
         now,
-        &C,
         &rx(mn.address(), par(), &fbu[..n]),
         &mn.address(),
         &mut fback,
     )
     .map(|_| ())
+    .map_err(|r| r.error)
 }
 
-fn router<const N: usize>(k: &Keys, config: AccessRouterConfig) -> AccessRouter<'_, N, 16> {
-    AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, None, config).unwrap()
+fn router<const N: usize>(
+    k: &Keys,
+    config: AccessRouterConfig,
+) -> AccessRouter<'_, &'static RustCrypto, N, 16> {
+    router_with(k, &C, config)
+}
+
+fn router_with<C: Symmetric, const N: usize>(
+    k: &Keys,
+    crypto: C,
+    config: AccessRouterConfig,
+) -> AccessRouter<'_, C, N, 16> {
+    AccessRouter::with_capacity(
+        crypto,
+        config,
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &k.ar1,
+            source_lla: None,
+        },
+    )
+    .unwrap()
 }
 
 #[test]
@@ -839,7 +889,10 @@ fn one_prefix_cannot_take_more_than_its_share_of_the_key_table() {
     let mut rng = HashDrbg::new(b"per-prefix");
     let config = ar_config();
     assert_eq!(config.max_keys_per_prefix, 4);
-    let mut ar = router::<8>(&k, config);
+    // RSA operations counted through the router's provider.
+    let counts = Counts::default();
+    let rec = Rec(&counts);
+    let mut ar = router_with::<_, 8>(&k, &rec, config);
     // The attacker: ten CGAs in its own /64, each with a valid RtSolPr.
     let attacker_params: Vec<Vec<u8>> = (1..=10).map(|m| params(0xbad, m)).collect();
     let mut attackers: Vec<Mn<'_>> = attacker_params.iter().map(|p| node(&k, p)).collect();
@@ -848,8 +901,9 @@ fn one_prefix_cannot_take_more_than_its_share_of_the_key_table() {
     distinct.sort_unstable();
     distinct.dedup();
     assert_eq!(distinct.len(), 10, "ten different CGAs");
-    let held =
-        |ar: &AccessRouter<'_, 8, 16>| addrs.iter().filter(|a| ar.key_info(a).is_some()).count();
+    let held = |ar: &AccessRouter<'_, &Rec<'_>, 8, 16>| {
+        addrs.iter().filter(|a| ar.key_info(a).is_some()).count()
+    };
     for (i, a) in attackers.iter_mut().enumerate() {
         // Each is served, but only by taking the place of the same prefix's oldest key.
         request(a, &mut ar, &mut rng, t(i as u64)).unwrap();
@@ -872,24 +926,22 @@ fn one_prefix_cannot_take_more_than_its_share_of_the_key_table() {
     for a in &attackers[6..] {
         fbu(a, &mut ar, t(22)).unwrap();
     }
-    let counts = Counts::default();
-    let rec = Rec(&counts);
     let mut out = [0u8; 1500];
     let n = attackers[0]
-        .build_rtsolpr(t(23), &mut rng, &ar_ll(), None, &mut out)
+        .build_rtsolpr(t(23), &ar_ll(), None, &mut rng, &mut out)
         .unwrap();
+    counts.reset();
     let mut reply = [0u8; 1500];
     assert_eq!(
         ar.handle_rtsolpr(
             t(23),
-            &rec,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(attackers[0].address(), ar_ll(), &out[..n]),
             &info(),
-            &mut reply,
+            &mut NoRateLimit,
+            &mut rng,
+            &mut reply
         ),
-        Err(Error::PrefixLimit)
+        Err(Error::PrefixLimit.into())
     );
     assert_eq!(counts.get(), NONE);
     assert_eq!(ar.key_count(), 5);

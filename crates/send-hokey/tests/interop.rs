@@ -14,18 +14,19 @@
 
 mod common;
 
+use send_hokey::badf::BadfKey;
 use std::{path::PathBuf, process::Command};
 
 use common::*;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
+use send_hokey::{FbuOrigin, FbuRequest, MobileNodeIdentity, RouterIdentity, Time};
 use send_hokey::{
     ar::{AccessRouter, PrRtAdvInfo, Received},
     mn::MobileNode,
-    ndiscoption::{NdOption, NdOptionIter},
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode},
     send::SignedData,
-    timestamp::Timestamp,
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode},
+    wire::{NdOption, NdOptionIter},
 };
 
 const C: RustCrypto = RustCrypto;
@@ -67,28 +68,39 @@ fn exchange() -> (Exchange, Vec<u8>) {
     let ar1 = RsaPrivate::from_pkcs1_der(AR1_KEY).unwrap();
     let mut rng = HashDrbg::new(b"interop");
     let mac = [2, 0, 0, 0, 0, 1];
-    let mut mn: MobileNode<'_, 2, 2, 2> = MobileNode::new(
+    let mut mn: MobileNode<'_, &'static RustCrypto, 2, 2, 2> = MobileNode::with_capacity(
         &C,
-        mn_cga(),
-        MN1_PARAMS,
-        &mn1,
-        MN2_PUB,
-        &mn2,
-        Some(&mac),
         mn_config(),
+        MobileNodeIdentity {
+            address: mn_cga(),
+            cga_params: MN1_PARAMS,
+            signer: &mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &mn2,
+            source_lla: Some(&mac),
+        },
     )
     .unwrap();
     let armac = [2, 0, 0, 0, 0, 0xfe];
-    let mut ar: AccessRouter<'_, 2, 2> =
-        AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, Some(&armac), ar_config()).unwrap();
-    let now = Timestamp::from_secs(1_735_689_600);
+    let mut ar: AccessRouter<'_, &'static RustCrypto, 2, 2> = AccessRouter::with_capacity(
+        &C,
+        ar_config(),
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &ar1,
+            source_lla: Some(&armac),
+        },
+    )
+    .unwrap();
+    let now = Time::from_unix_secs(1_735_689_600);
     let mut req = vec![0u8; 1500];
     let n = mn
         .build_rtsolpr(
             now,
-            &mut rng,
             &ar_ll(),
             Some(&[2, 0, 0, 0, 0, 0xaa]),
+            &mut rng,
             &mut req,
         )
         .unwrap();
@@ -97,9 +109,6 @@ fn exchange() -> (Exchange, Vec<u8>) {
     let r = ar
         .handle_rtsolpr(
             now,
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
             &Received {
                 src: mn_cga(),
                 dst: ar_ll(),
@@ -110,33 +119,44 @@ fn exchange() -> (Exchange, Vec<u8>) {
                 code: PrRtAdvCode::Tuple,
                 options: &[],
             },
+            &mut NoRateLimit,
+            &mut rng,
             &mut rep,
         )
         .unwrap();
     rep.truncate(r.len);
     mn.handle_prrtadv(
         now,
-        &C,
-        &mut rng,
-        &TrustedRouterKeys(&[AR1_PUB]),
         &Received {
             src: ar_ll(),
             dst: mn_cga(),
             hop_limit: 255,
             bytes: &rep,
         },
+        &TrustedRouterKeys(&[AR1_PUB]),
+        &mut rng,
     )
     .unwrap();
     let mut fbu = vec![0u8; 128];
     let n = mn
-        .build_fbu(now, &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .build_fbu(
+            now,
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     fbu.truncate(n);
     // The AR accepts the FBU: both sides hold the same key.
     let mut fback = [0u8; 128];
     ar.handle_fbu(
         now,
-        &C,
         &Received {
             src: mn_cga(),
             dst: par(),
@@ -334,13 +354,15 @@ fn openssl_verifies_our_signatures_and_decrypts_our_reply() {
     let pt = std::fs::read(&pt_p).unwrap();
     assert_eq!(pt.len(), e.hk_len);
     // The key openssl recovered authenticates the FBU we built.
-    let m = send_hokey::fbu::MobilityMessage::parse(&e.fbu, &mn_cga(), &par()).unwrap();
+    let m = send_hokey::wire::fbu::MobilityMessage::parse(&e.fbu, &mn_cga(), &par()).unwrap();
     send_hokey::badf::verify(
         &C,
-        send_hokey::hokey::AuthAlgorithm::HmacSha1_96,
-        &pt,
-        &ncoa(),
-        &par(),
+        BadfKey {
+            at: send_hokey::wire::AuthAlgorithm::HmacSha1_96,
+            key: &pt,
+            coa: &ncoa(),
+            par: &par(),
+        },
         &m,
     )
     .unwrap();

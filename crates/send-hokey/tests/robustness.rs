@@ -9,16 +9,18 @@ use common::*;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
 use keying_tlv::Writer;
 use proptest::prelude::*;
+use send_hokey::send::SendSigner;
 use send_hokey::{
     Error,
     ar::{AccessRouter, PrRtAdvInfo, Received},
     cga::SecPolicy,
     mn::MobileNode,
     policy::{NoRateLimit, TrustedRouterKeys},
-    rtsolpr::{Fmip6Message, PrRtAdvCode, fill_checksum},
     send,
-    timestamp::{Timestamp, TimestampCache},
+    wire::rtsolpr::{Fmip6Message, PrRtAdvCode, fill_checksum},
+    {steps::timestamp_cache::TimestampCache, wire::Timestamp},
 };
+use send_hokey::{MobileNodeIdentity, RouterIdentity, Time};
 
 const C: RustCrypto = RustCrypto;
 const T0: u64 = 1_735_689_600;
@@ -59,32 +61,32 @@ proptest! {
         if fix && b.len() >= 4 {
             fill_checksum(&mut b, &src, &dst);
         }
-        let now = Timestamp::from_secs(T0);
+        let now = Time::from_unix_secs(T0);
         let mut out = [0u8; 1500];
-        let mut ar: AccessRouter<'_, 2, 2> =
-            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
-        let r = ar.handle_rtsolpr(now, &C, &mut rng, &mut NoRateLimit, &rx(src, dst, &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut out);
+        let mut ar: AccessRouter<'_, &'static RustCrypto, 2, 2> =
+            AccessRouter::with_capacity(&C, ar_config(), RouterIdentity { address: ar_ll(), cga_params: AR1_PARAMS, signer: &ar1, source_lla: None }).unwrap();
+        let r = ar.handle_rtsolpr(now, &rx(src, dst, &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut NoRateLimit, &mut rng, &mut out);
         if r.is_err() {
             prop_assert_eq!(ar.key_count(), 0);
         }
-        let mut mn: MobileNode<'_, 2, 2, 2> = MobileNode::new(&C, mn_cga(), MN1_PARAMS, &mn1, MN2_PUB, &mn2, None, mn_config()).unwrap();
-        let r = mn.handle_prrtadv(now, &C, &mut rng, &TrustedRouterKeys(&[AR1_PUB]), &rx(src, dst, &b));
+        let mut mn: MobileNode<'_, &'static RustCrypto, 2, 2, 2> = MobileNode::with_capacity(&C, mn_config(), MobileNodeIdentity { address: mn_cga(), cga_params: MN1_PARAMS, signer: &mn1, hk_spki: MN2_PUB, hk_key: &mn2, source_lla: None }).unwrap();
+        let r = mn.handle_prrtadv(now, &rx(src, dst, &b), &TrustedRouterKeys(&[AR1_PUB]), &mut rng);
         prop_assert!(r.is_err()); // no request outstanding
         prop_assert_eq!(mn.key_info(&ar_ll()), None);
         let mut fback = [0u8; 128];
-        prop_assert!(ar.handle_fbu(now, &C, &rx(src, dst, &b), &mn_cga(), &mut fback).is_err() || r.is_ok());
+        prop_assert!(ar.handle_fbu(now, &rx(src, dst, &b), &mn_cga(), &mut fback).is_err() || r.is_ok());
     }
 
     #[test]
     fn random_bytes_never_panic_the_roles(b in prop::collection::vec(any::<u8>(), 0..700)) {
         let ar1 = RsaPrivate::from_pkcs1_der(AR1_KEY).unwrap();
         let mut rng = HashDrbg::new(b"rand");
-        let now = Timestamp::from_secs(T0);
+        let now = Time::from_unix_secs(T0);
         let mut out = [0u8; 1500];
-        let mut ar: AccessRouter<'_, 2, 2> =
-            AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &ar1, None, ar_config()).unwrap();
-        let _ = ar.handle_rtsolpr(now, &C, &mut rng, &mut NoRateLimit, &rx(mn_cga(), ar_ll(), &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut out);
-        let _ = ar.handle_fbu(now, &C, &rx(mn_cga(), par(), &b), &mn_cga(), &mut out);
+        let mut ar: AccessRouter<'_, &'static RustCrypto, 2, 2> =
+            AccessRouter::with_capacity(&C, ar_config(), RouterIdentity { address: ar_ll(), cga_params: AR1_PARAMS, signer: &ar1, source_lla: None }).unwrap();
+        let _ = ar.handle_rtsolpr(now, &rx(mn_cga(), ar_ll(), &b), &PrRtAdvInfo { code: PrRtAdvCode::Tuple, options: &[] }, &mut NoRateLimit, &mut rng, &mut out);
+        let _ = ar.handle_fbu(now, &rx(mn_cga(), par(), &b), &mn_cga(), &mut out);
         prop_assert_eq!(ar.key_count(), 0);
     }
 }
@@ -110,34 +112,49 @@ fn timestamp_cache_rules() {
     };
     let mut c: TimestampCache<1> = TimestampCache::new();
     // New peer: within ±300 s.
-    assert!(c.check(&peer, t(1000, 0), t(1299, 0)).is_ok());
+    assert!(
+        c.check(&peer, t(1000, 0), t(1299, 0).to_time().unwrap())
+            .is_ok()
+    );
     assert_eq!(
-        c.check(&peer, t(1000, 0), t(1300, 0)),
+        c.check(&peer, t(1000, 0), t(1300, 0).to_time().unwrap()),
         Err(Error::Timestamp)
     );
     assert_eq!(
-        c.check(&peer, t(1300, 0), t(1000, 0)),
+        c.check(&peer, t(1300, 0), t(1000, 0).to_time().unwrap()),
         Err(Error::Timestamp)
     );
-    let u = c.check(&peer, t(1000, 0), t(1000, 0)).unwrap();
+    let u = c
+        .check(&peer, t(1000, 0), t(1000, 0).to_time().unwrap())
+        .unwrap();
     assert!(c.is_empty(), "check does not change the cache");
     c.commit(u);
     assert_eq!(c.len(), 1);
     // Known peer: 100 s later (receiver time), the sender's clock must have advanced by at
     // least 100·0.99 − 2 fuzz seconds.
-    assert!(c.check(&peer, t(1097, 1), t(1100, 0)).is_ok());
+    assert!(
+        c.check(&peer, t(1097, 1), t(1100, 0).to_time().unwrap())
+            .is_ok()
+    );
     assert_eq!(
-        c.check(&peer, t(1096, 0), t(1100, 0)),
+        c.check(&peer, t(1096, 0), t(1100, 0).to_time().unwrap()),
         Err(Error::Timestamp)
     );
     // A replay of the same timestamp a second later is within the fuzz, but is not stored.
-    let u = c.check(&peer, t(1000, 0), t(1000, 0)).unwrap();
+    let u = c
+        .check(&peer, t(1000, 0), t(1000, 0).to_time().unwrap())
+        .unwrap();
     c.commit(u);
     // Full: a new peer evicts the oldest entry.
-    let u = c.check(&other, t(2000, 0), t(2000, 0)).unwrap();
+    let u = c
+        .check(&other, t(2000, 0), t(2000, 0).to_time().unwrap())
+        .unwrap();
     c.commit(u);
     assert_eq!(c.len(), 1);
-    assert!(c.check(&peer, t(1000, 0), t(1000, 0)).is_ok());
+    assert!(
+        c.check(&peer, t(1000, 0), t(1000, 0).to_time().unwrap())
+            .is_ok()
+    );
 }
 
 #[test]
@@ -160,9 +177,17 @@ fn emitters_report_the_size_they_need() {
     let mut buf = PRRTADV[..464].to_vec();
     let mut rng = HashDrbg::new(b"x");
     assert_eq!(
-        send::sign_in_place(&mut rng, &key, [0; 16], &mut buf, 464, &ar_ll(), &mn_cga()),
-        Err(Error::Write(keying_tlv::WriteError::BufferTooSmall {
-            needed: 616
-        }))
+        send::sign_in_place(
+            &SendSigner {
+                key: &key,
+                key_hash: [0; 16]
+            },
+            &mut rng,
+            &mut buf,
+            464,
+            &ar_ll(),
+            &mn_cga()
+        ),
+        Err(Error::BufferTooSmall { needed: 616 })
     );
 }

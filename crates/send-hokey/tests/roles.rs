@@ -8,25 +8,26 @@ mod common;
 use common::*;
 use core::net::Ipv6Addr;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
+use send_hokey::send::SendSigner;
 use send_hokey::{
     Error,
     ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received},
-    hokey::AuthAlgorithm,
-    ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
     mn::MobileNode,
-    ndiscoption::NdOption,
     policy::{HK_LIFETIME_SECS, NoRateLimit, TokenBucket, TrustedRouterKeys},
-    rtsolpr::{PrRtAdvCode, fill_checksum},
     send,
-    timestamp::Timestamp,
+    wire::AuthAlgorithm,
+    wire::NdOption,
+    wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode},
+    wire::rtsolpr::{PrRtAdvCode, fill_checksum},
 };
+use send_hokey::{FbuOrigin, FbuRequest, MobileNodeIdentity, Rejected, RouterIdentity, Time};
 
 const C: RustCrypto = RustCrypto;
 /// 2025-01-01T00:00:00Z.
 const T0: u64 = 1_735_689_600;
 
-fn t(secs: u64) -> Timestamp {
-    Timestamp::from_secs(T0 + secs)
+fn t(secs: u64) -> Time {
+    Time::from_unix_secs(T0 + secs)
 }
 
 struct Keys {
@@ -43,8 +44,8 @@ fn keys() -> Keys {
     }
 }
 
-type Mn<'k> = MobileNode<'k, 4, 4, 4>;
-type Ar<'k> = AccessRouter<'k, 4, 8>;
+type Mn<'k> = MobileNode<'k, &'static RustCrypto, 4, 4, 4>;
+type Ar<'k> = AccessRouter<'k, &'static RustCrypto, 4, 8>;
 
 const MN_MAC: [u8; 6] = [2, 0, 0, 0, 0, 1];
 const AR_MAC: [u8; 6] = [2, 0, 0, 0, 0, 0xfe];
@@ -53,30 +54,34 @@ const NEW_AP: [u8; 6] = [2, 0, 0, 0, 0, 0xaa];
 /// MN with CGA mn1 and HK encryption key mn2 (the setup of the vector exchange in
 /// tests/vectors/send-hokey).
 fn mn1(k: &Keys) -> Mn<'_> {
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        mn_cga(),
-        MN1_PARAMS,
-        &k.mn1,
-        MN2_PUB,
-        &k.mn2,
-        Some(&MN_MAC),
         mn_config(),
+        MobileNodeIdentity {
+            address: mn_cga(),
+            cga_params: MN1_PARAMS,
+            signer: &k.mn1,
+            hk_spki: MN2_PUB,
+            hk_key: &k.mn2,
+            source_lla: Some(&MN_MAC),
+        },
     )
     .unwrap()
 }
 
 /// A second MN: CGA mn2, HK encryption key mn1.
 fn mn2(k: &Keys) -> Mn<'_> {
-    MobileNode::new(
+    MobileNode::with_capacity(
         &C,
-        addr("2003::206d:250:e986:4ab4"),
-        MN2_PARAMS,
-        &k.mn2,
-        MN1_PUB,
-        &k.mn1,
-        None,
         mn_config(),
+        MobileNodeIdentity {
+            address: addr("2003::206d:250:e986:4ab4"),
+            cga_params: MN2_PARAMS,
+            signer: &k.mn2,
+            hk_spki: MN1_PUB,
+            hk_key: &k.mn1,
+            source_lla: None,
+        },
     )
     .unwrap()
 }
@@ -86,7 +91,17 @@ fn ar(k: &Keys) -> Ar<'_> {
 }
 
 fn ar_with(k: &Keys, config: AccessRouterConfig) -> Ar<'_> {
-    AccessRouter::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, Some(&AR_MAC), config).unwrap()
+    AccessRouter::with_capacity(
+        &C,
+        config,
+        RouterIdentity {
+            address: ar_ll(),
+            cga_params: AR1_PARAMS,
+            signer: &k.ar1,
+            source_lla: Some(&AR_MAC),
+        },
+    )
+    .unwrap()
 }
 
 const NAR_OPTS: [NdOption<'static>; 1] = [NdOption::IpAddrPrefix(IpAddrPrefix {
@@ -114,26 +129,20 @@ fn rx(src: Ipv6Addr, dst: Ipv6Addr, bytes: &[u8]) -> Received<'_> {
 const ROUTERS: TrustedRouterKeys<'static> = TrustedRouterKeys(&[AR1_PUB]);
 
 /// One RtSolPr / PrRtAdv round; returns (rtsolpr, prrtadv).
-fn exchange(
-    mn: &mut Mn<'_>,
-    ar: &mut Ar<'_>,
-    rng: &mut HashDrbg,
-    now: Timestamp,
-) -> (Vec<u8>, Vec<u8>) {
+fn exchange(mn: &mut Mn<'_>, ar: &mut Ar<'_>, rng: &mut HashDrbg, now: Time) -> (Vec<u8>, Vec<u8>) {
     let mut out = vec![0u8; 1500];
     let n = mn
-        .build_rtsolpr(now, rng, &ar_ll(), Some(&NEW_AP), &mut out)
+        .build_rtsolpr(now, &ar_ll(), Some(&NEW_AP), rng, &mut out)
         .unwrap();
     out.truncate(n);
     let mut reply = vec![0u8; 1500];
     let r = ar
         .handle_rtsolpr(
             now,
-            &C,
-            rng,
-            &mut NoRateLimit,
             &rx(mn.address(), ar_ll(), &out),
             &info(),
+            &mut NoRateLimit,
+            rng,
             &mut reply,
         )
         .unwrap();
@@ -151,7 +160,7 @@ fn full_exchange_then_fbu_and_fback() {
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
     assert_eq!(mn.pending_count(), 1);
     let est = mn
-        .handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &reply))
+        .handle_prrtadv(t(0), &rx(ar_ll(), mn_cga(), &reply), &ROUTERS, &mut rng)
         .unwrap();
     assert_eq!(est.router, ar_ll());
     assert_eq!(est.at, AuthAlgorithm::HmacSha1_96);
@@ -162,13 +171,23 @@ fn full_exchange_then_fbu_and_fback() {
     // Both sides hold the same key: the FBU verifies at the AR and the FBack at the MN.
     let mut fbu = [0u8; 128];
     let n = mn
-        .build_fbu(t(10), &C, &ar_ll(), &par(), &ncoa(), 7, 60, true, &mut fbu)
+        .build_fbu(
+            t(10),
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 7,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let mut fback = [0u8; 128];
     let acc = ar
         .handle_fbu(
             t(10),
-            &C,
             &rx(mn_cga(), par(), &fbu[..n]),
             &mn_cga(),
             &mut fback,
@@ -181,78 +200,98 @@ fn full_exchange_then_fbu_and_fback() {
     let fb = mn
         .handle_fback(
             t(10),
-            &C,
+            &rx(par(), ncoa(), &fback[..acc.len]),
             &ar_ll(),
             &ncoa(),
-            &rx(par(), ncoa(), &fback[..acc.len]),
         )
         .unwrap();
     assert_eq!((fb.status, fb.sequence), (0, 7));
 
     // From the NAR link: no Alternate CoA, source NCoA.
     let n = mn
-        .build_fbu(t(11), &C, &ar_ll(), &par(), &ncoa(), 8, 60, false, &mut fbu)
+        .build_fbu(
+            t(11),
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 8,
+                lifetime: 60,
+                origin: FbuOrigin::NarLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let acc = ar
-        .handle_fbu(
-            t(11),
-            &C,
-            &rx(ncoa(), par(), &fbu[..n]),
-            &mn_cga(),
-            &mut fback,
-        )
+        .handle_fbu(t(11), &rx(ncoa(), par(), &fbu[..n]), &mn_cga(), &mut fback)
         .unwrap();
     assert_eq!(acc.ncoa, ncoa());
 
     // A wrong authenticator (bit flipped, checksum fixed) is refused.
     let n = mn
-        .build_fbu(t(12), &C, &ar_ll(), &par(), &ncoa(), 9, 60, true, &mut fbu)
+        .build_fbu(
+            t(12),
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 9,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let mut bad = fbu[..n].to_vec();
     bad[n - 1] ^= 1;
     bad[4..6].fill(0);
-    let c = send_hokey::checksum::pseudo_header_checksum(
+    let c = send_hokey::wire::checksum::pseudo_header_checksum(
         &mn_cga(),
         &par(),
-        send_hokey::checksum::NEXT_HEADER_MOBILITY,
+        send_hokey::wire::checksum::NEXT_HEADER_MOBILITY,
         &[&bad],
     );
     bad[4..6].copy_from_slice(&c.to_be_bytes());
     assert_eq!(
-        ar.handle_fbu(t(12), &C, &rx(mn_cga(), par(), &bad), &mn_cga(), &mut fback),
-        Err(Error::BadAuthenticator)
+        ar.handle_fbu(t(12), &rx(mn_cga(), par(), &bad), &mn_cga(), &mut fback),
+        Err(Error::BadAuthenticator.into())
     );
     // Unknown PCoA: no key.
     assert_eq!(
-        ar.handle_fbu(
-            t(12),
-            &C,
-            &rx(mn_cga(), par(), &fbu[..n]),
-            &ncoa(),
-            &mut fback
-        )
-        .unwrap_err(),
+        ar.handle_fbu(t(12), &rx(mn_cga(), par(), &fbu[..n]), &ncoa(), &mut fback)
+            .unwrap_err()
+            .error,
         Error::Checksum {
             found: u16::from_be_bytes([fbu[4], fbu[5]]),
             computed: {
                 let mut z = fbu[..n].to_vec();
                 z[4..6].fill(0);
-                send_hokey::checksum::pseudo_header_checksum(&ncoa(), &par(), 135, &[&z])
+                send_hokey::wire::checksum::pseudo_header_checksum(&ncoa(), &par(), 135, &[&z])
             }
         }
     );
 }
 
 /// Sends one FBU from `mn` that `ar` accepts, confirming the key (full HK-LIFETIME).
-fn confirm(mn: &Mn<'_>, ar: &mut Ar<'_>, now: Timestamp) {
+fn confirm(mn: &Mn<'_>, ar: &mut Ar<'_>, now: Time) {
     let mut fbu = [0u8; 128];
     let n = mn
-        .build_fbu(now, &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .build_fbu(
+            now,
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let mut fback = [0u8; 128];
     ar.handle_fbu(
         now,
-        &C,
         &rx(mn.address(), par(), &fbu[..n]),
         &mn.address(),
         &mut fback,
@@ -268,7 +307,7 @@ fn keys_expire_through_handle_timeout() {
     let mut mn = mn1(&k);
     let mut ar = ar(&k);
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
-    mn.handle_prrtadv(t(1), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &reply))
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), &reply), &ROUTERS, &mut rng)
         .unwrap();
     // Until an FBU confirms it, the AR keeps the key for the short unconfirmed lifetime.
     assert_eq!(ar.poll_timeout(), Some(t(60)));
@@ -281,13 +320,14 @@ fn keys_expire_through_handle_timeout() {
     assert!(
         mn.build_fbu(
             t(life),
-            &C,
-            &ar_ll(),
-            &par(),
-            &ncoa(),
-            1,
-            60,
-            true,
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink
+            },
             &mut fbu
         )
         .is_ok()
@@ -295,13 +335,14 @@ fn keys_expire_through_handle_timeout() {
     assert_eq!(
         mn.build_fbu(
             t(life + 1),
-            &C,
-            &ar_ll(),
-            &par(),
-            &ncoa(),
-            1,
-            60,
-            true,
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink
+            },
             &mut fbu
         ),
         Err(Error::NoKey)
@@ -320,7 +361,7 @@ fn unanswered_request_expires() {
     let mut rng = HashDrbg::new(b"pending");
     let mut mn = mn1(&k);
     let mut out = [0u8; 1500];
-    mn.build_rtsolpr(t(0), &mut rng, &ar_ll(), None, &mut out)
+    mn.build_rtsolpr(t(0), &ar_ll(), None, &mut rng, &mut out)
         .unwrap();
     assert_eq!(mn.poll_timeout(), Some(t(4)));
     mn.handle_timeout(t(4));
@@ -338,29 +379,34 @@ fn retransmitted_rtsolpr_gets_the_same_key() {
     assert_eq!(mn.pending_count(), 2);
     assert_eq!(ar.key_count(), 1);
     // The first reply arrives late, after the second; both are accepted, same key.
-    mn.handle_prrtadv(t(1), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &r2))
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), &r2), &ROUTERS, &mut rng)
         .unwrap();
-    mn.handle_prrtadv(t(1), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &r1))
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), &r1), &ROUTERS, &mut rng)
         .unwrap();
     assert_eq!(mn.pending_count(), 0);
     // A replayed reply no longer matches a request.
     assert_eq!(
-        mn.handle_prrtadv(t(2), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &r1)),
-        Err(Error::Nonce)
+        mn.handle_prrtadv(t(2), &rx(ar_ll(), mn_cga(), &r1), &ROUTERS, &mut rng),
+        Err(Error::Nonce.into())
     );
     let mut fbu = [0u8; 128];
     let n = mn
-        .build_fbu(t(3), &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .build_fbu(
+            t(3),
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     let mut fback = [0u8; 128];
-    ar.handle_fbu(
-        t(3),
-        &C,
-        &rx(mn_cga(), par(), &fbu[..n]),
-        &mn_cga(),
-        &mut fback,
-    )
-    .unwrap();
+    ar.handle_fbu(t(3), &rx(mn_cga(), par(), &fbu[..n]), &mn_cga(), &mut fback)
+        .unwrap();
 }
 
 #[test]
@@ -373,24 +419,34 @@ fn two_mobile_nodes_get_different_keys() {
     let (_, ra) = exchange(&mut a, &mut ar, &mut rng, t(0));
     let (_, rb) = exchange(&mut b, &mut ar, &mut rng, t(0));
     assert_eq!(ar.key_count(), 2);
-    a.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), a.address(), &ra))
+    a.handle_prrtadv(t(0), &rx(ar_ll(), a.address(), &ra), &ROUTERS, &mut rng)
         .unwrap();
     // B's reply is not for A.
     assert!(
-        a.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), a.address(), &rb))
+        a.handle_prrtadv(t(0), &rx(ar_ll(), a.address(), &rb), &ROUTERS, &mut rng)
             .is_err()
     );
-    b.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), b.address(), &rb))
+    b.handle_prrtadv(t(0), &rx(ar_ll(), b.address(), &rb), &ROUTERS, &mut rng)
         .unwrap();
     let mut fbu = [0u8; 128];
     let mut fback = [0u8; 128];
     for m in [&a, &b] {
         let n = m
-            .build_fbu(t(5), &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+            .build_fbu(
+                t(5),
+                &FbuRequest {
+                    router: ar_ll(),
+                    par: par(),
+                    ncoa: ncoa(),
+                    sequence: 1,
+                    lifetime: 60,
+                    origin: FbuOrigin::ParLink,
+                },
+                &mut fbu,
+            )
             .unwrap();
         ar.handle_fbu(
             t(5),
-            &C,
             &rx(m.address(), par(), &fbu[..n]),
             &m.address(),
             &mut fback,
@@ -403,14 +459,8 @@ fn two_mobile_nodes_get_different_keys() {
             a.address()
         };
         assert!(
-            ar.handle_fbu(
-                t(5),
-                &C,
-                &rx(m.address(), par(), &fbu[..n]),
-                &other,
-                &mut fback
-            )
-            .is_err()
+            ar.handle_fbu(t(5), &rx(m.address(), par(), &fbu[..n]), &other, &mut fback)
+                .is_err()
         );
     }
 }
@@ -424,7 +474,7 @@ fn resign(
     dst: Ipv6Addr,
     edit: impl FnOnce(&mut Vec<u8>),
 ) -> Vec<u8> {
-    let m = send_hokey::rtsolpr::Fmip6Message::parse(msg, &src, &dst).unwrap();
+    let m = send_hokey::wire::rtsolpr::Fmip6Message::parse(msg, &src, &dst).unwrap();
     let sig_at = m
         .options()
         .find(|o| matches!(o.option, NdOption::RsaSignature(_)))
@@ -436,13 +486,21 @@ fn resign(
     let n = body.len();
     body.resize(n + 400, 0);
     let mut rng = HashDrbg::new(b"resign");
-    let total = send::sign_in_place(&mut rng, key, kh, &mut body, n, &src, &dst).unwrap();
+    let total = send::sign_in_place(
+        &SendSigner { key, key_hash: kh },
+        &mut rng,
+        &mut body,
+        n,
+        &src,
+        &dst,
+    )
+    .unwrap();
     body.truncate(total);
     body
 }
 
 fn find(msg: &[u8], ty: u8) -> usize {
-    send_hokey::rtsolpr::Fmip6Message::parse_unchecked(msg)
+    send_hokey::wire::rtsolpr::Fmip6Message::parse_unchecked(msg)
         .unwrap()
         .options()
         .find(|o| o.raw[0] == ty)
@@ -458,9 +516,9 @@ fn mobile_node_rejects_bad_prrtadv_without_state_change() {
     let mut ar = ar(&k);
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
     let ok = rx(ar_ll(), mn_cga(), &reply);
-    let check = |mn: &mut Mn<'_>, rng: &mut HashDrbg, bytes: &[u8], now: Timestamp, want: Error| {
-        let r = mn.handle_prrtadv(now, &C, rng, &ROUTERS, &rx(ar_ll(), mn_cga(), bytes));
-        assert_eq!(r, Err(want));
+    let check = |mn: &mut Mn<'_>, rng: &mut HashDrbg, bytes: &[u8], now: Time, want: Error| {
+        let r = mn.handle_prrtadv(now, &rx(ar_ll(), mn_cga(), bytes), &ROUTERS, rng);
+        assert_eq!(r, Err(want.into()));
         assert_eq!(mn.pending_count(), 1);
         assert_eq!(mn.key_info(&ar_ll()), None);
     };
@@ -476,7 +534,7 @@ fn mobile_node_rejects_bad_prrtadv_without_state_change() {
         if byte != 2 && byte != 3 {
             fill_checksum(&mut b, &ar_ll(), &mn_cga());
         }
-        let r = mn.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &b));
+        let r = mn.handle_prrtadv(t(0), &rx(ar_ll(), mn_cga(), &b), &ROUTERS, &mut rng);
         assert!(r.is_err(), "bit {i}");
         assert_eq!(mn.pending_count(), 1);
     }
@@ -484,13 +542,13 @@ fn mobile_node_rejects_bad_prrtadv_without_state_change() {
     let mut hl = ok;
     hl.hop_limit = 254;
     assert_eq!(
-        mn.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &hl),
-        Err(Error::HopLimit { found: 254 })
+        mn.handle_prrtadv(t(0), &hl, &ROUTERS, &mut rng),
+        Err(Error::HopLimit { found: 254 }.into())
     );
     // Unauthorised router key (a valid CGA and signature, but not a router key).
     assert_eq!(
-        mn.handle_prrtadv(t(0), &C, &mut rng, &TrustedRouterKeys(&[MN2_PUB]), &ok),
-        Err(Error::UnauthorizedRouter)
+        mn.handle_prrtadv(t(0), &ok, &TrustedRouterKeys(&[MN2_PUB]), &mut rng),
+        Err(Error::UnauthorizedRouter.into())
     );
     // Stale timestamp.
     check(&mut mn, &mut rng, &reply, t(301), Error::Timestamp);
@@ -522,19 +580,18 @@ fn mobile_node_rejects_bad_prrtadv_without_state_change() {
     b[hk_at + 2] = 8;
     fill_checksum(&mut b, &ar_ll(), &mn_cga());
     assert!(matches!(
-        mn.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &b)),
-        Err(Error::Decode(e)) if e.kind == keying_tlv::ErrorKind::BadLength { value: 8 }
+        mn.handle_prrtadv(t(0), &rx(ar_ll(), mn_cga(), &b), &ROUTERS, &mut rng),
+        Err(Rejected { error: Error::Decode(e), reply_len: None }) if e.kind == keying_tlv::ErrorKind::BadLength { value: 8 }
     ));
     let mut b = reply.clone();
     b[hk_at + 1] = 0;
     fill_checksum(&mut b, &ar_ll(), &mn_cga());
     assert!(matches!(
-        mn.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), mn_cga(), &b)),
-        Err(Error::Decode(e)) if e.kind == keying_tlv::ErrorKind::ZeroLength
+        mn.handle_prrtadv(t(0), &rx(ar_ll(), mn_cga(), &b), &ROUTERS, &mut rng),
+        Err(Rejected { error: Error::Decode(e), reply_len: None }) if e.kind == keying_tlv::ErrorKind::ZeroLength
     ));
     // After all that, the genuine reply is still accepted.
-    mn.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &ok)
-        .unwrap();
+    mn.handle_prrtadv(t(0), &ok, &ROUTERS, &mut rng).unwrap();
 }
 
 #[test]
@@ -545,19 +602,18 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
     let mut ar = ar(&k);
     let mut req = vec![0u8; 1500];
     let n = mn
-        .build_rtsolpr(t(0), &mut rng, &ar_ll(), Some(&NEW_AP), &mut req)
+        .build_rtsolpr(t(0), &ar_ll(), Some(&NEW_AP), &mut rng, &mut req)
         .unwrap();
     req.truncate(n);
     let mut out = vec![0u8; 1500];
-    let handle = |ar: &mut Ar<'_>, bytes: &[u8], now: Timestamp, rng: &mut HashDrbg| {
+    let handle = |ar: &mut Ar<'_>, bytes: &[u8], now: Time, rng: &mut HashDrbg| {
         let mut out = vec![0u8; 1500];
         ar.handle_rtsolpr(
             now,
-            &C,
-            rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), bytes),
             &info(),
+            &mut NoRateLimit,
+            rng,
             &mut out,
         )
         .map(|_| ())
@@ -579,23 +635,26 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
     // Stale and future timestamps.
     assert_eq!(
         handle(&mut ar, &req, t(300), &mut rng),
-        Err(Error::Timestamp)
+        Err(Error::Timestamp.into())
     );
     assert_eq!(
-        handle(&mut ar, &req, Timestamp::from_secs(T0 - 300), &mut rng),
-        Err(Error::Timestamp)
+        handle(&mut ar, &req, Time::from_unix_secs(T0 - 300), &mut rng),
+        Err(Error::Timestamp.into())
     );
     // No nonce (validly signed).
     let nonce_at = find(&req, 14);
     let b = resign(&req, &k.mn1, mn_cga(), ar_ll(), |b| b[nonce_at] = 99);
-    assert_eq!(handle(&mut ar, &b, t(0), &mut rng), Err(Error::Nonce));
+    assert_eq!(
+        handle(&mut ar, &b, t(0), &mut rng),
+        Err(Error::Nonce.into())
+    );
     // HK encryption key of another size than the CGA key: the RFC 3972 example 512-bit key.
     let hk_at = find(&req, 27);
     let b = resign(&req, &k.mn1, mn_cga(), ar_ll(), |b| {
         b.truncate(hk_at);
         let mut w = vec![0u8; 200];
         let mut wr = keying_tlv::Writer::new(&mut w);
-        NdOption::HandoverKeyRequest(send_hokey::hokey::HandoverKeyRequest {
+        NdOption::HandoverKeyRequest(send_hokey::wire::HandoverKeyRequest {
             at: AuthAlgorithm::HmacSha1_96,
             public_key: &RFC_PARAMS[25..],
         })
@@ -605,14 +664,24 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
     });
     assert_eq!(
         handle(&mut ar, &b, t(0), &mut rng),
-        Err(Error::HandoverKeyPolicy)
+        Err(Error::HandoverKeyPolicy.into())
     );
     // Oversized keys: a router capped at 1000 bits cannot even use its own 1024-bit key
     // (a peer's oversized CGA key is refused by SEND verification, tests/send.rs).
     let mut cfg = ar_config();
     cfg.policy.key_sizes.max_bits = 1000;
     assert_eq!(
-        Ar::new(&C, ar_ll(), AR1_PARAMS, &k.ar1, Some(&AR_MAC), cfg).map(|_| ()),
+        Ar::with_capacity(
+            &C,
+            cfg,
+            RouterIdentity {
+                address: ar_ll(),
+                cga_params: AR1_PARAMS,
+                signer: &k.ar1,
+                source_lla: Some(&AR_MAC)
+            }
+        )
+        .map(|_| ()),
         Err(Error::KeySize { bits: 1024 })
     );
     // Rate limit: one per second.
@@ -620,46 +689,46 @@ fn access_router_rejects_bad_rtsolpr_without_state_change() {
     let mut ar2 = ar_with(&k, ar_config());
     ar2.handle_rtsolpr(
         t(0),
-        &C,
-        &mut rng,
-        &mut bucket,
         &rx(mn_cga(), ar_ll(), &req),
         &info(),
+        &mut bucket,
+        &mut rng,
         &mut out,
     )
     .unwrap();
     assert_eq!(
         ar2.handle_rtsolpr(
             t(0),
-            &C,
-            &mut rng,
-            &mut bucket,
             &rx(mn_cga(), ar_ll(), &req),
             &info(),
+            &mut bucket,
+            &mut rng,
             &mut out
         ),
-        Err(Error::RateLimited)
+        Err(Error::RateLimited.into())
     );
     // Hop limit.
     let mut hl = rx(mn_cga(), ar_ll(), &req);
     hl.hop_limit = 64;
     assert_eq!(
-        ar.handle_rtsolpr(t(0), &C, &mut rng, &mut NoRateLimit, &hl, &info(), &mut out),
-        Err(Error::HopLimit { found: 64 })
+        ar.handle_rtsolpr(t(0), &hl, &info(), &mut NoRateLimit, &mut rng, &mut out),
+        Err(Error::HopLimit { found: 64 }.into())
     );
     // Output buffer too small: an error, no key.
     let mut tiny = [0u8; 100];
     assert!(matches!(
         ar.handle_rtsolpr(
             t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), &req),
             &info(),
+            &mut NoRateLimit,
+            &mut rng,
             &mut tiny
         ),
-        Err(Error::Write(_))
+        Err(Rejected {
+            error: Error::BufferTooSmall { .. },
+            reply_len: None
+        })
     ));
     assert_eq!(ar.key_count(), 0);
     // Finally the genuine request is served.
@@ -674,7 +743,7 @@ fn prrtadv_layout_follows_rfc5568() {
     let mut mn = mn1(&k);
     let mut ar = ar(&k);
     let (_, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
-    let m = send_hokey::rtsolpr::Fmip6Message::parse(&reply, &ar_ll(), &mn_cga()).unwrap();
+    let m = send_hokey::wire::rtsolpr::Fmip6Message::parse(&reply, &ar_ll(), &mn_cga()).unwrap();
     let types: Vec<u8> = m.options().map(|o| o.raw[0]).collect();
     assert_eq!(types, [19, 19, 17, 11, 13, 14, 28, 12]);
     assert_eq!(reply.len() % 8, 0);
@@ -710,25 +779,30 @@ fn the_vector_exchange_through_the_roles() {
     // The MN's RtSolPr is the vector, byte for byte.
     let mut out = [0u8; 1500];
     let n = mn
-        .build_rtsolpr(t(0), &mut rng, &ar_ll(), Some(&NEW_AP), &mut out)
+        .build_rtsolpr(t(0), &ar_ll(), Some(&NEW_AP), &mut rng, &mut out)
         .unwrap();
     assert_eq!(&out[..n], RTSOLPR);
     // The vector's PrRtAdv is accepted and hk_ciphertext.bin decrypts to the known key.
     let est = mn
-        .handle_prrtadv(
-            t(1),
-            &C,
-            &mut rng,
-            &ROUTERS,
-            &rx(ar_ll(), mn_cga(), PRRTADV),
-        )
+        .handle_prrtadv(t(1), &rx(ar_ll(), mn_cga(), PRRTADV), &ROUTERS, &mut rng)
         .unwrap();
     assert_eq!(est.at, AuthAlgorithm::HmacSha1_96);
     assert!(mn.key_matches(&ar_ll(), &HK));
     // And the FBU is the vector's.
     let mut fbu = [0u8; 128];
     let n = mn
-        .build_fbu(t(2), &C, &ar_ll(), &par(), &ncoa(), 1, 60, true, &mut fbu)
+        .build_fbu(
+            t(2),
+            &FbuRequest {
+                router: ar_ll(),
+                par: par(),
+                ncoa: ncoa(),
+                sequence: 1,
+                lifetime: 60,
+                origin: FbuOrigin::ParLink,
+            },
+            &mut fbu,
+        )
         .unwrap();
     assert_eq!(&fbu[..n], FBU_MH);
     // The AR accepts the vector RtSolPr (no state before that).
@@ -737,11 +811,10 @@ fn the_vector_exchange_through_the_roles() {
     let r = ar
         .handle_rtsolpr(
             t(0),
-            &C,
-            &mut rng,
-            &mut NoRateLimit,
             &rx(mn_cga(), ar_ll(), RTSOLPR),
             &info(),
+            &mut NoRateLimit,
+            &mut rng,
             &mut reply,
         )
         .unwrap();
@@ -763,18 +836,12 @@ fn virtual_clock_drives_expiry_of_two_mobile_nodes() {
     };
     let mut ar = ar_with(&k, cfg);
     let (_, ra) = exchange(&mut a, &mut ar, &mut rng, t(0));
-    a.handle_prrtadv(t(0), &C, &mut rng, &ROUTERS, &rx(ar_ll(), a.address(), &ra))
+    a.handle_prrtadv(t(0), &rx(ar_ll(), a.address(), &ra), &ROUTERS, &mut rng)
         .unwrap();
     confirm(&a, &mut ar, t(1));
     let (_, rb) = exchange(&mut b, &mut ar, &mut rng, t(100));
-    b.handle_prrtadv(
-        t(100),
-        &C,
-        &mut rng,
-        &ROUTERS,
-        &rx(ar_ll(), b.address(), &rb),
-    )
-    .unwrap();
+    b.handle_prrtadv(t(100), &rx(ar_ll(), b.address(), &rb), &ROUTERS, &mut rng)
+        .unwrap();
     confirm(&b, &mut ar, t(100));
 
     let mut now = t(100);
@@ -791,7 +858,7 @@ fn virtual_clock_drives_expiry_of_two_mobile_nodes() {
         a.handle_timeout(now);
         b.handle_timeout(now);
         events.push((
-            now.secs() - T0,
+            now.unix_secs() - T0,
             ar.key_count(),
             a.key_info(&ar_ll()).is_some(),
             b.key_info(&ar_ll()).is_some(),
@@ -799,4 +866,81 @@ fn virtual_clock_drives_expiry_of_two_mobile_nodes() {
     }
     // A's key (t=0) expires at 600 on both sides, B's (t=100) at 700.
     assert_eq!(events, [(600, 1, false, true), (700, 0, false, false)]);
+}
+
+/// Every message the roles write fits the published size constants.
+#[test]
+fn roles_write_no_more_than_the_size_constants() {
+    use send_hokey::{MAX_FBACK_LEN, MAX_FBU_LEN, MAX_PRRTADV_LEN, MAX_RTSOLPR_LEN};
+    let k = keys();
+    let mut rng = HashDrbg::new(b"sizes");
+    let mut mn = mn1(&k);
+    let mut ar = ar(&k);
+    let (req, reply) = exchange(&mut mn, &mut ar, &mut rng, t(0));
+    assert!(req.len() <= MAX_RTSOLPR_LEN, "RtSolPr {}", req.len());
+    let extra: usize = info().options.iter().map(NdOption::buffer_len).sum();
+    assert!(
+        reply.len() <= MAX_PRRTADV_LEN + extra,
+        "PrRtAdv {}",
+        reply.len()
+    );
+    // Exactly the constants' buffers suffice.
+    let mut out = [0u8; MAX_RTSOLPR_LEN];
+    let n = mn
+        .build_rtsolpr(t(1), &ar_ll(), Some(&NEW_AP), &mut rng, &mut out)
+        .unwrap();
+    // A short buffer reports the whole signed message's length.
+    let mut tiny = [0u8; 10];
+    assert_eq!(
+        mn.build_rtsolpr(t(1), &ar_ll(), Some(&NEW_AP), &mut rng, &mut tiny),
+        Err(Error::BufferTooSmall { needed: n })
+    );
+    let too_small = ar.handle_rtsolpr(
+        t(1),
+        &rx(mn.address(), ar_ll(), &out[..n]),
+        &info(),
+        &mut NoRateLimit,
+        &mut rng,
+        &mut tiny,
+    );
+    let mut prrtadv = vec![0u8; MAX_PRRTADV_LEN + extra];
+    let p = ar
+        .handle_rtsolpr(
+            t(1),
+            &rx(mn.address(), ar_ll(), &out[..n]),
+            &info(),
+            &mut NoRateLimit,
+            &mut rng,
+            &mut prrtadv,
+        )
+        .unwrap();
+    assert_eq!(
+        too_small,
+        Err(Rejected::silent(Error::BufferTooSmall { needed: p.len }))
+    );
+    mn.handle_prrtadv(t(1), &rx(ar_ll(), mn.address(), &reply), &ROUTERS, &mut rng)
+        .unwrap();
+    for origin in [FbuOrigin::ParLink, FbuOrigin::NarLink] {
+        let mut fbu = [0u8; MAX_FBU_LEN];
+        let req = FbuRequest {
+            router: ar_ll(),
+            par: par(),
+            ncoa: ncoa(),
+            sequence: 1,
+            lifetime: 60,
+            origin,
+        };
+        let n = mn.build_fbu(t(2), &req, &mut fbu).unwrap();
+        assert!(n <= MAX_FBU_LEN);
+        let src = if origin == FbuOrigin::ParLink {
+            mn_cga()
+        } else {
+            ncoa()
+        };
+        let mut fback = [0u8; MAX_FBACK_LEN];
+        let a = ar
+            .handle_fbu(t(2), &rx(src, par(), &fbu[..n]), &mn_cga(), &mut fback)
+            .unwrap();
+        assert!(a.len <= MAX_FBACK_LEN);
+    }
 }

@@ -10,11 +10,12 @@ use keying_crypto::{
     HashAlg, Symmetric,
     rustcrypto::{HashDrbg, RsaPrivate, RustCrypto},
 };
+use send_hokey::send::SendSigner;
 use send_hokey::{
     Error,
     cga::{CgaError, SecPolicy},
-    rtsolpr::Fmip6Message,
     send::{self, KeySizePolicy, SignedData},
+    wire::rtsolpr::Fmip6Message,
 };
 
 const C: RustCrypto = RustCrypto;
@@ -82,7 +83,18 @@ fn messages_are_reproduced_with_the_given_keys() {
         buf[..n].copy_from_slice(&msg[..n]);
         let kh: [u8; 16] = msg[n + 4..n + 20].try_into().unwrap();
         let mut rng = HashDrbg::new(b"test");
-        let total = send::sign_in_place(&mut rng, &key, kh, &mut buf, n, &src, &dst).unwrap();
+        let total = send::sign_in_place(
+            &SendSigner {
+                key: &key,
+                key_hash: kh,
+            },
+            &mut rng,
+            &mut buf,
+            n,
+            &src,
+            &dst,
+        )
+        .unwrap();
         assert_eq!(&buf[..total], msg);
     }
 }
@@ -115,7 +127,7 @@ fn every_bit_flip_is_rejected() {
             b[i / 8] ^= 1 << (i % 8);
             // As received (checksum wrong) and with the checksum fixed up.
             assert!(verify_bytes(&b, &src, &dst).is_err(), "bit {i}");
-            send_hokey::rtsolpr::fill_checksum(&mut b, &src, &dst);
+            send_hokey::wire::rtsolpr::fill_checksum(&mut b, &src, &dst);
             let byte = i / 8;
             if byte == 2 || byte == 3 {
                 continue; // the checksum itself: fixed up, the message is the original
@@ -140,7 +152,7 @@ fn checks_run_in_dos_order() {
     // Key hash mismatch (byte in the key hash flipped).
     let mut b = RTSOLPR.to_vec();
     b[436] ^= 1;
-    send_hokey::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
+    send_hokey::wire::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
     assert_eq!(
         verify_bytes(&b, &mn_cga(), &ar_ll()),
         Err(Error::KeyHashMismatch)
@@ -175,14 +187,14 @@ fn checks_run_in_dos_order() {
     // Signature bit flipped.
     let mut b = RTSOLPR.to_vec();
     b[460] ^= 0x80;
-    send_hokey::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
+    send_hokey::wire::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
     assert_eq!(
         verify_bytes(&b, &mn_cga(), &ar_ll()),
         Err(Error::BadSignature)
     );
     // Message without the signature option.
     let mut b = RTSOLPR[..432].to_vec();
-    send_hokey::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
+    send_hokey::wire::rtsolpr::fill_checksum(&mut b, &mn_cga(), &ar_ll());
     assert_eq!(
         verify_bytes(&b, &mn_cga(), &ar_ll()),
         Err(Error::MissingOption("RSA Signature"))

@@ -263,12 +263,12 @@ fn ip(a: [u16; 8]) -> core::net::Ipv6Addr {
 fn hokey() {
     use keying_crypto::rustcrypto::RustCrypto;
     use keying_tlv::Writer;
-    use send_hokey::badf;
+    use send_hokey::badf::{self, BadfKey};
     use send_hokey::cga::{self, SecPolicy};
-    use send_hokey::fbu::{emit_fast_binding, FastBinding, Fbu, MobilityMessage};
-    use send_hokey::hokey::AuthAlgorithm;
-    use send_hokey::ndiscoption::NdOption;
-    use send_hokey::rtsolpr::Fmip6Message;
+    use send_hokey::wire::fbu::{emit_fast_binding, FastBinding, Fbu, MobilityMessage};
+    use send_hokey::wire::rtsolpr::Fmip6Message;
+    use send_hokey::wire::AuthAlgorithm;
+    use send_hokey::wire::NdOption;
 
     let c = RustCrypto;
     let (pcoa, ar_ll, par, ncoa) = (
@@ -328,8 +328,19 @@ fn hokey() {
         );
         let len = w.finish().map_err(send_hokey::Error::from)?;
         let mh = fbu.get_mut(..len).ok_or(send_hokey::Error::Badf)?;
-        badf::authenticate_in_place(&c, at, key, &ncoa, &par, mh, auth_at, (&pcoa, &par))
-            .map(|()| len)
+        badf::authenticate_in_place(
+            &c,
+            BadfKey {
+                at,
+                key,
+                coa: &ncoa,
+                par: &par,
+            },
+            mh,
+            auth_at,
+            (&pcoa, &par),
+        )
+        .map(|()| len)
     });
     let n = ok!(n, "FBU");
     say!("hokey fbu={}", Hex(fbu.get(..n).unwrap_or_default()));
@@ -339,7 +350,17 @@ fn hokey() {
             let FastBinding::FBack(fb) = m.message else {
                 return Err(send_hokey::Error::UnexpectedMessage { found: 8 });
             };
-            badf::verify(&c, at, key, &ncoa, &par, &m).map(|()| fb)
+            badf::verify(
+                &c,
+                BadfKey {
+                    at,
+                    key,
+                    coa: &ncoa,
+                    par: &par,
+                },
+                &m,
+            )
+            .map(|()| fb)
         })
     };
     let ok = fback("hokey fback_verify", input!("hokey_fback.bin"));
@@ -359,7 +380,7 @@ fn hokey_mn() {
     use send_hokey::ar::Received;
     use send_hokey::mn::{MobileNode, MobileNodeConfig};
     use send_hokey::policy::TrustedRouterKeys;
-    use send_hokey::timestamp::Timestamp;
+    use send_hokey::{FbuOrigin, FbuRequest, MobileNodeIdentity, Time};
 
     heap::init();
     let c = RustCrypto;
@@ -383,27 +404,29 @@ fn hokey_mn() {
     });
     let (mn_key, hk_key) = ok!(keys, "RSA keys");
     let mn = measure("hokey-mn new", || {
-        MobileNode::<'_, 4, 4, 4>::new(
+        MobileNode::<'_, _, 4, 4, 4>::with_capacity(
             &c,
-            pcoa,
-            input!("hokey_mn_params.bin"),
-            &mn_key,
-            input!("hokey_mn_hk_pub.der"),
-            &hk_key,
-            Some(&consts::HOKEY_MN_MAC),
             {
                 let mut c = MobileNodeConfig::default();
                 c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
                 c
             },
+            MobileNodeIdentity {
+                address: pcoa,
+                cga_params: input!("hokey_mn_params.bin"),
+                signer: &mn_key,
+                hk_spki: input!("hokey_mn_hk_pub.der"),
+                hk_key: &hk_key,
+                source_lla: Some(&consts::HOKEY_MN_MAC),
+            },
         )
     });
     let mut mn = ok!(mn, "MobileNode::new");
-    let now = Timestamp::from_secs(consts::HOKEY_T0);
+    let now = Time::from_unix_secs(consts::HOKEY_T0);
     let mut rng = HashDrbg::new(consts::HOKEY_MN_DRBG_SEED);
     let mut buf = [0u8; 1280];
     let n = measure("hokey-mn build_rtsolpr", || {
-        mn.build_rtsolpr(now, &mut rng, &ar_ll, Some(&consts::HOKEY_NEW_AP), &mut buf)
+        mn.build_rtsolpr(now, &ar_ll, Some(&consts::HOKEY_NEW_AP), &mut rng, &mut buf)
     });
     let n = ok!(n, "RtSolPr");
     say!("hokey-mn rtsolpr={}", Hex(buf.get(..n).unwrap_or_default()));
@@ -412,10 +435,9 @@ fn hokey_mn() {
     let bad = measure("hokey-mn handle_prrtadv_tampered", || {
         mn.handle_prrtadv(
             now,
-            &c,
-            &mut rng,
-            &routers,
             &rx(ar_ll, pcoa, input!("hokey_prrtadv_bad.bin")),
+            &routers,
+            &mut rng,
         )
     });
     match bad {
@@ -425,10 +447,9 @@ fn hokey_mn() {
     let est = measure("hokey-mn handle_prrtadv", || {
         mn.handle_prrtadv(
             now,
-            &c,
-            &mut rng,
-            &routers,
             &rx(ar_ll, pcoa, input!("hokey_prrtadv.bin")),
+            &routers,
+            &mut rng,
         )
     });
     let est = ok!(est, "PrRtAdv");
@@ -437,18 +458,19 @@ fn hokey_mn() {
         "hokey-mn key_matches={}",
         mn.key_matches(&ar_ll, input!("hokey_key.bin"))
     );
-    let later = Timestamp::from_secs(consts::HOKEY_T1);
+    let later = Time::from_unix_secs(consts::HOKEY_T1);
     let mut fbu = [0u8; 256];
     let n = measure("hokey-mn build_fbu", || {
         mn.build_fbu(
             later,
-            &c,
-            &ar_ll,
-            &par,
-            &ncoa,
-            consts::HOKEY_FBU_SEQ,
-            consts::HOKEY_FBU_LIFETIME,
-            true,
+            &FbuRequest {
+                router: ar_ll,
+                par,
+                ncoa,
+                sequence: consts::HOKEY_FBU_SEQ,
+                lifetime: consts::HOKEY_FBU_LIFETIME,
+                origin: FbuOrigin::ParLink,
+            },
             &mut fbu,
         )
     });
@@ -457,10 +479,9 @@ fn hokey_mn() {
     let fb = measure("hokey-mn handle_fback", || {
         mn.handle_fback(
             later,
-            &c,
+            &rx(par, ncoa, input!("hokey_fback.bin")),
             &ar_ll,
             &ncoa,
-            &rx(par, ncoa, input!("hokey_fback.bin")),
         )
     });
     say!("hokey-mn fback={fb:?}");

@@ -49,7 +49,7 @@ fn flip(b: &[u8], at: usize) -> Res<Vec<u8>> {
 /// tampering aims at, not the checksum.
 fn fix_checksum(mut b: Vec<u8>, src: &Ipv6Addr, dst: &Ipv6Addr, nh: u8, at: usize) -> Res<Vec<u8>> {
     b.get_mut(at..at + 2).ok_or("checksum offset")?.fill(0);
-    let c = send_hokey::checksum::pseudo_header_checksum(src, dst, nh, &[&b]);
+    let c = send_hokey::wire::checksum::pseudo_header_checksum(src, dst, nh, &[&b]);
     b.get_mut(at..at + 2)
         .ok_or("checksum offset")?
         .copy_from_slice(&c.to_be_bytes());
@@ -305,14 +305,15 @@ fn hokey(o: &mut Out) -> Res<()> {
     use keying_crypto::{RsaEncryptionPadding, RsaPrivateKeyOps};
     use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received};
     use send_hokey::cga::{self, SecPolicy};
-    use send_hokey::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
     use send_hokey::mn::{MobileNode, MobileNodeConfig};
-    use send_hokey::ndiscoption::NdOption;
     use send_hokey::policy::{NoRateLimit, TrustedRouterKeys};
-    use send_hokey::rtsolpr::{Fmip6Message, PrRtAdvCode};
-    use send_hokey::timestamp::Timestamp;
+    use send_hokey::wire::NdOption;
+    use send_hokey::wire::ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
+    use send_hokey::wire::rtsolpr::{Fmip6Message, PrRtAdvCode};
+    use send_hokey::{FbuOrigin, FbuRequest, MobileNodeIdentity, RouterIdentity, Time};
 
     let e = |e: send_hokey::Error| format!("{e:?}");
+    let rj = |r: send_hokey::Rejected<send_hokey::Error>| format!("{:?}", r.error);
     let mn_params = read("send-hokey/mn1.cga.params")?;
     let mn_key_der = read("send-hokey/mn1.key.pkcs1.der")?;
     let mn_hk_pub = read("send-hokey/mn2.pub.der")?;
@@ -347,36 +348,46 @@ fn hokey(o: &mut Out) -> Res<()> {
         bytes,
     };
     let new_mn = || {
-        MobileNode::<'_, 4, 4, 4>::new(
+        MobileNode::<'_, _, 4, 4, 4>::with_capacity(
             &c,
-            pcoa,
-            &mn_params,
-            &mn_key,
-            &mn_hk_pub,
-            &mn_hk_key,
-            Some(&HOKEY_MN_MAC),
             {
                 let mut c = MobileNodeConfig::default();
                 c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
                 c
             },
+            MobileNodeIdentity {
+                address: pcoa,
+                cga_params: &mn_params,
+                signer: &mn_key,
+                hk_spki: &mn_hk_pub,
+                hk_key: &mn_hk_key,
+                source_lla: Some(&HOKEY_MN_MAC),
+            },
         )
     };
     let mut mn = new_mn().map_err(e)?;
-    let mut ar: AccessRouter<'_, 4, 8> =
-        AccessRouter::new(&c, ar_ll, &ar_params, &ar_key, Some(&HOKEY_AR_MAC), {
+    let mut ar: AccessRouter<'_, &RustCrypto, 4, 8> = AccessRouter::with_capacity(
+        &c,
+        {
             let mut c = AccessRouterConfig::default();
             c.policy.key_sizes = send_hokey::send::KeySizePolicy::LEGACY_1024;
             c
-        })
-        .map_err(e)?;
-    let now = Timestamp::from_secs(HOKEY_T0);
+        },
+        RouterIdentity {
+            address: ar_ll,
+            cga_params: &ar_params,
+            signer: &ar_key,
+            source_lla: Some(&HOKEY_AR_MAC),
+        },
+    )
+    .map_err(e)?;
+    let now = Time::from_unix_secs(HOKEY_T0);
     let mut mn_rng = HashDrbg::new(HOKEY_MN_DRBG_SEED);
     let mut ar_rng = HashDrbg::new(b"firmware harness: access router");
 
     let mut buf = [0u8; 1280];
     let n = mn
-        .build_rtsolpr(now, &mut mn_rng, &ar_ll, Some(&HOKEY_NEW_AP), &mut buf)
+        .build_rtsolpr(now, &ar_ll, Some(&HOKEY_NEW_AP), &mut mn_rng, &mut buf)
         .map_err(e)?;
     let rtsolpr = buf.get(..n).ok_or("len")?.to_vec();
     let nar = [NdOption::IpAddrPrefix(IpAddrPrefix {
@@ -392,14 +403,13 @@ fn hokey(o: &mut Out) -> Res<()> {
     let out = ar
         .handle_rtsolpr(
             now,
-            &c,
-            &mut ar_rng,
-            &mut NoRateLimit,
             &rx(pcoa, ar_ll, &rtsolpr),
             &info,
+            &mut NoRateLimit,
+            &mut ar_rng,
             &mut pr,
         )
-        .map_err(e)?;
+        .map_err(rj)?;
     let prrtadv = pr.get(..out.len).ok_or("len")?.to_vec();
     o.file("hokey_prrtadv.bin", &prrtadv)?;
     // The tampered PrRtAdv: a bit of the encrypted handover key flipped (RFC 5269 §5.2);
@@ -430,36 +440,37 @@ fn hokey(o: &mut Out) -> Res<()> {
     let routers_list = [ar_pub.as_slice()];
     let routers = TrustedRouterKeys(&routers_list);
     let est = mn
-        .handle_prrtadv(now, &c, &mut mn_rng, &routers, &rx(ar_ll, pcoa, &prrtadv))
-        .map_err(e)?;
-    let later = Timestamp::from_secs(HOKEY_T1);
+        .handle_prrtadv(now, &rx(ar_ll, pcoa, &prrtadv), &routers, &mut mn_rng)
+        .map_err(rj)?;
+    let later = Time::from_unix_secs(HOKEY_T1);
     let mut fbu = [0u8; 256];
     let n = mn
         .build_fbu(
             later,
-            &c,
-            &ar_ll,
-            &par,
-            &ncoa,
-            HOKEY_FBU_SEQ,
-            HOKEY_FBU_LIFETIME,
-            true,
+            &FbuRequest {
+                router: ar_ll,
+                par,
+                ncoa,
+                sequence: HOKEY_FBU_SEQ,
+                lifetime: HOKEY_FBU_LIFETIME,
+                origin: FbuOrigin::ParLink,
+            },
             &mut fbu,
         )
         .map_err(e)?;
     let fbu = fbu.get(..n).ok_or("len")?.to_vec();
     let mut fb = [0u8; 256];
     let acc = ar
-        .handle_fbu(later, &c, &rx(pcoa, par, &fbu), &pcoa, &mut fb)
-        .map_err(e)?;
+        .handle_fbu(later, &rx(pcoa, par, &fbu), &pcoa, &mut fb)
+        .map_err(rj)?;
     let fback = fb.get(..acc.len).ok_or("len")?.to_vec();
     o.file("hokey_fback.bin", &fback)?;
     // The FBack ends with the BADF's authenticator (RFC 5568 §6.2.5): flip a bit of it.
     let fback_bad = fix_checksum(flip(&fback, fback.len() - 1)?, &par, &ncoa, 135, 4)?;
     o.file("hokey_fback_bad.bin", &fback_bad)?;
     let fb_ok = mn
-        .handle_fback(later, &c, &ar_ll, &ncoa, &rx(par, ncoa, &fback))
-        .map_err(e)?;
+        .handle_fback(later, &rx(par, ncoa, &fback), &ar_ll, &ncoa)
+        .map_err(rj)?;
 
     // The heap-free part, as the `hokey` firmware path prints it.
     let m = Fmip6Message::parse(&prrtadv, &ar_ll, &pcoa).map_err(e)?;
@@ -488,16 +499,17 @@ fn hokey(o: &mut Out) -> Res<()> {
     o.line(format!("hokey fbu={}", hex(&fbu)));
     o.line(format!("hokey fback verify=Ok({fb_ok:?})"));
     let bad = mn
-        .handle_fback(later, &c, &ar_ll, &ncoa, &rx(par, ncoa, &fback_bad))
+        .handle_fback(later, &rx(par, ncoa, &fback_bad), &ar_ll, &ncoa)
         .err()
-        .ok_or("tampered FBack accepted")?;
+        .ok_or("tampered FBack accepted")?
+        .error;
     o.line(format!("hokey tampered error={bad:?}"));
 
     // The whole MN (RSA: the heap path), as the `hokey-mn` firmware path prints it.
     let mut mn = new_mn().map_err(e)?;
     let mut mn_rng = HashDrbg::new(HOKEY_MN_DRBG_SEED);
     let n = mn
-        .build_rtsolpr(now, &mut mn_rng, &ar_ll, Some(&HOKEY_NEW_AP), &mut buf)
+        .build_rtsolpr(now, &ar_ll, Some(&HOKEY_NEW_AP), &mut mn_rng, &mut buf)
         .map_err(e)?;
     let again = buf.get(..n).ok_or("len")?;
     if again != rtsolpr.as_slice() {
@@ -505,13 +517,13 @@ fn hokey(o: &mut Out) -> Res<()> {
     }
     o.line(format!("hokey-mn rtsolpr={}", hex(again)));
     let bad = mn
-        .handle_prrtadv(now, &c, &mut mn_rng, &routers, &rx(ar_ll, pcoa, &pr_bad))
+        .handle_prrtadv(now, &rx(ar_ll, pcoa, &pr_bad), &routers, &mut mn_rng)
         .err()
         .ok_or("tampered PrRtAdv accepted")?;
     o.line(format!("hokey-mn tampered error={bad:?}"));
     let est2 = mn
-        .handle_prrtadv(now, &c, &mut mn_rng, &routers, &rx(ar_ll, pcoa, &prrtadv))
-        .map_err(e)?;
+        .handle_prrtadv(now, &rx(ar_ll, pcoa, &prrtadv), &routers, &mut mn_rng)
+        .map_err(rj)?;
     if est2 != est {
         return Err("key established differently".into());
     }

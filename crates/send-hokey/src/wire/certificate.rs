@@ -8,7 +8,9 @@
 //! the end of the DER encoding. This crate does not parse X.509 (see the crate docs on the
 //! router-authorisation hook).
 
-use keying_tlv::{Error, Reader, Writer};
+use keying_tlv::{Codec, Error, Reader, Writer};
+
+use super::NdOptionType;
 
 /// Certificate option view. Cert Type 1 is X.509v3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +21,12 @@ pub struct Certificate<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> Certificate<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for Certificate<'a> {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::Certificate;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         let cert_type = r.u8("Certificate cert type")?;
         r.u8("Certificate reserved")?;
         Ok(Self {
@@ -29,15 +35,17 @@ impl<'a> Certificate<'a> {
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.cert_type);
         w.u8(0);
         w.bytes(self.data);
     }
+}
 
+impl<'a> Certificate<'a> {
     /// The DER certificate without padding, if its outer length is well formed.
     #[must_use]
     pub fn certificate(&self) -> Option<&'a [u8]> {
-        self.data.get(..crate::der::tlv_len(self.data)?)
+        self.data.get(..crate::wire::der::tlv_len(self.data)?)
     }
 }

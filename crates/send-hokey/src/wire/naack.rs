@@ -9,7 +9,9 @@
 
 use core::net::Ipv6Addr;
 
-use keying_tlv::{Error, ErrorKind, Reader, Writer};
+use keying_tlv::{Codec, Error, ErrorKind, Reader, Writer};
+
+use super::NdOptionType;
 
 /// NAACK option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +25,12 @@ pub struct Naack {
     pub new_coa: Option<Ipv6Addr>,
 }
 
-impl Naack {
-    pub(crate) fn parse(mut r: Reader<'_>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for Naack {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::Naack;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         let len_at = r.offset().saturating_sub(1);
         let has_coa = match r.remaining() {
             6 => false,
@@ -41,7 +47,9 @@ impl Naack {
         let status = r.u8("NAACK status")?;
         r.u32("NAACK reserved")?;
         let new_coa = if has_coa {
-            Some(Ipv6Addr::from(r.array::<16>("NAACK new CoA")?))
+            Some(Ipv6Addr::from(u128::from_be_bytes(
+                r.array("NAACK new CoA")?,
+            )))
         } else {
             None
         };
@@ -52,7 +60,7 @@ impl Naack {
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.code);
         w.u8(self.status);
         w.u32(0);

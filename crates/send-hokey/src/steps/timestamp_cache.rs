@@ -1,54 +1,8 @@
-//! Timestamp option, type 13 ([RFC 3971 §5.3.1](https://www.rfc-editor.org/rfc/rfc3971#section-5.3.1)).
-//!
-//! ```text
-//! | Type=13 | Length=2 | Reserved (48)              |
-//! | Timestamp (64): 48-bit seconds . 16-bit fraction |
-//! ```
-//! The timestamp is unsigned 48.16 fixed point, seconds since 1970-01-01 00:00 UTC.
+//! The Timestamp check of [RFC 3971 §5.3.4](https://www.rfc-editor.org/rfc/rfc3971#section-5.3.4): per-peer cache, both roles.
 
-use keying_tlv::{Error, ErrorKind, Reader, Writer};
+use keying_crypto::Time;
 
-/// Timestamp option: the 48.16 fixed-point time since the Unix epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp {
-    /// The raw 64-bit value (seconds << 16 | 1/65536 fractions).
-    pub value: u64,
-}
-
-impl Timestamp {
-    /// A timestamp of whole seconds since the epoch (the top 16 bits of `secs` are lost).
-    #[must_use]
-    pub const fn from_secs(secs: u64) -> Self {
-        Self { value: secs << 16 }
-    }
-
-    /// The whole seconds.
-    #[must_use]
-    pub const fn secs(&self) -> u64 {
-        self.value >> 16
-    }
-
-    pub(crate) fn parse(mut r: Reader<'_>) -> Result<Self, Error> {
-        if r.remaining() != 14 {
-            return Err(Error::new(
-                r.offset().saturating_sub(1),
-                "Timestamp option length",
-                ErrorKind::BadLength {
-                    value: (r.remaining() + 2) / 8,
-                },
-            ));
-        }
-        r.bytes(6, "Timestamp reserved")?;
-        Ok(Self {
-            value: r.u64("Timestamp")?,
-        })
-    }
-
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
-        w.zeros(6);
-        w.u64(self.value);
-    }
-}
+use crate::wire::Timestamp;
 
 /// One 48.16 unit per second.
 const SECOND: i128 = 1 << 16;
@@ -120,8 +74,9 @@ impl<const N: usize> TimestampCache<N> {
         &self,
         peer: &core::net::Ipv6Addr,
         ts: Timestamp,
-        now: Timestamp,
+        now: Time,
     ) -> Result<TimestampUpdate, crate::Error> {
+        let now = Timestamp::from(now);
         let p = peer.octets();
         let rd_new = i128::from(now.value);
         let ts_new = i128::from(ts.value);

@@ -6,7 +6,9 @@
 //! The nonce fills the option: its length is `8·Length − 2`, so a nonce to be emitted must be
 //! 6, 14, 22, … octets long for the round trip to hold.
 
-use keying_tlv::{Error, Reader, Writer};
+use keying_tlv::{Codec, Error, Reader, Writer};
+
+use super::NdOptionType;
 
 /// Nonce option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,14 +17,18 @@ pub struct Nonce<'a> {
     pub nonce: &'a [u8],
 }
 
-impl<'a> Nonce<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for Nonce<'a> {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::Nonce;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         Ok(Self {
             nonce: r.take_rest(),
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.bytes(self.nonce);
     }
 }

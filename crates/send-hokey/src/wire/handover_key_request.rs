@@ -1,4 +1,5 @@
-//! Handover Key Request (type 27) and Handover Key Reply (type 28) options
+//! Handover Key Request option (type 27), the AT both options carry, and the layout of both
+//! options 27 and 28
 //! ([RFC 5269 §4](https://www.rfc-editor.org/rfc/rfc5269#section-4)).
 //!
 //! ```text
@@ -13,9 +14,11 @@
 //! crate, like Wireshark, libtins and the vectors in tests/vectors/send-hokey, starts the
 //! ciphertext right after Key Lifetime (octet 6).
 
-use keying_tlv::{Error, Reader, Writer};
+use keying_tlv::{Codec, Error, Reader, Writer};
 
-use crate::ndiscoption::{pad_len_u8, padded_payload};
+use super::NdOptionType;
+
+use super::{pad_len_u8, padded_payload};
 
 keying_tlv::wire_enum! {
     /// The 4-bit AT (algorithm type) of options 27 and 28.
@@ -63,11 +66,11 @@ impl AuthAlgorithm {
         }
     }
 
-    fn from_nibble(octet: u8) -> Self {
+    pub(crate) fn from_nibble(octet: u8) -> Self {
         Self::from(octet >> 4)
     }
 
-    fn to_octet(self) -> u8 {
+    pub(crate) fn to_octet(self) -> u8 {
         (self.to_wire() & 0x0f) << 4
     }
 }
@@ -81,51 +84,22 @@ pub struct HandoverKeyRequest<'a> {
     pub public_key: &'a [u8],
 }
 
-impl<'a> HandoverKeyRequest<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for HandoverKeyRequest<'a> {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::HandoverKeyRequest;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         let pad_at = r.offset();
         let pad = r.u8("HK Request pad length")?;
         let at = AuthAlgorithm::from_nibble(r.u8("HK Request AT")?);
-        let public_key = padded_payload(&mut r, pad, pad_at, "HK encryption public key")?;
+        let public_key = padded_payload(r, pad, pad_at, "HK encryption public key")?;
         Ok(Self { at, public_key })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(pad_len_u8(4, self.public_key.len()));
         w.u8(self.at.to_octet());
         w.bytes(self.public_key);
-    }
-}
-
-/// Handover Key Reply option (type 28).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HandoverKeyReply<'a> {
-    /// The algorithm the AR chose.
-    pub at: AuthAlgorithm,
-    /// HK-LIFETIME in seconds.
-    pub lifetime: u16,
-    /// The RSAES-PKCS1-v1_5 encrypted handover key, without padding.
-    pub encrypted_key: &'a [u8],
-}
-
-impl<'a> HandoverKeyReply<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
-        let pad_at = r.offset();
-        let pad = r.u8("HK Reply pad length")?;
-        let at = AuthAlgorithm::from_nibble(r.u8("HK Reply AT")?);
-        let lifetime = r.u16("HK Reply key lifetime")?;
-        let encrypted_key = padded_payload(&mut r, pad, pad_at, "encrypted handover key")?;
-        Ok(Self {
-            at,
-            lifetime,
-            encrypted_key,
-        })
-    }
-
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
-        w.u8(pad_len_u8(6, self.encrypted_key.len()));
-        w.u8(self.at.to_octet());
-        w.u16(self.lifetime);
-        w.bytes(self.encrypted_key);
     }
 }

@@ -8,7 +8,9 @@
 //! The signature length is not encoded: it is the signer's modulus length `k`, and the rest
 //! of the option is padding (RFC 3971 §5.2).
 
-use keying_tlv::{Error, Reader, Writer};
+use keying_tlv::{Codec, Error, Reader, Writer};
+
+use super::NdOptionType;
 
 /// RSA Signature option view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,8 +21,12 @@ pub struct RsaSignature<'a> {
     pub signature_and_padding: &'a [u8],
 }
 
-impl<'a> RsaSignature<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for RsaSignature<'a> {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::RsaSignature;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         r.u16("RSA Signature reserved")?;
         let key_hash = r.array("RSA Signature key hash")?;
         Ok(Self {
@@ -29,12 +35,14 @@ impl<'a> RsaSignature<'a> {
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u16(0);
         w.bytes(&self.key_hash);
         w.bytes(self.signature_and_padding);
     }
+}
 
+impl<'a> RsaSignature<'a> {
     /// The first `k` octets after the Key Hash, for a `k`-octet modulus; `None` if the
     /// option is shorter (it must then be rejected).
     #[must_use]

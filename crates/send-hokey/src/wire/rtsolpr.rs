@@ -23,8 +23,8 @@ use keying_tlv::{Reader, Writer};
 
 use crate::{
     Error,
-    checksum::{NEXT_HEADER_ICMPV6, checksum_with_hole},
-    ndiscoption::{NdOption, NdOptionIter},
+    wire::checksum::{NEXT_HEADER_ICMPV6, checksum_with_hole},
+    wire::{NdOption, NdOptionIter},
 };
 
 /// ICMPv6 type "FMIPv6 Messages" (RFC 5568 §6).
@@ -183,13 +183,13 @@ impl<'a> Fmip6Message<'a> {
     }
 
     /// The options in wire order, with their offsets (from the Type octet).
-    pub fn options(&self) -> impl Iterator<Item = crate::ndiscoption::PlacedOption<'a>> + 'a {
+    pub fn options(&self) -> impl Iterator<Item = crate::wire::PlacedOption<'a>> + 'a {
         NdOptionIter::new(self.options_bytes(), HEADER_LEN).map_while(Result::ok)
     }
 
     /// The options that count for SEND and ND: those before the first RSA Signature option,
     /// and that option itself (RFC 3971 §5.2.2: everything after it is ignored).
-    pub fn send_options(&self) -> impl Iterator<Item = crate::ndiscoption::PlacedOption<'a>> + 'a {
+    pub fn send_options(&self) -> impl Iterator<Item = crate::wire::PlacedOption<'a>> + 'a {
         let mut done = false;
         self.options().take_while(move |o| {
             let keep = !done;

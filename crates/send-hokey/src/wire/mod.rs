@@ -15,20 +15,39 @@
 //! Length is [`ErrorKind::ZeroLength`], an option running past the end is
 //! [`ErrorKind::Truncated`].
 
-use keying_tlv::{Chain, Element, Error, ErrorKind, NdOptions, Reader, Writer};
+use keying_tlv::{Chain, Codec, Element, Error, ErrorKind, NdOptions, Reader, Writer};
 
-use crate::{
-    certificate::Certificate,
-    cga::CgaOption,
-    hokey::{HandoverKeyReply, HandoverKeyRequest},
-    ip_prefix::IpAddrPrefix,
-    lla::LinkLayerAddress,
-    naack::Naack,
-    nonce::Nonce,
-    rsa_sig::RsaSignature,
-    timestamp::Timestamp,
-    trust_anchor::TrustAnchor,
-};
+pub mod badf;
+pub mod certificate;
+pub mod cga;
+pub mod checksum;
+pub(crate) mod der;
+pub mod fbu;
+pub mod handover_key_reply;
+pub mod handover_key_request;
+pub mod ip_prefix;
+pub mod link_layer_address;
+pub mod naack;
+pub mod nonce;
+pub mod rsa_signature;
+pub mod rtsolpr;
+pub mod timestamp;
+pub mod trust_anchor;
+
+pub use badf::Badf;
+pub use certificate::Certificate;
+pub use cga::{CGA_PARAMS_FIXED_LEN, CgaOption, CgaParams};
+pub use fbu::{FBack, FastBinding, Fbu, MhOption, MhOptionIter, MobilityMessage};
+pub use handover_key_reply::HandoverKeyReply;
+pub use handover_key_request::{AuthAlgorithm, HandoverKeyRequest};
+pub use ip_prefix::{IpAddrPrefix, IpAddrPrefixCode};
+pub use link_layer_address::{LinkLayerAddress, LlaCode};
+pub use naack::Naack;
+pub use nonce::Nonce;
+pub use rsa_signature::RsaSignature;
+pub use rtsolpr::{Fmip6Header, Fmip6Message, Fmip6Subtype, PrRtAdvCode};
+pub use timestamp::Timestamp;
+pub use trust_anchor::TrustAnchor;
 
 keying_tlv::wire_enum! {
     /// ND option type codes used here (IANA "IPv6 Neighbor Discovery Option Formats").
@@ -98,21 +117,19 @@ impl<'a> NdOption<'a> {
     /// # Errors
     /// A typed [`Error`] with the absolute offset of the offending field.
     pub fn parse(e: &Element<'a>) -> Result<Self, Error> {
-        let r = Reader::at(e.body, e.offset + 2);
+        let r = &mut option_body(e);
         Ok(match NdOptionType::from(e.kind) {
-            NdOptionType::LinkLayerAddress => Self::LinkLayerAddress(LinkLayerAddress::parse(r)?),
-            NdOptionType::IpAddrPrefix => Self::IpAddrPrefix(IpAddrPrefix::parse(r)?),
-            NdOptionType::Naack => Self::Naack(Naack::parse(r)?),
-            NdOptionType::Cga => Self::Cga(CgaOption::parse(r)?),
-            NdOptionType::RsaSignature => Self::RsaSignature(RsaSignature::parse(r)?),
-            NdOptionType::Timestamp => Self::Timestamp(Timestamp::parse(r)?),
-            NdOptionType::Nonce => Self::Nonce(Nonce::parse(r)?),
-            NdOptionType::TrustAnchor => Self::TrustAnchor(TrustAnchor::parse(r)?),
-            NdOptionType::Certificate => Self::Certificate(Certificate::parse(r)?),
-            NdOptionType::HandoverKeyRequest => {
-                Self::HandoverKeyRequest(HandoverKeyRequest::parse(r)?)
-            }
-            NdOptionType::HandoverKeyReply => Self::HandoverKeyReply(HandoverKeyReply::parse(r)?),
+            NdOptionType::LinkLayerAddress => Self::LinkLayerAddress(Codec::read(r)?),
+            NdOptionType::IpAddrPrefix => Self::IpAddrPrefix(Codec::read(r)?),
+            NdOptionType::Naack => Self::Naack(Codec::read(r)?),
+            NdOptionType::Cga => Self::Cga(Codec::read(r)?),
+            NdOptionType::RsaSignature => Self::RsaSignature(Codec::read(r)?),
+            NdOptionType::Timestamp => Self::Timestamp(Codec::read(r)?),
+            NdOptionType::Nonce => Self::Nonce(Codec::read(r)?),
+            NdOptionType::TrustAnchor => Self::TrustAnchor(Codec::read(r)?),
+            NdOptionType::Certificate => Self::Certificate(Codec::read(r)?),
+            NdOptionType::HandoverKeyRequest => Self::HandoverKeyRequest(Codec::read(r)?),
+            NdOptionType::HandoverKeyReply => Self::HandoverKeyReply(Codec::read(r)?),
             NdOptionType::Unknown(type_) => Self::Unknown {
                 type_,
                 data: e.body,
@@ -141,22 +158,24 @@ impl<'a> NdOption<'a> {
 
     /// Writes the option (header, body, zero padding to a multiple of 8 octets).
     pub fn emit(&self, w: &mut Writer<'_>) {
-        let o = w.begin_nd_option(self.option_type().to_wire());
         match self {
-            Self::LinkLayerAddress(x) => x.emit_body(w),
-            Self::IpAddrPrefix(x) => x.emit_body(w),
-            Self::Naack(x) => x.emit_body(w),
-            Self::Cga(x) => x.emit_body(w),
-            Self::RsaSignature(x) => x.emit_body(w),
-            Self::Timestamp(x) => x.emit_body(w),
-            Self::Nonce(x) => x.emit_body(w),
-            Self::TrustAnchor(x) => x.emit_body(w),
-            Self::Certificate(x) => x.emit_body(w),
-            Self::HandoverKeyRequest(x) => x.emit_body(w),
-            Self::HandoverKeyReply(x) => x.emit_body(w),
-            Self::Unknown { data, .. } => w.bytes(data),
+            Self::LinkLayerAddress(x) => write_option(w, x),
+            Self::IpAddrPrefix(x) => write_option(w, x),
+            Self::Naack(x) => write_option(w, x),
+            Self::Cga(x) => write_option(w, x),
+            Self::RsaSignature(x) => write_option(w, x),
+            Self::Timestamp(x) => write_option(w, x),
+            Self::Nonce(x) => write_option(w, x),
+            Self::TrustAnchor(x) => write_option(w, x),
+            Self::Certificate(x) => write_option(w, x),
+            Self::HandoverKeyRequest(x) => write_option(w, x),
+            Self::HandoverKeyReply(x) => write_option(w, x),
+            Self::Unknown { type_, data } => {
+                let o = w.begin_nd_option(*type_);
+                w.bytes(data);
+                w.end_nd_option(o);
+            }
         }
-        w.end_nd_option(o);
     }
 
     /// The number of octets [`NdOption::emit`] writes.
@@ -170,6 +189,35 @@ impl<'a> NdOption<'a> {
             Err(_) => 0,
         }
     }
+}
+
+/// Decodes the body of one framed ND option (RFC 4861 §4.6) as `T`: the reader starts
+/// after the Type and Length octets, at the option's absolute offset + 2, and ends at the
+/// end of the option (padding included).
+///
+/// # Errors
+/// `T`'s decoding error, with the absolute offset of the offending field.
+pub fn read_option<'a, T>(e: &Element<'a>) -> Result<T, T::Error>
+where
+    T: Codec<'a, Kind = NdOptionType>,
+{
+    T::read(&mut option_body(e))
+}
+
+/// A reader over an ND option's body: after Type and Length, with absolute offsets.
+fn option_body<'a>(e: &Element<'a>) -> Reader<'a> {
+    Reader::at(e.body, e.offset + 2)
+}
+
+/// Writes `option` framed as an ND option (RFC 4861 §4.6): Type (`T::KIND`), Length in
+/// units of 8 octets, the body, zero padding to a multiple of 8 octets.
+pub fn write_option<'a, T>(w: &mut Writer<'_>, option: &T)
+where
+    T: Codec<'a, Kind = NdOptionType>,
+{
+    let o = w.begin_nd_option(T::KIND.to_wire());
+    option.write(w);
+    w.end_nd_option(o);
 }
 
 /// Iterator over the typed options of an options area; stops after the first error.

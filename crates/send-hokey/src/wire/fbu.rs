@@ -26,8 +26,8 @@ use keying_tlv::{
 
 use crate::{
     Error,
-    badf::Badf,
-    checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
+    wire::Badf,
+    wire::checksum::{NEXT_HEADER_MOBILITY, checksum_with_hole},
 };
 
 /// MH Type of the FBU.

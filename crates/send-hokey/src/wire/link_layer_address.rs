@@ -8,7 +8,9 @@
 //! octet after Option-Code (address and padding, as Wireshark does) so that the option
 //! round-trips; [`LinkLayerAddress::mac48`] reads an Ethernet address.
 
-use keying_tlv::{Error, Reader, Writer};
+use keying_tlv::{Codec, Error, Reader, Writer};
+
+use super::NdOptionType;
 
 keying_tlv::wire_enum! {
     /// LLA Option-Code (RFC 5568 §6.4.3).
@@ -41,8 +43,12 @@ pub struct LinkLayerAddress<'a> {
     pub address: &'a [u8],
 }
 
-impl<'a> LinkLayerAddress<'a> {
-    pub(crate) fn parse(mut r: Reader<'a>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for LinkLayerAddress<'a> {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::LinkLayerAddress;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         let code = LlaCode::from(r.u8("LLA option-code")?);
         Ok(Self {
             code,
@@ -50,11 +56,13 @@ impl<'a> LinkLayerAddress<'a> {
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.code.to_wire());
         w.bytes(self.address);
     }
+}
 
+impl<'a> LinkLayerAddress<'a> {
     /// The first six octets of the address field: an IEEE 802 MAC address.
     #[must_use]
     pub fn mac48(&self) -> Option<[u8; 6]> {

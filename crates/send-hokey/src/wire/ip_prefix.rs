@@ -9,7 +9,9 @@
 
 use core::net::Ipv6Addr;
 
-use keying_tlv::{Error, ErrorKind, Reader, Writer};
+use keying_tlv::{Codec, Error, ErrorKind, Reader, Writer};
+
+use super::NdOptionType;
 
 keying_tlv::wire_enum! {
     /// IP Address/Prefix Option-Code (RFC 5568 §6.4.1).
@@ -36,8 +38,12 @@ pub struct IpAddrPrefix {
     pub address: Ipv6Addr,
 }
 
-impl IpAddrPrefix {
-    pub(crate) fn parse(mut r: Reader<'_>) -> Result<Self, Error> {
+impl<'a> Codec<'a> for IpAddrPrefix {
+    type Kind = NdOptionType;
+    const KIND: NdOptionType = NdOptionType::IpAddrPrefix;
+    type Error = Error;
+
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
         if r.remaining() != 22 {
             return Err(Error::new(
                 r.offset().saturating_sub(1),
@@ -58,7 +64,7 @@ impl IpAddrPrefix {
         })
     }
 
-    pub(crate) fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.code.to_wire());
         w.u8(self.prefix_len);
         w.u32(0);
