@@ -445,115 +445,10 @@ fn command(args: &[String]) -> Result<Command, CliError> {
         None => ("", rest),
     };
     match (first.as_str(), sub) {
-        ("mikey", "decode") => {
-            let p = parse_opts("mikey decode", rest, &[("--json", false), ("--psk", true)])?;
-            if p.help {
-                return Ok(Command::Help);
-            }
-            let psk = p
-                .opt("--psk")
-                .map(|v| parse_hex_key("--psk", v))
-                .transpose()?;
-            Ok(Command::Decode {
-                json: p.flag("--json"),
-                input: p.input("mikey decode")?.to_owned(),
-                mikey: true,
-                run: Box::new(move |b| mikey::decode(b, psk.as_deref())),
-            })
-        }
-        ("mikey", "psk-init") => {
-            let p = parse_opts(
-                "mikey psk-init",
-                rest,
-                &[
-                    ("--psk", true),
-                    ("--ssrc", true),
-                    ("--roc", true),
-                    ("--csb-id", true),
-                    ("--time", true),
-                    ("--sdp", false),
-                ],
-            )?;
-            if p.help {
-                return Ok(Command::Help);
-            }
-            if let Some(extra) = p.positionals.first() {
-                return Err(CliError::usage(format!(
-                    "`keying mikey psk-init` takes no INPUT, got {extra:?}"
-                )));
-            }
-            let psk = parse_hex_key(
-                "--psk",
-                p.opt("--psk")
-                    .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --psk HEX"))?,
-            )?;
-            let ssrc = parse_u32(
-                "--ssrc",
-                p.opt("--ssrc")
-                    .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --ssrc N"))?,
-            )?;
-            let args = mikey::PskInit {
-                psk,
-                ssrc,
-                roc: p
-                    .opt("--roc")
-                    .map(|v| parse_u32("--roc", v))
-                    .transpose()?
-                    .unwrap_or(0),
-                csb_id: p
-                    .opt("--csb-id")
-                    .map(|v| parse_u32("--csb-id", v))
-                    .transpose()?,
-                time: p
-                    .opt("--time")
-                    .map(|v| parse_u64("--time", v))
-                    .transpose()?,
-            };
-            Ok(Command::PskInit {
-                args,
-                sdp: p.flag("--sdp"),
-            })
-        }
-        ("gdoi", "decode") => {
-            let p = parse_opts("gdoi decode", rest, &[("--json", false), ("--kek", true)])?;
-            if p.help {
-                return Ok(Command::Help);
-            }
-            let kek = p
-                .opt("--kek")
-                .map(|v| parse_hex_key("--kek", v))
-                .transpose()?;
-            if let Some(k) = &kek {
-                gdoi::check_kek(k)?;
-            }
-            Ok(Command::Decode {
-                json: p.flag("--json"),
-                input: p.input("gdoi decode")?.to_owned(),
-                mikey: false,
-                run: Box::new(move |b| gdoi::decode(b, kek.as_deref())),
-            })
-        }
-        ("nd", "decode") => {
-            let p = parse_opts(
-                "nd decode",
-                rest,
-                &[("--json", false), ("--src", true), ("--dst", true)],
-            )?;
-            if p.help {
-                return Ok(Command::Help);
-            }
-            let src = p.opt("--src").map(|v| parse_addr("--src", v)).transpose()?;
-            let dst = p.opt("--dst").map(|v| parse_addr("--dst", v)).transpose()?;
-            if dst.is_some() && src.is_none() {
-                return Err(CliError::usage("--dst needs --src"));
-            }
-            Ok(Command::Decode {
-                json: p.flag("--json"),
-                input: p.input("nd decode")?.to_owned(),
-                mikey: false,
-                run: Box::new(move |b| nd::decode(b, src, dst)),
-            })
-        }
+        ("mikey", "decode") => mikey_decode(rest),
+        ("mikey", "psk-init") => mikey_psk_init(rest),
+        ("gdoi", "decode") => gdoi_decode(rest),
+        ("nd", "decode") => nd_decode(rest),
         ("mikey" | "gdoi" | "nd", "") => Err(CliError::usage(format!(
             "`keying {first}` needs a subcommand (see `keying --help`)"
         ))),
@@ -564,6 +459,123 @@ fn command(args: &[String]) -> Result<Command, CliError> {
             "unknown command `{c}` (see `keying --help`)"
         ))),
     }
+}
+
+/// `keying mikey decode` options.
+fn mikey_decode(rest: &[String]) -> Result<Command, CliError> {
+    let p = parse_opts("mikey decode", rest, &[("--json", false), ("--psk", true)])?;
+    if p.help {
+        return Ok(Command::Help);
+    }
+    let psk = p
+        .opt("--psk")
+        .map(|v| parse_hex_key("--psk", v))
+        .transpose()?;
+    Ok(Command::Decode {
+        json: p.flag("--json"),
+        input: p.input("mikey decode")?.to_owned(),
+        mikey: true,
+        run: Box::new(move |b| mikey::decode(b, psk.as_deref())),
+    })
+}
+
+/// `keying mikey psk-init` options.
+fn mikey_psk_init(rest: &[String]) -> Result<Command, CliError> {
+    let p = parse_opts(
+        "mikey psk-init",
+        rest,
+        &[
+            ("--psk", true),
+            ("--ssrc", true),
+            ("--roc", true),
+            ("--csb-id", true),
+            ("--time", true),
+            ("--sdp", false),
+        ],
+    )?;
+    if p.help {
+        return Ok(Command::Help);
+    }
+    if let Some(extra) = p.positionals.first() {
+        return Err(CliError::usage(format!(
+            "`keying mikey psk-init` takes no INPUT, got {extra:?}"
+        )));
+    }
+    let psk = parse_hex_key(
+        "--psk",
+        p.opt("--psk")
+            .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --psk HEX"))?,
+    )?;
+    let ssrc = parse_u32(
+        "--ssrc",
+        p.opt("--ssrc")
+            .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --ssrc N"))?,
+    )?;
+    let args = mikey::PskInit {
+        psk,
+        ssrc,
+        roc: p
+            .opt("--roc")
+            .map(|v| parse_u32("--roc", v))
+            .transpose()?
+            .unwrap_or(0),
+        csb_id: p
+            .opt("--csb-id")
+            .map(|v| parse_u32("--csb-id", v))
+            .transpose()?,
+        time: p
+            .opt("--time")
+            .map(|v| parse_u64("--time", v))
+            .transpose()?,
+    };
+    Ok(Command::PskInit {
+        args,
+        sdp: p.flag("--sdp"),
+    })
+}
+
+/// `keying gdoi decode` options.
+fn gdoi_decode(rest: &[String]) -> Result<Command, CliError> {
+    let p = parse_opts("gdoi decode", rest, &[("--json", false), ("--kek", true)])?;
+    if p.help {
+        return Ok(Command::Help);
+    }
+    let kek = p
+        .opt("--kek")
+        .map(|v| parse_hex_key("--kek", v))
+        .transpose()?;
+    if let Some(k) = &kek {
+        gdoi::check_kek(k)?;
+    }
+    Ok(Command::Decode {
+        json: p.flag("--json"),
+        input: p.input("gdoi decode")?.to_owned(),
+        mikey: false,
+        run: Box::new(move |b| gdoi::decode(b, kek.as_deref())),
+    })
+}
+
+/// `keying nd decode` options.
+fn nd_decode(rest: &[String]) -> Result<Command, CliError> {
+    let p = parse_opts(
+        "nd decode",
+        rest,
+        &[("--json", false), ("--src", true), ("--dst", true)],
+    )?;
+    if p.help {
+        return Ok(Command::Help);
+    }
+    let src = p.opt("--src").map(|v| parse_addr("--src", v)).transpose()?;
+    let dst = p.opt("--dst").map(|v| parse_addr("--dst", v)).transpose()?;
+    if dst.is_some() && src.is_none() {
+        return Err(CliError::usage("--dst needs --src"));
+    }
+    Ok(Command::Decode {
+        json: p.flag("--json"),
+        input: p.input("nd decode")?.to_owned(),
+        mikey: false,
+        run: Box::new(move |b| nd::decode(b, src, dst)),
+    })
 }
 
 /// Runs the `keying` command line (`args` without the program name) and returns the exit
