@@ -72,17 +72,7 @@ fn scan_inner(body: &[u8], limits: &Limits, stats: &mut ScanStats) -> Result<Rid
         .resolver_mut()
         .set_max_namespace_bindings(limits.max_namespace_bindings);
 
-    let mut depth = 0usize;
-    let mut root_seen = false;
-    let mut root_closed = false;
-    let mut policy_at: Option<usize> = None;
-    let mut schema_at: Option<usize> = None;
-    let mut doc_at: Option<(usize, usize)> = None;
-    let mut msg_type: Option<Result<MsgType, Improper>> = None;
-    let mut policies = 0usize;
-    let mut status = None;
-    let mut document = None;
-
+    let mut env = Envelope::default();
     loop {
         let before = to_usize(reader.buffer_position());
         let read = reader.read_resolved_event().map(|(ns, event)| {
@@ -106,120 +96,189 @@ fn scan_inner(body: &[u8], limits: &Limits, stats: &mut ScanStats) -> Result<Rid
             }
         };
         stats.events += 1;
-        let malformed = Improper::Malformed { offset: before };
+        let at = Position {
+            before,
+            after: stats.consumed,
+            first_event: stats.events == 1,
+        };
+        if env.event(&event, ns, limits, at)? {
+            break;
+        }
+    }
+    env.finish(body.len())
+}
+
+/// Where an event lies in the body.
+#[derive(Clone, Copy)]
+struct Position {
+    /// Offset of the event's first octet.
+    before: usize,
+    /// Offset just after the event.
+    after: usize,
+    /// Whether it is the body's first event.
+    first_event: bool,
+}
+
+/// What the reading has found so far: the element depth and the envelope's parts.
+#[derive(Default)]
+struct Envelope {
+    depth: usize,
+    root_seen: bool,
+    root_closed: bool,
+    /// Depth of the open `RIDPolicy`, `ReportSchema` and `XMLDocument` (with its start).
+    policy_at: Option<usize>,
+    schema_at: Option<usize>,
+    doc_at: Option<(usize, usize)>,
+    msg_type: Option<Result<MsgType, Improper>>,
+    policies: usize,
+    status: Option<AuthorizationStatus>,
+    document: Option<core::ops::Range<usize>>,
+}
+
+impl Envelope {
+    /// Takes one event; `Ok(true)` at the end of input.
+    fn event(
+        &mut self,
+        event: &Event<'_>,
+        ns: Ns,
+        limits: &Limits,
+        at: Position,
+    ) -> Result<bool, Improper> {
+        let malformed = Improper::Malformed { offset: at.before };
         match event {
-            Event::Eof => break,
+            Event::Eof => return Ok(true),
             Event::DocType(_) => return Err(Improper::Dtd),
             // The XML declaration only opens the document (XML 1.0 §2.8).
-            Event::Decl(_) if stats.events > 1 => return Err(malformed),
+            Event::Decl(_) if !at.first_event => return Err(malformed),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Text(t) => {
-                if depth == 0 && !t.bytes().all(|b| b.is_ascii_whitespace()) {
+                if self.depth == 0 && !t.bytes().all(|b| b.is_ascii_whitespace()) {
                     return Err(malformed);
                 }
             }
             Event::CData(_) => {
-                if depth == 0 {
+                if self.depth == 0 {
                     return Err(malformed);
                 }
             }
             // Without a DTD only the predefined entities and character references exist;
             // any other reference is not well-formed (XML 1.0 §4.1 WFC: Entity Declared).
             Event::GeneralRef(r) => {
-                let predefined = matches!(&*r, "lt" | "gt" | "amp" | "apos" | "quot");
-                if depth == 0 || !(predefined || r.is_char_ref()) {
+                let predefined = matches!(&**r, "lt" | "gt" | "amp" | "apos" | "quot");
+                if self.depth == 0 || !(predefined || r.is_char_ref()) {
                     return Err(malformed);
                 }
             }
-            Event::Start(_) | Event::Empty(_) if root_closed => return Err(malformed),
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let is_start = matches!(event, Event::Start(_));
-                let at = depth + 1;
-                if at > limits.max_depth {
-                    return Err(Improper::TooDeep {
-                        limit: limits.max_depth,
-                    });
-                }
-                let in_rid = match ns {
-                    Ns::Bound(rid) => rid,
-                    Ns::Unknown => return Err(malformed),
-                };
-                let local = e.local_name();
-                let local = local.as_ref();
-                let attrs = Attrs::read(e, limits, before)?;
-                if at == 1 {
-                    if !(in_rid && local == "RID") {
-                        return Err(Improper::NotRid);
-                    }
-                    root_seen = true;
-                } else if at == 2 && in_rid && local == "RIDPolicy" {
-                    policies += 1;
-                    msg_type = Some(match attrs.msg_type {
-                        Some(v) => {
-                            MsgType::from_value(v.trim().as_bytes()).ok_or(Improper::UnknownMsgType)
-                        }
-                        None => Err(Improper::MissingMsgType),
-                    });
-                    if is_start {
-                        policy_at = Some(at);
-                    }
-                } else if at == 2 && in_rid && local == "RequestStatus" {
-                    status = attrs
-                        .authorization_status
-                        .map(|v| AuthorizationStatus::from_value(v.trim().as_bytes()));
-                } else if at == 3 && policy_at.is_some() && in_rid && local == "ReportSchema" {
-                    if is_start {
-                        schema_at = Some(at);
-                    }
-                } else if at == 4
-                    && schema_at.is_some()
-                    && in_rid
-                    && local == "XMLDocument"
-                    && document.is_none()
-                {
-                    document = Some(if is_start {
-                        doc_at = Some((at, stats.consumed));
-                        0..0
-                    } else {
-                        stats.consumed..stats.consumed
-                    });
-                }
-                if is_start {
-                    depth = at;
-                } else if at == 1 {
-                    root_closed = true;
-                }
-            }
-            Event::End(_) => {
-                if doc_at.is_some_and(|(d, _)| d == depth) {
-                    document = doc_at.map(|(_, start)| start..before);
-                    doc_at = None;
-                }
-                if schema_at == Some(depth) {
-                    schema_at = None;
-                }
-                if policy_at == Some(depth) {
-                    policy_at = None;
-                }
-                depth = depth.checked_sub(1).ok_or(malformed)?;
-                if depth == 0 {
-                    root_closed = true;
-                }
-            }
+            Event::Start(_) | Event::Empty(_) if self.root_closed => return Err(malformed),
+            Event::Start(e) => self.element(e, true, ns, limits, at)?,
+            Event::Empty(e) => self.element(e, false, ns, limits, at)?,
+            Event::End(_) => self.end(at)?,
         }
+        Ok(false)
     }
-    if !root_seen || !root_closed || depth != 0 {
-        return Err(Improper::Malformed { offset: body.len() });
+
+    /// A start tag (`is_start`) or an empty-element tag.
+    fn element(
+        &mut self,
+        e: &BytesStart<'_>,
+        is_start: bool,
+        ns: Ns,
+        limits: &Limits,
+        pos: Position,
+    ) -> Result<(), Improper> {
+        let at = self.depth + 1;
+        if at > limits.max_depth {
+            return Err(Improper::TooDeep {
+                limit: limits.max_depth,
+            });
+        }
+        let in_rid = match ns {
+            Ns::Bound(rid) => rid,
+            Ns::Unknown => return Err(Improper::Malformed { offset: pos.before }),
+        };
+        let local = e.local_name();
+        let local = local.as_ref();
+        let attrs = Attrs::read(e, limits, pos.before)?;
+        if at == 1 {
+            if !(in_rid && local == "RID") {
+                return Err(Improper::NotRid);
+            }
+            self.root_seen = true;
+        } else if at == 2 && in_rid && local == "RIDPolicy" {
+            self.policies += 1;
+            self.msg_type = Some(match attrs.msg_type {
+                Some(v) => MsgType::from_value(v.trim().as_bytes()).ok_or(Improper::UnknownMsgType),
+                None => Err(Improper::MissingMsgType),
+            });
+            if is_start {
+                self.policy_at = Some(at);
+            }
+        } else if at == 2 && in_rid && local == "RequestStatus" {
+            self.status = attrs
+                .authorization_status
+                .map(|v| AuthorizationStatus::from_value(v.trim().as_bytes()));
+        } else if at == 3 && self.policy_at.is_some() && in_rid && local == "ReportSchema" {
+            if is_start {
+                self.schema_at = Some(at);
+            }
+        } else if at == 4
+            && self.schema_at.is_some()
+            && in_rid
+            && local == "XMLDocument"
+            && self.document.is_none()
+        {
+            self.document = Some(if is_start {
+                self.doc_at = Some((at, pos.after));
+                0..0
+            } else {
+                pos.after..pos.after
+            });
+        }
+        if is_start {
+            self.depth = at;
+        } else if at == 1 {
+            self.root_closed = true;
+        }
+        Ok(())
     }
-    if policies != 1 {
-        return Err(Improper::MissingMsgType);
+
+    /// An end tag.
+    fn end(&mut self, pos: Position) -> Result<(), Improper> {
+        if self.doc_at.is_some_and(|(d, _)| d == self.depth) {
+            self.document = self.doc_at.map(|(_, start)| start..pos.before);
+            self.doc_at = None;
+        }
+        if self.schema_at == Some(self.depth) {
+            self.schema_at = None;
+        }
+        if self.policy_at == Some(self.depth) {
+            self.policy_at = None;
+        }
+        self.depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or(Improper::Malformed { offset: pos.before })?;
+        if self.depth == 0 {
+            self.root_closed = true;
+        }
+        Ok(())
     }
-    let msg_type = msg_type.unwrap_or(Err(Improper::MissingMsgType))?;
-    Ok(RidMessage {
-        msg_type,
-        status,
-        document,
-    })
+
+    /// The message, once the whole body has been read.
+    fn finish(self, body_len: usize) -> Result<RidMessage, Improper> {
+        if !self.root_seen || !self.root_closed || self.depth != 0 {
+            return Err(Improper::Malformed { offset: body_len });
+        }
+        if self.policies != 1 {
+            return Err(Improper::MissingMsgType);
+        }
+        let msg_type = self.msg_type.unwrap_or(Err(Improper::MissingMsgType))?;
+        Ok(RidMessage {
+            msg_type,
+            status: self.status,
+            document: self.document,
+        })
+    }
 }
 
 /// The namespace of an element: the RID namespace or not, or an unbound prefix.
