@@ -19,7 +19,7 @@ use tokio_rustls::TlsConnector;
 
 use crate::Error;
 use crate::store::{Store, meta};
-use crate::tls::{PeerVerifier, VERSIONS, peer_key, peer_label, provider};
+use crate::tls::{PeerVerifier, VERSIONS, describe, peer_key, peer_label, provider};
 
 /// How long connecting (TCP and TLS) may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -136,7 +136,7 @@ impl Connection {
             TlsConnector::from(Arc::new(tls))
                 .connect(name, tcp)
                 .await
-                .map_err(|e| Error::Tls(format!("handshake with {authority}: {e}")))
+                .map_err(|e| Error::Tls(format!("handshake with {authority}: {}", describe(&e))))
         };
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, connect)
             .await

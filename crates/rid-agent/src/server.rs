@@ -20,7 +20,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::Error;
 use crate::store::{Store, meta};
-use crate::tls::{PeerVerifier, VERSIONS, peer_key, peer_label, provider};
+use crate::tls::{PeerVerifier, VERSIONS, describe, peer_key, peer_label, provider};
 
 /// How long a TLS handshake may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -175,7 +175,7 @@ async fn connection(
     let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => {
-            eprintln!("rid-agent: {addr}: TLS handshake refused: {e}");
+            eprintln!("rid-agent: {addr}: TLS handshake refused: {}", describe(&e));
             return;
         }
         Err(_) => {

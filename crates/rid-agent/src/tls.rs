@@ -76,6 +76,18 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+/// A TLS I/O error for people: our own refusal reasons without rustls' `Debug` wrapping.
+pub(crate) fn describe(e: &std::io::Error) -> String {
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+    match inner {
+        Some(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(why)))) => {
+            format!("certificate refused: {why}")
+        }
+        Some(r) => r.to_string(),
+        None => e.to_string(),
+    }
+}
+
 fn refuse(msg: String) -> rustls::Error {
     rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Refusal(msg)))))
 }
