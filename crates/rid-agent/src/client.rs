@@ -306,3 +306,31 @@ pub fn msg_type_of(body: &[u8]) -> Option<MsgType> {
         .ok()
         .map(|m| m.msg_type)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::parse_url;
+
+    #[test]
+    fn urls() {
+        // RFC 6546 §5: port 4590 unless given.
+        assert_eq!(
+            parse_url("https://rid.example/").unwrap(),
+            ("rid.example".into(), 4590, "rid.example".into())
+        );
+        assert_eq!(
+            parse_url("HTTPS://[::1]:8443").unwrap(),
+            ("::1".into(), 8443, "[::1]:8443".into())
+        );
+        for bad in [
+            "http://rid.example/",
+            "https://rid.example/x",
+            "https://:1/",
+            "https://h:x/",
+            "rid.example",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -25,7 +25,8 @@ struct Tls {
     /// Our private key (PEM).
     #[arg(long, value_name = "PEM")]
     key: PathBuf,
-    /// A peer certificate accepted (PEM); repeat for each peer. Nothing else is accepted.
+    /// A peer certificate accepted (PEM, its first certificate); repeat for each peer.
+    /// Nothing else is accepted (RFC 6546 §4 whitelist).
     #[arg(long = "peer", value_name = "PEM", required = true)]
     peers: Vec<PathBuf>,
     /// The peer's certificate must carry this dNSName (repeatable: any one of them).

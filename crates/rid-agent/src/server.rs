@@ -26,6 +26,8 @@ use crate::tls::{PeerVerifier, VERSIONS, describe, peer_key, peer_label, provide
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the request header may take to arrive (slow clients).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the request body may take to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What `serve` needs.
 #[derive(Debug)]
@@ -256,10 +258,12 @@ async fn handle(
             return reply(400);
         }
     };
-    let body = match Limited::new(req.into_body(), shared.limits.max_body)
-        .collect()
-        .await
-    {
+    let collect = Limited::new(req.into_body(), shared.limits.max_body).collect();
+    let Ok(body) = tokio::time::timeout(BODY_TIMEOUT, collect).await else {
+        eprintln!("rid-agent: {label}: {method} {target} -> 408 (body too slow)");
+        return reply(408);
+    };
+    let body = match body {
         Ok(b) => b.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
             eprintln!(

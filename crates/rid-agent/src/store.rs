@@ -120,9 +120,20 @@ impl Store {
     /// Opens (creating it if needed) a store directory.
     pub fn open(dir: &Path) -> Result<Store, Error> {
         fs::create_dir_all(dir.join("messages")).map_err(|e| io_err(dir, e))?;
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
-        })
+        };
+        // A new store draws its token prefix once, now.
+        if !dir.join("state.json").exists() {
+            let mut locked = store.lock()?;
+            if !dir.join("state.json").exists() {
+                let json = serde_json::to_vec_pretty(&locked.state)
+                    .map_err(|e| Error::Store(e.to_string()))?;
+                write_atomic(dir, "state.json", &json)?;
+                locked.state = store.load()?;
+            }
+        }
+        Ok(store)
     }
 
     /// The directory.

@@ -367,3 +367,22 @@ pub fn dns_names(cert: &[u8]) -> Result<Vec<String>, String> {
     }
     Ok(names)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::{dns_names, tlv};
+
+    #[test]
+    fn der_reader_refuses_truncation() {
+        assert!(tlv(&[0x30]).is_err());
+        assert!(tlv(&[0x30, 0x05, 0x00]).is_err());
+        assert!(tlv(&[0x30, 0x85, 0, 0, 0, 0, 1]).is_err());
+        assert!(dns_names(&[]).is_err());
+        assert!(dns_names(b"not a certificate").is_err());
+        assert_eq!(
+            tlv(&[0x04, 0x81, 0x01, 0xaa, 0xbb]).unwrap(),
+            (0x04, &[0xaa][..], &[0xbb][..])
+        );
+    }
+}
