@@ -273,14 +273,30 @@ fn certificates_not_on_the_whitelist_are_refused() {
         )
         .await;
         assert!(matches!(r, Err(Error::Tls(_))), "{r:?}");
+        // The same key and name as A's certificate, but not the whitelisted certificate:
+        // refused (exact DER comparison, not only chain validation).
+        let a2 = reissued(tmp.path(), &a);
+        let r = send(
+            &send_config(&a2, &[&b], &agent_b, None),
+            rid("Report").as_bytes(),
+            None,
+        )
+        .await;
+        assert!(matches!(r, Err(Error::Tls(_) | Error::Http(_))), "{r:?}");
         assert_eq!(agent_b.stats.handshakes(), 0);
-        assert!(
-            Store::open(&tmp.path().join("store-b"))
-                .unwrap()
-                .messages()
-                .unwrap()
-                .is_empty()
-        );
+        // The genuine A is accepted.
+        let r = send(
+            &send_config(&a, &[&b], &agent_b, None),
+            rid("Report").as_bytes(),
+            None,
+        )
+        .await;
+        assert_eq!(r.unwrap().status, 200);
+        let stored = Store::open(&tmp.path().join("store-b"))
+            .unwrap()
+            .messages()
+            .unwrap();
+        assert_eq!(stored.len(), 1, "only the genuine A's message");
         agent_b.stop().await;
     });
 }

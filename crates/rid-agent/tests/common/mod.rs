@@ -66,6 +66,36 @@ pub fn ident_with(dir: &Path, name: &str, sans: Vec<String>) -> Ident {
     }
 }
 
+/// Another self-signed certificate with the same key and names as `like` (a new serial
+/// number, so a different DER): chain validation alone would accept it.
+pub fn reissued(dir: &Path, like: &Ident) -> Ident {
+    let key = KeyPair::try_from(like.key.as_slice()).unwrap();
+    let mut params = CertificateParams::new(vec![
+        like.name.clone(),
+        "localhost".into(),
+        "127.0.0.1".into(),
+    ])
+    .unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, like.name.as_str());
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::ClientAuth,
+    ];
+    let cert = params.self_signed(&key).unwrap();
+    assert_ne!(cert.der(), &like.der);
+    let cert_pem = dir.join(format!("{}-reissued.crt", like.name));
+    std::fs::write(&cert_pem, cert.pem()).unwrap();
+    Ident {
+        name: like.name.clone(),
+        der: cert.der().clone(),
+        key: like.key.clone(),
+        cert_pem,
+        key_pem: like.key_pem.clone(),
+    }
+}
+
 /// A minimal RID message of this type.
 pub fn rid(msg_type: &str) -> String {
     format!(
