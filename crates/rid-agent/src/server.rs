@@ -210,8 +210,11 @@ async fn connection(
         .header_read_timeout(HEADER_TIMEOUT)
         .serve_connection(TokioIo::new(tls), svc)
         .await;
-    if let Err(e) = r {
-        eprintln!("rid-agent: {addr}: connection: {e}");
+    match r {
+        // A peer that closes without close_notify, or between requests: nothing to say.
+        Err(e) if e.is_shutdown() || e.is_incomplete_message() => {}
+        Err(e) => eprintln!("rid-agent: {addr}: connection: {e}"),
+        Ok(()) => {}
     }
 }
 
