@@ -179,62 +179,9 @@ impl Connection {
     pub async fn send(&mut self, body: &[u8], callback: Option<&str>) -> Result<Sent, Error> {
         let msg = rid_https::classify(Some(MEDIA_TYPE), body, &self.limits)
             .map_err(|e| Error::Message(format!("the message to send: {e}")))?;
-        let exchange = match callback {
-            Some(raw) => {
-                let token = CallbackToken::parse(raw)
-                    .map_err(|e| Error::Config(format!("--callback: {e}")))?;
-                let store = self.store.as_ref().ok_or_else(|| {
-                    Error::Config(String::from(
-                        "--callback needs --store (where the owed callback is recorded)",
-                    ))
-                })?;
-                let locked = store.lock()?;
-                let (server, _) = locked.roles(self.limits)?;
-                server.callback(&self.peer, &token, &msg).map_err(|e| {
-                    Error::Config(format!(
-                        "--callback {token}: {e} ({} to peer {})",
-                        msg.msg_type, self.label
-                    ))
-                })?
-            }
-            None => Exchange::request(&self.peer, msg.msg_type).ok_or_else(|| {
-                Error::Config(format!(
-                    "a {} is only sent as a callback (--callback TOKEN, RFC 6546 §3)",
-                    msg.msg_type
-                ))
-            })?,
-        };
-        let mut req = hyper::Request::post("/")
-            .header(HOST, self.authority.as_str())
-            .header(CONTENT_TYPE, MEDIA_TYPE)
-            .body(Full::new(Bytes::copy_from_slice(body)))
-            .map_err(|e| Error::Http(e.to_string()))?;
-        if let Some(t) = exchange.callback_token() {
-            let v = HeaderValue::from_str(t.as_str()).map_err(|e| Error::Http(e.to_string()))?;
-            req.headers_mut().insert(CALLBACK_TOKEN_HEADER, v);
-        }
-        let exchange_io = async {
-            self.sender
-                .ready()
-                .await
-                .map_err(|e| Error::Http(format!("connection to {}: {e}", self.label)))?;
-            let resp = self
-                .sender
-                .send_request(req)
-                .await
-                .map_err(|e| Error::Http(format!("request to {}: {e}", self.label)))?;
-            let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let body = Limited::new(resp.into_body(), self.limits.max_body)
-                .collect()
-                .await
-                .map_err(|e| Error::Http(format!("response body: {e}")))?
-                .to_bytes();
-            Ok::<_, Error>((status, headers, body))
-        };
-        let (status, headers, resp_body) = tokio::time::timeout(RESPONSE_TIMEOUT, exchange_io)
-            .await
-            .map_err(|_| Error::Http(format!("no response from {} in time", self.label)))??;
+        let exchange = self.exchange(&msg, callback)?;
+        let req = self.request(body, &exchange)?;
+        let (status, headers, resp_body) = self.round_trip(req).await?;
         let field = |name: &str| -> Result<Option<String>, Error> {
             let mut it = headers.get_all(name).iter();
             match (it.next(), it.next()) {
@@ -254,34 +201,7 @@ impl Connection {
             callback_token: token.as_deref(),
             body: &resp_body,
         };
-        let mut remembered = false;
-        let outcome = match &self.store {
-            Some(store) => {
-                let mut locked = store.lock()?;
-                let (mut server, mut client) = locked.roles(self.limits)?;
-                let outcome = client
-                    .handle_response(&exchange, &response)
-                    .map_err(|e| Error::Improper(status, e.to_string()))?;
-                if let Outcome::Reply(m) = &outcome {
-                    locked.save_message(
-                        &meta(&self.peer, &self.label, m.msg_type, "reply", None),
-                        &resp_body,
-                    )?;
-                }
-                if exchange.callback_token().is_some() {
-                    server.callback_delivered(&exchange);
-                }
-                remembered = matches!(outcome, Outcome::Deferred(_));
-                locked.save(&server, &client)?;
-                outcome
-            }
-            None => Client::new(ClientConfig {
-                limits: self.limits,
-                ..ClientConfig::default()
-            })
-            .handle_response(&exchange, &response)
-            .map_err(|e| Error::Improper(status, e.to_string()))?,
-        };
+        let (outcome, remembered) = self.judge(&exchange, &response)?;
         Ok(Sent {
             peer: self.label.clone(),
             status,
@@ -289,6 +209,122 @@ impl Connection {
             body: resp_body.to_vec(),
             remembered,
         })
+    }
+
+    /// The exchange `msg` opens, or the owed callback it answers.
+    fn exchange(
+        &self,
+        msg: &rid_https::RidMessage,
+        callback: Option<&str>,
+    ) -> Result<Exchange, Error> {
+        match callback {
+            Some(raw) => {
+                let token = CallbackToken::parse(raw)
+                    .map_err(|e| Error::Config(format!("--callback: {e}")))?;
+                let store = self.store.as_ref().ok_or_else(|| {
+                    Error::Config(String::from(
+                        "--callback needs --store (where the owed callback is recorded)",
+                    ))
+                })?;
+                let locked = store.lock()?;
+                let (server, _) = locked.roles(self.limits)?;
+                server.callback(&self.peer, &token, msg).map_err(|e| {
+                    Error::Config(format!(
+                        "--callback {token}: {e} ({} to peer {})",
+                        msg.msg_type, self.label
+                    ))
+                })
+            }
+            None => Exchange::request(&self.peer, msg.msg_type).ok_or_else(|| {
+                Error::Config(format!(
+                    "a {} is only sent as a callback (--callback TOKEN, RFC 6546 §3)",
+                    msg.msg_type
+                ))
+            }),
+        }
+    }
+
+    /// The HTTP request carrying `body` (RFC 6546 §3: POST to `/`, `text/xml`).
+    fn request(
+        &self,
+        body: &[u8],
+        exchange: &Exchange,
+    ) -> Result<hyper::Request<Full<Bytes>>, Error> {
+        let mut req = hyper::Request::post("/")
+            .header(HOST, self.authority.as_str())
+            .header(CONTENT_TYPE, MEDIA_TYPE)
+            .body(Full::new(Bytes::copy_from_slice(body)))
+            .map_err(|e| Error::Http(e.to_string()))?;
+        if let Some(t) = exchange.callback_token() {
+            let v = HeaderValue::from_str(t.as_str()).map_err(|e| Error::Http(e.to_string()))?;
+            req.headers_mut().insert(CALLBACK_TOKEN_HEADER, v);
+        }
+        Ok(req)
+    }
+
+    /// Sends `req` and reads the response (status, headers, body up to the size limit).
+    async fn round_trip(
+        &mut self,
+        req: hyper::Request<Full<Bytes>>,
+    ) -> Result<(u16, hyper::HeaderMap, Bytes), Error> {
+        let exchange_io = async {
+            self.sender
+                .ready()
+                .await
+                .map_err(|e| Error::Http(format!("connection to {}: {e}", self.label)))?;
+            let resp = self
+                .sender
+                .send_request(req)
+                .await
+                .map_err(|e| Error::Http(format!("request to {}: {e}", self.label)))?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let body = Limited::new(resp.into_body(), self.limits.max_body)
+                .collect()
+                .await
+                .map_err(|e| Error::Http(format!("response body: {e}")))?
+                .to_bytes();
+            Ok::<_, Error>((status, headers, body))
+        };
+        tokio::time::timeout(RESPONSE_TIMEOUT, exchange_io)
+            .await
+            .map_err(|_| Error::Http(format!("no response from {} in time", self.label)))?
+    }
+
+    /// Checks `response` against the exchange and records what it changes in the store:
+    /// the outcome, and whether a callback token was remembered.
+    fn judge(
+        &self,
+        exchange: &Exchange,
+        response: &HttpResponse<'_>,
+    ) -> Result<(Outcome, bool), Error> {
+        let status = response.status;
+        let Some(store) = &self.store else {
+            let outcome = Client::new(ClientConfig {
+                limits: self.limits,
+                ..ClientConfig::default()
+            })
+            .handle_response(exchange, response)
+            .map_err(|e| Error::Improper(status, e.to_string()))?;
+            return Ok((outcome, false));
+        };
+        let mut locked = store.lock()?;
+        let (mut server, mut client) = locked.roles(self.limits)?;
+        let outcome = client
+            .handle_response(exchange, response)
+            .map_err(|e| Error::Improper(status, e.to_string()))?;
+        if let Outcome::Reply(m) = &outcome {
+            locked.save_message(
+                &meta(&self.peer, &self.label, m.msg_type, "reply", None),
+                response.body,
+            )?;
+        }
+        if exchange.callback_token().is_some() {
+            server.callback_delivered(exchange);
+        }
+        let remembered = matches!(outcome, Outcome::Deferred(_));
+        locked.save(&server, &client)?;
+        Ok((outcome, remembered))
     }
 }
 
