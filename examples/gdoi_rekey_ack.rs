@@ -18,19 +18,19 @@ use std::time::Duration;
 
 use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
-use keying::gdoi::attribute::{Attribute, Attributes};
-use keying::gdoi::delete::{DELETE_PROTOCOL_KEK, Delete};
 use keying::gdoi::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
 use keying::gdoi::gm::{
     Accepted, AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome,
 };
-use keying::gdoi::id::{IdSelector, IdType};
-use keying::gdoi::kd::{KdType, KeyDownload, KeyPacket};
 use keying::gdoi::keys::EcdsaP256;
-use keying::gdoi::sa::Sa;
-use keying::gdoi::sa_kek::{KekAckRequested, SaKek};
-use keying::gdoi::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use keying::gdoi::time::Instant;
+use keying::gdoi::wire::attributes::{Attribute, Attributes};
+use keying::gdoi::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
+use keying::gdoi::wire::identification::{IdSelector, IdType};
+use keying::gdoi::wire::key_download::{KdType, KeyDownload, KeyPacket};
+use keying::gdoi::wire::sa::Sa;
+use keying::gdoi::wire::sa_kek::{KekAckRequested, SaKek};
+use keying::gdoi::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 
 type Gcks = KeyServer<EcdsaP256<P256SigningKey>, [Slot; 8]>;
 type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;

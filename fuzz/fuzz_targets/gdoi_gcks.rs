@@ -23,16 +23,16 @@
 
 use std::time::Duration;
 
-use gdoi_ack::attribute::{Attribute, Attributes};
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
 use gdoi_ack::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
-use gdoi_ack::header::HEADER_LEN;
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::wire::header::HEADER_LEN;
+use gdoi_ack::wire::identification::{IdSelector, IdType};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, SaKek};
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{KekAckRequested, SaKek};
+use gdoi_ack::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use gdoi_ack::time::Instant;
 use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;

@@ -30,10 +30,10 @@ use gdoi_ack::gm::{
     AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, MAX_ACK_JITTER, MAX_PENDING_ACKS,
     Outcome, ReAck,
 };
-use gdoi_ack::header::HEADER_LEN;
+use gdoi_ack::wire::header::HEADER_LEN;
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::{Ack, CBC_BLOCK};
-use gdoi_ack::sa_kek::KekAckRequested;
+use gdoi_ack::wire::message::{Ack, CBC_BLOCK};
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
 use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;

@@ -344,8 +344,8 @@ mod probe {
     fn gdoi_gm(data: &[u8]) {
         use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
         use gdoi_ack::keys::EcdsaP256;
-        use gdoi_ack::sa_kek::KekAckRequested;
         use gdoi_ack::time::Instant;
+        use gdoi_ack::wire::sa_kek::KekAckRequested;
         let crypto = keying_crypto::rustcrypto::RustCrypto;
 
         let Some(vk) = gcks_key(data.get(..65).unwrap_or_default()) else {

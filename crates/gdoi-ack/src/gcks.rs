@@ -71,18 +71,18 @@ use keying_tlv::{ChainWriter, WriteError, Writer};
 
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
-use crate::delete::{DELETE_PROTOCOL_KEK, Delete};
 use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY, split_kek_key};
-use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
-use crate::id::IdData;
-use crate::kd::{KdType, KeyDownload};
 use crate::keys::PushSigner;
-use crate::message::{Ack, CBC_BLOCK};
-use crate::payload::{Payload, PayloadType};
-use crate::sa::Sa;
-use crate::sa_kek::KekAckRequested;
-use crate::seq::Seq;
 use crate::time::Instant;
+use crate::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
+use crate::wire::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
+use crate::wire::identification::IdData;
+use crate::wire::key_download::{KdType, KeyDownload};
+use crate::wire::message::{Ack, CBC_BLOCK};
+use crate::wire::sa::Sa;
+use crate::wire::sa_kek::KekAckRequested;
+use crate::wire::seq::Seq;
+use crate::wire::{Payload, PayloadType};
 
 /// The RFC 8263 §6 lower bound before an ACK may be called missing.
 pub const MIN_ACK_TIMEOUT: Duration = Duration::from_secs(10);

@@ -35,17 +35,17 @@ use keying_tlv::{WriteError, Writer};
 
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
-use crate::delete::DELETE_PROTOCOL_KEK;
-use crate::header::{HEADER_LEN, Header};
-use crate::id::{IdData, Identification};
-use crate::kd::{KdType, KeyDownload};
 use crate::keys::PushVerifier;
-use crate::message::{CBC_BLOCK, Deletes, PushPayloads, parse_push_header};
-use crate::sa::Sa;
-use crate::sa_kek::{KekAckRequested, KekAlgorithm, SaKek};
-use crate::sa_tek::TekBody;
-use crate::seq::Seq;
 use crate::time::Instant;
+use crate::wire::delete::DELETE_PROTOCOL_KEK;
+use crate::wire::header::{HEADER_LEN, Header};
+use crate::wire::identification::{IdData, Identification};
+use crate::wire::key_download::{KdType, KeyDownload};
+use crate::wire::message::{CBC_BLOCK, Deletes, PushPayloads, parse_push_header};
+use crate::wire::sa::Sa;
+use crate::wire::sa_kek::{KekAckRequested, KekAlgorithm, SaKek};
+use crate::wire::sa_tek::TekBody;
+use crate::wire::seq::Seq;
 
 /// Longest ACK: header + HASH(64) + SEQ + ID (≤ 8 + 3 + 32 + 32 for an OID).
 pub const MAX_ACK_LEN: usize = 256;
@@ -328,7 +328,7 @@ struct Kek<V> {
 
 /// A KEK_ALGORITHM_KEY as the IV and a zeroized copy of the key (both roles keep KEKs so).
 pub(crate) fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = crate::kd::split_kek_algorithm_key(k)?;
+    let (iv, key) = crate::wire::key_download::split_kek_algorithm_key(k)?;
     Some((iv, SecretBuf::from_slice(key).ok()?))
 }
 
@@ -541,7 +541,7 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         // 6. Apply into locals.
         let mut delete_mask: u64 = 0;
         for d in push.deletes.iter() {
-            if d.doi != crate::sa::DOI_GDOI {
+            if d.doi != crate::wire::sa::DOI_GDOI {
                 return Err(PushError::Policy("Delete DOI not GDOI"));
             }
             if d.protocol_id == DELETE_PROTOCOL_KEK {

@@ -10,7 +10,7 @@ use keying_crypto::{
     RsaPublicKeyOps, RsaSignatureScheme,
 };
 
-use crate::sa_kek::SigAlgorithm;
+use crate::wire::sa_kek::SigAlgorithm;
 
 /// Verifies GROUPKEY-PUSH signatures.
 pub trait PushVerifier {

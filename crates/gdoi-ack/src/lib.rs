@@ -13,12 +13,12 @@
 //!
 //! # Layers
 //! - **Codec** (no alloc, no crypto), built on [`keying_tlv`] with the ISAKMP framing:
-//!   [`header`] (the 28-octet ISAKMP header; the version is checked before the exchange
-//!   type), [`payload`] (the generic chain, RESERVED octets must be 0), [`attribute`] (TV /
-//!   TLV), and one module per RFC 6407 payload: [`sa`] (GDOI form, enclosing) [`sa_kek`]
-//!   (every KEK attribute incl. KEK_ACK_REQUESTED 1–4), [`gap`], [`sa_tek`] (ESP / AH parsed,
-//!   others opaque), [`kd`] (TEK / KEK key packets, the first LKH key), [`seq`], [`hash`],
-//!   [`id`] (IPv4, IPv6, OID), [`sig`], [`nonce`], [`delete`], [`notify`]; [`message`]
+//!   [`wire::header`] (the 28-octet ISAKMP header; the version is checked before the exchange
+//!   type), [`wire`] (the generic chain, RESERVED octets must be 0), [`wire::attributes`] (TV /
+//!   TLV), and one module per RFC 6407 payload: [`wire::sa`] (GDOI form, enclosing) [`wire::sa_kek`]
+//!   (every KEK attribute incl. KEK_ACK_REQUESTED 1–4), [`wire::gap`], [`wire::sa_tek`] (ESP / AH parsed,
+//!   others opaque), [`wire::key_download`] (TEK / KEK key packets, the first LKH key), [`wire::seq`], [`wire::hash`],
+//!   [`wire::identification`] (IPv4, IPv6, OID), [`wire::sig`], [`wire::nonce`], [`wire::delete`], [`wire::notification`]; [`wire::message`]
 //!   validates the whole PUSH chain and the ACK. Each payload is a zero-copy value validated
 //!   once by [`Payload::parse`] (accessors cannot fail) and written by [`Payload::emit`]
 //!   into the caller's buffer (`BufferTooSmall { needed }` otherwise).
@@ -55,7 +55,7 @@
 //! | Header Length vs datagram | must be equal (RFC 2408 §3.1 defines Length as the total message, so extra octets are rejected rather than tolerated) |
 //! | RESERVED octets | must be 0 everywhere; stricter than ISAKMP practice because the ACK's HASH payload header is not covered by the HASH |
 //! | PULL SEQ vs an already installed KEK | last SEQ is initialised from the SEQ of PULL message 4, but RFC 6407 §3.2 adds that a PULL SEQ lower than a PUSH already accepted for that KEK is stale and ignored — [`gm::GroupMember::install_kek`] keeps the maximum |
-//! | LKH Key Data length (not on the wire) | [`kd::LkhDownloadArray::first_key`] takes the rest of the attribute when there is one key, else a caller-supplied length |
+//! | LKH Key Data length (not on the wire) | [`wire::key_download::LkhDownloadArray::first_key`] takes the rest of the attribute when there is one key, else a caller-supplied length |
 //! | KD type 4 (RFC 6407 table prints "Unassigned 4–127") | SID = 4; SID packets in a PUSH are rejected |
 //! | KEK_ACK_REQUESTED value unknown, or LKH type without a leaf key | the PUSH is processed, no ACK ([`gm::AckStatus::Unsupported`], RFC 8263 §4); an unknown KEK *attribute* rejects the PUSH (RFC 6407 §5.3.3) |
 //! | Re-acking a retransmitted PUSH (RFC 8263 never re-acks: the replay check fails first, so a lost ACK is not repaired) | off (RFC-strict); [`gm::GmConfig::re_ack`] re-sends the cached ACK for a bit-identical copy of the last accepted *unicast* PUSH, rate-limited |
@@ -92,27 +92,12 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod attribute;
-pub mod delete;
-pub mod gap;
-pub mod hash;
-pub mod header;
-pub mod id;
-pub mod kd;
-pub mod message;
-pub mod nonce;
-pub mod notify;
-pub mod payload;
-pub mod sa;
-pub mod sa_kek;
-pub mod sa_tek;
-pub mod seq;
-pub mod sig;
-
-pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
-pub use payload::{Payload, PayloadType};
 pub mod ack;
 pub mod gcks;
 pub mod gm;
 pub mod keys;
 pub mod time;
+pub mod wire;
+
+pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
+pub use wire::{Payload, PayloadType};

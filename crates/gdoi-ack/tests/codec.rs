@@ -12,28 +12,30 @@
 mod common;
 use common::*;
 
-use gdoi_ack::attribute::{Attribute, AttributeValue, Attributes};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gap::Gap;
-use gdoi_ack::hash::HashPayload;
-use gdoi_ack::header::{ExchangeType, HEADER_LEN, Header};
-use gdoi_ack::id::{IdData, IdSelector, IdType, Identification};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::message::{Ack, PushPayloads, parse_push_header};
-use gdoi_ack::nonce::Nonce;
-use gdoi_ack::notify::{Notification, NotifyType};
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, KekAlgorithm, SaKek, SigAlgorithm, SigHashAlgorithm};
-use gdoi_ack::sa_tek::{SaTek, TekBody, TekProtocol};
-use gdoi_ack::seq::Seq;
-use gdoi_ack::sig::Signature;
+use gdoi_ack::wire::attributes::{Attribute, AttributeValue, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::gap::Gap;
+use gdoi_ack::wire::hash::HashPayload;
+use gdoi_ack::wire::header::{ExchangeType, HEADER_LEN, Header};
+use gdoi_ack::wire::identification::{IdData, IdSelector, IdType, Identification};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::wire::message::{Ack, PushPayloads, parse_push_header};
+use gdoi_ack::wire::nonce::Nonce;
+use gdoi_ack::wire::notification::{Notification, NotifyType};
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{
+    KekAckRequested, KekAlgorithm, SaKek, SigAlgorithm, SigHashAlgorithm,
+};
+use gdoi_ack::wire::sa_tek::{SaTek, TekBody, TekProtocol};
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::wire::sig::Signature;
 use gdoi_ack::{ErrorKind, Payload, PayloadType};
 use keying_tlv::{ChainWriter, Reader, Writer};
 use proptest::prelude::*;
 
 /// Parses `whole` (one payload with generic header, Next Payload 0) as `P`.
 fn parse_one<'a, P: Payload<'a>>(whole: &'a [u8]) -> Result<P, gdoi_ack::DecodeError> {
-    let mut it = gdoi_ack::payload::Payloads::new(P::KIND.to_wire(), Reader::new(whole));
+    let mut it = gdoi_ack::wire::Payloads::new(P::KIND.to_wire(), Reader::new(whole));
     let e = it.next().unwrap()?;
     assert!(it.next().is_none());
     P::from_element(&e)
@@ -61,8 +63,7 @@ fn check_payload<'a, P: Payload<'a> + PartialEq + core::fmt::Debug>(
     check(&p);
     assert_eq!(emit_one(&p), whole, "emit(parse(b)) == b");
     for len in 0..whole.len() {
-        let mut it =
-            gdoi_ack::payload::Payloads::new(P::KIND.to_wire(), Reader::new(&whole[..len]));
+        let mut it = gdoi_ack::wire::Payloads::new(P::KIND.to_wire(), Reader::new(&whole[..len]));
         let e = it.next().unwrap().unwrap_err();
         match e.kind {
             ErrorKind::Truncated { needed } => {
@@ -279,7 +280,7 @@ fn kek_attributes_all_values() {
             assert!(k.ack_requested().unwrap().is_known());
             assert_eq!(
                 k.management_algorithm(),
-                Some(gdoi_ack::sa_kek::KekManagement::Lkh)
+                Some(gdoi_ack::wire::sa_kek::KekManagement::Lkh)
             );
             assert_eq!(k.sig_algorithm(), Some(SigAlgorithm::Rsa));
             assert_eq!(k.sig_key_length_bits(), Some(2048));
@@ -566,7 +567,7 @@ fn delete_only_cleartext_vector() {
     // Without SIG this debug view is not a valid PUSH ...
     assert!(PushPayloads::parse(h.next_payload, &v[28..], 28, 0).is_err());
     // ... but its chain is SEQ 3, D(KEK).
-    let els: Vec<_> = gdoi_ack::payload::Payloads::new(h.next_payload, Reader::at(&v[28..], 28))
+    let els: Vec<_> = gdoi_ack::wire::Payloads::new(h.next_payload, Reader::at(&v[28..], 28))
         .map(Result::unwrap)
         .collect();
     assert_eq!(Seq::from_element(&els[0]).unwrap(), Seq(3));
@@ -726,7 +727,7 @@ proptest! {
             let attributes = Attributes::encode(&build_attrs(tal), buf).unwrap();
             tek_vals.push(SaTek {
                 protocol_id: TekProtocol::IpsecEsp,
-                body: TekBody::Ipsec(gdoi_ack::sa_tek::IpsecTek {
+                body: TekBody::Ipsec(gdoi_ack::wire::sa_tek::IpsecTek {
                     protocol: 0,
                     src: IdSelector { id_type: IdType::from(ts.0), port: ts.1, data: &ts.2 },
                     dst: IdSelector { id_type: IdType::from(td.0), port: td.1, data: &td.2 },
@@ -770,7 +771,7 @@ proptest! {
         let _ = Notification::parse(Reader::new(&b));
         let _ = Gap::parse(Reader::new(&b));
         let _ = Attributes::parse(Reader::new(&b));
-        for e in gdoi_ack::payload::Payloads::new(first, Reader::new(&b)).flatten() {
+        for e in gdoi_ack::wire::Payloads::new(first, Reader::new(&b)).flatten() {
             let _ = e;
         }
     }

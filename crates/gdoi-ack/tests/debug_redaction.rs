@@ -12,11 +12,11 @@ mod common;
 use common::*;
 
 use gdoi_ack::Payload;
-use gdoi_ack::attribute::{Attribute, Attributes};
 use gdoi_ack::gm::KekInstall;
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
-use gdoi_ack::message::PushPayloads;
-use gdoi_ack::payload::Payloads;
+use gdoi_ack::wire::Payloads;
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
+use gdoi_ack::wire::message::PushPayloads;
 use keying_tlv::{ChainWriter, Reader, Writer};
 
 /// Key patterns no length, type, SPI or offset looks like.
@@ -216,8 +216,8 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     use gdoi_ack::gcks::{GcksConfig, KeyServer, Slot, Target};
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
     use gdoi_ack::time::Instant;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 
     let policy = KekAckRequested::LkhSha256;

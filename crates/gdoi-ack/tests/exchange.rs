@@ -15,7 +15,6 @@ use common::rekey::*;
 use common::*;
 
 use core::time::Duration;
-use gdoi_ack::delete::Delete;
 use gdoi_ack::gcks::{
     AckError, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target,
 };
@@ -24,9 +23,10 @@ use gdoi_ack::gm::{
     Outcome, PushError,
 };
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
 type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, [Slot; M]>;
@@ -479,7 +479,7 @@ fn gcks_builds_the_vector_push_byte_for_byte() {
     // KEK of that README, SEQ 2 (last used 1), the content of push_plaintext.hex,
     // deterministic (RFC 6979) ECDSA: our build must equal the vector.
     let plain = vector("push_plaintext.hex");
-    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let p = gdoi_ack::wire::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let mut ks: Gcks<2> = KeyServer::new(
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
@@ -641,11 +641,11 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
 fn kek_install_from_the_pull_payloads() {
     // The SA KEK and KD of push_plaintext.hex, as a PULL message 2/4 would carry them.
     let plain = vector("push_plaintext.hex");
-    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let p = gdoi_ack::wire::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let sak = p.sa.unwrap().kek.unwrap();
     let kd = p.kd.unwrap();
     let vk = EcdsaP256(signer().verifying_key());
-    let k = KekInstall::from_pull(&sak, &kd, gdoi_ack::seq::Seq(0), vk).unwrap();
+    let k = KekInstall::from_pull(&sak, &kd, gdoi_ack::wire::seq::Seq(0), vk).unwrap();
     assert_eq!(k.spi, hex_literal::hex!("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8"));
     assert_eq!(k.algorithm_key.len(), 32);
     assert_eq!(k.ack_requested, Some(KekAckRequested::KekSha256));

@@ -20,10 +20,10 @@ use gdoi_ack::gm::{
     AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome, PushError, ReAck,
 };
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
 type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;

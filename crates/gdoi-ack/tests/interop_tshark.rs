@@ -19,12 +19,12 @@ use std::process::Command;
 
 use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
-use gdoi_ack::kd::{KeyDownload, KeyPacket};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::PushPayloads;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::key_download::{KeyDownload, KeyPacket};
+use gdoi_ack::wire::message::PushPayloads;
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 

@@ -10,16 +10,16 @@
 mod common;
 use common::*;
 
-use gdoi_ack::attribute::{Attribute, Attributes};
 use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError};
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
 use gdoi_ack::keys::{Rsa, RsaForms};
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
+use gdoi_ack::wire::identification::{IdSelector, IdType};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 

@@ -28,9 +28,9 @@ use gdoi_ack::gcks::{
 };
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
 type Gcks = KeyServer<EcdsaP256<P256SigningKey>, Box<[Slot]>>;
@@ -217,7 +217,7 @@ fn reports_wait_in_the_table_across_deadlines() {
             t,
             Target::All,
             &gdoi_ack::gcks::PushContent {
-                deletes: &[gdoi_ack::delete::Delete::new(2, 1, 4, &[0, 0, 0, 9]).unwrap()],
+                deletes: &[gdoi_ack::wire::delete::Delete::new(2, 1, 4, &[0, 0, 0, 9]).unwrap()],
                 sa: None,
                 kd: None,
             },
@@ -614,9 +614,8 @@ fn random_interleavings_lose_and_invent_no_event() {
                         t,
                         Target::All,
                         &gdoi_ack::gcks::PushContent {
-                            deletes: &[
-                                gdoi_ack::delete::Delete::new(2, 1, 4, &[0, 0, 0, 1]).unwrap()
-                            ],
+                            deletes: &[gdoi_ack::wire::delete::Delete::new(2, 1, 4, &[0, 0, 0, 1])
+                                .unwrap()],
                             sa: None,
                             kd: None,
                         },

@@ -16,9 +16,9 @@ use std::time::Instant as StdInstant;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
 #[test]

@@ -19,8 +19,8 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use gdoi_ack::ack::ACK_LABEL;
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::sa_kek::KekAckRequested;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_bench::gcks::{ACK_LEN, Fleet};
 use keying_bench::hex_vector;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};

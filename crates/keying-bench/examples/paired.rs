@@ -38,7 +38,7 @@ use gdoi_ack::ack::ACK_LABEL;
 use gdoi_ack::gcks::Slot;
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::sa_kek::KekAckRequested;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_bench::exchange::{Fixture, Mode, Replay, counts, same_keys};
 use keying_bench::gcks::{ACK_LEN, Fleet, Gcks};
 use keying_bench::{bin_vector, hex_vector, vector_path};

@@ -12,13 +12,13 @@
 use std::time::{Duration, Instant as StdInstant};
 
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
-use gdoi_ack::delete::Delete;
 use gdoi_ack::gcks::{AckError, AckReceived, GcksConfig, KeyServer, PushContent, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
 
 /// The key server type measured.

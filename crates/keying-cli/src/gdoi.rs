@@ -2,25 +2,25 @@
 //! decrypted and a GROUPKEY-PUSH-ACK's HASH checked.
 
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
-use gdoi_ack::attribute::{AttributeValue, Attributes};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gap::{Gap, GapAttribute};
-use gdoi_ack::hash::HashPayload;
-use gdoi_ack::header::{
+use gdoi_ack::wire::attributes::{AttributeValue, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::gap::{Gap, GapAttribute};
+use gdoi_ack::wire::hash::HashPayload;
+use gdoi_ack::wire::header::{
     ExchangeType, FLAG_AUTH_ONLY, FLAG_COMMIT, FLAG_ENCRYPTION, HEADER_LEN, Header,
 };
-use gdoi_ack::id::{IdData, IdSelector, Identification};
-use gdoi_ack::kd::{
+use gdoi_ack::wire::identification::{IdData, IdSelector, Identification};
+use gdoi_ack::wire::key_download::{
     KdType, KekKeyAttribute, KeyDownload, LkhKeyAttribute, TekKeyAttribute, split_kek_algorithm_key,
 };
-use gdoi_ack::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
-use gdoi_ack::nonce::Nonce;
-use gdoi_ack::notify::Notification;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, KekAttribute, SaKek};
-use gdoi_ack::sa_tek::{SaTek, TekBody};
-use gdoi_ack::seq::Seq;
-use gdoi_ack::sig::Signature;
+use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
+use gdoi_ack::wire::nonce::Nonce;
+use gdoi_ack::wire::notification::Notification;
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{KekAckRequested, KekAttribute, SaKek};
+use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::wire::sig::Signature;
 use gdoi_ack::{Payload, PayloadType};
 use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::RustCrypto;
@@ -242,7 +242,7 @@ fn walk(
     allow_trailing: bool,
     b: &Budget,
 ) -> (Vec<Value>, Option<keying_tlv::Error>, usize) {
-    let mut it = gdoi_ack::payload::Payloads::new(first, Reader::at(data, base));
+    let mut it = gdoi_ack::wire::Payloads::new(first, Reader::at(data, base));
     if allow_trailing {
         it = it.allow_trailing();
     }
@@ -323,8 +323,8 @@ fn lkh_key_name(k: u16) -> Value {
     en!(LkhKeyAttribute::from(k))
 }
 
-fn address(id_type: gdoi_ack::id::IdType, data: &[u8]) -> Value {
-    use gdoi_ack::id::IdType;
+fn address(id_type: gdoi_ack::wire::identification::IdType, data: &[u8]) -> Value {
+    use gdoi_ack::wire::identification::IdType;
     match (id_type, data.len()) {
         (IdType::Ipv4Addr, 4) => {
             let mut a = [0u8; 4];

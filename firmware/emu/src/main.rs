@@ -165,7 +165,7 @@ fn mikey_psk_init() {
 fn gdoi_gm() {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
     use gdoi_ack::time::Instant;
     use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 

@@ -201,7 +201,7 @@ fn mikey(o: &mut Out) -> Res<()> {
 fn gdoi(o: &mut Out) -> Res<()> {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
     use gdoi_ack::time::Instant;
     use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 

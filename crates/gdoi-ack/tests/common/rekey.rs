@@ -1,16 +1,16 @@
 //! GCKS-side helpers shared by the GM ↔ GCKS tests: the KEK keys, the GCKS signing key and
 //! a PUSH builder.
 
-use gdoi_ack::attribute::{Attribute, Attributes};
-use gdoi_ack::delete::Delete;
 use gdoi_ack::gcks::{Built, KeyServer, PushContent, Slot, Target};
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, SaKek};
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use gdoi_ack::time::Instant;
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::identification::{IdSelector, IdType};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{KekAckRequested, SaKek};
+use gdoi_ack::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
 
 use super::{KEK_IV, P256_SCALAR};

@@ -8,7 +8,7 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use crate::wire::{Payload, PayloadType};
 
 /// A HASH payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

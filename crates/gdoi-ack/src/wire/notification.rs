@@ -14,7 +14,7 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u8};
+use crate::wire::{Payload, PayloadType, emit_len_u8};
 
 keying_tlv::wire_enum! {
     /// Notify message types (RFC 2408 §3.14.1 errors, and status values).

@@ -15,6 +15,22 @@
 //! no bit of an unauthenticated generic header — e.g. the ACK's HASH payload — can change
 //! without the message being rejected).
 
+pub mod attributes;
+pub mod delete;
+pub mod gap;
+pub mod hash;
+pub mod header;
+pub mod identification;
+pub mod key_download;
+pub mod message;
+pub mod nonce;
+pub mod notification;
+pub mod sa;
+pub mod sa_kek;
+pub mod sa_tek;
+pub mod seq;
+pub mod sig;
+
 use keying_tlv::{
     Chain, ChainWriter, Element, Error, ErrorKind, ISAKMP_GENERIC_HEADER_LEN, Isakmp, Reader,
     Result, Writer,

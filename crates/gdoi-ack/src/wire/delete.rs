@@ -13,7 +13,7 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u16};
+use crate::wire::{Payload, PayloadType, emit_len_u16};
 
 /// Protocol-ID of a Delete naming the KEK (RFC 6407 §5.9).
 pub const DELETE_PROTOCOL_KEK: u8 = 0;

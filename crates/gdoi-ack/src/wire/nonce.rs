@@ -9,7 +9,7 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use crate::wire::{Payload, PayloadType};
 
 /// Smallest nonce GDOI allows.
 pub const NONCE_MIN: usize = 8;

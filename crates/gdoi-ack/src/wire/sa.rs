@@ -15,10 +15,10 @@
 
 use keying_tlv::{ChainWriter, Error, ErrorKind, Reader, Result, Writer};
 
-use crate::gap::Gap;
-use crate::payload::{Payload, PayloadType, Payloads, body_reader, inconsistent, reserved};
-use crate::sa_kek::SaKek;
-use crate::sa_tek::SaTek;
+use crate::wire::gap::Gap;
+use crate::wire::sa_kek::SaKek;
+use crate::wire::sa_tek::SaTek;
+use crate::wire::{Payload, PayloadType, Payloads, body_reader, inconsistent, reserved};
 
 /// The GDOI Domain of Interpretation.
 pub const DOI_GDOI: u32 = 2;

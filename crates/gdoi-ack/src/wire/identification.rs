@@ -12,7 +12,7 @@
 
 use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u8, emit_len_u16};
+use crate::wire::{Payload, PayloadType, emit_len_u8, emit_len_u16};
 
 keying_tlv::wire_enum! {
     /// Identification types (IPsec DOI, RFC 2407 §4.6.2.1; ID_OID from RFC 8052).

@@ -14,8 +14,8 @@
 
 use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 
-use crate::attribute::Attributes;
-use crate::payload::{Payload, PayloadType, emit_len_u8, emit_len_u16, reserved};
+use crate::wire::attributes::Attributes;
+use crate::wire::{Payload, PayloadType, emit_len_u8, emit_len_u16, reserved};
 
 /// Splits a KEK_ALGORITHM_KEY value (RFC 6407 §5.6.2.2: for AES-CBC KEKs, the explicit
 /// 16-octet IV followed by the key) into the IV and the key; `None` unless the key is an

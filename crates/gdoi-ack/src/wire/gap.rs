@@ -8,8 +8,8 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::attribute::Attributes;
-use crate::payload::{Payload, PayloadType};
+use crate::wire::attributes::Attributes;
+use crate::wire::{Payload, PayloadType};
 
 keying_tlv::wire_enum! {
     /// GAP attribute types (all TV).

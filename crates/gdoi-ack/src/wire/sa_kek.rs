@@ -20,9 +20,9 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::attribute::{Attributes, be_uint};
-use crate::id::IdSelector;
-use crate::payload::{Payload, PayloadType, reserved};
+use crate::wire::attributes::{Attributes, be_uint};
+use crate::wire::identification::IdSelector;
+use crate::wire::{Payload, PayloadType, reserved};
 
 keying_tlv::wire_enum! {
     /// KEK attribute types (RFC 6407 §5.3.1–5.3.9, RFC 8263 §8).

@@ -9,15 +9,15 @@
 
 use keying_tlv::{ChainWriter, Error, ErrorKind, Reader, Result, Writer};
 
-use crate::delete::Delete;
-use crate::hash::HashPayload;
-use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
-use crate::id::{Identification, check_ack_id};
-use crate::kd::KeyDownload;
-use crate::payload::{Payload, PayloadType, Payloads, inconsistent};
-use crate::sa::Sa;
-use crate::seq::Seq;
-use crate::sig::Signature;
+use crate::wire::delete::Delete;
+use crate::wire::hash::HashPayload;
+use crate::wire::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
+use crate::wire::identification::{Identification, check_ack_id};
+use crate::wire::key_download::KeyDownload;
+use crate::wire::sa::Sa;
+use crate::wire::seq::Seq;
+use crate::wire::sig::Signature;
+use crate::wire::{Payload, PayloadType, Payloads, inconsistent};
 
 /// AES block size: the largest padding a PUSH may carry after its payload chain.
 pub const CBC_BLOCK: usize = 16;

@@ -8,7 +8,7 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use crate::wire::{Payload, PayloadType};
 
 /// Length of the whole SEQ payload (generic header + 4 octets); RFC 6407 §5.7 fixes it.
 pub const SEQ_PAYLOAD_LEN: usize = 8;

@@ -10,7 +10,7 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use crate::wire::{Payload, PayloadType};
 
 /// A SIG payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -16,9 +16,9 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::attribute::Attributes;
-use crate::id::IdSelector;
-use crate::payload::{Payload, PayloadType};
+use crate::wire::attributes::Attributes;
+use crate::wire::identification::IdSelector;
+use crate::wire::{Payload, PayloadType};
 
 keying_tlv::wire_enum! {
     /// SA TEK Protocol-ID (RFC 6407 §5.5; IEC 61850 from RFC 8052).
