@@ -18,7 +18,8 @@ use gdoi_ack::wire::key_download::{KeyDownload, KeyPacket};
 use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
 use gdoi_ack::wire::nonce::Nonce;
 use gdoi_ack::wire::notification::Notification;
-use gdoi_ack::wire::{Payload, PayloadType, Payloads, body_reader};
+use gdoi_ack::Codec;
+use gdoi_ack::wire::{PayloadType, Payloads, body_reader, emit, from_element};
 use gdoi_ack::wire::sa::Sa;
 use gdoi_ack::wire::sa_kek::SaKek;
 use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
@@ -105,13 +106,13 @@ fn touch_packet(p: &KeyPacket<'_>) {
 fn element(e: &Element<'_>, chain: &mut ChainWriter, w: &mut Writer<'_>) -> bool {
     macro_rules! view {
         ($t:ty, |$v:ident| $touch:block) => {{
-            let Ok($v) = <$t>::from_element(e) else {
+            let Ok($v) = from_element::<$t>(e) else {
                 return false;
             };
             $touch
             // The stand-alone parser agrees.
-            assert_eq!(<$t>::parse(body_reader(e)).ok(), Some($v));
-            $v.emit(chain, w);
+            assert_eq!(<$t>::read(&mut body_reader(e)).ok(), Some($v));
+            emit(&$v, chain, w);
         }};
     }
     match PayloadType::from(e.kind) {

@@ -82,7 +82,7 @@ use crate::wire::message::{Ack, CBC_BLOCK};
 use crate::wire::sa::Sa;
 use crate::wire::sa_kek::KekAckRequested;
 use crate::wire::seq::Seq;
-use crate::wire::{Payload, PayloadType};
+use crate::wire::{PayloadType, emit};
 
 /// The RFC 8263 §6 lower bound before an ACK may be called missing.
 pub const MIN_ACK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -756,15 +756,15 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         let mut w = Writer::new(out);
         let (first, len_field) = header.begin(&mut w);
         let mut chain = ChainWriter::new(first);
-        Seq(seq).emit(&mut chain, &mut w);
+        emit(&Seq(seq), &mut chain, &mut w);
         for d in content.deletes {
-            d.emit(&mut chain, &mut w);
+            emit(d, &mut chain, &mut w);
         }
         if let Some(sa) = &content.sa {
-            sa.emit(&mut chain, &mut w);
+            emit(sa, &mut chain, &mut w);
         }
         if let Some(kd) = &content.kd {
-            kd.emit(&mut chain, &mut w);
+            emit(kd, &mut chain, &mut w);
         }
         let sig_at = w.position();
         let p = chain.begin_isakmp(&mut w, PayloadType::Sig.to_wire());

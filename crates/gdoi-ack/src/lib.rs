@@ -20,8 +20,9 @@
 //!   others opaque), [`wire::key_download`] (TEK / KEK key packets, the first LKH key), [`wire::seq`], [`wire::hash`],
 //!   [`wire::identification`] (IPv4, IPv6, OID), [`wire::sig`], [`wire::nonce`], [`wire::delete`], [`wire::notification`]; [`wire::message`]
 //!   validates the whole PUSH chain and the ACK. Each payload is a zero-copy value validated
-//!   once by [`Payload::parse`] (accessors cannot fail) and written by [`Payload::emit`]
-//!   into the caller's buffer (`BufferTooSmall { needed }` otherwise).
+//!   once by [`Codec::read`] (accessors cannot fail) and written by [`Codec::write`]; the
+//!   ISAKMP framing is [`wire::from_element`] / [`wire::emit`], once for every payload, into
+//!   the caller's buffer (`BufferTooSmall { needed }` otherwise).
 //! - **ACK crypto**: [`ack`] (ack key, HASH, building an ACK).
 //! - **Keys**: [`keys`] — GCKS signature keys behind [`keys::PushVerifier`] /
 //!   [`keys::PushSigner`]: RSA PKCS#1 v1.5 (DigestInfo, raw hash, or both) and ECDSA P-256
@@ -99,5 +100,6 @@ pub mod keys;
 pub mod time;
 pub mod wire;
 
+pub use keying_tlv::Codec;
 pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
-pub use wire::{Payload, PayloadType};
+pub use wire::PayloadType;

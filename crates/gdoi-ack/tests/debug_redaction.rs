@@ -11,12 +11,13 @@
 mod common;
 use common::*;
 
-use gdoi_ack::Payload;
+use gdoi_ack::Codec;
 use gdoi_ack::gm::KekInstall;
 use gdoi_ack::wire::Payloads;
 use gdoi_ack::wire::attributes::{Attribute, Attributes};
 use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
 use gdoi_ack::wire::message::PushPayloads;
+use gdoi_ack::wire::{emit, from_element};
 use keying_tlv::{ChainWriter, Reader, Writer};
 
 /// Key patterns no length, type, SPI or offset looks like.
@@ -113,7 +114,7 @@ fn kd_bytes() -> Vec<u8> {
     let mut w = Writer::new(&mut buf);
     let slot = w.next_payload();
     let mut chain = ChainWriter::new(slot);
-    kd.emit(&mut chain, &mut w);
+    emit(&kd, &mut chain, &mut w);
     let n = w.finish().unwrap();
     buf[1..n].to_vec()
 }
@@ -123,7 +124,7 @@ fn key_download_built_and_parsed_hides_every_key() {
     let b = kd_bytes();
     let mut it = Payloads::new(KeyDownload::KIND.to_wire(), Reader::new(&b));
     let e = it.next().unwrap().unwrap();
-    let kd = KeyDownload::from_element(&e).unwrap();
+    let kd = from_element::<KeyDownload>(&e).unwrap();
     assert_eq!(
         kd.kek().unwrap().kek_algorithm_key(),
         Some(&KEK_ALG_KEY[..])

@@ -18,7 +18,9 @@ use keying_tlv::{Reader, Result, Writer};
 
 use crate::wire::attributes::Attributes;
 use crate::wire::identification::IdSelector;
-use crate::wire::{Payload, PayloadType};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 keying_tlv::wire_enum! {
     /// SA TEK Protocol-ID (RFC 6407 §5.5; IEC 61850 from RFC 8052).
@@ -75,10 +77,13 @@ impl SaTek<'_> {
     }
 }
 
-impl<'a> Payload<'a> for SaTek<'a> {
+impl<'a> Codec<'a> for SaTek<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::SaTek;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let protocol_id = TekProtocol::from(r.u8("SA TEK protocol-ID")?);
         let body = match protocol_id {
             TekProtocol::IpsecEsp | TekProtocol::IpsecAh => {
@@ -102,7 +107,7 @@ impl<'a> Payload<'a> for SaTek<'a> {
         Ok(Self { protocol_id, body })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.protocol_id.to_wire());
         match self.body {
             TekBody::Ipsec(t) => {
