@@ -18,12 +18,11 @@ use std::time::Duration;
 
 use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
-use keying::gdoi::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
+use keying::gdoi::gcks::{GcksConfig, GcksEvent, MemberId, PushContent, Slot, Target};
 use keying::gdoi::gm::{
     Accepted, AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome,
 };
 use keying::gdoi::keys::EcdsaP256;
-use keying::gdoi::time::Instant;
 use keying::gdoi::wire::attributes::{Attribute, Attributes};
 use keying::gdoi::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
 use keying::gdoi::wire::identification::{IdSelector, IdType};
@@ -31,9 +30,10 @@ use keying::gdoi::wire::key_download::{KdType, KeyDownload, KeyPacket};
 use keying::gdoi::wire::sa::Sa;
 use keying::gdoi::wire::sa_kek::{KekAckRequested, SaKek};
 use keying::gdoi::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
+use keying::gdoi::{Delivery, InitialKek, Time};
 
-type Gcks = KeyServer<EcdsaP256<P256SigningKey>, [Slot; 8]>;
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Gcks = keying::gdoi::Gcks<RustCrypto, EcdsaP256<P256SigningKey>, [Slot; 8]>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 /// RFC 6979 A.2.5: the P-256 private key of the GDOI vectors.
 const GCKS_SCALAR: [u8; 32] = [
@@ -80,14 +80,7 @@ struct Rekey {
 }
 
 /// Builds and signs the PUSH for `r` into `out`; returns its length.
-fn build(
-    ks: &mut Gcks,
-    now: Instant,
-    target: Target,
-    to: &str,
-    r: &Rekey,
-    out: &mut [u8],
-) -> usize {
+fn build(ks: &mut Gcks, now: Time, target: Target, to: &str, r: &Rekey, out: &mut [u8]) -> usize {
     let mut sak_buf = [0u8; 64];
     let sak_attrs = Attributes::encode(
         &[
@@ -176,9 +169,7 @@ fn build(
         kd: Some(KeyDownload::new(&packets)),
     };
     let mut rng = HashDrbg::new(b"gcks signing");
-    let b = ks
-        .build_push(now, target, &content, &RustCrypto, &mut rng, out)
-        .unwrap();
+    let b = ks.build_push(now, target, &content, &mut rng, out).unwrap();
     println!(
         "  GCKS → {to}: GROUPKEY-PUSH SEQ {} under KEK {}",
         b.seq,
@@ -220,7 +211,7 @@ fn apply(keys: &mut Keys, acc: &Accepted<'_>) {
 }
 
 struct World {
-    now: Instant,
+    now: Time,
     ks: Gcks,
     server: Keys,
     members: Vec<Member>,
@@ -236,16 +227,19 @@ impl World {
             match m.gm.handle_push(
                 self.now,
                 push,
-                unicast,
-                &mut scratch,
-                &RustCrypto,
+                if unicast {
+                    Delivery::Unicast
+                } else {
+                    Delivery::Multicast
+                },
                 &mut self.rng,
+                &mut scratch,
             ) {
                 Ok(Outcome::Accepted(acc)) => {
                     apply(&mut m.keys, &acc);
                     let ack = match acc.ack {
                         AckStatus::Scheduled(t) => {
-                            format!("ACK due at t = {:.3} s", t.as_millis() as f64 / 1000.0)
+                            format!("ACK due at t = {:.3} s", t.unix_millis() as f64 / 1000.0)
                         }
                         other => format!("{other:?}"),
                     };
@@ -286,7 +280,7 @@ impl World {
                         println!("  (lost on the way)");
                         continue;
                     }
-                    match self.ks.handle_ack(ack, &RustCrypto) {
+                    match self.ks.handle_ack(self.now, ack) {
                         Ok(a) => println!(
                             "  GCKS: valid ACK of SEQ {} from member {}",
                             a.seq,
@@ -384,12 +378,15 @@ fn main() {
     let verifier = signer.verifying_key();
     let k1: [u8; 16] = random(&mut keygen);
     let k1_key: [u8; 32] = random(&mut keygen); // IV ‖ AES-128 key
-    let mut ks: Gcks = KeyServer::new(
+    let mut ks: Gcks = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(POLICY)),
         EcdsaP256(signer),
-        k1,
-        &k1_key,
-        0,
+        InitialKek {
+            spi: k1,
+            algorithm_key: &k1_key,
+            last_seq: 0,
+        },
         [Slot::EMPTY; 8],
         &mut HashDrbg::new(b"gdoi_rekey_ack member index"),
     )
@@ -399,7 +396,7 @@ fn main() {
     for i in 1..=5u8 {
         let addr = [10, 0, 0, i];
         // What each member's GROUPKEY-PULL delivered.
-        let mut gm = Gm::new(GmConfig::new(GmIdentity::Ipv4(addr)));
+        let mut gm = Gm::new(RustCrypto, GmConfig::new(GmIdentity::Ipv4(addr)));
         gm.install_kek(KekInstall {
             spi: k1,
             algorithm_key: &k1_key,
@@ -420,7 +417,7 @@ fn main() {
         });
     }
     let mut w = World {
-        now: Instant::from_secs(1_000),
+        now: Time::from_unix_secs(1_000),
         ks,
         server: Keys {
             kek: Some((k1, k1_key.to_vec())),

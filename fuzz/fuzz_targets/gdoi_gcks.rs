@@ -23,22 +23,23 @@
 
 use std::time::Duration;
 
-use gdoi_ack::wire::attributes::{Attribute, Attributes};
-use gdoi_ack::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
+use gdoi_ack::InitialKek;
+use gdoi_ack::Time;
+use gdoi_ack::gcks::{GcksConfig, GcksEvent, MemberId, PushContent, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
+use gdoi_ack::keys::EcdsaP256;
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
 use gdoi_ack::wire::header::HEADER_LEN;
 use gdoi_ack::wire::identification::{IdSelector, IdType};
 use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::keys::EcdsaP256;
 use gdoi_ack::wire::sa::Sa;
 use gdoi_ack::wire::sa_kek::{KekAckRequested, SaKek};
 use gdoi_ack::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use gdoi_ack::time::Instant;
 use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 
-type Gcks = KeyServer<EcdsaP256<InsecureEcdsaKey>, [Slot; 4]>;
+type Gcks = gdoi_ack::Gcks<InsecureFuzzing, EcdsaP256<InsecureEcdsaKey>, [Slot; 4]>;
 
 /// The vectors' cookies: the first KEK's SPI.
 const K1: [u8; 16] = [
@@ -67,7 +68,7 @@ struct Run {
     ks: Gcks,
     ids: Vec<MemberId>,
     policy: Option<KekAckRequested>,
-    now: Instant,
+    now: Time,
     /// Every KEK SPI used, with the last SEQ built under it.
     sent: Vec<([u8; 16], u32)>,
     rollovers: u8,
@@ -76,7 +77,7 @@ struct Run {
 
 type State = (
     Vec<Option<([u8; 16], u32)>>,
-    Option<Instant>,
+    Option<Time>,
     Option<([u8; 16], u32)>,
     usize,
 );
@@ -165,14 +166,10 @@ impl Run {
         };
         let mut out = vec![0u8; 1024];
         let acks_before: Vec<_> = self.ids.iter().map(|&m| self.ks.last_acked(m)).collect();
-        if let Ok(b) = self.ks.build_push(
-            self.now,
-            target,
-            &content,
-            &InsecureFuzzing,
-            &mut self.rng,
-            &mut out,
-        ) {
+        if let Ok(b) = self
+            .ks
+            .build_push(self.now, target, &content, &mut self.rng, &mut out)
+        {
             match self.sent.iter_mut().find(|(s, _)| *s == b.kek_spi) {
                 Some(e) => {
                     assert_eq!(b.seq, e.1 + 1);
@@ -192,7 +189,7 @@ impl Run {
     fn ack(&mut self, dg: &[u8]) {
         while self.ks.poll_event().is_some() {}
         let before = self.state();
-        let r = self.ks.handle_ack(dg, &InsecureFuzzing);
+        let r = self.ks.handle_ack(self.now, dg);
         let after = self.state();
         assert!(
             self.ks.poll_event().is_none(),
@@ -228,7 +225,7 @@ impl Run {
                 assert_eq!((before.1, before.2, before.3), (after.1, after.2, after.3));
                 // The same datagram again: duplicate, nothing changes.
                 let again = self.state();
-                assert!(self.ks.handle_ack(dg, &InsecureFuzzing).is_err());
+                assert!(self.ks.handle_ack(self.now, dg).is_err());
                 assert_eq!(self.state(), again);
             }
         }
@@ -266,11 +263,14 @@ fuzz_target!(|data: &[u8]| {
         v => Some(KekAckRequested::from(u16::from(v))),
     };
     let ks = Gcks::new(
+        InsecureFuzzing,
         GcksConfig::new(policy),
         EcdsaP256(InsecureEcdsaKey),
-        K1,
-        &kek_key(&K1),
-        0,
+        InitialKek {
+            spi: K1,
+            algorithm_key: &kek_key(&K1),
+            last_seq: 0,
+        },
         [Slot::EMPTY; 4],
         &mut HashDrbg::new(b"gdoi_gcks index"),
     )
@@ -279,7 +279,7 @@ fuzz_target!(|data: &[u8]| {
         ks,
         ids: Vec::new(),
         policy,
-        now: Instant::from_secs(1000),
+        now: Time::from_unix_secs(1000),
         sent: Vec::new(),
         rollovers: 0,
         rng: HashDrbg::new(b"gdoi_gcks"),

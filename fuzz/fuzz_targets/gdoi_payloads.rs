@@ -7,10 +7,11 @@
 //! on the same bytes.
 #![no_main]
 
+use gdoi_ack::Codec;
+use gdoi_ack::gm::push_cookies;
 use gdoi_ack::wire::attributes::{Attribute, AttributeValue, Attributes};
 use gdoi_ack::wire::delete::Delete;
 use gdoi_ack::wire::gap::Gap;
-use gdoi_ack::gm::push_cookies;
 use gdoi_ack::wire::hash::HashPayload;
 use gdoi_ack::wire::header::{HEADER_LEN, Header};
 use gdoi_ack::wire::identification::Identification;
@@ -18,13 +19,12 @@ use gdoi_ack::wire::key_download::{KeyDownload, KeyPacket};
 use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
 use gdoi_ack::wire::nonce::Nonce;
 use gdoi_ack::wire::notification::Notification;
-use gdoi_ack::Codec;
-use gdoi_ack::wire::{PayloadType, Payloads, body_reader, emit, from_element};
 use gdoi_ack::wire::sa::Sa;
 use gdoi_ack::wire::sa_kek::SaKek;
 use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
 use gdoi_ack::wire::seq::Seq;
 use gdoi_ack::wire::sig::Signature;
+use gdoi_ack::wire::{PayloadType, Payloads, body_reader, emit, from_element};
 use keying_tlv::{ChainWriter, Element, Reader, Writer};
 use libfuzzer_sys::fuzz_target;
 

@@ -27,14 +27,14 @@
 //! - **Keys**: [`keys`] — GCKS signature keys behind [`keys::PushVerifier`] /
 //!   [`keys::PushSigner`]: RSA PKCS#1 v1.5 (DigestInfo, raw hash, or both) and ECDSA P-256
 //!   `r ‖ s`, over `keying_crypto`'s traits (a secure element can implement them).
-//! - **State machines**: [`gm::GroupMember`] and [`gcks::KeyServer`]; the caller passes
-//!   `now` ([`time::Instant`]), the datagrams, the crypto provider and an RNG; they return
-//!   what to send and the next deadline (`poll_timeout` / `handle_timeout`). Every
-//!   rejected message leaves the state as it was (computed into locals, committed last).
-//!   Tables are fixed-capacity: the GM's inline ([`heapless`]), the key server's members
-//!   table in storage the caller provides ([`gcks::Slot`]: an array, a static, or a boxed
-//!   slice for 100,000 members). A full table is an error or a reported status, never a
-//!   silent drop.
+//! - **State machines**: [`GroupMember`] and [`Gcks`], each owning its crypto provider;
+//!   the caller passes `now` ([`Time`]), the datagrams, an RNG and the output buffer; they
+//!   return what to send and the next deadline (`poll_timeout` / `handle_timeout`). Every
+//!   rejected message ([`Rejected`]) leaves the state as it was (computed into locals,
+//!   committed last). Tables are fixed-capacity: the GM's inline ([`heapless`]), the key
+//!   server's members table in storage the caller provides ([`Slot`]: an array, a static,
+//!   or a boxed slice for 100,000 members). A full table is an error or a reported status,
+//!   never a silent drop.
 //!
 //! # Resolutions (where the RFCs are unclear or other implementations differ)
 //! | Question | Resolution |
@@ -97,9 +97,24 @@ pub mod ack;
 pub mod gcks;
 pub mod gm;
 pub mod keys;
-pub mod time;
 pub mod wire;
 
 pub use keying_tlv::Codec;
 pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
 pub use wire::PayloadType;
+
+pub use keying_crypto;
+pub use keying_crypto::{CryptoError, Rejected, Rng, Time};
+
+pub use ack::LEncoding;
+pub use gcks::{
+    AckError, AckReceived, BuildError, Built, Gcks, GcksConfig, GcksError, GcksEvent, InitialKek,
+    MAX_KEKS, MAX_OUTSTANDING, MAX_SLOTS, MIN_ACK_TIMEOUT, MemberId, PushContent, Slot, Target,
+};
+pub use gm::{
+    Accepted, AckDelay, AckStatus, Delivery, GmConfig, GmIdentity, GroupMember, InstallError,
+    KekInstall, MAX_ACK_JITTER, MAX_ACK_LEN, MAX_KEK_KEY, MAX_LKH_KEY, MAX_PENDING_ACKS, Outcome,
+    PushError, ReAck,
+};
+pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
+pub use wire::sa_kek::KekAckRequested;

@@ -18,6 +18,7 @@ use gdoi_ack::wire::attributes::{Attribute, Attributes};
 use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
 use gdoi_ack::wire::message::PushPayloads;
 use gdoi_ack::wire::{emit, from_element};
+use gdoi_ack::{Delivery, InitialKek};
 use keying_tlv::{ChainWriter, Reader, Writer};
 
 /// Key patterns no length, type, SPI or offset looks like.
@@ -214,10 +215,10 @@ fn delete_payloads_do_not_print_the_rest_of_the_chain() {
 #[test]
 fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     use common::rekey::{kek_key, push, signer};
-    use gdoi_ack::gcks::{GcksConfig, KeyServer, Slot, Target};
+    use gdoi_ack::Time;
+    use gdoi_ack::gcks::{Gcks, GcksConfig, Slot, Target};
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::time::Instant;
     use gdoi_ack::wire::sa_kek::KekAckRequested;
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 
@@ -226,19 +227,23 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     let tek_spi = [0, 0, 0, 0xc7];
     let (kek1, kek2, tek) = (kek_key(&COOKIES), kek_key(&new_spi), [0xc7; 16]);
     let secrets: [&[u8]; 4] = [&kek1[16..], &kek2[16..], &tek, &LKH_KEY];
-    let mut ks = KeyServer::new(
+    let mut ks = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(policy)),
         EcdsaP256(signer()),
-        COOKIES,
-        &kek1,
-        0,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &kek1,
+            last_seq: 0,
+        },
         [Slot::EMPTY; 2],
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     ks.add_member(GmIdentity::Ipv4([10, 0, 0, 1]), Some(&LKH_KEY))
         .unwrap();
-    let mut g: GroupMember<_, 4> = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    let mut g: GroupMember<_, _, 4> =
+        GroupMember::new(RustCrypto, GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
     g.install_kek(KekInstall {
         spi: COOKIES,
         algorithm_key: &kek1,
@@ -248,7 +253,7 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     })
     .unwrap();
     g.set_lkh_leaf_key(&LKH_KEY).unwrap();
-    let now = Instant::from_secs(1);
+    let now = Time::from_unix_secs(1);
     let mut wire = [0u8; 1024];
     let b = push(
         &mut ks,
@@ -265,10 +270,9 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
         .handle_push(
             now,
             &wire[..b.len],
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut HashDrbg::new(b"l"),
+            &mut scratch,
         )
         .unwrap();
     let Outcome::Accepted(acc) = outcome else {

@@ -1,9 +1,9 @@
 //! GCKS-side helpers shared by the GM ↔ GCKS tests: the KEK keys, the GCKS signing key and
 //! a PUSH builder.
 
-use gdoi_ack::gcks::{Built, KeyServer, PushContent, Slot, Target};
+use gdoi_ack::Time;
+use gdoi_ack::gcks::{Built, Gcks, PushContent, Slot, Target};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::time::Instant;
 use gdoi_ack::wire::attributes::{Attribute, Attributes};
 use gdoi_ack::wire::delete::Delete;
 use gdoi_ack::wire::identification::{IdSelector, IdType};
@@ -31,8 +31,8 @@ pub fn signer() -> P256SigningKey {
 /// `delete_kek`.
 #[allow(clippy::too_many_arguments)]
 pub fn push<T: AsRef<[Slot]> + AsMut<[Slot]>>(
-    ks: &mut KeyServer<EcdsaP256<P256SigningKey>, T>,
-    now: Instant,
+    ks: &mut Gcks<RustCrypto, EcdsaP256<P256SigningKey>, T>,
+    now: Time,
     target: Target,
     tek_spi: [u8; 4],
     new_kek: Option<[u8; 16]>,
@@ -128,6 +128,5 @@ pub fn push<T: AsRef<[Slot]> + AsMut<[Slot]>>(
         kd: Some(KeyDownload::new(&packets)),
     };
     let mut rng = HashDrbg::new(b"gcks");
-    ks.build_push(now, target, &content, &RustCrypto, &mut rng, out)
-        .unwrap()
+    ks.build_push(now, target, &content, &mut rng, out).unwrap()
 }
