@@ -841,38 +841,43 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
                 self.config.l_encoding,
             ));
         }
-        // Written straight into the queued ACK's buffer.
-        let mut bytes = Vec::<u8, MAX_ACK_LEN>::new();
-        let _ = bytes.resize(MAX_ACK_LEN, 0);
-        let id = self.config.identity.to_id();
-        let n = plan
-            .ack_key
-            .as_ref()
-            .map(|k| k.emit_ack(&self.crypto, a.seq, &id, &mut bytes));
-        let Some(Ok(n)) = n else {
+        // Written straight into the returned plan (no copy of the ACK on the stack).
+        let Some(key) = plan.ack_key.as_ref() else {
             return plan;
         };
-        bytes.truncate(n);
-        let at = if self.pending.is_full() {
+        let id = self.config.identity.to_id();
+        let (at, bytes) = plan.ack.insert((a.now, Vec::new()));
+        let _ = bytes.resize(MAX_ACK_LEN, 0);
+        match key.emit_ack(&self.crypto, a.seq, &id, bytes) {
+            Ok(n) => bytes.truncate(n),
+            Err(_) => {
+                plan.ack = None;
+                return plan;
+            }
+        }
+        if self.pending.is_full() {
             // Kept for a re-ack, not queued.
             plan.status = AckStatus::QueueFull;
-            a.now
         } else {
-            let at = a.now.saturating_add(self.delay(a.delivery, rng));
-            plan.status = AckStatus::Scheduled(at);
-            at
-        };
-        plan.ack = Some((at, bytes));
-        // (Not kept when the provider has no SHA-256: no re-ack rather than a wrong match.)
+            *at = a.now.saturating_add(self.delay(a.delivery, rng));
+            plan.status = AckStatus::Scheduled(*at);
+        }
         if a.delivery == Delivery::Unicast && self.config.re_ack.is_some() {
-            plan.digest = self
-                .crypto
-                .hash(HashAlg::Sha256, &[a.datagram])
-                .checked(HashAlg::Sha256)
-                .ok()
-                .and_then(|d| d.as_bytes().get(..32)?.try_into().ok());
+            plan.digest = self.push_digest(a.datagram);
         }
         plan
+    }
+
+    /// SHA-256 of a PUSH, kept for a re-ack. (`None` when the provider has no SHA-256: no
+    /// re-ack rather than a wrong match.) Not inlined: its digest stays off the stack of
+    /// the ACK computation.
+    #[inline(never)]
+    fn push_digest(&self, datagram: &[u8]) -> Option<[u8; 32]> {
+        self.crypto
+            .hash(HashAlg::Sha256, &[datagram])
+            .checked(HashAlg::Sha256)
+            .ok()
+            .and_then(|d| d.as_bytes().get(..32)?.try_into().ok())
     }
 
     /// Step 7: applies a checked PUSH. Infallible.
