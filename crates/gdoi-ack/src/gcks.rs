@@ -73,6 +73,7 @@ use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
 use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY, split_kek_key};
 use crate::keys::PushSigner;
+use crate::push::PushBuilder;
 use crate::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
 use crate::wire::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
 use crate::wire::identification::IdData;
@@ -675,7 +676,7 @@ impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg,
     /// padding to the AES block, AES-CBC with the KEK's static IV. An SA KEK in `content`
     /// (with its KD KEK packet) makes that KEK current after this PUSH (its SEQ restarts);
     /// a KEK Delete retires the named KEK (kept `retain_old_kek` for late ACKs). `rng` is
-    /// the signer's (RSA blinding, …).
+    /// the signer's (RSA blinding, …). Typed content: [`Gcks::push`].
     ///
     /// # Errors
     /// [`BuildError`]; the counter and tables are unchanged. A short `out` is
@@ -698,6 +699,21 @@ impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg,
             seq,
             kek_spi,
         })
+    }
+
+    /// [`Gcks::build_push`] with typed content: the PUSH `push` describes.
+    ///
+    /// # Errors
+    /// As [`Gcks::build_push`], and [`PushBuilder::with_content`]'s.
+    pub fn push(
+        &mut self,
+        now: Time,
+        target: Target,
+        push: &PushBuilder<'_>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Built, BuildError> {
+        push.with_content(|c| self.build_push(now, target, c, rng, out))?
     }
 
     /// The checks of [`Gcks::build_push`] and what it will change, into locals.

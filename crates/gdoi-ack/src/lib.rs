@@ -97,6 +97,7 @@ pub mod ack;
 pub mod gcks;
 pub mod gm;
 pub mod keys;
+pub mod push;
 pub mod wire;
 
 pub use keying_tlv::Codec;
@@ -117,4 +118,5 @@ pub use gm::{
     PushError, ReAck,
 };
 pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
+pub use push::{EspTek, KekRollover, PushBuilder, Selector};
 pub use wire::sa_kek::KekAckRequested;
