@@ -18,19 +18,14 @@ use std::time::Duration;
 
 use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
-use keying::gdoi::gcks::{GcksConfig, GcksEvent, MemberId, PushContent, Slot, Target};
-use keying::gdoi::gm::{
-    Accepted, AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome,
+use keying::gdoi::wire::delete::DELETE_PROTOCOL_KEK;
+use keying::gdoi::wire::key_download::KdType;
+use keying::gdoi::wire::sa_kek::SigAlgorithm;
+use keying::gdoi::{
+    Accepted, AckStatus, Delivery, EcdsaP256, EspTek, GcksConfig, GcksEvent, GmConfig, GmIdentity,
+    GroupMember, InitialKek, KekAckRequested, KekInstall, KekRollover, MemberId, Outcome,
+    PushBuilder, Selector, Slot, Target, Time,
 };
-use keying::gdoi::keys::EcdsaP256;
-use keying::gdoi::wire::attributes::{Attribute, Attributes};
-use keying::gdoi::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
-use keying::gdoi::wire::identification::{IdSelector, IdType};
-use keying::gdoi::wire::key_download::{KdType, KeyDownload, KeyPacket};
-use keying::gdoi::wire::sa::Sa;
-use keying::gdoi::wire::sa_kek::{KekAckRequested, SaKek};
-use keying::gdoi::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use keying::gdoi::{Delivery, InitialKek, Time};
 
 type Gcks = keying::gdoi::Gcks<RustCrypto, EcdsaP256<P256SigningKey>, [Slot; 8]>;
 type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
@@ -81,95 +76,30 @@ struct Rekey {
 
 /// Builds and signs the PUSH for `r` into `out`; returns its length.
 fn build(ks: &mut Gcks, now: Time, target: Target, to: &str, r: &Rekey, out: &mut [u8]) -> usize {
-    let mut sak_buf = [0u8; 64];
-    let sak_attrs = Attributes::encode(
-        &[
-            Attribute::basic(2, 3),                      // KEK_ALGORITHM: AES-CBC
-            Attribute::basic(3, 128),                    // KEK_KEY_LENGTH
-            Attribute::variable(4, &[0, 0, 0x0e, 0x10]), // KEK_KEY_LIFETIME: 3600 s
-            Attribute::basic(5, 3),                      // SIG_HASH_ALGORITHM: SHA-256
-            Attribute::basic(6, 4),                      // SIG_ALGORITHM: ECDSA-256
-            Attribute::basic(9, POLICY.to_wire()),       // KEK_ACK_REQUESTED
-        ],
-        &mut sak_buf,
-    )
-    .unwrap();
-    let mut tek_buf = [0u8; 64];
-    let tek_attrs = Attributes::encode(
-        &[
-            Attribute::basic(1, 1),    // SA Life Type: seconds
-            Attribute::basic(2, 3600), // SA Life Duration
-            Attribute::basic(4, 1),    // Encapsulation Mode: tunnel
-        ],
-        &mut tek_buf,
-    )
-    .unwrap();
-    let group = IdSelector {
-        id_type: IdType::Ipv4Addr,
-        port: 0,
-        data: &[239, 1, 1, 1],
-    };
-    let teks = [SaTek {
-        protocol_id: TekProtocol::IpsecEsp,
-        body: TekBody::Ipsec(IpsecTek {
-            protocol: 0,
-            src: group,
-            dst: group,
-            transform_id: 12, // ESP_AES
-            spi: r.tek_spi,
-            attributes: tek_attrs,
-        }),
-    }];
-    let sak = r.new_kek.map(|(spi, _)| SaKek {
-        protocol: 17,
-        src: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[192, 0, 2, 1],
-        },
-        dst: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[239, 192, 0, 1],
-        },
-        spi,
-        attributes: sak_attrs,
-    });
-    let mut tek_key_buf = [0u8; 32];
-    let tek_keys =
-        Attributes::encode(&[Attribute::variable(1, &r.tek_key)], &mut tek_key_buf).unwrap();
-    let (new_spi, new_key) = r.new_kek.unwrap_or(([0; 16], [0; 32]));
-    let mut kek_key_buf = [0u8; 48];
-    let kek_keys =
-        Attributes::encode(&[Attribute::variable(1, &new_key)], &mut kek_key_buf).unwrap();
-    let mut packets = vec![KeyPacket {
-        kd_type: KdType::Tek,
-        spi: &r.tek_spi,
-        attributes: tek_keys,
-    }];
-    if r.new_kek.is_some() {
-        packets.push(KeyPacket {
-            kd_type: KdType::Kek,
-            spi: &new_spi,
-            attributes: kek_keys,
-        });
+    // ESP AES-CBC, tunnel mode, one hour, for the group address.
+    let group = Selector::ipv4([239, 1, 1, 1], 0);
+    let mut push = PushBuilder::new()
+        .tek(EspTek::aes_cbc(r.tek_spi, group, group, &r.tek_key))
+        .unwrap();
+    if let Some((spi, key)) = &r.new_kek {
+        // AES-CBC KEK for UDP PUSHes from the GCKS (port 848) to the rekey group.
+        push = push.kek(KekRollover::aes_cbc(
+            *spi,
+            Selector::ipv4([192, 0, 2, 1], 848),
+            Selector::ipv4([239, 192, 0, 1], 848),
+            key,
+            SigAlgorithm::Ecdsa256,
+            Some(POLICY),
+        ));
     }
-    let del_kek = r.delete_kek.unwrap_or([0; 16]);
-    let del_tek = r.delete_tek.unwrap_or([0; 4]);
-    let mut deletes = Vec::new();
-    if r.delete_kek.is_some() {
-        deletes.push(Delete::new(2, DELETE_PROTOCOL_KEK, 16, &del_kek).unwrap());
+    if let Some(spi) = r.delete_kek {
+        push = push.delete_kek(spi).unwrap();
     }
-    if r.delete_tek.is_some() {
-        deletes.push(Delete::new(2, 1, 4, &del_tek).unwrap()); // Protocol-ID 1: ESP
+    if let Some(spi) = r.delete_tek {
+        push = push.delete_tek(spi).unwrap();
     }
-    let content = PushContent {
-        deletes: &deletes,
-        sa: Some(Sa::new(sak, None, &teks)),
-        kd: Some(KeyDownload::new(&packets)),
-    };
     let mut rng = HashDrbg::new(b"gcks signing");
-    let b = ks.build_push(now, target, &content, &mut rng, out).unwrap();
+    let b = ks.push(now, target, &push, &mut rng, out).unwrap();
     println!(
         "  GCKS → {to}: GROUPKEY-PUSH SEQ {} under KEK {}",
         b.seq,

@@ -473,7 +473,8 @@ impl<'k> PushBuilder<'k> {
     }
 }
 
-/// The Delete payloads: one for the KEKs, one for the ESP TEKs (each only if non-empty).
+/// The Delete payloads: one for the ESP TEKs, then one for the KEKs (each only if
+/// non-empty).
 fn deletes<'b>(
     keks: &[[u8; 16]],
     teks: &[[u8; 4]],
@@ -489,14 +490,14 @@ fn deletes<'b>(
     let mut out = Vec::new();
     let kek_spis = kek_buf.get(..16 * keks.len()).unwrap_or_default();
     let tek_spis = tek_buf.get(..4 * teks.len()).unwrap_or_default();
-    if let Some(d) = (!keks.is_empty())
-        .then(|| Delete::new(DOI_GDOI, DELETE_PROTOCOL_KEK, 16, kek_spis))
+    if let Some(d) = (!teks.is_empty())
+        .then(|| Delete::new(DOI_GDOI, PROTO_IPSEC_ESP, 4, tek_spis))
         .flatten()
     {
         let _ = out.push(d);
     }
-    if let Some(d) = (!teks.is_empty())
-        .then(|| Delete::new(DOI_GDOI, PROTO_IPSEC_ESP, 4, tek_spis))
+    if let Some(d) = (!keks.is_empty())
+        .then(|| Delete::new(DOI_GDOI, DELETE_PROTOCOL_KEK, 16, kek_spis))
         .flatten()
     {
         let _ = out.push(d);

@@ -25,7 +25,6 @@ use gdoi_ack::gm::{
     Outcome, PushError,
 };
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::wire::delete::Delete;
 use gdoi_ack::wire::message::Ack;
 use gdoi_ack::wire::sa_kek::KekAckRequested;
 use gdoi_ack::{Delivery, InitialKek};
@@ -584,18 +583,14 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
     let mut wire = [0u8; 1024];
     // Delete-only form: SEQ, D(TEK), D(KEK K1), SIG.
     let tek_spi = [0u8, 0, 0, 9];
-    let deletes = [
-        Delete::new(2, 1, 4, &tek_spi).unwrap(),
-        Delete::new(2, 0, 16, &K1).unwrap(),
-    ];
-    let content = PushContent {
-        deletes: &deletes,
-        sa: None,
-        kd: None,
-    };
+    let content = gdoi_ack::push::PushBuilder::new()
+        .delete_tek(tek_spi)
+        .unwrap()
+        .delete_kek(K1)
+        .unwrap();
     let mut rng = HashDrbg::new(b"d");
     let b =
-        w.ks.build_push(w.now, Target::All, &content, &mut rng, &mut wire)
+        w.ks.push(w.now, Target::All, &content, &mut rng, &mut wire)
             .unwrap();
     let older = wire[..b.len].to_vec();
     for (i, g) in w.gms.iter_mut().enumerate() {
@@ -622,7 +617,7 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
     // No current KEK: the GCKS cannot build another PUSH; a GM drops PUSHes under K1.
     assert_eq!(w.ks.current(), None);
     assert_eq!(
-        w.ks.build_push(w.now, Target::All, &content, &mut rng, &mut wire),
+        w.ks.push(w.now, Target::All, &content, &mut rng, &mut wire),
         Err(gdoi_ack::gcks::BuildError::NoKek)
     );
     let mut scratch = [0u8; 1024];

@@ -10,17 +10,11 @@
 mod common;
 use common::*;
 
-use gdoi_ack::Time;
-use gdoi_ack::gcks::{Gcks, GcksConfig, PushContent, Slot, Target};
-use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError};
-use gdoi_ack::keys::{Rsa, RsaForms};
-use gdoi_ack::wire::attributes::{Attribute, Attributes};
-use gdoi_ack::wire::identification::{IdSelector, IdType};
-use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::wire::sa::Sa;
-use gdoi_ack::wire::sa_kek::KekAckRequested;
-use gdoi_ack::wire::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use gdoi_ack::{Delivery, InitialKek};
+use gdoi_ack::push::{EspTek, PushBuilder, Selector};
+use gdoi_ack::{
+    Delivery, Gcks, GcksConfig, GmConfig, GmIdentity, GroupMember, InitialKek, KekAckRequested,
+    KekInstall, PushError, Rsa, RsaForms, Slot, Target, Time,
+};
 use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 
@@ -52,37 +46,13 @@ fn build(forms: RsaForms) -> Vec<u8> {
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
-    let sel = IdSelector {
-        id_type: IdType::Ipv4Addr,
-        port: 0,
-        data: &[239, 1, 1, 1],
-    };
-    let teks = [SaTek {
-        protocol_id: TekProtocol::IpsecEsp,
-        body: TekBody::Ipsec(IpsecTek {
-            protocol: 0,
-            src: sel,
-            dst: sel,
-            transform_id: 12,
-            spi: [1, 2, 3, 4],
-            attributes: Attributes::EMPTY,
-        }),
-    }];
-    let mut kb = [0u8; 64];
-    let attrs = Attributes::encode(&[Attribute::variable(1, &[7; 16])], &mut kb).unwrap();
-    let packets = [KeyPacket {
-        kd_type: KdType::Tek,
-        spi: &[1, 2, 3, 4],
-        attributes: attrs,
-    }];
-    let content = PushContent {
-        deletes: &[],
-        sa: Some(Sa::new(None, None, &teks)),
-        kd: Some(KeyDownload::new(&packets)),
-    };
+    let group = Selector::ipv4([239, 1, 1, 1], 0);
+    let content = PushBuilder::new()
+        .tek(EspTek::aes_cbc([1, 2, 3, 4], group, group, &[7; 16]))
+        .unwrap();
     let mut out = [0u8; 1024];
     let b = ks
-        .build_push(
+        .push(
             Time::UNIX_EPOCH,
             Target::All,
             &content,

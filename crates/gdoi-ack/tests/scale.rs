@@ -215,14 +215,12 @@ fn reports_wait_in_the_table_across_deadlines() {
     assert_eq!(r.member, ids[1]);
     // The eight entries are held by unpolled reports.
     assert_eq!(
-        ks.build_push(
+        ks.push(
             t,
             Target::All,
-            &gdoi_ack::gcks::PushContent {
-                deletes: &[gdoi_ack::wire::delete::Delete::new(2, 1, 4, &[0, 0, 0, 9]).unwrap()],
-                sa: None,
-                kd: None,
-            },
+            &gdoi_ack::push::PushBuilder::new()
+                .delete_tek([0, 0, 0, 9])
+                .unwrap(),
             &mut HashDrbg::new(b"p"),
             &mut wire
         ),
@@ -620,15 +618,12 @@ fn random_interleavings_lose_and_invent_no_event() {
                         .iter()
                         .filter(|p| p.2 || pending.iter().any(|q| q.1 == p.0))
                         .count();
-                    let r = ks.build_push(
+                    let r = ks.push(
                         t,
                         Target::All,
-                        &gdoi_ack::gcks::PushContent {
-                            deletes: &[gdoi_ack::wire::delete::Delete::new(2, 1, 4, &[0, 0, 0, 1])
-                                .unwrap()],
-                            sa: None,
-                            kd: None,
-                        },
+                        &gdoi_ack::push::PushBuilder::new()
+                            .delete_tek([0, 0, 0, 1])
+                            .unwrap(),
                         &mut HashDrbg::new(b"p"),
                         &mut wire,
                     );

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant as StdInstant};
 use gdoi_ack::InitialKek;
 use gdoi_ack::Time;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
-use gdoi_ack::gcks::{AckError, AckReceived, GcksConfig, PushContent, Slot, Target};
+use gdoi_ack::gcks::{AckError, AckReceived, GcksConfig, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::push::PushBuilder;
 use gdoi_ack::wire::sa_kek::KekAckRequested;
 use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
@@ -158,16 +158,11 @@ impl Fleet {
 
     fn push(&mut self) {
         let tek = [0x70, 0, 0, 1];
-        let deletes = [Delete::new(2, 1, 4, &tek).expect("Delete")];
-        let content = PushContent {
-            deletes: &deletes,
-            sa: None,
-            kd: None,
-        };
+        let content = PushBuilder::new().delete_tek(tek).expect("Delete");
         let mut out = [0u8; 512];
         let b = self
             .ks
-            .build_push(self.now, Target::All, &content, &mut self.rng, &mut out)
+            .push(self.now, Target::All, &content, &mut self.rng, &mut out)
             .expect("PUSH");
         // Fisher-Yates with a fixed xorshift: arrival order unrelated to the table's.
         let mut order: Vec<usize> = (0..self.members)
