@@ -448,7 +448,74 @@ struct Outstanding {
     unreported: Option<u32>,
 }
 
-/// A key server for one group; `T` is the members table (see the module docs).
+/// A key server for one group, owning its crypto provider `C` and signer `Sg`; `T` is the
+/// members table (see the module docs).
+///
+/// # Example
+///
+/// A key server and one member sharing the KEK from their GROUPKEY-PULL: the GCKS sends a
+/// PUSH with a new TEK, the member verifies it and acknowledges at once
+/// ([`AckDelay::Immediate`](crate::AckDelay::Immediate)), the GCKS takes the ACK.
+///
+/// ```
+/// use gdoi_ack::keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
+/// use gdoi_ack::push::{EspTek, PushBuilder, Selector};
+/// use gdoi_ack::{
+///     AckDelay, Delivery, EcdsaP256, Gcks, GcksConfig, GmConfig, GmIdentity, GroupMember,
+///     InitialKek, KekAckRequested, KekInstall, MAX_ACK_LEN, Outcome, Slot, Target, Time,
+/// };
+///
+/// let spi = [0x11; 16]; // KEK SPI = the PUSH cookies
+/// let kek = [0x2b; 32]; // KEK_ALGORITHM_KEY: IV ‖ AES-128 key
+/// let policy = Some(KekAckRequested::KekSha256);
+/// let signer = P256SigningKey::from_scalar_bytes(&[0x42; 32])?;
+/// let verifier = signer.verifying_key();
+/// let mut rng = HashDrbg::new(b"doc example");
+/// let now = Time::from_unix_secs(1_700_000_000);
+///
+/// // The key server, with room for 8 members, and one member.
+/// let mut gcks = Gcks::new(
+///     RustCrypto,
+///     GcksConfig::new(policy),
+///     EcdsaP256(signer),
+///     InitialKek { spi, algorithm_key: &kek, last_seq: 0 },
+///     [Slot::EMPTY; 8],
+///     &mut rng,
+/// )?;
+/// let identity = GmIdentity::Ipv4([192, 0, 2, 100]);
+/// gcks.add_member(identity.clone(), None)?;
+///
+/// let mut config = GmConfig::new(identity);
+/// config.ack_delay = AckDelay::Immediate;
+/// let mut gm = GroupMember::new(RustCrypto, config);
+/// gm.install_kek(KekInstall {
+///     spi,
+///     algorithm_key: &kek,
+///     last_seq: 0,
+///     ack_requested: policy,
+///     verifier: EcdsaP256(verifier),
+/// })?;
+///
+/// // GCKS → group: GROUPKEY-PUSH with a new ESP TEK.
+/// let group = Selector::ipv4([239, 1, 1, 1], 0);
+/// let tek_key = [7; 16];
+/// let push = PushBuilder::new().tek(EspTek::aes_cbc([0, 0, 0, 1], group, group, &tek_key))?;
+/// let mut datagram = [0u8; 512];
+/// let built = gcks.push(now, Target::All, &push, &mut rng, &mut datagram)?;
+///
+/// // The member verifies and applies it; `plain` then holds the decrypted keys.
+/// let mut plain = [0u8; 512];
+/// let outcome = gm.handle_push(now, &datagram[..built.len], Delivery::Multicast, &mut rng, &mut plain)?;
+/// let Outcome::Accepted(accepted) = outcome else { unreachable!() };
+/// assert_eq!(accepted.kd.and_then(|kd| kd.tek(&[0, 0, 0, 1])).and_then(|p| p.tek_algorithm_key()), Some(&tek_key[..]));
+///
+/// // Member → GCKS: the ACK, due now.
+/// let mut ack = [0u8; MAX_ACK_LEN];
+/// let n = gm.handle_timeout(now, &mut ack)?.expect("an ACK is due");
+/// let received = gcks.handle_ack(now, &ack[..n])?;
+/// assert_eq!((received.seq, received.kek_spi), (1, spi));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Gcks<C, Sg, T> {
     crypto: C,
     config: GcksConfig,
