@@ -7,7 +7,7 @@
 //!   IV ‖ key, the SEQ of message 4, KEK_ACK_REQUESTED, the GCKS verification key); then
 //!   [`GroupMember::handle_push`] for every datagram on the rekey port.
 //! - **Output:** `handle_push` returns views of the accepted PUSH's SA / KD / Delete
-//!   payloads (the TEK and KEK keys) inside the caller's scratch buffer, and schedules the
+//!   payloads (the TEK and KEK keys) inside the caller's output buffer `out`, and schedules the
 //!   ACK. [`GroupMember::poll_timeout`] gives the next ACK send time;
 //!   [`GroupMember::handle_timeout`] writes each due ACK into the caller's buffer.
 //! - **Time:** the caller passes `now`; nothing here reads a clock.
@@ -15,7 +15,7 @@
 //! # Processing order (each step rejects without touching state)
 //! 1. header: version 0x10, exchange 33 (34 rejected as such), flags exactly E,
 //!    Message ID 0, Length = datagram, whole AES blocks; cookies name an installed KEK;
-//! 2. AES-CBC decrypt with that KEK's static IV into the scratch buffer;
+//! 2. AES-CBC decrypt with that KEK's static IV into `out`;
 //! 3. payload chain: `SEQ, [D,] SA, KD, SIG` (or `SEQ, D+, SIG`), padding < 16 octets;
 //! 4. SEQ > last SEQ of that KEK (0 never valid) — before the signature, it is cheap;
 //! 5. signature over `"rekey" ‖ HDR ‖ payloads before SIG`, HDR with E set and Length =
@@ -67,9 +67,9 @@ pub enum PushError {
     Malformed(DecodeError),
     /// The cookies name no installed KEK.
     UnknownKek,
-    /// The scratch buffer is smaller than the ciphertext.
+    /// The output buffer is smaller than the ciphertext.
     BufferTooSmall {
-        /// Octets needed.
+        /// Octets needed: the ciphertext length (datagram − 28).
         needed: usize,
     },
     /// Decryption failed (bad key state).
@@ -103,7 +103,7 @@ impl core::fmt::Display for PushError {
             Self::Malformed(e) => write!(f, "GROUPKEY-PUSH malformed: {e}"),
             Self::UnknownKek => f.write_str("GROUPKEY-PUSH under a KEK this member does not hold"),
             Self::BufferTooSmall { needed } => {
-                write!(f, "scratch buffer too small ({needed} bytes needed)")
+                write!(f, "output buffer too small ({needed} bytes needed)")
             }
             Self::Decrypt(e) => write!(f, "GROUPKEY-PUSH decryption failed: {e}"),
             Self::SeqZero => f.write_str("GROUPKEY-PUSH with SEQ 0"),
@@ -167,7 +167,7 @@ pub enum AckStatus {
     QueueFull,
 }
 
-/// An accepted PUSH. The views borrow the caller's scratch buffer, which then holds
+/// An accepted PUSH. The views borrow the caller's output buffer, which then holds
 /// decrypted key material: zeroize it when done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accepted<'s> {
