@@ -20,11 +20,10 @@ use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 use keying::gdoi::wire::delete::DELETE_PROTOCOL_KEK;
 use keying::gdoi::wire::key_download::KdType;
-use keying::gdoi::wire::sa_kek::SigAlgorithm;
 use keying::gdoi::{
     Accepted, AckStatus, Delivery, EcdsaP256, EspTek, GcksConfig, GcksEvent, GmConfig, GmIdentity,
     GroupMember, InitialKek, KekAckRequested, KekInstall, KekRollover, MemberId, Outcome,
-    PushBuilder, Selector, Slot, Target, Time,
+    PushBuilder, Selector, SigAlgorithm, Slot, Target, Time,
 };
 
 type Gcks = keying::gdoi::Gcks<RustCrypto, EcdsaP256<P256SigningKey>, [Slot; 8]>;

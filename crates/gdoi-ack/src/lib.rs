@@ -160,4 +160,5 @@ pub use gm::{
 };
 pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
 pub use push::{EspTek, KekRollover, PushBuilder, Selector};
-pub use wire::sa_kek::KekAckRequested;
+pub use wire::sa_kek::{KekAckRequested, SigAlgorithm};
+pub use wire::sa_tek::{AuthAlgorithm, EncapsulationMode, EspTransform};

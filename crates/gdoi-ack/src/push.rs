@@ -4,9 +4,7 @@
 //! into the SA, KD and Delete payloads on the stack, without magic numbers.
 //!
 //! ```
-//! use gdoi_ack::push::{EspTek, KekRollover, PushBuilder, Selector};
-//! use gdoi_ack::wire::sa_kek::SigAlgorithm;
-//! use gdoi_ack::KekAckRequested;
+//! use gdoi_ack::{EspTek, KekAckRequested, KekRollover, PushBuilder, Selector, SigAlgorithm};
 //!
 //! let tek_key = [0x11; 16];
 //! let new_kek = [0x22; 32]; // IV ‖ AES-128 key

@@ -13,7 +13,7 @@ mod common;
 use core::time::Duration;
 
 use common::COOKIES;
-use common::rekey::{kek_key, push, signer};
+use common::rekey::{Rekey, kek_key, push, signer};
 use gdoi_ack::ack::{AckKey, AckType};
 use gdoi_ack::push::{EspTek, KekRollover, PushBuilder, Selector};
 use gdoi_ack::wire::attributes::{Attribute, Attributes};
@@ -72,10 +72,12 @@ fn push_and_ack(ks: &mut Ks, g: &mut Gm, t0: Time, tek: u8, kek: Option<[u8; 16]
         ks,
         t0,
         Target::All,
-        [0, 0, 0, tek],
-        kek,
-        None,
-        POLICY,
+        Rekey {
+            tek_spi: [0, 0, 0, tek],
+            new_kek: kek,
+            delete_kek: None,
+            policy: POLICY,
+        },
         &mut wire,
     );
     let mut plain = [0u8; 1024];

@@ -214,7 +214,7 @@ fn delete_payloads_do_not_print_the_rest_of_the_chain() {
 
 #[test]
 fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
-    use common::rekey::{kek_key, push, signer};
+    use common::rekey::{Rekey, kek_key, push, signer};
     use gdoi_ack::Time;
     use gdoi_ack::gcks::{Gcks, GcksConfig, Slot, Target};
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, Outcome};
@@ -259,10 +259,12 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
         &mut ks,
         now,
         Target::All,
-        tek_spi,
-        Some(new_spi),
-        None,
-        policy,
+        Rekey {
+            tek_spi,
+            new_kek: Some(new_spi),
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut scratch = [0u8; 1024];

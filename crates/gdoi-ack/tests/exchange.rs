@@ -6,7 +6,6 @@
     clippy::indexing_slicing,
     clippy::expect_used,
     clippy::panic,
-    clippy::too_many_arguments,
     clippy::cast_possible_truncation
 )]
 
@@ -164,10 +163,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!((b.seq, b.kek_spi), (1, K1));
@@ -193,10 +194,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 2],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 2],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!(b.seq, 2);
@@ -230,10 +233,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 3],
-        Some(K2),
-        Some(K1),
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 3],
+            new_kek: Some(K2),
+            delete_kek: Some(K1),
+            policy,
+        },
         &mut wire,
     );
     assert_eq!((b.seq, b.kek_spi), (3, K1));
@@ -263,10 +268,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 1, n as u8],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 1, n as u8],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         assert_eq!((b.seq, b.kek_spi), (n, K2));
@@ -301,10 +308,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::Member(w.ids[0]),
-        [0, 0, 2, 0],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 2, 0],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut scratch = [0u8; 1024];
@@ -335,10 +344,12 @@ fn sha512_and_lkh_policies() {
         &mut w.ks,
         w.now,
         Target::All,
-        [9, 9, 9, 9],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [9, 9, 9, 9],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     w.deliver_push(&wire[..b.len], &[0, 1]);
@@ -363,10 +374,12 @@ fn sha512_and_lkh_policies() {
         &mut ks,
         now,
         Target::All,
-        [1, 1, 1, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [1, 1, 1, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut rng = HashDrbg::new(b"l");
@@ -410,10 +423,12 @@ fn every_bit_flip_of_a_valid_ack_is_rejected_by_the_gcks() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     w.deliver_push(&wire[..b.len], &[0]);
@@ -557,10 +572,12 @@ fn a_member_that_never_acked_is_reported_missing_but_never_lost() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         w.now = w.now.saturating_add(Duration::from_secs(10));
@@ -686,10 +703,12 @@ fn gm_tables_that_fill_drop_nothing_silently() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         let Outcome::Accepted(a) = w.gms[0]
@@ -755,10 +774,12 @@ fn gm_tables_that_fill_drop_nothing_silently() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 1, i as u8],
-            Some(next),
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 1, i as u8],
+                new_kek: Some(next),
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         assert_eq!(w.deliver_push(&wire[..b.len], &[0]), 1);
@@ -773,10 +794,12 @@ fn gm_tables_that_fill_drop_nothing_silently() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 1, 9],
-        Some(k5),
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 1, 9],
+            new_kek: Some(k5),
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!(

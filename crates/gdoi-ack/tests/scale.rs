@@ -148,10 +148,12 @@ fn a_thousand_members_none_acking_are_each_reported_missing_once() {
         &mut ks,
         t,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        POLICY,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy: POLICY,
+        },
         &mut wire,
     );
     ks.handle_timeout(t.saturating_add(Duration::from_millis(9_999)));
@@ -193,10 +195,12 @@ fn reports_wait_in_the_table_across_deadlines() {
             &mut ks,
             t,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            POLICY,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy: POLICY,
+            },
             &mut wire,
         );
         assert_eq!(b.seq, u32::from(n));
@@ -257,10 +261,12 @@ fn reports_wait_in_the_table_across_deadlines() {
         &mut ks,
         t,
         Target::All,
-        [0, 0, 0, 9],
-        None,
-        None,
-        POLICY,
+        Rekey {
+            tek_spi: [0, 0, 0, 9],
+            new_kek: None,
+            delete_kek: None,
+            policy: POLICY,
+        },
         &mut wire,
     );
 }
@@ -375,10 +381,12 @@ fn a_hundred_thousand_members_over_four_rekeys() {
             &mut ks,
             t,
             Target::All,
-            [0, 0, 1, round],
-            new_kek,
-            None,
-            POLICY,
+            Rekey {
+                tek_spi: [0, 0, 1, round],
+                new_kek,
+                delete_kek: None,
+                policy: POLICY,
+            },
             &mut wire,
         );
         let (spi, seq) = (b.kek_spi, b.seq);

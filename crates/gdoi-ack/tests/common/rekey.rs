@@ -19,19 +19,30 @@ pub fn signer() -> P256SigningKey {
     P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap()
 }
 
-/// Builds a PUSH: a new TEK, optionally a KEK rollover to `new_kek`, optionally deleting
-/// `delete_kek`.
-#[allow(clippy::too_many_arguments)]
+/// One rekey's content: a new TEK, optionally a KEK rollover to `new_kek` (with the ack
+/// policy `policy`), optionally deleting `delete_kek`.
+#[derive(Clone, Copy)]
+pub struct Rekey {
+    pub tek_spi: [u8; 4],
+    pub new_kek: Option<[u8; 16]>,
+    pub delete_kek: Option<[u8; 16]>,
+    pub policy: KekAckRequested,
+}
+
+/// Builds the PUSH of `r`.
 pub fn push<T: AsRef<[Slot]> + AsMut<[Slot]>>(
     ks: &mut Gcks<RustCrypto, EcdsaP256<P256SigningKey>, T>,
     now: Time,
     target: Target,
-    tek_spi: [u8; 4],
-    new_kek: Option<[u8; 16]>,
-    delete_kek: Option<[u8; 16]>,
-    policy: KekAckRequested,
+    r: Rekey,
     out: &mut [u8],
 ) -> Built {
+    let Rekey {
+        tek_spi,
+        new_kek,
+        delete_kek,
+        policy,
+    } = r;
     let group = Selector::ipv4([239, 1, 1, 1], 0);
     let tek_key = [tek_spi[3]; 16];
     let new_key = new_kek.map(|s| kek_key(&s)).unwrap_or([0; 32]);
