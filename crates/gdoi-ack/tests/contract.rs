@@ -336,3 +336,65 @@ fn emit<'a, P: gdoi_ack::Codec<'a, Kind = gdoi_ack::PayloadType>>(p: &P) -> Vec<
     buf.truncate(n);
     buf
 }
+
+/// A provider and keys shared by reference: `&C`, `&signer` and `&verifier` work as the
+/// owned values.
+#[test]
+fn roles_own_a_shared_provider_and_keys_by_reference() {
+    let crypto = RustCrypto;
+    let signing = EcdsaP256(signer());
+    let verifying = EcdsaP256(signer().verifying_key());
+    let t0 = Time::from_unix_secs(1_000);
+    let mut ks = Gcks::new(
+        &crypto,
+        GcksConfig::new(Some(POLICY)),
+        &signing,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &kek_key(&COOKIES),
+            last_seq: 0,
+        },
+        [Slot::EMPTY; 2],
+        &mut HashDrbg::new(b"index"),
+    )
+    .unwrap();
+    let identity = GmIdentity::Ipv4([10, 0, 0, 1]);
+    ks.add_member(identity.clone(), None).unwrap();
+    let mut c = GmConfig::new(identity);
+    c.ack_delay = AckDelay::Immediate;
+    let mut g = GroupMember::new(&crypto, c);
+    g.install_kek(KekInstall {
+        spi: COOKIES,
+        algorithm_key: &kek_key(&COOKIES),
+        last_seq: 0,
+        ack_requested: Some(POLICY),
+        verifier: &verifying,
+    })
+    .unwrap();
+    let group = Selector::ipv4([239, 1, 1, 1], 0);
+    let content = PushBuilder::new()
+        .tek(EspTek::aes_cbc([0, 0, 0, 1], group, group, &[9; 16]))
+        .unwrap();
+    let mut wire = [0u8; 512];
+    let b = ks
+        .push(
+            t0,
+            Target::All,
+            &content,
+            &mut HashDrbg::new(b"s"),
+            &mut wire,
+        )
+        .unwrap();
+    let mut plain = [0u8; 512];
+    g.handle_push(
+        t0,
+        &wire[..b.len],
+        Delivery::Multicast,
+        &mut HashDrbg::new(b"g"),
+        &mut plain,
+    )
+    .unwrap();
+    let mut ack = [0u8; MAX_ACK_LEN];
+    let n = g.handle_timeout(t0, &mut ack).unwrap().unwrap();
+    assert_eq!(ks.handle_ack(t0, &ack[..n]).unwrap().seq, 1);
+}
