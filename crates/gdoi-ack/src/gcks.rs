@@ -49,9 +49,9 @@
 //! slot and links the member into a report list threaded through the table, so no event is
 //! ever dropped and the memory is the table's: every member that did not ack a PUSH in time
 //! is reported by [`Gcks::poll_event`] exactly once for that PUSH, and
-//! [`GcksEvent::MemberLost`] once when its run of misses reaches `max_missed`. An ACK that
-//! arrives after `handle_timeout` ran that PUSH's deadline no longer counts for it.
-//! `poll_event` is O(1) per event.
+//! [`GcksEvent::MemberLost`] once when its run of misses reaches `max_missed`. An ACK whose
+//! `now` ([`Gcks::handle_ack`]) is at or past that PUSH's deadline does not count for it,
+//! whether or not `handle_timeout` ran that deadline yet. `poll_event` is O(1) per event.
 //!
 //! Order: members in the order a pass first found them with an unreported miss (within a
 //! pass, by [`MemberId`]; passes in deadline order); each member's reports together, its
