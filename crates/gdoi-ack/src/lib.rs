@@ -159,6 +159,6 @@ pub use gm::{
     PushError, ReAck,
 };
 pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
-pub use push::{EspTek, KekRollover, PushBuilder, Selector};
+pub use push::{EspTek, KekRollover, MAX_PUSH_LEN, PushBuilder, Selector};
 pub use wire::sa_kek::{KekAckRequested, SigAlgorithm};
 pub use wire::sa_tek::{AuthAlgorithm, EncapsulationMode, EspTransform};

@@ -53,6 +53,15 @@ pub const MAX_TEK_KEY: usize = 64;
 /// Longest KEK_ALGORITHM_KEY (16-octet IV ‖ AES-256 key).
 pub const MAX_KEK_ALGORITHM_KEY: usize = 48;
 
+/// Longest signature [`MAX_PUSH_LEN`] allows for (RSA-4096).
+pub const MAX_SIGNATURE_LEN: usize = 512;
+
+/// Longest GROUPKEY-PUSH [`Gcks::push`](crate::Gcks::push) writes from any [`PushBuilder`]
+/// (every limit of this module reached, IPv6 selectors, lifetimes over 18 h) with a
+/// signature of at most [`MAX_SIGNATURE_LEN`] octets, padding included: an `out` of this
+/// size never yields [`BuildError::BufferTooSmall`].
+pub const MAX_PUSH_LEN: usize = 1792;
+
 /// Protocol-ID of an ESP SA in a Delete payload (IPsec DOI, RFC 2407 §4.4.1).
 const PROTO_IPSEC_ESP: u8 = 1;
 /// IP protocol UDP, of the GROUPKEY-PUSH datagrams.

@@ -398,3 +398,93 @@ fn roles_own_a_shared_provider_and_keys_by_reference() {
     let n = g.handle_timeout(t0, &mut ack).unwrap().unwrap();
     assert_eq!(ks.handle_ack(t0, &ack[..n]).unwrap().seq, 1);
 }
+
+/// A signer with the longest signature `MAX_PUSH_LEN` allows for (its bytes do not matter
+/// to the length).
+struct LongSigner;
+
+impl gdoi_ack::PushSigner for LongSigner {
+    fn algorithm(&self) -> SigAlgorithm {
+        SigAlgorithm::Rsa
+    }
+
+    fn signature_len(&self) -> usize {
+        gdoi_ack::push::MAX_SIGNATURE_LEN
+    }
+
+    fn sign(
+        &self,
+        _rng: &mut dyn keying_crypto::Rng,
+        _parts: &[&[u8]],
+        out: &mut [u8],
+    ) -> Result<(), keying_crypto::CryptoError> {
+        out.fill(0x5a);
+        Ok(())
+    }
+}
+
+/// The largest content a `PushBuilder` takes fits `MAX_PUSH_LEN`.
+#[test]
+fn the_largest_push_fits_max_push_len() {
+    use gdoi_ack::push::{MAX_KEK_ALGORITHM_KEY, MAX_PUSH_DELETES, MAX_PUSH_TEKS, MAX_TEK_KEY};
+    let mut ks = Gcks::new(
+        RustCrypto,
+        GcksConfig::new(Some(KekAckRequested::KekSha512)),
+        LongSigner,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &kek_key(&COOKIES),
+            last_seq: 0,
+        },
+        [Slot::EMPTY; 1],
+        &mut HashDrbg::new(b"index"),
+    )
+    .unwrap();
+    let v6 = Selector::ipv6([0xff; 16], 0xffff);
+    let key = [1u8; MAX_TEK_KEY];
+    let mut kek = [2u8; MAX_KEK_ALGORITHM_KEY];
+    kek[16..].fill(3);
+    let mut tek = EspTek::aes_cbc([0; 4], v6, v6, &key);
+    tek.auth = Some(gdoi_ack::AuthAlgorithm::HmacSha512);
+    tek.key_length_bits = Some(256);
+    tek.integrity_key = Some(&key);
+    tek.lifetime = Duration::from_secs(u64::from(u32::MAX));
+    let mut content = PushBuilder::new();
+    for i in (0u8..).take(MAX_PUSH_TEKS) {
+        tek.spi = [0, 0, 1, i];
+        content = content.tek(tek).unwrap();
+    }
+    for i in (0u8..).take(MAX_PUSH_DELETES) {
+        content = content
+            .delete_kek([i; 16])
+            .unwrap()
+            .delete_tek([0, 0, 2, i])
+            .unwrap();
+    }
+    let mut rollover = KekRollover::aes_cbc(
+        [0xa2; 16],
+        v6,
+        v6,
+        &kek,
+        SigAlgorithm::Rsa,
+        Some(KekAckRequested::KekSha512),
+    );
+    rollover.lifetime = Duration::from_secs(u64::from(u32::MAX));
+    content = content.kek(rollover);
+    let mut out = vec![0u8; 4096];
+    let b = ks
+        .push(
+            Time::UNIX_EPOCH,
+            Target::All,
+            &content,
+            &mut HashDrbg::new(b"s"),
+            &mut out,
+        )
+        .unwrap();
+    assert!(b.len <= gdoi_ack::MAX_PUSH_LEN, "{}", b.len);
+    assert!(
+        b.len + 64 > gdoi_ack::MAX_PUSH_LEN,
+        "{} is a loose bound",
+        b.len
+    );
+}
