@@ -85,8 +85,8 @@ pub enum PushError {
     },
     /// The signature did not verify.
     BadSignature,
-    /// The content is not acceptable policy (the reason is static text).
-    Policy(&'static str),
+    /// The content is not acceptable (which rule it breaks).
+    Policy(PolicyViolation),
     /// The KEK table would overflow.
     TableFull,
 }
@@ -122,10 +122,68 @@ impl core::error::Error for PushError {
         match self {
             Self::Malformed(e) => Some(e),
             Self::Decrypt(e) => Some(e),
+            Self::Policy(e) => Some(e),
             _ => None,
         }
     }
 }
+
+/// Why the content of an authentic PUSH is not acceptable ([`PushError::Policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyViolation {
+    /// The PUSH is longer than a 32-bit ISAKMP Length.
+    TooLong,
+    /// A SID key packet (RFC 6407 §5.6.4: PULL only).
+    SidKeyPacket,
+    /// An LKH_DOWNLOAD_ARRAY in a multicast PUSH (its leaf keys are per member).
+    LkhDownloadArrayMulticast,
+    /// An SA payload without a KD payload.
+    SaWithoutKd,
+    /// An ESP / AH SA TEK without its TEK key packet.
+    TekWithoutKeyPacket,
+    /// A Delete payload whose DOI is not GDOI (2).
+    DeleteDoi,
+    /// A KEK Delete whose SPI size is not 16.
+    KekDeleteSpiSize,
+    /// An SA KEK attribute this member does not know (RFC 6407 §5.3).
+    UnknownKekAttribute,
+    /// A KEK_ALGORITHM other than AES-CBC.
+    KekAlgorithm,
+    /// A SIG_ALGORITHM other than the configured GCKS key's.
+    SigAlgorithm,
+    /// An SA KEK without its KEK key packet.
+    KekWithoutKeyPacket,
+    /// A KEK_ALGORITHM_KEY that is not a 16-octet IV and a 16/24/32-octet key.
+    KekAlgorithmKey,
+    /// A KEK_KEY_LENGTH other than the key's length.
+    KekKeyLength,
+    /// A new KEK whose SPI is already installed.
+    KekSpiInUse,
+}
+
+impl core::fmt::Display for PolicyViolation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::TooLong => "PUSH too long",
+            Self::SidKeyPacket => "SID key packet in a PUSH",
+            Self::LkhDownloadArrayMulticast => "LKH_DOWNLOAD_ARRAY in a multicast PUSH",
+            Self::SaWithoutKd => "SA without KD",
+            Self::TekWithoutKeyPacket => "SA TEK without a TEK key packet",
+            Self::DeleteDoi => "Delete DOI not GDOI",
+            Self::KekDeleteSpiSize => "KEK Delete SPI size not 16",
+            Self::UnknownKekAttribute => "unknown KEK attribute",
+            Self::KekAlgorithm => "KEK algorithm not AES-CBC",
+            Self::SigAlgorithm => "SIG algorithm not the configured key's",
+            Self::KekWithoutKeyPacket => "SA KEK without a KEK key packet",
+            Self::KekAlgorithmKey => "bad KEK_ALGORITHM_KEY",
+            Self::KekKeyLength => "KEK key length mismatch",
+            Self::KekSpiInUse => "new KEK SPI already installed",
+        })
+    }
+}
+
+impl core::error::Error for PolicyViolation {}
 
 /// Errors of [`GroupMember::install_kek`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -732,7 +790,7 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
         let mut hdr = [0u8; HEADER_LEN];
         hdr.copy_from_slice(datagram.get(..HEADER_LEN).unwrap_or(&[0; HEADER_LEN]));
         let signed_len = u32::try_from(HEADER_LEN + push.chain_len)
-            .map_err(|_| PushError::Policy("PUSH too long"))?;
+            .map_err(|_| PushError::Policy(PolicyViolation::TooLong))?;
         if let Some(l) = hdr.get_mut(24..28) {
             l.copy_from_slice(&signed_len.to_be_bytes());
         }
@@ -763,11 +821,13 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
         if let Some(kd) = &push.kd {
             for p in kd.packets.iter() {
                 match p.kd_type {
-                    KdType::Sid => return Err(PushError::Policy("SID key packet in a PUSH")),
+                    KdType::Sid => return Err(PushError::Policy(PolicyViolation::SidKeyPacket)),
                     KdType::Lkh
                         if delivery == Delivery::Multicast && p.lkh_download_array().is_some() =>
                     {
-                        return Err(PushError::Policy("LKH_DOWNLOAD_ARRAY in a multicast PUSH"));
+                        return Err(PushError::Policy(
+                            PolicyViolation::LkhDownloadArrayMulticast,
+                        ));
                     }
                     _ => {}
                 }
@@ -776,12 +836,15 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
         let mut new_kek: Option<Kek<V>> = None;
         let mut policy = self.policy;
         if let Some(sa) = &push.sa {
-            let kd = push.kd.as_ref().ok_or(PushError::Policy("SA without KD"))?;
+            let kd = push
+                .kd
+                .as_ref()
+                .ok_or(PushError::Policy(PolicyViolation::SaWithoutKd))?;
             for t in sa.teks.iter() {
                 if let TekBody::Ipsec(t) = t.body
                     && kd.tek(&t.spi).is_none()
                 {
-                    return Err(PushError::Policy("SA TEK without a TEK key packet"));
+                    return Err(PushError::Policy(PolicyViolation::TekWithoutKeyPacket));
                 }
             }
             if let Some(sak) = &sa.kek {
@@ -805,13 +868,13 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
         let mut delete_mask: u64 = 0;
         for d in push.deletes.iter() {
             if d.doi != crate::wire::sa::DOI_GDOI {
-                return Err(PushError::Policy("Delete DOI not GDOI"));
+                return Err(PushError::Policy(PolicyViolation::DeleteDoi));
             }
             if d.protocol_id != DELETE_PROTOCOL_KEK {
                 continue;
             }
             if d.spi_size() != 16 {
-                return Err(PushError::Policy("KEK Delete SPI size not 16"));
+                return Err(PushError::Policy(PolicyViolation::KekDeleteSpiSize));
             }
             for spi in d.spis() {
                 let all = spi.iter().all(|&b| b == 0);
@@ -837,32 +900,32 @@ impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K>
     ) -> Result<Kek<V>, PushError> {
         let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
         if sak.unknown_attribute().is_some() {
-            return Err(PushError::Policy("unknown KEK attribute"));
+            return Err(PushError::Policy(PolicyViolation::UnknownKekAttribute));
         }
         if sak.kek_algorithm() != Some(KekAlgorithm::AesCbc) {
-            return Err(PushError::Policy("KEK algorithm not AES-CBC"));
+            return Err(PushError::Policy(PolicyViolation::KekAlgorithm));
         }
         if sak.sig_algorithm() != Some(kek.verifier.algorithm()) {
-            return Err(PushError::Policy("SIG algorithm not the configured key's"));
+            return Err(PushError::Policy(PolicyViolation::SigAlgorithm));
         }
         let p = kd
             .packets
             .iter()
             .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
-            .ok_or(PushError::Policy("SA KEK without a KEK key packet"))?;
+            .ok_or(PushError::Policy(PolicyViolation::KekWithoutKeyPacket))?;
         let (iv, key) = p
             .kek_algorithm_key()
             .and_then(split_kek_key)
-            .ok_or(PushError::Policy("bad KEK_ALGORITHM_KEY"))?;
+            .ok_or(PushError::Policy(PolicyViolation::KekAlgorithmKey))?;
         if let Some(bits) = sak.key_length_bits()
             && usize::from(bits) != key.len() * 8
         {
-            return Err(PushError::Policy("KEK key length mismatch"));
+            return Err(PushError::Policy(PolicyViolation::KekKeyLength));
         }
         let survives =
             |i: usize, k: &Kek<V>| k.spi == sak.spi && delete_mask & (1u64 << (i % 64)) == 0;
         if self.keks.iter().enumerate().any(|(i, k)| survives(i, k)) {
-            return Err(PushError::Policy("new KEK SPI already installed"));
+            return Err(PushError::Policy(PolicyViolation::KekSpiInUse));
         }
         Ok(Kek {
             spi: sak.spi,

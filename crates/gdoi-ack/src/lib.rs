@@ -156,7 +156,7 @@ pub use gcks::{
 pub use gm::{
     Accepted, AckDelay, AckStatus, Delivery, GmConfig, GmIdentity, GroupMember, InstallError,
     KekInstall, MAX_ACK_JITTER, MAX_ACK_LEN, MAX_KEK_KEY, MAX_LKH_KEY, MAX_PENDING_ACKS, Outcome,
-    PushError, ReAck,
+    PolicyViolation, PushError, ReAck,
 };
 pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
 pub use push::{EspTek, KekRollover, MAX_PUSH_LEN, PushBuilder, Selector};

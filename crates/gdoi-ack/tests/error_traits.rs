@@ -67,4 +67,13 @@ fn wrapped_causes_are_reachable_through_source() {
         Some("random number generator failed")
     );
     assert!(AckError::BadHash.source().is_none());
+    let e = PushError::Policy(gdoi_ack::PolicyViolation::KekAlgorithm);
+    assert_eq!(
+        e.to_string(),
+        "GROUPKEY-PUSH refused by policy: KEK algorithm not AES-CBC"
+    );
+    assert_eq!(
+        e.source().map(ToString::to_string).as_deref(),
+        Some("KEK algorithm not AES-CBC")
+    );
 }
