@@ -168,6 +168,57 @@ impl core::error::Error for GcksError {
     }
 }
 
+/// Why the content of a PUSH cannot be sent ([`BuildError::BadContent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentError {
+    /// The target member is not registered.
+    UnknownTarget,
+    /// An SA without a KD or a KD without an SA.
+    SaWithoutKd,
+    /// Neither SA / KD nor a Delete: nothing to push.
+    Empty,
+    /// The SA KEK's KEK_ACK_REQUESTED is not the configured ack policy.
+    AckPolicy,
+    /// The SA KEK's SIG_ALGORITHM is not the signer's.
+    SigAlgorithm,
+    /// An SA KEK without its KD KEK packet.
+    KekWithoutKeyPacket,
+    /// A KEK_ALGORITHM_KEY that is not a 16-octet IV and a 16/24/32-octet key.
+    KekAlgorithmKey,
+    /// A new KEK SPI this server used before.
+    KekSpiReused,
+    /// The PUSH is longer than a 32-bit ISAKMP Length.
+    TooLong,
+    /// A TEK key longer than MAX_TEK_KEY.
+    TekKeyTooLong,
+    /// More than MAX_PUSH_TEKS TEKs.
+    TooManyTeks,
+    /// More than MAX_PUSH_DELETES KEK or TEK deletions.
+    TooManyDeletes,
+}
+
+impl core::fmt::Display for ContentError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::UnknownTarget => "unknown target member",
+            Self::SaWithoutKd => "SA and KD go together",
+            Self::Empty => "PUSH with neither SA/KD nor Delete",
+            Self::AckPolicy => "SA KEK KEK_ACK_REQUESTED ≠ policy",
+            Self::SigAlgorithm => "SA KEK SIG_ALGORITHM ≠ signer",
+            Self::KekWithoutKeyPacket => "SA KEK without its KD KEK packet",
+            Self::KekAlgorithmKey => "bad KEK_ALGORITHM_KEY",
+            Self::KekSpiReused => "KEK SPI reused",
+            Self::TooLong => "PUSH too long",
+            Self::TekKeyTooLong => "TEK key longer than MAX_TEK_KEY",
+            Self::TooManyTeks => "more than MAX_PUSH_TEKS TEKs",
+            Self::TooManyDeletes => "more than MAX_PUSH_DELETES KEK or TEK deletions",
+        })
+    }
+}
+
+impl core::error::Error for ContentError {}
+
 /// Why a PUSH could not be built. Nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -185,8 +236,8 @@ pub enum BuildError {
     NoKek,
     /// The SEQ counter of the KEK is exhausted: roll the KEK over.
     SeqExhausted,
-    /// The content is inconsistent (reason).
-    BadContent(&'static str),
+    /// The content is inconsistent (which rule it breaks).
+    BadContent(ContentError),
     /// The KEK table or the outstanding-PUSH table is full (PUSHes still waiting for their
     /// ACK deadline, or with events not yet polled: see [`Gcks::poll_event`]).
     TableFull,
@@ -227,6 +278,7 @@ impl core::error::Error for BuildError {
         match self {
             Self::Encoding(e) => Some(e),
             Self::Crypto(e) => Some(e),
+            Self::BadContent(e) => Some(e),
             _ => None,
         }
     }
@@ -796,13 +848,13 @@ impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg,
             Target::Member(id) if slot_member(self.table.as_ref(), id.0).is_some() => {
                 Expect::Member(id.0)
             }
-            Target::Member(_) => return Err(BuildError::BadContent("unknown target member")),
+            Target::Member(_) => return Err(BuildError::BadContent(ContentError::UnknownTarget)),
         };
         if content.sa.is_some() != content.kd.is_some() {
-            return Err(BuildError::BadContent("SA and KD go together"));
+            return Err(BuildError::BadContent(ContentError::SaWithoutKd));
         }
         if content.sa.is_none() && content.deletes.is_empty() {
-            return Err(BuildError::BadContent("PUSH with neither SA/KD nor Delete"));
+            return Err(BuildError::BadContent(ContentError::Empty));
         }
         let new_kek = self.rollover(content)?;
         if new_kek.is_some()
@@ -843,22 +895,22 @@ impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg,
             return Ok(None);
         };
         if sak.ack_requested() != self.config.ack_requested {
-            return Err(BuildError::BadContent("SA KEK KEK_ACK_REQUESTED ≠ policy"));
+            return Err(BuildError::BadContent(ContentError::AckPolicy));
         }
         if sak.sig_algorithm() != Some(self.signer.algorithm()) {
-            return Err(BuildError::BadContent("SA KEK SIG_ALGORITHM ≠ signer"));
+            return Err(BuildError::BadContent(ContentError::SigAlgorithm));
         }
         let p = kd
             .packets
             .iter()
             .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
-            .ok_or(BuildError::BadContent("SA KEK without its KD KEK packet"))?;
+            .ok_or(BuildError::BadContent(ContentError::KekWithoutKeyPacket))?;
         let (iv, key) = p
             .kek_algorithm_key()
             .and_then(split_kek_key)
-            .ok_or(BuildError::BadContent("bad KEK_ALGORITHM_KEY"))?;
+            .ok_or(BuildError::BadContent(ContentError::KekAlgorithmKey))?;
         if self.keks.iter().any(|k| k.spi == sak.spi) {
-            return Err(BuildError::BadContent("KEK SPI reused"));
+            return Err(BuildError::BadContent(ContentError::KekSpiReused));
         }
         Ok(Some(GcksKek {
             spi: sak.spi,
@@ -901,9 +953,10 @@ impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg,
     ) -> Result<(), BuildError> {
         let n = l.len;
         let short = BuildError::BufferTooSmall { needed: n };
-        let padded_len = u32::try_from(n).map_err(|_| BuildError::BadContent("PUSH too long"))?;
+        let padded_len =
+            u32::try_from(n).map_err(|_| BuildError::BadContent(ContentError::TooLong))?;
         let unpadded_len =
-            u32::try_from(l.unpadded).map_err(|_| BuildError::BadContent("PUSH too long"))?;
+            u32::try_from(l.unpadded).map_err(|_| BuildError::BadContent(ContentError::TooLong))?;
         let (head, rest) = out.split_at_mut_checked(l.sig_at + 4).ok_or(short)?;
         if let Some(f) = head.get_mut(24..28) {
             f.copy_from_slice(&unpadded_len.to_be_bytes());

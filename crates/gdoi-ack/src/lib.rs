@@ -150,8 +150,9 @@ pub use keying_crypto::{CryptoError, Rejected, Rng, Time};
 
 pub use ack::LEncoding;
 pub use gcks::{
-    AckError, AckReceived, BuildError, Built, Gcks, GcksConfig, GcksError, GcksEvent, InitialKek,
-    MAX_KEKS, MAX_OUTSTANDING, MAX_SLOTS, MIN_ACK_TIMEOUT, MemberId, PushContent, Slot, Target,
+    AckError, AckReceived, BuildError, Built, ContentError, Gcks, GcksConfig, GcksError, GcksEvent,
+    InitialKek, MAX_KEKS, MAX_OUTSTANDING, MAX_SLOTS, MIN_ACK_TIMEOUT, MemberId, PushContent, Slot,
+    Target,
 };
 pub use gm::{
     Accepted, AckDelay, AckStatus, Delivery, GmConfig, GmIdentity, GroupMember, InstallError,

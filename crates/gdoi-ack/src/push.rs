@@ -30,7 +30,7 @@ use core::time::Duration;
 use heapless::Vec;
 use keying_crypto::SecretBytes;
 
-use crate::gcks::{BuildError, PushContent};
+use crate::gcks::{BuildError, ContentError, PushContent};
 use crate::wire::attributes::{Attribute, Attributes};
 use crate::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
 use crate::wire::identification::{IdSelector, IdType};
@@ -198,7 +198,7 @@ impl<'k> EspTek<'k> {
     fn keys<'b>(&self, buf: &'b mut [u8]) -> Result<Attributes<'b>, BuildError> {
         let too_long = |k: &[u8]| k.len() > MAX_TEK_KEY;
         if too_long(self.key) || self.integrity_key.is_some_and(too_long) {
-            return Err(BuildError::BadContent("TEK key longer than MAX_TEK_KEY"));
+            return Err(BuildError::BadContent(ContentError::TekKeyTooLong));
         }
         let mut list: Vec<Attribute<'_>, 2> = Vec::new();
         let _ = list.push(Attribute::variable(
@@ -288,7 +288,7 @@ impl<'k> KekRollover<'k> {
     /// The KEK attributes, in RFC 6407 §5.3 order.
     fn attributes<'b>(&self, buf: &'b mut [u8; 40]) -> Result<Attributes<'b>, BuildError> {
         if self.algorithm_key.len() > MAX_KEK_ALGORITHM_KEY || self.algorithm_key.len() <= 16 {
-            return Err(BuildError::BadContent("KEK_ALGORITHM_KEY not IV ‖ key"));
+            return Err(BuildError::BadContent(ContentError::KekAlgorithmKey));
         }
         let bits = u16::try_from((self.algorithm_key.len() - 16) * 8).unwrap_or(u16::MAX);
         let life = u32::try_from(self.lifetime.as_secs())
@@ -370,7 +370,7 @@ impl<'k> PushBuilder<'k> {
     pub fn tek(mut self, tek: EspTek<'k>) -> Result<Self, BuildError> {
         self.teks
             .push(tek)
-            .map_err(|_| BuildError::BadContent("more than MAX_PUSH_TEKS TEKs"))?;
+            .map_err(|_| BuildError::BadContent(ContentError::TooManyTeks))?;
         Ok(self)
     }
 
@@ -388,7 +388,7 @@ impl<'k> PushBuilder<'k> {
     pub fn delete_kek(mut self, spi: [u8; 16]) -> Result<Self, BuildError> {
         self.delete_keks
             .push(spi)
-            .map_err(|_| BuildError::BadContent("more than MAX_PUSH_DELETES KEK deletions"))?;
+            .map_err(|_| BuildError::BadContent(ContentError::TooManyDeletes))?;
         Ok(self)
     }
 
@@ -399,7 +399,7 @@ impl<'k> PushBuilder<'k> {
     pub fn delete_tek(mut self, spi: [u8; 4]) -> Result<Self, BuildError> {
         self.delete_teks
             .push(spi)
-            .map_err(|_| BuildError::BadContent("more than MAX_PUSH_DELETES TEK deletions"))?;
+            .map_err(|_| BuildError::BadContent(ContentError::TooManyDeletes))?;
         Ok(self)
     }
 
