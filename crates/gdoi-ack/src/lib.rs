@@ -22,9 +22,10 @@
 //!   ([`Time`]) first, then the input, its context ([`Delivery`], [`Target`]), the RNG and
 //!   the output buffer.
 //! - **Output / rejection:** what is written goes into `out`, the success value says how
-//!   much; a rejected input is `Err(`[`Rejected`]`{ error, reply_len: None }`)` (GDOI
+//!   much; a rejected input is `Err(Rejected { error, reply_len: None })` ([`Rejected`]; GDOI
 //!   never answers a bad message) and leaves the role exactly as it was. A short buffer is
-//!   a `BufferTooSmall { needed }` variant; [`MAX_ACK_LEN`] bounds every ACK.
+//!   a `BufferTooSmall { needed }` variant; [`MAX_ACK_LEN`] bounds every ACK, [`MAX_PUSH_LEN`]
+//!   every PUSH built from a [`PushBuilder`].
 //! - **Timers:** `poll_timeout() -> Option<Time>`, then `handle_timeout(now, …)`; the
 //!   GCKS's events come from [`Gcks::poll_event`].
 //! - **Errors** implement `Display` and `core::error::Error`.
