@@ -18,22 +18,16 @@ use std::time::Duration;
 
 use keying::crypto::Rng;
 use keying::crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
-use keying::gdoi::attribute::{Attribute, Attributes};
-use keying::gdoi::delete::{DELETE_PROTOCOL_KEK, Delete};
-use keying::gdoi::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
-use keying::gdoi::gm::{
-    Accepted, AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome,
+use keying::gdoi::wire::delete::DELETE_PROTOCOL_KEK;
+use keying::gdoi::wire::key_download::KdType;
+use keying::gdoi::{
+    Accepted, AckStatus, Delivery, EcdsaP256, EspTek, GcksConfig, GcksEvent, GmConfig, GmIdentity,
+    GroupMember, InitialKek, KekAckRequested, KekInstall, KekRollover, MemberId, Outcome,
+    PushBuilder, Selector, SigAlgorithm, Slot, Target, Time,
 };
-use keying::gdoi::id::{IdSelector, IdType};
-use keying::gdoi::kd::{KdType, KeyDownload, KeyPacket};
-use keying::gdoi::keys::EcdsaP256;
-use keying::gdoi::sa::Sa;
-use keying::gdoi::sa_kek::{KekAckRequested, SaKek};
-use keying::gdoi::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use keying::gdoi::time::Instant;
 
-type Gcks = KeyServer<EcdsaP256<P256SigningKey>, [Slot; 8]>;
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Gcks = keying::gdoi::Gcks<RustCrypto, EcdsaP256<P256SigningKey>, [Slot; 8]>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 /// RFC 6979 A.2.5: the P-256 private key of the GDOI vectors.
 const GCKS_SCALAR: [u8; 32] = [
@@ -80,105 +74,31 @@ struct Rekey {
 }
 
 /// Builds and signs the PUSH for `r` into `out`; returns its length.
-fn build(
-    ks: &mut Gcks,
-    now: Instant,
-    target: Target,
-    to: &str,
-    r: &Rekey,
-    out: &mut [u8],
-) -> usize {
-    let mut sak_buf = [0u8; 64];
-    let sak_attrs = Attributes::encode(
-        &[
-            Attribute::basic(2, 3),                      // KEK_ALGORITHM: AES-CBC
-            Attribute::basic(3, 128),                    // KEK_KEY_LENGTH
-            Attribute::variable(4, &[0, 0, 0x0e, 0x10]), // KEK_KEY_LIFETIME: 3600 s
-            Attribute::basic(5, 3),                      // SIG_HASH_ALGORITHM: SHA-256
-            Attribute::basic(6, 4),                      // SIG_ALGORITHM: ECDSA-256
-            Attribute::basic(9, POLICY.to_wire()),       // KEK_ACK_REQUESTED
-        ],
-        &mut sak_buf,
-    )
-    .unwrap();
-    let mut tek_buf = [0u8; 64];
-    let tek_attrs = Attributes::encode(
-        &[
-            Attribute::basic(1, 1),    // SA Life Type: seconds
-            Attribute::basic(2, 3600), // SA Life Duration
-            Attribute::basic(4, 1),    // Encapsulation Mode: tunnel
-        ],
-        &mut tek_buf,
-    )
-    .unwrap();
-    let group = IdSelector {
-        id_type: IdType::Ipv4Addr,
-        port: 0,
-        data: &[239, 1, 1, 1],
-    };
-    let teks = [SaTek {
-        protocol_id: TekProtocol::IpsecEsp,
-        body: TekBody::Ipsec(IpsecTek {
-            protocol: 0,
-            src: group,
-            dst: group,
-            transform_id: 12, // ESP_AES
-            spi: r.tek_spi,
-            attributes: tek_attrs,
-        }),
-    }];
-    let sak = r.new_kek.map(|(spi, _)| SaKek {
-        protocol: 17,
-        src: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[192, 0, 2, 1],
-        },
-        dst: IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 848,
-            data: &[239, 192, 0, 1],
-        },
-        spi,
-        attributes: sak_attrs,
-    });
-    let mut tek_key_buf = [0u8; 32];
-    let tek_keys =
-        Attributes::encode(&[Attribute::variable(1, &r.tek_key)], &mut tek_key_buf).unwrap();
-    let (new_spi, new_key) = r.new_kek.unwrap_or(([0; 16], [0; 32]));
-    let mut kek_key_buf = [0u8; 48];
-    let kek_keys =
-        Attributes::encode(&[Attribute::variable(1, &new_key)], &mut kek_key_buf).unwrap();
-    let mut packets = vec![KeyPacket {
-        kd_type: KdType::Tek,
-        spi: &r.tek_spi,
-        attributes: tek_keys,
-    }];
-    if r.new_kek.is_some() {
-        packets.push(KeyPacket {
-            kd_type: KdType::Kek,
-            spi: &new_spi,
-            attributes: kek_keys,
-        });
-    }
-    let del_kek = r.delete_kek.unwrap_or([0; 16]);
-    let del_tek = r.delete_tek.unwrap_or([0; 4]);
-    let mut deletes = Vec::new();
-    if r.delete_kek.is_some() {
-        deletes.push(Delete::new(2, DELETE_PROTOCOL_KEK, 16, &del_kek).unwrap());
-    }
-    if r.delete_tek.is_some() {
-        deletes.push(Delete::new(2, 1, 4, &del_tek).unwrap()); // Protocol-ID 1: ESP
-    }
-    let content = PushContent {
-        deletes: &deletes,
-        sa: Some(Sa::new(sak, None, &teks)),
-        kd: Some(KeyDownload::new(&packets)),
-    };
-    let mut rng = HashDrbg::new(b"gcks signing");
-    let b = ks
-        .build_push(now, target, &content, &RustCrypto, &mut rng, out)
+fn build(ks: &mut Gcks, now: Time, target: Target, to: &str, r: &Rekey, out: &mut [u8]) -> usize {
+    // ESP AES-CBC, tunnel mode, one hour, for the group address.
+    let group = Selector::ipv4([239, 1, 1, 1], 0);
+    let mut push = PushBuilder::new()
+        .tek(EspTek::aes_cbc(r.tek_spi, group, group, &r.tek_key))
         .unwrap();
+    if let Some((spi, key)) = &r.new_kek {
+        // AES-CBC KEK for UDP PUSHes from the GCKS (port 848) to the rekey group.
+        push = push.kek(KekRollover::aes_cbc(
+            *spi,
+            Selector::ipv4([192, 0, 2, 1], 848),
+            Selector::ipv4([239, 192, 0, 1], 848),
+            key,
+            SigAlgorithm::Ecdsa256,
+            Some(POLICY),
+        ));
+    }
+    if let Some(spi) = r.delete_kek {
+        push = push.delete_kek(spi).unwrap();
+    }
+    if let Some(spi) = r.delete_tek {
+        push = push.delete_tek(spi).unwrap();
+    }
+    let mut rng = HashDrbg::new(b"gcks signing");
+    let b = ks.push(now, target, &push, &mut rng, out).unwrap();
     println!(
         "  GCKS → {to}: GROUPKEY-PUSH SEQ {} under KEK {}",
         b.seq,
@@ -220,7 +140,7 @@ fn apply(keys: &mut Keys, acc: &Accepted<'_>) {
 }
 
 struct World {
-    now: Instant,
+    now: Time,
     ks: Gcks,
     server: Keys,
     members: Vec<Member>,
@@ -236,16 +156,19 @@ impl World {
             match m.gm.handle_push(
                 self.now,
                 push,
-                unicast,
-                &mut scratch,
-                &RustCrypto,
+                if unicast {
+                    Delivery::Unicast
+                } else {
+                    Delivery::Multicast
+                },
                 &mut self.rng,
+                &mut scratch,
             ) {
                 Ok(Outcome::Accepted(acc)) => {
                     apply(&mut m.keys, &acc);
                     let ack = match acc.ack {
                         AckStatus::Scheduled(t) => {
-                            format!("ACK due at t = {:.3} s", t.as_millis() as f64 / 1000.0)
+                            format!("ACK due at t = {:.3} s", t.unix_millis() as f64 / 1000.0)
                         }
                         other => format!("{other:?}"),
                     };
@@ -286,7 +209,7 @@ impl World {
                         println!("  (lost on the way)");
                         continue;
                     }
-                    match self.ks.handle_ack(ack, &RustCrypto) {
+                    match self.ks.handle_ack(self.now, ack) {
                         Ok(a) => println!(
                             "  GCKS: valid ACK of SEQ {} from member {}",
                             a.seq,
@@ -384,12 +307,15 @@ fn main() {
     let verifier = signer.verifying_key();
     let k1: [u8; 16] = random(&mut keygen);
     let k1_key: [u8; 32] = random(&mut keygen); // IV ‖ AES-128 key
-    let mut ks: Gcks = KeyServer::new(
+    let mut ks: Gcks = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(POLICY)),
         EcdsaP256(signer),
-        k1,
-        &k1_key,
-        0,
+        InitialKek {
+            spi: k1,
+            algorithm_key: &k1_key,
+            last_seq: 0,
+        },
         [Slot::EMPTY; 8],
         &mut HashDrbg::new(b"gdoi_rekey_ack member index"),
     )
@@ -399,7 +325,7 @@ fn main() {
     for i in 1..=5u8 {
         let addr = [10, 0, 0, i];
         // What each member's GROUPKEY-PULL delivered.
-        let mut gm = Gm::new(GmConfig::new(GmIdentity::Ipv4(addr)));
+        let mut gm = Gm::new(RustCrypto, GmConfig::new(GmIdentity::Ipv4(addr)));
         gm.install_kek(KekInstall {
             spi: k1,
             algorithm_key: &k1_key,
@@ -420,7 +346,7 @@ fn main() {
         });
     }
     let mut w = World {
-        now: Instant::from_secs(1_000),
+        now: Time::from_unix_secs(1_000),
         ks,
         server: Keys {
             kek: Some((k1, k1_key.to_vec())),

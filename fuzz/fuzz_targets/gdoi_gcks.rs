@@ -23,22 +23,16 @@
 
 use std::time::Duration;
 
-use gdoi_ack::attribute::{Attribute, Attributes};
-use gdoi_ack::gcks::{GcksConfig, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target};
-use gdoi_ack::gm::GmIdentity;
-use gdoi_ack::header::HEADER_LEN;
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, SaKek};
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::header::HEADER_LEN;
+use gdoi_ack::{
+    EcdsaP256, EspTek, GcksConfig, GcksEvent, GmIdentity, InitialKek, KekAckRequested, KekRollover,
+    MemberId, PushBuilder, Selector, SigAlgorithm, Slot, Target, Time,
+};
 use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 
-type Gcks = KeyServer<EcdsaP256<InsecureEcdsaKey>, [Slot; 4]>;
+type Gcks = gdoi_ack::Gcks<InsecureFuzzing, EcdsaP256<InsecureEcdsaKey>, [Slot; 4]>;
 
 /// The vectors' cookies: the first KEK's SPI.
 const K1: [u8; 16] = [
@@ -67,7 +61,7 @@ struct Run {
     ks: Gcks,
     ids: Vec<MemberId>,
     policy: Option<KekAckRequested>,
-    now: Instant,
+    now: Time,
     /// Every KEK SPI used, with the last SEQ built under it.
     sent: Vec<([u8; 16], u32)>,
     rollovers: u8,
@@ -76,7 +70,7 @@ struct Run {
 
 type State = (
     Vec<Option<([u8; 16], u32)>>,
-    Option<Instant>,
+    Option<Time>,
     Option<([u8; 16], u32)>,
     usize,
 );
@@ -92,87 +86,29 @@ impl Run {
     }
 
     fn build(&mut self, rollover: bool, target: Target) {
-        let mut sak_attr = [0u8; 64];
-        let mut list = vec![
-            Attribute::basic(2, 3),
-            Attribute::basic(3, 128),
-            Attribute::variable(4, &[0, 0, 0x0e, 0x10]),
-            Attribute::basic(5, 3),
-            Attribute::basic(6, 4),
-        ];
-        if let Some(p) = self.policy {
-            list.push(Attribute::basic(9, p.to_wire()));
-        }
-        let sak_attrs = Attributes::encode(&list, &mut sak_attr).expect("SAK attributes");
-        let mut tek_attr = [0u8; 64];
-        let tek_attrs = Attributes::encode(
-            &[
-                Attribute::basic(1, 1),
-                Attribute::basic(2, 3600),
-                Attribute::basic(4, 1),
-            ],
-            &mut tek_attr,
-        )
-        .expect("TEK attributes");
-        let sel = IdSelector {
-            id_type: IdType::Ipv4Addr,
-            port: 0,
-            data: &[239, 1, 1, 1],
-        };
+        let sel = Selector::ipv4([239, 1, 1, 1], 0);
         let tek_spi = [0x70, 0, 0, self.sent.len() as u8];
-        let teks = [SaTek {
-            protocol_id: TekProtocol::IpsecEsp,
-            body: TekBody::Ipsec(IpsecTek {
-                protocol: 0,
-                src: sel,
-                dst: sel,
-                transform_id: 12,
-                spi: tek_spi,
-                attributes: tek_attrs,
-            }),
-        }];
         let new_spi = [0xa0 + self.rollovers; 16];
-        let sak = rollover.then_some(SaKek {
-            protocol: 17,
-            src: sel,
-            dst: sel,
-            spi: new_spi,
-            attributes: sak_attrs,
-        });
-        let mut tek_key_buf = [0u8; 64];
-        let tek_keys = Attributes::encode(&[Attribute::variable(1, &[7; 16])], &mut tek_key_buf)
-            .expect("TEK key");
         let new_key = kek_key(&new_spi);
-        let mut kek_key_buf = [0u8; 64];
-        let kek_keys = Attributes::encode(&[Attribute::variable(1, &new_key)], &mut kek_key_buf)
-            .expect("KEK key");
-        let mut packets = vec![KeyPacket {
-            kd_type: KdType::Tek,
-            spi: &tek_spi,
-            attributes: tek_keys,
-        }];
+        let mut content = PushBuilder::new()
+            .tek(EspTek::aes_cbc(tek_spi, sel, sel, &[7; 16]))
+            .expect("TEK");
         if rollover {
-            packets.push(KeyPacket {
-                kd_type: KdType::Kek,
-                spi: &new_spi,
-                attributes: kek_keys,
-            });
+            content = content.kek(KekRollover::aes_cbc(
+                new_spi,
+                sel,
+                sel,
+                &new_key,
+                SigAlgorithm::Ecdsa256,
+                self.policy,
+            ));
         }
-        let content = PushContent {
-            deletes: &[],
-            sa: Some(Sa::new(sak, None, &teks)),
-            kd: Some(KeyDownload::new(&packets)),
-        };
         let mut out = vec![0u8; 1024];
         let acks_before: Vec<_> = self.ids.iter().map(|&m| self.ks.last_acked(m)).collect();
-        if let Ok(b) = self.ks.build_push(
-            self.now,
-            target,
-            &content,
-            &InsecureFuzzing,
-            &mut self.rng,
-            &mut out,
-        ) {
+        if let Ok(b) = self
+            .ks
+            .push(self.now, target, &content, &mut self.rng, &mut out)
+        {
             match self.sent.iter_mut().find(|(s, _)| *s == b.kek_spi) {
                 Some(e) => {
                     assert_eq!(b.seq, e.1 + 1);
@@ -192,7 +128,7 @@ impl Run {
     fn ack(&mut self, dg: &[u8]) {
         while self.ks.poll_event().is_some() {}
         let before = self.state();
-        let r = self.ks.handle_ack(dg, &InsecureFuzzing);
+        let r = self.ks.handle_ack(self.now, dg);
         let after = self.state();
         assert!(
             self.ks.poll_event().is_none(),
@@ -228,7 +164,7 @@ impl Run {
                 assert_eq!((before.1, before.2, before.3), (after.1, after.2, after.3));
                 // The same datagram again: duplicate, nothing changes.
                 let again = self.state();
-                assert!(self.ks.handle_ack(dg, &InsecureFuzzing).is_err());
+                assert!(self.ks.handle_ack(self.now, dg).is_err());
                 assert_eq!(self.state(), again);
             }
         }
@@ -266,11 +202,14 @@ fuzz_target!(|data: &[u8]| {
         v => Some(KekAckRequested::from(u16::from(v))),
     };
     let ks = Gcks::new(
+        InsecureFuzzing,
         GcksConfig::new(policy),
         EcdsaP256(InsecureEcdsaKey),
-        K1,
-        &kek_key(&K1),
-        0,
+        InitialKek {
+            spi: K1,
+            algorithm_key: &kek_key(&K1),
+            last_seq: 0,
+        },
         [Slot::EMPTY; 4],
         &mut HashDrbg::new(b"gdoi_gcks index"),
     )
@@ -279,7 +218,7 @@ fuzz_target!(|data: &[u8]| {
         ks,
         ids: Vec::new(),
         policy,
-        now: Instant::from_secs(1000),
+        now: Time::from_unix_secs(1000),
         sent: Vec::new(),
         rollovers: 0,
         rng: HashDrbg::new(b"gdoi_gcks"),

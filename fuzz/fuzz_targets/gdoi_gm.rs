@@ -26,20 +26,20 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use gdoi_ack::Time;
 use gdoi_ack::gm::{
     AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, MAX_ACK_JITTER, MAX_PENDING_ACKS,
     Outcome, ReAck,
 };
-use gdoi_ack::header::HEADER_LEN;
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::{Ack, CBC_BLOCK};
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::header::HEADER_LEN;
+use gdoi_ack::wire::message::{Ack, CBC_BLOCK};
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_crypto::insecure::{InsecureEcdsaKey, InsecureFuzzing};
 use keying_crypto::rustcrypto::HashDrbg;
 use libfuzzer_sys::fuzz_target;
 
-type Gm = GroupMember<EcdsaP256<InsecureEcdsaKey>, 4>;
+type Gm = GroupMember<InsecureFuzzing, EcdsaP256<InsecureEcdsaKey>, 4>;
 
 /// The vectors' PUSH cookies (tests/vectors/gdoi/README.md).
 const COOKIES: [u8; 16] = [
@@ -54,7 +54,7 @@ type State = (
     Vec<[u8; 16]>,
     Vec<Option<u32>>,
     Option<KekAckRequested>,
-    Option<Instant>,
+    Option<Time>,
 );
 
 fn state(gm: &Gm) -> State {
@@ -64,10 +64,10 @@ fn state(gm: &Gm) -> State {
 }
 
 /// The pending ACKs as the GM should hold them: their due times, in queue order.
-struct Shadow(VecDeque<Instant>);
+struct Shadow(VecDeque<Time>);
 
 impl Shadow {
-    fn push(&mut self, at: Instant) {
+    fn push(&mut self, at: Time) {
         assert!(
             self.0.len() < MAX_PENDING_ACKS,
             "ACK queued beyond the capacity"
@@ -79,11 +79,11 @@ impl Shadow {
         self.0.len() == MAX_PENDING_ACKS
     }
 
-    fn due(&self, now: Instant) -> usize {
+    fn due(&self, now: Time) -> usize {
         self.0.iter().filter(|&&t| t <= now).count()
     }
 
-    fn take_due(&mut self, now: Instant) {
+    fn take_due(&mut self, now: Time) {
         self.0.retain(|&t| t > now);
     }
 }
@@ -91,7 +91,7 @@ impl Shadow {
 struct Run {
     gm: Gm,
     shadow: Shadow,
-    now: Instant,
+    now: Time,
     identity: GmIdentity,
     rng: HashDrbg,
 }
@@ -105,7 +105,7 @@ impl Run {
         assert_ne!(a.seq.0, 0);
     }
 
-    fn drain(&mut self, now: Instant, small: bool) {
+    fn drain(&mut self, now: Time, small: bool) {
         let due = self.shadow.due(now);
         let mut out = [0u8; 300];
         let out: &mut [u8] = if small { &mut out[..40] } else { &mut out };
@@ -137,14 +137,9 @@ impl Run {
     fn push(&mut self, dg: &[u8], unicast: bool) {
         let before = state(&self.gm);
         let mut scratch = vec![0u8; dg.len()];
-        let r = self.gm.handle_push(
-            self.now,
-            dg,
-            unicast,
-            &mut scratch,
-            &InsecureFuzzing,
-            &mut self.rng,
-        );
+        let r = self
+            .gm
+            .handle_push(self.now, dg, delivery(unicast), &mut self.rng, &mut scratch);
         let after = state(&self.gm);
         match r {
             Err(e) => assert_eq!(after, before, "state changed on {e:?}"),
@@ -234,7 +229,7 @@ fuzz_target!(|data: &[u8]| {
         });
     }
     c.wire_length_fallback = cfg & 2 != 0;
-    let mut gm = Gm::new(c);
+    let mut gm = Gm::new(InsecureFuzzing, c);
     let policy = KekAckRequested::from(u16::from((cfg >> 2) & 3) + 1);
     let last_seq = [0, 1, 2, 0xffff_fffe][usize::from(cfg >> 6)];
     gm.install_kek(KekInstall {
@@ -251,7 +246,7 @@ fuzz_target!(|data: &[u8]| {
     let mut run = Run {
         gm,
         shadow: Shadow(VecDeque::new()),
-        now: Instant::from_secs(1000),
+        now: Time::from_unix_secs(1000),
         identity,
         rng: HashDrbg::new(b"gdoi_gm"),
     };
@@ -298,3 +293,11 @@ fuzz_target!(|data: &[u8]| {
     run.drain(end, false);
     assert!(run.gm.poll_timeout().is_none());
 });
+
+fn delivery(unicast: bool) -> gdoi_ack::Delivery {
+    if unicast {
+        gdoi_ack::Delivery::Unicast
+    } else {
+        gdoi_ack::Delivery::Multicast
+    }
+}

@@ -7,23 +7,24 @@
 //! on the same bytes.
 #![no_main]
 
-use gdoi_ack::attribute::{Attribute, AttributeValue, Attributes};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gap::Gap;
+use gdoi_ack::Codec;
 use gdoi_ack::gm::push_cookies;
-use gdoi_ack::hash::HashPayload;
-use gdoi_ack::header::{HEADER_LEN, Header};
-use gdoi_ack::id::Identification;
-use gdoi_ack::kd::{KeyDownload, KeyPacket};
-use gdoi_ack::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
-use gdoi_ack::nonce::Nonce;
-use gdoi_ack::notify::Notification;
-use gdoi_ack::payload::{Payload, PayloadType, Payloads, body_reader};
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::SaKek;
-use gdoi_ack::sa_tek::{SaTek, TekBody};
-use gdoi_ack::seq::Seq;
-use gdoi_ack::sig::Signature;
+use gdoi_ack::wire::attributes::{Attribute, AttributeValue, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::gap::Gap;
+use gdoi_ack::wire::hash::HashPayload;
+use gdoi_ack::wire::header::{HEADER_LEN, Header};
+use gdoi_ack::wire::identification::Identification;
+use gdoi_ack::wire::key_download::{KeyDownload, KeyPacket};
+use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
+use gdoi_ack::wire::nonce::Nonce;
+use gdoi_ack::wire::notification::Notification;
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::SaKek;
+use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::wire::sig::Signature;
+use gdoi_ack::wire::{PayloadType, Payloads, body_reader, emit, from_element};
 use keying_tlv::{ChainWriter, Element, Reader, Writer};
 use libfuzzer_sys::fuzz_target;
 
@@ -105,18 +106,18 @@ fn touch_packet(p: &KeyPacket<'_>) {
 fn element(e: &Element<'_>, chain: &mut ChainWriter, w: &mut Writer<'_>) -> bool {
     macro_rules! view {
         ($t:ty, |$v:ident| $touch:block) => {{
-            let Ok($v) = <$t>::from_element(e) else {
+            let Ok($v) = from_element::<$t>(e) else {
                 return false;
             };
             $touch
             // The stand-alone parser agrees.
-            assert_eq!(<$t>::parse(body_reader(e)).ok(), Some($v));
-            $v.emit(chain, w);
+            assert_eq!(<$t>::read(&mut body_reader(e)).ok(), Some($v));
+            emit(&$v, chain, w);
         }};
     }
     match PayloadType::from(e.kind) {
         PayloadType::Sa => view!(Sa, |sa| {
-            assert_eq!(sa.doi, gdoi_ack::sa::DOI_GDOI);
+            assert_eq!(sa.doi, gdoi_ack::wire::sa::DOI_GDOI);
             if let Some(k) = &sa.kek {
                 touch_sak(k);
             }

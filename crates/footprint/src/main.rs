@@ -339,25 +339,30 @@ mod probe {
 
     /// The group member's state: its KEK table and pending ACKs.
     #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
-    static mut GM: Slot<gdoi_ack::gm::GroupMember<gdoi_ack::keys::EcdsaP256<GcksKey>, 2>> =
-        Slot::EMPTY;
+    static mut GM: Slot<
+        gdoi_ack::GroupMember<
+            keying_crypto::rustcrypto::RustCrypto,
+            gdoi_ack::EcdsaP256<GcksKey>,
+            2,
+        >,
+    > = Slot::EMPTY;
 
     /// The group member's receive path: a KEK installed from the PULL (key and GCKS P-256
     /// key from the input), one PUSH decrypted (AES-CBC), parsed, SEQ-checked, ECDSA-verified
     /// and applied, then its HMAC-SHA-256 ACK written by `handle_timeout`.
     #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
     fn gdoi_gm(data: &[u8]) {
-        use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
-        use gdoi_ack::keys::EcdsaP256;
-        use gdoi_ack::sa_kek::KekAckRequested;
-        use gdoi_ack::time::Instant;
+        use gdoi_ack::{
+            Delivery, EcdsaP256, GmConfig, GmIdentity, GroupMember, KekAckRequested, KekInstall,
+            Outcome, Time,
+        };
         let crypto = keying_crypto::rustcrypto::RustCrypto;
 
         let Some(vk) = gcks_key(data.get(..65).unwrap_or_default()) else {
             return;
         };
         let gm = state(addr_of_mut!(GM), || {
-            GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])))
+            GroupMember::with_capacity(crypto, GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])))
         });
         let mut spi = [0u8; 16];
         spi.copy_from_slice(data.get(65..81).unwrap_or(&[0; 16]));
@@ -376,15 +381,18 @@ mod probe {
             data.get(113).copied().unwrap_or(0),
             data.get(114).copied().unwrap_or(0),
         ]));
-        let now = Instant::from_millis(u64::from(data.get(115).copied().unwrap_or(0)));
+        let now = Time::from_unix_millis(u64::from(data.get(115).copied().unwrap_or(0)));
         let mut scratch = [0u8; 512];
         let r = gm.handle_push(
             now,
             dg.get(..len).unwrap_or_default(),
-            data.get(116).is_some_and(|&b| b & 1 != 0),
-            &mut scratch,
-            &crypto,
+            if data.get(116).is_some_and(|&b| b & 1 != 0) {
+                Delivery::Unicast
+            } else {
+                Delivery::Multicast
+            },
             &mut Trng(data.get(117..).unwrap_or_default()),
+            &mut scratch,
         );
         if let Ok(Outcome::Accepted(a)) = r {
             sink(&a.seq.to_be_bytes());

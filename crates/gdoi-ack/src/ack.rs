@@ -13,11 +13,11 @@
 use keying_crypto::{Digest, HashAlg, Symmetric};
 use keying_tlv::{WriteError, Writer};
 
-use crate::header::HEADER_LEN;
-use crate::id::Identification;
-use crate::message::Ack;
-use crate::sa_kek::KekAckRequested;
-use crate::seq::Seq;
+use crate::wire::header::HEADER_LEN;
+use crate::wire::identification::Identification;
+use crate::wire::message::Ack;
+use crate::wire::sa_kek::KekAckRequested;
+use crate::wire::seq::Seq;
 
 /// The KDF label: "GROUPKEY-PUSH ACK" with its terminating NUL (18 octets).
 pub const ACK_LABEL: &[u8; 18] = b"GROUPKEY-PUSH ACK\0";

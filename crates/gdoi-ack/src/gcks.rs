@@ -4,11 +4,11 @@
 //! Sans-IO.
 //!
 //! # Driving it
-//! - [`KeyServer::add_member`] for each registered GM (after its GROUPKEY-PULL);
-//!   [`KeyServer::build_push`] writes a PUSH into the caller's buffer;
-//!   [`KeyServer::handle_ack`] for each datagram of exchange type 35.
-//! - [`KeyServer::poll_timeout`] → [`KeyServer::handle_timeout`] at that time →
-//!   [`KeyServer::poll_event`] for "ack missing" / "member lost" events.
+//! - [`Gcks::add_member`] for each registered GM (after its GROUPKEY-PULL);
+//!   [`Gcks::build_push`] writes a PUSH into the caller's buffer;
+//!   [`Gcks::handle_ack`] for each datagram of exchange type 35.
+//! - [`Gcks::poll_timeout`] → [`Gcks::handle_timeout`] at that time →
+//!   [`Gcks::poll_event`] for "ack missing" / "member lost" events.
 //!
 //! # ACK processing order
 //! parse (header, HASH, SEQ, ID; type 34 and malformed order rejected) → ACKs enabled →
@@ -24,7 +24,7 @@
 //! Nothing in the key server allocates. The capacity is the number of slots; adding to a
 //! full table is [`GcksError::TableFull`] and changes nothing. [`MemberId`] is the slot
 //! index (`u32`): stable while the member is registered, reused after
-//! [`KeyServer::remove_member`].
+//! [`Gcks::remove_member`].
 //!
 //! Memory: the whole state is the table plus about 1 KiB of fixed fields;
 //! [`size_of::<Slot>()`](Slot) octets per member of capacity (240 on 64-bit targets: the
@@ -34,7 +34,7 @@
 //! the largest group plus the members that join between two removals; the identity index
 //! has two buckets per slot, so it never fills more than half way.
 //!
-//! Lookup by identity (each ACK, [`KeyServer::add_member`]) goes through that index: open
+//! Lookup by identity (each ACK, [`Gcks::add_member`]) goes through that index: open
 //! addressing with linear probing over a SipHash-2-4 of the identity, keyed from the RNG at
 //! construction (members cannot pick identities that collide), at most half full —
 //! O(1) expected, whatever the group size. Lookup by [`MemberId`] is an index. A new member
@@ -43,15 +43,15 @@
 //! cache); otherwise in any free slot.
 //!
 //! # Events
-//! [`KeyServer::handle_timeout`] makes one pass over the table for each PUSH whose ACK
+//! [`Gcks::handle_timeout`] makes one pass over the table for each PUSH whose ACK
 //! deadline passed (linear in the table's capacity, no allocation; a unicast PUSH
 //! only looks at its member). It records each silent member's report in the member's own
 //! slot and links the member into a report list threaded through the table, so no event is
 //! ever dropped and the memory is the table's: every member that did not ack a PUSH in time
-//! is reported by [`KeyServer::poll_event`] exactly once for that PUSH, and
-//! [`GcksEvent::MemberLost`] once when its run of misses reaches `max_missed`. An ACK that
-//! arrives after `handle_timeout` ran that PUSH's deadline no longer counts for it.
-//! `poll_event` is O(1) per event.
+//! is reported by [`Gcks::poll_event`] exactly once for that PUSH, and
+//! [`GcksEvent::MemberLost`] once when its run of misses reaches `max_missed`. An ACK whose
+//! `now` ([`Gcks::handle_ack`]) is at or past that PUSH's deadline does not count for it,
+//! whether or not `handle_timeout` ran that deadline yet. `poll_event` is O(1) per event.
 //!
 //! Order: members in the order a pass first found them with an unreported miss (within a
 //! pass, by [`MemberId`]; passes in deadline order); each member's reports together, its
@@ -60,29 +60,29 @@
 //!
 //! A PUSH's outstanding-table entry stays taken until its deadline passed and every report
 //! of it was polled: with [`MAX_OUTSTANDING`] PUSHes waiting or unreported,
-//! [`KeyServer::build_push`] fails with [`BuildError::TableFull`] — drain `poll_event`.
+//! [`Gcks::build_push`] fails with [`BuildError::TableFull`] — drain `poll_event`.
 //! Removing a member discards its unreported events.
 
 use core::time::Duration;
 
 use heapless::Vec;
-use keying_crypto::{CryptoError, Rng, SecretBuf, Symmetric};
+use keying_crypto::{CryptoError, Rejected, Rng, SecretBuf, Symmetric, Time};
 use keying_tlv::{ChainWriter, WriteError, Writer};
 
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
-use crate::delete::{DELETE_PROTOCOL_KEK, Delete};
 use crate::gm::{GmIdentity, MAX_KEK_KEY, MAX_LKH_KEY, split_kek_key};
-use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
-use crate::id::IdData;
-use crate::kd::{KdType, KeyDownload};
 use crate::keys::PushSigner;
-use crate::message::{Ack, CBC_BLOCK};
-use crate::payload::{Payload, PayloadType};
-use crate::sa::Sa;
-use crate::sa_kek::KekAckRequested;
-use crate::seq::Seq;
-use crate::time::Instant;
+use crate::push::PushBuilder;
+use crate::wire::delete::{DELETE_PROTOCOL_KEK, Delete};
+use crate::wire::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
+use crate::wire::identification::IdData;
+use crate::wire::key_download::{KdType, KeyDownload};
+use crate::wire::message::{Ack, CBC_BLOCK};
+use crate::wire::sa::Sa;
+use crate::wire::sa_kek::KekAckRequested;
+use crate::wire::seq::Seq;
+use crate::wire::{PayloadType, emit};
 
 /// The RFC 8263 §6 lower bound before an ACK may be called missing.
 pub const MIN_ACK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -95,7 +95,7 @@ pub const MAX_OUTSTANDING: usize = 8;
 pub const MAX_SLOTS: usize = (u32::MAX - 1) as usize;
 
 /// A member handle: the index of its [`Slot`]. Stable while the member is registered;
-/// reused for a later member after [`KeyServer::remove_member`].
+/// reused for a later member after [`Gcks::remove_member`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MemberId(pub u32);
 
@@ -168,29 +168,89 @@ impl core::error::Error for GcksError {
     }
 }
 
+/// Why the content of a PUSH cannot be sent ([`BuildError::BadContent`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentError {
+    /// The target member is not registered.
+    UnknownTarget,
+    /// An SA without a KD or a KD without an SA.
+    SaWithoutKd,
+    /// Neither SA / KD nor a Delete: nothing to push.
+    Empty,
+    /// The SA KEK's KEK_ACK_REQUESTED is not the configured ack policy.
+    AckPolicy,
+    /// The SA KEK's SIG_ALGORITHM is not the signer's.
+    SigAlgorithm,
+    /// An SA KEK without its KD KEK packet.
+    KekWithoutKeyPacket,
+    /// A KEK_ALGORITHM_KEY that is not a 16-octet IV and a 16/24/32-octet key.
+    KekAlgorithmKey,
+    /// A new KEK SPI this server used before.
+    KekSpiReused,
+    /// The PUSH is longer than a 32-bit ISAKMP Length.
+    TooLong,
+    /// A TEK key longer than MAX_TEK_KEY.
+    TekKeyTooLong,
+    /// More than MAX_PUSH_TEKS TEKs.
+    TooManyTeks,
+    /// More than MAX_PUSH_DELETES KEK or TEK deletions.
+    TooManyDeletes,
+}
+
+impl core::fmt::Display for ContentError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::UnknownTarget => "unknown target member",
+            Self::SaWithoutKd => "SA and KD go together",
+            Self::Empty => "PUSH with neither SA/KD nor Delete",
+            Self::AckPolicy => "SA KEK KEK_ACK_REQUESTED ≠ policy",
+            Self::SigAlgorithm => "SA KEK SIG_ALGORITHM ≠ signer",
+            Self::KekWithoutKeyPacket => "SA KEK without its KD KEK packet",
+            Self::KekAlgorithmKey => "bad KEK_ALGORITHM_KEY",
+            Self::KekSpiReused => "KEK SPI reused",
+            Self::TooLong => "PUSH too long",
+            Self::TekKeyTooLong => "TEK key longer than MAX_TEK_KEY",
+            Self::TooManyTeks => "more than MAX_PUSH_TEKS TEKs",
+            Self::TooManyDeletes => "more than MAX_PUSH_DELETES KEK or TEK deletions",
+        })
+    }
+}
+
+impl core::error::Error for ContentError {}
+
 /// Why a PUSH could not be built. Nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// The output buffer is too small (`needed` is the whole PUSH).
-    Write(WriteError),
+    /// The output buffer is too small: `needed` is the length of the whole PUSH.
+    BufferTooSmall {
+        /// Octets the whole PUSH needs.
+        needed: usize,
+    },
+    /// A value of the content does not fit its wire field.
+    Encoding(WriteError),
     /// Signing or encryption failed.
     Crypto(CryptoError),
     /// No current KEK (it was deleted).
     NoKek,
     /// The SEQ counter of the KEK is exhausted: roll the KEK over.
     SeqExhausted,
-    /// The content is inconsistent (reason).
-    BadContent(&'static str),
+    /// The content is inconsistent (which rule it breaks).
+    BadContent(ContentError),
     /// The KEK table or the outstanding-PUSH table is full (PUSHes still waiting for their
-    /// ACK deadline, or with events not yet polled: see [`KeyServer::poll_event`]).
+    /// ACK deadline, or with events not yet polled: see [`Gcks::poll_event`]).
     TableFull,
 }
 
 impl core::fmt::Display for BuildError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Self::Write(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
+            Self::BufferTooSmall { needed } => write!(
+                f,
+                "GROUPKEY-PUSH not built: output buffer too small ({needed} bytes needed)"
+            ),
+            Self::Encoding(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
             Self::Crypto(e) => write!(f, "GROUPKEY-PUSH not built: {e}"),
             Self::NoKek => f.write_str("GROUPKEY-PUSH not built: no current KEK"),
             Self::SeqExhausted => {
@@ -204,11 +264,21 @@ impl core::fmt::Display for BuildError {
     }
 }
 
+impl From<WriteError> for BuildError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::BufferTooSmall { needed } => Self::BufferTooSmall { needed },
+            e => Self::Encoding(e),
+        }
+    }
+}
+
 impl core::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
-            Self::Write(e) => Some(e),
+            Self::Encoding(e) => Some(e),
             Self::Crypto(e) => Some(e),
+            Self::BadContent(e) => Some(e),
             _ => None,
         }
     }
@@ -275,7 +345,7 @@ pub struct AckReceived {
     pub kek_spi: [u8; 16],
 }
 
-/// Events from [`KeyServer::handle_timeout`].
+/// Events from [`Gcks::handle_timeout`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GcksEvent {
     /// A member did not ack a PUSH within the timeout.
@@ -397,7 +467,7 @@ struct GcksKek {
     key: SecretBuf<MAX_KEK_KEY>,
     iv: [u8; 16],
     last_seq: u32,
-    retire_at: Option<Instant>,
+    retire_at: Option<Time>,
     ack_key: Option<AckKey>,
 }
 
@@ -424,14 +494,82 @@ impl Expect {
 struct Outstanding {
     spi: [u8; 16],
     seq: u32,
-    deadline: Instant,
+    deadline: Time,
     expect: Expect,
     /// `None`: waiting for the deadline; `Some(n)`: deadline ran, `n` reports not polled.
     unreported: Option<u32>,
 }
 
-/// A key server for one group; `T` is the members table (see the module docs).
-pub struct KeyServer<Sg, T> {
+/// A key server for one group, owning its crypto provider `C` and signer `Sg`; `T` is the
+/// members table (see the module docs).
+///
+/// # Example
+///
+/// A key server and one member sharing the KEK from their GROUPKEY-PULL: the GCKS sends a
+/// PUSH with a new TEK, the member verifies it and acknowledges at once
+/// ([`AckDelay::Immediate`](crate::AckDelay::Immediate)), the GCKS takes the ACK.
+///
+/// ```
+/// use gdoi_ack::keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
+/// use gdoi_ack::push::{EspTek, PushBuilder, Selector};
+/// use gdoi_ack::{
+///     AckDelay, Delivery, EcdsaP256, Gcks, GcksConfig, GmConfig, GmIdentity, GroupMember,
+///     InitialKek, KekAckRequested, KekInstall, MAX_ACK_LEN, Outcome, Slot, Target, Time,
+/// };
+///
+/// let spi = [0x11; 16]; // KEK SPI = the PUSH cookies
+/// let kek = [0x2b; 32]; // KEK_ALGORITHM_KEY: IV ‖ AES-128 key
+/// let policy = Some(KekAckRequested::KekSha256);
+/// let signer = P256SigningKey::from_scalar_bytes(&[0x42; 32])?;
+/// let verifier = signer.verifying_key();
+/// let mut rng = HashDrbg::new(b"doc example");
+/// let now = Time::from_unix_secs(1_700_000_000);
+///
+/// // The key server, with room for 8 members, and one member.
+/// let mut gcks = Gcks::new(
+///     RustCrypto,
+///     GcksConfig::new(policy),
+///     EcdsaP256(signer),
+///     InitialKek { spi, algorithm_key: &kek, last_seq: 0 },
+///     [Slot::EMPTY; 8],
+///     &mut rng,
+/// )?;
+/// let identity = GmIdentity::Ipv4([192, 0, 2, 100]);
+/// gcks.add_member(identity.clone(), None)?;
+///
+/// let mut config = GmConfig::new(identity);
+/// config.ack_delay = AckDelay::Immediate;
+/// let mut gm = GroupMember::new(RustCrypto, config);
+/// gm.install_kek(KekInstall {
+///     spi,
+///     algorithm_key: &kek,
+///     last_seq: 0,
+///     ack_requested: policy,
+///     verifier: EcdsaP256(verifier),
+/// })?;
+///
+/// // GCKS → group: GROUPKEY-PUSH with a new ESP TEK.
+/// let group = Selector::ipv4([239, 1, 1, 1], 0);
+/// let tek_key = [7; 16];
+/// let push = PushBuilder::new().tek(EspTek::aes_cbc([0, 0, 0, 1], group, group, &tek_key))?;
+/// let mut datagram = [0u8; 512];
+/// let built = gcks.push(now, Target::All, &push, &mut rng, &mut datagram)?;
+///
+/// // The member verifies and applies it; `plain` then holds the decrypted keys.
+/// let mut plain = [0u8; 512];
+/// let outcome = gm.handle_push(now, &datagram[..built.len], Delivery::Multicast, &mut rng, &mut plain)?;
+/// let Outcome::Accepted(accepted) = outcome else { unreachable!() };
+/// assert_eq!(accepted.kd.and_then(|kd| kd.tek(&[0, 0, 0, 1])).and_then(|p| p.tek_algorithm_key()), Some(&tek_key[..]));
+///
+/// // Member → GCKS: the ACK, due now.
+/// let mut ack = [0u8; MAX_ACK_LEN];
+/// let n = gm.handle_timeout(now, &mut ack)?.expect("an ACK is due");
+/// let received = gcks.handle_ack(now, &ack[..n])?;
+/// assert_eq!((received.seq, received.kek_spi), (1, spi));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Gcks<C, Sg, T> {
+    crypto: C,
     config: GcksConfig,
     signer: Sg,
     keks: Vec<GcksKek, MAX_KEKS>,
@@ -447,61 +585,71 @@ pub struct KeyServer<Sg, T> {
     outstanding: [Option<Outstanding>; MAX_OUTSTANDING],
 }
 
-impl<Sg, T> core::fmt::Debug for KeyServer<Sg, T> {
+impl<C, Sg, T> core::fmt::Debug for Gcks<C, Sg, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("KeyServer")
+        f.debug_struct("Gcks")
             .field("keks", &self.keks.len())
             .field("members", &self.members)
             .finish_non_exhaustive()
     }
 }
 
-impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
-    /// A key server whose current KEK is `spi` with KEK_ALGORITHM_KEY `iv_key` (IV ‖ key),
-    /// whose last used SEQ is `last_seq` (what PULL message 4 tells members), with the
-    /// members table `table` (every slot [`Slot::EMPTY`]; its length is the capacity). `rng`
-    /// keys the identity index.
+/// The key server's first KEK: what GROUPKEY-PULL message 4 hands the members.
+///
+/// `Debug` shows the KEK_ALGORITHM_KEY length, not the key.
+#[derive(Clone, Copy)]
+pub struct InitialKek<'a> {
+    /// The KEK SPI (the PUSH cookies).
+    pub spi: [u8; 16],
+    /// KEK_ALGORITHM_KEY: IV (16) ‖ AES key (16 / 24 / 32).
+    pub algorithm_key: &'a [u8],
+    /// The last SEQ used under it (0 if none).
+    pub last_seq: u32,
+}
+
+impl core::fmt::Debug for InitialKek<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InitialKek")
+            .field("spi", &self.spi)
+            .field("algorithm_key_len", &self.algorithm_key.len())
+            .field("last_seq", &self.last_seq)
+            .finish()
+    }
+}
+
+impl<C: Symmetric, Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> Gcks<C, Sg, T> {
+    /// A key server owning its crypto provider `crypto` (pass `&provider` to share one),
+    /// signing with `signer`, whose current KEK is `kek`, with the members table `table`
+    /// (any contents; every slot is reset to [`Slot::EMPTY`]; its length is the
+    /// capacity). `rng` keys the identity index.
     ///
     /// # Errors
     /// [`GcksError::BadKey`]; [`GcksError::Rng`].
     pub fn new(
+        crypto: C,
         config: GcksConfig,
         signer: Sg,
-        spi: [u8; 16],
-        iv_key: &[u8],
-        last_seq: u32,
+        kek: InitialKek<'_>,
         mut table: T,
         rng: &mut dyn Rng,
     ) -> Result<Self, GcksError> {
-        let (iv, key) = split_kek_key(iv_key).ok_or(GcksError::BadKey)?;
+        let (iv, key) = split_kek_key(kek.algorithm_key).ok_or(GcksError::BadKey)?;
         let mut seed = [0u8; 16];
         rng.fill_bytes(&mut seed).map_err(GcksError::Rng)?;
         let (k0, k1) = seed.split_at(8);
         let word = |b: &[u8]| b.try_into().map(u64::from_le_bytes).unwrap_or(0);
         let mut keks = Vec::new();
         let _ = keks.push(GcksKek {
-            spi,
+            spi: kek.spi,
             key,
             iv,
-            last_seq,
+            last_seq: kek.last_seq,
             retire_at: None,
             ack_key: None,
         });
-        // Whatever the storage held before, it starts empty, every slot in the free list.
-        let slots = table.as_mut();
-        let cap = slots.len().min(MAX_SLOTS);
-        for (i, s) in slots.iter_mut().enumerate() {
-            *s = Slot::EMPTY;
-            if i < cap {
-                s.listed_free = true;
-                s.next_free = u32::try_from(i + 1)
-                    .ok()
-                    .filter(|&n| (n as usize) < cap)
-                    .unwrap_or(NONE);
-            }
-        }
-        let free_head = if cap > 0 { 0 } else { NONE };
+        let free_head = reset_table(table.as_mut());
         Ok(Self {
+            crypto,
             config,
             signer,
             keks,
@@ -514,6 +662,11 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             lost_next: None,
             outstanding: [None; MAX_OUTSTANDING],
         })
+    }
+
+    /// The crypto provider.
+    pub fn crypto(&self) -> &C {
+        &self.crypto
     }
 
     /// The current KEK SPI and last used SEQ (for PULL message 4).
@@ -636,23 +789,54 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         slot_member(self.table.as_ref(), id.0)?.last_acked
     }
 
-    /// Builds the next GROUPKEY-PUSH into `out`: SEQ = last + 1 under the current KEK,
+    /// Builds the next GROUPKEY-PUSH into `out` at `now` (the ACK deadline and the
+    /// retention of replaced KEKs count from it): SEQ = last + 1 under the current KEK,
     /// `content`, SIG over `"rekey" ‖ HDR (E set, unpadded Length) ‖ payloads`, zero
     /// padding to the AES block, AES-CBC with the KEK's static IV. An SA KEK in `content`
     /// (with its KD KEK packet) makes that KEK current after this PUSH (its SEQ restarts);
-    /// a KEK Delete retires the named KEK (kept `retain_old_kek` for late ACKs).
+    /// a KEK Delete retires the named KEK (kept `retain_old_kek` for late ACKs). `rng` is
+    /// the signer's (RSA blinding, …). Typed content: [`Gcks::push`].
     ///
     /// # Errors
-    /// [`BuildError`]; the counter and tables are unchanged.
-    pub fn build_push<S: Symmetric + ?Sized>(
+    /// [`BuildError`]; the counter and tables are unchanged. A short `out` is
+    /// [`BuildError::BufferTooSmall`] with the length of the whole PUSH.
+    pub fn build_push(
         &mut self,
-        now: Instant,
+        now: Time,
         target: Target,
         content: &PushContent<'_>,
-        crypto: &S,
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<Built, BuildError> {
+        let plan = self.plan_push(target, content)?;
+        let layout = emit_push(&plan, content, self.signer.signature_len(), out)?;
+        self.sign_and_encrypt(&layout, rng, out)?;
+        let (seq, kek_spi) = (plan.seq, plan.spi);
+        self.commit_push(now, plan);
+        Ok(Built {
+            len: layout.len,
+            seq,
+            kek_spi,
+        })
+    }
+
+    /// [`Gcks::build_push`] with typed content: the PUSH `push` describes.
+    ///
+    /// # Errors
+    /// As [`Gcks::build_push`], and [`PushBuilder::with_content`]'s.
+    pub fn push(
+        &mut self,
+        now: Time,
+        target: Target,
+        push: &PushBuilder<'_>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Built, BuildError> {
+        push.with_content(|c| self.build_push(now, target, c, rng, out))?
+    }
+
+    /// The checks of [`Gcks::build_push`] and what it will change, into locals.
+    fn plan_push(&self, target: Target, content: &PushContent<'_>) -> Result<PushPlan, BuildError> {
         let cur = self.current_kek().ok_or(BuildError::NoKek)?;
         let seq = cur
             .last_seq
@@ -664,153 +848,150 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             Target::Member(id) if slot_member(self.table.as_ref(), id.0).is_some() => {
                 Expect::Member(id.0)
             }
-            Target::Member(_) => return Err(BuildError::BadContent("unknown target member")),
+            Target::Member(_) => return Err(BuildError::BadContent(ContentError::UnknownTarget)),
         };
-        // Content checks and the new KEK, into locals.
-        let mut new_kek = None;
         if content.sa.is_some() != content.kd.is_some() {
-            return Err(BuildError::BadContent("SA and KD go together"));
+            return Err(BuildError::BadContent(ContentError::SaWithoutKd));
         }
         if content.sa.is_none() && content.deletes.is_empty() {
-            return Err(BuildError::BadContent("PUSH with neither SA/KD nor Delete"));
+            return Err(BuildError::BadContent(ContentError::Empty));
         }
-        if let (Some(sa), Some(kd)) = (&content.sa, &content.kd)
-            && let Some(sak) = &sa.kek
-        {
-            if sak.ack_requested() != self.config.ack_requested {
-                return Err(BuildError::BadContent("SA KEK KEK_ACK_REQUESTED ≠ policy"));
-            }
-            if sak.sig_algorithm() != Some(self.signer.algorithm()) {
-                return Err(BuildError::BadContent("SA KEK SIG_ALGORITHM ≠ signer"));
-            }
-            let p = kd
-                .packets
-                .iter()
-                .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
-                .ok_or(BuildError::BadContent("SA KEK without its KD KEK packet"))?;
-            let (iv, key) = p
-                .kek_algorithm_key()
-                .and_then(split_kek_key)
-                .ok_or(BuildError::BadContent("bad KEK_ALGORITHM_KEY"))?;
-            if self.keks.iter().any(|k| k.spi == sak.spi) {
-                return Err(BuildError::BadContent("KEK SPI reused"));
-            }
-            new_kek = Some(GcksKek {
-                spi: sak.spi,
-                key,
-                iv,
-                last_seq: 0,
-                retire_at: None,
-                ack_key: None,
-            });
-        }
-        let mut retire = [false; MAX_KEKS];
-        for d in content.deletes {
-            if d.protocol_id == DELETE_PROTOCOL_KEK {
-                for s in d.spis() {
-                    let all = s.iter().all(|&b| b == 0);
-                    for (i, k) in self.keks.iter().enumerate() {
-                        if (all || k.spi.as_slice() == s)
-                            && let Some(r) = retire.get_mut(i)
-                        {
-                            *r = true;
-                        }
-                    }
-                }
-            }
-        }
-        if new_kek.is_some() && self.keks.is_full() {
-            // Drop the oldest retired KEK if there is one; otherwise refuse.
-            if !self
+        let new_kek = self.rollover(content)?;
+        if new_kek.is_some()
+            && self.keks.is_full()
+            && !self
                 .keks
                 .iter()
                 .any(|k| k.retire_at.is_some() && k.spi != spi)
-            {
-                return Err(BuildError::TableFull);
-            }
+        {
+            // No retired KEK to drop for the new one.
+            return Err(BuildError::TableFull);
         }
-        let slot = if self.config.ack_requested.is_some() {
-            Some(
+        let slot = match self.config.ack_requested {
+            Some(_) => Some(
                 self.outstanding
                     .iter()
                     .position(Option::is_none)
                     .ok_or(BuildError::TableFull)?,
-            )
-        } else {
-            None
+            ),
+            None => None,
         };
+        Ok(PushPlan {
+            seq,
+            spi,
+            expect,
+            new_kek,
+            retire: self.retired_by(content.deletes),
+            slot,
+        })
+    }
 
-        // Emit.
-        let sig_len = self.signer.signature_len();
-        let (ic, rc) = Header::split_cookies(&spi);
-        let header = Header {
-            initiator_cookie: ic,
-            responder_cookie: rc,
-            next_payload: 0,
-            version: VERSION,
-            exchange: ExchangeType::GroupkeyPush,
-            flags: FLAG_ENCRYPTION,
-            message_id: 0,
-            length: 0,
+    /// The new KEK of an SA KEK in `content` (with its KD KEK packet), checked.
+    fn rollover(&self, content: &PushContent<'_>) -> Result<Option<GcksKek>, BuildError> {
+        let (Some(sa), Some(kd)) = (&content.sa, &content.kd) else {
+            return Ok(None);
         };
-        let mut w = Writer::new(out);
-        let (first, len_field) = header.begin(&mut w);
-        let mut chain = ChainWriter::new(first);
-        Seq(seq).emit(&mut chain, &mut w);
-        for d in content.deletes {
-            d.emit(&mut chain, &mut w);
+        let Some(sak) = &sa.kek else {
+            return Ok(None);
+        };
+        if sak.ack_requested() != self.config.ack_requested {
+            return Err(BuildError::BadContent(ContentError::AckPolicy));
         }
-        if let Some(sa) = &content.sa {
-            sa.emit(&mut chain, &mut w);
+        if sak.sig_algorithm() != Some(self.signer.algorithm()) {
+            return Err(BuildError::BadContent(ContentError::SigAlgorithm));
         }
-        if let Some(kd) = &content.kd {
-            kd.emit(&mut chain, &mut w);
+        let p = kd
+            .packets
+            .iter()
+            .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
+            .ok_or(BuildError::BadContent(ContentError::KekWithoutKeyPacket))?;
+        let (iv, key) = p
+            .kek_algorithm_key()
+            .and_then(split_kek_key)
+            .ok_or(BuildError::BadContent(ContentError::KekAlgorithmKey))?;
+        if self.keks.iter().any(|k| k.spi == sak.spi) {
+            return Err(BuildError::BadContent(ContentError::KekSpiReused));
         }
-        let sig_at = w.position();
-        let p = chain.begin_isakmp(&mut w, PayloadType::Sig.to_wire());
-        w.zeros(sig_len);
-        chain.end_isakmp(&mut w, p);
-        let unpadded = w.position();
-        w.zeros((CBC_BLOCK - (unpadded - HEADER_LEN) % CBC_BLOCK) % CBC_BLOCK);
-        w.close_len(len_field);
-        let n = w.finish().map_err(BuildError::Write)?;
-        let padded_len = u32::try_from(n).map_err(|_| BuildError::BadContent("PUSH too long"))?;
+        Ok(Some(GcksKek {
+            spi: sak.spi,
+            key,
+            iv,
+            last_seq: 0,
+            retire_at: None,
+            ack_key: None,
+        }))
+    }
+
+    /// Entry `i`: KEK `i` is named by a KEK Delete of `deletes`.
+    fn retired_by(&self, deletes: &[Delete<'_>]) -> [bool; MAX_KEKS] {
+        let mut retire = [false; MAX_KEKS];
+        for d in deletes
+            .iter()
+            .filter(|d| d.protocol_id == DELETE_PROTOCOL_KEK)
+        {
+            for s in d.spis() {
+                let all = s.iter().all(|&b| b == 0);
+                for (i, k) in self.keks.iter().enumerate() {
+                    if (all || k.spi.as_slice() == s)
+                        && let Some(r) = retire.get_mut(i)
+                    {
+                        *r = true;
+                    }
+                }
+            }
+        }
+        retire
+    }
+
+    /// Signs the emitted PUSH over its header with the unpadded length, then restores the
+    /// padded length and encrypts the chain with the current KEK.
+    fn sign_and_encrypt(
+        &self,
+        l: &PushLayout,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<(), BuildError> {
+        let n = l.len;
+        let short = BuildError::BufferTooSmall { needed: n };
+        let padded_len =
+            u32::try_from(n).map_err(|_| BuildError::BadContent(ContentError::TooLong))?;
         let unpadded_len =
-            u32::try_from(unpadded).map_err(|_| BuildError::BadContent("PUSH too long"))?;
-
-        // Sign over the header with the unpadded length.
-        let (head, rest) = out
-            .split_at_mut_checked(sig_at + 4)
-            .ok_or(BuildError::Write(WriteError::BufferTooSmall { needed: n }))?;
-        if let Some(l) = head.get_mut(24..28) {
-            l.copy_from_slice(&unpadded_len.to_be_bytes());
+            u32::try_from(l.unpadded).map_err(|_| BuildError::BadContent(ContentError::TooLong))?;
+        let (head, rest) = out.split_at_mut_checked(l.sig_at + 4).ok_or(short)?;
+        if let Some(f) = head.get_mut(24..28) {
+            f.copy_from_slice(&unpadded_len.to_be_bytes());
         }
-        let (hdr, signed) = head
-            .split_at_checked(HEADER_LEN)
-            .ok_or(BuildError::Write(WriteError::BufferTooSmall { needed: n }))?;
-        let signed = signed.get(..sig_at - HEADER_LEN).unwrap_or_default();
-        let sig_out = rest.get_mut(..sig_len).unwrap_or_default();
+        let (hdr, signed) = head.split_at_checked(HEADER_LEN).ok_or(short)?;
+        let signed = signed.get(..l.sig_at - HEADER_LEN).unwrap_or_default();
+        let sig_out = rest.get_mut(..l.sig_len).unwrap_or_default();
         self.signer
             .sign(rng, &[b"rekey", hdr, signed], sig_out)
             .map_err(BuildError::Crypto)?;
-        if let Some(l) = out.get_mut(24..28) {
-            l.copy_from_slice(&padded_len.to_be_bytes());
+        if let Some(f) = out.get_mut(24..28) {
+            f.copy_from_slice(&padded_len.to_be_bytes());
         }
         let cur = self.current_kek().ok_or(BuildError::NoKek)?;
         let body = out.get_mut(HEADER_LEN..n).unwrap_or_default();
-        crypto
+        self.crypto
             .aes_cbc_encrypt(cur.key.expose(), &cur.iv, body)
-            .map_err(BuildError::Crypto)?;
+            .map_err(BuildError::Crypto)
+    }
 
-        // Commit.
+    /// Applies a built PUSH: the SEQ counter, retired and new KEKs, the ACK deadline.
+    fn commit_push(&mut self, now: Time, plan: PushPlan) {
+        let PushPlan {
+            seq,
+            spi,
+            expect,
+            new_kek,
+            retire,
+            slot,
+        } = plan;
         if let Some(k) = self.keks.iter_mut().find(|k| k.spi == spi) {
             k.last_seq = seq;
         }
-        let retire_at = now.saturating_add(
-            self.config
-                .retain_old_kek
-                .max(self.config.ack_timeout.max(MIN_ACK_TIMEOUT)),
-        );
+        let ack_timeout = self.config.ack_timeout.max(MIN_ACK_TIMEOUT);
+        let retire_at = now.saturating_add(self.config.retain_old_kek.max(ack_timeout));
         for (k, r) in self.keks.iter_mut().zip(retire) {
             if r && k.retire_at.is_none() {
                 k.retire_at = Some(retire_at);
@@ -840,27 +1021,33 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             *o = Some(Outstanding {
                 spi,
                 seq,
-                deadline: now.saturating_add(self.config.ack_timeout.max(MIN_ACK_TIMEOUT)),
+                deadline: now.saturating_add(ack_timeout),
                 expect,
                 unreported: None,
             });
         }
-        Ok(Built {
-            len: n,
-            seq,
-            kek_spi: spi,
-        })
     }
 
-    /// Processes a received ACK (see the module docs for the order of checks).
+    /// Processes an ACK received at `now` (see the module docs for the order of checks).
+    ///
+    /// `now` decides lateness the same way whether or not [`Gcks::handle_timeout`] already
+    /// ran: an ACK counts for a PUSH only if it arrives strictly before that PUSH's ACK
+    /// deadline (a later one is still accepted — it updates the member's last acked SEQ
+    /// and resets its run of misses — but the PUSH will be reported missing), and a retired
+    /// KEK whose retention ended at or before `now` is gone ([`AckError::UnknownGroup`]).
     ///
     /// # Errors
-    /// [`AckError`] — discarded, nothing changed; log it.
-    pub fn handle_ack<S: Symmetric + ?Sized>(
+    /// [`Rejected`] with an [`AckError`], never a reply — discarded, nothing changed; log
+    /// it.
+    pub fn handle_ack(
         &mut self,
+        now: Time,
         datagram: &[u8],
-        crypto: &S,
-    ) -> Result<AckReceived, AckError> {
+    ) -> Result<AckReceived, Rejected<AckError>> {
+        self.ack(now, datagram).map_err(Rejected::silent)
+    }
+
+    fn ack(&mut self, now: Time, datagram: &[u8]) -> Result<AckReceived, AckError> {
         let ack = Ack::parse(datagram)?;
         let policy = self.config.ack_requested.ok_or(AckError::NotExpected)?;
         let ty = AckType::new(policy).ok_or(AckError::NotExpected)?;
@@ -868,7 +1055,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         let ki = self
             .keks
             .iter()
-            .position(|k| k.spi == spi)
+            .position(|k| k.spi == spi && k.retire_at.is_none_or(|t| t > now))
             .ok_or(AckError::UnknownGroup)?;
         let kek = self.keks.get(ki).ok_or(AckError::UnknownGroup)?;
         let slots = self.table.as_ref();
@@ -887,33 +1074,15 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         {
             return Err(AckError::Duplicate(seq));
         }
-        // Crypto.
-        let derived;
-        let key = if ty.lkh {
-            let base = member.lkh_key.as_ref().ok_or(AckError::NotExpected)?;
-            derived = AckKey::derive(crypto, ty, base.expose(), &spi, self.config.l_encoding);
-            &derived
-        } else {
-            match &kek.ack_key {
-                Some(k) if k.ty == ty => k,
-                _ => {
-                    derived =
-                        AckKey::derive(crypto, ty, kek.key.expose(), &spi, self.config.l_encoding);
-                    &derived
-                }
-            }
-        };
-        if !key.verify(crypto, &ack) {
-            return Err(AckError::BadHash);
-        }
-        let cache = (!ty.lkh && kek.ack_key.is_none()).then(|| key.clone());
+        let cache = self.verify_ack_hash(ty, ki, member, &ack)?;
         // Commit.
-        // This ACK answers every PUSH up to `seq` under that KEK whose deadline has not run
-        // (an earlier SEQ can no longer be acked: it would be a duplicate).
+        // This ACK answers every PUSH up to `seq` under that KEK whose deadline is still
+        // ahead (an earlier SEQ can no longer be acked: it would be a duplicate).
         let mut bits = 0u8;
         for (s, o) in self.outstanding.iter().enumerate() {
             if let Some(o) = o
                 && o.unreported.is_none()
+                && o.deadline > now
                 && o.spi == spi
                 && o.seq <= seq
                 && o.expect.includes(mi)
@@ -936,8 +1105,39 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         })
     }
 
+    /// Checks an ACK's HASH (constant time); returns the KEK's ack key to cache, if it was
+    /// derived now.
+    fn verify_ack_hash(
+        &self,
+        ty: AckType,
+        ki: usize,
+        member: &Member,
+        ack: &Ack<'_>,
+    ) -> Result<Option<AckKey>, AckError> {
+        let kek = self.keks.get(ki).ok_or(AckError::UnknownGroup)?;
+        let l = self.config.l_encoding;
+        let derived;
+        let key = if ty.lkh {
+            let base = member.lkh_key.as_ref().ok_or(AckError::NotExpected)?;
+            derived = AckKey::derive(&self.crypto, ty, base.expose(), &kek.spi, l);
+            &derived
+        } else {
+            match &kek.ack_key {
+                Some(k) if k.ty == ty => k,
+                _ => {
+                    derived = AckKey::derive(&self.crypto, ty, kek.key.expose(), &kek.spi, l);
+                    &derived
+                }
+            }
+        };
+        if !key.verify(&self.crypto, ack) {
+            return Err(AckError::BadHash);
+        }
+        Ok((!ty.lkh && kek.ack_key.is_none()).then(|| key.clone()))
+    }
+
     /// The next deadline: an ACK-missing check or a retired KEK's removal.
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Time> {
         let o = self
             .outstanding
             .iter()
@@ -951,9 +1151,9 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
     /// Runs the deadlines due at `now`, oldest first: each PUSH whose ACK timeout passed
     /// gets one pass over the members it expected, recording a report for each that did not
     /// ack it (and a [`GcksEvent::MemberLost`] at `max_missed`) for
-    /// [`KeyServer::poll_event`]; retired KEKs past their retention are erased. Linear in
+    /// [`Gcks::poll_event`]; retired KEKs past their retention are erased. Linear in
     /// the table, no allocation.
-    pub fn handle_timeout(&mut self, now: Instant) {
+    pub fn handle_timeout(&mut self, now: Time) {
         while let Some(s) = self.next_due(now) {
             self.run_deadline(s);
         }
@@ -961,7 +1161,7 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
         self.keks.retain(keep_until);
     }
 
-    fn next_due(&self, now: Instant) -> Option<usize> {
+    fn next_due(&self, now: Time) -> Option<usize> {
         let due = |(s, o): (usize, &Option<Outstanding>)| {
             o.filter(|o| o.unreported.is_none() && o.deadline <= now)
                 .map(|o| (o.deadline, o.seq, s))
@@ -1072,6 +1272,91 @@ impl<Sg: PushSigner, T: AsRef<[Slot]> + AsMut<[Slot]>> KeyServer<Sg, T> {
             });
         }
     }
+}
+
+/// What [`Gcks::build_push`] will change once the PUSH is built.
+struct PushPlan {
+    seq: u32,
+    spi: [u8; 16],
+    expect: Expect,
+    new_kek: Option<GcksKek>,
+    retire: [bool; MAX_KEKS],
+    slot: Option<usize>,
+}
+
+/// Where the parts of an emitted (not yet signed) PUSH are.
+struct PushLayout {
+    /// The whole padded PUSH.
+    len: usize,
+    /// The SIG payload's generic header.
+    sig_at: usize,
+    sig_len: usize,
+    /// The end of the chain before padding.
+    unpadded: usize,
+}
+
+/// Writes `HDR, SEQ, D*, [SA, KD,] SIG` with a zeroed signature and zero padding to the
+/// AES block.
+fn emit_push(
+    plan: &PushPlan,
+    content: &PushContent<'_>,
+    sig_len: usize,
+    out: &mut [u8],
+) -> Result<PushLayout, BuildError> {
+    let (ic, rc) = Header::split_cookies(&plan.spi);
+    let header = Header {
+        initiator_cookie: ic,
+        responder_cookie: rc,
+        next_payload: 0,
+        version: VERSION,
+        exchange: ExchangeType::GroupkeyPush,
+        flags: FLAG_ENCRYPTION,
+        message_id: 0,
+        length: 0,
+    };
+    let mut w = Writer::new(out);
+    let (first, len_field) = header.begin(&mut w);
+    let mut chain = ChainWriter::new(first);
+    emit(&Seq(plan.seq), &mut chain, &mut w);
+    for d in content.deletes {
+        emit(d, &mut chain, &mut w);
+    }
+    if let Some(sa) = &content.sa {
+        emit(sa, &mut chain, &mut w);
+    }
+    if let Some(kd) = &content.kd {
+        emit(kd, &mut chain, &mut w);
+    }
+    let sig_at = w.position();
+    let p = chain.begin_isakmp(&mut w, PayloadType::Sig.to_wire());
+    w.zeros(sig_len);
+    chain.end_isakmp(&mut w, p);
+    let unpadded = w.position();
+    w.zeros((CBC_BLOCK - (unpadded - HEADER_LEN) % CBC_BLOCK) % CBC_BLOCK);
+    w.close_len(len_field);
+    let len = w.finish()?;
+    Ok(PushLayout {
+        len,
+        sig_at,
+        sig_len,
+        unpadded,
+    })
+}
+
+/// Empties every slot and threads the usable ones into the free list; returns its head.
+fn reset_table(slots: &mut [Slot]) -> u32 {
+    let cap = slots.len().min(MAX_SLOTS);
+    for (i, s) in slots.iter_mut().enumerate() {
+        *s = Slot::EMPTY;
+        if i < cap {
+            s.listed_free = true;
+            s.next_free = u32::try_from(i + 1)
+                .ok()
+                .filter(|&n| (n as usize) < cap)
+                .unwrap_or(NONE);
+        }
+    }
+    if cap > 0 { 0 } else { NONE }
 }
 
 /// The bit of outstanding entry `s` in a member's `acked` / `pending` / `lost`.

@@ -7,7 +7,7 @@
 //!   IV ‖ key, the SEQ of message 4, KEK_ACK_REQUESTED, the GCKS verification key); then
 //!   [`GroupMember::handle_push`] for every datagram on the rekey port.
 //! - **Output:** `handle_push` returns views of the accepted PUSH's SA / KD / Delete
-//!   payloads (the TEK and KEK keys) inside the caller's scratch buffer, and schedules the
+//!   payloads (the TEK and KEK keys) inside the caller's output buffer `out`, and schedules the
 //!   ACK. [`GroupMember::poll_timeout`] gives the next ACK send time;
 //!   [`GroupMember::handle_timeout`] writes each due ACK into the caller's buffer.
 //! - **Time:** the caller passes `now`; nothing here reads a clock.
@@ -15,7 +15,7 @@
 //! # Processing order (each step rejects without touching state)
 //! 1. header: version 0x10, exchange 33 (34 rejected as such), flags exactly E,
 //!    Message ID 0, Length = datagram, whole AES blocks; cookies name an installed KEK;
-//! 2. AES-CBC decrypt with that KEK's static IV into the scratch buffer;
+//! 2. AES-CBC decrypt with that KEK's static IV into `out`;
 //! 3. payload chain: `SEQ, [D,] SA, KD, SIG` (or `SEQ, D+, SIG`), padding < 16 octets;
 //! 4. SEQ > last SEQ of that KEK (0 never valid) — before the signature, it is cheap;
 //! 5. signature over `"rekey" ‖ HDR ‖ payloads before SIG`, HDR with E set and Length =
@@ -30,22 +30,21 @@
 use core::time::Duration;
 
 use heapless::{Deque, Vec};
-use keying_crypto::{CryptoError, HashAlg, Rng, SecretBuf, Symmetric};
+use keying_crypto::{CryptoError, HashAlg, Rejected, Rng, SecretBuf, Symmetric, Time};
 use keying_tlv::{WriteError, Writer};
 
 use crate::DecodeError;
 use crate::ack::{AckKey, AckType, LEncoding};
-use crate::delete::DELETE_PROTOCOL_KEK;
-use crate::header::{HEADER_LEN, Header};
-use crate::id::{IdData, Identification};
-use crate::kd::{KdType, KeyDownload};
 use crate::keys::PushVerifier;
-use crate::message::{CBC_BLOCK, Deletes, PushPayloads, parse_push_header};
-use crate::sa::Sa;
-use crate::sa_kek::{KekAckRequested, KekAlgorithm, SaKek};
-use crate::sa_tek::TekBody;
-use crate::seq::Seq;
-use crate::time::Instant;
+use crate::wire::delete::DELETE_PROTOCOL_KEK;
+use crate::wire::header::{HEADER_LEN, Header};
+use crate::wire::identification::{IdData, Identification};
+use crate::wire::key_download::{KdType, KeyDownload};
+use crate::wire::message::{CBC_BLOCK, Deletes, PushPayloads, parse_push_header};
+use crate::wire::sa::Sa;
+use crate::wire::sa_kek::{KekAckRequested, KekAlgorithm, SaKek};
+use crate::wire::sa_tek::TekBody;
+use crate::wire::seq::Seq;
 
 /// Longest ACK: header + HASH(64) + SEQ + ID (≤ 8 + 3 + 32 + 32 for an OID).
 pub const MAX_ACK_LEN: usize = 256;
@@ -68,9 +67,9 @@ pub enum PushError {
     Malformed(DecodeError),
     /// The cookies name no installed KEK.
     UnknownKek,
-    /// The scratch buffer is smaller than the ciphertext.
+    /// The output buffer is smaller than the ciphertext.
     BufferTooSmall {
-        /// Octets needed.
+        /// Octets needed: the ciphertext length (datagram − 28).
         needed: usize,
     },
     /// Decryption failed (bad key state).
@@ -86,8 +85,8 @@ pub enum PushError {
     },
     /// The signature did not verify.
     BadSignature,
-    /// The content is not acceptable policy (the reason is static text).
-    Policy(&'static str),
+    /// The content is not acceptable (which rule it breaks).
+    Policy(PolicyViolation),
     /// The KEK table would overflow.
     TableFull,
 }
@@ -104,7 +103,7 @@ impl core::fmt::Display for PushError {
             Self::Malformed(e) => write!(f, "GROUPKEY-PUSH malformed: {e}"),
             Self::UnknownKek => f.write_str("GROUPKEY-PUSH under a KEK this member does not hold"),
             Self::BufferTooSmall { needed } => {
-                write!(f, "scratch buffer too small ({needed} bytes needed)")
+                write!(f, "output buffer too small ({needed} bytes needed)")
             }
             Self::Decrypt(e) => write!(f, "GROUPKEY-PUSH decryption failed: {e}"),
             Self::SeqZero => f.write_str("GROUPKEY-PUSH with SEQ 0"),
@@ -123,10 +122,68 @@ impl core::error::Error for PushError {
         match self {
             Self::Malformed(e) => Some(e),
             Self::Decrypt(e) => Some(e),
+            Self::Policy(e) => Some(e),
             _ => None,
         }
     }
 }
+
+/// Why the content of an authentic PUSH is not acceptable ([`PushError::Policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyViolation {
+    /// The PUSH is longer than a 32-bit ISAKMP Length.
+    TooLong,
+    /// A SID key packet (RFC 6407 §5.6.4: PULL only).
+    SidKeyPacket,
+    /// An LKH_DOWNLOAD_ARRAY in a multicast PUSH (its leaf keys are per member).
+    LkhDownloadArrayMulticast,
+    /// An SA payload without a KD payload.
+    SaWithoutKd,
+    /// An ESP / AH SA TEK without its TEK key packet.
+    TekWithoutKeyPacket,
+    /// A Delete payload whose DOI is not GDOI (2).
+    DeleteDoi,
+    /// A KEK Delete whose SPI size is not 16.
+    KekDeleteSpiSize,
+    /// An SA KEK attribute this member does not know (RFC 6407 §5.3).
+    UnknownKekAttribute,
+    /// A KEK_ALGORITHM other than AES-CBC.
+    KekAlgorithm,
+    /// A SIG_ALGORITHM other than the configured GCKS key's.
+    SigAlgorithm,
+    /// An SA KEK without its KEK key packet.
+    KekWithoutKeyPacket,
+    /// A KEK_ALGORITHM_KEY that is not a 16-octet IV and a 16/24/32-octet key.
+    KekAlgorithmKey,
+    /// A KEK_KEY_LENGTH other than the key's length.
+    KekKeyLength,
+    /// A new KEK whose SPI is already installed.
+    KekSpiInUse,
+}
+
+impl core::fmt::Display for PolicyViolation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::TooLong => "PUSH too long",
+            Self::SidKeyPacket => "SID key packet in a PUSH",
+            Self::LkhDownloadArrayMulticast => "LKH_DOWNLOAD_ARRAY in a multicast PUSH",
+            Self::SaWithoutKd => "SA without KD",
+            Self::TekWithoutKeyPacket => "SA TEK without a TEK key packet",
+            Self::DeleteDoi => "Delete DOI not GDOI",
+            Self::KekDeleteSpiSize => "KEK Delete SPI size not 16",
+            Self::UnknownKekAttribute => "unknown KEK attribute",
+            Self::KekAlgorithm => "KEK algorithm not AES-CBC",
+            Self::SigAlgorithm => "SIG algorithm not the configured key's",
+            Self::KekWithoutKeyPacket => "SA KEK without a KEK key packet",
+            Self::KekAlgorithmKey => "bad KEK_ALGORITHM_KEY",
+            Self::KekKeyLength => "KEK key length mismatch",
+            Self::KekSpiInUse => "new KEK SPI already installed",
+        })
+    }
+}
+
+impl core::error::Error for PolicyViolation {}
 
 /// Errors of [`GroupMember::install_kek`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +213,7 @@ impl core::error::Error for InstallError {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AckStatus {
     /// Scheduled for this time (see [`GroupMember::poll_timeout`]).
-    Scheduled(Instant),
+    Scheduled(Time),
     /// The most recent SA KEK requests no ACK.
     NotRequested,
     /// An ACK is requested with a type this GM cannot produce (unknown value, or an LKH
@@ -168,7 +225,7 @@ pub enum AckStatus {
     QueueFull,
 }
 
-/// An accepted PUSH. The views borrow the caller's scratch buffer, which then holds
+/// An accepted PUSH. The views borrow the caller's output buffer, which then holds
 /// decrypted key material: zeroize it when done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accepted<'s> {
@@ -197,7 +254,7 @@ pub enum Outcome<'s> {
     /// Nothing else changed.
     Retransmission {
         /// When the cached ACK goes out, if it was rescheduled.
-        ack_at: Option<Instant>,
+        ack_at: Option<Time>,
     },
 }
 
@@ -239,14 +296,50 @@ pub struct ReAck {
     pub min_interval: Duration,
 }
 
+/// How a PUSH reached the GM (RFC 8263 §6: a unicast PUSH is acked without delay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Sent to the GM's own (unicast) address: acked at once; eligible for re-ack.
+    Unicast,
+    /// Sent to the group's multicast address: acked per [`GmConfig::ack_delay`].
+    Multicast,
+}
+
+/// When the ACK of a multicast PUSH is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AckDelay {
+    /// At once (due at the `now` of [`GroupMember::handle_push`]): for tests and for
+    /// small groups where ACK implosion at the GCKS is no concern.
+    Immediate,
+    /// A random delay in `0..=max` (millisecond steps; `max` is clamped to
+    /// [`MAX_ACK_JITTER`], the RFC 8263 §6 bound), spreading the group's ACKs.
+    Jittered {
+        /// The largest delay.
+        max: Duration,
+    },
+}
+
+impl AckDelay {
+    /// Jittered up to [`MAX_ACK_JITTER`].
+    pub const DEFAULT: Self = Self::Jittered {
+        max: MAX_ACK_JITTER,
+    };
+}
+
+impl Default for AckDelay {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// GM configuration.
 #[derive(Debug, Clone)]
 pub struct GmConfig {
     /// The identity put in ACKs.
     pub identity: GmIdentity,
-    /// Largest ACK jitter for multicast PUSHes (clamped to 5 s; unicast PUSHes are acked
-    /// without jitter).
-    pub ack_jitter_max: Duration,
+    /// When the ACK of a multicast PUSH goes out (unicast PUSHes are acked without delay).
+    /// Default: [`AckDelay::Jittered`] up to [`MAX_ACK_JITTER`] (RFC 8263 §6).
+    pub ack_delay: AckDelay,
     /// L encoding in the ack-key derivation.
     pub l_encoding: LEncoding,
     /// Re-send the cached ACK for a bit-identical copy of the last accepted unicast PUSH.
@@ -263,7 +356,7 @@ impl GmConfig {
     pub fn new(identity: GmIdentity) -> Self {
         Self {
             identity,
-            ack_jitter_max: MAX_ACK_JITTER,
+            ack_delay: AckDelay::DEFAULT,
             l_encoding: LEncoding::BlockBits,
             re_ack: None,
             wire_length_fallback: false,
@@ -328,23 +421,119 @@ struct Kek<V> {
 
 /// A KEK_ALGORITHM_KEY as the IV and a zeroized copy of the key (both roles keep KEKs so).
 pub(crate) fn split_kek_key(k: &[u8]) -> Option<([u8; 16], SecretBuf<MAX_KEK_KEY>)> {
-    let (iv, key) = crate::kd::split_kek_algorithm_key(k)?;
+    let (iv, key) = crate::wire::key_download::split_kek_algorithm_key(k)?;
     Some((iv, SecretBuf::from_slice(key).ok()?))
 }
 
+/// What an accepted PUSH changes (step 6, applied in step 7).
+struct Change<V> {
+    delete_mask: u64,
+    new_kek: Option<Kek<V>>,
+    policy: Option<KekAckRequested>,
+}
+
+/// What the ACK of an accepted PUSH is computed from.
+struct AckInput<'d> {
+    now: Time,
+    ki: usize,
+    cookies: [u8; 16],
+    seq: Seq,
+    policy: Option<KekAckRequested>,
+    delivery: Delivery,
+    datagram: &'d [u8],
+}
+
+/// The ACK of an accepted PUSH (step 8, applied in step 7).
+struct AckPlan {
+    status: AckStatus,
+    /// Send time and bytes.
+    ack: Option<(Time, Vec<u8, MAX_ACK_LEN>)>,
+    /// The KEK's ack key after this PUSH.
+    ack_key: Option<AckKey>,
+    /// SHA-256 of the PUSH, for a re-ack.
+    digest: Option<[u8; 32]>,
+}
+
 struct PendingAck {
-    at: Instant,
+    at: Time,
     bytes: Vec<u8, MAX_ACK_LEN>,
 }
 
 struct LastPush {
     digest: [u8; 32],
     ack: Vec<u8, MAX_ACK_LEN>,
-    last_sent: Option<Instant>,
+    last_sent: Option<Time>,
 }
 
 /// A group member of one group, with up to `K` installed KEKs (current and rolled-over).
-pub struct GroupMember<V, const K: usize = 4> {
+///
+/// # Example
+///
+/// A key server and one member sharing the KEK from their GROUPKEY-PULL: the GCKS sends a
+/// PUSH with a new TEK, the member verifies it and acknowledges at once
+/// ([`AckDelay::Immediate`]), the GCKS takes the ACK.
+///
+/// ```
+/// use gdoi_ack::keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
+/// use gdoi_ack::push::{EspTek, PushBuilder, Selector};
+/// use gdoi_ack::{
+///     AckDelay, Delivery, EcdsaP256, Gcks, GcksConfig, GmConfig, GmIdentity, GroupMember,
+///     InitialKek, KekAckRequested, KekInstall, MAX_ACK_LEN, Outcome, Slot, Target, Time,
+/// };
+///
+/// let spi = [0x11; 16]; // KEK SPI = the PUSH cookies
+/// let kek = [0x2b; 32]; // KEK_ALGORITHM_KEY: IV ‖ AES-128 key
+/// let policy = Some(KekAckRequested::KekSha256);
+/// let signer = P256SigningKey::from_scalar_bytes(&[0x42; 32])?;
+/// let verifier = signer.verifying_key();
+/// let mut rng = HashDrbg::new(b"doc example");
+/// let now = Time::from_unix_secs(1_700_000_000);
+///
+/// // The key server, with room for 8 members, and one member.
+/// let mut gcks = Gcks::new(
+///     RustCrypto,
+///     GcksConfig::new(policy),
+///     EcdsaP256(signer),
+///     InitialKek { spi, algorithm_key: &kek, last_seq: 0 },
+///     [Slot::EMPTY; 8],
+///     &mut rng,
+/// )?;
+/// let identity = GmIdentity::Ipv4([192, 0, 2, 100]);
+/// gcks.add_member(identity.clone(), None)?;
+///
+/// let mut config = GmConfig::new(identity);
+/// config.ack_delay = AckDelay::Immediate;
+/// let mut gm = GroupMember::new(RustCrypto, config);
+/// gm.install_kek(KekInstall {
+///     spi,
+///     algorithm_key: &kek,
+///     last_seq: 0,
+///     ack_requested: policy,
+///     verifier: EcdsaP256(verifier),
+/// })?;
+///
+/// // GCKS → group: GROUPKEY-PUSH with a new ESP TEK.
+/// let group = Selector::ipv4([239, 1, 1, 1], 0);
+/// let tek_key = [7; 16];
+/// let push = PushBuilder::new().tek(EspTek::aes_cbc([0, 0, 0, 1], group, group, &tek_key))?;
+/// let mut datagram = [0u8; 512];
+/// let built = gcks.push(now, Target::All, &push, &mut rng, &mut datagram)?;
+///
+/// // The member verifies and applies it; `plain` then holds the decrypted keys.
+/// let mut plain = [0u8; 512];
+/// let outcome = gm.handle_push(now, &datagram[..built.len], Delivery::Multicast, &mut rng, &mut plain)?;
+/// let Outcome::Accepted(accepted) = outcome else { unreachable!() };
+/// assert_eq!(accepted.kd.and_then(|kd| kd.tek(&[0, 0, 0, 1])).and_then(|p| p.tek_algorithm_key()), Some(&tek_key[..]));
+///
+/// // Member → GCKS: the ACK, due now.
+/// let mut ack = [0u8; MAX_ACK_LEN];
+/// let n = gm.handle_timeout(now, &mut ack)?.expect("an ACK is due");
+/// let received = gcks.handle_ack(now, &ack[..n])?;
+/// assert_eq!((received.seq, received.kek_spi), (1, spi));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct GroupMember<C, V, const K: usize = 4> {
+    crypto: C,
     config: GmConfig,
     keks: Vec<Kek<V>, K>,
     policy: Option<KekAckRequested>,
@@ -353,7 +542,7 @@ pub struct GroupMember<V, const K: usize = 4> {
     last_push: Option<LastPush>,
 }
 
-impl<V, const K: usize> core::fmt::Debug for GroupMember<V, K> {
+impl<C, V, const K: usize> core::fmt::Debug for GroupMember<C, V, K> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("GroupMember")
             .field("keks", &self.keks.len())
@@ -363,11 +552,21 @@ impl<V, const K: usize> core::fmt::Debug for GroupMember<V, K> {
     }
 }
 
-impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
-    /// A GM with no KEK installed. `K` is at most 64 (checked at compile time).
-    pub fn new(config: GmConfig) -> Self {
+impl<C: Symmetric, V: PushVerifier + Clone> GroupMember<C, V> {
+    /// A GM with no KEK installed, room for 4 KEKs, owning its crypto provider `crypto`
+    /// (pass `&provider` to share one). Other capacities: [`GroupMember::with_capacity`].
+    pub fn new(crypto: C, config: GmConfig) -> Self {
+        Self::with_capacity(crypto, config)
+    }
+}
+
+impl<C: Symmetric, V: PushVerifier + Clone, const K: usize> GroupMember<C, V, K> {
+    /// A GM with no KEK installed and room for `K` KEKs (at most 64, checked at compile
+    /// time): `GroupMember::<_, _, 8>::with_capacity(crypto, config)`.
+    pub fn with_capacity(crypto: C, config: GmConfig) -> Self {
         const { assert!(K <= 64, "GroupMember supports at most 64 KEKs") };
         Self {
+            crypto,
             config,
             keks: Vec::new(),
             policy: None,
@@ -375,6 +574,11 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
             pending: Deque::new(),
             last_push: None,
         }
+    }
+
+    /// The crypto provider.
+    pub fn crypto(&self) -> &C {
+        &self.crypto
     }
 
     /// Installs a KEK from a GROUPKEY-PULL. Its KEK_ACK_REQUESTED becomes the group's ack
@@ -436,24 +640,40 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         self.policy
     }
 
-    /// Processes one datagram received on the rekey port. `unicast` says whether it was
-    /// sent to the GM's unicast address (no ACK jitter; eligible for re-ack). `scratch`
-    /// must hold the ciphertext (datagram − 28 octets); on success it holds the plaintext
-    /// the returned views borrow.
+    /// Processes one datagram received on the rekey port at `now`. `delivery` says how it
+    /// arrived: [`Delivery::Unicast`] (to the GM's own address: acked without delay,
+    /// eligible for re-ack) or [`Delivery::Multicast`] (acked per
+    /// [`GmConfig::ack_delay`]). `out` must hold the ciphertext (datagram − 28 octets, at
+    /// most the datagram length); on success it holds the plaintext the returned views
+    /// borrow. The ACK, if any, is written later by [`GroupMember::handle_timeout`].
     ///
     /// # Errors
-    /// [`PushError`]: the PUSH was dropped, nothing changed, nothing will be sent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn handle_push<'s, S: Symmetric + ?Sized>(
+    /// [`Rejected`] with a [`PushError`] and no reply: the PUSH was dropped, nothing
+    /// changed, nothing will be sent. A short `out` is [`PushError::BufferTooSmall`] with
+    /// the ciphertext length.
+    pub fn handle_push<'s>(
         &mut self,
-        now: Instant,
+        now: Time,
         datagram: &[u8],
-        unicast: bool,
-        scratch: &'s mut [u8],
-        crypto: &S,
+        delivery: Delivery,
         rng: &mut dyn Rng,
+        out: &'s mut [u8],
+    ) -> Result<Outcome<'s>, Rejected<PushError>> {
+        self.push(now, datagram, delivery, rng, out)
+            .map_err(Rejected::silent)
+    }
+
+    /// [`GroupMember::handle_push`], step by step (each step rejects without touching the
+    /// state; the commit is last and infallible).
+    fn push<'s>(
+        &mut self,
+        now: Time,
+        datagram: &[u8],
+        delivery: Delivery,
+        rng: &mut dyn Rng,
+        out: &'s mut [u8],
     ) -> Result<Outcome<'s>, PushError> {
-        // 1. Header.
+        // 1. Header; the cookies name the KEK.
         let header = parse_push_header(datagram)?;
         let cookies = header.cookies();
         let ki = self
@@ -461,44 +681,91 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
             .iter()
             .position(|k| k.spi == cookies)
             .ok_or(PushError::UnknownKek)?;
-        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
+        if delivery == Delivery::Unicast
+            && let Some(ack_at) = self.re_ack(now, datagram)
+        {
+            return Ok(Outcome::Retransmission { ack_at });
+        }
+        // 2. Decrypt into `out`; 3. the chain.
+        let plain = self.decrypt(ki, datagram, out)?;
+        let push = PushPayloads::parse(header.next_payload, plain, HEADER_LEN, CBC_BLOCK - 1)?;
+        // 4. SEQ; 5. signature.
+        let seq = self.check_seq(ki, push.seq.0)?;
+        self.verify_signature(ki, datagram, &push)?;
+        // 6. The new state, into locals.
+        let change = self.plan(ki, &push, delivery)?;
+        // 8. The ACK (before the commit, with the KEK that protected this PUSH).
+        let ack = self.prepare_ack(
+            AckInput {
+                now,
+                ki,
+                cookies,
+                seq: push.seq,
+                policy: change.policy,
+                delivery,
+                datagram,
+            },
+            rng,
+        );
+        // 7. Commit (infallible from here).
+        let status = ack.status;
+        self.commit(ki, seq, change, ack);
+        Ok(Outcome::Accepted(Accepted {
+            seq,
+            kek_spi: cookies,
+            deletes: push.deletes,
+            sa: push.sa,
+            kd: push.kd,
+            ack: status,
+        }))
+    }
 
-        // Opt-in re-ack of a bit-identical unicast retransmission.
-        if let (true, Some(re), Some(last)) = (unicast, self.config.re_ack, &self.last_push) {
-            let d = crypto.hash(HashAlg::Sha256, &[datagram]);
-            if d.as_bytes() == last.digest {
-                let allowed = !self.pending.is_full()
-                    && last
-                        .last_sent
-                        .is_none_or(|t| now.saturating_duration_since(t) >= re.min_interval);
-                let ack_at = allowed.then_some(now);
-                if allowed {
-                    let ack = last.ack.clone();
-                    self.queue_ack(now, ack);
-                    if let Some(l) = self.last_push.as_mut() {
-                        l.last_sent = Some(now);
-                    }
-                }
-                return Ok(Outcome::Retransmission { ack_at });
+    /// Opt-in re-ack of a bit-identical unicast retransmission: `Some(when the cached ACK
+    /// goes out, if rescheduled)` when `datagram` is the last accepted unicast PUSH.
+    fn re_ack(&mut self, now: Time, datagram: &[u8]) -> Option<Option<Time>> {
+        let (Some(re), Some(last)) = (self.config.re_ack, &self.last_push) else {
+            return None;
+        };
+        let d = self.crypto.hash(HashAlg::Sha256, &[datagram]);
+        if d.as_bytes() != last.digest {
+            return None;
+        }
+        let allowed = !self.pending.is_full()
+            && last
+                .last_sent
+                .is_none_or(|t| now.saturating_duration_since(t) >= re.min_interval);
+        if allowed {
+            let ack = last.ack.clone();
+            self.queue_ack(now, ack);
+            if let Some(l) = self.last_push.as_mut() {
+                l.last_sent = Some(now);
             }
         }
+        Some(allowed.then_some(now))
+    }
 
-        // 2. Decrypt into scratch.
+    /// Decrypts the datagram's body with KEK `ki` into `out`.
+    fn decrypt<'s>(
+        &self,
+        ki: usize,
+        datagram: &[u8],
+        out: &'s mut [u8],
+    ) -> Result<&'s [u8], PushError> {
+        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
         let ct = datagram.get(HEADER_LEN..).unwrap_or_default();
-        let plain = scratch
+        let plain = out
             .get_mut(..ct.len())
             .ok_or(PushError::BufferTooSmall { needed: ct.len() })?;
         plain.copy_from_slice(ct);
-        crypto
+        self.crypto
             .aes_cbc_decrypt(kek.key.expose(), &kek.iv, plain)
             .map_err(PushError::Decrypt)?;
-        let plain: &'s [u8] = plain;
+        Ok(plain)
+    }
 
-        // 3. Chain.
-        let push = PushPayloads::parse(header.next_payload, plain, HEADER_LEN, CBC_BLOCK - 1)?;
-
-        // 4. SEQ.
-        let seq = push.seq.0;
+    /// SEQ > the last SEQ of KEK `ki` (0 is never valid).
+    fn check_seq(&self, ki: usize, seq: u32) -> Result<u32, PushError> {
+        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
         if seq == 0 {
             return Err(PushError::SeqZero);
         }
@@ -508,64 +775,59 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                 last: kek.last_seq,
             });
         }
+        Ok(seq)
+    }
 
-        // 5. Signature.
+    /// The signature over `"rekey" ‖ HDR (unpadded Length) ‖ payloads before SIG`,
+    /// optionally retried over the wire header.
+    fn verify_signature(
+        &self,
+        ki: usize,
+        datagram: &[u8],
+        push: &PushPayloads<'_>,
+    ) -> Result<(), PushError> {
+        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
         let mut hdr = [0u8; HEADER_LEN];
         hdr.copy_from_slice(datagram.get(..HEADER_LEN).unwrap_or(&[0; HEADER_LEN]));
         let signed_len = u32::try_from(HEADER_LEN + push.chain_len)
-            .map_err(|_| PushError::Policy("PUSH too long"))?;
+            .map_err(|_| PushError::Policy(PolicyViolation::TooLong))?;
         if let Some(l) = hdr.get_mut(24..28) {
             l.copy_from_slice(&signed_len.to_be_bytes());
         }
         let sig = push.signature.data;
-        let ok = kek
-            .verifier
-            .verify(&[b"rekey", &hdr, push.signed], sig)
-            .is_ok()
+        let verify = |h: &[u8]| {
+            kek.verifier
+                .verify(&[b"rekey", h, push.signed], sig)
+                .is_ok()
+        };
+        let ok = verify(&hdr)
             || (self.config.wire_length_fallback
-                && kek
-                    .verifier
-                    .verify(
-                        &[
-                            b"rekey",
-                            datagram.get(..HEADER_LEN).unwrap_or_default(),
-                            push.signed,
-                        ],
-                        sig,
-                    )
-                    .is_ok());
-        if !ok {
-            return Err(PushError::BadSignature);
+                && verify(datagram.get(..HEADER_LEN).unwrap_or_default()));
+        if ok {
+            Ok(())
+        } else {
+            Err(PushError::BadSignature)
         }
+    }
 
-        // 6. Apply into locals.
-        let mut delete_mask: u64 = 0;
-        for d in push.deletes.iter() {
-            if d.doi != crate::sa::DOI_GDOI {
-                return Err(PushError::Policy("Delete DOI not GDOI"));
-            }
-            if d.protocol_id == DELETE_PROTOCOL_KEK {
-                if d.spi_size() != 16 {
-                    return Err(PushError::Policy("KEK Delete SPI size not 16"));
-                }
-                for spi in d.spis() {
-                    let all = spi.iter().all(|&b| b == 0);
-                    for (i, k) in self.keks.iter().enumerate() {
-                        if all || k.spi.as_slice() == spi {
-                            delete_mask |= 1u64
-                                .checked_shl(u32::try_from(i).unwrap_or(64))
-                                .unwrap_or(0);
-                        }
-                    }
-                }
-            }
-        }
+    /// Step 6: the deleted KEKs, the new KEK and the ack policy, checked.
+    fn plan(
+        &self,
+        ki: usize,
+        push: &PushPayloads<'_>,
+        delivery: Delivery,
+    ) -> Result<Change<V>, PushError> {
+        let delete_mask = self.delete_mask(push)?;
         if let Some(kd) = &push.kd {
             for p in kd.packets.iter() {
                 match p.kd_type {
-                    KdType::Sid => return Err(PushError::Policy("SID key packet in a PUSH")),
-                    KdType::Lkh if !unicast && p.lkh_download_array().is_some() => {
-                        return Err(PushError::Policy("LKH_DOWNLOAD_ARRAY in a multicast PUSH"));
+                    KdType::Sid => return Err(PushError::Policy(PolicyViolation::SidKeyPacket)),
+                    KdType::Lkh
+                        if delivery == Delivery::Multicast && p.lkh_download_array().is_some() =>
+                    {
+                        return Err(PushError::Policy(
+                            PolicyViolation::LkhDownloadArrayMulticast,
+                        ));
                     }
                     _ => {}
                 }
@@ -574,52 +836,19 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         let mut new_kek: Option<Kek<V>> = None;
         let mut policy = self.policy;
         if let Some(sa) = &push.sa {
-            let kd = push.kd.as_ref().ok_or(PushError::Policy("SA without KD"))?;
+            let kd = push
+                .kd
+                .as_ref()
+                .ok_or(PushError::Policy(PolicyViolation::SaWithoutKd))?;
             for t in sa.teks.iter() {
                 if let TekBody::Ipsec(t) = t.body
                     && kd.tek(&t.spi).is_none()
                 {
-                    return Err(PushError::Policy("SA TEK without a TEK key packet"));
+                    return Err(PushError::Policy(PolicyViolation::TekWithoutKeyPacket));
                 }
             }
             if let Some(sak) = &sa.kek {
-                if sak.unknown_attribute().is_some() {
-                    return Err(PushError::Policy("unknown KEK attribute"));
-                }
-                if sak.kek_algorithm() != Some(KekAlgorithm::AesCbc) {
-                    return Err(PushError::Policy("KEK algorithm not AES-CBC"));
-                }
-                if sak.sig_algorithm() != Some(kek.verifier.algorithm()) {
-                    return Err(PushError::Policy("SIG algorithm not the configured key's"));
-                }
-                let p = kd
-                    .packets
-                    .iter()
-                    .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
-                    .ok_or(PushError::Policy("SA KEK without a KEK key packet"))?;
-                let (iv, key) = p
-                    .kek_algorithm_key()
-                    .and_then(split_kek_key)
-                    .ok_or(PushError::Policy("bad KEK_ALGORITHM_KEY"))?;
-                if let Some(bits) = sak.key_length_bits()
-                    && usize::from(bits) != key.len() * 8
-                {
-                    return Err(PushError::Policy("KEK key length mismatch"));
-                }
-                let survives = |i: usize, k: &Kek<V>| {
-                    k.spi == sak.spi && delete_mask & (1u64 << (i % 64)) == 0
-                };
-                if self.keks.iter().enumerate().any(|(i, k)| survives(i, k)) {
-                    return Err(PushError::Policy("new KEK SPI already installed"));
-                }
-                new_kek = Some(Kek {
-                    spi: sak.spi,
-                    key,
-                    iv,
-                    verifier: kek.verifier.clone(),
-                    last_seq: 0,
-                    ack_key: None,
-                });
+                new_kek = Some(self.new_kek(ki, sak, kd, delete_mask)?);
                 policy = sak.ack_requested();
             }
         }
@@ -627,93 +856,181 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
         if self.keks.len() - deleted + usize::from(new_kek.is_some()) > K {
             return Err(PushError::TableFull);
         }
+        Ok(Change {
+            delete_mask,
+            new_kek,
+            policy,
+        })
+    }
 
-        // 8 (computed before the commit, with the KEK that protected this PUSH).
-        let mut ack_key = kek.ack_key.clone();
-        let (ack, ack_bytes) = match policy {
-            None => (AckStatus::NotRequested, None),
-            Some(v) => match AckType::new(v) {
-                None => (AckStatus::Unsupported(v), None),
-                Some(ty) => {
-                    let base = if ty.lkh {
-                        self.lkh_leaf.as_ref().map(SecretBuf::expose)
-                    } else {
-                        Some(kek.key.expose())
-                    };
-                    match base {
-                        None => (AckStatus::Unsupported(v), None),
-                        Some(base) => {
-                            if ack_key.as_ref().is_none_or(|a| a.ty != ty) {
-                                ack_key = Some(AckKey::derive(
-                                    crypto,
-                                    ty,
-                                    base,
-                                    &cookies,
-                                    self.config.l_encoding,
-                                ));
-                            }
-                            // Written straight into the queued ACK's buffer.
-                            let mut bytes = Vec::<u8, MAX_ACK_LEN>::new();
-                            let _ = bytes.resize(MAX_ACK_LEN, 0);
-                            let id = self.config.identity.to_id();
-                            let n = ack_key
-                                .as_ref()
-                                .map(|k| k.emit_ack(crypto, push.seq, &id, &mut bytes));
-                            match n {
-                                Some(Ok(n)) if self.pending.is_full() => {
-                                    // Kept for a re-ack, not queued.
-                                    bytes.truncate(n);
-                                    (AckStatus::QueueFull, Some((now, bytes)))
-                                }
-                                Some(Ok(n)) => {
-                                    let at = if unicast {
-                                        now
-                                    } else {
-                                        now.saturating_add(self.jitter(rng))
-                                    };
-                                    bytes.truncate(n);
-                                    (AckStatus::Scheduled(at), Some((at, bytes)))
-                                }
-                                _ => (AckStatus::Unsupported(v), None),
-                            }
-                        }
+    /// Bit `i`: installed KEK `i` is deleted by the PUSH's KEK Delete payloads.
+    fn delete_mask(&self, push: &PushPayloads<'_>) -> Result<u64, PushError> {
+        let mut delete_mask: u64 = 0;
+        for d in push.deletes.iter() {
+            if d.doi != crate::wire::sa::DOI_GDOI {
+                return Err(PushError::Policy(PolicyViolation::DeleteDoi));
+            }
+            if d.protocol_id != DELETE_PROTOCOL_KEK {
+                continue;
+            }
+            if d.spi_size() != 16 {
+                return Err(PushError::Policy(PolicyViolation::KekDeleteSpiSize));
+            }
+            for spi in d.spis() {
+                let all = spi.iter().all(|&b| b == 0);
+                for (i, k) in self.keks.iter().enumerate() {
+                    if all || k.spi.as_slice() == spi {
+                        delete_mask |= 1u64
+                            .checked_shl(u32::try_from(i).unwrap_or(64))
+                            .unwrap_or(0);
                     }
                 }
-            },
-        };
-        // (Not kept when the provider has no SHA-256: no re-ack rather than a wrong match.)
-        let digest = (unicast && self.config.re_ack.is_some())
-            .then(|| {
-                crypto
-                    .hash(HashAlg::Sha256, &[datagram])
-                    .checked(HashAlg::Sha256)
-                    .ok()
-            })
-            .flatten();
+            }
+        }
+        Ok(delete_mask)
+    }
 
-        // 7. Commit (infallible from here).
+    /// The KEK an SA KEK (with its KD KEK packet) installs, checked against KEK `ki`.
+    fn new_kek(
+        &self,
+        ki: usize,
+        sak: &SaKek<'_>,
+        kd: &KeyDownload<'_>,
+        delete_mask: u64,
+    ) -> Result<Kek<V>, PushError> {
+        let kek = self.keks.get(ki).ok_or(PushError::UnknownKek)?;
+        if sak.unknown_attribute().is_some() {
+            return Err(PushError::Policy(PolicyViolation::UnknownKekAttribute));
+        }
+        if sak.kek_algorithm() != Some(KekAlgorithm::AesCbc) {
+            return Err(PushError::Policy(PolicyViolation::KekAlgorithm));
+        }
+        if sak.sig_algorithm() != Some(kek.verifier.algorithm()) {
+            return Err(PushError::Policy(PolicyViolation::SigAlgorithm));
+        }
+        let p = kd
+            .packets
+            .iter()
+            .find(|p| p.kd_type == KdType::Kek && p.spi == sak.spi)
+            .ok_or(PushError::Policy(PolicyViolation::KekWithoutKeyPacket))?;
+        let (iv, key) = p
+            .kek_algorithm_key()
+            .and_then(split_kek_key)
+            .ok_or(PushError::Policy(PolicyViolation::KekAlgorithmKey))?;
+        if let Some(bits) = sak.key_length_bits()
+            && usize::from(bits) != key.len() * 8
+        {
+            return Err(PushError::Policy(PolicyViolation::KekKeyLength));
+        }
+        let survives =
+            |i: usize, k: &Kek<V>| k.spi == sak.spi && delete_mask & (1u64 << (i % 64)) == 0;
+        if self.keks.iter().enumerate().any(|(i, k)| survives(i, k)) {
+            return Err(PushError::Policy(PolicyViolation::KekSpiInUse));
+        }
+        Ok(Kek {
+            spi: sak.spi,
+            key,
+            iv,
+            verifier: kek.verifier.clone(),
+            last_seq: 0,
+            ack_key: None,
+        })
+    }
+
+    /// Step 8: the ACK of an accepted PUSH, computed (not yet queued).
+    fn prepare_ack(&self, a: AckInput<'_>, rng: &mut dyn Rng) -> AckPlan {
+        let kek = self.keks.get(a.ki);
+        let mut plan = AckPlan {
+            status: AckStatus::NotRequested,
+            ack: None,
+            ack_key: kek.and_then(|k| k.ack_key.clone()),
+            digest: None,
+        };
+        let Some(v) = a.policy else {
+            return plan;
+        };
+        plan.status = AckStatus::Unsupported(v);
+        let (Some(ty), Some(kek)) = (AckType::new(v), kek) else {
+            return plan;
+        };
+        let base = if ty.lkh {
+            self.lkh_leaf.as_ref().map(SecretBuf::expose)
+        } else {
+            Some(kek.key.expose())
+        };
+        let Some(base) = base else {
+            return plan;
+        };
+        if plan.ack_key.as_ref().is_none_or(|k| k.ty != ty) {
+            plan.ack_key = Some(AckKey::derive(
+                &self.crypto,
+                ty,
+                base,
+                &a.cookies,
+                self.config.l_encoding,
+            ));
+        }
+        // Written straight into the returned plan (no copy of the ACK on the stack).
+        let Some(key) = plan.ack_key.as_ref() else {
+            return plan;
+        };
+        let id = self.config.identity.to_id();
+        let (at, bytes) = plan.ack.insert((a.now, Vec::new()));
+        let _ = bytes.resize(MAX_ACK_LEN, 0);
+        match key.emit_ack(&self.crypto, a.seq, &id, bytes) {
+            Ok(n) => bytes.truncate(n),
+            Err(_) => {
+                plan.ack = None;
+                return plan;
+            }
+        }
+        if self.pending.is_full() {
+            // Kept for a re-ack, not queued.
+            plan.status = AckStatus::QueueFull;
+        } else {
+            *at = a.now.saturating_add(self.delay(a.delivery, rng));
+            plan.status = AckStatus::Scheduled(*at);
+        }
+        if a.delivery == Delivery::Unicast && self.config.re_ack.is_some() {
+            plan.digest = self.push_digest(a.datagram);
+        }
+        plan
+    }
+
+    /// SHA-256 of a PUSH, kept for a re-ack. (`None` when the provider has no SHA-256: no
+    /// re-ack rather than a wrong match.) Not inlined: its digest stays off the stack of
+    /// the ACK computation.
+    #[inline(never)]
+    fn push_digest(&self, datagram: &[u8]) -> Option<[u8; 32]> {
+        self.crypto
+            .hash(HashAlg::Sha256, &[datagram])
+            .checked(HashAlg::Sha256)
+            .ok()
+            .and_then(|d| d.as_bytes().get(..32)?.try_into().ok())
+    }
+
+    /// Step 7: applies a checked PUSH. Infallible.
+    fn commit(&mut self, ki: usize, seq: u32, change: Change<V>, ack: AckPlan) {
         if let Some(k) = self.keks.get_mut(ki) {
             k.last_seq = seq;
-            k.ack_key = ack_key;
+            k.ack_key = ack.ack_key;
         }
         let mut i = 0usize;
         self.keks.retain(|_| {
-            let keep = delete_mask & (1u64 << (i % 64)) == 0;
+            let keep = change.delete_mask & (1u64 << (i % 64)) == 0;
             i += 1;
             keep
         });
-        if let Some(n) = new_kek {
-            // Capacity checked above.
+        if let Some(n) = change.new_kek {
+            // Capacity checked in `plan`.
             let _ = self.keks.push(n);
         }
-        self.policy = policy;
-        if let Some((at, bytes)) = ack_bytes {
-            let queued = ack != AckStatus::QueueFull;
-            if let Some(d) = digest {
-                let mut dg = [0u8; 32];
-                dg.copy_from_slice(d.as_bytes().get(..32).unwrap_or(&[0; 32]));
+        self.policy = change.policy;
+        if let Some((at, bytes)) = ack.ack {
+            let queued = ack.status != AckStatus::QueueFull;
+            if let Some(digest) = ack.digest {
                 self.last_push = Some(LastPush {
-                    digest: dg,
+                    digest,
                     ack: bytes.clone(),
                     last_sent: queued.then_some(at),
                 });
@@ -722,18 +1039,14 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
                 self.queue_ack(at, bytes);
             }
         }
-        Ok(Outcome::Accepted(Accepted {
-            seq,
-            kek_spi: cookies,
-            deletes: push.deletes,
-            sa: push.sa,
-            kd: push.kd,
-            ack,
-        }))
     }
 
-    fn jitter(&self, rng: &mut dyn Rng) -> Duration {
-        let max = self.config.ack_jitter_max.min(MAX_ACK_JITTER);
+    /// The ACK delay: none for a unicast PUSH, else per [`GmConfig::ack_delay`].
+    fn delay(&self, delivery: Delivery, rng: &mut dyn Rng) -> Duration {
+        let max = match (delivery, self.config.ack_delay) {
+            (Delivery::Unicast, _) | (_, AckDelay::Immediate) => return Duration::ZERO,
+            (Delivery::Multicast, AckDelay::Jittered { max }) => max.min(MAX_ACK_JITTER),
+        };
         let max_ms = u64::try_from(max.as_millis()).unwrap_or(0);
         let mut b = [0u8; 8];
         if max_ms == 0 || rng.fill_bytes(&mut b).is_err() {
@@ -743,12 +1056,12 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
     }
 
     /// Queues an ACK; the callers checked that the queue has room.
-    fn queue_ack(&mut self, at: Instant, bytes: Vec<u8, MAX_ACK_LEN>) {
+    fn queue_ack(&mut self, at: Time, bytes: Vec<u8, MAX_ACK_LEN>) {
         let _ = self.pending.push_back(PendingAck { at, bytes });
     }
 
     /// When the next ACK is due.
-    pub fn poll_timeout(&self) -> Option<Instant> {
+    pub fn poll_timeout(&self) -> Option<Time> {
         self.pending.iter().map(|p| p.at).min()
     }
 
@@ -760,7 +1073,7 @@ impl<V: PushVerifier + Clone, const K: usize> GroupMember<V, K> {
     /// [`WriteError::BufferTooSmall`]: the ACK stays pending.
     pub fn handle_timeout(
         &mut self,
-        now: Instant,
+        now: Time,
         out: &mut [u8],
     ) -> Result<Option<usize>, WriteError> {
         let Some(idx) = self

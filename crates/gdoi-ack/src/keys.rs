@@ -10,7 +10,7 @@ use keying_crypto::{
     RsaPublicKeyOps, RsaSignatureScheme,
 };
 
-use crate::sa_kek::SigAlgorithm;
+use crate::wire::sa_kek::SigAlgorithm;
 
 /// Verifies GROUPKEY-PUSH signatures.
 pub trait PushVerifier {
@@ -37,6 +37,34 @@ pub trait PushSigner {
     /// # Errors
     /// From the key.
     fn sign(&self, rng: &mut dyn Rng, parts: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError>;
+}
+
+/// A shared verifier: `&V` verifies as `V` (a group member can borrow a key it does not
+/// own).
+impl<V: PushVerifier + ?Sized> PushVerifier for &V {
+    fn algorithm(&self) -> SigAlgorithm {
+        (**self).algorithm()
+    }
+
+    fn verify(&self, parts: &[&[u8]], sig: &[u8]) -> Result<(), CryptoError> {
+        (**self).verify(parts, sig)
+    }
+}
+
+/// A shared signer: `&S` signs as `S` (a key server can borrow a key in a secure element
+/// driver it does not own).
+impl<S: PushSigner + ?Sized> PushSigner for &S {
+    fn algorithm(&self) -> SigAlgorithm {
+        (**self).algorithm()
+    }
+
+    fn signature_len(&self) -> usize {
+        (**self).signature_len()
+    }
+
+    fn sign(&self, rng: &mut dyn Rng, parts: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
+        (**self).sign(rng, parts, out)
+    }
 }
 
 /// An ECDSA P-256 GCKS key (verifying or signing).

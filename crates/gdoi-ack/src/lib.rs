@@ -11,29 +11,71 @@
 //!              ack_key = prf(base_key, "GROUPKEY-PUSH ACK\0" | I-Cookie ‖ R-Cookie | L)
 //! ```
 //!
+//! # Role contract
+//! The two roles follow the contract every protocol crate of the workspace shares (see the
+//! workspace README):
+//! - **Construction:** `Role::new(crypto, config, …)`; the role owns its crypto provider
+//!   (pass `&provider` to share one). [`GroupMember::new`] has the default KEK capacity,
+//!   [`GroupMember::with_capacity`] any other; [`Gcks::new`] takes its members table.
+//! - **Input:** `handle_push(now, datagram, delivery, rng, out)`,
+//!   `handle_ack(now, datagram)`, `build_push(now, target, content, rng, out)`: `now`
+//!   ([`Time`]) first, then the input, its context ([`Delivery`], [`Target`]), the RNG and
+//!   the output buffer.
+//! - **Output / rejection:** what is written goes into `out`, the success value says how
+//!   much; a rejected input is `Err(Rejected { error, reply_len: None })` ([`Rejected`]; GDOI
+//!   never answers a bad message) and leaves the role exactly as it was. A short buffer is
+//!   a `BufferTooSmall { needed }` variant; [`MAX_ACK_LEN`] bounds every ACK, [`MAX_PUSH_LEN`]
+//!   every PUSH built from a [`PushBuilder`].
+//! - **Timers:** `poll_timeout() -> Option<Time>`, then `handle_timeout(now, …)`; the
+//!   GCKS's events come from [`Gcks::poll_event`].
+//! - **Errors** implement `Display` and `core::error::Error`.
+//!
+//! # Layout
+//! ```text
+//! src/
+//!   lib.rs        this page, re-exports (keying_crypto, Time, Rng, Rejected, roles, …)
+//!   wire/         mod.rs: payload types, the ISAKMP payload chain and its framing
+//!                 (from_element / emit over keying_tlv::Codec)
+//!                 header.rs (ISAKMP header), message.rs (PUSH chain, ACK view),
+//!                 attributes.rs (TV / TLV data attributes), sa.rs, sa_kek.rs, sa_tek.rs,
+//!                 gap.rs, key_download.rs, seq.rs, hash.rs, sig.rs, nonce.rs,
+//!                 identification.rs, delete.rs, notification.rs
+//!   ack.rs        ack-key derivation (RFC 8263 §3.2), ACK HASH, building an ACK
+//!   keys.rs       GCKS signature keys: PushSigner / PushVerifier (RSA, ECDSA P-256)
+//!   push.rs       typed GROUPKEY-PUSH content (PushBuilder, EspTek, KekRollover)
+//!   gm.rs         the group member role (GroupMember)
+//!   gcks.rs       the key server role (Gcks)
+//! ```
+//!
 //! # Layers
 //! - **Codec** (no alloc, no crypto), built on [`keying_tlv`] with the ISAKMP framing:
-//!   [`header`] (the 28-octet ISAKMP header; the version is checked before the exchange
-//!   type), [`payload`] (the generic chain, RESERVED octets must be 0), [`attribute`] (TV /
-//!   TLV), and one module per RFC 6407 payload: [`sa`] (GDOI form, enclosing) [`sa_kek`]
-//!   (every KEK attribute incl. KEK_ACK_REQUESTED 1–4), [`gap`], [`sa_tek`] (ESP / AH parsed,
-//!   others opaque), [`kd`] (TEK / KEK key packets, the first LKH key), [`seq`], [`hash`],
-//!   [`id`] (IPv4, IPv6, OID), [`sig`], [`nonce`], [`delete`], [`notify`]; [`message`]
-//!   validates the whole PUSH chain and the ACK. Each payload is a zero-copy value validated
-//!   once by [`Payload::parse`] (accessors cannot fail) and written by [`Payload::emit`]
-//!   into the caller's buffer (`BufferTooSmall { needed }` otherwise).
+//!   [`wire::header`] (the 28-octet ISAKMP header; the version is checked before the
+//!   exchange type), [`wire`] (the generic chain, RESERVED octets must be 0),
+//!   [`wire::attributes`] (TV / TLV), and one module per RFC 6407 payload: [`wire::sa`]
+//!   (GDOI form, enclosing) [`wire::sa_kek`] (every KEK attribute incl. KEK_ACK_REQUESTED
+//!   1–4), [`wire::gap`], [`wire::sa_tek`] (ESP / AH parsed, others opaque; the IPsec DOI
+//!   transform and attribute names), [`wire::key_download`] (TEK / KEK key packets, the
+//!   first LKH key), [`wire::seq`], [`wire::hash`], [`wire::identification`] (IPv4, IPv6,
+//!   OID), [`wire::sig`], [`wire::nonce`], [`wire::delete`], [`wire::notification`];
+//!   [`wire::message`] validates the whole PUSH chain and the ACK. Each payload is a
+//!   zero-copy value validated once by [`Codec::read`] (accessors cannot fail) and written
+//!   by [`Codec::write`]; the ISAKMP framing is [`wire::from_element`] / [`wire::emit`],
+//!   once for every payload, into the caller's buffer (`BufferTooSmall { needed }`
+//!   otherwise).
 //! - **ACK crypto**: [`ack`] (ack key, HASH, building an ACK).
 //! - **Keys**: [`keys`] — GCKS signature keys behind [`keys::PushVerifier`] /
 //!   [`keys::PushSigner`]: RSA PKCS#1 v1.5 (DigestInfo, raw hash, or both) and ECDSA P-256
 //!   `r ‖ s`, over `keying_crypto`'s traits (a secure element can implement them).
-//! - **State machines**: [`gm::GroupMember`] and [`gcks::KeyServer`]; the caller passes
-//!   `now` ([`time::Instant`]), the datagrams, the crypto provider and an RNG; they return
-//!   what to send and the next deadline (`poll_timeout` / `handle_timeout`). Every
-//!   rejected message leaves the state as it was (computed into locals, committed last).
-//!   Tables are fixed-capacity: the GM's inline ([`heapless`]), the key server's members
-//!   table in storage the caller provides ([`gcks::Slot`]: an array, a static, or a boxed
-//!   slice for 100,000 members). A full table is an error or a reported status, never a
-//!   silent drop.
+//! - **PUSH content**: [`push`] — TEKs, KEK rollover and deletions by name
+//!   ([`PushBuilder`]), for [`Gcks::push`].
+//! - **State machines**: [`GroupMember`] and [`Gcks`], each owning its crypto provider;
+//!   the caller passes `now` ([`Time`]), the datagrams, an RNG and the output buffer; they
+//!   return what to send and the next deadline (`poll_timeout` / `handle_timeout`). Every
+//!   rejected message ([`Rejected`]) leaves the state as it was (computed into locals,
+//!   committed last). Tables are fixed-capacity: the GM's inline ([`heapless`]), the key
+//!   server's members table in storage the caller provides ([`Slot`]: an array, a static,
+//!   or a boxed slice for 100,000 members). A full table is an error or a reported status,
+//!   never a silent drop.
 //!
 //! # Resolutions (where the RFCs are unclear or other implementations differ)
 //! | Question | Resolution |
@@ -55,11 +97,12 @@
 //! | Header Length vs datagram | must be equal (RFC 2408 §3.1 defines Length as the total message, so extra octets are rejected rather than tolerated) |
 //! | RESERVED octets | must be 0 everywhere; stricter than ISAKMP practice because the ACK's HASH payload header is not covered by the HASH |
 //! | PULL SEQ vs an already installed KEK | last SEQ is initialised from the SEQ of PULL message 4, but RFC 6407 §3.2 adds that a PULL SEQ lower than a PUSH already accepted for that KEK is stale and ignored — [`gm::GroupMember::install_kek`] keeps the maximum |
-//! | LKH Key Data length (not on the wire) | [`kd::LkhDownloadArray::first_key`] takes the rest of the attribute when there is one key, else a caller-supplied length |
+//! | LKH Key Data length (not on the wire) | [`wire::key_download::LkhDownloadArray::first_key`] takes the rest of the attribute when there is one key, else a caller-supplied length |
 //! | KD type 4 (RFC 6407 table prints "Unassigned 4–127") | SID = 4; SID packets in a PUSH are rejected |
 //! | KEK_ACK_REQUESTED value unknown, or LKH type without a leaf key | the PUSH is processed, no ACK ([`gm::AckStatus::Unsupported`], RFC 8263 §4); an unknown KEK *attribute* rejects the PUSH (RFC 6407 §5.3.3) |
 //! | Re-acking a retransmitted PUSH (RFC 8263 never re-acks: the replay check fails first, so a lost ACK is not repaired) | off (RFC-strict); [`gm::GmConfig::re_ack`] re-sends the cached ACK for a bit-identical copy of the last accepted *unicast* PUSH, rate-limited |
-//! | ACK timing | GM: multicast PUSHes jittered up to `ack_jitter_max` (never above 5 s), unicast immediately; GCKS: "missing" not before 10 s |
+//! | ACK timing | GM: multicast PUSHes jittered up to [`AckDelay::Jittered`]'s `max` (never above 5 s; [`AckDelay::Immediate`] for none), unicast immediately; GCKS: "missing" not before 10 s |
+//! | ACK after its PUSH's deadline | still accepted (last acked SEQ, run of misses reset) but it does not answer that PUSH, decided by the `now` of [`Gcks::handle_ack`] (at or after the deadline: late), the same whether or not [`Gcks::handle_timeout`] already ran; an ACK under a retired KEK at or past its retention is [`AckError::UnknownGroup`] |
 //! | GCKS duplicate ACKs | dropped before any crypto by the per-member last acked (KEK, SEQ) |
 //! | GCKS after a PUSH replaces or deletes its KEK | the old KEK stays (for late ACKs) at least the ACK timeout, then is erased |
 //! | Members that miss ACKs | [`gcks::GcksEvent::AckMissing`] every time, once per member and PUSH, none ever dropped (reports live in the members table); [`gcks::GcksEvent::MemberLost`] after `max_missed` in a row, only for members that acked at least once (RFC 8263 §6) |
@@ -92,27 +135,32 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod attribute;
-pub mod delete;
-pub mod gap;
-pub mod hash;
-pub mod header;
-pub mod id;
-pub mod kd;
-pub mod message;
-pub mod nonce;
-pub mod notify;
-pub mod payload;
-pub mod sa;
-pub mod sa_kek;
-pub mod sa_tek;
-pub mod seq;
-pub mod sig;
-
-pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
-pub use payload::{Payload, PayloadType};
 pub mod ack;
 pub mod gcks;
 pub mod gm;
 pub mod keys;
-pub mod time;
+pub mod push;
+pub mod wire;
+
+pub use keying_tlv::Codec;
+pub use keying_tlv::{Error as DecodeError, ErrorKind, WriteError};
+pub use wire::PayloadType;
+
+pub use keying_crypto;
+pub use keying_crypto::{CryptoError, Rejected, Rng, Time};
+
+pub use ack::LEncoding;
+pub use gcks::{
+    AckError, AckReceived, BuildError, Built, ContentError, Gcks, GcksConfig, GcksError, GcksEvent,
+    InitialKek, MAX_KEKS, MAX_OUTSTANDING, MAX_SLOTS, MIN_ACK_TIMEOUT, MemberId, PushContent, Slot,
+    Target,
+};
+pub use gm::{
+    Accepted, AckDelay, AckStatus, Delivery, GmConfig, GmIdentity, GroupMember, InstallError,
+    KekInstall, MAX_ACK_JITTER, MAX_ACK_LEN, MAX_KEK_KEY, MAX_LKH_KEY, MAX_PENDING_ACKS, Outcome,
+    PolicyViolation, PushError, ReAck,
+};
+pub use keys::{EcdsaP256, PushSigner, PushVerifier, Rsa, RsaForms};
+pub use push::{EspTek, KekRollover, MAX_PUSH_LEN, PushBuilder, Selector};
+pub use wire::sa_kek::{KekAckRequested, SigAlgorithm};
+pub use wire::sa_tek::{AuthAlgorithm, EncapsulationMode, EspTransform};

@@ -12,40 +12,45 @@
 mod common;
 use common::*;
 
-use gdoi_ack::attribute::{Attribute, AttributeValue, Attributes};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gap::Gap;
-use gdoi_ack::hash::HashPayload;
-use gdoi_ack::header::{ExchangeType, HEADER_LEN, Header};
-use gdoi_ack::id::{IdData, IdSelector, IdType, Identification};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::message::{Ack, PushPayloads, parse_push_header};
-use gdoi_ack::nonce::Nonce;
-use gdoi_ack::notify::{Notification, NotifyType};
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, KekAlgorithm, SaKek, SigAlgorithm, SigHashAlgorithm};
-use gdoi_ack::sa_tek::{SaTek, TekBody, TekProtocol};
-use gdoi_ack::seq::Seq;
-use gdoi_ack::sig::Signature;
-use gdoi_ack::{ErrorKind, Payload, PayloadType};
+use gdoi_ack::wire::attributes::{Attribute, AttributeValue, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::gap::Gap;
+use gdoi_ack::wire::hash::HashPayload;
+use gdoi_ack::wire::header::{ExchangeType, HEADER_LEN, Header};
+use gdoi_ack::wire::identification::{IdData, IdSelector, IdType, Identification};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket};
+use gdoi_ack::wire::message::{Ack, PushPayloads, parse_push_header};
+use gdoi_ack::wire::nonce::Nonce;
+use gdoi_ack::wire::notification::{Notification, NotifyType};
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{
+    KekAckRequested, KekAlgorithm, SaKek, SigAlgorithm, SigHashAlgorithm,
+};
+use gdoi_ack::wire::sa_tek::{SaTek, TekBody, TekProtocol};
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::wire::sig::Signature;
+use gdoi_ack::wire::{emit, from_element};
+use gdoi_ack::{Codec, ErrorKind, PayloadType};
 use keying_tlv::{ChainWriter, Reader, Writer};
 use proptest::prelude::*;
 
 /// Parses `whole` (one payload with generic header, Next Payload 0) as `P`.
-fn parse_one<'a, P: Payload<'a>>(whole: &'a [u8]) -> Result<P, gdoi_ack::DecodeError> {
-    let mut it = gdoi_ack::payload::Payloads::new(P::KIND.to_wire(), Reader::new(whole));
+fn parse_one<'a, P: Codec<'a, Kind = PayloadType, Error = gdoi_ack::DecodeError>>(
+    whole: &'a [u8],
+) -> Result<P, gdoi_ack::DecodeError> {
+    let mut it = gdoi_ack::wire::Payloads::new(P::KIND.to_wire(), Reader::new(whole));
     let e = it.next().unwrap()?;
     assert!(it.next().is_none());
-    P::from_element(&e)
+    from_element::<P>(&e)
 }
 
 /// Emits `p` as a lone payload into a 0x2a-filled buffer; returns the payload bytes.
-fn emit_one<'a, P: Payload<'a>>(p: &P) -> Vec<u8> {
+fn emit_one<'a, P: Codec<'a, Kind = PayloadType, Error = gdoi_ack::DecodeError>>(p: &P) -> Vec<u8> {
     let mut buf = vec![0x2a; 2048];
     let mut w = Writer::new(&mut buf);
     let slot = w.next_payload();
     let mut chain = ChainWriter::new(slot);
-    p.emit(&mut chain, &mut w);
+    emit(p, &mut chain, &mut w);
     let n = w.finish().unwrap();
     assert_eq!(buf[0], P::KIND.to_wire());
     buf[1..n].to_vec()
@@ -53,7 +58,10 @@ fn emit_one<'a, P: Payload<'a>>(p: &P) -> Vec<u8> {
 
 /// Parse → fields checked by `check` → emit into 0x2a → identical bytes; every truncation
 /// of the payload is a Truncated error.
-fn check_payload<'a, P: Payload<'a> + PartialEq + core::fmt::Debug>(
+fn check_payload<
+    'a,
+    P: Codec<'a, Kind = PayloadType, Error = gdoi_ack::DecodeError> + PartialEq + core::fmt::Debug,
+>(
     whole: &'a [u8],
     check: impl Fn(&P),
 ) {
@@ -61,8 +69,7 @@ fn check_payload<'a, P: Payload<'a> + PartialEq + core::fmt::Debug>(
     check(&p);
     assert_eq!(emit_one(&p), whole, "emit(parse(b)) == b");
     for len in 0..whole.len() {
-        let mut it =
-            gdoi_ack::payload::Payloads::new(P::KIND.to_wire(), Reader::new(&whole[..len]));
+        let mut it = gdoi_ack::wire::Payloads::new(P::KIND.to_wire(), Reader::new(&whole[..len]));
         let e = it.next().unwrap().unwrap_err();
         match e.kind {
             ErrorKind::Truncated { needed } => {
@@ -279,7 +286,7 @@ fn kek_attributes_all_values() {
             assert!(k.ack_requested().unwrap().is_known());
             assert_eq!(
                 k.management_algorithm(),
-                Some(gdoi_ack::sa_kek::KekManagement::Lkh)
+                Some(gdoi_ack::wire::sa_kek::KekManagement::Lkh)
             );
             assert_eq!(k.sig_algorithm(), Some(SigAlgorithm::Rsa));
             assert_eq!(k.sig_key_length_bits(), Some(2048));
@@ -494,10 +501,10 @@ fn push_plaintext_vector_parses_and_reemits() {
     let mut w = Writer::new(&mut buf);
     let first = w.next_payload();
     let mut chain = ChainWriter::new(first);
-    push.seq.emit(&mut chain, &mut w);
-    push.sa.unwrap().emit(&mut chain, &mut w);
-    push.kd.unwrap().emit(&mut chain, &mut w);
-    push.signature.emit(&mut chain, &mut w);
+    emit(&push.seq, &mut chain, &mut w);
+    emit(&push.sa.unwrap(), &mut chain, &mut w);
+    emit(&push.kd.unwrap(), &mut chain, &mut w);
+    emit(&push.signature, &mut chain, &mut w);
     let n = w.finish().unwrap();
     assert_eq!(buf[0], 18);
     assert_eq!(&buf[1..n], &p[..]);
@@ -566,11 +573,11 @@ fn delete_only_cleartext_vector() {
     // Without SIG this debug view is not a valid PUSH ...
     assert!(PushPayloads::parse(h.next_payload, &v[28..], 28, 0).is_err());
     // ... but its chain is SEQ 3, D(KEK).
-    let els: Vec<_> = gdoi_ack::payload::Payloads::new(h.next_payload, Reader::at(&v[28..], 28))
+    let els: Vec<_> = gdoi_ack::wire::Payloads::new(h.next_payload, Reader::at(&v[28..], 28))
         .map(Result::unwrap)
         .collect();
-    assert_eq!(Seq::from_element(&els[0]).unwrap(), Seq(3));
-    let d = Delete::from_element(&els[1]).unwrap();
+    assert_eq!(from_element::<Seq>(&els[0]).unwrap(), Seq(3));
+    let d = from_element::<Delete>(&els[1]).unwrap();
     assert_eq!(d.protocol_id, 0);
     assert_eq!(d.spis().next().unwrap(), COOKIES);
 }
@@ -726,7 +733,7 @@ proptest! {
             let attributes = Attributes::encode(&build_attrs(tal), buf).unwrap();
             tek_vals.push(SaTek {
                 protocol_id: TekProtocol::IpsecEsp,
-                body: TekBody::Ipsec(gdoi_ack::sa_tek::IpsecTek {
+                body: TekBody::Ipsec(gdoi_ack::wire::sa_tek::IpsecTek {
                     protocol: 0,
                     src: IdSelector { id_type: IdType::from(ts.0), port: ts.1, data: &ts.2 },
                     dst: IdSelector { id_type: IdType::from(td.0), port: td.1, data: &td.2 },
@@ -761,16 +768,16 @@ proptest! {
         let _ = Ack::parse(&b);
         let _ = parse_push_header(&b);
         let _ = Header::parse(&mut Reader::new(&b));
-        let _ = Sa::parse(Reader::new(&b));
-        let _ = KeyDownload::parse(Reader::new(&b));
-        let _ = SaKek::parse(Reader::new(&b));
-        let _ = SaTek::parse(Reader::new(&b));
-        let _ = Identification::parse(Reader::new(&b));
-        let _ = Delete::parse(Reader::new(&b));
-        let _ = Notification::parse(Reader::new(&b));
-        let _ = Gap::parse(Reader::new(&b));
+        let _ = Sa::read(&mut Reader::new(&b));
+        let _ = KeyDownload::read(&mut Reader::new(&b));
+        let _ = SaKek::read(&mut Reader::new(&b));
+        let _ = SaTek::read(&mut Reader::new(&b));
+        let _ = Identification::read(&mut Reader::new(&b));
+        let _ = Delete::read(&mut Reader::new(&b));
+        let _ = Notification::read(&mut Reader::new(&b));
+        let _ = Gap::read(&mut Reader::new(&b));
         let _ = Attributes::parse(Reader::new(&b));
-        for e in gdoi_ack::payload::Payloads::new(first, Reader::new(&b)).flatten() {
+        for e in gdoi_ack::wire::Payloads::new(first, Reader::new(&b)).flatten() {
             let _ = e;
         }
     }

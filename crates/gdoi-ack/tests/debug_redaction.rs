@@ -11,12 +11,14 @@
 mod common;
 use common::*;
 
-use gdoi_ack::Payload;
-use gdoi_ack::attribute::{Attribute, Attributes};
+use gdoi_ack::Codec;
 use gdoi_ack::gm::KekInstall;
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
-use gdoi_ack::message::PushPayloads;
-use gdoi_ack::payload::Payloads;
+use gdoi_ack::wire::Payloads;
+use gdoi_ack::wire::attributes::{Attribute, Attributes};
+use gdoi_ack::wire::key_download::{KdType, KeyDownload, KeyPacket, LkhDownloadArray};
+use gdoi_ack::wire::message::PushPayloads;
+use gdoi_ack::wire::{emit, from_element};
+use gdoi_ack::{Delivery, InitialKek};
 use keying_tlv::{ChainWriter, Reader, Writer};
 
 /// Key patterns no length, type, SPI or offset looks like.
@@ -113,7 +115,7 @@ fn kd_bytes() -> Vec<u8> {
     let mut w = Writer::new(&mut buf);
     let slot = w.next_payload();
     let mut chain = ChainWriter::new(slot);
-    kd.emit(&mut chain, &mut w);
+    emit(&kd, &mut chain, &mut w);
     let n = w.finish().unwrap();
     buf[1..n].to_vec()
 }
@@ -123,7 +125,7 @@ fn key_download_built_and_parsed_hides_every_key() {
     let b = kd_bytes();
     let mut it = Payloads::new(KeyDownload::KIND.to_wire(), Reader::new(&b));
     let e = it.next().unwrap().unwrap();
-    let kd = KeyDownload::from_element(&e).unwrap();
+    let kd = from_element::<KeyDownload>(&e).unwrap();
     assert_eq!(
         kd.kek().unwrap().kek_algorithm_key(),
         Some(&KEK_ALG_KEY[..])
@@ -212,12 +214,12 @@ fn delete_payloads_do_not_print_the_rest_of_the_chain() {
 
 #[test]
 fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
-    use common::rekey::{kek_key, push, signer};
-    use gdoi_ack::gcks::{GcksConfig, KeyServer, Slot, Target};
+    use common::rekey::{Rekey, kek_key, push, signer};
+    use gdoi_ack::Time;
+    use gdoi_ack::gcks::{Gcks, GcksConfig, Slot, Target};
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
-    use gdoi_ack::time::Instant;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 
     let policy = KekAckRequested::LkhSha256;
@@ -225,19 +227,23 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     let tek_spi = [0, 0, 0, 0xc7];
     let (kek1, kek2, tek) = (kek_key(&COOKIES), kek_key(&new_spi), [0xc7; 16]);
     let secrets: [&[u8]; 4] = [&kek1[16..], &kek2[16..], &tek, &LKH_KEY];
-    let mut ks = KeyServer::new(
+    let mut ks = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(policy)),
         EcdsaP256(signer()),
-        COOKIES,
-        &kek1,
-        0,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &kek1,
+            last_seq: 0,
+        },
         [Slot::EMPTY; 2],
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     ks.add_member(GmIdentity::Ipv4([10, 0, 0, 1]), Some(&LKH_KEY))
         .unwrap();
-    let mut g: GroupMember<_, 4> = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    let mut g: GroupMember<_, _, 4> =
+        GroupMember::new(RustCrypto, GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
     g.install_kek(KekInstall {
         spi: COOKIES,
         algorithm_key: &kek1,
@@ -247,16 +253,18 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
     })
     .unwrap();
     g.set_lkh_leaf_key(&LKH_KEY).unwrap();
-    let now = Instant::from_secs(1);
+    let now = Time::from_unix_secs(1);
     let mut wire = [0u8; 1024];
     let b = push(
         &mut ks,
         now,
         Target::All,
-        tek_spi,
-        Some(new_spi),
-        None,
-        policy,
+        Rekey {
+            tek_spi,
+            new_kek: Some(new_spi),
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut scratch = [0u8; 1024];
@@ -264,10 +272,9 @@ fn roles_and_an_accepted_push_hide_keks_teks_and_leaf_keys() {
         .handle_push(
             now,
             &wire[..b.len],
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut HashDrbg::new(b"l"),
+            &mut scratch,
         )
         .unwrap();
     let Outcome::Accepted(acc) = outcome else {

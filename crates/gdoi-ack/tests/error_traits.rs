@@ -4,6 +4,7 @@
 
 use std::error::Error;
 
+use gdoi_ack::Rejected;
 use gdoi_ack::gcks::{AckError, BuildError, GcksError};
 use gdoi_ack::gm::{InstallError, PushError};
 use keying_crypto::CryptoError;
@@ -14,7 +15,7 @@ fn boxed<E: Error + 'static>(e: E) -> Result<(), Box<dyn Error>> {
 
 #[test]
 fn role_errors_convert_with_question_mark_and_name_the_problem() {
-    let cases: [(Box<dyn Error>, &str); 6] = [
+    let cases: [(Box<dyn Error>, &str); 8] = [
         (
             boxed(PushError::Replay { seq: 7, last: 9 }).unwrap_err(),
             "GROUPKEY-PUSH replayed: SEQ 7, last accepted 9",
@@ -37,7 +38,15 @@ fn role_errors_convert_with_question_mark_and_name_the_problem() {
         ),
         (
             boxed(PushError::BufferTooSmall { needed: 96 }).unwrap_err(),
-            "scratch buffer too small (96 bytes needed)",
+            "output buffer too small (96 bytes needed)",
+        ),
+        (
+            boxed(BuildError::BufferTooSmall { needed: 476 }).unwrap_err(),
+            "GROUPKEY-PUSH not built: output buffer too small (476 bytes needed)",
+        ),
+        (
+            boxed(Rejected::silent(AckError::BadHash)).unwrap_err(),
+            "ACK HASH does not verify",
         ),
     ];
     for (e, text) in cases {
@@ -58,4 +67,13 @@ fn wrapped_causes_are_reachable_through_source() {
         Some("random number generator failed")
     );
     assert!(AckError::BadHash.source().is_none());
+    let e = PushError::Policy(gdoi_ack::PolicyViolation::KekAlgorithm);
+    assert_eq!(
+        e.to_string(),
+        "GROUPKEY-PUSH refused by policy: KEK algorithm not AES-CBC"
+    );
+    assert_eq!(
+        e.source().map(ToString::to_string).as_deref(),
+        Some("KEK algorithm not AES-CBC")
+    );
 }

@@ -6,7 +6,6 @@
     clippy::indexing_slicing,
     clippy::expect_used,
     clippy::panic,
-    clippy::too_many_arguments,
     clippy::cast_possible_truncation
 )]
 
@@ -15,34 +14,38 @@ use common::rekey::*;
 use common::*;
 
 use core::time::Duration;
-use gdoi_ack::delete::Delete;
+use gdoi_ack::Rejected;
+use gdoi_ack::Time;
 use gdoi_ack::gcks::{
-    AckError, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, PushContent, Slot, Target,
+    AckError, Gcks, GcksConfig, GcksError, GcksEvent, MemberId, PushContent, Slot, Target,
 };
 use gdoi_ack::gm::{
     AckStatus, GmConfig, GmIdentity, GroupMember, InstallError, KekInstall, MAX_PENDING_ACKS,
     Outcome, PushError,
 };
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::{Delivery, InitialKek};
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
-type Gcks<const M: usize> = KeyServer<EcdsaP256<P256SigningKey>, [Slot; M]>;
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Ks<const M: usize> = Gcks<RustCrypto, EcdsaP256<P256SigningKey>, [Slot; M]>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 const K1: [u8; 16] = COOKIES;
 const K2: [u8; 16] = [0xa2; 16];
 const K3: [u8; 16] = [0xa3; 16];
 
-fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
-    KeyServer::new(
+fn gcks<const M: usize>(policy: KekAckRequested) -> Ks<M> {
+    Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(policy)),
         EcdsaP256(signer()),
-        K1,
-        &kek_key(&K1),
-        0,
+        InitialKek {
+            spi: K1,
+            algorithm_key: &kek_key(&K1),
+            last_seq: 0,
+        },
         [Slot::EMPTY; M],
         &mut HashDrbg::new(b"index"),
     )
@@ -50,7 +53,10 @@ fn gcks<const M: usize>(policy: KekAckRequested) -> Gcks<M> {
 }
 
 fn gm(addr: u8, policy: KekAckRequested, last_seq: u32) -> Gm {
-    let mut g = Gm::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, addr])));
+    let mut g = Gm::new(
+        RustCrypto,
+        GmConfig::new(GmIdentity::Ipv4([10, 0, 0, addr])),
+    );
     g.install_kek(KekInstall {
         spi: K1,
         algorithm_key: &kek_key(&K1),
@@ -64,8 +70,8 @@ fn gm(addr: u8, policy: KekAckRequested, last_seq: u32) -> Gm {
 
 /// The members and the network, on a virtual clock.
 struct World<const M: usize> {
-    now: Instant,
-    ks: Gcks<M>,
+    now: Time,
+    ks: Ks<M>,
     gms: Vec<Gm>,
     ids: Vec<MemberId>,
     rng: HashDrbg,
@@ -84,7 +90,7 @@ impl<const M: usize> World<M> {
             );
         }
         Self {
-            now: Instant::from_secs(1000),
+            now: Time::from_unix_secs(1000),
             ks,
             gms,
             ids,
@@ -100,10 +106,9 @@ impl<const M: usize> World<M> {
             match self.gms[i].handle_push(
                 self.now,
                 wire,
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut self.rng,
+                &mut scratch,
             ) {
                 Ok(Outcome::Accepted(_)) => accepted += 1,
                 r => panic!("member {i}: {r:?}"),
@@ -158,10 +163,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!((b.seq, b.kek_spi), (1, K1));
@@ -169,10 +176,13 @@ fn exchange_with_losses_rollover_and_member_loss() {
     let acks = w.run_acks(Duration::from_secs(5));
     assert_eq!(acks.len(), 3);
     for (i, a) in &acks {
-        let r = w.ks.handle_ack(a, &RustCrypto).unwrap();
+        let r = w.ks.handle_ack(w.now, a).unwrap();
         assert_eq!((r.member, r.seq, r.kek_spi), (w.ids[*i], 1, K1));
         // A duplicate is dropped before any crypto.
-        assert_eq!(w.ks.handle_ack(a, &RustCrypto), Err(AckError::Duplicate(1)));
+        assert_eq!(
+            w.ks.handle_ack(w.now, a),
+            Err(Rejected::silent(AckError::Duplicate(1)))
+        );
     }
     // No "missing" is reported before 10 s, none at all here.
     assert!(w.ks.poll_timeout().unwrap() >= w.now.saturating_add(Duration::from_secs(4)));
@@ -184,10 +194,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 2],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 2],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!(b.seq, 2);
@@ -195,7 +207,7 @@ fn exchange_with_losses_rollover_and_member_loss() {
     let t_push = w.now;
     for (i, a) in w.run_acks(Duration::from_secs(5)) {
         if i != 1 {
-            w.ks.handle_ack(&a, &RustCrypto).unwrap();
+            w.ks.handle_ack(w.now, &a).unwrap();
         }
     }
     // Just before 10 s: nothing; at 10 s: members 1 and 2 missing.
@@ -221,10 +233,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 3],
-        Some(K2),
-        Some(K1),
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 3],
+            new_kek: Some(K2),
+            delete_kek: Some(K1),
+            policy,
+        },
         &mut wire,
     );
     assert_eq!((b.seq, b.kek_spi), (3, K1));
@@ -241,7 +255,7 @@ fn exchange_with_losses_rollover_and_member_loss() {
     assert_eq!(acks.len(), 3);
     for (_, a) in &acks {
         assert_eq!(&a[..16], &K1);
-        let r = w.ks.handle_ack(a, &RustCrypto).unwrap();
+        let r = w.ks.handle_ack(w.now, a).unwrap();
         assert_eq!((r.seq, r.kek_spi), (3, K1));
     }
     assert_eq!(w.ks.current(), Some((K2, 0)));
@@ -254,16 +268,18 @@ fn exchange_with_losses_rollover_and_member_loss() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 1, n as u8],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 1, n as u8],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         assert_eq!((b.seq, b.kek_spi), (n, K2));
         w.deliver_push(&wire[..b.len], &[0, 1]);
         for (_, a) in w.run_acks(Duration::from_secs(5)) {
-            w.ks.handle_ack(&a, &RustCrypto).unwrap();
+            w.ks.handle_ack(w.now, &a).unwrap();
         }
         w.now = w.now.saturating_add(Duration::from_secs(10));
         let ev = w.gcks_timeout();
@@ -283,8 +299,8 @@ fn exchange_with_losses_rollover_and_member_loss() {
     w.now = w.now.saturating_add(Duration::from_secs(60));
     w.gcks_timeout();
     assert_eq!(
-        w.ks.handle_ack(&acks[0].1, &RustCrypto),
-        Err(AckError::UnknownGroup)
+        w.ks.handle_ack(w.now, &acks[0].1),
+        Err(Rejected::silent(AckError::UnknownGroup))
     );
 
     // 5. Unicast rekey to member 0 only: only it is expected.
@@ -292,10 +308,12 @@ fn exchange_with_losses_rollover_and_member_loss() {
         &mut w.ks,
         w.now,
         Target::Member(w.ids[0]),
-        [0, 0, 2, 0],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 2, 0],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut scratch = [0u8; 1024];
@@ -303,15 +321,14 @@ fn exchange_with_losses_rollover_and_member_loss() {
         .handle_push(
             w.now,
             &wire[..b.len],
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut w.rng,
+            &mut scratch,
         )
         .unwrap();
     let acks = w.run_acks(Duration::ZERO);
     assert_eq!(acks.len(), 1, "unicast: no jitter");
-    w.ks.handle_ack(&acks[0].1, &RustCrypto).unwrap();
+    w.ks.handle_ack(w.now, &acks[0].1).unwrap();
     w.now = w.now.saturating_add(Duration::from_secs(10));
     assert!(w.gcks_timeout().is_empty());
     let _ = K3;
@@ -327,10 +344,12 @@ fn sha512_and_lkh_policies() {
         &mut w.ks,
         w.now,
         Target::All,
-        [9, 9, 9, 9],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [9, 9, 9, 9],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     w.deliver_push(&wire[..b.len], &[0, 1]);
@@ -338,7 +357,7 @@ fn sha512_and_lkh_policies() {
     assert_eq!(acks.len(), 2);
     for (_, a) in &acks {
         assert_eq!(a.len(), 28 + 68 + 8 + 12);
-        w.ks.handle_ack(a, &RustCrypto).unwrap();
+        w.ks.handle_ack(w.now, a).unwrap();
     }
     // LKH type: per-member leaf keys.
     let policy = KekAckRequested::LkhSha256;
@@ -350,15 +369,17 @@ fn sha512_and_lkh_policies() {
     g.set_lkh_leaf_key(&[7u8; 16]).unwrap();
     let mut other = gm(1, policy, 0); // same address, wrong leaf key
     other.set_lkh_leaf_key(&[8u8; 16]).unwrap();
-    let now = Instant::from_secs(1);
+    let now = Time::from_unix_secs(1);
     let b = push(
         &mut ks,
         now,
         Target::All,
-        [1, 1, 1, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [1, 1, 1, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     let mut rng = HashDrbg::new(b"l");
@@ -368,28 +389,29 @@ fn sha512_and_lkh_policies() {
         .handle_push(
             now,
             &wire[..b.len],
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut scratch,
         )
         .unwrap();
     let n = other.handle_timeout(now, &mut out).unwrap().unwrap();
     assert_eq!(
-        ks.handle_ack(&out[..n], &RustCrypto),
-        Err(AckError::BadHash)
+        ks.handle_ack(Time::UNIX_EPOCH, &out[..n]),
+        Err(Rejected::silent(AckError::BadHash))
     );
     g.handle_push(
         now,
         &wire[..b.len],
-        true,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Unicast,
         &mut rng,
+        &mut scratch,
     )
     .unwrap();
     let n = g.handle_timeout(now, &mut out).unwrap().unwrap();
-    assert_eq!(ks.handle_ack(&out[..n], &RustCrypto).unwrap().member, id);
+    assert_eq!(
+        ks.handle_ack(Time::UNIX_EPOCH, &out[..n]).unwrap().member,
+        id
+    );
 }
 
 #[test]
@@ -401,10 +423,12 @@ fn every_bit_flip_of_a_valid_ack_is_rejected_by_the_gcks() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     w.deliver_push(&wire[..b.len], &[0]);
@@ -413,19 +437,16 @@ fn every_bit_flip_of_a_valid_ack_is_rejected_by_the_gcks() {
     for bit in 0..ack.len() * 8 {
         let mut x = ack.clone();
         x[bit / 8] ^= 1 << (bit % 8);
-        assert!(
-            w.ks.handle_ack(&x, &RustCrypto).is_err(),
-            "bit {bit} accepted"
-        );
+        assert!(w.ks.handle_ack(w.now, &x).is_err(), "bit {bit} accepted");
         assert_eq!(w.ks.last_acked(w.ids[0]), None, "bit {bit} changed state");
     }
     // Exchange type 34 is rejected as such.
     let mut x = ack.clone();
     x[18] = 34;
     assert!(
-        matches!(w.ks.handle_ack(&x, &RustCrypto), Err(AckError::Malformed(e)) if e.kind == gdoi_ack::ErrorKind::UnknownType { value: 34 })
+        matches!(w.ks.handle_ack(w.now, &x), Err(Rejected { error: AckError::Malformed(e), .. }) if e.kind == gdoi_ack::ErrorKind::UnknownType { value: 34 })
     );
-    w.ks.handle_ack(ack, &RustCrypto).unwrap();
+    w.ks.handle_ack(w.now, ack).unwrap();
     assert_eq!(w.ks.last_acked(w.ids[0]), Some((K1, 1)));
 }
 
@@ -448,28 +469,34 @@ fn members_table_full_and_unexpected_acks() {
     // An ACK for a SEQ never sent, from an unknown member, or to a group without ACKs.
     let ack = vector("ack_sha256.hex"); // SEQ 2, 192.0.2.100, cookies K1
     assert_eq!(
-        ks.handle_ack(&ack, &RustCrypto),
-        Err(AckError::UnknownMember)
+        ks.handle_ack(Time::UNIX_EPOCH, &ack),
+        Err(Rejected::silent(AckError::UnknownMember))
     );
     ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None)
         .unwrap_err();
     let mut ks = gcks::<2>(KekAckRequested::KekSha256);
     ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None)
         .unwrap();
-    assert_eq!(ks.handle_ack(&ack, &RustCrypto), Err(AckError::WrongSeq(2)));
-    let mut none: Gcks<2> = KeyServer::new(
+    assert_eq!(
+        ks.handle_ack(Time::UNIX_EPOCH, &ack),
+        Err(Rejected::silent(AckError::WrongSeq(2)))
+    );
+    let mut none: Ks<2> = Gcks::new(
+        RustCrypto,
         GcksConfig::new(None),
         EcdsaP256(signer()),
-        K1,
-        &kek_key(&K1),
-        5,
+        InitialKek {
+            spi: K1,
+            algorithm_key: &kek_key(&K1),
+            last_seq: 5,
+        },
         [Slot::EMPTY; 2],
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     assert_eq!(
-        none.handle_ack(&ack, &RustCrypto),
-        Err(AckError::NotExpected)
+        none.handle_ack(Time::UNIX_EPOCH, &ack),
+        Err(Rejected::silent(AckError::NotExpected))
     );
 }
 
@@ -479,14 +506,17 @@ fn gcks_builds_the_vector_push_byte_for_byte() {
     // KEK of that README, SEQ 2 (last used 1), the content of push_plaintext.hex,
     // deterministic (RFC 6979) ECDSA: our build must equal the vector.
     let plain = vector("push_plaintext.hex");
-    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let p = gdoi_ack::wire::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
-    let mut ks: Gcks<2> = KeyServer::new(
+    let mut ks: Ks<2> = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         EcdsaP256(signer()),
-        COOKIES,
-        &key,
-        1,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &key,
+            last_seq: 1,
+        },
         [Slot::EMPTY; 2],
         &mut HashDrbg::new(b"index"),
     )
@@ -499,40 +529,35 @@ fn gcks_builds_the_vector_push_byte_for_byte() {
     let mut out = [0x2a; 600];
     let mut rng = HashDrbg::new(b"x");
     let b = ks
-        .build_push(
-            Instant::ZERO,
-            Target::All,
-            &content,
-            &RustCrypto,
-            &mut rng,
-            &mut out,
-        )
+        .build_push(Time::UNIX_EPOCH, Target::All, &content, &mut rng, &mut out)
         .unwrap();
     assert_eq!(&out[..b.len], vector("push_wire.hex"));
     // Too small a buffer: the whole size is reported and nothing changed.
-    let mut ks2: Gcks<2> = KeyServer::new(
+    let mut ks2: Ks<2> = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         EcdsaP256(signer()),
-        COOKIES,
-        &key,
-        1,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &key,
+            last_seq: 1,
+        },
         [Slot::EMPTY; 2],
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
     let e = ks2
         .build_push(
-            Instant::ZERO,
+            Time::UNIX_EPOCH,
             Target::All,
             &content,
-            &RustCrypto,
             &mut rng,
             &mut out[..100],
         )
         .unwrap_err();
     assert_eq!(
         e,
-        gdoi_ack::gcks::BuildError::Write(gdoi_ack::WriteError::BufferTooSmall { needed: 476 })
+        gdoi_ack::gcks::BuildError::BufferTooSmall { needed: 476 }
     );
     assert_eq!(ks2.current(), Some((COOKIES, 1)));
 }
@@ -547,10 +572,12 @@ fn a_member_that_never_acked_is_reported_missing_but_never_lost() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         w.now = w.now.saturating_add(Duration::from_secs(10));
@@ -573,31 +600,20 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
     let mut wire = [0u8; 1024];
     // Delete-only form: SEQ, D(TEK), D(KEK K1), SIG.
     let tek_spi = [0u8, 0, 0, 9];
-    let deletes = [
-        Delete::new(2, 1, 4, &tek_spi).unwrap(),
-        Delete::new(2, 0, 16, &K1).unwrap(),
-    ];
-    let content = PushContent {
-        deletes: &deletes,
-        sa: None,
-        kd: None,
-    };
+    let content = gdoi_ack::push::PushBuilder::new()
+        .delete_tek(tek_spi)
+        .unwrap()
+        .delete_kek(K1)
+        .unwrap();
     let mut rng = HashDrbg::new(b"d");
     let b =
-        w.ks.build_push(
-            w.now,
-            Target::All,
-            &content,
-            &RustCrypto,
-            &mut rng,
-            &mut wire,
-        )
-        .unwrap();
+        w.ks.push(w.now, Target::All, &content, &mut rng, &mut wire)
+            .unwrap();
     let older = wire[..b.len].to_vec();
     for (i, g) in w.gms.iter_mut().enumerate() {
         let mut scratch = [0u8; 1024];
         let Outcome::Accepted(a) = g
-            .handle_push(w.now, &older, false, &mut scratch, &RustCrypto, &mut w.rng)
+            .handle_push(w.now, &older, Delivery::Multicast, &mut w.rng, &mut scratch)
             .unwrap()
         else {
             panic!()
@@ -613,27 +629,20 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
     assert_eq!(acks.len(), 2);
     for (_, a) in &acks {
         assert_eq!(&a[..16], &K1);
-        w.ks.handle_ack(a, &RustCrypto).unwrap();
+        w.ks.handle_ack(w.now, a).unwrap();
     }
     // No current KEK: the GCKS cannot build another PUSH; a GM drops PUSHes under K1.
     assert_eq!(w.ks.current(), None);
     assert_eq!(
-        w.ks.build_push(
-            w.now,
-            Target::All,
-            &content,
-            &RustCrypto,
-            &mut rng,
-            &mut wire
-        ),
+        w.ks.push(w.now, Target::All, &content, &mut rng, &mut wire),
         Err(gdoi_ack::gcks::BuildError::NoKek)
     );
     let mut scratch = [0u8; 1024];
     assert_eq!(
         w.gms[0]
-            .handle_push(w.now, &older, false, &mut scratch, &RustCrypto, &mut w.rng)
+            .handle_push(w.now, &older, Delivery::Multicast, &mut w.rng, &mut scratch)
             .unwrap_err(),
-        gdoi_ack::gm::PushError::UnknownKek
+        gdoi_ack::gm::PushError::UnknownKek.into()
     );
 }
 
@@ -641,15 +650,15 @@ fn delete_only_push_deleting_its_own_kek_is_acked_with_the_old_key() {
 fn kek_install_from_the_pull_payloads() {
     // The SA KEK and KD of push_plaintext.hex, as a PULL message 2/4 would carry them.
     let plain = vector("push_plaintext.hex");
-    let p = gdoi_ack::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
+    let p = gdoi_ack::wire::message::PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let sak = p.sa.unwrap().kek.unwrap();
     let kd = p.kd.unwrap();
     let vk = EcdsaP256(signer().verifying_key());
-    let k = KekInstall::from_pull(&sak, &kd, gdoi_ack::seq::Seq(0), vk).unwrap();
+    let k = KekInstall::from_pull(&sak, &kd, gdoi_ack::wire::seq::Seq(0), vk).unwrap();
     assert_eq!(k.spi, hex_literal::hex!("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8"));
     assert_eq!(k.algorithm_key.len(), 32);
     assert_eq!(k.ack_requested, Some(KekAckRequested::KekSha256));
-    let mut g = Gm::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    let mut g = Gm::new(RustCrypto, GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
     g.install_kek(k).unwrap();
     assert_eq!(
         g.last_seq(&hex_literal::hex!("a1a2a3a4a5a6a7a8b1b2b3b4b5b6b7b8")),
@@ -668,11 +677,11 @@ mod gcks_never_panics {
                       flips in proptest::collection::vec((0usize..84, any::<u8>()), 1..4), cut in 0usize..84) {
             let mut ks = gcks::<2>(KekAckRequested::KekSha256);
             let id = ks.add_member(GmIdentity::Ipv4([192, 0, 2, 100]), None).unwrap();
-            let _ = ks.handle_ack(&random, &RustCrypto);
+            let _ = ks.handle_ack(Time::UNIX_EPOCH, &random);
             let mut ack = vector("ack_sha256.hex");
             for (i, x) in flips { ack[i] ^= x; }
             ack.truncate(84 - cut);
-            let _ = ks.handle_ack(&ack, &RustCrypto);
+            let _ = ks.handle_ack(Time::UNIX_EPOCH, &ack);
             prop_assert_eq!(ks.last_acked(id), None);
         }
     }
@@ -694,20 +703,21 @@ fn gm_tables_that_fill_drop_nothing_silently() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         let Outcome::Accepted(a) = w.gms[0]
             .handle_push(
                 w.now,
                 &wire[..b.len],
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut w.rng,
+                &mut scratch,
             )
             .unwrap()
         else {
@@ -731,8 +741,18 @@ fn gm_tables_that_fill_drop_nothing_silently() {
     assert_eq!(seqs, [1, 2, 3, 4], "every queued ACK is sent");
     for (_, a) in &acks {
         // In jitter order: an ACK of a later SEQ makes an earlier one a duplicate.
-        let r = w.ks.handle_ack(a, &RustCrypto);
-        assert!(matches!(r, Ok(_) | Err(AckError::Duplicate(_))), "{r:?}");
+        let r = w.ks.handle_ack(w.now, a);
+        assert!(
+            matches!(
+                r,
+                Ok(_)
+                    | Err(Rejected {
+                        error: AckError::Duplicate(_),
+                        ..
+                    })
+            ),
+            "{r:?}"
+        );
     }
     w.now = w.now.saturating_add(Duration::from_secs(5));
     assert_eq!(
@@ -754,10 +774,12 @@ fn gm_tables_that_fill_drop_nothing_silently() {
             &mut w.ks,
             w.now,
             Target::All,
-            [0, 0, 1, i as u8],
-            Some(next),
-            None,
-            policy,
+            Rekey {
+                tek_spi: [0, 0, 1, i as u8],
+                new_kek: Some(next),
+                delete_kek: None,
+                policy,
+            },
             &mut wire,
         );
         assert_eq!(w.deliver_push(&wire[..b.len], &[0]), 1);
@@ -772,22 +794,23 @@ fn gm_tables_that_fill_drop_nothing_silently() {
         &mut w.ks,
         w.now,
         Target::All,
-        [0, 0, 1, 9],
-        Some(k5),
-        None,
-        policy,
+        Rekey {
+            tek_spi: [0, 0, 1, 9],
+            new_kek: Some(k5),
+            delete_kek: None,
+            policy,
+        },
         &mut wire,
     );
     assert_eq!(
         w.gms[0].handle_push(
             w.now,
             &wire[..b.len],
-            false,
-            &mut scratch,
-            &RustCrypto,
-            &mut w.rng
+            Delivery::Multicast,
+            &mut w.rng,
+            &mut scratch
         ),
-        Err(PushError::TableFull)
+        Err(Rejected::silent(PushError::TableFull))
     );
     let after: Vec<_> = [K1, K2, K3, k4]
         .iter()

@@ -15,18 +15,20 @@ mod common;
 use common::*;
 
 use core::time::Duration;
+use gdoi_ack::Delivery;
+use gdoi_ack::Time;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
 use gdoi_ack::gm::{
     AckStatus, GmConfig, GmIdentity, GroupMember, KekInstall, Outcome, PushError, ReAck,
 };
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::{AckDelay, Rejected};
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 fn verifier() -> EcdsaP256<P256VerifyingKey> {
     EcdsaP256(P256VerifyingKey::from_spki_der(&vector("gcks_p256_spki.hex")).unwrap())
@@ -35,7 +37,7 @@ fn verifier() -> EcdsaP256<P256VerifyingKey> {
 fn gm_with(last_seq: u32, cfg: impl FnOnce(&mut GmConfig)) -> Gm {
     let mut c = GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100]));
     cfg(&mut c);
-    let mut gm = Gm::new(c);
+    let mut gm = Gm::new(RustCrypto, c);
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     gm.install_kek(KekInstall {
         spi: COOKIES,
@@ -59,14 +61,14 @@ fn snapshot(
     Vec<[u8; 16]>,
     Vec<Option<u32>>,
     Option<KekAckRequested>,
-    Option<Instant>,
+    Option<Time>,
 ) {
     let spis: Vec<_> = gm.kek_spis().collect();
     let seqs = spis.iter().map(|s| gm.last_seq(s)).collect();
     (spis, seqs, gm.ack_policy(), gm.poll_timeout())
 }
 
-fn drain(gm: &mut Gm, now: Instant) -> Vec<Vec<u8>> {
+fn drain(gm: &mut Gm, now: Time) -> Vec<Vec<u8>> {
     let mut v = Vec::new();
     let mut out = [0u8; 300];
     while let Some(n) = gm.handle_timeout(now, &mut out).unwrap() {
@@ -81,9 +83,9 @@ fn vector_push_is_accepted_and_acked_byte_for_byte() {
     let mut g = gm(1);
     let mut scratch = [0u8; 512];
     let mut rng = HashDrbg::new(b"gm");
-    let now = Instant::from_secs(100);
+    let now = Time::from_unix_secs(100);
     let out = g
-        .handle_push(now, &wire, true, &mut scratch, &RustCrypto, &mut rng)
+        .handle_push(now, &wire, Delivery::Unicast, &mut rng, &mut scratch)
         .unwrap();
     let Outcome::Accepted(a) = out else { panic!() };
     assert_eq!(a.seq, 2);
@@ -103,7 +105,7 @@ fn vector_push_is_accepted_and_acked_byte_for_byte() {
     assert_eq!(g.last_seq(&new_spi), Some(0));
     assert_eq!(g.poll_timeout(), Some(now));
     assert_eq!(
-        g.handle_timeout(Instant::from_secs(99), &mut [0u8; 300])
+        g.handle_timeout(Time::from_unix_secs(99), &mut [0u8; 300])
             .unwrap(),
         None
     );
@@ -113,11 +115,11 @@ fn vector_push_is_accepted_and_acked_byte_for_byte() {
     // Same PUSH again: replay, no ACK (RFC-strict default).
     let before = snapshot(&g);
     let e = g
-        .handle_push(now, &wire, true, &mut scratch, &RustCrypto, &mut rng)
+        .handle_push(now, &wire, Delivery::Unicast, &mut rng, &mut scratch)
         .unwrap_err();
-    assert_eq!(e, PushError::Replay { seq: 2, last: 2 });
+    assert_eq!(e, PushError::Replay { seq: 2, last: 2 }.into());
     assert_eq!(snapshot(&g), before);
-    assert!(drain(&mut g, Instant::from_secs(1000)).is_empty());
+    assert!(drain(&mut g, Time::from_unix_secs(1000)).is_empty());
 }
 
 #[test]
@@ -179,17 +181,16 @@ fn push_with_seq_not_above_the_last_is_dropped_without_ack() {
         let before = snapshot(&g);
         let e = g
             .handle_push(
-                Instant::ZERO,
+                Time::UNIX_EPOCH,
                 &wire,
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut rng,
+                &mut scratch,
             )
             .unwrap_err();
-        assert_eq!(e, PushError::Replay { seq: 2, last });
+        assert_eq!(e, PushError::Replay { seq: 2, last }.into());
         assert_eq!(snapshot(&g), before);
-        assert!(drain(&mut g, Instant::from_secs(10)).is_empty());
+        assert!(drain(&mut g, Time::from_unix_secs(10)).is_empty());
     }
 }
 
@@ -198,10 +199,14 @@ fn multicast_ack_jitter_is_at_most_5s() {
     let wire = vector("push_wire.hex");
     let mut scratch = [0u8; 512];
     for seed in 0..20u8 {
-        let mut g = gm_with(1, |c| c.ack_jitter_max = Duration::from_secs(60));
+        let mut g = gm_with(1, |c| {
+            c.ack_delay = AckDelay::Jittered {
+                max: Duration::from_secs(60),
+            }
+        });
         let mut rng = HashDrbg::new(&[seed]);
-        let now = Instant::from_secs(1);
-        g.handle_push(now, &wire, false, &mut scratch, &RustCrypto, &mut rng)
+        let now = Time::from_unix_secs(1);
+        g.handle_push(now, &wire, Delivery::Multicast, &mut rng, &mut scratch)
             .unwrap();
         let at = g.poll_timeout().unwrap();
         assert!(at >= now && at <= now.saturating_add(Duration::from_secs(5)));
@@ -219,19 +224,24 @@ fn every_single_bit_flip_of_the_push_is_rejected_without_ack_or_state_change() {
     for bit in 0..wire.len() * 8 {
         let mut x = wire.clone();
         x[bit / 8] ^= 1 << (bit % 8);
-        let r = g.handle_push(Instant::ZERO, &x, true, &mut scratch, &RustCrypto, &mut rng);
+        let r = g.handle_push(
+            Time::UNIX_EPOCH,
+            &x,
+            Delivery::Unicast,
+            &mut rng,
+            &mut scratch,
+        );
         assert!(r.is_err(), "bit {bit} accepted");
         assert_eq!(snapshot(&g), before, "bit {bit}");
     }
-    assert!(drain(&mut g, Instant::from_secs(100)).is_empty());
+    assert!(drain(&mut g, Time::from_unix_secs(100)).is_empty());
     // And the untampered one still works afterwards.
     g.handle_push(
-        Instant::ZERO,
+        Time::UNIX_EPOCH,
         &wire,
-        true,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Unicast,
         &mut rng,
+        &mut scratch,
     )
     .unwrap();
 }
@@ -245,33 +255,39 @@ fn tampering_cases() {
     let before = snapshot(&g);
     let mut run = |x: &[u8]| {
         let e = g
-            .handle_push(Instant::ZERO, x, true, &mut scratch, &RustCrypto, &mut rng)
+            .handle_push(
+                Time::UNIX_EPOCH,
+                x,
+                Delivery::Unicast,
+                &mut rng,
+                &mut scratch,
+            )
             .unwrap_err();
         e
     };
     // Wrong cookies.
     let mut x = wire.clone();
     x[0] ^= 0xff;
-    assert_eq!(run(&x), PushError::UnknownKek);
+    assert_eq!(run(&x), PushError::UnknownKek.into());
     // Exchange 34.
     let mut x = wire.clone();
     x[18] = 34;
     assert!(
-        matches!(run(&x), PushError::Malformed(e) if e.kind == gdoi_ack::ErrorKind::UnknownType { value: 34 })
+        matches!(run(&x).error, PushError::Malformed(e) if e.kind == gdoi_ack::ErrorKind::UnknownType { value: 34 })
     );
     // Exchange 35 (an ACK) / IKEv2 version.
     let mut x = wire.clone();
     x[18] = 35;
-    assert!(matches!(run(&x), PushError::Malformed(_)));
+    assert!(matches!(run(&x).error, PushError::Malformed(_)));
     let mut x = wire.clone();
     x[17] = 0x20;
-    assert!(matches!(run(&x), PushError::Malformed(e) if e.offset == 17));
+    assert!(matches!(run(&x).error, PushError::Malformed(e) if e.offset == 17));
     // Signature bit flipped (last ciphertext block holds the end of the signature): the
     // flip lands in the plaintext SIG after CBC decryption of the last block.
     let mut x = wire.clone();
     let n = x.len();
     x[n - 17] ^= 0x01; // flips one bit of the last plaintext block (inside SIG r‖s)
-    assert_eq!(run(&x), PushError::BadSignature);
+    assert_eq!(run(&x), PushError::BadSignature.into());
     // Truncated by one block.
     let mut x = wire[..wire.len() - 16].to_vec();
     let l = (x.len() as u32).to_be_bytes();
@@ -281,17 +297,16 @@ fn tampering_cases() {
     let mut small = [0u8; 100];
     let e = g
         .handle_push(
-            Instant::ZERO,
+            Time::UNIX_EPOCH,
             &wire,
-            true,
-            &mut small,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut small,
         )
         .unwrap_err();
-    assert_eq!(e, PushError::BufferTooSmall { needed: 448 });
+    assert_eq!(e, PushError::BufferTooSmall { needed: 448 }.into());
     assert_eq!(snapshot(&g), before);
-    assert!(drain(&mut g, Instant::from_secs(100)).is_empty());
+    assert!(drain(&mut g, Time::from_unix_secs(100)).is_empty());
 }
 
 #[test]
@@ -304,8 +319,8 @@ fn opt_in_re_ack_of_bit_identical_unicast_push_is_rate_limited() {
             min_interval: Duration::from_secs(2),
         })
     });
-    let t0 = Instant::from_secs(10);
-    g.handle_push(t0, &wire, true, &mut scratch, &RustCrypto, &mut rng)
+    let t0 = Time::from_unix_secs(10);
+    g.handle_push(t0, &wire, Delivery::Unicast, &mut rng, &mut scratch)
         .unwrap();
     let first = drain(&mut g, t0);
     assert_eq!(first.len(), 1);
@@ -314,41 +329,45 @@ fn opt_in_re_ack_of_bit_identical_unicast_push_is_rate_limited() {
         .handle_push(
             t0.saturating_add(Duration::from_secs(1)),
             &wire,
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut scratch,
         )
         .unwrap();
     assert_eq!(r, Outcome::Retransmission { ack_at: None });
-    assert!(drain(&mut g, Instant::from_secs(100)).is_empty());
+    assert!(drain(&mut g, Time::from_unix_secs(100)).is_empty());
     // After the interval: the cached ACK again, identical.
     let t2 = t0.saturating_add(Duration::from_secs(3));
     let r = g
-        .handle_push(t2, &wire, true, &mut scratch, &RustCrypto, &mut rng)
+        .handle_push(t2, &wire, Delivery::Unicast, &mut rng, &mut scratch)
         .unwrap();
     assert_eq!(r, Outcome::Retransmission { ack_at: Some(t2) });
     assert_eq!(drain(&mut g, t2), first);
     // A multicast copy is never re-acked (replay).
     assert!(matches!(
         g.handle_push(
-            Instant::from_secs(100),
+            Time::from_unix_secs(100),
             &wire,
-            false,
-            &mut scratch,
-            &RustCrypto,
-            &mut rng
+            Delivery::Multicast,
+            &mut rng,
+            &mut scratch
         ),
-        Err(PushError::Replay { .. })
+        Err(Rejected {
+            error: PushError::Replay { .. },
+            ..
+        })
     ));
     // Without the option, the same is a replay.
     let mut strict = gm(1);
     strict
-        .handle_push(t0, &wire, true, &mut scratch, &RustCrypto, &mut rng)
+        .handle_push(t0, &wire, Delivery::Unicast, &mut rng, &mut scratch)
         .unwrap();
     assert!(matches!(
-        strict.handle_push(t2, &wire, true, &mut scratch, &RustCrypto, &mut rng),
-        Err(PushError::Replay { .. })
+        strict.handle_push(t2, &wire, Delivery::Unicast, &mut rng, &mut scratch),
+        Err(Rejected {
+            error: PushError::Replay { .. },
+            ..
+        })
     ));
 }
 
@@ -359,12 +378,11 @@ fn pull_racing_a_push_keeps_the_higher_seq() {
     let mut scratch = [0u8; 512];
     let mut rng = HashDrbg::new(b"p");
     g.handle_push(
-        Instant::ZERO,
+        Time::UNIX_EPOCH,
         &wire,
-        true,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Unicast,
         &mut rng,
+        &mut scratch,
     )
     .unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
@@ -421,10 +439,10 @@ mod never_panics {
                 if *m == original {
                     continue;
                 }
-                prop_assert!(g.handle_push(Instant::ZERO, m, unicast, &mut scratch, &RustCrypto, &mut rng).is_err());
+                prop_assert!(g.handle_push(Time::UNIX_EPOCH, m, delivery(unicast), &mut rng, &mut scratch).is_err());
                 prop_assert_eq!(snapshot(&g), before.clone());
             }
-            prop_assert!(drain(&mut g, Instant::from_secs(100)).is_empty());
+            prop_assert!(drain(&mut g, Time::from_unix_secs(100)).is_empty());
         }
     }
 }
@@ -480,4 +498,12 @@ fn emit_ack_with_a_provider_lacking_the_prf_fails_cleanly() {
         k5.emit_ack(&NoSha512, Seq(2), &id.to_id(), &mut out)
             .is_err()
     );
+}
+
+fn delivery(unicast: bool) -> gdoi_ack::Delivery {
+    if unicast {
+        gdoi_ack::Delivery::Unicast
+    } else {
+        gdoi_ack::Delivery::Multicast
+    }
 }

@@ -15,8 +15,8 @@ use std::process::Command;
 
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
 use gdoi_ack::gm::GmIdentity;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::RustCrypto;
 
 const SCRIPT: &str = r#"

@@ -17,14 +17,15 @@ use common::*;
 use std::path::PathBuf;
 use std::process::Command;
 
-use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
+use gdoi_ack::Time;
+use gdoi_ack::gcks::{Gcks, GcksConfig, PushContent, Slot, Target};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
-use gdoi_ack::kd::{KeyDownload, KeyPacket};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::message::PushPayloads;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::key_download::{KeyDownload, KeyPacket};
+use gdoi_ack::wire::message::PushPayloads;
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::{Delivery, InitialKek};
 use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
@@ -116,8 +117,10 @@ fn hexs(b: &[u8]) -> String {
 fn tshark_decodes_our_ack() {
     // The ACK our GM sends for the PUSH of tests/vectors/gdoi.
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
-    let mut gm: GroupMember<EcdsaP256<P256VerifyingKey>, 4> =
-        GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+    let mut gm: GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4> = GroupMember::new(
+        RustCrypto,
+        GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
+    );
     gm.install_kek(KekInstall {
         spi: COOKIES,
         algorithm_key: &key,
@@ -130,16 +133,18 @@ fn tshark_decodes_our_ack() {
     .unwrap();
     let mut scratch = [0u8; 512];
     gm.handle_push(
-        Instant::ZERO,
+        Time::UNIX_EPOCH,
         &vector("push_wire.hex"),
-        true,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Unicast,
         &mut HashDrbg::new(b"i"),
+        &mut scratch,
     )
     .unwrap();
     let mut ack = [0u8; 256];
-    let n = gm.handle_timeout(Instant::ZERO, &mut ack).unwrap().unwrap();
+    let n = gm
+        .handle_timeout(Time::UNIX_EPOCH, &mut ack)
+        .unwrap()
+        .unwrap();
     let ack = &ack[..n];
     let p = pcap([192, 0, 2, 100], [192, 0, 2, 1], ack);
     let f = fields(
@@ -187,12 +192,15 @@ fn decrypted_push(with_sat: bool) -> Vec<u8> {
     let vector_push = PushPayloads::parse(18, &plain, 28, 0).unwrap();
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let signer = P256SigningKey::from_scalar_bytes(&P256_SCALAR).unwrap();
-    let mut ks: KeyServer<_, [Slot; 4]> = KeyServer::new(
+    let mut ks: Gcks<_, _, [Slot; 4]> = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         EcdsaP256(signer),
-        COOKIES,
-        &key,
-        1,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &key,
+            last_seq: 1,
+        },
         [Slot::EMPTY; 4],
         &mut HashDrbg::new(b"index"),
     )
@@ -213,10 +221,9 @@ fn decrypted_push(with_sat: bool) -> Vec<u8> {
     let mut out = [0u8; 600];
     let b = ks
         .build_push(
-            Instant::ZERO,
+            Time::UNIX_EPOCH,
             Target::All,
             &content,
-            &RustCrypto,
             &mut HashDrbg::new(b"p"),
             &mut out,
         )

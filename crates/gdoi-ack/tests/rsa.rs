@@ -10,16 +10,11 @@
 mod common;
 use common::*;
 
-use gdoi_ack::attribute::{Attribute, Attributes};
-use gdoi_ack::gcks::{GcksConfig, KeyServer, PushContent, Slot, Target};
-use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError};
-use gdoi_ack::id::{IdSelector, IdType};
-use gdoi_ack::kd::{KdType, KeyDownload, KeyPacket};
-use gdoi_ack::keys::{Rsa, RsaForms};
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::sa_tek::{IpsecTek, SaTek, TekBody, TekProtocol};
-use gdoi_ack::time::Instant;
+use gdoi_ack::push::{EspTek, PushBuilder, Selector};
+use gdoi_ack::{
+    Delivery, Gcks, GcksConfig, GmConfig, GmIdentity, GroupMember, InitialKek, KekAckRequested,
+    KekInstall, PushError, Rsa, RsaForms, Slot, Target, Time,
+};
 use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 
@@ -34,55 +29,33 @@ fn rsa_key() -> RsaPrivate {
 
 fn build(forms: RsaForms) -> Vec<u8> {
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
-    let mut ks: KeyServer<_, [Slot; 4]> = KeyServer::new(
+    let mut ks: Gcks<_, _, [Slot; 4]> = Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(KekAckRequested::KekSha256)),
         Rsa {
             key: rsa_key(),
             hash: HashAlg::Sha256,
             forms,
         },
-        COOKIES,
-        &key,
-        0,
+        InitialKek {
+            spi: COOKIES,
+            algorithm_key: &key,
+            last_seq: 0,
+        },
         [Slot::EMPTY; 4],
         &mut HashDrbg::new(b"index"),
     )
     .unwrap();
-    let sel = IdSelector {
-        id_type: IdType::Ipv4Addr,
-        port: 0,
-        data: &[239, 1, 1, 1],
-    };
-    let teks = [SaTek {
-        protocol_id: TekProtocol::IpsecEsp,
-        body: TekBody::Ipsec(IpsecTek {
-            protocol: 0,
-            src: sel,
-            dst: sel,
-            transform_id: 12,
-            spi: [1, 2, 3, 4],
-            attributes: Attributes::EMPTY,
-        }),
-    }];
-    let mut kb = [0u8; 64];
-    let attrs = Attributes::encode(&[Attribute::variable(1, &[7; 16])], &mut kb).unwrap();
-    let packets = [KeyPacket {
-        kd_type: KdType::Tek,
-        spi: &[1, 2, 3, 4],
-        attributes: attrs,
-    }];
-    let content = PushContent {
-        deletes: &[],
-        sa: Some(Sa::new(None, None, &teks)),
-        kd: Some(KeyDownload::new(&packets)),
-    };
+    let group = Selector::ipv4([239, 1, 1, 1], 0);
+    let content = PushBuilder::new()
+        .tek(EspTek::aes_cbc([1, 2, 3, 4], group, group, &[7; 16]))
+        .unwrap();
     let mut out = [0u8; 1024];
     let b = ks
-        .build_push(
-            Instant::ZERO,
+        .push(
+            Time::UNIX_EPOCH,
             Target::All,
             &content,
-            &RustCrypto,
             &mut HashDrbg::new(b"rsa"),
             &mut out,
         )
@@ -90,9 +63,10 @@ fn build(forms: RsaForms) -> Vec<u8> {
     out[..b.len].to_vec()
 }
 
-fn gm(forms: RsaForms) -> GroupMember<Rsa<RsaPublic>, 2> {
+fn gm(forms: RsaForms) -> GroupMember<RustCrypto, Rsa<RsaPublic>, 2> {
     let key = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
-    let mut g = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
+    let mut g =
+        GroupMember::with_capacity(RustCrypto, GmConfig::new(GmIdentity::Ipv4([10, 0, 0, 1])));
     g.install_kek(KekInstall {
         spi: COOKIES,
         algorithm_key: &key,
@@ -123,21 +97,20 @@ fn rsa_digest_info_and_raw_hash_forms() {
         for (msg, ok) in [(&di, di_ok), (&raw, raw_ok)] {
             let mut g = gm(gm_forms);
             let r = g.handle_push(
-                Instant::ZERO,
+                Time::UNIX_EPOCH,
                 msg,
-                true,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Unicast,
                 &mut rng,
+                &mut scratch,
             );
             if ok {
                 r.unwrap();
                 assert_eq!(
-                    g.handle_timeout(Instant::ZERO, &mut [0u8; 200]).unwrap(),
+                    g.handle_timeout(Time::UNIX_EPOCH, &mut [0u8; 200]).unwrap(),
                     Some(28 + 36 + 8 + 12)
                 );
             } else {
-                assert_eq!(r.unwrap_err(), PushError::BadSignature);
+                assert_eq!(r.unwrap_err(), PushError::BadSignature.into());
                 assert_eq!(g.last_seq(&COOKIES), Some(0));
                 assert_eq!(g.poll_timeout(), None);
             }

@@ -21,33 +21,38 @@ use common::*;
 use core::time::Duration;
 use std::collections::{BTreeSet, HashMap};
 
+use gdoi_ack::Rejected;
+use gdoi_ack::Time;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
 use gdoi_ack::gcks::{
-    AckError, AckReceived, BuildError, GcksConfig, GcksError, GcksEvent, KeyServer, MemberId, Slot,
+    AckError, AckReceived, BuildError, Gcks, GcksConfig, GcksError, GcksEvent, MemberId, Slot,
     Target,
 };
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::{Delivery, InitialKek};
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, P256VerifyingKey, RustCrypto};
 
-type Gcks = KeyServer<EcdsaP256<P256SigningKey>, Box<[Slot]>>;
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Ks = Gcks<RustCrypto, EcdsaP256<P256SigningKey>, Box<[Slot]>>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 const POLICY: KekAckRequested = KekAckRequested::KekSha256;
 const K1: [u8; 16] = COOKIES;
 const K2: [u8; 16] = [0xa2; 16];
 
-fn gcks(capacity: usize) -> Gcks {
+fn gcks(capacity: usize) -> Ks {
     let table: Box<[Slot]> = (0..capacity).map(|_| Slot::EMPTY).collect();
-    KeyServer::new(
+    Gcks::new(
+        RustCrypto,
         GcksConfig::new(Some(POLICY)),
         EcdsaP256(signer()),
-        K1,
-        &kek_key(&K1),
-        0,
+        InitialKek {
+            spi: K1,
+            algorithm_key: &kek_key(&K1),
+            last_seq: 0,
+        },
         table,
         &mut HashDrbg::new(b"index"),
     )
@@ -59,7 +64,7 @@ fn identity(i: usize) -> GmIdentity {
     GmIdentity::Ipv4([10, (i >> 16) as u8, (i >> 8) as u8, i as u8])
 }
 
-fn events(ks: &mut Gcks) -> Vec<GcksEvent> {
+fn events(ks: &mut Ks) -> Vec<GcksEvent> {
     std::iter::from_fn(|| ks.poll_event()).collect()
 }
 
@@ -137,16 +142,18 @@ fn a_thousand_members_none_acking_are_each_reported_missing_once() {
     let ids: Vec<MemberId> = (0..1_000)
         .map(|i| ks.add_member(identity(i), None).unwrap())
         .collect();
-    let t = Instant::from_secs(1_000);
+    let t = Time::from_unix_secs(1_000);
     let mut wire = [0u8; 1024];
     let b = push(
         &mut ks,
         t,
         Target::All,
-        [0, 0, 0, 1],
-        None,
-        None,
-        POLICY,
+        Rekey {
+            tek_spi: [0, 0, 0, 1],
+            new_kek: None,
+            delete_kek: None,
+            policy: POLICY,
+        },
         &mut wire,
     );
     ks.handle_timeout(t.saturating_add(Duration::from_millis(9_999)));
@@ -180,7 +187,7 @@ fn reports_wait_in_the_table_across_deadlines() {
     let ids: Vec<MemberId> = (0..M)
         .map(|i| ks.add_member(identity(i), None).unwrap())
         .collect();
-    let mut t = Instant::from_secs(1_000);
+    let mut t = Time::from_unix_secs(1_000);
     let mut wire = [0u8; 1024];
     let key = ack_key(&K1);
     for n in 1..=8u8 {
@@ -188,17 +195,18 @@ fn reports_wait_in_the_table_across_deadlines() {
             &mut ks,
             t,
             Target::All,
-            [0, 0, 0, n],
-            None,
-            None,
-            POLICY,
+            Rekey {
+                tek_spi: [0, 0, 0, n],
+                new_kek: None,
+                delete_kek: None,
+                policy: POLICY,
+            },
             &mut wire,
         );
         assert_eq!(b.seq, u32::from(n));
         if n == 1 {
             // Member 0 acks the first PUSH only: it can be "lost" later.
-            ks.handle_ack(&ack(&key, 1, &identity(0)), &RustCrypto)
-                .unwrap();
+            ks.handle_ack(t, &ack(&key, 1, &identity(0))).unwrap();
         }
         t = t.saturating_add(Duration::from_secs(1));
     }
@@ -207,23 +215,18 @@ fn reports_wait_in_the_table_across_deadlines() {
     ks.handle_timeout(t);
     assert_eq!(ks.poll_timeout(), None);
     // Member 1 acks SEQ 8 after its deadline ran: accepted, but too late for the reports.
-    let r = ks
-        .handle_ack(&ack(&key, 8, &identity(1)), &RustCrypto)
-        .unwrap();
+    let r = ks.handle_ack(t, &ack(&key, 8, &identity(1))).unwrap();
     assert_eq!(r.member, ids[1]);
     // The eight entries are held by unpolled reports.
     assert_eq!(
-        ks.build_push(
+        ks.push(
             t,
             Target::All,
-            &gdoi_ack::gcks::PushContent {
-                deletes: &[gdoi_ack::delete::Delete::new(2, 1, 4, &[0, 0, 0, 9]).unwrap()],
-                sa: None,
-                kd: None,
-            },
-            &RustCrypto,
+            &gdoi_ack::push::PushBuilder::new()
+                .delete_tek([0, 0, 0, 9])
+                .unwrap(),
             &mut HashDrbg::new(b"p"),
-            &mut wire,
+            &mut wire
         ),
         Err(BuildError::TableFull)
     );
@@ -258,10 +261,12 @@ fn reports_wait_in_the_table_across_deadlines() {
         &mut ks,
         t,
         Target::All,
-        [0, 0, 0, 9],
-        None,
-        None,
-        POLICY,
+        Rekey {
+            tek_spi: [0, 0, 0, 9],
+            new_kek: None,
+            delete_kek: None,
+            policy: POLICY,
+        },
         &mut wire,
     );
 }
@@ -345,7 +350,7 @@ fn a_hundred_thousand_members_over_four_rekeys() {
     assert_eq!(ks.add_member(identity(N), None), Err(GcksError::TableFull));
     let mut gms: Vec<Gm> = (0..REAL)
         .map(|i| {
-            let mut g = Gm::new(GmConfig::new(identity(i)));
+            let mut g = Gm::new(RustCrypto, GmConfig::new(identity(i)));
             g.install_kek(KekInstall {
                 spi: K1,
                 algorithm_key: &kek_key(&K1),
@@ -368,7 +373,7 @@ fn a_hundred_thousand_members_over_four_rekeys() {
     let mut missed = vec![0u8; N];
     let mut ever = vec![false; N];
 
-    let mut t = Instant::from_secs(1_000);
+    let mut t = Time::from_unix_secs(1_000);
     let mut wire = [0u8; 1024];
     for round in 1..=4u8 {
         let new_kek = (round == 2).then_some(K2);
@@ -376,10 +381,12 @@ fn a_hundred_thousand_members_over_four_rekeys() {
             &mut ks,
             t,
             Target::All,
-            [0, 0, 1, round],
-            new_kek,
-            None,
-            POLICY,
+            Rekey {
+                tek_spi: [0, 0, 1, round],
+                new_kek,
+                delete_kek: None,
+                policy: POLICY,
+            },
             &mut wire,
         );
         let (spi, seq) = (b.kek_spi, b.seq);
@@ -394,10 +401,9 @@ fn a_hundred_thousand_members_over_four_rekeys() {
             let r = g.handle_push(
                 t,
                 &wire[..b.len],
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut gm_rng,
+                &mut scratch,
             );
             assert!(matches!(r, Ok(Outcome::Accepted(_))), "GM {i}: {r:?}");
             let mut out = [0u8; 256];
@@ -468,7 +474,7 @@ fn a_hundred_thousand_members_over_four_rekeys() {
                 Kind::Stranger => None,
             };
             let before = who.map(|i| ks.last_acked(ids[i]));
-            let r = ks.handle_ack(dg, &RustCrypto);
+            let r = ks.handle_ack(t, dg);
             match *kind {
                 Kind::Fresh(i) if !fresh_ok[i] => {
                     let want = AckReceived {
@@ -486,14 +492,24 @@ fn a_hundred_thousand_members_over_four_rekeys() {
                         Ok((ids[i], late_seq, K1))
                     );
                 }
-                Kind::Fresh(_) => assert_eq!(r, Err(AckError::Duplicate(seq))),
-                Kind::Replay(_) if round == 3 => assert_eq!(r, Err(AckError::Duplicate(2))),
-                Kind::Replay(_) => assert_eq!(r, Err(AckError::UnknownGroup), "K1 erased"),
+                Kind::Fresh(_) => assert_eq!(r, Err(Rejected::silent(AckError::Duplicate(seq)))),
+                Kind::Replay(_) if round == 3 => {
+                    assert_eq!(r, Err(Rejected::silent(AckError::Duplicate(2))))
+                }
+                Kind::Replay(_) => assert_eq!(
+                    r,
+                    Err(Rejected::silent(AckError::UnknownGroup)),
+                    "K1 erased"
+                ),
                 // (Dropped as a duplicate before the HASH check once the member acked.)
-                Kind::Forged(i) if fresh_ok[i] => assert_eq!(r, Err(AckError::Duplicate(seq))),
-                Kind::Forged(_) => assert_eq!(r, Err(AckError::BadHash)),
-                Kind::Stranger => assert_eq!(r, Err(AckError::UnknownMember)),
-                Kind::WrongSeq(_) => assert_eq!(r, Err(AckError::WrongSeq(seq + 5))),
+                Kind::Forged(i) if fresh_ok[i] => {
+                    assert_eq!(r, Err(Rejected::silent(AckError::Duplicate(seq))))
+                }
+                Kind::Forged(_) => assert_eq!(r, Err(Rejected::silent(AckError::BadHash))),
+                Kind::Stranger => assert_eq!(r, Err(Rejected::silent(AckError::UnknownMember))),
+                Kind::WrongSeq(_) => {
+                    assert_eq!(r, Err(Rejected::silent(AckError::WrongSeq(seq + 5))))
+                }
             }
             match (r, who) {
                 (Ok(_), Some(i)) => {
@@ -510,7 +526,7 @@ fn a_hundred_thousand_members_over_four_rekeys() {
 
         // The deadline: exactly the silent members, once each, in MemberId order.
         t = t.saturating_add(Duration::from_secs(5));
-        ks.handle_timeout(Instant::from_millis(t.as_millis() - 1));
+        ks.handle_timeout(Time::from_unix_millis(t.unix_millis() - 1));
         assert_eq!(ks.poll_event(), None, "round {round}: early");
         ks.handle_timeout(t);
         let mut want = Vec::new();
@@ -564,12 +580,12 @@ fn random_interleavings_lose_and_invent_no_event() {
         let mut missed: HashMap<usize, u8> = HashMap::new();
         let mut ever: HashMap<usize, bool> = HashMap::new();
         let mut last_acked: HashMap<usize, u32> = HashMap::new();
-        // PUSHes: (seq, deadline, waiting, members acked before the deadline ran).
-        let mut pushes: Vec<(u32, Instant, bool, BTreeSet<usize>)> = Vec::new();
+        // PUSHes: (seq, deadline, waiting, members acked before the deadline).
+        let mut pushes: Vec<(u32, Time, bool, BTreeSet<usize>)> = Vec::new();
         // Reports not yet polled: (member, seq, consecutive, lost after it).
         let mut pending: Vec<(usize, u32, u8, bool)> = Vec::new();
         let mut lost_next: Option<usize> = None;
-        let mut t = Instant::from_secs(1_000);
+        let mut t = Time::from_unix_secs(1_000);
         let mut wire = [0u8; 1024];
         let mut last_seq = 0u32;
         for step in 0..400 {
@@ -610,17 +626,12 @@ fn random_interleavings_lose_and_invent_no_event() {
                         .iter()
                         .filter(|p| p.2 || pending.iter().any(|q| q.1 == p.0))
                         .count();
-                    let r = ks.build_push(
+                    let r = ks.push(
                         t,
                         Target::All,
-                        &gdoi_ack::gcks::PushContent {
-                            deletes: &[
-                                gdoi_ack::delete::Delete::new(2, 1, 4, &[0, 0, 0, 1]).unwrap()
-                            ],
-                            sa: None,
-                            kd: None,
-                        },
-                        &RustCrypto,
+                        &gdoi_ack::push::PushBuilder::new()
+                            .delete_tek([0, 0, 0, 1])
+                            .unwrap(),
                         &mut HashDrbg::new(b"p"),
                         &mut wire,
                     );
@@ -643,18 +654,20 @@ fn random_interleavings_lose_and_invent_no_event() {
                     }
                     let i = rng.below(POOL);
                     let q = 1 + rng.below(last_seq as usize) as u32;
-                    let r = ks.handle_ack(&ack(&key, q, &identity(i)), &RustCrypto);
+                    let r = ks.handle_ack(t, &ack(&key, q, &identity(i)));
                     match reg.get(&i) {
-                        None => assert_eq!(r, Err(AckError::UnknownMember)),
+                        None => assert_eq!(r, Err(Rejected::silent(AckError::UnknownMember))),
                         Some(_) if last_acked.get(&i).is_some_and(|&l| q <= l) => {
-                            assert_eq!(r, Err(AckError::Duplicate(q)))
+                            assert_eq!(r, Err(Rejected::silent(AckError::Duplicate(q))))
                         }
                         Some(&id) => {
                             assert_eq!(r.map(|a| a.member), Ok(id), "seed {seed} step {step}");
                             last_acked.insert(i, q);
                             missed.insert(i, 0);
                             ever.insert(i, true);
-                            for p in pushes.iter_mut().filter(|p| p.2 && p.0 <= q) {
+                            // Counts for the PUSHes whose deadline is still ahead at `t`,
+                            // whether or not `handle_timeout` ran them yet.
+                            for p in pushes.iter_mut().filter(|p| p.2 && p.0 <= q && t < p.1) {
                                 p.3.insert(i);
                             }
                         }

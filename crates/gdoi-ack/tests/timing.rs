@@ -13,12 +13,13 @@ use common::*;
 
 use std::time::Instant as StdInstant;
 
+use gdoi_ack::Delivery;
+use gdoi_ack::Time;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::message::Ack;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::message::Ack;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
 #[test]
@@ -33,8 +34,10 @@ fn timings() {
     let mut rng = HashDrbg::new(b"t");
     let t = StdInstant::now();
     for _ in 0..n {
-        let mut gm: GroupMember<_, 4> =
-            GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        let mut gm: GroupMember<_, _, 4> = GroupMember::new(
+            RustCrypto,
+            GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
+        );
         gm.install_kek(KekInstall {
             spi: COOKIES,
             algorithm_key: &key,
@@ -44,16 +47,17 @@ fn timings() {
         })
         .unwrap();
         gm.handle_push(
-            Instant::ZERO,
+            Time::UNIX_EPOCH,
             &wire,
-            true,
-            &mut scratch,
-            &RustCrypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut scratch,
         )
         .unwrap();
         let mut out = [0u8; 128];
-        gm.handle_timeout(Instant::ZERO, &mut out).unwrap().unwrap();
+        gm.handle_timeout(Time::UNIX_EPOCH, &mut out)
+            .unwrap()
+            .unwrap();
     }
     let full = t.elapsed() / n;
     let mut hdr = wire[..28].to_vec();

@@ -16,11 +16,13 @@ use std::hint::black_box;
 use std::time::{Duration, Instant as StdInstant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use gdoi_ack::Delivery;
+use gdoi_ack::Rejected;
+use gdoi_ack::Time;
 use gdoi_ack::ack::ACK_LABEL;
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::time::Instant;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_bench::gcks::{ACK_LEN, Fleet};
 use keying_bench::hex_vector;
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
@@ -38,7 +40,7 @@ const KEK_IV: [u8; 16] = [
 /// ISAKMP header length.
 const HDR: usize = 28;
 
-type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
 
 fn gdoi(c: &mut Criterion) {
     let wire = hex_vector("gdoi", "push_wire.hex").unwrap();
@@ -49,7 +51,10 @@ fn gdoi(c: &mut Criterion) {
     );
     let key: Vec<u8> = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let new_gm = || {
-        let mut gm: Gm = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        let mut gm: Gm = GroupMember::new(
+            RustCrypto,
+            GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
+        );
         gm.install_kek(KekInstall {
             spi: COOKIES,
             algorithm_key: &key,
@@ -67,15 +72,17 @@ fn gdoi(c: &mut Criterion) {
     // Sanity: the exchange works and yields the vector ACK (ack_sha256.hex).
     let mut gm = new_gm();
     gm.handle_push(
-        Instant::ZERO,
+        Time::UNIX_EPOCH,
         &wire,
-        true,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Unicast,
         &mut rng,
+        &mut scratch,
     )
     .unwrap();
-    let n = gm.handle_timeout(Instant::ZERO, &mut out).unwrap().unwrap();
+    let n = gm
+        .handle_timeout(Time::UNIX_EPOCH, &mut out)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         &out[..n],
         hex_vector("gdoi", "ack_sha256.hex").unwrap().as_slice()
@@ -99,15 +106,16 @@ fn gdoi(c: &mut Criterion) {
             new_gm,
             |mut gm| {
                 gm.handle_push(
-                    Instant::ZERO,
+                    Time::UNIX_EPOCH,
                     black_box(&wire),
-                    true,
-                    &mut scratch,
-                    &RustCrypto,
+                    Delivery::Unicast,
                     &mut rng,
+                    &mut scratch,
                 )
                 .unwrap();
-                gm.handle_timeout(Instant::ZERO, &mut out).unwrap().unwrap();
+                gm.handle_timeout(Time::UNIX_EPOCH, &mut out)
+                    .unwrap()
+                    .unwrap();
                 gm
             },
             BatchSize::SmallInput,
@@ -165,50 +173,49 @@ fn gdoi(c: &mut Criterion) {
     g.bench_function("gm_reject_bad_signature", |b| {
         b.iter(|| {
             let r = fresh.handle_push(
-                Instant::ZERO,
+                Time::UNIX_EPOCH,
                 black_box(&bad_sig),
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut rng,
+                &mut scratch,
             );
-            assert_eq!(r, Err(PushError::BadSignature));
+            assert_eq!(r, Err(Rejected::silent(PushError::BadSignature)));
         })
     });
     let mut gm = new_gm();
     gm.handle_push(
-        Instant::ZERO,
+        Time::UNIX_EPOCH,
         &wire,
-        false,
-        &mut scratch,
-        &RustCrypto,
+        Delivery::Multicast,
         &mut rng,
+        &mut scratch,
     )
     .unwrap();
     g.bench_function("gm_reject_replay", |b| {
         b.iter(|| {
             let r = gm.handle_push(
-                Instant::ZERO,
+                Time::UNIX_EPOCH,
                 black_box(&wire),
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut rng,
+                &mut scratch,
             );
-            assert_eq!(r, Err(PushError::Replay { seq: 2, last: 2 }));
+            assert_eq!(
+                r,
+                Err(Rejected::silent(PushError::Replay { seq: 2, last: 2 }))
+            );
         })
     });
     g.bench_function("gm_reject_unknown_cookies", |b| {
         b.iter(|| {
             let r = gm.handle_push(
-                Instant::ZERO,
+                Time::UNIX_EPOCH,
                 black_box(&unknown),
-                false,
-                &mut scratch,
-                &RustCrypto,
+                Delivery::Multicast,
                 &mut rng,
+                &mut scratch,
             );
-            assert_eq!(r, Err(PushError::UnknownKek));
+            assert_eq!(r, Err(Rejected::silent(PushError::UnknownKek)));
         })
     });
     g.bench_function("isakmp_header_parse", |b| {

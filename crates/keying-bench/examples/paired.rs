@@ -38,7 +38,7 @@ use gdoi_ack::ack::ACK_LABEL;
 use gdoi_ack::gcks::Slot;
 use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, PushError, push_cookies};
 use gdoi_ack::keys::{EcdsaP256, PushVerifier};
-use gdoi_ack::sa_kek::KekAckRequested;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
 use keying_bench::exchange::{Fixture, Mode, Replay, counts, same_keys};
 use keying_bench::gcks::{ACK_LEN, Fleet, Gcks};
 use keying_bench::{bin_vector, hex_vector, vector_path};
@@ -247,7 +247,7 @@ const KEK_IV: [u8; 16] = [
 ];
 
 fn gdoi() {
-    type Gm = GroupMember<EcdsaP256<P256VerifyingKey>, 4>;
+    type Gm = GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 4>;
     let wire = hex_vector("gdoi", "push_wire.hex").unwrap();
     let plain = hex_vector("gdoi", "push_plaintext.hex").unwrap();
     let vk = EcdsaP256(
@@ -256,7 +256,10 @@ fn gdoi() {
     );
     let key: Vec<u8> = [KEK_IV.as_slice(), KEK_KEY.as_slice()].concat();
     let new_gm = || {
-        let mut gm: Gm = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+        let mut gm: Gm = GroupMember::new(
+            RustCrypto,
+            GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
+        );
         gm.install_kek(KekInstall {
             spi: COOKIES,
             algorithm_key: &key,
@@ -283,15 +286,14 @@ fn gdoi() {
         let t = Instant::now();
         for gm in &mut gms {
             gm.handle_push(
-                gdoi_ack::time::Instant::ZERO,
+                gdoi_ack::Time::UNIX_EPOCH,
                 black_box(&wire),
-                true,
-                &mut scratch,
-                &RustCrypto,
+                gdoi_ack::Delivery::Unicast,
                 &mut rng,
+                &mut scratch,
             )
             .unwrap();
-            gm.handle_timeout(gdoi_ack::time::Instant::ZERO, &mut out)
+            gm.handle_timeout(gdoi_ack::Time::UNIX_EPOCH, &mut out)
                 .unwrap()
                 .unwrap();
         }
@@ -312,7 +314,7 @@ fn gdoi() {
 
     // Forged PUSHes, each paired with the one primitive that dominates its rejection. A
     // rejected PUSH changes nothing, so one member serves every iteration.
-    let zero = gdoi_ack::time::Instant::ZERO;
+    let zero = gdoi_ack::Time::UNIX_EPOCH;
     let mut s = [0u8; 512];
     let mut bad_sig = wire.clone();
     let n = bad_sig.len();
@@ -328,12 +330,11 @@ fn gdoi() {
                 let e = fresh.handle_push(
                     zero,
                     black_box(&bad_sig),
-                    false,
-                    &mut s,
-                    &RustCrypto,
+                    gdoi_ack::Delivery::Multicast,
                     &mut rng,
+                    &mut s,
                 );
-                assert_eq!(e, Err(PushError::BadSignature));
+                assert_eq!(e.map_err(|r| r.error), Err(PushError::BadSignature));
             })
         },
         |n| {
@@ -345,16 +346,24 @@ fn gdoi() {
     );
     // After one accept the vector is a replay (SEQ 2, last 2).
     let mut gm = new_gm();
-    gm.handle_push(zero, &wire, false, &mut s, &RustCrypto, &mut rng)
+    gm.handle_push(zero, &wire, gdoi_ack::Delivery::Multicast, &mut rng, &mut s)
         .unwrap();
     paired(
         "gdoi GM rejects a replayed PUSH (SEQ check, no signature) / AES-128-CBC decrypt 448 B",
         200,
         |n| {
             time(n, || {
-                let e =
-                    gm.handle_push(zero, black_box(&wire), false, &mut s, &RustCrypto, &mut rng);
-                assert_eq!(e, Err(PushError::Replay { seq: 2, last: 2 }));
+                let e = gm.handle_push(
+                    zero,
+                    black_box(&wire),
+                    gdoi_ack::Delivery::Multicast,
+                    &mut rng,
+                    &mut s,
+                );
+                assert_eq!(
+                    e.map_err(|r| r.error),
+                    Err(PushError::Replay { seq: 2, last: 2 })
+                );
             })
         },
         |n| {
@@ -373,12 +382,11 @@ fn gdoi() {
                 let e = gm.handle_push(
                     zero,
                     black_box(&unknown),
-                    false,
-                    &mut s,
-                    &RustCrypto,
+                    gdoi_ack::Delivery::Multicast,
                     &mut rng,
+                    &mut s,
                 );
-                assert_eq!(e, Err(PushError::UnknownKek));
+                assert_eq!(e.map_err(|r| r.error), Err(PushError::UnknownKek));
             })
         },
         |n| time(n, || assert!(push_cookies(black_box(&unknown)).is_some())),

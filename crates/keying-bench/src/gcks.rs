@@ -1,5 +1,5 @@
 //! A GDOI key server at size, for the GCKS benchmarks (`benches/gdoi.rs`, `examples/paired.rs`
-//! mode `gdoi-gcks`): [`Fleet`] holds a [`KeyServer`] with `members` registered members
+//! mode `gdoi-gcks`): [`Fleet`] holds a [`Gcks`] with `members` registered members
 //! (IPv4 identities), a PUSH outstanding under KEK_ACK_REQUESTED = REKEY_ACK_KEK_SHA256, and
 //! the real ACK datagram of every member that acks it, in shuffled member order, back to
 //! back in one buffer as a receive ring would hold them; one member in
@@ -11,18 +11,19 @@
 
 use std::time::{Duration, Instant as StdInstant};
 
+use gdoi_ack::InitialKek;
+use gdoi_ack::Time;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gcks::{AckError, AckReceived, GcksConfig, KeyServer, PushContent, Slot, Target};
+use gdoi_ack::gcks::{AckError, AckReceived, GcksConfig, Slot, Target};
 use gdoi_ack::gm::GmIdentity;
 use gdoi_ack::keys::EcdsaP256;
-use gdoi_ack::sa_kek::KekAckRequested;
-use gdoi_ack::seq::Seq;
-use gdoi_ack::time::Instant;
+use gdoi_ack::push::PushBuilder;
+use gdoi_ack::wire::sa_kek::KekAckRequested;
+use gdoi_ack::wire::seq::Seq;
 use keying_crypto::rustcrypto::{HashDrbg, P256SigningKey, RustCrypto};
 
 /// The key server type measured.
-pub type Gcks = KeyServer<EcdsaP256<P256SigningKey>, Box<[Slot]>>;
+pub type Gcks = gdoi_ack::Gcks<RustCrypto, EcdsaP256<P256SigningKey>, Box<[Slot]>>;
 
 const POLICY: KekAckRequested = KekAckRequested::KekSha256;
 const SPI: [u8; 16] = [0x11; 16];
@@ -67,7 +68,7 @@ pub struct Fleet {
     next: usize,
     /// The ack key of the current KEK.
     pub key: AckKey,
-    now: Instant,
+    now: Time,
     rng: HashDrbg,
 }
 
@@ -80,12 +81,15 @@ impl Fleet {
     pub fn new(members: usize, silent_every: usize) -> Self {
         let signer = P256SigningKey::from_scalar_bytes(&SCALAR).expect("scalar");
         let mut rng = HashDrbg::new(b"keying-bench gcks fleet");
-        let mut ks = KeyServer::new(
+        let mut ks = Gcks::new(
+            RustCrypto,
             GcksConfig::new(Some(POLICY)),
             EcdsaP256(signer),
-            SPI,
-            &KEK,
-            0,
+            InitialKek {
+                spi: SPI,
+                algorithm_key: &KEK,
+                last_seq: 0,
+            },
             Slot::table(members),
             &mut rng,
         )
@@ -102,7 +106,7 @@ impl Fleet {
             acks: Vec::new(),
             next: 0,
             key,
-            now: Instant::from_secs(1_000),
+            now: Time::from_unix_secs(1_000),
             rng,
         }
     }
@@ -131,7 +135,7 @@ impl Fleet {
             return Err(AckError::NotExpected);
         };
         self.next += 1;
-        self.ks.handle_ack(dg, &RustCrypto)
+        self.ks.handle_ack(self.now, dg).map_err(|r| r.error)
     }
 
     /// Runs the outstanding PUSH's deadline (timed), polls every event (timed), then sends
@@ -154,23 +158,11 @@ impl Fleet {
 
     fn push(&mut self) {
         let tek = [0x70, 0, 0, 1];
-        let deletes = [Delete::new(2, 1, 4, &tek).expect("Delete")];
-        let content = PushContent {
-            deletes: &deletes,
-            sa: None,
-            kd: None,
-        };
+        let content = PushBuilder::new().delete_tek(tek).expect("Delete");
         let mut out = [0u8; 512];
         let b = self
             .ks
-            .build_push(
-                self.now,
-                Target::All,
-                &content,
-                &RustCrypto,
-                &mut self.rng,
-                &mut out,
-            )
+            .push(self.now, Target::All, &content, &mut self.rng, &mut out)
             .expect("PUSH");
         // Fisher-Yates with a fixed xorshift: arrival order unrelated to the table's.
         let mut order: Vec<usize> = (0..self.members)

@@ -1,27 +1,28 @@
 //! `keying gdoi decode`: an ISAKMP / GDOI message; with the KEK, a GROUPKEY-PUSH is
 //! decrypted and a GROUPKEY-PUSH-ACK's HASH checked.
 
+use gdoi_ack::PayloadType;
 use gdoi_ack::ack::{AckKey, AckType, LEncoding};
-use gdoi_ack::attribute::{AttributeValue, Attributes};
-use gdoi_ack::delete::Delete;
-use gdoi_ack::gap::{Gap, GapAttribute};
-use gdoi_ack::hash::HashPayload;
-use gdoi_ack::header::{
+use gdoi_ack::wire::attributes::{AttributeValue, Attributes};
+use gdoi_ack::wire::delete::Delete;
+use gdoi_ack::wire::from_element;
+use gdoi_ack::wire::gap::{Gap, GapAttribute};
+use gdoi_ack::wire::hash::HashPayload;
+use gdoi_ack::wire::header::{
     ExchangeType, FLAG_AUTH_ONLY, FLAG_COMMIT, FLAG_ENCRYPTION, HEADER_LEN, Header,
 };
-use gdoi_ack::id::{IdData, IdSelector, Identification};
-use gdoi_ack::kd::{
+use gdoi_ack::wire::identification::{IdData, IdSelector, Identification};
+use gdoi_ack::wire::key_download::{
     KdType, KekKeyAttribute, KeyDownload, LkhKeyAttribute, TekKeyAttribute, split_kek_algorithm_key,
 };
-use gdoi_ack::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
-use gdoi_ack::nonce::Nonce;
-use gdoi_ack::notify::Notification;
-use gdoi_ack::sa::Sa;
-use gdoi_ack::sa_kek::{KekAckRequested, KekAttribute, SaKek};
-use gdoi_ack::sa_tek::{SaTek, TekBody};
-use gdoi_ack::seq::Seq;
-use gdoi_ack::sig::Signature;
-use gdoi_ack::{Payload, PayloadType};
+use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
+use gdoi_ack::wire::nonce::Nonce;
+use gdoi_ack::wire::notification::Notification;
+use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::{KekAckRequested, KekAttribute, SaKek};
+use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
+use gdoi_ack::wire::seq::Seq;
+use gdoi_ack::wire::sig::Signature;
 use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::{Element, Reader};
@@ -242,7 +243,7 @@ fn walk(
     allow_trailing: bool,
     b: &Budget,
 ) -> (Vec<Value>, Option<keying_tlv::Error>, usize) {
-    let mut it = gdoi_ack::payload::Payloads::new(first, Reader::at(data, base));
+    let mut it = gdoi_ack::wire::Payloads::new(first, Reader::at(data, base));
     if allow_trailing {
         it = it.allow_trailing();
     }
@@ -323,8 +324,8 @@ fn lkh_key_name(k: u16) -> Value {
     en!(LkhKeyAttribute::from(k))
 }
 
-fn address(id_type: gdoi_ack::id::IdType, data: &[u8]) -> Value {
-    use gdoi_ack::id::IdType;
+fn address(id_type: gdoi_ack::wire::identification::IdType, data: &[u8]) -> Value {
+    use gdoi_ack::wire::identification::IdType;
     match (id_type, data.len()) {
         (IdType::Ipv4Addr, 4) => {
             let mut a = [0u8; 4];
@@ -384,7 +385,7 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
         .with("length", e.raw.len());
     Ok(match kind {
         PayloadType::Sa => {
-            let sa = Sa::from_element(e)?;
+            let sa = from_element::<Sa>(e)?;
             o.with("doi", sa.doi)
                 .with("situation", sa.situation)
                 .with("kek", sa.kek.as_ref().map(|k| sa_kek(k, b)))
@@ -401,25 +402,25 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
                 )
         }
         PayloadType::SaKek => {
-            let k = SaKek::from_element(e)?;
+            let k = from_element::<SaKek>(e)?;
             let mut o = o;
             o.0.extend(sa_kek(&k, b).0);
             o
         }
         PayloadType::SaTek => {
-            let t = SaTek::from_element(e)?;
+            let t = from_element::<SaTek>(e)?;
             let mut o = o;
             o.0.extend(sa_tek(&t, b).0);
             o
         }
         PayloadType::Gap => {
-            let g = Gap::from_element(e)?;
+            let g = from_element::<Gap>(e)?;
             let mut o = o;
             o.0.extend(gap(&g, b).0);
             o
         }
         PayloadType::KeyDownload => {
-            let kd = KeyDownload::from_element(e)?;
+            let kd = from_element::<KeyDownload>(e)?;
             let packets = kd
                 .packets
                 .iter()
@@ -440,12 +441,12 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
                 .collect();
             o.with("packets", Value::List(packets))
         }
-        PayloadType::Seq => o.with("seq", Seq::from_element(e)?.0),
-        PayloadType::Hash => o.with("data", HashPayload::from_element(e)?.data),
-        PayloadType::Sig => o.with("data", Signature::from_element(e)?.data),
-        PayloadType::Nonce => o.with("data", Nonce::from_element(e)?.data),
+        PayloadType::Seq => o.with("seq", from_element::<Seq>(e)?.0),
+        PayloadType::Hash => o.with("data", from_element::<HashPayload>(e)?.data),
+        PayloadType::Sig => o.with("data", from_element::<Signature>(e)?.data),
+        PayloadType::Nonce => o.with("data", from_element::<Nonce>(e)?.data),
         PayloadType::Id => {
-            let id = Identification::from_element(e)?;
+            let id = from_element::<Identification>(e)?;
             let o = o
                 .with("id_type", en!(id.data.id_type()))
                 .with("protocol", id.protocol)
@@ -458,7 +459,7 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
             }
         }
         PayloadType::Notification => {
-            let n = Notification::from_element(e)?;
+            let n = from_element::<Notification>(e)?;
             o.with("doi", n.doi)
                 .with("protocol_id", n.protocol_id)
                 .with("notify_type", en!(n.notify_type))
@@ -466,7 +467,7 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
                 .with("data", n.data)
         }
         PayloadType::Delete => {
-            let d = Delete::from_element(e)?;
+            let d = from_element::<Delete>(e)?;
             o.with("doi", d.doi)
                 .with("protocol_id", d.protocol_id)
                 .with("spi_size", d.spi_size())

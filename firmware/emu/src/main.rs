@@ -165,15 +165,15 @@ fn mikey_psk_init() {
 fn gdoi_gm() {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
-    use gdoi_ack::time::Instant;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
+    use gdoi_ack::{Delivery, Time};
     use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
     let crypto = RustCrypto;
     let mut spi = [0u8; 16];
     spi.copy_from_slice(input!("gdoi_spi.bin"));
-    let mut gm: GroupMember<EcdsaP256<P256VerifyingKey>, 2> =
-        GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+    let mut gm: GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 2> =
+        GroupMember::with_capacity(crypto, GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
     let installed = measure("gdoi-gm install_kek", || {
         let vk = P256VerifyingKey::from_sec1_bytes(input!("gdoi_gcks_sec1.bin"))
             .map_err(|_| "GCKS key")?;
@@ -187,17 +187,16 @@ fn gdoi_gm() {
         .map_err(|_| "install_kek")
     });
     ok!(installed, "install");
-    let now = Instant::from_secs(consts::GDOI_NOW_SECS);
+    let now = Time::from_unix_secs(consts::GDOI_NOW_SECS);
     let mut rng = HashDrbg::new(consts::GDOI_DRBG_SEED);
     let mut scratch = [0u8; 512];
     let bad = measure("gdoi-gm handle_push_tampered", || {
         gm.handle_push(
             now,
             input!("gdoi_push_bad.bin"),
-            true,
-            &mut scratch,
-            &crypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut scratch,
         )
         .map(|_| ())
     });
@@ -209,10 +208,9 @@ fn gdoi_gm() {
         gm.handle_push(
             now,
             input!("gdoi_push.bin"),
-            true,
-            &mut scratch,
-            &crypto,
+            Delivery::Unicast,
             &mut rng,
+            &mut scratch,
         )
     });
     match r {

@@ -201,8 +201,8 @@ fn mikey(o: &mut Out) -> Res<()> {
 fn gdoi(o: &mut Out) -> Res<()> {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
-    use gdoi_ack::sa_kek::KekAckRequested;
-    use gdoi_ack::time::Instant;
+    use gdoi_ack::wire::sa_kek::KekAckRequested;
+    use gdoi_ack::{Delivery, Time};
     use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
 
     let text = |n: &str| -> Res<Vec<u8>> {
@@ -221,11 +221,13 @@ fn gdoi(o: &mut Out) -> Res<()> {
     o.file("gdoi_spi.bin", &cookies)?;
     o.file("gdoi_kek.bin", &kek)?;
 
-    let crypto = RustCrypto;
     let mut spi = [0u8; 16];
     spi.copy_from_slice(&cookies);
-    let new_gm = || -> Res<GroupMember<EcdsaP256<P256VerifyingKey>, 2>> {
-        let mut gm = GroupMember::new(GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
+    let new_gm = || -> Res<GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 2>> {
+        let mut gm = GroupMember::with_capacity(
+            RustCrypto,
+            GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
+        );
         gm.install_kek(KekInstall {
             spi,
             algorithm_key: &kek,
@@ -238,7 +240,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
         .map_err(|e| format!("{e:?}"))?;
         Ok(gm)
     };
-    let now = Instant::from_secs(GDOI_NOW_SECS);
+    let now = Time::from_unix_secs(GDOI_NOW_SECS);
     let mut scratch = [0u8; 512];
 
     // The tampered PUSH: a bit flipped in the ciphertext so that it decrypts to a
@@ -251,10 +253,9 @@ fn gdoi(o: &mut Out) -> Res<()> {
         if let Err(e) = gm.handle_push(
             now,
             &cand,
-            true,
-            &mut scratch,
-            &crypto,
+            Delivery::Unicast,
             &mut HashDrbg::new(GDOI_DRBG_SEED),
+            &mut scratch,
         ) && format!("{e:?}").contains("Signature")
         {
             bad = Some((cand, e));
@@ -266,12 +267,12 @@ fn gdoi(o: &mut Out) -> Res<()> {
 
     let mut gm = new_gm()?;
     let mut rng = HashDrbg::new(GDOI_DRBG_SEED);
-    match gm.handle_push(now, &bad, true, &mut scratch, &crypto, &mut rng) {
+    match gm.handle_push(now, &bad, Delivery::Unicast, &mut rng, &mut scratch) {
         Ok(_) => return Err("tampered PUSH accepted".into()),
         Err(e) if e == err => o.line(format!("gdoi-gm tampered error={e:?}")),
         Err(e) => return Err(format!("tampered PUSH: {e:?} then {err:?}")),
     }
-    match gm.handle_push(now, &push, true, &mut scratch, &crypto, &mut rng) {
+    match gm.handle_push(now, &push, Delivery::Unicast, &mut rng, &mut scratch) {
         Ok(Outcome::Accepted(a)) => {
             let tek =
                 a.kd.and_then(|kd| kd.packets.iter().next())

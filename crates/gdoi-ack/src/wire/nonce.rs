@@ -9,7 +9,9 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 /// Smallest nonce GDOI allows.
 pub const NONCE_MIN: usize = 8;
@@ -23,10 +25,13 @@ pub struct Nonce<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> Payload<'a> for Nonce<'a> {
+impl<'a> Codec<'a> for Nonce<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Nonce;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let n = r.remaining();
         if !(NONCE_MIN..=NONCE_MAX).contains(&n) {
             return Err(r.error(
@@ -39,7 +44,7 @@ impl<'a> Payload<'a> for Nonce<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.bytes(self.data);
     }
 }

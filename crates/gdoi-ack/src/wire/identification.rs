@@ -12,7 +12,9 @@
 
 use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u8, emit_len_u16};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, emit_len_u8, emit_len_u16, take_body};
 
 keying_tlv::wire_enum! {
     /// Identification types (IPsec DOI, RFC 2407 §4.6.2.1; ID_OID from RFC 8052).
@@ -150,10 +152,13 @@ impl<'a> Identification<'a> {
     }
 }
 
-impl<'a> Payload<'a> for Identification<'a> {
+impl<'a> Codec<'a> for Identification<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Id;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let id_type = IdType::from(r.u8("ID type")?);
         let protocol = r.u8("ID protocol")?;
         let port = r.u16("ID port")?;
@@ -165,7 +170,7 @@ impl<'a> Payload<'a> for Identification<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.data.id_type().to_wire());
         w.u8(self.protocol);
         w.u16(self.port);

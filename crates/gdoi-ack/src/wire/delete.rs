@@ -13,7 +13,9 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u16};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, emit_len_u16, take_body};
 
 /// Protocol-ID of a Delete naming the KEK (RFC 6407 §5.9).
 pub const DELETE_PROTOCOL_KEK: u8 = 0;
@@ -74,10 +76,13 @@ impl<'a> Delete<'a> {
     }
 }
 
-impl<'a> Payload<'a> for Delete<'a> {
+impl<'a> Codec<'a> for Delete<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Delete;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let doi = r.u32("Delete DOI")?;
         let protocol_id = r.u8("Delete protocol-ID")?;
         let spi_size = r.u8("Delete SPI size")?;
@@ -101,7 +106,7 @@ impl<'a> Payload<'a> for Delete<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u32(self.doi);
         w.u8(self.protocol_id);
         w.u8(self.spi_size);

@@ -12,7 +12,7 @@
 
 use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 
-use crate::payload::emit_len_u16;
+use crate::wire::emit_len_u16;
 
 /// The Attribute Format bit.
 pub const AF_BIT: u16 = 0x8000;

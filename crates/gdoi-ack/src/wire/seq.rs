@@ -8,7 +8,9 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 /// Length of the whole SEQ payload (generic header + 4 octets); RFC 6407 §5.7 fixes it.
 pub const SEQ_PAYLOAD_LEN: usize = 8;
@@ -17,11 +19,14 @@ pub const SEQ_PAYLOAD_LEN: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Seq(pub u32);
 
-impl<'a> Payload<'a> for Seq {
+impl<'a> Codec<'a> for Seq {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Seq;
+    type Error = keying_tlv::Error;
 
     /// The body must be exactly 4 octets (payload length 8).
-    fn parse(r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let r = take_body(r);
         if r.remaining() != 4 {
             return Err(r.error(
                 "SEQ payload length 8",
@@ -34,7 +39,7 @@ impl<'a> Payload<'a> for Seq {
         Ok(Self(r.u32("sequence number")?))
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u32(self.0);
     }
 }

@@ -15,9 +15,25 @@
 //! no bit of an unauthenticated generic header — e.g. the ACK's HASH payload — can change
 //! without the message being rejected).
 
+pub mod attributes;
+pub mod delete;
+pub mod gap;
+pub mod hash;
+pub mod header;
+pub mod identification;
+pub mod key_download;
+pub mod message;
+pub mod nonce;
+pub mod notification;
+pub mod sa;
+pub mod sa_kek;
+pub mod sa_tek;
+pub mod seq;
+pub mod sig;
+
 use keying_tlv::{
-    Chain, ChainWriter, Element, Error, ErrorKind, ISAKMP_GENERIC_HEADER_LEN, Isakmp, Reader,
-    Result, Writer,
+    Chain, ChainWriter, Codec, Element, Error, ErrorKind, ISAKMP_GENERIC_HEADER_LEN, Isakmp,
+    Reader, Result, Writer,
 };
 
 keying_tlv::wire_enum! {
@@ -57,35 +73,33 @@ keying_tlv::wire_enum! {
     }
 }
 
-/// A payload body codec: parses the bytes after the generic header and emits them.
-pub trait Payload<'a>: Sized {
-    /// The payload type announced by the preceding Next Payload field.
-    const KIND: PayloadType;
+/// Decodes the body of a chain element (the bytes after its 4-octet generic header) as
+/// payload `P`: the ISAKMP framing of every [`Codec`] payload of this crate, in one place.
+///
+/// # Errors
+/// `P`'s decoding error, naming the field and the absolute byte offset.
+pub fn from_element<'a, P: Codec<'a, Kind = PayloadType>>(e: &Element<'a>) -> Result<P, P::Error> {
+    P::read(&mut body_reader(e))
+}
 
-    /// Parses a payload body (the bytes after the 4-octet generic header). The reader's
-    /// offsets are absolute, so errors point into the whole message.
-    ///
-    /// # Errors
-    /// A [`keying_tlv::Error`] naming the field and the byte offset.
-    fn parse(body: Reader<'a>) -> Result<Self>;
+/// Writes `p` as the next element of `chain`: the generic header (Next Payload of the
+/// previous element set to `P::KIND`, RESERVED 0, Payload Length) and the body.
+pub fn emit<'a, P: Codec<'a, Kind = PayloadType>>(
+    p: &P,
+    chain: &mut ChainWriter,
+    w: &mut Writer<'_>,
+) {
+    let at = chain.begin_isakmp(w, P::KIND.to_wire());
+    p.write(w);
+    chain.end_isakmp(w, at);
+}
 
-    /// Writes the payload body (without the generic header).
-    fn emit_body(&self, w: &mut Writer<'_>);
-
-    /// Parses the body of a chain element.
-    ///
-    /// # Errors
-    /// As [`Payload::parse`].
-    fn from_element(e: &Element<'a>) -> Result<Self> {
-        Self::parse(body_reader(e))
-    }
-
-    /// Writes the whole payload (generic header + body) as the next element of `chain`.
-    fn emit(&self, chain: &mut ChainWriter, w: &mut Writer<'_>) {
-        let p = chain.begin_isakmp(w, Self::KIND.to_wire());
-        self.emit_body(w);
-        chain.end_isakmp(w, p);
-    }
+/// For a [`Codec::read`] whose body the framing delimits: a reader over the rest of `r`
+/// (same absolute offsets), leaving `r` at its end.
+pub(crate) fn take_body<'a>(r: &mut Reader<'a>) -> Reader<'a> {
+    let body = Reader::at(r.rest(), r.offset());
+    r.take_rest();
+    body
 }
 
 /// A reader over an element's body with absolute offsets.

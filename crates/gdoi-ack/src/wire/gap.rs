@@ -8,8 +8,10 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::attribute::Attributes;
-use crate::payload::{Payload, PayloadType};
+use crate::wire::attributes::Attributes;
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 keying_tlv::wire_enum! {
     /// GAP attribute types (all TV).
@@ -51,17 +53,20 @@ impl Gap<'_> {
     }
 }
 
-impl<'a> Payload<'a> for Gap<'a> {
+impl<'a> Codec<'a> for Gap<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Gap;
+    type Error = keying_tlv::Error;
 
-    fn parse(r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let r = take_body(r);
         let base = r.offset();
         let attributes = Attributes::parse(r)?;
         attributes.check_forms(base, &[1, 2, 3], &[], "GAP attribute form")?;
         Ok(Self { attributes })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         self.attributes.emit(w);
     }
 }

@@ -15,10 +15,12 @@
 
 use keying_tlv::{ChainWriter, Error, ErrorKind, Reader, Result, Writer};
 
-use crate::gap::Gap;
-use crate::payload::{Payload, PayloadType, Payloads, body_reader, inconsistent, reserved};
-use crate::sa_kek::SaKek;
-use crate::sa_tek::SaTek;
+use crate::wire::gap::Gap;
+use crate::wire::sa_kek::SaKek;
+use crate::wire::sa_tek::SaTek;
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, Payloads, emit, from_element, inconsistent, reserved, take_body};
 
 /// The GDOI Domain of Interpretation.
 pub const DOI_GDOI: u32 = 2;
@@ -46,7 +48,7 @@ impl<'a> SaTeks<'a> {
                 Some(
                     Payloads::new(PayloadType::SaTek.to_wire(), Reader::at(raw, base))
                         .map_while(|e| e.ok())
-                        .map_while(|e| SaTek::from_element(&e).ok()),
+                        .map_while(|e| from_element::<SaTek>(&e).ok()),
                 ),
                 None,
             ),
@@ -105,10 +107,13 @@ impl<'a> Sa<'a> {
     }
 }
 
-impl<'a> Payload<'a> for Sa<'a> {
+impl<'a> Codec<'a> for Sa<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Sa;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let at = r.offset();
         let doi = r.u32("SA DOI")?;
         if doi != DOI_GDOI {
@@ -155,15 +160,15 @@ impl<'a> Payload<'a> for Sa<'a> {
             let e = e?;
             match (PayloadType::from(e.kind), stage) {
                 (PayloadType::SaKek, 0) => {
-                    kek = Some(SaKek::from_element(&e)?);
+                    kek = Some(from_element::<SaKek>(&e)?);
                     stage = 1;
                 }
                 (PayloadType::Gap, 0 | 1) => {
-                    gap = Some(Gap::from_element(&e)?);
+                    gap = Some(from_element::<Gap>(&e)?);
                     stage = 2;
                 }
                 (PayloadType::SaTek, _) => {
-                    SaTek::parse(body_reader(&e))?;
+                    from_element::<SaTek>(&e)?;
                     tek_start.get_or_insert(e.offset);
                     stage = 3;
                 }
@@ -208,7 +213,7 @@ impl<'a> Payload<'a> for Sa<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u32(self.doi);
         w.u32(self.situation);
         w.u8(0);
@@ -216,13 +221,13 @@ impl<'a> Payload<'a> for Sa<'a> {
         w.u16(0);
         let mut chain = ChainWriter::new(first);
         if let Some(k) = &self.kek {
-            k.emit(&mut chain, w);
+            emit(k, &mut chain, w);
         }
         if let Some(g) = &self.gap {
-            g.emit(&mut chain, w);
+            emit(g, &mut chain, w);
         }
         for t in self.teks.iter() {
-            t.emit(&mut chain, w);
+            emit(&t, &mut chain, w);
         }
     }
 }

@@ -10,7 +10,9 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 /// A SIG payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,10 +21,13 @@ pub struct Signature<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> Payload<'a> for Signature<'a> {
+impl<'a> Codec<'a> for Signature<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Sig;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         if r.is_empty() {
             return Err(r.error("SIG data", ErrorKind::BadLength { value: 4 }));
         }
@@ -31,7 +36,7 @@ impl<'a> Payload<'a> for Signature<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.bytes(self.data);
     }
 }

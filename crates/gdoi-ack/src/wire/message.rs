@@ -9,15 +9,15 @@
 
 use keying_tlv::{ChainWriter, Error, ErrorKind, Reader, Result, Writer};
 
-use crate::delete::Delete;
-use crate::hash::HashPayload;
-use crate::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
-use crate::id::{Identification, check_ack_id};
-use crate::kd::KeyDownload;
-use crate::payload::{Payload, PayloadType, Payloads, inconsistent};
-use crate::sa::Sa;
-use crate::seq::Seq;
-use crate::sig::Signature;
+use crate::wire::delete::Delete;
+use crate::wire::hash::HashPayload;
+use crate::wire::header::{ExchangeType, FLAG_ENCRYPTION, HEADER_LEN, Header, VERSION};
+use crate::wire::identification::{Identification, check_ack_id};
+use crate::wire::key_download::KeyDownload;
+use crate::wire::sa::Sa;
+use crate::wire::seq::Seq;
+use crate::wire::sig::Signature;
+use crate::wire::{PayloadType, Payloads, emit, from_element, inconsistent};
 
 /// AES block size: the largest padding a PUSH may carry after its payload chain.
 pub const CBC_BLOCK: usize = 16;
@@ -47,7 +47,7 @@ impl<'a> Deletes<'a> {
         .allow_trailing()
         .take(self.count)
         .map_while(|e| e.ok())
-        .map_while(|e| Delete::from_element(&e).ok())
+        .map_while(|e| from_element::<Delete>(&e).ok())
     }
 
     /// Number of Delete payloads.
@@ -123,11 +123,11 @@ impl<'a> PushPayloads<'a> {
             let rel = e.offset - base;
             match (PayloadType::from(e.kind), stage) {
                 (PayloadType::Seq, 0) => {
-                    seq = Some(Seq::from_element(&e)?);
+                    seq = Some(from_element::<Seq>(&e)?);
                     stage = 1;
                 }
                 (PayloadType::Delete, 1 | 2) => {
-                    Delete::from_element(&e)?;
+                    from_element::<Delete>(&e)?;
                     if deletes.count == 0 {
                         deletes.raw = plain.get(rel..).unwrap_or_default();
                         deletes.base = e.offset;
@@ -136,15 +136,15 @@ impl<'a> PushPayloads<'a> {
                     stage = 2;
                 }
                 (PayloadType::Sa, 1 | 2) => {
-                    sa = Some(Sa::from_element(&e)?);
+                    sa = Some(from_element::<Sa>(&e)?);
                     stage = 3;
                 }
                 (PayloadType::KeyDownload, 3) => {
-                    kd = Some(KeyDownload::from_element(&e)?);
+                    kd = Some(from_element::<KeyDownload>(&e)?);
                     stage = 4;
                 }
                 (PayloadType::Sig, 2 | 4) => {
-                    sig = Some((Signature::from_element(&e)?, rel, e.raw.len()));
+                    sig = Some((from_element::<Signature>(&e)?, rel, e.raw.len()));
                     stage = 5;
                 }
                 (k, _) => {
@@ -281,12 +281,12 @@ impl<'a> Ack<'a> {
                 Ok(e) => inconsistent(e.offset, "ACK ending after ID"),
             });
         }
-        let id = Identification::from_element(&i)?;
+        let id = from_element::<Identification>(&i)?;
         check_ack_id(&id, i.offset + 4)?;
         Ok(Self {
             header,
-            hash: HashPayload::from_element(&h)?,
-            seq: Seq::from_element(&s)?,
+            hash: from_element::<HashPayload>(&h)?,
+            seq: from_element::<Seq>(&s)?,
             id,
             hashed: datagram.get(s.offset..).unwrap_or_default(),
         })
@@ -314,9 +314,9 @@ impl<'a> Ack<'a> {
         };
         let (first, len) = h.begin(w);
         let mut chain = ChainWriter::new(first);
-        HashPayload { data: hash }.emit(&mut chain, w);
-        seq.emit(&mut chain, w);
-        id.emit(&mut chain, w);
+        emit(&HashPayload { data: hash }, &mut chain, w);
+        emit(&seq, &mut chain, w);
+        emit(id, &mut chain, w);
         w.close_len(len);
     }
 }

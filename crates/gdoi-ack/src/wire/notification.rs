@@ -14,7 +14,9 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType, emit_len_u8};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, emit_len_u8, take_body};
 
 keying_tlv::wire_enum! {
     /// Notify message types (RFC 2408 §3.14.1 errors, and status values).
@@ -49,10 +51,13 @@ pub struct Notification<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> Payload<'a> for Notification<'a> {
+impl<'a> Codec<'a> for Notification<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Notification;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let doi = r.u32("Notification DOI")?;
         let protocol_id = r.u8("Notification protocol-ID")?;
         let spi_size = r.u8("Notification SPI size")?;
@@ -67,7 +72,7 @@ impl<'a> Payload<'a> for Notification<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u32(self.doi);
         w.u8(self.protocol_id);
         emit_len_u8(w, self.spi.len(), "Notification SPI size");

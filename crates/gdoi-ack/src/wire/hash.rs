@@ -8,7 +8,9 @@
 
 use keying_tlv::{ErrorKind, Reader, Result, Writer};
 
-use crate::payload::{Payload, PayloadType};
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, take_body};
 
 /// A HASH payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,10 +19,13 @@ pub struct HashPayload<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> Payload<'a> for HashPayload<'a> {
+impl<'a> Codec<'a> for HashPayload<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::Hash;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         if r.is_empty() {
             return Err(r.error("HASH data", ErrorKind::BadLength { value: 4 }));
         }
@@ -29,7 +34,7 @@ impl<'a> Payload<'a> for HashPayload<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.bytes(self.data);
     }
 }

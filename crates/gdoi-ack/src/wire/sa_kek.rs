@@ -20,9 +20,11 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::attribute::{Attributes, be_uint};
-use crate::id::IdSelector;
-use crate::payload::{Payload, PayloadType, reserved};
+use crate::wire::attributes::{Attributes, be_uint};
+use crate::wire::identification::IdSelector;
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, reserved, take_body};
 
 keying_tlv::wire_enum! {
     /// KEK attribute types (RFC 6407 §5.3.1–5.3.9, RFC 8263 §8).
@@ -191,10 +193,13 @@ impl<'a> SaKek<'a> {
     }
 }
 
-impl<'a> Payload<'a> for SaKek<'a> {
+impl<'a> Codec<'a> for SaKek<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::SaKek;
+    type Error = keying_tlv::Error;
 
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let protocol = r.u8("SA KEK protocol")?;
         let src = IdSelector::read(&mut r, "SA KEK source ID")?;
         let dst = IdSelector::read(&mut r, "SA KEK destination ID")?;
@@ -212,7 +217,7 @@ impl<'a> Payload<'a> for SaKek<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.protocol);
         self.src.emit(w);
         self.dst.emit(w);

@@ -14,8 +14,10 @@
 
 use keying_tlv::{Error, ErrorKind, Reader, Result, Writer};
 
-use crate::attribute::Attributes;
-use crate::payload::{Payload, PayloadType, emit_len_u8, emit_len_u16, reserved};
+use crate::wire::attributes::Attributes;
+use keying_tlv::Codec;
+
+use crate::wire::{PayloadType, emit_len_u8, emit_len_u16, reserved, take_body};
 
 /// Splits a KEK_ALGORITHM_KEY value (RFC 6407 §5.6.2.2: for AES-CBC KEKs, the explicit
 /// 16-octet IV followed by the key) into the IV and the key; `None` unless the key is an
@@ -294,12 +296,15 @@ impl<'a> KeyDownload<'a> {
     }
 }
 
-impl<'a> Payload<'a> for KeyDownload<'a> {
+impl<'a> Codec<'a> for KeyDownload<'a> {
+    type Kind = PayloadType;
     const KIND: PayloadType = PayloadType::KeyDownload;
+    type Error = keying_tlv::Error;
 
     /// The packet count is bounded by the body size before any packet is read; exactly
     /// that many packets must fill the body; at most one KEK and one LKH packet.
-    fn parse(mut r: Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
+        let mut r = take_body(r);
         let at = r.offset();
         let count = r.u16("KD number of key packets")?;
         reserved::<2>(&mut r, "KD RESERVED2")?;
@@ -337,7 +342,7 @@ impl<'a> Payload<'a> for KeyDownload<'a> {
         })
     }
 
-    fn emit_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         emit_len_u16(w, self.packets.len(), "KD number of key packets");
         w.u16(0);
         for p in self.packets.iter() {
