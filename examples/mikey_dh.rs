@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
-use keying::mikey::dh_mode::{DhInitiator, DhResponder};
-use keying::mikey::exchange::Policy;
+use keying::mikey::dh::{DhInitiator, DhResponder};
 use keying::mikey::offer::Offer;
+use keying::mikey::policy::Policy;
 use keying::mikey::replay::NtpTime;
 use keying::mikey::{DhGroup, SrtpCs, Timestamp, TsType};
 

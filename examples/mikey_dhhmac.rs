@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::offer::Offer;
+use keying::mikey::policy::Policy;
 use keying::mikey::replay::NtpTime;
 use keying::mikey::{DhGroup, SrtpCs, Timestamp, TsType};
 

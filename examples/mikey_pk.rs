@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
-use keying::mikey::exchange::Policy;
 use keying::mikey::offer::Offer;
-use keying::mikey::pk_mode::{PkInitiator, PkResponder};
+use keying::mikey::pk::{PkInitiator, PkResponder};
+use keying::mikey::policy::Policy;
 use keying::mikey::replay::NtpTime;
 use keying::mikey::{SrtpCs, Timestamp, TsType};
 

@@ -13,8 +13,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RustCrypto};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::offer::Offer;
+use keying::mikey::policy::Policy;
 use keying::mikey::psk::{PskInitiator, PskResponder};
 use keying::mikey::replay::NtpTime;
 use keying::mikey::{SrtpCs, Timestamp, TsType};

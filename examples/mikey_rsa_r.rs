@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
-use keying::mikey::exchange::Policy;
-use keying::mikey::pk::LocalIdentity;
+use keying::mikey::hooks::LocalIdentity;
+use keying::mikey::policy::Policy;
 use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use keying::mikey::srtp::{SrtpPolicy, SrtpSas};

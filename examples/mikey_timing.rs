@@ -17,14 +17,15 @@ use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying::crypto::{
     HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
 };
-use keying::mikey::dh_mode::{DhInitiator, DhResponder};
+use keying::mikey::dh::{DhInitiator, DhResponder};
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::hooks::LocalIdentity;
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::kdf;
 use keying::mikey::modp::DhKeyPair;
 use keying::mikey::offer::Offer;
-use keying::mikey::pk::LocalIdentity;
-use keying::mikey::pk_mode::{PkInitiator, PkResponder};
+use keying::mikey::pk::{PkInitiator, PkResponder};
+use keying::mikey::policy::Policy;
 use keying::mikey::psk::{PskInitiator, PskResponder};
 use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};

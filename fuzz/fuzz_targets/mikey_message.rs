@@ -10,7 +10,7 @@
 use libfuzzer_sys::fuzz_target;
 use mikey_core::{
     CsIdMap, DataType, Kemac, Message, Payload, PayloadItem, PayloadType, Payloads, Sign, Sp,
-    SrtpParamType, Timestamp, payload::emit_sub_payloads,
+    SrtpParamType, Timestamp, wire::emit_sub_payloads,
 };
 
 /// Where `s` lies inside `data` (same allocation), if it does.

@@ -426,7 +426,7 @@ mod probe {
 
     /// The PSK Responder's key store (one PSK, from the input).
     #[cfg(feature = "mikey-psk")]
-    static mut PSK_STORE: Slot<mikey_core::exchange::StaticPsk> = Slot::EMPTY;
+    static mut PSK_STORE: Slot<mikey_core::hooks::StaticPsk> = Slot::EMPTY;
 
     /// The PSK Responder's receive path: the I_MESSAGE in the datagram buffer (its length
     /// and the clock from the input) handled under a PSK from the input with the default
@@ -436,7 +436,8 @@ mod probe {
     fn mikey_psk(data: &[u8]) {
         use keying_crypto::SecretBuf;
         use keying_crypto::rustcrypto::RustCrypto;
-        use mikey_core::exchange::{Policy, StaticPsk};
+        use mikey_core::hooks::StaticPsk;
+        use mikey_core::policy::Policy;
         use mikey_core::psk::PskResponder;
         use mikey_core::replay::NtpTime;
 
@@ -478,8 +479,8 @@ mod probe {
     #[cfg(feature = "mikey-psk-init")]
     fn mikey_psk_init(data: &[u8]) {
         use keying_crypto::rustcrypto::RustCrypto;
-        use mikey_core::exchange::Policy;
         use mikey_core::offer::Offer;
+        use mikey_core::policy::Policy;
         use mikey_core::psk::PskInitiator;
         use mikey_core::replay::NtpTime;
         use mikey_core::{SrtpCs, Timestamp, TsType};

@@ -21,11 +21,13 @@ use keying_crypto::{
     CryptoError, Digest, HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
     RsaSignatureScheme, SecretBytes, Symmetric,
 };
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
+use mikey_core::hooks::{CertResolver, LocalIdentity};
 use mikey_core::modp::{DhKeyPair, PRIVATE_LEN};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{CertResolver, LocalIdentity};
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};

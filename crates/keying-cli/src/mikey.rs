@@ -15,18 +15,20 @@ use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::exchange::{
-    KmError, MAX_PSK, Policy, StaticPsk, kemac_decrypt, kemac_encr_key_len,
-};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::psk::{PskInitiator, PskResponder, TekList, read_key_data};
+use mikey_core::policy::{MAX_PSK, Policy};
+use mikey_core::protect::{kemac_decrypt, kemac_encr_key_len};
+use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::{NtpTime, TimePolicy, ts_as_ntp};
 use mikey_core::srtp::{Keying, SrtpPolicy, SrtpSa, build_sas};
 use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, KeyValidity, MacAlg, Message, Payload, PayloadItem,
     PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
 };
+use mikey_core::{TekList, read_key_data};
 
 use crate::value::{Obj, Value, named};
 use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
@@ -433,7 +435,7 @@ pub fn decode(bytes: &[u8], psk: Option<&[u8]>) -> Result<Report, CliError> {
             return Ok(finish(o, Some(tlv_error(&e)), None));
         }
     };
-    o.set("version", mikey_core::header::VERSION);
+    o.set("version", mikey_core::wire::header::VERSION);
     o.set("data_type", en!(h.data_type));
     o.set("v", h.v);
     o.set("prf_func", en!(h.prf_func));

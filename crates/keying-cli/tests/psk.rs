@@ -15,9 +15,11 @@ use common::*;
 
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_crypto::{HashAlg, Symmetric};
-use mikey_core::exchange::{Policy, StaticPsk, aes_cm_iv};
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::{self, C_TEK, KemacKeys};
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
+use mikey_core::protect::aes_cm_iv;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::NtpTime;
 use mikey_core::srtp::SrtpSas;

@@ -12,21 +12,25 @@
 
 use keying_crypto::{Rng, SecretBuf, Symmetric};
 
-use crate::dh::DhGroup;
 use crate::error::Error;
-use crate::exchange::{self, KeyResolver, KmError, OwnedId, Policy, Rejected, VKey};
-use crate::header::{CommonHeader, DataType};
-use crate::id::Id;
+use crate::error::{KmError, Rejected};
+use crate::hooks::KeyResolver;
 use crate::kdf::{KemacKeys, MAX_OUT};
-use crate::kemac::{EncrAlg, Kemac};
-use crate::message::{KemacScope, MessageWriter};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
-use crate::payload::{Payload, PayloadType};
-use crate::psk::{Accepted, fill_kemac_mac};
+use crate::policy::Policy;
+use crate::protect::{self, OwnedId, VKey};
 use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::responder::Accepted;
 use crate::srtp::SrtpSas;
+use crate::steps::key_data::fill_kemac_mac;
 use crate::steps::{self, Reply, Seen};
+use crate::wire::dh::DhGroup;
+use crate::wire::header::{CommonHeader, DataType};
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, Kemac};
+use crate::wire::message::{KemacScope, MessageWriter};
+use crate::wire::{Payload, PayloadType};
 
 /// Writes a message ending with a NULL-encrypted, empty KEMAC whose MAC covers the whole
 /// message.
@@ -35,7 +39,7 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
     out: &mut [u8],
     header: &CommonHeader<'_>,
     payloads: &mut heapless::Vec<Payload<'_>, MAX_PAYLOADS>,
-    mac_alg: crate::kemac::MacAlg,
+    mac_alg: crate::wire::kemac::MacAlg,
     auth_key: &[u8],
 ) -> Result<usize, KmError> {
     let zero = [0u8; 32];
@@ -112,7 +116,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         }
         offer.check()?;
         let s = &self.crypto;
-        let mut rand = [0u8; exchange::MAX_RAND];
+        let mut rand = [0u8; crate::policy::MAX_RAND];
         let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
@@ -154,7 +158,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let (tb, tl) = exchange::ts_bytes(&kept.t);
+        let (tb, tl) = protect::ts_bytes(&kept.t);
         let v = VKey {
             alg: kept.mac,
             key: self.auth_key.expose(),
@@ -174,7 +178,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             return Err(KmError::MacRefused(kemac.mac_alg));
         }
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        exchange::verify_mac(
+        protect::verify_mac(
             s,
             kemac.mac_alg,
             self.auth_key.expose(),
@@ -258,8 +262,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         let (m, h, t) = steps::receive(msg, DataType::DhHmacInit, &self.policy)?;
         let rand = m.rand().ok_or(KmError::Internal)?;
         let kemac = m.kemac().ok_or(KmError::Internal)?;
-        let (id_i, id_r) = exchange::ids(&m);
-        let (tb, tl) = exchange::ts_bytes(&t);
+        let (id_i, id_r) = protect::ids(&m);
+        let (tb, tl) = protect::ts_bytes(&t);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
         let r = Reply::new(s, &h, t);
         let psk = match self
@@ -287,7 +291,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             return Err(fail(e, out));
         }
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        if let Err(e) = exchange::verify_mac(
+        if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
             kk.auth.expose(),

@@ -8,20 +8,22 @@
 use keying_crypto::insecure::{InsecureFuzzing, InsecureRsaKey};
 use keying_crypto::{CryptoError, Rng};
 
-use crate::cert::Cert;
-use crate::dh::DhGroup;
-use crate::dh_mode::{DhInitiator, DhResponder};
+use crate::dh::{DhInitiator, DhResponder};
 use crate::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use crate::exchange::{KmError, Policy, StaticPsk};
-use crate::header::SrtpCs;
-use crate::id::{Id, IdType};
+use crate::error::KmError;
+use crate::hooks::StaticPsk;
+use crate::hooks::{CertResolver, LocalIdentity};
 use crate::offer::Offer;
-use crate::pk::{CertResolver, LocalIdentity};
-use crate::pk_mode::{PkInitiator, PkResponder};
+use crate::pk::{PkInitiator, PkResponder};
+use crate::policy::Policy;
 use crate::psk::{PskInitiator, PskResponder};
 use crate::replay::NtpTime;
 use crate::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
-use crate::timestamp::{Timestamp, TsType};
+use crate::wire::cert::Cert;
+use crate::wire::dh::DhGroup;
+use crate::wire::header::SrtpCs;
+use crate::wire::id::{Id, IdType};
+use crate::wire::timestamp::{Timestamp, TsType};
 
 /// A deterministic generator for fuzzing.
 #[derive(Debug, Clone)]

@@ -16,8 +16,8 @@ use crypto_bigint::{JacobiSymbol, Odd, U256, U1536};
 use keying_crypto::{Rng, SecretBuf, SecretBytes};
 use zeroize::Zeroize;
 
-use crate::dh::DhGroup;
-use crate::exchange::KmError;
+use crate::error::KmError;
+use crate::wire::dh::DhGroup;
 
 /// Largest DH value (OAKLEY 5), bytes.
 pub const MAX_DH_LEN: usize = 192;

@@ -23,7 +23,7 @@
 //! other peers (or their cooperation); size `P` above the number of peers that talk to
 //! the receiver, or keep COUNTER off.
 
-use crate::timestamp::{Timestamp, TsType};
+use crate::wire::timestamp::{Timestamp, TsType};
 
 /// A 64-bit NTP time (seconds since 1900 in the upper 32 bits, fraction in the lower),
 /// as the caller's clock reports it. With RFC 4330 era handling left to the caller.

@@ -4,16 +4,34 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
 
-use crate::dh_mode::DhResponder;
+use crate::dh::DhResponder;
 use crate::dhhmac::DhHmacResponder;
-use crate::exchange::{self, KeyResolver, KmError, Policy, Rejected};
-use crate::header::DataType;
-use crate::message::Message;
-use crate::pk::{CertResolver, LocalIdentity};
-use crate::pk_mode::PkResponder;
-use crate::psk::{Accepted, PskResponder};
+use crate::error::{KmError, Rejected};
+use crate::hooks::KeyResolver;
+use crate::hooks::{CertResolver, LocalIdentity};
+use crate::pk::PkResponder;
+use crate::policy::Policy;
+use crate::protect;
+use crate::protect::OwnedId;
+use crate::psk::PskResponder;
 use crate::replay::NtpTime;
 use crate::rsa_r::RsaRResponder;
+use crate::srtp::SrtpSas;
+use crate::wire::header::DataType;
+use crate::wire::message::Message;
+
+/// What a responder accepted.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// The bundle's CSB ID.
+    pub csb_id: u32,
+    /// The SRTP SAs.
+    pub sas: SrtpSas,
+    /// Bytes of `out` holding the response to send (verification / R_MESSAGE), if any.
+    pub reply_len: Option<usize>,
+    /// The Initiator's identity, if it sent one.
+    pub peer: Option<OwnedId>,
+}
 
 /// Per-mode policies of a [`Responder`]; a mode whose policy does not accept its data
 /// type (see [`Policy::modes`]) is refused with Error 11 (Invalid DT).
@@ -130,7 +148,7 @@ impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     fn refuse(&self, m: &Message<'_>, out: &mut [u8]) -> Rejected {
         let error = KmError::UnexpectedDataType(m.data_type());
         let reply_len = m.timestamp().and_then(|t| {
-            exchange::write_error(
+            protect::write_error(
                 &self.crypto,
                 out,
                 m.header().csb_id,

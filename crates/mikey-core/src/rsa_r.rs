@@ -25,31 +25,32 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, SecretBuf, Symmetric};
 
-use crate::exchange::{self, KmError, MAX_KEMAC_PLAIN, MAX_RAND, Policy, Rejected};
-use crate::general_ext::{GenExtType, GeneralExtension};
-use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
-use crate::id::Id;
+use crate::error::{KmError, Rejected};
+use crate::hooks::{CertResolver, LocalIdentity};
 use crate::kdf::KemacKeys;
-use crate::kemac::{EncrAlg, Kemac, MacAlg};
-use crate::key_data::KeyValidity;
-use crate::list::List;
-use crate::message::KemacScope;
 use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
-use crate::payload::{Payload, PayloadType};
-use crate::pk::{
-    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_encrypt, verify_sign,
-    write_signed,
-};
-use crate::pke::{Pke, PkeCache};
-use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
-use crate::rand::Rand;
+use crate::policy::{MAX_KEMAC_PLAIN, MAX_RAND, Policy};
+use crate::protect;
 use crate::replay::{NtpTime, ReplayCache};
+use crate::responder::Accepted;
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
+use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data};
+use crate::steps::rsa::{self, ENV_KEY_LEN, MAX_RSA_LEN, pke_encrypt, verify_sign, write_signed};
 use crate::steps::{
     self,
     signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
-use crate::timestamp::Timestamp;
+use crate::wire::general_ext::{GenExtType, GeneralExtension};
+use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
+use crate::wire::key_data::KeyValidity;
+use crate::wire::list::List;
+use crate::wire::message::KemacScope;
+use crate::wire::pke::{Pke, PkeCache};
+use crate::wire::rand::Rand;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::{Payload, PayloadType};
 
 /// Unicast or group key establishment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +104,8 @@ struct Pending {
     t: Timestamp,
     mode: RsaRMode,
     rand: Option<heapless::Vec<u8, MAX_RAND>>,
-    id_i: heapless::Vec<u8, { exchange::MAX_ID }>,
-    id_r: Option<heapless::Vec<u8, { exchange::MAX_ID }>>,
+    id_i: heapless::Vec<u8, { crate::policy::MAX_ID }>,
+    id_r: Option<heapless::Vec<u8, { crate::policy::MAX_ID }>>,
     offered: heapless::Vec<u8, MAX_CS>,
 }
 
@@ -200,9 +201,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             csb_id: offer.csb_id,
             t: offer.t,
             mode: offer.mode,
-            rand: rand_opt.map(exchange::keep).transpose()?,
-            id_i: exchange::keep(id_i.data)?,
-            id_r: offer.id_r.map(|i| exchange::keep(i.data)).transpose()?,
+            rand: rand_opt.map(protect::keep).transpose()?,
+            id_i: protect::keep(id_i.data)?,
+            id_r: offer.id_r.map(|i| protect::keep(i.data)).transpose()?,
             offered: policies.iter().map(|(n, _)| *n).collect(),
         });
         Ok(n)
@@ -258,9 +259,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
         // offer (Policy::check_srtp).
         steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
-        let (cert, id_r) = pk::cert_and_id(&m);
+        let (cert, id_r) = rsa::cert_and_id(&m);
         let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
-        let (tb, tl) = exchange::ts_bytes(&t_r);
+        let (tb, tl) = protect::ts_bytes(&t_r);
         let t_bytes = tb.get(..tl).unwrap_or(&[]);
         let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
         match verify_sign(
@@ -279,7 +280,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         }
         let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
         let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        exchange::verify_mac(
+        protect::verify_mac(
             s,
             kemac.mac_alg,
             kk.auth.expose(),
@@ -287,7 +288,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             kemac.mac,
         )?;
         let mut plain = SecretBuf::new();
-        exchange::kemac_decrypt_into(
+        protect::kemac_decrypt_into(
             s,
             kemac.encr_alg,
             &kk,
@@ -548,7 +549,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             out,
         )?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
-        let (_, id_r_in_i) = exchange::ids(&m);
+        let (_, id_r_in_i) = protect::ids(&m);
         let i_rand = m.rand();
 
         // What to send.
@@ -594,13 +595,13 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         rng.fill_bytes(env.expose_mut())
             .map_err(|_| KmError::Internal)?;
         let auth_len = self.policy.auth_key_len(self.mac);
-        let encr_len = exchange::kemac_encr_key_len(self.encr);
+        let encr_len = protect::kemac_encr_key_len(self.encr);
         let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, encr_len, auth_len)
             .map_err(KmError::from)?;
         let mut plain =
             SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
         let n = key_data_chain(Some(&id_r), tgk, &[], plain.expose_mut())?;
-        let n = exchange::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
+        let n = protect::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
         let mut pke_buf = [0u8; MAX_RSA_LEN];
         let pn = pke_encrypt(
             &peer,
@@ -659,7 +660,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
         };
         // Sign after the KEMAC MAC is in place.
-        let (tb, tl) = exchange::ts_bytes(&t);
+        let (tb, tl) = protect::ts_bytes(&t);
         let t_bytes = tb.get(..tl).unwrap_or(&[]);
         let extra = if self.policy.libmikey_compat {
             sign_r_extra_libmikey(id_r.data, t_bytes)

@@ -3,11 +3,11 @@
 
 use keying_crypto::{SecretBuf, Symmetric};
 
-use crate::header::{CsIdMap, PrfFunc};
 use crate::kdf::{self, C_TEK, C_TGK_SALT, KdfError};
-use crate::key_data::KeyValidity;
-use crate::list::List;
-use crate::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+use crate::wire::header::{CsIdMap, PrfFunc};
+use crate::wire::key_data::KeyValidity;
+use crate::wire::list::List;
+use crate::wire::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
 
 /// Most crypto sessions a bundle may hold in this crate (a role's fixed capacity).
 pub const MAX_CS: usize = 8;
@@ -164,7 +164,7 @@ impl SrtpPolicy {
 #[derive(Debug, Clone)]
 pub struct SrtpSa {
     /// The crypto session's CS ID (1-based position in the SRTP-ID map, RFC 3830 §6.1.1;
-    /// see [`crate::exchange::Policy::first_cs_id`]).
+    /// see [`crate::policy::Policy::first_cs_id`]).
     pub cs_id: u8,
     /// The policy number in the CS ID map.
     pub policy_no: u8,
@@ -202,7 +202,7 @@ pub type SrtpSas = heapless::Vec<SrtpSa, MAX_CS>;
 /// Key material carried for the bundle (the decrypted KEMAC key data, RFC 3830 §6.13):
 /// a TGK from which each crypto session's keys are derived, or the TEKs themselves.
 ///
-/// Read from a decrypted KEMAC chain by [`crate::psk::read_key_data`]; turned into SAs by
+/// Read from a decrypted KEMAC chain by [`crate::steps::key_data::read_key_data`]; turned into SAs by
 /// [`build_sas`].
 #[derive(Clone, Copy)]
 pub enum Keying<'k> {
@@ -236,8 +236,8 @@ impl core::fmt::Debug for Keying<'_> {
 }
 
 /// Why [`build_sas`] cannot produce SRTP keys. A role reports it as
-/// [`crate::exchange::KmError`] (`From`): `Kdf` as a PRF / key data error, `Sp` as
-/// Error no 9 / 10 (RFC 3830 §6.12), `Shape` as [`crate::exchange::KmError::KeyData`].
+/// [`crate::error::KmError`] (`From`): `Kdf` as a PRF / key data error, `Sp` as
+/// Error no 9 / 10 (RFC 3830 §6.12), `Shape` as [`crate::error::KmError::KeyData`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaError {
     /// The §4.1.2 PRF could not run: unknown PRF func, empty TGK, a key longer than
@@ -256,7 +256,7 @@ pub enum SaError {
 ///
 /// Every mikey-core role calls this once its KEMAC is verified and decrypted; it is public
 /// so that a tool holding a parsed [`crate::Message`] and the decrypted key data
-/// ([`crate::exchange::kemac_decrypt`], [`crate::psk::read_key_data`]) gets the very keys
+/// ([`crate::protect::kemac_decrypt`], [`crate::steps::key_data::read_key_data`]) gets the very keys
 /// a Responder would.
 ///
 /// Arguments:
@@ -272,7 +272,7 @@ pub enum SaError {
 /// - `rand`: the RAND payload's value (in the label; unused for TEKs).
 /// - `kv`: the key data's Key validity (§6.13); an SPI becomes every SA's MKI.
 /// - `first_cs_id`: the CS ID of the first map entry in the label: 1 per §6.1.1 (see
-///   [`crate::exchange::Policy::first_cs_id`]).
+///   [`crate::policy::Policy::first_cs_id`]).
 ///
 /// # Errors
 /// [`SaError::Shape`] for a map other than SRTP-ID, more than [`MAX_CS`] sessions, no TEK

@@ -15,8 +15,10 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::{ReplayCache, ReplayError, TimePolicy, TsError};
 use mikey_core::{ErrorNo, Id, IdType, Timestamp, TsType};

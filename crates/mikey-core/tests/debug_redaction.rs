@@ -6,8 +6,9 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::{Covered, Kemac, MacAlg};
 use mikey_core::{EncrAlg, KeyData, KeyType, KeyValidity, Message, Payload, PayloadType};

@@ -12,9 +12,10 @@ mod km;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy};
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::KmError;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, DhGroup, ErrorNo, Message, PayloadType};
 
 fn policy() -> Policy {

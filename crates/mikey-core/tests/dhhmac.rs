@@ -14,9 +14,11 @@ use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, DhGroup, ErrorNo, Message, Payload, PayloadType, PrfFunc};
 
 const PSK: &[u8] = b"dhhmac shared secret";

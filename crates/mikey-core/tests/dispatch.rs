@@ -7,9 +7,11 @@ mod km;
 use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::PinnedKeys;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
-use mikey_core::pk::PinnedKeys;
+use mikey_core::policy::Policy;
 use mikey_core::responder::{Hooks, ModePolicies, Responder};
 use mikey_core::{DataType, DhGroup, ErrorNo, Message};
 
@@ -56,7 +58,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
         .unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
     // PK.
-    let mut i = mikey_core::pk_mode::PkInitiator::new(RustCrypto, Policy::default());
+    let mut i = mikey_core::pk::PkInitiator::new(RustCrypto, Policy::default());
     let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let n = i
         .start(&offer, &a.me(), &b_pub, None, &mut rng(5), &mut buf)
@@ -66,7 +68,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
         .unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
     // DH refused by its policy: Error 11.
-    let mut i = mikey_core::dh_mode::DhInitiator::new(RustCrypto, Policy::default());
+    let mut i = mikey_core::dh::DhInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(&offer, DhGroup::Oakley1, &a.me(), &mut rng(7), &mut buf)
         .unwrap();

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use keying_crypto::rustcrypto::RustCrypto;
-use mikey_core::exchange::{KmError, Policy, Rejected, StaticPsk};
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::StaticPsk;
+use mikey_core::policy::Policy;
 use mikey_core::psk::PskResponder;
 use mikey_core::replay::NtpTime;
 
@@ -42,6 +44,6 @@ fn the_reply_length_is_part_of_the_message() {
     };
     assert_eq!(
         r.to_string(),
-        format!("{} (40-byte Error message to send)", KmError::WrongState)
+        format!("{} (40-byte reply to send)", KmError::WrongState)
     );
 }

@@ -7,11 +7,13 @@ mod km;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_crypto::{HashAlg, Symmetric};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::sp::{ProtType, SpParam};
+use mikey_core::wire::sp::{ProtType, SpParam};
 use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, ErrorNo, Kemac, KeyData, KeyType, KeyValidity, List,
     MacAlg, Message, MessageWriter, Payload, PrfFunc, Rand, Sp,
@@ -35,7 +37,7 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
         cs_id_map: CsIdMap::SrtpId(List::Items(&cs)),
     };
     let mut plain = [0u8; 64];
-    let n = mikey_core::payload::emit_sub_payloads(
+    let n = mikey_core::wire::emit_sub_payloads(
         &[Payload::KeyData(KeyData {
             key_type: KeyType::Tgk,
             key: &[0x33; 16],

@@ -153,7 +153,7 @@ fn ours() -> Vec<(&'static str, Vec<u8>)> {
     let salt: Vec<u8> = (0x30..0x3e).collect();
     let kemac = |subs: &[Payload<'_>]| {
         let mut buf = [0u8; 512];
-        let n = payload::emit_sub_payloads(subs, &mut buf).unwrap();
+        let n = wire::emit_sub_payloads(subs, &mut buf).unwrap();
         buf[..n].to_vec()
     };
     let tek_salt_spi = kemac(&[Payload::KeyData(KeyData {

@@ -20,8 +20,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::NtpTime;
 use mykey::MikeyMessage;
@@ -230,6 +231,6 @@ fn mykey_answers_our_dhhmac_and_both_derive_the_same_keys() {
     let resp = r.resp_message(&ours).unwrap();
     assert!(matches!(
         strict.handle_response(now(20), resp.to_bytes()),
-        Err(mikey_core::exchange::KmError::Message(_))
+        Err(mikey_core::error::KmError::Message(_))
     ));
 }

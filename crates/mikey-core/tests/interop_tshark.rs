@@ -226,7 +226,7 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         }),
     ];
     let mut plain = [0u8; 256];
-    let n = payload::emit_sub_payloads(&subs, &mut plain).unwrap();
+    let n = wire::emit_sub_payloads(&subs, &mut plain).unwrap();
     let plain = plain[..n].to_vec();
     let kemac_null = Pl::Kemac(Kemac {
         encr_alg: EncrAlg::Null,
@@ -353,7 +353,7 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         }),
     ];
     let mut mpk_plain = [0u8; 128];
-    let n = payload::emit_sub_payloads(&mpk, &mut mpk_plain).unwrap();
+    let n = wire::emit_sub_payloads(&mpk, &mut mpk_plain).unwrap();
     let mpk_plain = mpk_plain[..n].to_vec();
     let kemac_mpk = Pl::Kemac(Kemac {
         encr_alg: EncrAlg::Null,
@@ -1133,7 +1133,7 @@ fn tshark_decodes_our_sdp_key_mgmt_attribute() {
     require("text2pcap");
     let msg = common::vector!("g1_gst_psk_null");
     let mut attr = [0u8; 512];
-    let n = mikey_core::key_mgmt::write_sdp_attribute(&msg, &mut attr).unwrap();
+    let n = mikey_core::sdp::write_sdp_attribute(&msg, &mut attr).unwrap();
     let attr = std::str::from_utf8(&attr[..n]).unwrap();
     let sdp = format!(
         "v=0\r\no=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n{attr}\r\n\

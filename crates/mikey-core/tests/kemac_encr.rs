@@ -9,9 +9,11 @@ use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit, KeyIvInit, St
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_crypto::{CryptoError, HashAlg, Symmetric};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::{EncrAlg, ErrorNo, MacAlg, Message, PayloadType, PrfFunc};
 

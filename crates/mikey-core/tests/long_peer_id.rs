@@ -1,5 +1,5 @@
 //! An authentic I_MESSAGE whose IDi is longer than a Responder keeps
-//! ([`mikey_core::exchange::MAX_ID`] bytes) is rejected with a typed error and leaves the
+//! ([`mikey_core::policy::MAX_ID`] bytes) is rejected with a typed error and leaves the
 //! Responder exactly as it was (commit-last: the replay-cache entry is the last step), in
 //! every mode; an IDi of exactly `MAX_ID` bytes is accepted.
 //!
@@ -24,16 +24,20 @@ use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, Symmetric};
 use km::pki::{Party, party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
+use mikey_core::dh::{DhInitiator, DhResponder};
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use mikey_core::exchange::{KmError, MAX_ID, Policy, Rejected, StaticPsk, kemac_decrypt};
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::LocalIdentity;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::payload::emit_sub_payloads;
-use mikey_core::pk::LocalIdentity;
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
-use mikey_core::psk::{Accepted, PskInitiator, PskResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::{MAX_ID, Policy};
+use mikey_core::protect::kemac_decrypt;
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::responder::Accepted;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+use mikey_core::wire::emit_sub_payloads;
 use mikey_core::{
     DataType, DhGroup, EncrAlg, Id, IdType, Kemac, KemacScope, Message, MessageWriter, Payload,
     PayloadType,

@@ -14,9 +14,10 @@ use keying_crypto::rustcrypto::{RsaPublic, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding};
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy};
+use mikey_core::error::KmError;
 use mikey_core::offer::Offer;
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, EncrAlg, ErrorNo, Message, PayloadType, SType};
 
 #[test]
@@ -332,7 +333,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
 /// policy's modulus bound.
 #[test]
 fn pinned_keys_match_the_key_inside_an_x509_certificate() {
-    use mikey_core::pk::{CertResolver, PinnedKeys, certificate_spki};
+    use mikey_core::hooks::{CertResolver, PinnedKeys, certificate_spki};
     use mikey_core::{Cert, CertType};
     let a = party("recv1");
     let x = party("intruder");

@@ -12,8 +12,10 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::TsError;
 use mikey_core::srtp::SrtpPolicy;
@@ -247,7 +249,7 @@ fn wrong_psk_unknown_identity_and_null_mac() {
     assert_eq!(e.error, KmError::AuthFailed);
     assert_eq!(e.error.error_no(), ErrorNo::AuthFailure);
     struct Nobody;
-    impl mikey_core::exchange::KeyResolver for Nobody {}
+    impl mikey_core::hooks::KeyResolver for Nobody {}
     let e = r.handle(now(0), &msg, &Nobody, &mut out).unwrap_err();
     assert_eq!(e.error, KmError::UnknownIdentity);
     assert_eq!(e.error.error_no(), ErrorNo::InvalidId);
@@ -312,7 +314,7 @@ fn aes_cm_iv_is_salt_key_xor_csb_id_and_t() {
     let salt = [
         0x3b, 0xa5, 0x00, 0x3c, 0xb0, 0x92, 0x28, 0x7d, 0x3c, 0x89, 0x10, 0x4f, 0xdc, 0xab,
     ];
-    let iv = mikey_core::exchange::aes_cm_iv(&salt, 0x1234_5678, &t);
+    let iv = mikey_core::protect::aes_cm_iv(&salt, 0x1234_5678, &t);
     assert_eq!(
         iv,
         [

@@ -34,11 +34,12 @@ use keying_crypto::{
 use keying_crypto::{Rng, rustcrypto::HashDrbg};
 use km::pki::{Party, party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy, Rejected};
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::{CertResolver, LocalIdentity, PinnedKeys};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{CertResolver, LocalIdentity, PinnedKeys};
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SpProblem, SrtpPolicy};
 use mikey_core::{Cert, DataType, DhGroup, EncrAlg, Id, IdType, MacAlg, Message};
@@ -472,7 +473,7 @@ fn rsa_r_initiator_refuses_by_policy_before_any_key_operation() {
         ..Policy::default()
     };
     let null_auth = SrtpPolicy {
-        auth_alg: mikey_core::sp::SrtpAuthAlg::Null,
+        auth_alg: mikey_core::wire::sp::SrtpAuthAlg::Null,
         ..SrtpPolicy::DEFAULT
     };
     let cases: [(EncrAlg, MacAlg, Policy, SrtpPolicy, KmError); 3] = [

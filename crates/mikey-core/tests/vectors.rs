@@ -82,7 +82,7 @@ fn check_psk_null(m: &Message<'_>) -> KeyData<'static> {
     };
     // Re-emitting the sub-payload chain gives the Encr data back.
     let mut buf = [0x2a; 256];
-    let n = payload::emit_sub_payloads(&subs, &mut buf).unwrap();
+    let n = wire::emit_sub_payloads(&subs, &mut buf).unwrap();
     assert_eq!(&buf[..n], k.encr_data);
     KeyData {
         key_type: kd.key_type,

@@ -70,7 +70,8 @@ fn sas(path: &str, sas: &mikey_core::srtp::SrtpSas) {
 #[cfg(feature = "mikey-psk")]
 fn mikey_psk() {
     use keying_crypto::rustcrypto::RustCrypto;
-    use mikey_core::exchange::{Policy, StaticPsk};
+    use mikey_core::policy::Policy;
+use mikey_core::hooks::StaticPsk;
     use mikey_core::psk::PskResponder;
     use mikey_core::replay::NtpTime;
 
@@ -108,7 +109,7 @@ fn mikey_psk() {
 #[cfg(feature = "mikey-psk-init")]
 fn mikey_psk_init() {
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
-    use mikey_core::exchange::Policy;
+    use mikey_core::policy::Policy;
     use mikey_core::offer::Offer;
     use mikey_core::psk::PskInitiator;
     use mikey_core::replay::NtpTime;

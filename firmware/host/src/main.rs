@@ -88,7 +88,8 @@ fn addr(s: [u16; 8]) -> Ipv6Addr {
 /// verification message and SRTP keys (RFC 3830 §4.1.3), each tampered message's error.
 fn mikey(o: &mut Out) -> Res<()> {
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
-    use mikey_core::exchange::{Policy, StaticPsk};
+    use mikey_core::policy::Policy;
+use mikey_core::hooks::StaticPsk;
     use mikey_core::offer::Offer;
     use mikey_core::psk::{PskInitiator, PskResponder};
     use mikey_core::replay::NtpTime;

@@ -68,7 +68,7 @@ pub fn flips(msg: &[u8]) -> impl Iterator<Item = (usize, Vec<u8>)> + '_ {
 pub mod pki {
     use keying_crypto::RsaPrivateKeyOps;
     use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
-    use mikey_core::pk::PinnedKeys;
+    use mikey_core::hooks::PinnedKeys;
 
     pub fn der(name: &str) -> Vec<u8> {
         std::fs::read(format!(
@@ -97,8 +97,8 @@ pub mod pki {
     }
 
     impl Party {
-        pub fn me(&self) -> mikey_core::pk::LocalIdentity<'_, RsaPrivate> {
-            mikey_core::pk::LocalIdentity {
+        pub fn me(&self) -> mikey_core::hooks::LocalIdentity<'_, RsaPrivate> {
+            mikey_core::hooks::LocalIdentity {
                 key: &self.key,
                 cert: Some(&self.cert),
                 id: Some(mikey_core::Id {
@@ -231,7 +231,7 @@ pub mod pki {
     /// Trusts exactly these public keys (SubjectPublicKeyInfo DER), found in the X.509
     /// certificate of a CERT payload.
     pub fn pinned<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> PinnedKeys<RsaPublic> {
-        PinnedKeys::new(&RustCrypto, keys, &mikey_core::exchange::Policy::default()).unwrap()
+        PinnedKeys::new(&RustCrypto, keys, &mikey_core::policy::Policy::default()).unwrap()
     }
 }
 

@@ -12,7 +12,7 @@
 
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, check_bits};
+use crate::wire::{PayloadBody, PayloadType, check_bits};
 
 #[allow(dead_code)]
 mod field {
@@ -76,7 +76,7 @@ impl<'a> PayloadBody<'a> for Pke<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn cache_bits_and_14_bit_length() {

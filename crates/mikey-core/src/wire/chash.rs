@@ -13,7 +13,7 @@
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, unknown};
+use crate::wire::{PayloadBody, PayloadType, unknown};
 
 #[allow(dead_code)]
 mod field {
@@ -84,7 +84,7 @@ impl<'a> PayloadBody<'a> for Chash<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
     use keying_tlv::ErrorKind;
 
     #[test]

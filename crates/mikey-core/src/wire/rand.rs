@@ -10,7 +10,7 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::payload::{PayloadBody, PayloadType, read_len8, write_len};
+use crate::wire::{PayloadBody, PayloadType, read_len8, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -46,7 +46,7 @@ impl<'a> PayloadBody<'a> for Rand<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m3_rand() {

@@ -14,7 +14,7 @@ use core::fmt;
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, unknown};
+use crate::wire::{PayloadBody, PayloadType, unknown};
 
 #[allow(dead_code)]
 mod field {
@@ -172,7 +172,7 @@ pub(crate) fn write_ts(t: &Timestamp, w: &mut Writer<'_>) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn ntp_utc_and_counter() {

@@ -12,7 +12,7 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadBody, PayloadType, read_len16, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -85,7 +85,7 @@ impl<'a> PayloadBody<'a> for Sakke<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn small_sakke() {

@@ -16,8 +16,8 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::list::{List, WireItem};
-use crate::payload::{PayloadBody, PayloadType, write_len};
+use crate::wire::list::{List, WireItem};
+use crate::wire::{PayloadBody, PayloadType, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -215,7 +215,7 @@ impl<'a> PayloadBody<'a> for Sp<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_g1_sp() {

@@ -13,8 +13,8 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::id::IdType;
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::id::IdType;
+use crate::wire::{PayloadBody, PayloadType, read_len16, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -82,7 +82,7 @@ impl<'a> PayloadBody<'a> for Idr<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m11_idrr() {

@@ -21,8 +21,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::header::PrfFunc;
-use crate::payload::{PayloadBody, PayloadType, Payloads, read_len16, write_len};
+use crate::wire::header::PrfFunc;
+use crate::wire::{PayloadBody, PayloadType, Payloads, read_len16, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -217,8 +217,8 @@ impl<'a> PayloadBody<'a> for Ticket<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::Payload;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Payload;
+    use crate::wire::tests::check_payload;
     use alloc::vec::Vec;
 
     #[test]
@@ -247,7 +247,7 @@ mod tests {
         let inner: Vec<_> = t.policy.tp_payloads().map(|p| p.unwrap().payload).collect();
         assert_eq!(
             inner,
-            [Payload::Rand(crate::rand::Rand {
+            [Payload::Rand(crate::wire::rand::Rand {
                 rand: &[0xaa, 0xbb]
             })]
         );

@@ -11,7 +11,7 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType};
+use crate::wire::{PayloadBody, PayloadType};
 
 #[allow(dead_code)]
 mod field {
@@ -85,7 +85,7 @@ impl<'a> PayloadBody<'a> for ErrorPayload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m9_err() {

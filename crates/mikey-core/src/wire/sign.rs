@@ -11,7 +11,7 @@
 
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, check_bits};
+use crate::wire::{PayloadBody, PayloadType, check_bits};
 
 #[allow(dead_code)]
 mod field {
@@ -78,7 +78,7 @@ impl<'a> PayloadBody<'a> for Sign<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn eccsi_sign() {

@@ -23,7 +23,7 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{
+use crate::wire::{
     PayloadBody, PayloadType, check_bits, read_len8, read_len16, unknown, write_len,
 };
 
@@ -212,7 +212,7 @@ impl<'a> PayloadBody<'a> for KeyData<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
     use keying_tlv::ErrorKind;
 
     #[test]

@@ -6,12 +6,12 @@ use core::ops::Range;
 use keying_tlv::{Chain, ChainWriter, ErrorKind, Reader, WriteError, Writer};
 
 use crate::error::{Error, what};
-use crate::header::{CommonHeader, DataType};
-use crate::kemac::Kemac;
-use crate::payload::{FRAMING, Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
-use crate::sign::Sign;
-use crate::timestamp::Timestamp;
-use crate::verification::Verification;
+use crate::wire::header::{CommonHeader, DataType};
+use crate::wire::kemac::Kemac;
+use crate::wire::sign::Sign;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::v::Verification;
+use crate::wire::{FRAMING, Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
 /// chain once and records which payload types occur (so the rule checks and absent
@@ -573,16 +573,16 @@ impl<'b> MessageWriter<'b> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
-    use crate::err::{ErrorNo, ErrorPayload};
-    use crate::header::{CsIdMap, PrfFunc};
-    use crate::id::{Id, IdType};
-    use crate::kemac::{EncrAlg, MacAlg};
-    use crate::list::List;
-    use crate::pke::{Pke, PkeCache};
-    use crate::rand::Rand;
-    use crate::sign::SType;
-    use crate::ticket::{Ticket, TicketFlags, TicketPolicyFields, TicketType};
-    use crate::timestamp::TsType;
+    use crate::wire::err::{ErrorNo, ErrorPayload};
+    use crate::wire::header::{CsIdMap, PrfFunc};
+    use crate::wire::id::{Id, IdType};
+    use crate::wire::kemac::{EncrAlg, MacAlg};
+    use crate::wire::list::List;
+    use crate::wire::pke::{Pke, PkeCache};
+    use crate::wire::rand::Rand;
+    use crate::wire::sign::SType;
+    use crate::wire::ticket::{Ticket, TicketFlags, TicketPolicyFields, TicketType};
+    use crate::wire::timestamp::TsType;
     use alloc::vec::Vec;
 
     const T: Payload<'static> = Payload::T(Timestamp {
@@ -764,10 +764,10 @@ mod tests {
         );
         // DH responses carry both DH values (RFC 3830 §3.3).
         let value = [7u8; 96];
-        let dh = Payload::Dh(crate::dh::Dh {
-            group: crate::dh::DhGroup::Oakley1,
+        let dh = Payload::Dh(crate::wire::dh::Dh {
+            group: crate::wire::dh::DhGroup::Oakley1,
             value: &value,
-            kv: crate::key_data::KeyValidity::Null,
+            kv: crate::wire::key_data::KeyValidity::Null,
         });
         let missing_dh = Err(Error::MissingPayload {
             payload: P::Dh,

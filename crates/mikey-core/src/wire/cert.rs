@@ -13,7 +13,7 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadBody, PayloadType, read_len16, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -65,7 +65,7 @@ impl<'a> PayloadBody<'a> for Cert<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn url_cert() {

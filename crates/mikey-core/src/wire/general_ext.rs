@@ -12,7 +12,7 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadBody, PayloadType, read_len16, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -89,7 +89,7 @@ impl<'a> PayloadBody<'a> for GeneralExtension<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m10_sdp_ids() {

@@ -10,8 +10,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType};
-use crate::timestamp::{Timestamp, read_ts, write_ts};
+use crate::wire::timestamp::{Timestamp, read_ts, write_ts};
+use crate::wire::{PayloadBody, PayloadType};
 
 #[allow(dead_code)]
 mod field {
@@ -62,8 +62,8 @@ impl<'a> PayloadBody<'a> for Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
-    use crate::timestamp::TsType;
+    use crate::wire::tests::check_payload;
+    use crate::wire::timestamp::TsType;
 
     #[test]
     fn rekeying_interval() {

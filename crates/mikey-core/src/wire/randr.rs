@@ -10,7 +10,7 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len8, write_len};
+use crate::wire::{PayloadBody, PayloadType, read_len8, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -60,7 +60,7 @@ impl<'a> PayloadBody<'a> for Randr<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn kms_rand() {

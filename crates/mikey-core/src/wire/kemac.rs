@@ -19,7 +19,7 @@
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, Payloads, read_len16, unknown, write_len};
+use crate::wire::{PayloadBody, PayloadType, Payloads, read_len16, unknown, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -172,9 +172,9 @@ impl<'a> PayloadBody<'a> for Kemac<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::key_data::{KeyData, KeyType, KeyValidity};
-    use crate::payload::tests::check_payload;
-    use crate::payload::{Payload, emit_sub_payloads};
+    use crate::wire::key_data::{KeyData, KeyType, KeyValidity};
+    use crate::wire::tests::check_payload;
+    use crate::wire::{Payload, emit_sub_payloads};
     use alloc::vec::Vec;
 
     #[test]

@@ -5,31 +5,54 @@
 //! to measure it. An unknown type cannot be skipped and ends parsing with
 //! [`ErrorKind::UnknownType`] at the payload's offset.
 
+pub mod cert;
+pub mod chash;
+pub mod dh;
+pub mod err;
+pub mod general_ext;
+pub mod header;
+pub mod id;
+pub mod idr;
+pub mod kemac;
+pub mod key_data;
+pub mod list;
+pub mod message;
+pub mod pke;
+pub mod rand;
+pub mod randr;
+pub mod sakke;
+pub mod sign;
+pub mod sp;
+pub mod ticket;
+pub mod timestamp;
+pub mod tr;
+pub mod v;
+
 use keying_tlv::{
     Chain, ChainWriter, Error as TlvError, ErrorKind, Mikey, MikeyPayloads, Reader, Result,
     WriteError, Writer, wire_enum,
 };
 
-use crate::cert::Cert;
-use crate::chash::Chash;
-use crate::dh::Dh;
-use crate::err::ErrorPayload;
 use crate::error::what;
-use crate::general_ext::GeneralExtension;
-use crate::id::Id;
-use crate::idr::Idr;
-use crate::kemac::Kemac;
-use crate::key_data::KeyData;
-use crate::pke::Pke;
-use crate::rand::Rand;
-use crate::randr::Randr;
-use crate::sakke::Sakke;
-use crate::sign::Sign;
-use crate::sp::Sp;
-use crate::ticket::{Ticket, TicketPolicy};
-use crate::timestamp::Timestamp;
-use crate::tr::Tr;
-use crate::verification::Verification;
+use crate::wire::cert::Cert;
+use crate::wire::chash::Chash;
+use crate::wire::dh::Dh;
+use crate::wire::err::ErrorPayload;
+use crate::wire::general_ext::GeneralExtension;
+use crate::wire::id::Id;
+use crate::wire::idr::Idr;
+use crate::wire::kemac::Kemac;
+use crate::wire::key_data::KeyData;
+use crate::wire::pke::Pke;
+use crate::wire::rand::Rand;
+use crate::wire::randr::Randr;
+use crate::wire::sakke::Sakke;
+use crate::wire::sign::Sign;
+use crate::wire::sp::Sp;
+use crate::wire::ticket::{Ticket, TicketPolicy};
+use crate::wire::timestamp::Timestamp;
+use crate::wire::tr::Tr;
+use crate::wire::v::Verification;
 
 wire_enum! {
     /// Next payload values (RFC 3830 §6.1 Table 6.1.c; RFC 6043 §6.1 Table 6.2;

@@ -6,24 +6,28 @@
 //! Each step computes; none changes a role's state except [`Seen::commit`], which the
 //! roles call last.
 
+pub(crate) mod key_data;
+pub(crate) mod rsa;
 pub(crate) mod signed;
 
 use keying_crypto::{Rng, Symmetric};
 
-use crate::dh::Dh;
-use crate::exchange::{self, KmError, OwnedId, Policy, Rejected, VKey};
-use crate::header::{CommonHeader, DataType, PrfFunc};
-use crate::id::Id;
-use crate::kemac::MacAlg;
-use crate::key_data::KeyValidity;
-use crate::message::Message;
+use crate::error::{KmError, Rejected};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS};
-use crate::payload::{Payload, PayloadType};
+use crate::policy::Policy;
+use crate::protect::{self, OwnedId, VKey};
 use crate::replay::{Fingerprint, NtpTime, PeerKey, ReplayCache, TimePolicy, check_window};
-use crate::sp::Sp;
 use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas};
-use crate::timestamp::Timestamp;
+use crate::wire::dh::Dh;
+use crate::wire::header::{CommonHeader, DataType, PrfFunc};
+use crate::wire::id::Id;
+use crate::wire::kemac::MacAlg;
+use crate::wire::key_data::KeyValidity;
+use crate::wire::message::Message;
+use crate::wire::sp::Sp;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::{Payload, PayloadType};
 
 /// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
 /// it) and the mode's payload rules; returns the message, its header and its T.
@@ -59,7 +63,7 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
     }
     match m.data_type() {
         dt if dt == want => Ok(m),
-        DataType::Error => Err(exchange::peer_error(s, &m, v)),
+        DataType::Error => Err(protect::peer_error(s, &m, v)),
         other => Err(KmError::UnexpectedDataType(other)),
     }
 }
@@ -97,16 +101,16 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     t: &Timestamp,
     libmikey: bool,
 ) -> Result<(), KmError> {
-    let (tb, tl) = exchange::ts_bytes(t);
+    let (tb, tl) = protect::ts_bytes(t);
     let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
-    let (id_r, _) = exchange::ids(m);
+    let (id_r, _) = protect::ids(m);
     let rfc = VKey {
         alg,
         key: auth,
         tail: [id_i, id_r.unwrap_or(&[]), t_tail],
     };
-    match exchange::check_v(s, m, &rfc) {
-        Err(KmError::AuthFailed) if libmikey => exchange::check_v(
+    match protect::check_v(s, m, &rfc) {
+        Err(KmError::AuthFailed) if libmikey => protect::check_v(
             s,
             m,
             &VKey {
@@ -136,7 +140,7 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     auth: &[u8],
     libmikey: bool,
 ) -> Result<usize, KmError> {
-    let (tb, tl) = exchange::ts_bytes(&t);
+    let (tb, tl) = protect::ts_bytes(&t);
     let ids: [&[u8]; 2] = if libmikey {
         [&[], &[]]
     } else {
@@ -160,7 +164,7 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     if let Some(id) = id_r {
         let _ = payloads.push(Payload::Id(id));
     }
-    exchange::write_with_v(s, out, &header, &payloads, Some(&v))
+    protect::write_with_v(s, out, &header, &payloads, Some(&v))
 }
 
 /// How a Responder answers a message it rejects: an Error message echoing the CSB ID,
@@ -186,7 +190,7 @@ impl<'a, S: Symmetric + ?Sized> Reply<'a, S> {
     /// Rejects with `e`: the Error message in `out`, with V under `v` when given,
     /// unauthenticated otherwise (RFC 3830 §5.1.2).
     pub(crate) fn reject(&self, e: KmError, out: &mut [u8], v: Option<&VKey<'_>>) -> Rejected {
-        let reply_len = exchange::write_error(
+        let reply_len = protect::write_error(
             self.s,
             out,
             self.csb_id,
@@ -245,8 +249,8 @@ impl Seen {
     ) -> Result<Self, KmError> {
         let seen = Self {
             t,
-            peer: exchange::fingerprint(s, peer)?,
-            fp: exchange::fingerprint(s, &[msg])?,
+            peer: protect::fingerprint(s, peer)?,
+            fp: protect::fingerprint(s, &[msg])?,
             now,
             time,
         };
@@ -299,7 +303,7 @@ pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmErr
 /// # Errors
 /// [`KmError::Sp`]: Error no Invalid SP / Invalid SPpar (RFC 3830 §6.12).
 pub(crate) fn check_offered_sps(m: &Message<'_>, policy: &Policy) -> Result<(), KmError> {
-    let crate::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
+    let crate::wire::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
         return Ok(());
     };
     for cs in list.iter() {

@@ -12,8 +12,8 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::kemac::{MacAlg, read_mac, write_mac};
-use crate::payload::{PayloadBody, PayloadType};
+use crate::wire::kemac::{MacAlg, read_mac, write_mac};
+use crate::wire::{PayloadBody, PayloadType};
 
 #[allow(dead_code)]
 mod field {
@@ -53,7 +53,7 @@ impl<'a> PayloadBody<'a> for Verification<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m9_v() {
