@@ -66,7 +66,7 @@ fn touch(item: &PayloadItem<'_>) -> bool {
                 return false;
             }
         }
-        Payload::T(t) => {
+        Payload::Timestamp(t) => {
             touch_ts(t);
         }
         Payload::GeneralExt(g) => {
@@ -194,7 +194,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = m.kemac();
     let _ = m.verification();
     assert_eq!(
-        m.find_all(PayloadType::T).count() >= 1,
+        m.find_all(PayloadType::Timestamp).count() >= 1,
         m.timestamp().is_some()
     );
 

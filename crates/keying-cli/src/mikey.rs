@@ -716,7 +716,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
         Payload::Sign(s) => o
             .with("s_type", en!(s.s_type))
             .with("signature", s.signature),
-        Payload::T(t) => timestamp(o, &t),
+        Payload::Timestamp(t) => timestamp(o, &t),
         Payload::Id(i) => o
             .with("id_type", en!(i.id_type))
             .with("data", i.data)

@@ -90,7 +90,7 @@ impl Error {
             },
             Self::MissingPayload { data_type, .. } if !data_type.is_known() => ErrorNo::InvalidDt,
             Self::MissingPayload {
-                payload: PayloadType::T,
+                payload: PayloadType::Timestamp,
                 ..
             } => ErrorNo::InvalidTs,
             Self::MissingPayload { .. } | Self::Misplaced { .. } => ErrorNo::Unspecified,

@@ -22,7 +22,7 @@
 //! };
 //! let mut buf = [0u8; 64];
 //! let mut w = MessageWriter::new(&mut buf, &header);
-//! w.push(&Payload::T(Timestamp { ts_type: TsType::Counter, value: 1 }));
+//! w.push(&Payload::Timestamp(Timestamp { ts_type: TsType::Counter, value: 1 }));
 //! w.push(&Payload::Rand(Rand { rand: &[7; 16] }));
 //! let n = w.finish().unwrap();
 //!
@@ -237,6 +237,7 @@ mod steps;
 pub mod wire;
 
 pub use error::Error;
+pub use keying_tlv::Codec;
 pub use wire::cert::{Cert, CertType};
 pub use wire::chash::{Chash, HashFunc};
 pub use wire::dh::{Dh, DhGroup};
@@ -261,7 +262,7 @@ pub use wire::ticket::{Ticket, TicketFlags, TicketPolicy, TicketPolicyFields, Ti
 pub use wire::timestamp::{Timestamp, TimestampProblem, TsType};
 pub use wire::tr::{Tr, TsRole};
 pub use wire::v::Verification;
-pub use wire::{Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
+pub use wire::{Framed, Payload, PayloadItem, PayloadType, Payloads};
 
 pub use keying_crypto;
 pub use keying_crypto::{CryptoError, Rng, Time};

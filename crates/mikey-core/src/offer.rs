@@ -136,7 +136,7 @@ pub(crate) fn push_prefix<'p>(
     sps: &'p [(u8, [SpParam<'p>; 12])],
 ) -> Result<(), KmError> {
     let e = |_| KmError::Internal;
-    out.push(Payload::T(t)).map_err(e)?;
+    out.push(Payload::Timestamp(t)).map_err(e)?;
     if let Some(r) = rand {
         out.push(Payload::Rand(Rand { rand: r })).map_err(e)?;
     }

@@ -425,7 +425,10 @@ pub(crate) fn write_error<S: Symmetric + ?Sized>(
         s,
         out,
         &header,
-        &[Payload::T(t), Payload::Err(ErrorPayload { error_no })],
+        &[
+            Payload::Timestamp(t),
+            Payload::Err(ErrorPayload { error_no }),
+        ],
         v,
     )
 }

@@ -625,7 +625,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
                 }))
                 .map_err(e)?;
         }
-        payloads.push(Payload::T(t)).map_err(e)?;
+        payloads.push(Payload::Timestamp(t)).map_err(e)?;
         if group || i_rand.is_none() {
             payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
         }

@@ -49,7 +49,7 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
     .unwrap();
     let mut buf = vec![0u8; 512];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::Rand(Rand { rand: &rand }))
         .push(&Payload::Sp(sp))
         .push(&Payload::Kemac(Kemac {
@@ -196,7 +196,7 @@ fn hex_resp() -> Vec<u8> {
     };
     let mut buf = vec![0u8; 128];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::V(mikey_core::Verification {
             auth_alg: MacAlg::HmacSha1_160,
             ver_data: &[0; 20],

@@ -92,11 +92,11 @@ fn ours() -> Vec<(&'static str, Vec<u8>)> {
         csb_id: 0xfeed_f00d,
         cs_id_map: CsIdMap::SrtpId(List::Items(cs)),
     };
-    let t = Payload::T(Timestamp {
+    let t = Payload::Timestamp(Timestamp {
         ts_type: TsType::NtpUtc,
         value: 0xec89_8da8_1234_5678,
     });
-    let t_ntp = Payload::T(Timestamp {
+    let t_ntp = Payload::Timestamp(Timestamp {
         ts_type: TsType::Ntp,
         value: 0xec89_8da8_0000_0001,
     });

@@ -123,7 +123,7 @@ fn build<'a>(s: &'a Spec, params: &'a [SpParam<'a>]) -> Payload<'a> {
             } else {
                 s.v64
             };
-            Payload::T(Timestamp { ts_type, value })
+            Payload::Timestamp(Timestamp { ts_type, value })
         }
         5 => Payload::Id(Id {
             id_type: IdType::from(s.a),

@@ -133,7 +133,7 @@ fn kw_msg(wrapped: &[u8]) -> Vec<u8> {
     };
     let mut buf = vec![0u8; 512];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::Rand(Rand { rand: &rand }))
         .push(&Payload::Kemac(Kemac {
             encr_alg: EncrAlg::AesKw128,

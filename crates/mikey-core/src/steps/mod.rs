@@ -160,7 +160,7 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
         ..*h
     };
     let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
-    let _ = payloads.push(Payload::T(t));
+    let _ = payloads.push(Payload::Timestamp(t));
     if let Some(id) = id_r {
         let _ = payloads.push(Payload::Id(id));
     }
@@ -406,7 +406,7 @@ pub(crate) fn dh_resp_payloads<'a>(
     dhi: Dh<'a>,
 ) -> heapless::Vec<Payload<'a>, MAX_PAYLOADS> {
     let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-    let _ = payloads.push(Payload::T(t));
+    let _ = payloads.push(Payload::Timestamp(t));
     if let Some(id) = id_r {
         let _ = payloads.push(Payload::Id(id));
     }

@@ -200,7 +200,7 @@ pub(crate) fn write_error_signed<K: RsaPrivateKeyOps + ?Sized>(
         out,
         &header,
         &[
-            Payload::T(t),
+            Payload::Timestamp(t),
             Payload::Err(crate::wire::err::ErrorPayload { error_no }),
         ],
         key,

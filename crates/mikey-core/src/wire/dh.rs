@@ -17,7 +17,8 @@ use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
 use crate::wire::key_data::{KeyValidity, Kv};
-use crate::wire::{PayloadBody, PayloadType, unknown};
+use crate::wire::{PayloadType, unknown};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -61,11 +62,13 @@ pub struct Dh<'a> {
     pub kv: KeyValidity<'a>,
 }
 
-impl<'a> PayloadBody<'a> for Dh<'a> {
-    const TYPE: PayloadType = PayloadType::Dh;
+impl<'a> Codec<'a> for Dh<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Dh;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let at = r.offset();
         let group = DhGroup::from(r.u8(what::DH_GROUP)?);
         let len = group
@@ -78,7 +81,7 @@ impl<'a> PayloadBody<'a> for Dh<'a> {
         Ok(Self { group, value, kv })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         if self.group.value_len() != Some(self.value.len()) {
             w.fail(WriteError::TooLong {
                 field: "DH-value",
@@ -96,6 +99,7 @@ impl<'a> PayloadBody<'a> for Dh<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::wire::Framed;
     use crate::wire::tests::check_payload;
     use keying_tlv::ErrorKind;
 

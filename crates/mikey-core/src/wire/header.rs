@@ -355,6 +355,7 @@ impl<'a> CommonHeader<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
     use keying_tlv::ErrorKind;
 
     fn roundtrip(bytes: &[u8], expected: CommonHeader<'_>, next: u8) {

@@ -11,7 +11,7 @@ use crate::wire::kemac::Kemac;
 use crate::wire::sign::Sign;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::v::Verification;
-use crate::wire::{FRAMING, Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
+use crate::wire::{FRAMING, Framed, Payload, PayloadItem, PayloadType, Payloads};
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
 /// chain once and records which payload types occur (so the rule checks and absent
@@ -279,8 +279,8 @@ impl<'a> Message<'a> {
 
     /// The T payload.
     pub fn timestamp(&self) -> Option<Timestamp> {
-        match self.find(PayloadType::T)?.payload {
-            Payload::T(t) => Some(t),
+        match self.find(PayloadType::Timestamp)?.payload {
+            Payload::Timestamp(t) => Some(t),
             _ => None,
         }
     }
@@ -407,17 +407,17 @@ impl<'a> Message<'a> {
         use PayloadType as P;
         let dt = self.header.data_type;
         let (required, mask): (&[PayloadType], u32) = match dt {
-            DataType::PskInit => required!(T, Rand, Kemac),
-            DataType::PskResp | DataType::PkResp => required!(T, V),
-            DataType::PkInit => required!(T, Rand, Kemac, Pke, Sign),
-            DataType::DhInit => required!(T, Rand, Dh, Sign),
-            DataType::DhResp => required!(T, Dh, Sign),
-            DataType::Error => required!(T, Err),
-            DataType::DhHmacInit => required!(T, Rand, Dh, Kemac),
-            DataType::DhHmacResp => required!(T, Dh, Kemac),
-            DataType::RsaRInit => required!(T, Sign),
-            DataType::RsaRResp => required!(T, Kemac, Pke, Sign),
-            DataType::Sakke => required!(T, Rand, Sakke, Sign),
+            DataType::PskInit => required!(Timestamp, Rand, Kemac),
+            DataType::PskResp | DataType::PkResp => required!(Timestamp, V),
+            DataType::PkInit => required!(Timestamp, Rand, Kemac, Pke, Sign),
+            DataType::DhInit => required!(Timestamp, Rand, Dh, Sign),
+            DataType::DhResp => required!(Timestamp, Dh, Sign),
+            DataType::Error => required!(Timestamp, Err),
+            DataType::DhHmacInit => required!(Timestamp, Rand, Dh, Kemac),
+            DataType::DhHmacResp => required!(Timestamp, Dh, Kemac),
+            DataType::RsaRInit => required!(Timestamp, Sign),
+            DataType::RsaRResp => required!(Timestamp, Kemac, Pke, Sign),
+            DataType::Sakke => required!(Timestamp, Rand, Sakke, Sign),
             DataType::RequestInitPsk
             | DataType::RequestInitPk
             | DataType::RequestResp
@@ -425,7 +425,7 @@ impl<'a> Message<'a> {
             | DataType::TransferResp
             | DataType::ResolveInitPsk
             | DataType::ResolveInitPk
-            | DataType::ResolveResp => required!(T),
+            | DataType::ResolveResp => required!(Timestamp),
             DataType::Unknown(v) => {
                 return Err(Error::Decode(keying_tlv::Error::new(
                     1,
@@ -501,7 +501,7 @@ impl<'a> Message<'a> {
     /// Windows FILETIME in an NTP-UTC field is [`Error::MalformedTimestamp`].
     pub fn check_timestamp(&self) -> Result<(), Error> {
         for p in self.payloads() {
-            if let Payload::T(t) = p.payload {
+            if let Payload::Timestamp(t) = p.payload {
                 t.check().map_err(|problem| Error::MalformedTimestamp {
                     offset: p.offset,
                     problem,
@@ -552,7 +552,7 @@ impl<'b> MessageWriter<'b> {
     }
 
     /// Appends a payload given as its view type.
-    pub fn push_body<'p, P: PayloadBody<'p>>(&mut self, p: &P) -> &mut Self {
+    pub fn push_body<'p, P: Framed<'p>>(&mut self, p: &P) -> &mut Self {
         p.emit(&mut self.chain, &mut self.w);
         self
     }
@@ -585,7 +585,7 @@ mod tests {
     use crate::wire::timestamp::TsType;
     use alloc::vec::Vec;
 
-    const T: Payload<'static> = Payload::T(Timestamp {
+    const T: Payload<'static> = Payload::Timestamp(Timestamp {
         ts_type: TsType::Counter,
         value: 5,
     });
@@ -719,7 +719,7 @@ mod tests {
         let b = msg(DataType::PskInit, &payloads);
         let m = Message::parse(&b).unwrap();
         let walked: Vec<_> = m.payloads().collect();
-        for kind in [P::T, P::Kemac, P::Rand, P::Id, P::V, P::Sign, P::Dh] {
+        for kind in [P::Timestamp, P::Kemac, P::Rand, P::Id, P::V, P::Sign, P::Dh] {
             let first = walked.iter().find(|p| p.payload.kind() == kind).copied();
             assert_eq!(m.find(kind), first, "{kind:?}");
             assert_eq!(m.has(kind), first.is_some(), "{kind:?}");
@@ -780,7 +780,7 @@ mod tests {
         assert_eq!(
             Message::parse(&b).unwrap().check_mode_rules(),
             Err(Error::MissingPayload {
-                payload: P::T,
+                payload: P::Timestamp,
                 data_type: DataType::PkInit
             })
         );
