@@ -17,6 +17,7 @@ use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying::crypto::{
     HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
 };
+use keying::mikey::Time;
 use keying::mikey::dh::{DhInitiator, DhResponder};
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
 use keying::mikey::hooks::LocalIdentity;
@@ -27,7 +28,6 @@ use keying::mikey::offer::Offer;
 use keying::mikey::pk::{PkInitiator, PkResponder};
 use keying::mikey::policy::Policy;
 use keying::mikey::psk::{PskInitiator, PskResponder};
-use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use keying::mikey::{DhGroup, Id, IdType, PrfFunc, SrtpCs, Timestamp, TsType};
 
@@ -48,10 +48,11 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(3);
-    let t0 = NtpTime::from_secs(3_972_844_800);
+    let t0 = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
+    let at = |k: u32| t0.saturating_add(core::time::Duration::from_secs(u64::from(k)));
     let ts = |k: u32| Timestamp {
         ts_type: TsType::NtpUtc,
-        value: t0.plus_secs(k).0,
+        value: at(k).to_ntp(),
     };
     let streams = [SrtpCs {
         policy_no: 0,
@@ -152,10 +153,10 @@ fn main() {
         };
         let mut i = PskInitiator::new(RustCrypto, policy);
         let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
-        let m = i.start(&offer, b"timing psk", &mut rng, &mut buf).unwrap();
-        let acc = r
-            .handle(t0.plus_secs(k), &buf[..m], &psk, &mut out)
+        let m = i
+            .start(at(k), &offer, b"timing psk", &mut rng, &mut buf)
             .unwrap();
+        let acc = r.handle(at(k), &buf[..m], &psk, &mut out).unwrap();
         i.handle_response(t0, &out[..acc.reply_len.unwrap()])
             .unwrap();
     });
@@ -166,10 +167,10 @@ fn main() {
             let mut i = DhHmacInitiator::new(RustCrypto, policy);
             let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
             let m = i
-                .start(&offer, g, b"timing psk", &mut rng, &mut buf)
+                .start(at(k), &offer, g, b"timing psk", &mut rng, &mut buf)
                 .unwrap();
             let acc = r
-                .handle(t0.plus_secs(k), &buf[..m], &psk, &mut rng, &mut out)
+                .handle(at(k), &buf[..m], &psk, &mut rng, &mut out)
                 .unwrap();
             i.handle_response(t0, &out[..acc.reply_len.unwrap()])
                 .unwrap();
@@ -181,11 +182,11 @@ fn main() {
         let mut i = DhInitiator::new(RustCrypto, policy);
         let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy);
         let m = i
-            .start(&offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
+            .start(at(k), &offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
             .unwrap();
         let acc = r
             .handle(
-                t0.plus_secs(k),
+                at(k),
                 &buf[..m],
                 &bob,
                 &pinned(&[A_SPKI]),
@@ -202,10 +203,10 @@ fn main() {
         let mut i = PkInitiator::new(RustCrypto, policy);
         let mut r: PkResponder<_> = PkResponder::new(RustCrypto, policy);
         let m = i
-            .start(&offer, &alice, &b_pub, None, &mut rng, &mut buf)
+            .start(at(k), &offer, &alice, &b_pub, None, &mut rng, &mut buf)
             .unwrap();
         r.handle(
-            t0.plus_secs(k),
+            at(k),
             &buf[..m],
             &bob,
             &pinned(&[A_SPKI]),
@@ -222,6 +223,7 @@ fn main() {
         let mut i = RsaRInitiator::new(RustCrypto, policy);
         let m = i
             .start(
+                at(k),
                 &RsaROffer::new(k, ts(k), RsaRMode::Group),
                 &alice,
                 &mut rng,
@@ -230,7 +232,7 @@ fn main() {
             .unwrap();
         let acc = sender
             .handle(
-                t0.plus_secs(k),
+                at(k),
                 &buf[..m],
                 &bob,
                 &pinned(&[A_SPKI]),

@@ -436,10 +436,10 @@ mod probe {
     fn mikey_psk(data: &[u8]) {
         use keying_crypto::SecretBuf;
         use keying_crypto::rustcrypto::RustCrypto;
+        use mikey_core::Time;
         use mikey_core::hooks::StaticPsk;
         use mikey_core::policy::Policy;
         use mikey_core::psk::PskResponder;
-        use mikey_core::replay::NtpTime;
 
         let psk = state(addr_of_mut!(PSK_STORE), || {
             StaticPsk(SecretBuf::from_slice(data.get(..20).unwrap_or_default()).unwrap_or_default())
@@ -448,7 +448,7 @@ mod probe {
             PskResponder::new(RustCrypto, Policy::default())
         });
         let len = usize::from(u16::from_be_bytes(be(data, 20)));
-        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let now = Time::from_ntp(u64::from_be_bytes(be(data, 22))).unwrap_or_default();
         let mut out = [0u8; 256];
         let result = r.handle(
             now,
@@ -479,10 +479,10 @@ mod probe {
     #[cfg(feature = "mikey-psk-init")]
     fn mikey_psk_init(data: &[u8]) {
         use keying_crypto::rustcrypto::RustCrypto;
+        use mikey_core::Time;
         use mikey_core::offer::Offer;
         use mikey_core::policy::Policy;
         use mikey_core::psk::PskInitiator;
-        use mikey_core::replay::NtpTime;
         use mikey_core::{SrtpCs, Timestamp, TsType};
 
         let streams = [SrtpCs {
@@ -490,7 +490,7 @@ mod probe {
             ssrc: u32::from_be_bytes(be(data, 30)),
             roc: 0,
         }];
-        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let now = Time::from_ntp(u64::from_be_bytes(be(data, 22))).unwrap_or_default();
         let offer = Offer {
             verification: true,
             ..Offer::new(
@@ -498,7 +498,7 @@ mod probe {
                 &streams,
                 Timestamp {
                     ts_type: TsType::NtpUtc,
-                    value: now.0,
+                    value: now.to_ntp(),
                 },
             )
         };
@@ -508,6 +508,7 @@ mod probe {
         let mut msg = [0u8; 256];
         let psk = data.get(..20).unwrap_or_default();
         let Ok(n) = i.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             psk,
             &mut Trng(data.get(38..).unwrap_or_default()),

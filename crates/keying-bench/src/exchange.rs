@@ -21,6 +21,7 @@ use keying_crypto::{
     CryptoError, Digest, HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
     RsaSignatureScheme, SecretBytes, Symmetric,
 };
+use mikey_core::Time;
 use mikey_core::dh::{DhInitiator, DhResponder};
 use mikey_core::error::KmError;
 use mikey_core::hooks::StaticPsk;
@@ -29,7 +30,6 @@ use mikey_core::modp::{DhKeyPair, PRIVATE_LEN};
 use mikey_core::offer::Offer;
 use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{Cert, DhGroup, Id, IdType, SrtpCs, Timestamp, TsType};
@@ -51,8 +51,8 @@ pub const STREAMS: [SrtpCs; 1] = [SrtpCs {
 
 /// The fixed clock.
 #[must_use]
-pub const fn now() -> NtpTime {
-    NtpTime::from_secs(NOW_SECS)
+pub const fn now() -> Time {
+    Time::from_unix_secs(NOW_SECS as u64 - keying_crypto::NTP_UNIX_OFFSET_SECS)
 }
 
 /// The offer's NTP-UTC timestamp: [`now`].
@@ -60,7 +60,7 @@ pub const fn now() -> NtpTime {
 pub const fn ts() -> Timestamp {
     Timestamp {
         ts_type: TsType::NtpUtc,
-        value: now().0,
+        value: now().to_ntp(),
     }
 }
 
@@ -267,9 +267,13 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
             ..Offer::new(0x3830_0001, &STREAMS, ts())
         };
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, PSK, &mut self.rng, &mut b.i_msg)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
         let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
         let acc = self
             .responder
@@ -334,9 +338,13 @@ impl<C: Symmetric + Clone, G: Rng> RsaRRun<C, G> {
     ) -> Result<Outcome, KmError> {
         let offer = RsaROffer::new(0x3830_0009, ts(), RsaRMode::Unicast);
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, alice, &mut self.rng, &mut b.i_msg)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            alice,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
         let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
         let acc = self
             .responder
@@ -398,9 +406,14 @@ impl<C: Symmetric + Clone, G: Rng> DhRun<C, G> {
     ) -> Result<Outcome, KmError> {
         let offer = Offer::new(0x3830_0005, &STREAMS, ts());
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, DH_GROUP, alice, &mut self.rng, &mut b.i_msg)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DH_GROUP,
+            alice,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
         let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
         let acc = self
             .responder

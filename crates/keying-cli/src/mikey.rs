@@ -14,6 +14,7 @@
 use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
+use mikey_core::Time;
 use mikey_core::dhhmac::DhHmacResponder;
 use mikey_core::error::KmError;
 use mikey_core::hooks::StaticPsk;
@@ -22,7 +23,7 @@ use mikey_core::offer::Offer;
 use mikey_core::policy::{MAX_PSK, Policy};
 use mikey_core::protect::{kemac_decrypt, kemac_encr_key_len};
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::{NtpTime, TimePolicy, ts_as_ntp};
+use mikey_core::replay::{TimePolicy, ts_as_ntp};
 use mikey_core::srtp::{Keying, SrtpPolicy, SrtpSa, build_sas};
 use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, KeyValidity, MacAlg, Message, Payload, PayloadItem,
@@ -182,7 +183,8 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     let now = msg
         .timestamp()
         .and_then(|t| ts_as_ntp(&t, &policy.time).ok().flatten())
-        .unwrap_or(NtpTime(0));
+        .and_then(Time::from_ntp)
+        .unwrap_or_default();
     let mut reply = vec![0u8; REPLY_ROOM];
     match msg.data_type() {
         DataType::PskInit => {
@@ -410,7 +412,13 @@ pub fn psk_init(args: &PskInit) -> Result<Vec<u8>, CliError> {
     let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; MESSAGE_ROOM];
     let n = initiator
-        .start(&offer, &args.psk, &mut rng, &mut out)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &args.psk,
+            &mut rng,
+            &mut out,
+        )
         .map_err(|e| CliError::io(format!("cannot build the I_MESSAGE: {e}")))?;
     out.truncate(n);
     Ok(out)

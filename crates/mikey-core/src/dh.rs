@@ -16,7 +16,7 @@ use crate::hooks::{CertResolver, LocalIdentity};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::policy::Policy;
-use crate::replay::{NtpTime, ReplayCache};
+use crate::replay::ReplayCache;
 use crate::responder::Accepted;
 use crate::srtp::SrtpSas;
 use crate::steps::rsa::write_signed;
@@ -27,6 +27,7 @@ use crate::steps::{
 use crate::wire::Payload;
 use crate::wire::dh::DhGroup;
 use crate::wire::header::{CommonHeader, DataType};
+use keying_crypto::Time;
 
 /// The DH Initiator.
 pub struct DhInitiator<C> {
@@ -60,12 +61,17 @@ impl<C: Symmetric> DhInitiator<C> {
     /// Builds the signed I_MESSAGE in `group`.
     pub fn start<K: RsaPrivateKeyOps>(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         group: DhGroup,
         me: &LocalIdentity<'_, K>,
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.pair.is_some() || self.sas.is_some() {
             return Err(KmError::WrongState);
         }
@@ -123,7 +129,7 @@ impl<C: Symmetric> DhInitiator<C> {
     /// rejected message leaves the Initiator waiting.
     pub fn handle_response<R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         peers: &R,
     ) -> Result<(), KmError> {
@@ -193,7 +199,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
     /// private-key operation.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,

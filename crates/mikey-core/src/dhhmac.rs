@@ -20,7 +20,7 @@ use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::policy::Policy;
 use crate::protect::{self, OwnedId, VKey};
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::SrtpSas;
 use crate::steps::key_data::fill_kemac_mac;
@@ -31,6 +31,7 @@ use crate::wire::id::Id;
 use crate::wire::kemac::{EncrAlg, Kemac};
 use crate::wire::message::{KemacScope, MessageWriter};
 use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
 /// Writes a message ending with a NULL-encrypted, empty KEMAC whose MAC covers the whole
 /// message.
@@ -105,12 +106,17 @@ impl<C: Symmetric> DhHmacInitiator<C> {
     /// Builds the I_MESSAGE in `group` into `out`.
     pub fn start(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         group: DhGroup,
         psk: &[u8],
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.state != State::Idle {
             return Err(KmError::WrongState);
         }
@@ -153,7 +159,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
 
     /// Handles the R_MESSAGE (or an Error message). A rejected message leaves the
     /// Initiator waiting.
-    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
         let (State::Await, Some(kept), Some(pair)) = (self.state, &self.kept, &self.pair) else {
             return Err(KmError::WrongState);
         };
@@ -185,9 +191,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             &cov.input(KemacScope::Message),
             kemac.mac,
         )?;
-        if m.timestamp() != Some(kept.t) {
-            return Err(KmError::Mismatch);
-        }
+        steps::response_t(&m, &kept.t, now, &self.policy)?;
         let (dhr, dhi) = steps::dh_values(&m);
         let dhr = dhr.ok_or(KmError::Internal)?;
         if let Some(dhi) = dhi
@@ -252,7 +256,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     /// Handles an I_MESSAGE: on success the SAs and the R_MESSAGE in `out`.
     pub fn handle(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         keys: &dyn KeyResolver,
         rng: &mut dyn Rng,

@@ -17,13 +17,13 @@ use crate::offer::Offer;
 use crate::pk::{PkInitiator, PkResponder};
 use crate::policy::Policy;
 use crate::psk::{PskInitiator, PskResponder};
-use crate::replay::NtpTime;
 use crate::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use crate::wire::cert::Cert;
 use crate::wire::dh::DhGroup;
 use crate::wire::header::SrtpCs;
 use crate::wire::id::{Id, IdType};
 use crate::wire::timestamp::{Timestamp, TsType};
+use keying_crypto::Time;
 
 /// A deterministic generator for fuzzing.
 #[derive(Debug, Clone)]
@@ -91,10 +91,10 @@ pub fn drive(data: &[u8]) {
         Err(_) => return,
     };
     let mut rng = CounterRng(1);
-    let mut now = NtpTime::from_secs(3_972_844_800);
+    let mut now = Time::from_unix_secs(3_972_844_800 - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let t = Timestamp {
         ts_type: TsType::NtpUtc,
-        value: now.0,
+        value: now.to_ntp(),
     };
     let streams = [SrtpCs {
         policy_no: 0,
@@ -120,15 +120,23 @@ pub fn drive(data: &[u8]) {
         return;
     }
     let mut psk_i = PskInitiator::new(s, policy);
-    let _ = psk_i.start(&offer, b"fuzz psk", &mut rng, &mut buf);
+    let _ = psk_i.start(now, &offer, b"fuzz psk", &mut rng, &mut buf);
     let mut dhh_i = DhHmacInitiator::new(s, policy);
-    let _ = dhh_i.start(&offer, DhGroup::Oakley1, b"fuzz psk", &mut rng, &mut buf);
+    let _ = dhh_i.start(
+        now,
+        &offer,
+        DhGroup::Oakley1,
+        b"fuzz psk",
+        &mut rng,
+        &mut buf,
+    );
     let mut pk_i = PkInitiator::new(s, policy);
-    let _ = pk_i.start(&offer, &me, &key, None, &mut rng, &mut buf);
+    let _ = pk_i.start(now, &offer, &me, &key, None, &mut rng, &mut buf);
     let mut dh_i = DhInitiator::new(s, policy);
-    let _ = dh_i.start(&offer, DhGroup::Oakley1, &me, &mut rng, &mut buf);
+    let _ = dh_i.start(now, &offer, DhGroup::Oakley1, &me, &mut rng, &mut buf);
     let mut rr_i = RsaRInitiator::new(s, policy);
     let _ = rr_i.start(
+        now,
         &RsaROffer::new(7, t, RsaRMode::Group),
         &me,
         &mut rng,
@@ -140,7 +148,7 @@ pub fn drive(data: &[u8]) {
         let len = usize::from(u16::from_be_bytes([*hi, *lo])).min(tail.len());
         let (msg, next) = tail.split_at(len);
         rest = next;
-        now = now.plus_secs(u32::from(*step));
+        now = now.saturating_add(core::time::Duration::from_secs(u64::from(u32::from(*step))));
         macro_rules! responder {
             ($r:expr, $call:expr) => {{
                 let before = $r.replay_cache().len();

@@ -62,7 +62,7 @@
 //!   V-protected when a PSK-derived key exists, SIGNed when the sender was authenticated
 //!   by signature, unsigned before that (no private-key operation on a path any sender can
 //!   trigger).
-//! - **Time rule**: every call that judges time takes `now` ([`replay::NtpTime`]) from the
+//! - **Time rule**: every call that judges time takes `now` ([`replay::Time`]) from the
 //!   caller; timestamps are produced by the caller too (the [`offer::Offer`]'s `t`: NTP-UTC
 //!   from its clock, or its next COUNTER value — unique per Initiator). MIKEY has no
 //!   retransmission: an Initiator that hears nothing is dropped and a new exchange started

@@ -22,7 +22,7 @@ use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
 use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect;
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpSas, build_sas};
 use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data, tgk_len_for};
@@ -39,6 +39,7 @@ use crate::wire::message::KemacScope;
 use crate::wire::pke::{Pke, PkeCache};
 use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -93,6 +94,7 @@ impl<C: Symmetric> PkInitiator<C> {
     #[allow(clippy::too_many_arguments)]
     pub fn start<K: RsaPrivateKeyOps, P: RsaPublicKeyOps>(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         me: &LocalIdentity<'_, K>,
         responder: &P,
@@ -100,6 +102,10 @@ impl<C: Symmetric> PkInitiator<C> {
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.state != State::Idle {
             return Err(KmError::WrongState);
         }
@@ -247,7 +253,7 @@ impl<C: Symmetric> PkInitiator<C> {
     }
 
     /// Handles the verification message (data type 3) or an Error message.
-    pub fn handle_response(&mut self, now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
         if self.state != State::Await {
             return Err(KmError::WrongState);
         }
@@ -311,7 +317,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
     /// none, and no public- or private-key operation.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,

@@ -18,7 +18,7 @@ use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::offer::{Offer, SpStore};
 use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect::{self, OwnedId, VKey};
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
 use crate::steps::key_data::{
@@ -32,6 +32,7 @@ use crate::wire::kemac::MacAlg;
 use crate::wire::key_data::KeyValidity;
 use crate::wire::message::KemacScope;
 use crate::wire::timestamp::Timestamp;
+use keying_crypto::Time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -88,11 +89,16 @@ impl<C: Symmetric> PskInitiator<C> {
     /// once ([`PskInitiator::poll_keys`]).
     pub fn start(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         psk: &[u8],
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.state != State::Idle {
             return Err(KmError::WrongState);
         }
@@ -186,7 +192,7 @@ impl<C: Symmetric> PskInitiator<C> {
 
     /// Handles the Responder's verification message (or an Error message). A rejected
     /// message leaves the Initiator waiting.
-    pub fn handle_response(&mut self, now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
         if self.state != State::AwaitVerification {
             return Err(KmError::WrongState);
         }
@@ -287,7 +293,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     /// nothing.
     pub fn handle(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         keys: &dyn KeyResolver,
         out: &mut [u8],

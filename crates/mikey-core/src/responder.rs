@@ -14,11 +14,11 @@ use crate::policy::Policy;
 use crate::protect;
 use crate::protect::OwnedId;
 use crate::psk::PskResponder;
-use crate::replay::NtpTime;
 use crate::rsa_r::RsaRResponder;
 use crate::srtp::SrtpSas;
 use crate::wire::header::DataType;
 use crate::wire::message::Message;
+use keying_crypto::Time;
 
 /// What a responder accepted.
 #[derive(Debug, Clone)]
@@ -109,7 +109,7 @@ impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     /// Handles any initiating message at `now`; see the per-mode `handle` methods.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         hooks: &Hooks<'_, K, R>,
         rng: &mut dyn Rng,

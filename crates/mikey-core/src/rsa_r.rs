@@ -31,7 +31,7 @@ use crate::kdf::KemacKeys;
 use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
 use crate::policy::{MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect;
-use crate::replay::{NtpTime, ReplayCache};
+use crate::replay::ReplayCache;
 use crate::responder::Accepted;
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
 use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data};
@@ -51,6 +51,7 @@ use crate::wire::pke::{Pke, PkeCache};
 use crate::wire::rand::Rand;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
 /// Unicast or group key establishment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +152,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
     /// is sent as CERTi.
     pub fn start<K: RsaPrivateKeyOps>(
         &mut self,
+        now: Time,
         offer: &RsaROffer<'_>,
         me: &LocalIdentity<'_, K>,
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &RsaROffer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.pending.is_some() {
             return Err(KmError::WrongState);
         }
@@ -218,7 +224,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
     /// discarded).
     pub fn handle_response<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,
@@ -495,7 +501,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// are answered with an unsigned Error message, later ones with a SIGNed one.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,

@@ -62,7 +62,13 @@ fn from_peer(n: usize, value: u64) -> Vec<u8> {
     };
     let mut buf = vec![0u8; 1024];
     let n = PskInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, PSK, &mut rng(n as u8), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(n as u8),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf

@@ -69,7 +69,14 @@ fn dhhmac_responder_refuses_oakley1_and_oakley2_by_default() {
         // The Initiator sends the weak group it is told to (its own choice).
         let mut i = DhHmacInitiator::new(RustCrypto, with_groups(&[group]));
         let n = i
-            .start(&offer, group, PSK, &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                PSK,
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         let msg = &buf[..n];
 
@@ -109,7 +116,14 @@ fn dh_responder_refuses_oakley1_and_oakley2_by_default_and_takes_oakley5() {
         let mut buf = vec![0u8; 4096];
         let mut i = DhInitiator::new(RustCrypto, with_groups(&[group]));
         let n = i
-            .start(&offer, group, &a.me(), &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                &a.me(),
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         let msg = &buf[..n];
         let mut out = vec![0u8; 4096];
@@ -203,7 +217,15 @@ fn psk_responder_refuses_null_srtp_protection_by_default() {
         };
         let mut i = PskInitiator::new(RustCrypto, Policy::default());
         let mut buf = vec![0u8; 1024];
-        let n = i.start(&offer, PSK, &mut rng(k as u8), &mut buf).unwrap();
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                PSK,
+                &mut rng(k as u8),
+                &mut buf,
+            )
+            .unwrap();
         let msg = &buf[..n];
 
         let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
@@ -257,7 +279,14 @@ fn dh_responder_refuses_null_srtp_protection_before_any_key_work() {
     let mut buf = vec![0u8; 4096];
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap();
     let msg = &buf[..n];
     let mut out = vec![0u8; 4096];
@@ -310,6 +339,12 @@ fn rsa_r_initiator_refuses_a_null_srtp_policy_chosen_by_the_responder() {
         let mut buf = vec![0u8; 4096];
         let n = i
             .start(
+                mikey_core::Time::from_ntp(
+                    (RsaROffer::new(csb, ntp_ts(now(0)), RsaRMode::Group))
+                        .t
+                        .value64(),
+                )
+                .unwrap_or_default(),
                 &RsaROffer::new(csb, ntp_ts(now(0)), RsaRMode::Group),
                 &r.me(),
                 &mut rng(seed),
@@ -363,7 +398,14 @@ fn dh_responder_enforces_the_minimum_srtp_key_length() {
     let offer = Offer::new(0x3300_0400, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = DhInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap();
     let mut out = vec![0u8; 4096];
     let mut r: DhResponder<_> = DhResponder::new(

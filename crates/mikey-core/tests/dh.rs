@@ -38,7 +38,14 @@ fn signed_dh_every_group() {
         let mut i = DhInitiator::new(RustCrypto, policy());
         let mut buf = vec![0u8; 4096];
         let n = i
-            .start(&offer, group, &a.me(), &mut rng(1), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                &a.me(),
+                &mut rng(1),
+                &mut buf,
+            )
             .unwrap();
         let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy());
         let mut out = vec![0u8; 4096];
@@ -74,7 +81,14 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
     let mut i = DhInitiator::new(RustCrypto, policy());
     let mut buf = vec![0u8; 4096];
     let n = i
-        .start(&offer, DhGroup::Oakley1, &a.me(), &mut rng(3), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            &a.me(),
+            &mut rng(3),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let mut out = vec![0u8; 4096];

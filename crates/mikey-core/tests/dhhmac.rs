@@ -31,7 +31,16 @@ fn exchange(group: DhGroup) -> (Vec<u8>, Vec<u8>) {
     );
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
-    let n = i.start(&offer, group, PSK, &mut rng(31), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            group,
+            PSK,
+            &mut rng(31),
+            &mut buf,
+        )
+        .unwrap();
     let init = buf[..n].to_vec();
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
@@ -116,7 +125,14 @@ fn dh_value_out_of_range_is_typed() {
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
     let n = i
-        .start(&offer, DhGroup::Oakley1, PSK, &mut rng(33), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            PSK,
+            &mut rng(33),
+            &mut buf,
+        )
         .unwrap();
     let good = buf[..n].to_vec();
     let p_minus_1 = {
@@ -186,7 +202,14 @@ fn every_bit_flip_of_both_messages_rejected() {
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
     let n = i
-        .start(&offer, DhGroup::Oakley1, PSK, &mut rng(38), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            PSK,
+            &mut rng(38),
+            &mut buf,
+        )
         .unwrap();
     let init = buf[..n].to_vec();
     let psk = StaticPsk::new(PSK).unwrap();
@@ -229,7 +252,7 @@ fn independently_built_dhhmac_message_authenticates() {
         .map(|i| u8::from_str_radix(&hex.trim()[2 * i..2 * i + 2], 16).unwrap())
         .collect();
     let psk: Vec<u8> = (0..16).collect();
-    let at = mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000);
+    let at = mikey_core::Time::from_ntp(0xe6a1_b2c3_0000_0000).unwrap_or_default();
     let pol = Policy {
         dh_groups: 0b111,
         ..Policy::default()

@@ -157,7 +157,15 @@ fn each_failure_has_its_error_no() {
         mac: MacAlg::HmacSha256_256,
         ..Offer::new(1, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, PSK, &mut rng(1), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
+        .unwrap();
     let (e, _) = reject(
         Policy {
             allow_hmac_sha256: false,
@@ -171,7 +179,15 @@ fn each_failure_has_its_error_no() {
         encr: EncrAlg::AesKw128,
         ..Offer::new(2, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, PSK, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let (e, _) = reject(
         Policy {
             allow_aes_kw: false,
@@ -215,7 +231,15 @@ fn the_initiator_receives_an_authenticated_error() {
     };
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 512];
-    let n = i.start(&offer, PSK, &mut rng(3), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(3),
+            &mut buf,
+        )
+        .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let mut out = [0u8; 512];
     let e = r

@@ -209,12 +209,26 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     // Our Initiator refuses the long IDi.
     let e = RsaRInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &identity(&r, &long), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &identity(&r, &long),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let me = identity(&r, &id);
     let mut i = RsaRInitiator::new(RustCrypto, Policy::default());
-    let n = i.start(&offer, &me, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &me,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let real = buf[..n].to_vec();
     assert_eq!(
         Message::parse(&real).unwrap().data_type(),
@@ -258,11 +272,25 @@ fn psk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     };
     let mut buf = vec![0u8; 4096];
     let e = PskInitiator::new(RustCrypto, Policy::default())
-        .start(&offer(&long), PSK, &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&long)).t.value64()).unwrap_or_default(),
+            &offer(&long),
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
-    let n = i.start(&offer(&id), PSK, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer(&id)).t.value64()).unwrap_or_default(),
+            &offer(&id),
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let real = buf[..n].to_vec();
     let mut long_msg = rebuild(&real, &long, None);
     let auth = psk_auth(&long_msg);
@@ -292,12 +320,26 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     };
     let mut buf = vec![0u8; 4096];
     let e = DhHmacInitiator::new(RustCrypto, Policy::default())
-        .start(&offer(&long), DhGroup::Oakley2, PSK, &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&long)).t.value64()).unwrap_or_default(),
+            &offer(&long),
+            DhGroup::Oakley2,
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer(&id), DhGroup::Oakley2, PSK, &mut rng(2), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&id)).t.value64()).unwrap_or_default(),
+            &offer(&id),
+            DhGroup::Oakley2,
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
         .unwrap();
     let real = buf[..n].to_vec();
     let mut long_msg = rebuild(&real, &long, None);
@@ -328,6 +370,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     let e = DhInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             DhGroup::Oakley2,
             &identity(&a, &long),
@@ -339,6 +382,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             DhGroup::Oakley2,
             &identity(&a, &id),
@@ -435,6 +479,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     let e = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &identity(&a, &long),
             &b_pub,
@@ -447,6 +492,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut i = PkInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &identity(&a, &id),
             &b_pub,

@@ -51,6 +51,7 @@ fn pk_every_padding_and_signature_with_verification() {
         let mut buf = vec![0u8; 4096];
         let n = i
             .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
                 &offer,
                 &a.me(),
                 &b_pub,
@@ -100,7 +101,15 @@ fn wrong_certificate_chash_and_replay() {
     // Signed by a certificate the Responder does not trust: Error 8, unsigned (no
     // private-key operation before the sender is authenticated).
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &x.me(), &b_pub, None, &mut rng(3), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &x.me(),
+            &b_pub,
+            None,
+            &mut rng(3),
+            &mut buf,
+        )
         .unwrap();
     let e = r
         .handle(
@@ -120,6 +129,7 @@ fn wrong_certificate_chash_and_replay() {
     // CHASH naming another certificate.
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &a.me(),
             &b_pub,
@@ -142,6 +152,7 @@ fn wrong_certificate_chash_and_replay() {
     // Accepted, then replayed.
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &a.me(),
             &b_pub,
@@ -183,7 +194,15 @@ fn pke_corruption_equals_mac_failure_and_flips_rejected() {
     let offer = Offer::new(0x3830_0004, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(10), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(10),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let resign = |m: &mut Vec<u8>| km::pki::resign(m, &a.key, &[]);
@@ -230,7 +249,15 @@ fn kemac_mac_covers_the_payload_with_its_next_payload_byte_zeroed() {
     let offer = Offer::new(0x3830_0005, &STREAMS, ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(20), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(20),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let m = Message::parse(&msg).unwrap();
@@ -270,7 +297,15 @@ fn sign_both_s_types_with_sha256_and_sha1() {
         let offer = Offer::new(0x3830_0006, &STREAMS[..1], ntp_ts(now(0)));
         let mut buf = vec![0u8; 4096];
         let n = PkInitiator::new(RustCrypto, policy)
-            .start(&offer, &a.me(), &b_pub, None, &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                &a.me(),
+                &b_pub,
+                None,
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         buf.truncate(n);
         buf
@@ -411,6 +446,7 @@ fn chash_hash_function_is_a_policy_choice() {
         let mut buf = vec![0u8; 4096];
         let n = PkInitiator::new(RustCrypto, policy)
             .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
                 &offer,
                 &a.me(),
                 &b_pub,

@@ -40,7 +40,15 @@ fn policies() -> [(u8, SrtpPolicy); 2] {
 fn start(offer: &Offer<'_>, seed: u8) -> (PskInitiator<RustCrypto>, Vec<u8>) {
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = [0u8; 1024];
-    let n = i.start(offer, PSK, &mut rng(seed), &mut out).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default(),
+            offer,
+            PSK,
+            &mut rng(seed),
+            &mut out,
+        )
+        .unwrap();
     (i, out[..n].to_vec())
 }
 
@@ -134,7 +142,12 @@ fn replay_window_and_cache() {
     assert_eq!(e.error, KmError::Timestamp(TsError::OutOfWindow));
     assert_eq!(e.error.error_no(), ErrorNo::InvalidTs);
     let e = r
-        .handle(now(0).plus_secs(0), &[], &psk, &mut out)
+        .handle(
+            now(0).saturating_add(core::time::Duration::from_secs(0)),
+            &[],
+            &psk,
+            &mut out,
+        )
         .unwrap_err();
     assert!(matches!(e.error, KmError::Message(_)));
     assert_eq!(r.replay_cache().len(), 0);
@@ -262,6 +275,7 @@ fn wrong_psk_unknown_identity_and_null_mac() {
     let mut buf = [0u8; 512];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default(),
             &Offer {
                 mac: mikey_core::MacAlg::Null,
                 ..offer
@@ -310,7 +324,7 @@ fn every_bit_flip_rejected_without_state_change() {
 /// derived from PSK 00..0f, CSB 0x12345678 and RAND 00..0f (see `prf_vectors.rs`).
 #[test]
 fn aes_cm_iv_is_salt_key_xor_csb_id_and_t() {
-    let t = ntp_ts(mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000));
+    let t = ntp_ts(mikey_core::Time::from_ntp(0xe6a1_b2c3_0000_0000).unwrap_or_default());
     let salt = [
         0x3b, 0xa5, 0x00, 0x3c, 0xb0, 0x92, 0x28, 0x7d, 0x3c, 0x89, 0x10, 0x4f, 0xdc, 0xab,
     ];

@@ -271,7 +271,14 @@ fn dh_message(a: &Party, csb_id: u32, group: DhGroup, seed: u8) -> Vec<u8> {
     let offer = Offer::new(csb_id, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = DhInitiator::new(RustCrypto, dh_policy())
-        .start(&offer, group, &a.me(), &mut rng(seed), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            group,
+            &a.me(),
+            &mut rng(seed),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf
@@ -330,7 +337,15 @@ fn pk_message(a: &Party, b: &Party, csb_id: u32, seed: u8) -> Vec<u8> {
     let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(seed), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(seed),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf
@@ -358,6 +373,12 @@ fn rsa_r_message(r: &Party, csb_id: u32, seed: u8) -> Vec<u8> {
     let mut buf = vec![0u8; 4096];
     let n = RsaRInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(csb_id, ntp_ts(now(0)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(csb_id, ntp_ts(now(0)), RsaRMode::Group),
             &r.me(),
             &mut rng(seed),
@@ -444,6 +465,7 @@ fn rsa_r_start(
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(
+            now(0),
             &RsaROffer {
                 policies,
                 ..RsaROffer::new(csb_id, ntp_ts(now(0)), mode)
@@ -579,13 +601,27 @@ fn dh_initiator_checks_the_echo_before_the_signature() {
     let offer = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
-    i.start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(90), &mut buf)
-        .unwrap();
+    i.start(
+        mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+        &offer,
+        DhGroup::Oakley5,
+        &a.me(),
+        &mut rng(90),
+        &mut buf,
+    )
+    .unwrap();
     // A valid R_MESSAGE, but to another I_MESSAGE of the same CSB ID (other T, other DHi).
     let other = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(5)));
     let mut obuf = vec![0u8; 4096];
     let on = DhInitiator::new(RustCrypto, Policy::default())
-        .start(&other, DhGroup::Oakley5, &a.me(), &mut rng(91), &mut obuf)
+        .start(
+            mikey_core::Time::from_ntp((other).t.value64()).unwrap_or_default(),
+            &other,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(91),
+            &mut obuf,
+        )
         .unwrap();
     let mut r: DhResponder<_> = DhResponder::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; 4096];

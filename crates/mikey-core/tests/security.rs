@@ -63,6 +63,8 @@ fn unauthenticated_pke_never_reaches_the_private_key() {
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((Offer::new(1, &STREAMS[..1], ntp_ts(now(0)))).t.value64())
+                .unwrap_or_default(),
             &Offer::new(1, &STREAMS[..1], ntp_ts(now(0))),
             &a.me(),
             &b_pub,
@@ -178,7 +180,15 @@ fn aes_kw_below_24_bytes_is_refused() {
         encr: EncrAlg::AesKw128,
         ..Offer::new(6, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, b"kw psk", &mut rng(7), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            b"kw psk",
+            &mut rng(7),
+            &mut buf,
+        )
+        .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let acc = r.handle(now(0), &buf[..n], &psk, &mut out).unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
@@ -208,6 +218,8 @@ fn counter_cannot_roll_over() {
         let mut buf = [0u8; 512];
         let n = i
             .start(
+                mikey_core::Time::from_ntp((Offer::new(1, &STREAMS[..1], ctr(v))).t.value64())
+                    .unwrap_or_default(),
                 &Offer::new(1, &STREAMS[..1], ctr(v)),
                 b"ctr",
                 &mut rng(seed),

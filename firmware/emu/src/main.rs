@@ -73,9 +73,9 @@ fn mikey_psk() {
     use mikey_core::policy::Policy;
 use mikey_core::hooks::StaticPsk;
     use mikey_core::psk::PskResponder;
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
 
-    let now = NtpTime::from_secs(consts::MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let psk = ok!(StaticPsk::new(consts::MIKEY_PSK), "psk");
     let mut r: PskResponder<RustCrypto> = measure("mikey-psk new", || {
         PskResponder::new(RustCrypto, Policy::default())
@@ -112,10 +112,10 @@ fn mikey_psk_init() {
     use mikey_core::policy::Policy;
     use mikey_core::offer::Offer;
     use mikey_core::psk::PskInitiator;
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
     use mikey_core::{SrtpCs, Timestamp, TsType};
 
-    let now = NtpTime::from_secs(consts::MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let streams = [SrtpCs {
         policy_no: 0,
         ssrc: consts::MIKEY_SSRC,
@@ -128,7 +128,7 @@ fn mikey_psk_init() {
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
@@ -136,7 +136,7 @@ fn mikey_psk_init() {
     let mut rng = HashDrbg::new(consts::MIKEY_DRBG_SEED);
     let mut msg = [0u8; 256];
     let n = measure("mikey-psk-init start", || {
-        i.start(&offer, consts::MIKEY_PSK, &mut rng, &mut msg)
+        i.start(mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer, consts::MIKEY_PSK, &mut rng, &mut msg)
     });
     let n = ok!(n, "start");
     say!(

@@ -92,7 +92,7 @@ fn mikey(o: &mut Out) -> Res<()> {
 use mikey_core::hooks::StaticPsk;
     use mikey_core::offer::Offer;
     use mikey_core::psk::{PskInitiator, PskResponder};
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
     use mikey_core::srtp::SrtpSas;
     use mikey_core::{SrtpCs, Timestamp, TsType};
 
@@ -107,7 +107,7 @@ use mikey_core::hooks::StaticPsk;
         }
     }
 
-    let now = NtpTime::from_secs(MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let streams = [SrtpCs {
         policy_no: 0,
         ssrc: MIKEY_SSRC,
@@ -120,7 +120,7 @@ use mikey_core::hooks::StaticPsk;
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
@@ -128,7 +128,7 @@ use mikey_core::hooks::StaticPsk;
     let mut i_msg = [0u8; 512];
     let n = init
         .start(
-            &offer,
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer,
             MIKEY_PSK,
             &mut HashDrbg::new(MIKEY_DRBG_SEED),
             &mut i_msg,
@@ -176,7 +176,7 @@ use mikey_core::hooks::StaticPsk;
     let mut msg = [0u8; 256];
     let n = init
         .start(
-            &offer,
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer,
             MIKEY_PSK,
             &mut HashDrbg::new(MIKEY_DRBG_SEED),
             &mut msg,

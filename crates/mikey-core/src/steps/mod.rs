@@ -10,14 +10,14 @@ pub(crate) mod key_data;
 pub(crate) mod rsa;
 pub(crate) mod signed;
 
-use keying_crypto::{Rng, Symmetric};
+use keying_crypto::{Rng, Symmetric, Time};
 
 use crate::error::{KmError, Rejected};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS};
 use crate::policy::Policy;
 use crate::protect::{self, OwnedId, VKey};
-use crate::replay::{Fingerprint, NtpTime, PeerKey, ReplayCache, TimePolicy, check_window};
+use crate::replay::{Fingerprint, PeerKey, ReplayCache, TimePolicy, check_window};
 use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas};
 use crate::wire::dh::Dh;
 use crate::wire::header::{CommonHeader, DataType, PrfFunc};
@@ -75,7 +75,7 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
 pub(crate) fn response_t(
     m: &Message<'_>,
     sent: &Timestamp,
-    now: NtpTime,
+    now: Time,
     policy: &Policy,
 ) -> Result<Timestamp, KmError> {
     match m.timestamp() {
@@ -212,7 +212,7 @@ pub(crate) fn check_prf_window(
     policy: &Policy,
     prf: PrfFunc,
     t: &Timestamp,
-    now: NtpTime,
+    now: Time,
 ) -> Result<(), KmError> {
     policy.check_prf(prf)?;
     Ok(check_window(t, now, &policy.time)?)
@@ -225,7 +225,7 @@ pub(crate) struct Seen {
     t: Timestamp,
     peer: PeerKey,
     fp: Fingerprint,
-    now: NtpTime,
+    now: Time,
     time: TimePolicy,
 }
 
@@ -243,7 +243,7 @@ impl Seen {
         peer: &[&[u8]],
         msg: &[u8],
         t: Timestamp,
-        now: NtpTime,
+        now: Time,
         time: TimePolicy,
         cache: &ReplayCache<N, P>,
     ) -> Result<Self, KmError> {

@@ -10,13 +10,14 @@ use crate::hooks::CertResolver;
 use crate::kdf::KemacKeys;
 use crate::policy::Policy;
 use crate::protect::OwnedId;
-use crate::replay::{NtpTime, ReplayCache};
+use crate::replay::ReplayCache;
 use crate::steps::rsa::{self, pke_decrypt, verify_sign};
 use crate::wire::Payload;
 use crate::wire::header::CommonHeader;
 use crate::wire::kemac::MacAlg;
 use crate::wire::message::{KemacScope, Message};
 use crate::wire::timestamp::Timestamp;
+use keying_crypto::Time;
 
 use super::{Reply, Seen};
 
@@ -119,7 +120,7 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
         peers: &R,
         label: &[u8],
         cache: &ReplayCache<N, P>,
-        now: NtpTime,
+        now: Time,
         out: &mut [u8],
     ) -> Result<Authenticated<'a, R>, Rejected> {
         if let Err(e) = pre {

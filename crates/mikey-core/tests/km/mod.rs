@@ -8,21 +8,22 @@
 )]
 
 use keying_crypto::rustcrypto::HashDrbg;
-use mikey_core::replay::NtpTime;
+use mikey_core::Time;
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{SrtpCs, Timestamp, TsType};
 
 /// 2026-11-23 00:00:00 UTC as NTP seconds.
 pub const T0: u32 = 3_972_844_800;
 
-pub fn now(secs_after: u32) -> NtpTime {
-    NtpTime::from_secs(T0).plus_secs(secs_after)
+pub fn now(secs_after: u32) -> Time {
+    Time::from_unix_secs(u64::from(T0) - keying_crypto::NTP_UNIX_OFFSET_SECS)
+        .saturating_add(core::time::Duration::from_secs(u64::from(secs_after)))
 }
 
-pub fn ntp_ts(at: NtpTime) -> Timestamp {
+pub fn ntp_ts(at: Time) -> Timestamp {
     Timestamp {
         ts_type: TsType::NtpUtc,
-        value: at.0,
+        value: at.to_ntp(),
     }
 }
 
