@@ -274,13 +274,21 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
             &mut self.rng,
             &mut b.i_msg,
         )?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, psk, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg)?;
         Ok(Outcome {
             responder: acc.sas,
@@ -345,13 +353,21 @@ impl<C: Symmetric + Clone, G: Rng> RsaRRun<C, G> {
             &mut self.rng,
             &mut b.i_msg,
         )?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, bob, trust_alice, &mut self.rng, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator
             .handle_response(now(), r_msg, alice, trust_bob, &mut self.rng)?;
         Ok(Outcome {
@@ -414,13 +430,21 @@ impl<C: Symmetric + Clone, G: Rng> DhRun<C, G> {
             &mut self.rng,
             &mut b.i_msg,
         )?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, bob, trust_alice, &mut self.rng, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg, trust_bob)?;
         Ok(Outcome {
             responder: acc.sas,
@@ -611,7 +635,7 @@ pub fn dh_model_calls(group: DhGroup) -> Result<Vec<Call>, KmError> {
     let mut drbg = HashDrbg::new(b"keying-bench dh model");
     let mut x = || -> Result<[u8; PRIVATE_LEN], KmError> {
         let mut x = [0u8; PRIVATE_LEN];
-        drbg.fill_bytes(&mut x).map_err(|_| KmError::Internal)?;
+        drbg.fill_bytes(&mut x).map_err(KmError::Crypto)?;
         Ok(x)
     };
     let (xi, xr) = (x()?, x()?);

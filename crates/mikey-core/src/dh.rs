@@ -82,7 +82,7 @@ impl<C: Symmetric> DhInitiator<C> {
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::Internal;
+        let e = |_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds");
         push_prefix(
             &mut payloads,
             offer.t,
@@ -208,9 +208,11 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::DhInit, &self.policy)?;
-        let rand = m.rand().ok_or(KmError::Internal)?;
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
         let (dhi, _) = steps::dh_values(&m);
-        let dhi = dhi.ok_or(KmError::Internal)?;
+        let dhi = dhi.ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Dh))?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         let Authenticated { peer_id, seen, .. } = r.authenticate(
             &m,

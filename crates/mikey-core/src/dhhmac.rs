@@ -49,7 +49,9 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
         encr_alg: EncrAlg::Null,
         encr_data: &[],
         mac_alg,
-        mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+        mac: zero
+            .get(..mac_len)
+            .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
     });
     let n = {
         let mut w = MessageWriter::new(out, header);
@@ -57,7 +59,7 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
             w.push(p);
         }
         w.push(&kemac);
-        w.finish().map_err(|_| KmError::Internal)?
+        w.finish().map_err(KmError::from)?
     };
     fill_kemac_mac(s, out, n, mac_alg, auth_key, KemacScope::Message)?;
     Ok(n)
@@ -140,7 +142,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         )?;
         payloads
             .push(steps::dh_payload(&pair))
-            .map_err(|_| KmError::Internal)?;
+            .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
         let n = write_with_kemac(
             s,
             out,
@@ -179,11 +181,15 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             }) if self.policy.dhhmac_resp_without_dhi => {}
             Err(e) => return Err(e.into()),
         }
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if kemac.mac_alg != kept.mac {
             return Err(KmError::MacRefused(kemac.mac_alg));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         protect::verify_mac(
             s,
             kemac.mac_alg,
@@ -193,7 +199,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         )?;
         steps::response_t(&m, &kept.t, now, &self.policy)?;
         let (dhr, dhi) = steps::dh_values(&m);
-        let dhr = dhr.ok_or(KmError::Internal)?;
+        let dhr = dhr.ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Dh))?;
         if let Some(dhi) = dhi
             && (dhi.group != pair.group() || dhi.value != pair.public())
         {
@@ -264,8 +270,12 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::DhHmacInit, &self.policy)?;
-        let rand = m.rand().ok_or(KmError::Internal)?;
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         let (id_i, id_r) = protect::ids(&m);
         let (tb, tl) = protect::ts_bytes(&t);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
@@ -294,7 +304,9 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
@@ -309,7 +321,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         // commit stays last.
         let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let (dhi, _) = steps::dh_values(&m);
-        let dhi = dhi.ok_or(KmError::Internal)?;
+        let dhi = dhi.ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Dh))?;
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }

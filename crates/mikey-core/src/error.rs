@@ -1,5 +1,8 @@
 //! The MIKEY error type and its mapping onto the Error payload codes (RFC 3830 §6.12).
 
+use keying_crypto::CryptoError;
+use keying_tlv::WriteError;
+
 use crate::kdf::KdfError;
 use crate::replay::{ReplayError, TsError};
 use crate::srtp::{SaError, SpProblem};
@@ -184,8 +187,19 @@ pub enum KmError {
     },
     /// The role cannot take this call in its current state.
     WrongState,
-    /// The output buffer is too small, or a crypto provider call failed.
-    Internal,
+    /// The output buffer is too small: `needed` is the total length the output needs when
+    /// the writer could measure it (a message), or the length known when writing stopped
+    /// (a buffer filled in steps).
+    BufferTooSmall {
+        /// Bytes needed.
+        needed: usize,
+    },
+    /// The crypto provider failed: the RNG, a primitive or key size it lacks, a key
+    /// operation.
+    Crypto(CryptoError),
+    /// A caller's input is out of range (an offer's TGK or RAND length, more streams or
+    /// policies than the role keeps, a key longer than the role holds): names it.
+    InvalidArgument(&'static str),
 }
 
 impl KmError {
@@ -210,7 +224,9 @@ impl KmError {
             | Self::Mismatch
             | Self::PeerError { .. }
             | Self::WrongState
-            | Self::Internal => ErrorNo::Unspecified,
+            | Self::BufferTooSmall { .. }
+            | Self::Crypto(_)
+            | Self::InvalidArgument(_) => ErrorNo::Unspecified,
         }
     }
 }
@@ -266,6 +282,34 @@ impl From<SaError> for KmError {
             SaError::Shape => Self::KeyData,
         }
     }
+}
+
+impl From<WriteError> for KmError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::BufferTooSmall { needed } => Self::BufferTooSmall { needed },
+            WriteError::TooLong { field, .. } => Self::InvalidArgument(field),
+            _ => Self::InvalidArgument("a value the wire format cannot carry"),
+        }
+    }
+}
+
+impl From<CryptoError> for KmError {
+    fn from(e: CryptoError) -> Self {
+        Self::Crypto(e)
+    }
+}
+
+/// A payload the message's data type requires is missing from `m` (the accessors of a
+/// message whose mode rules were checked).
+pub(crate) fn missing(
+    m: &crate::wire::message::Message<'_>,
+    payload: crate::wire::PayloadType,
+) -> KmError {
+    KmError::Message(Error::MissingPayload {
+        payload,
+        data_type: m.data_type(),
+    })
 }
 
 /// A rejected message: [`keying_crypto::Rejected`] over [`KmError`] — the error, and the

@@ -35,7 +35,7 @@ impl StaticPsk {
     pub fn new(psk: &[u8]) -> Result<Self, KmError> {
         SecretBuf::from_slice(psk)
             .map(Self)
-            .map_err(|_| KmError::Internal)
+            .map_err(|_| KmError::InvalidArgument("PSK longer than MAX_PSK"))
     }
 }
 

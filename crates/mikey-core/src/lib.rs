@@ -33,40 +33,67 @@
 //!
 //! # Key management (Sans-IO roles)
 //!
-//! On top of the message layer: the MIKEY PRF and key derivation ([`kdf`]), KEMAC / V
-//! protection and Error messages ([`protect`]), timestamps and the replay cache
-//! ([`replay`]), SRTP output ([`srtp`]), MODP Diffie-Hellman ([`modp`]), and one
-//! Initiator and one Responder per mode: [`psk`] (data types 0/1), [`pk`] (2/3),
-//! [`dh`] (4/5), [`dhhmac`] (7/8, RFC 4650) and [`rsa_r`] (9/10, RFC 4738, with the
+//! On top of the message layer ([`wire`]): the MIKEY PRF and key derivation ([`kdf`]),
+//! KEMAC / V protection and the MACs ([`protect`]), MODP Diffie-Hellman ([`modp`]),
+//! timestamps and the replay cache ([`replay`]), SRTP output ([`srtp`]), and one Initiator
+//! and one Responder per mode: [`psk`] (data types 0/1), [`pk`] (2/3), [`dh`] (4/5),
+//! [`dhhmac`] (7/8, RFC 4650) and [`rsa_r`] (9/10, RFC 4738, with the
 //! one-sender-many-receivers group case and group re-key), plus one dispatching
-//! [`responder::Responder`] with per-mode policy. Error messages (6) are built by every
-//! Responder. Feature `insecure-fuzzing` adds `fuzzing::drive`, which drives every role
-//! with arbitrary messages and time steps over the insecure test provider. Crypto goes only through `keying-crypto`'s traits
-//! ([`keying_crypto::Symmetric`], the RSA key handles, [`keying_crypto::Rng`]); nothing
-//! allocates, so every role builds without `alloc` (the RSA *provider* needs it, the
-//! roles do not).
+//! [`Responder`] with per-mode policy. Error messages (6) are built by every Responder.
+//! Feature `insecure-fuzzing` adds `fuzzing::drive`, which drives every role with
+//! arbitrary messages and time steps over the insecure test provider. Crypto goes only
+//! through `keying-crypto`'s traits ([`keying_crypto::Symmetric`], the RSA key handles,
+//! [`Rng`]); nothing allocates, so every role builds without `alloc` (the RSA *provider*
+//! needs it, the roles do not).
+//!
+//! ## Layout
+//!
+//! ```text
+//! lib.rs        this page, re-exports (a program needs `use mikey_core::…` only)
+//! wire/         mod.rs: PayloadType, Payload, the chain framing (Framed over
+//!               keying_tlv::Codec); header, message (view and writer), list, and one
+//!               file per payload: kemac pke dh sign timestamp id cert chash v sp rand
+//!               err (the Error payload) key_data general_ext tr idr randr ticket sakke
+//! kdf.rs        PRF and key derivation (RFC 3830 §4.1)
+//! protect.rs    KEMAC encryption, MACs, V, the Error message (RFC 3830 §4.2, §5.2)
+//! modp.rs       MODP Diffie-Hellman (RFC 3830 §4.2.7)
+//! error.rs      Error (message), KmError and Rejected (roles)
+//! policy.rs     Policy, MAX_* sizes a role keeps
+//! hooks.rs      KeyResolver, StaticPsk, CertResolver, PinnedKeys, LocalIdentity
+//! offer.rs      Offer; replay.rs: TimePolicy, ReplayCache; srtp.rs: SRTP SAs
+//! psk.rs pk.rs dh.rs dhhmac.rs rsa_r.rs
+//!               one file per mode: its Initiator and Responder
+//! responder.rs  the dispatching Responder, Accepted
+//! steps/        what the modes share (receive, answer, key data, SIGN / PKE steps)
+//! sdp.rs        SDP / RTSP key-mgmt carriage (RFC 4567); base64.rs
+//! ```
 //!
 //! ## Calling contract
 //!
-//! Like quinn-proto, a role never performs I/O and never reads a clock:
+//! Every protocol crate of this workspace follows one role contract (see the README's
+//! "Role contract" section). Like quinn-proto, a role never performs I/O and never reads a
+//! clock:
 //!
-//! - **Initiator**: `start(offer, keys…, rng, out) -> Result<usize, KmError>` writes the
-//!   I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
+//! - **Construction**: `Role::new(crypto, policy, …)`; the role owns its provider (pass
+//!   `&C` to share one). Responders keep a replay cache of `N` entries and `P` counters:
+//!   `new` builds the default capacities, `with_capacity` others.
+//! - **Initiator**: `start(now, offer, keys…, rng, out) -> Result<usize, KmError>` writes
+//!   the I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
 //!   peer's answer (a response or an Error message); `poll_keys()` returns the SRTP SAs
 //!   once the exchange is complete (at once for PSK / PK without a verification request).
-//! - **Responder**: `handle(now, bytes, hooks…, out) -> Result<Accepted, Rejected>`.
+//! - **Responder**: `handle(now, bytes, hooks…, rng, out) -> Result<Accepted, Rejected>`.
 //!   [`Accepted`] carries the SAs and the length of the response written into `out`
-//!   (verification message, R_MESSAGE); [`crate::error::Rejected`] carries the typed
-//!   [`crate::error::KmError`] (whose [`crate::error::KmError::error_no`] is the RFC 3830 §6.12
-//!   Error no) and, when one should be sent, the length of the Error message in `out` —
-//!   V-protected when a PSK-derived key exists, SIGNed when the sender was authenticated
-//!   by signature, unsigned before that (no private-key operation on a path any sender can
-//!   trigger).
-//! - **Time rule**: every call that judges time takes `now` ([`replay::Time`]) from the
-//!   caller; timestamps are produced by the caller too (the [`offer::Offer`]'s `t`: NTP-UTC
-//!   from its clock, or its next COUNTER value — unique per Initiator). MIKEY has no
-//!   retransmission: an Initiator that hears nothing is dropped and a new exchange started
-//!   with a new timestamp.
+//!   (verification message, R_MESSAGE); [`Rejected`] (= [`keying_crypto::Rejected`] over
+//!   [`KmError`]) carries the typed error (whose [`KmError::error_no`] is the RFC 3830
+//!   §6.12 Error no) and, when one should be sent, the length of the Error message in
+//!   `out` — V-protected when a PSK-derived key exists, SIGNed when the sender was
+//!   authenticated by signature, unsigned before that (no private-key operation on a path
+//!   any sender can trigger). A short `out` is [`KmError::BufferTooSmall`].
+//! - **Time rule**: every call that judges or stamps time takes `now` ([`Time`]) from the
+//!   caller. An offer's NTP timestamp is taken from the `now` given to `start`; a COUNTER
+//!   is the caller's next value (unique per Initiator). MIKEY has no retransmission: an
+//!   Initiator that hears nothing is dropped and a new exchange started with a new
+//!   timestamp.
 //! - **Rejection rule**: a rejected message leaves the role exactly as it was (every check
 //!   computes into locals; the replay cache, counters and state are committed last, and
 //!   only for authenticated messages). The tests flip every bit of every message of every

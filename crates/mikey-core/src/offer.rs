@@ -87,8 +87,12 @@ impl<'a> Offer<'a> {
         buf: &'b mut [u8; crate::policy::MAX_RAND],
         rng: &mut dyn keying_crypto::Rng,
     ) -> Result<&'b [u8], KmError> {
-        let rand = buf.get_mut(..self.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = buf
+            .get_mut(..self.rand_len)
+            .ok_or(KmError::BufferTooSmall {
+                needed: self.rand_len,
+            })?;
+        rng.fill_bytes(rand).map_err(KmError::Crypto)?;
         Ok(rand)
     }
 
@@ -97,7 +101,9 @@ impl<'a> Offer<'a> {
             || self.policies.len() > MAX_CS
             || !(16..=crate::policy::MAX_RAND).contains(&self.rand_len)
         {
-            return Err(KmError::Internal);
+            return Err(KmError::InvalidArgument(
+                "offer: more than MAX_CS streams or policies, or RAND length outside 16..=MAX_RAND",
+            ));
         }
         Ok(())
     }
@@ -135,7 +141,7 @@ pub(crate) fn push_prefix<'p>(
     id_r: Option<Id<'p>>,
     sps: &'p [(u8, [SpParam<'p>; 12])],
 ) -> Result<(), KmError> {
-    let e = |_| KmError::Internal;
+    let e = |_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds");
     out.push(Payload::Timestamp(t)).map_err(e)?;
     if let Some(r) = rand {
         out.push(Payload::Rand(Rand { rand: r })).map_err(e)?;
@@ -171,7 +177,9 @@ pub(crate) struct Kept {
 
 impl Kept {
     pub(crate) fn new(offer: &Offer<'_>, rand: &[u8]) -> Result<Self, KmError> {
-        let e = |_| KmError::Internal;
+        let e = |_| {
+            KmError::InvalidArgument("offer: RAND, ID or stream list longer than the role keeps")
+        };
         Ok(Self {
             csb_id: offer.csb_id,
             prf: offer.prf,

@@ -123,13 +123,14 @@ impl<C: Symmetric> PkInitiator<C> {
                 1 + offer.mki.len()
             };
         let tgk_len = tgk_len_for(offer.encr, offer.tgk_len, overhead);
-        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(tgk.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
+            .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
+        rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
         let mut env =
-            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(env.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+                needed: ENV_KEY_LEN,
+            })?;
+        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
         let encr_len = protect::kemac_encr_key_len(offer.encr);
         let kk = KemacKeys::derive(
@@ -141,8 +142,11 @@ impl<C: Symmetric> PkInitiator<C> {
             encr_len,
             auth_len,
         )?;
-        let mut plain =
-            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
         let n = key_data_chain(Some(&id_i), tgk.expose(), offer.mki, plain.expose_mut())?;
         let n = protect::kemac_encrypt(
             s,
@@ -174,7 +178,7 @@ impl<C: Symmetric> PkInitiator<C> {
         let zero = [0u8; 32];
         let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::Internal;
+        let e = |_| KmError::InvalidArgument("more payloads than a message holds");
         push_prefix(&mut payloads, offer.t, Some(rand), Some(id_i), None, &[])?;
         if let Some(c) = me.cert_payload() {
             payloads.push(c).map_err(e)?;
@@ -190,9 +194,14 @@ impl<C: Symmetric> PkInitiator<C> {
         payloads
             .push(Payload::Kemac(Kemac {
                 encr_alg: offer.encr,
-                encr_data: plain.expose().get(..n).ok_or(KmError::Internal)?,
+                encr_data: plain
+                    .expose()
+                    .get(..n)
+                    .ok_or(KmError::BufferTooSmall { needed: n })?,
                 mac_alg: offer.mac,
-                mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+                mac: zero
+                    .get(..mac_len)
+                    .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
             }))
             .map_err(e)?;
         if let Some((hash_func, h)) = &hash {
@@ -206,7 +215,9 @@ impl<C: Symmetric> PkInitiator<C> {
         payloads
             .push(Payload::Pke(Pke {
                 cache: PkeCache::NoCache,
-                data: pke_buf.get(..pn).ok_or(KmError::Internal)?,
+                data: pke_buf
+                    .get(..pn)
+                    .ok_or(KmError::BufferTooSmall { needed: pn })?,
             }))
             .map_err(e)?;
         let header = offer.header(DataType::PkInit, offer.verification);
@@ -327,8 +338,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PkInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
-        let rand = m.rand().ok_or(KmError::Internal)?;
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         let checks = (|| {
             self.policy.check_prf(h.prf_func)?;
             self.policy.check_mac(kemac.mac_alg)?;
@@ -354,7 +369,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
             let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, h.csb_id, rand)?;
-            let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+            let cov = m
+                .kemac_covered()
+                .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
             protect::verify_mac(
                 s,
                 kemac.mac_alg,

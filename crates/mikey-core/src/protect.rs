@@ -103,7 +103,12 @@ pub const fn kemac_encr_key_len(alg: EncrAlg) -> usize {
 /// [`KemacKeys::derive`] gives.
 pub fn aes_kw_iv(keys: &KemacKeys) -> Result<[u8; 8], KmError> {
     let mut iv = [0u8; 8];
-    iv.copy_from_slice(keys.salt.expose().get(..8).ok_or(KmError::Internal)?);
+    iv.copy_from_slice(
+        keys.salt
+            .expose()
+            .get(..8)
+            .ok_or(KmError::BufferTooSmall { needed: 8 })?,
+    );
     Ok(iv)
 }
 
@@ -124,7 +129,7 @@ fn aes_cm_key(alg: EncrAlg, keys: &KemacKeys) -> Result<&[u8], KmError> {
 fn encr_error(alg: EncrAlg, e: CryptoError) -> KmError {
     match e {
         CryptoError::Unsupported => KmError::EncrRefused(alg),
-        _ => KmError::Internal,
+        e => KmError::Crypto(e),
     }
 }
 
@@ -145,15 +150,19 @@ pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
         EncrAlg::AesCm128 | EncrAlg::AesCm256 => {
             let key = aes_cm_key(alg, keys)?;
             let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
-            let data = buf.get_mut(..len).ok_or(KmError::Internal)?;
+            let data = buf
+                .get_mut(..len)
+                .ok_or(KmError::BufferTooSmall { needed: len })?;
             s.aes_ctr(key, &iv, data).map_err(|e| encr_error(alg, e))?;
             Ok(len)
         }
         EncrAlg::AesKw128 => {
             let iv = aes_kw_iv(keys)?;
-            let mut plain =
-                SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(buf.get(..len).ok_or(KmError::Internal)?)
-                    .map_err(|_| KmError::Internal)?;
+            let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(
+                buf.get(..len)
+                    .ok_or(KmError::BufferTooSmall { needed: len })?,
+            )
+            .map_err(|_| KmError::BufferTooSmall { needed: len })?;
             let n = s
                 .aes_kw_wrap_with_iv(keys.encr.expose(), &iv, plain.expose(), buf)
                 .map_err(|e| match e {
@@ -218,7 +227,7 @@ pub fn kemac_decrypt<S: Symmetric + ?Sized>(
 /// (wrong key or altered data: never [`KmError::AuthFailed`], the MAC having verified);
 /// [`KmError::EncrRefused`] for an Encr alg this crate does not implement, an encr_key of
 /// the wrong length for it, or an AES key size or IV the provider lacks;
-/// [`KmError::Internal`] when the provider fails otherwise.
+/// [`KmError::Crypto`] when the provider fails otherwise.
 pub fn kemac_decrypt_into<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
@@ -258,7 +267,9 @@ fn decrypt_into<S: Symmetric + ?Sized>(
         }
         EncrAlg::AesKw128 => {
             let n = aes_kw_unwrap(s, keys, data, plain.expose_mut())?;
-            plain.set_len(n).map_err(|_| KmError::Internal)?;
+            plain
+                .set_len(n)
+                .map_err(|_| KmError::BufferTooSmall { needed: n })?;
         }
         other => return Err(KmError::EncrRefused(other)),
     }
@@ -293,12 +304,12 @@ fn aes_kw_unwrap<S: Symmetric + ?Sized>(
         (CryptoError::Unsupported, _) | (_, Err(CryptoError::Unsupported)) => {
             Err(KmError::EncrRefused(EncrAlg::AesKw128))
         }
-        _ => Err(KmError::Internal),
+        (e, _) => Err(KmError::Crypto(e)),
     }
 }
 
 /// A 16-byte digest identifying an accepted message in the replay cache;
-/// [`KmError::Internal`] when the provider has no SHA-256.
+/// [`KmError::Crypto`] when the provider has no SHA-256.
 pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     s: &S,
     parts: &[&[u8]],
@@ -306,7 +317,7 @@ pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     let d = s
         .hash(HashAlg::Sha256, parts)
         .checked(HashAlg::Sha256)
-        .map_err(|_| KmError::Internal)?;
+        .map_err(KmError::Crypto)?;
     let mut fp = [0u8; 16];
     for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
         *o = *b;
@@ -355,16 +366,22 @@ pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
             let len = v.alg.mac_len().ok_or(KmError::MacRefused(v.alg))?;
             w.push(&Payload::V(Verification {
                 auth_alg: v.alg,
-                ver_data: zero.get(..len).ok_or(KmError::Internal)?,
+                ver_data: zero
+                    .get(..len)
+                    .ok_or(KmError::BufferTooSmall { needed: len })?,
             }));
         }
-        w.finish().map_err(|_| KmError::Internal)?
+        w.finish().map_err(KmError::from)?
     };
     if let Some(v) = v {
-        let bytes = out.get(..n).ok_or(KmError::Internal)?;
+        let bytes = out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?;
         let m = Message::parse(bytes)?;
-        let range = m.verification_mac_range().ok_or(KmError::Internal)?;
-        let cov = m.verification_covered().ok_or(KmError::Internal)?;
+        let range = m
+            .verification_mac_range()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::V))?;
+        let cov = m
+            .verification_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::V))?;
         let d = mac(
             s,
             v.alg,
@@ -372,8 +389,15 @@ pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
             &[cov.first, cov.second, v.tail[0], v.tail[1], v.tail[2]],
         )?;
         let len = range.len();
-        let dst = out.get_mut(range).ok_or(KmError::Internal)?;
-        dst.copy_from_slice(d.as_bytes().get(..len).ok_or(KmError::Internal)?);
+        let end = range.end;
+        let dst = out
+            .get_mut(range)
+            .ok_or(KmError::BufferTooSmall { needed: end })?;
+        dst.copy_from_slice(
+            d.as_bytes()
+                .get(..len)
+                .ok_or(KmError::BufferTooSmall { needed: len })?,
+        );
     }
     Ok(n)
 }
@@ -393,7 +417,9 @@ pub(crate) fn check_v<S: Symmetric + ?Sized>(
     if ver.auth_alg != v.alg {
         return Err(KmError::MacRefused(ver.auth_alg));
     }
-    let cov = m.verification_covered().ok_or(KmError::Internal)?;
+    let cov = m
+        .verification_covered()
+        .ok_or_else(|| crate::error::missing(m, crate::wire::PayloadType::V))?;
     verify_mac(
         s,
         v.alg,

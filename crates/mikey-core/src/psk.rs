@@ -112,15 +112,18 @@ impl<C: Symmetric> PskInitiator<C> {
             1 + offer.mki.len()
         };
         let tgk_len = tgk_len_for(offer.encr, offer.tgk_len, kv_overhead);
-        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(tgk.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
+            .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
+        rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
         let encr_len = protect::kemac_encr_key_len(offer.encr);
         let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, encr_len, auth_len)?;
 
-        let mut plain =
-            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
         let n = key_data_chain(None, tgk.expose(), offer.mki, plain.expose_mut())?;
         let n = protect::kemac_encrypt(
             s,
@@ -131,7 +134,10 @@ impl<C: Symmetric> PskInitiator<C> {
             plain.expose_mut(),
             n,
         )?;
-        let encr_data = plain.expose().get(..n).ok_or(KmError::Internal)?;
+        let encr_data = plain
+            .expose()
+            .get(..n)
+            .ok_or(KmError::BufferTooSmall { needed: n })?;
         let len = write_kemac_message(
             s,
             out,
@@ -198,7 +204,9 @@ impl<C: Symmetric> PskInitiator<C> {
         }
         let s = &self.crypto;
         let (t_i, t_len) = protect::ts_bytes(&self.t);
-        let t_tail = t_i.get(..t_len).ok_or(KmError::Internal)?;
+        let t_tail = t_i
+            .get(..t_len)
+            .ok_or(KmError::BufferTooSmall { needed: t_len })?;
         let v_err = VKey {
             alg: self.mac_alg,
             key: self.auth_key.expose(),
@@ -300,8 +308,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
-        let rand = m.rand().ok_or(KmError::Internal)?;
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         let (id_i, id_r) = protect::ids(&m);
         let (t_b, t_len) = protect::ts_bytes(&t);
         let t_tail = t_b.get(..t_len).unwrap_or(&[]);
@@ -338,7 +350,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,

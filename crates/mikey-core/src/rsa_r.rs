@@ -168,7 +168,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let id_i = me.id.ok_or(KmError::UnknownIdentity)?;
         let mut rand = [0u8; 16];
         let rand_opt = if offer.send_rand {
-            rng.fill_bytes(&mut rand).map_err(|_| KmError::Internal)?;
+            rng.fill_bytes(&mut rand).map_err(KmError::Crypto)?;
             Some(&rand[..])
         } else {
             None
@@ -183,17 +183,19 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
         push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, &[])?;
         if let Some(c) = me.cert_payload() {
-            payloads.push(c).map_err(|_| KmError::Internal)?;
+            payloads
+                .push(c)
+                .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
         }
         if let Some(idr) = offer.id_r {
             payloads
                 .push(Payload::Id(idr))
-                .map_err(|_| KmError::Internal)?;
+                .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
         for (no, p) in &params {
             payloads
                 .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
-                .map_err(|_| KmError::Internal)?;
+                .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
         let header = CommonHeader {
             data_type: DataType::RsaRInit,
@@ -251,7 +253,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             (RsaRMode::Unicast, None, Some(_), Some(r)) if libmikey => (h.csb_id, &r[..]),
             _ => return Err(KmError::Mismatch),
         };
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         self.policy.check_encr(kemac.encr_alg)?;
         self.policy.check_mac(kemac.mac_alg)?;
         // A policy that was not offered (when we offered any) is discarded (§3.7).
@@ -285,7 +289,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             r => r?,
         }
         let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         protect::verify_mac(
             s,
             kemac.mac_alg,
@@ -417,8 +423,10 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             group: None,
             encr: EncrAlg::AesCm128,
             mac: MacAlg::HmacSha1_160,
-            unicast_streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
-            unicast_policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+            unicast_streams: heapless::Vec::from_slice(streams)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS streams"))?,
+            unicast_policies: heapless::Vec::from_slice(policies)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS policies"))?,
         })
     }
 
@@ -432,10 +440,13 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     ) -> Result<(), KmError> {
         let mut g = GroupKeys {
             csb_id: 0,
-            tgk: SecretBuf::zeroed(tgk_len).map_err(|_| KmError::Internal)?,
+            tgk: SecretBuf::zeroed(tgk_len)
+                .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?,
             rand: [0; 16],
-            streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
-            policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+            streams: heapless::Vec::from_slice(streams)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS streams"))?,
+            policies: heapless::Vec::from_slice(policies)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS policies"))?,
             generation: 0,
         };
         Self::fresh(&mut g, rng)?;
@@ -445,10 +456,10 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
 
     fn fresh(g: &mut GroupKeys, rng: &mut dyn Rng) -> Result<(), KmError> {
         let mut csb = [0u8; 4];
-        rng.fill_bytes(&mut csb).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(&mut g.rand).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(&mut csb).map_err(KmError::Crypto)?;
+        rng.fill_bytes(&mut g.rand).map_err(KmError::Crypto)?;
         rng.fill_bytes(g.tgk.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+            .map_err(KmError::Crypto)?;
         g.csb_id = u32::from_be_bytes(csb);
         Ok(())
     }
@@ -571,15 +582,14 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
                 true,
             ),
             None => {
-                let mut t = SecretBuf::<MAX_TGK>::zeroed(16).map_err(|_| KmError::Internal)?;
-                rng.fill_bytes(t.expose_mut())
-                    .map_err(|_| KmError::Internal)?;
+                let mut t = SecretBuf::<MAX_TGK>::zeroed(16)
+                    .map_err(|_| KmError::BufferTooSmall { needed: 16 })?;
+                rng.fill_bytes(t.expose_mut()).map_err(KmError::Crypto)?;
                 unicast_tgk = t;
                 let rand = match i_rand {
                     Some(r) => r,
                     None => {
-                        rng.fill_bytes(&mut own_rand)
-                            .map_err(|_| KmError::Internal)?;
+                        rng.fill_bytes(&mut own_rand).map_err(KmError::Crypto)?;
                         &own_rand[..]
                     }
                 };
@@ -597,15 +607,19 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // offered, so that every receiver gets the sender's TEKs.
         let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
         let mut env =
-            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(env.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+                needed: ENV_KEY_LEN,
+            })?;
+        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(self.mac);
         let encr_len = protect::kemac_encr_key_len(self.encr);
         let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, encr_len, auth_len)
             .map_err(KmError::from)?;
-        let mut plain =
-            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
         let n = key_data_chain(Some(&id_r), tgk, &[], plain.expose_mut())?;
         let n = protect::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
         let mut pke_buf = [0u8; MAX_RSA_LEN];
@@ -622,7 +636,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         let zero = [0u8; 32];
         let mac_len = self.mac.mac_len().ok_or(KmError::MacRefused(self.mac))?;
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::Internal;
+        let e = |_| KmError::InvalidArgument("more payloads than a message holds");
         if group {
             payloads
                 .push(Payload::GeneralExt(GeneralExtension {
@@ -647,15 +661,22 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         payloads
             .push(Payload::Kemac(Kemac {
                 encr_alg: self.encr,
-                encr_data: plain.expose().get(..n).ok_or(KmError::Internal)?,
+                encr_data: plain
+                    .expose()
+                    .get(..n)
+                    .ok_or(KmError::BufferTooSmall { needed: n })?,
                 mac_alg: self.mac,
-                mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+                mac: zero
+                    .get(..mac_len)
+                    .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
             }))
             .map_err(e)?;
         payloads
             .push(Payload::Pke(Pke {
                 cache: PkeCache::NoCache,
-                data: pke_buf.get(..pn).ok_or(KmError::Internal)?,
+                data: pke_buf
+                    .get(..pn)
+                    .ok_or(KmError::BufferTooSmall { needed: pn })?,
             }))
             .map_err(e)?;
         let header = CommonHeader {

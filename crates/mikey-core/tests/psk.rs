@@ -413,7 +413,7 @@ fn a_provider_lacking_a_hash_refuses_typed() {
             PrfFunc::Mikey1,
             MacAlg::HmacSha1_160,
             HashAlg::Sha256,
-            KmError::Internal,
+            KmError::Crypto(keying_crypto::CryptoError::Unsupported),
         ),
     ] {
         let offer = Offer {

@@ -41,7 +41,7 @@ pub(crate) fn key_data_chain(
         Some(id) => emit_sub_payloads(&[Payload::Id(*id), kd], plain),
         None => emit_sub_payloads(&[kd], plain),
     };
-    n.map_err(|_| KmError::Internal)
+    n.map_err(KmError::from)
 }
 
 /// TGK length adjusted so that the key data chain is a whole number of 64-bit blocks
@@ -162,14 +162,16 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
             encr_alg: encr,
             encr_data,
             mac_alg: offer.mac,
-            mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+            mac: zero
+                .get(..mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
         }))
-        .map_err(|_| KmError::Internal)?;
+        .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
     let mut w = MessageWriter::new(out, header);
     for p in &payloads {
         w.push(p);
     }
-    let n = w.finish().map_err(|_| KmError::Internal)?;
+    let n = w.finish().map_err(KmError::from)?;
     fill_kemac_mac(
         s,
         out,
@@ -194,13 +196,20 @@ pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
         // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
         return Ok(());
     }
-    let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
-    let cov = m.kemac_covered().ok_or(KmError::Internal)?;
+    let m = Message::parse(out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?)?;
+    let cov = m
+        .kemac_covered()
+        .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
     let d = protect::mac(s, alg, key, &cov.input(scope))?;
     let range = cov.mac;
     let len = range.len();
+    let end = range.end;
     out.get_mut(range)
-        .ok_or(KmError::Internal)?
-        .copy_from_slice(d.as_bytes().get(..len).ok_or(KmError::Internal)?);
+        .ok_or(KmError::BufferTooSmall { needed: end })?
+        .copy_from_slice(
+            d.as_bytes()
+                .get(..len)
+                .ok_or(KmError::BufferTooSmall { needed: len })?,
+        );
     Ok(())
 }

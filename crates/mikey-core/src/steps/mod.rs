@@ -43,7 +43,9 @@ pub(crate) fn receive<'a>(
     }
     m.check_mode_rules()?;
     let h = *m.header();
-    let t = m.timestamp().ok_or(KmError::Internal)?;
+    let t = m
+        .timestamp()
+        .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Timestamp))?;
     Ok((m, h, t))
 }
 
@@ -102,7 +104,7 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     libmikey: bool,
 ) -> Result<(), KmError> {
     let (tb, tl) = protect::ts_bytes(t);
-    let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
+    let t_tail = tb.get(..tl).ok_or(KmError::BufferTooSmall { needed: tl })?;
     let (id_r, _) = protect::ids(m);
     let rfc = VKey {
         alg,
@@ -235,7 +237,7 @@ impl Seen {
     /// until [`Seen::commit`].
     ///
     /// # Errors
-    /// The replay / timestamp rejection, or [`KmError::Internal`] when the provider has no
+    /// The replay / timestamp rejection, or [`KmError::Crypto`] when the provider has no
     /// SHA-256 (the cache's message and peer digests).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check<S: Symmetric + ?Sized, const N: usize, const P: usize>(

@@ -70,9 +70,9 @@ pub(crate) fn write_unsigned(
     }
     w.push(&Payload::Sign(Sign {
         s_type: policy.sign_type,
-        signature: zero.get(..k).ok_or(KmError::Internal)?,
+        signature: zero.get(..k).ok_or(KmError::BufferTooSmall { needed: k })?,
     }));
-    w.finish().map_err(|_| KmError::Internal)
+    w.finish().map_err(KmError::from)
 }
 
 /// Signs the message `out[..n]` (written by [`write_unsigned`]) in place.
@@ -87,21 +87,32 @@ pub(crate) fn sign_in_place<K: RsaPrivateKeyOps + ?Sized>(
     let scheme = scheme(policy.sign_type, policy.sign_hash).ok_or(KmError::HashRefused)?;
     let mut sig = [0u8; MAX_RSA_LEN];
     let range = {
-        let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
-        let signed = m.signed_bytes().ok_or(KmError::Internal)?;
+        let m = Message::parse(out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?)?;
+        let signed = m
+            .signed_bytes()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Sign))?;
         let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
-        parts.push(signed).map_err(|_| KmError::Internal)?;
+        parts
+            .push(signed)
+            .map_err(|_| KmError::InvalidArgument("signed parts"))?;
         for e in extra {
-            parts.push(e).map_err(|_| KmError::Internal)?;
+            parts
+                .push(e)
+                .map_err(|_| KmError::InvalidArgument("signed parts"))?;
         }
         key.sign(rng, scheme, &parts, &mut sig)
-            .map_err(|_| KmError::Internal)?;
-        m.signature_range().ok_or(KmError::Internal)?
+            .map_err(KmError::Crypto)?;
+        m.signature_range()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Sign))?
     };
     let len = range.len();
+    let end = range.end;
     out.get_mut(range)
-        .ok_or(KmError::Internal)?
-        .copy_from_slice(sig.get(..len).ok_or(KmError::Internal)?);
+        .ok_or(KmError::BufferTooSmall { needed: end })?
+        .copy_from_slice(
+            sig.get(..len)
+                .ok_or(KmError::BufferTooSmall { needed: len })?,
+        );
     Ok(())
 }
 
@@ -122,9 +133,13 @@ pub(crate) fn verify_sign<K: RsaPublicKeyOps + ?Sized>(
     }
     let signed = m.signed_bytes().ok_or(KmError::AuthFailed)?;
     let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
-    parts.push(signed).map_err(|_| KmError::Internal)?;
+    parts
+        .push(signed)
+        .map_err(|_| KmError::InvalidArgument("signed parts"))?;
     for e in extra {
-        parts.push(e).map_err(|_| KmError::Internal)?;
+        parts
+            .push(e)
+            .map_err(|_| KmError::InvalidArgument("signed parts"))?;
     }
     let verified = policy.sign_verify_hashes().any(|h| {
         scheme(sign.s_type, h).is_some_and(|sc| key.verify(sc, &parts, sign.signature).is_ok())
@@ -165,7 +180,8 @@ pub(crate) fn pke_decrypt<K: RsaPrivateKeyOps + ?Sized>(
     data: &[u8],
 ) -> Result<SecretBuf<MAX_RSA_LEN>, KmError> {
     let max = rsa_max_plaintext_len(key.modulus_len(), padding);
-    let mut out = SecretBuf::<MAX_RSA_LEN>::zeroed(max).map_err(|_| KmError::Internal)?;
+    let mut out = SecretBuf::<MAX_RSA_LEN>::zeroed(max)
+        .map_err(|_| KmError::BufferTooSmall { needed: max })?;
     let n = key
         .decrypt(rng, padding, data, out.expose_mut())
         .map_err(|_| KmError::AuthFailed)?;

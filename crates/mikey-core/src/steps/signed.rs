@@ -176,8 +176,10 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
             Payload::Pke(k) => Some(k),
             _ => None,
         })
-        .ok_or(KmError::Internal)?;
-    let kemac = m.kemac().ok_or(KmError::Internal)?;
+        .ok_or_else(|| crate::error::missing(m, crate::wire::PayloadType::Pke))?;
+    let kemac = m
+        .kemac()
+        .ok_or_else(|| crate::error::missing(m, crate::wire::PayloadType::Kemac))?;
     let env = pke_decrypt(key, rng, policy.pke_padding, pke.data)?;
     Ok(KemacKeys::derive(
         s,
