@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     );
     let started = Instant::now();
     let mut initiator = DhInitiator::new(RustCrypto, Policy::default());
-    let mut responder: DhResponder<_> = DhResponder::new(RustCrypto, Policy::default());
+    let mut responder = DhResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 2048];
     let n = initiator
         .start(

@@ -44,12 +44,12 @@ fn main() -> ExitCode {
         },
     );
     let policy = Policy {
-        dh_groups: 0b111,
+        dh_groups: keying::mikey::DhGroups::ALL,
         ..Policy::default()
     };
     let started = Instant::now();
     let mut initiator = DhHmacInitiator::new(RustCrypto, policy);
-    let mut responder: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
+    let mut responder = DhHmacResponder::new(RustCrypto, policy);
     let mut i_msg = [0u8; 1024];
     let n = initiator
         .start(

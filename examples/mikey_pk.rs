@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     };
     let started = Instant::now();
     let mut initiator = PkInitiator::new(RustCrypto, Policy::default());
-    let mut responder: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
+    let mut responder = PkResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 2048];
     let bob_pub = RsaPublic::from_spki_der(B_SPKI).unwrap();
     let n = initiator

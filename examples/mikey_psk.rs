@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     };
     let started = Instant::now();
     let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
-    let mut responder: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut responder = PskResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 512];
     let n = initiator
         .start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)

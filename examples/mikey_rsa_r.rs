@@ -117,8 +117,7 @@ fn main() -> ExitCode {
             },
         ),
     ];
-    let mut sender: RsaRResponder<RustCrypto> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+    let mut sender = RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
     let mut rng = HashDrbg::new(&[6; 32]);
     sender
         .serve_group(&streams, &policies, 32, &mut rng)

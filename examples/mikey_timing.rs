@@ -60,7 +60,7 @@ fn main() {
         roc: 0,
     }];
     let policy = Policy {
-        dh_groups: 0b111,
+        dh_groups: keying::mikey::DhGroups::ALL,
         time: keying::mikey::replay::TimePolicy {
             skew_secs: 100_000,
             ..Default::default()
@@ -152,7 +152,7 @@ fn main() {
             ..Offer::new(k, &streams, ts(k))
         };
         let mut i = PskInitiator::new(RustCrypto, policy);
-        let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
+        let mut r = PskResponder::new(RustCrypto, policy);
         let m = i
             .start(at(k), &offer, b"timing psk", &mut rng, &mut buf)
             .unwrap();
@@ -165,7 +165,7 @@ fn main() {
         let d = median(n, |k| {
             let offer = Offer::new(k, &streams, ts(k));
             let mut i = DhHmacInitiator::new(RustCrypto, policy);
-            let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
+            let mut r = DhHmacResponder::new(RustCrypto, policy);
             let m = i
                 .start(at(k), &offer, g, b"timing psk", &mut rng, &mut buf)
                 .unwrap();
@@ -180,7 +180,7 @@ fn main() {
     let d = median(n, |k| {
         let offer = Offer::new(k, &streams, ts(k));
         let mut i = DhInitiator::new(RustCrypto, policy);
-        let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy);
+        let mut r = DhResponder::new(RustCrypto, policy);
         let m = i
             .start(at(k), &offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
             .unwrap();
@@ -201,7 +201,7 @@ fn main() {
     let d = median(n, |k| {
         let offer = Offer::new(k, &streams, ts(k));
         let mut i = PkInitiator::new(RustCrypto, policy);
-        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, policy);
+        let mut r = PkResponder::new(RustCrypto, policy);
         let m = i
             .start(at(k), &offer, &alice, &b_pub, None, &mut rng, &mut buf)
             .unwrap();
@@ -216,8 +216,7 @@ fn main() {
         .unwrap();
     });
     println!("PK (PKE v1.5 + PSS SIGN): {d:?}");
-    let mut sender: RsaRResponder<RustCrypto> =
-        RsaRResponder::new(RustCrypto, policy, &[], &[]).unwrap();
+    let mut sender = RsaRResponder::new(RustCrypto, policy, &[], &[]).unwrap();
     sender.serve_group(&streams, &[], 16, &mut rng).unwrap();
     let d = median(n, |k| {
         let mut i = RsaRInitiator::new(RustCrypto, policy);

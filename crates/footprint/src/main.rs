@@ -448,7 +448,7 @@ mod probe {
             PskResponder::new(RustCrypto, Policy::default())
         });
         let len = usize::from(u16::from_be_bytes(be(data, 20)));
-        let now = Time::from_ntp(u64::from_be_bytes(be(data, 22))).unwrap_or_default();
+        let now = Time::from_unix_nanos(u64::from_be_bytes(be(data, 22)));
         let mut out = [0u8; 256];
         let result = r.handle(
             now,
@@ -490,7 +490,7 @@ mod probe {
             ssrc: u32::from_be_bytes(be(data, 30)),
             roc: 0,
         }];
-        let now = Time::from_ntp(u64::from_be_bytes(be(data, 22))).unwrap_or_default();
+        let now = Time::from_unix_nanos(u64::from_be_bytes(be(data, 22)));
         let offer = Offer {
             verification: true,
             ..Offer::new(
@@ -498,7 +498,8 @@ mod probe {
                 &streams,
                 Timestamp {
                     ts_type: TsType::NtpUtc,
-                    value: now.to_ntp(),
+                    // Taken from `now` by `start`.
+                    value: 0,
                 },
             )
         };
@@ -508,7 +509,7 @@ mod probe {
         let mut msg = [0u8; 256];
         let psk = data.get(..20).unwrap_or_default();
         let Ok(n) = i.start(
-            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            now,
             &offer,
             psk,
             &mut Trng(data.get(38..).unwrap_or_default()),

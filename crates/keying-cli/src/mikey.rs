@@ -100,7 +100,7 @@ fn decode_policy() -> Policy {
         allow_null_srtp_encryption: true,
         allow_null_srtp_auth: true,
         min_srtp_key_len: 0,
-        dh_groups: 0xff,
+        dh_groups: mikey_core::DhGroups::ALL,
         time: TimePolicy {
             skew_secs: u32::MAX,
             accept_counter: true,
@@ -188,7 +188,7 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     let mut reply = vec![0u8; REPLY_ROOM];
     match msg.data_type() {
         DataType::PskInit => {
-            let mut r: PskResponder<_, 1, 1> = PskResponder::new(RustCrypto, policy);
+            let mut r: PskResponder<_, 1, 1> = PskResponder::with_capacity(RustCrypto, policy);
             let key_data = KeyData::decrypt(msg, psk, &policy);
             match r.handle(now, msg.bytes(), &keys, &mut reply) {
                 Ok(acc) => Ok(PskKeys {
@@ -207,7 +207,8 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
             }
         }
         DataType::DhHmacInit => {
-            let mut r: DhHmacResponder<_, 1, 1> = DhHmacResponder::new(RustCrypto, policy);
+            let mut r: DhHmacResponder<_, 1, 1> =
+                DhHmacResponder::with_capacity(RustCrypto, policy);
             let mut rng = os_drbg()?;
             let res = r.handle(now, msg.bytes(), &keys, &mut rng, &mut reply);
             let mut k = match res {

@@ -176,9 +176,19 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for DhResponder<C, N, P
     }
 }
 
+impl<C: Symmetric> DhResponder<C> {
+    /// A new Responder.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`DhResponder::with_capacity`] builds others.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self::with_capacity(crypto, policy)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
     /// A new Responder.
-    pub fn new(crypto: C, policy: Policy) -> Self {
+    pub fn with_capacity(crypto: C, policy: Policy) -> Self {
         Self {
             crypto,
             policy,

@@ -237,9 +237,19 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for DhHmacResponder<C, 
     }
 }
 
+impl<C: Symmetric> DhHmacResponder<C> {
+    /// A new Responder.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`DhHmacResponder::with_capacity`] builds others.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self::with_capacity(crypto, policy)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     /// A new Responder.
-    pub fn new(crypto: C, policy: Policy) -> Self {
+    pub fn with_capacity(crypto: C, policy: Policy) -> Self {
         Self {
             crypto,
             policy,

@@ -73,7 +73,7 @@ pub fn drive(data: &[u8]) {
             accept_counter: true,
             ..crate::replay::TimePolicy::default()
         },
-        dh_groups: 0b111,
+        dh_groups: crate::policy::DhGroups::ALL,
         min_rsa_bits: 0,
         ..Policy::default()
     };
@@ -107,11 +107,11 @@ pub fn drive(data: &[u8]) {
     };
     let mut buf = [0u8; 2048];
     let mut out = [0u8; 4096];
-    let mut psk_r: PskResponder<_, 4, 4> = PskResponder::new(s, policy);
-    let mut dhh_r: DhHmacResponder<_, 4, 4> = DhHmacResponder::new(s, policy);
-    let mut pk_r: PkResponder<_, 4, 4> = PkResponder::new(s, policy);
-    let mut dh_r: DhResponder<_, 4, 4> = DhResponder::new(s, policy);
-    let Ok(mut rr_r) = RsaRResponder::<_, 4, 4>::new(s, policy, &streams, &[]) else {
+    let mut psk_r: PskResponder<_, 4, 4> = PskResponder::with_capacity(s, policy);
+    let mut dhh_r: DhHmacResponder<_, 4, 4> = DhHmacResponder::with_capacity(s, policy);
+    let mut pk_r: PkResponder<_, 4, 4> = PkResponder::with_capacity(s, policy);
+    let mut dh_r: DhResponder<_, 4, 4> = DhResponder::with_capacity(s, policy);
+    let Ok(mut rr_r) = RsaRResponder::<_, 4, 4>::with_capacity(s, policy, &streams, &[]) else {
         return;
     };
     if data.first().is_some_and(|b| b & 1 == 1)

@@ -14,16 +14,13 @@ use crate::policy::Policy;
 use crate::wire::Payload;
 use crate::wire::cert::{Cert, CertType};
 
-/// Resolves peer identities to keys: the hook a responder (or initiator) calls. Every
-/// method defaults to "unknown".
+/// Resolves peer identities to keys: the hook a responder (or initiator) calls.
 pub trait KeyResolver {
     /// The PSK shared with the peer named by `id_i` (the Initiator's ID data, if sent)
     /// for a message addressed to `id_r` (if sent), borrowed from the resolver's storage:
-    /// the roles feed it to the PRF without copying it.
-    fn psk(&self, id_i: Option<&[u8]>, id_r: Option<&[u8]>) -> Option<&[u8]> {
-        let _ = (id_i, id_r);
-        None
-    }
+    /// the roles feed it to the PRF without copying it. `None`: unknown peer
+    /// ([`KmError::UnknownIdentity`]).
+    fn psk(&self, id_i: Option<&[u8]>, id_r: Option<&[u8]>) -> Option<&[u8]>;
 }
 
 /// One fixed PSK for every peer.

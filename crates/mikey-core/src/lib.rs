@@ -302,7 +302,7 @@ pub use hooks::PinnedKeys;
 pub use hooks::{CertResolver, KeyResolver, LocalIdentity, StaticPsk};
 pub use offer::Offer;
 pub use pk::{PkInitiator, PkResponder};
-pub use policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_PSK, MAX_RAND, Policy};
+pub use policy::{DhGroups, MAX_ID, MAX_KEMAC_PLAIN, MAX_PSK, MAX_RAND, Modes, Policy};
 pub use protect::OwnedId;
 pub use psk::{PskInitiator, PskResponder};
 pub use replay::{ReplayCache, TimePolicy};

@@ -4,6 +4,7 @@
 use crate::error::KmError;
 use crate::replay::TimePolicy;
 use crate::srtp::{SpProblem, SrtpPolicy};
+use crate::wire::dh::DhGroup;
 use crate::wire::header::DataType;
 use crate::wire::header::PrfFunc;
 use crate::wire::kemac::{EncrAlg, MacAlg};
@@ -46,8 +47,8 @@ pub struct Policy {
     /// RFC 3711 §9.5 says SRTP authentication should not be turned off. Off by default:
     /// such an SP is refused ([`KmError::Sp`], Error no Invalid SPpar, RFC 3830 §6.12).
     pub allow_null_srtp_auth: bool,
-    /// Accepted data types, as a bit mask of `1 << data type` (see [`Policy::accepts`]).
-    pub modes: u32,
+    /// Accepted modes, named by their initiating data types (see [`Policy::accepts`]).
+    pub modes: Modes,
     /// Accepted DH groups, a bit mask of `1 << DH-Group` (RFC 3830 §6.4 numbering:
     /// [`crate::DhGroup::Oakley5`] = 0, [`crate::DhGroup::Oakley1`] = 1,
     /// [`crate::DhGroup::Oakley2`] = 2). Default [`Policy::DH_GROUPS_DEFAULT`]: OAKLEY 5
@@ -61,8 +62,8 @@ pub struct Policy {
     /// the 1024-bit group SHOULD NOT be used (for IKEv2; it rates even the 1536-bit group
     /// SHOULD NOT, but MIKEY defines nothing larger). Accept them only by an explicit
     /// opt-in for a peer that offers nothing else, e.g.
-    /// `dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire()`.
-    pub dh_groups: u8,
+    /// `dh_groups: Policy::DH_GROUPS_DEFAULT.with(DhGroup::Oakley2)`.
+    pub dh_groups: DhGroups,
     /// Largest RSA modulus accepted from a peer, bits.
     pub max_rsa_bits: usize,
     /// Smallest RSA modulus accepted from a peer, bits.
@@ -128,7 +129,7 @@ impl Default for Policy {
             min_srtp_key_len: 16,
             allow_null_srtp_encryption: false,
             allow_null_srtp_auth: false,
-            modes: (1 << 0) | (1 << 2) | (1 << 4) | (1 << 7) | (1 << 9),
+            modes: Modes::ALL,
             dh_groups: Self::DH_GROUPS_DEFAULT,
             max_rsa_bits: 4096,
             min_rsa_bits: 2048,
@@ -148,12 +149,11 @@ impl Default for Policy {
 
 impl Policy {
     /// The default [`Policy::dh_groups`]: OAKLEY 5 (1536-bit MODP, DH-Group 0) only.
-    pub const DH_GROUPS_DEFAULT: u8 = 1 << 0;
+    pub const DH_GROUPS_DEFAULT: DhGroups = DhGroups::OAKLEY5;
 
     /// Whether `dt` is among the accepted initiating data types.
     pub fn accepts(&self, dt: DataType) -> bool {
-        let v = u32::from(dt.to_wire());
-        v < 32 && self.modes & (1 << v) != 0
+        self.modes.contains(dt)
     }
 
     /// Checks the HDR PRF func.
@@ -238,5 +238,99 @@ impl Policy {
             MacAlg::HmacSha256_256 => 32,
             _ => self.sha1_auth_key_len,
         }
+    }
+}
+
+/// A set of MIKEY modes, named by their initiating data types (RFC 3830 §6.1: PSK 0, PK 2,
+/// DH 4; RFC 4650: DHHMAC 7; RFC 4738: RSA-R 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Modes(u32);
+
+impl Modes {
+    /// No mode.
+    pub const NONE: Self = Self(0);
+    /// Pre-shared key (data type 0).
+    pub const PSK: Self = Self(1 << 0);
+    /// Public-key encryption (data type 2).
+    pub const PK: Self = Self(1 << 2);
+    /// Signed Diffie-Hellman (data type 4).
+    pub const DH: Self = Self(1 << 4);
+    /// DH with HMAC authentication (data type 7).
+    pub const DHHMAC: Self = Self(1 << 7);
+    /// Reverse RSA (data type 9).
+    pub const RSA_R: Self = Self(1 << 9);
+    /// Every mode this crate implements (the default).
+    pub const ALL: Self = Self::PSK
+        .union(Self::PK)
+        .union(Self::DH)
+        .union(Self::DHHMAC)
+        .union(Self::RSA_R);
+
+    /// Both sets.
+    #[must_use]
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// This set with the mode whose I_MESSAGE is of data type `dt`.
+    #[must_use]
+    pub const fn with(self, dt: DataType) -> Self {
+        let v = dt.to_wire();
+        if v < 32 { Self(self.0 | 1 << v) } else { self }
+    }
+
+    /// This set without the mode of data type `dt`.
+    #[must_use]
+    pub const fn without(self, dt: DataType) -> Self {
+        let v = dt.to_wire();
+        if v < 32 {
+            Self(self.0 & !(1 << v))
+        } else {
+            self
+        }
+    }
+
+    /// Whether the set holds the mode of data type `dt`.
+    #[must_use]
+    pub const fn contains(self, dt: DataType) -> bool {
+        let v = dt.to_wire();
+        v < 32 && self.0 & (1 << v) != 0
+    }
+}
+
+/// A set of MIKEY DH groups (RFC 3830 §6.4 numbering).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DhGroups(u8);
+
+impl DhGroups {
+    /// No group.
+    pub const NONE: Self = Self(0);
+    /// OAKLEY 5, 1536-bit MODP (DH-Group 0).
+    pub const OAKLEY5: Self = Self(1 << 0);
+    /// OAKLEY 1, 768-bit MODP (DH-Group 1): weak, see [`Policy::dh_groups`].
+    pub const OAKLEY1: Self = Self(1 << 1);
+    /// OAKLEY 2, 1024-bit MODP (DH-Group 2): weak, see [`Policy::dh_groups`].
+    pub const OAKLEY2: Self = Self(1 << 2);
+    /// The three groups RFC 3830 defines.
+    pub const ALL: Self = Self::OAKLEY5.union(Self::OAKLEY1).union(Self::OAKLEY2);
+
+    /// Both sets.
+    #[must_use]
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// This set with `group`.
+    #[must_use]
+    pub const fn with(self, group: DhGroup) -> Self {
+        let g = group.to_wire();
+        if g < 8 { Self(self.0 | 1 << g) } else { self }
+    }
+
+    /// Whether the set holds `group`.
+    #[must_use]
+    pub const fn contains(self, group: DhGroup) -> bool {
+        let g = group.to_wire();
+        g < 8 && self.0 & (1 << g) != 0
     }
 }

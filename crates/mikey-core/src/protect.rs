@@ -317,7 +317,7 @@ pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     let d = s
         .hash(HashAlg::Sha256, parts)
         .checked(HashAlg::Sha256)
-        .map_err(KmError::Crypto)?;
+        .map_err(|_| KmError::Crypto(CryptoError::Unsupported))?;
     let mut fp = [0u8; 16];
     for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
         *o = *b;

@@ -82,12 +82,44 @@ pub fn ts_as_ntp(t: &Timestamp, p: &TimePolicy) -> Result<Option<u64>, TsError> 
     }
 }
 
+/// `now` as a 64-bit NTP timestamp: exactly [`Time::to_ntp`] (tested), computed with
+/// 32-bit divisions so that a firmware build links no 64-bit division routine for it.
+#[inline(never)]
+pub(crate) fn ntp_of(now: Time) -> u64 {
+    const NANOS: u64 = 1_000_000_000;
+    let nanos = now.unix_nanos();
+    let secs = div_1e9(nanos);
+    let rem = nanos - secs * NANOS;
+    // rem < 10^9 < 2^30: the shifted value fits, and the quotient is below 2^32.
+    let frac = div_1e9(rem << 32);
+    (((secs + keying_crypto::NTP_UNIX_OFFSET_SECS) & 0xffff_ffff) << 32) | frac
+}
+
+/// `n / 10^9`, as `(n / 2^9) / 5^9` by long division in base 2^8 (each step fits in 32
+/// bits: the remainder is below 5^9 < 2^21).
+#[inline(never)]
+fn div_1e9(n: u64) -> u64 {
+    const D: u32 = 1_953_125;
+    let m = n >> 9;
+    let (mut q, mut r) = (0u64, 0u32);
+    let mut shift = 56;
+    while shift > 0 {
+        shift -= 8;
+        // The low byte of `m >> shift`: the cast keeps exactly those 8 bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let cur = (r << 8) | u32::from((m >> shift) as u8);
+        q = (q << 8) | u64::from(cur / D);
+        r = cur % D;
+    }
+    q
+}
+
 /// The timestamp an Initiator sends at `now`: an NTP type (NTP-UTC, NTP-UTC-32, NTP) takes
 /// its value from `now` (NTP adding [`TimePolicy::ntp_local_offset_secs`], the inverse of
 /// what a receiver removes), COUNTER keeps the caller's value (RFC 3830 §6.6).
 #[must_use]
 pub fn stamp(t: &Timestamp, now: Time, p: &TimePolicy) -> Timestamp {
-    let ntp = now.to_ntp();
+    let ntp = ntp_of(now);
     let value = match t.ts_type {
         TsType::NtpUtc => ntp,
         TsType::NtpUtc32 => ntp >> 32,
@@ -109,7 +141,7 @@ pub fn check_window(t: &Timestamp, now: Time, p: &TimePolicy) -> Result<(), TsEr
     match ts_as_ntp(t, p)? {
         Some(ts) => {
             let skew = u64::from(p.skew_secs) << 32;
-            if ts.abs_diff(now.to_ntp()) > skew {
+            if ts.abs_diff(ntp_of(now)) > skew {
                 Err(TsError::OutOfWindow)
             } else {
                 Ok(())
@@ -209,18 +241,11 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                 }
             }
             Some(_) => {
-                if self
-                    .entries
-                    .iter()
-                    .any(|e| e.fp == *fp && e.expires >= now.to_ntp())
-                {
+                let now = ntp_of(now);
+                if self.entries.iter().any(|e| e.fp == *fp && e.expires >= now) {
                     return Err(ReplayError::Replay);
                 }
-                let live = self
-                    .entries
-                    .iter()
-                    .filter(|e| e.expires >= now.to_ntp())
-                    .count();
+                let live = self.entries.iter().filter(|e| e.expires >= now).count();
                 if live >= N {
                     return Err(ReplayError::Full);
                 }
@@ -264,12 +289,32 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                     .map_err(|_| ReplayError::Full)
             }
             Some(ts) => {
-                self.entries.retain(|e| e.expires >= now.to_ntp());
+                let now = ntp_of(now);
+                self.entries.retain(|e| e.expires >= now);
                 // An entry can be dropped once its timestamp has left the window.
                 let expires = ts.saturating_add(u64::from(p.skew_secs) << 32);
                 self.entries
                     .push(Entry { fp: *fp, expires })
                     .map_err(|_| ReplayError::Full)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntp_of_is_to_ntp() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        for k in 0..10_000u64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            for t in [x, x >> 3, k * 999_999_999, k, u64::MAX - k] {
+                let t = Time::from_unix_nanos(t);
+                assert_eq!(ntp_of(t), t.to_ntp(), "{t:?}");
             }
         }
     }

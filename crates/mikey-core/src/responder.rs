@@ -91,16 +91,27 @@ impl<K, R> core::fmt::Debug for Hooks<'_, K, R> {
     }
 }
 
+impl<C: Symmetric + Clone> Responder<C> {
+    /// A Responder with `policies`; the RSA-R unicast streams / policies are empty until set
+    /// on [`Responder::rsa_r`] (or use a group).
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`Responder::with_capacity`] builds others.
+    pub fn new(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
+        Self::with_capacity(crypto, policies)
+    }
+}
+
 impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     /// A Responder with `policies`; the RSA-R unicast streams / policies are empty until set
     /// on [`Responder::rsa_r`] (or use a group).
-    pub fn new(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
+    pub fn with_capacity(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
         Ok(Self {
-            psk: PskResponder::new(crypto.clone(), policies.psk),
-            pk: PkResponder::new(crypto.clone(), policies.pk),
-            dh: DhResponder::new(crypto.clone(), policies.dh),
-            dhhmac: DhHmacResponder::new(crypto.clone(), policies.dhhmac),
-            rsa_r: RsaRResponder::new(crypto.clone(), policies.rsa_r, &[], &[])?,
+            psk: PskResponder::with_capacity(crypto.clone(), policies.psk),
+            pk: PkResponder::with_capacity(crypto.clone(), policies.pk),
+            dh: DhResponder::with_capacity(crypto.clone(), policies.dh),
+            dhhmac: DhHmacResponder::with_capacity(crypto.clone(), policies.dhhmac),
+            rsa_r: RsaRResponder::with_capacity(crypto.clone(), policies.rsa_r, &[], &[])?,
             policies,
             crypto,
         })

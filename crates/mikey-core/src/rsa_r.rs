@@ -408,9 +408,24 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for RsaRResponder<C, N,
     }
 }
 
+impl<C: Symmetric> RsaRResponder<C> {
+    /// A new Responder; `streams` / `policies` describe what it sends to unicast peers.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`RsaRResponder::with_capacity`] builds others.
+    pub fn new(
+        crypto: C,
+        policy: Policy,
+        streams: &[SrtpCs],
+        policies: &[(u8, SrtpPolicy)],
+    ) -> Result<Self, KmError> {
+        Self::with_capacity(crypto, policy, streams, policies)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// A new Responder; `streams` / `policies` describe what it sends to unicast peers.
-    pub fn new(
+    pub fn with_capacity(
         crypto: C,
         policy: Policy,
         streams: &[SrtpCs],

@@ -48,7 +48,9 @@ fn error_no_of(out: &[u8], len: Option<usize>) -> ErrorNo {
 
 fn with_groups(groups: &[DhGroup]) -> Policy {
     Policy {
-        dh_groups: groups.iter().fold(0, |m, g| m | 1 << g.to_wire()),
+        dh_groups: groups
+            .iter()
+            .fold(mikey_core::DhGroups::NONE, |m, g| m.with(*g)),
         ..Policy::default()
     }
 }
@@ -57,7 +59,7 @@ fn with_groups(groups: &[DhGroup]) -> Policy {
 fn default_dh_groups_are_oakley5_only() {
     let p = Policy::default();
     assert_eq!(p.dh_groups, Policy::DH_GROUPS_DEFAULT);
-    assert_eq!(p.dh_groups, 1 << DhGroup::Oakley5.to_wire());
+    assert_eq!(p.dh_groups, mikey_core::DhGroups::OAKLEY5);
 }
 
 #[test]
@@ -144,7 +146,7 @@ fn dh_responder_refuses_oakley1_and_oakley2_by_default_and_takes_oakley5() {
         let mut lax: DhResponder<_> = DhResponder::new(
             RustCrypto,
             Policy {
-                dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << group.to_wire(),
+                dh_groups: Policy::DH_GROUPS_DEFAULT.with(group),
                 ..Policy::default()
             },
         );

@@ -20,7 +20,7 @@ use mikey_core::{DataType, DhGroup, ErrorNo, Message, PayloadType};
 
 fn policy() -> Policy {
     Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }

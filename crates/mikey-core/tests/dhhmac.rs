@@ -45,7 +45,7 @@ fn exchange(group: DhGroup) -> (Vec<u8>, Vec<u8>) {
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b111,
+            dh_groups: mikey_core::DhGroups::ALL,
             ..Policy::default()
         },
     );
@@ -150,7 +150,7 @@ fn dh_value_out_of_range_is_typed() {
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b111,
+            dh_groups: mikey_core::DhGroups::ALL,
             ..Policy::default()
         },
     );
@@ -168,7 +168,7 @@ fn dh_value_out_of_range_is_typed() {
     let mut strict: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b001,
+            dh_groups: mikey_core::DhGroups::OAKLEY5,
             ..Policy::default()
         },
     );
@@ -214,7 +214,7 @@ fn every_bit_flip_of_both_messages_rejected() {
     let init = buf[..n].to_vec();
     let psk = StaticPsk::new(PSK).unwrap();
     let pol = Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     };
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, pol);
@@ -254,7 +254,7 @@ fn independently_built_dhhmac_message_authenticates() {
     let psk: Vec<u8> = (0..16).collect();
     let at = mikey_core::Time::from_ntp(0xe6a1_b2c3_0000_0000).unwrap_or_default();
     let pol = Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     };
     let mut out = [0u8; 1024];

@@ -22,7 +22,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let b = party("sender");
     let policies = ModePolicies {
         dh: Policy {
-            modes: 0,
+            modes: mikey_core::Modes::NONE,
             ..Policy::default()
         },
         ..ModePolicies::default()

@@ -156,7 +156,7 @@ fn mykey_dh_policy() -> Policy {
         sha1_auth_key_len: 32,
         first_cs_id: 0,
         dhhmac_resp_without_dhi: true,
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }

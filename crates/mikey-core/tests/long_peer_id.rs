@@ -148,7 +148,7 @@ fn resign(msg: &mut [u8], key: &RsaPrivate) {
 /// its short DH values, their subject being the IDi length, not the group.
 fn oakley2_policy() -> Policy {
     Policy {
-        dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire(),
+        dh_groups: Policy::DH_GROUPS_DEFAULT.with(DhGroup::Oakley2),
         ..Policy::default()
     }
 }
@@ -238,7 +238,7 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     resign(&mut long_msg, &r.key);
 
     let mut sender: RsaRResponder<RustCrypto, 1, 1> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
+        RsaRResponder::with_capacity(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
     let pin = pinned([&r.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -296,7 +296,8 @@ fn psk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let auth = psk_auth(&long_msg);
     remac(&mut long_msg, &auth, true);
 
-    let mut r: PskResponder<RustCrypto, 1, 1> = PskResponder::new(RustCrypto, Policy::default());
+    let mut r: PskResponder<RustCrypto, 1, 1> =
+        PskResponder::with_capacity(RustCrypto, Policy::default());
     let keys = StaticPsk::new(PSK).unwrap();
     let (acc, out) = check_commit_last(&real, &long_msg, false, |msg| {
         let mut out = vec![0u8; 4096];
@@ -347,7 +348,7 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     remac(&mut long_msg, &auth, true);
 
     let mut r: DhHmacResponder<RustCrypto, 1, 1> =
-        DhHmacResponder::new(RustCrypto, oakley2_policy());
+        DhHmacResponder::with_capacity(RustCrypto, oakley2_policy());
     let keys = StaticPsk::new(PSK).unwrap();
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -394,7 +395,8 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut long_msg = rebuild(&real, &long, None);
     resign(&mut long_msg, &a.key);
 
-    let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, oakley2_policy());
+    let mut r: DhResponder<RustCrypto, 1, 1> =
+        DhResponder::with_capacity(RustCrypto, oakley2_policy());
     let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -504,7 +506,8 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let real = buf[..n].to_vec();
     let long_msg = pk_with_id_i(&real, &long, &b, &a);
 
-    let mut r: PkResponder<RustCrypto, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<RustCrypto, 1, 1> =
+        PkResponder::with_capacity(RustCrypto, Policy::default());
     let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {

@@ -347,7 +347,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
             s_type == SType::RsaPss
         ));
         let mut out = vec![0u8; 4096];
-        PkResponder::<_>::new(RustCrypto, Policy::default())
+        PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
             .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
             .unwrap();
         if hash == HashAlg::Sha1 {
@@ -355,7 +355,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
                 accept_sha1_signatures: false,
                 ..Policy::default()
             };
-            let e = PkResponder::<_>::new(RustCrypto, strict)
+            let e = PkResponder::<_>::with_capacity(RustCrypto, strict)
                 .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
                 .unwrap_err();
             assert_eq!(e.error, KmError::AuthFailed);
@@ -463,14 +463,14 @@ fn chash_hash_function_is_a_policy_choice() {
         });
         assert_eq!(sent, expect);
         let mut out = vec![0u8; 4096];
-        PkResponder::<_>::new(RustCrypto, Policy::default())
+        PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
             .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
             .unwrap();
         if sent.is_some() {
             // The same message as received by a party holding another certificate.
             let mut other = party("sender");
             other.cert = party("intruder").cert;
-            let e = PkResponder::<_>::new(RustCrypto, Policy::default())
+            let e = PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
                 .handle(now(0), &msg, &other.me(), &pin, &mut rng(seed), &mut out)
                 .unwrap_err();
             assert_eq!(e.error, KmError::CertRejected);

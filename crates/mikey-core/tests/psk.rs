@@ -134,7 +134,7 @@ fn psk_with_verification_ids_and_every_kemac_alg() {
 fn replay_window_and_cache() {
     let offer = Offer::new(0xabcd_0003, &STREAMS[..1], ntp_ts(now(100)));
     let (_, msg) = start(&offer, 3);
-    let mut r: PskResponder<_, 2, 2> = PskResponder::new(RustCrypto, Policy::default());
+    let mut r: PskResponder<_, 2, 2> = PskResponder::with_capacity(RustCrypto, Policy::default());
     let psk = StaticPsk::new(PSK).unwrap();
     let mut out = [0u8; 512];
     // Outside the window (default 300 s), either side.
@@ -262,7 +262,11 @@ fn wrong_psk_unknown_identity_and_null_mac() {
     assert_eq!(e.error, KmError::AuthFailed);
     assert_eq!(e.error.error_no(), ErrorNo::AuthFailure);
     struct Nobody;
-    impl mikey_core::hooks::KeyResolver for Nobody {}
+    impl mikey_core::KeyResolver for Nobody {
+        fn psk(&self, _: Option<&[u8]>, _: Option<&[u8]>) -> Option<&[u8]> {
+            None
+        }
+    }
     let e = r.handle(now(0), &msg, &Nobody, &mut out).unwrap_err();
     assert_eq!(e.error, KmError::UnknownIdentity);
     assert_eq!(e.error.error_no(), ErrorNo::InvalidId);

@@ -262,7 +262,7 @@ fn replays_cost_nothing(
 
 fn dh_policy() -> Policy {
     Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }
@@ -289,7 +289,7 @@ fn dh_replays_and_a_full_cache_cost_no_key_operation() {
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: DhResponder<_, 1, 1> = DhResponder::new(RustCrypto, dh_policy());
+    let mut r: DhResponder<_, 1, 1> = DhResponder::with_capacity(RustCrypto, dh_policy());
     let msg = dh_message(&a, 0x3300_0101, DhGroup::Oakley1, 1);
     let fresh = dh_message(&a, 0x3300_0102, DhGroup::Oakley1, 2);
     let mut rng = RecRng {
@@ -308,10 +308,10 @@ fn dh_group_refused_before_any_key_operation_with_an_unsigned_error() {
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
     // The policy takes only OAKLEY 5; the message is in OAKLEY 1.
-    let mut r: DhResponder<_, 1, 1> = DhResponder::new(
+    let mut r: DhResponder<_, 1, 1> = DhResponder::with_capacity(
         RustCrypto,
         Policy {
-            dh_groups: 1 << DhGroup::Oakley5.to_wire(),
+            dh_groups: mikey_core::DhGroups::OAKLEY5,
             ..Policy::default()
         },
     );
@@ -356,7 +356,7 @@ fn pk_replays_and_a_full_cache_cost_no_key_operation() {
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: PkResponder<_, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<_, 1, 1> = PkResponder::with_capacity(RustCrypto, Policy::default());
     let msg = pk_message(&a, &b, 0x3830_0101, 4);
     let fresh = pk_message(&a, &b, 0x3830_0102, 5);
     let mut rng = RecRng {
@@ -395,7 +395,7 @@ fn rsa_r_replays_and_a_full_cache_cost_no_key_operation() {
     let c = Counts::default();
     let rec = Recorded::new(&s, &r, &c);
     let mut sender: RsaRResponder<_, 1, 1> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+        RsaRResponder::with_capacity(RustCrypto, Policy::default(), &[], &[]).unwrap();
     sender
         .serve_group(&STREAMS[..1], &[], 16, &mut rng(6))
         .unwrap();
@@ -416,7 +416,7 @@ fn a_forged_message_costs_no_private_key_operation_and_never_enters_the_cache() 
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: PkResponder<_, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<_, 1, 1> = PkResponder::with_capacity(RustCrypto, Policy::default());
     let msg = pk_message(&a, &b, 0x3830_0103, 9);
     let mut forged = msg.clone();
     // The last byte belongs to SIGNi.
@@ -651,7 +651,7 @@ fn rsa_r_responder_refuses_unoffered_policies_before_any_key_operation() {
     let (s, r) = (party("sender"), party("recv1"));
     let c = Counts::default();
     let rec = Recorded::new(&s, &r, &c);
-    let mut sender: RsaRResponder<_, 1, 1> = RsaRResponder::new(
+    let mut sender: RsaRResponder<_, 1, 1> = RsaRResponder::with_capacity(
         RustCrypto,
         Policy::default(),
         &STREAMS[..1],

@@ -149,7 +149,7 @@ fn join_then_rekey(count: u32) {
     ];
     // The responder holds a replay cache of CACHE entries: keep it off the test thread's
     // stack.
-    let mut sender = Box::new(Sender::new(AwsLc, policy(), &[], &[]).unwrap());
+    let mut sender = Box::new(Sender::with_capacity(AwsLc, policy(), &[], &[]).unwrap());
     sender
         .serve_group(&STREAMS, &pol, 32, &mut rng(50))
         .unwrap();

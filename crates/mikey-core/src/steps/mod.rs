@@ -329,8 +329,7 @@ pub(crate) fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>)
 
 /// DH Responder: refuses the Initiator's group `dhi` unless the policy allows it.
 pub(crate) fn check_dh_group(policy: &Policy, dhi: &Dh<'_>) -> Result<(), KmError> {
-    let g = dhi.group.to_wire();
-    if g >= 8 || policy.dh_groups & (1 << g) == 0 {
+    if !policy.dh_groups.contains(dhi.group) {
         return Err(KmError::DhGroupRefused);
     }
     Ok(())
