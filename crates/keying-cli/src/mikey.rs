@@ -307,14 +307,16 @@ impl KeyData {
             (Keying::Tgk { .. }, None) => Err("a TGK without RAND cannot be expanded".to_owned()),
             (keying, rand) => build_sas(
                 &RustCrypto,
-                h.prf_func,
-                &h.cs_id_map,
-                sp_for,
-                &keying,
-                h.csb_id,
-                rand.unwrap_or_default(),
-                &found.kv,
-                policy.first_cs_id,
+                &mikey_core::srtp::SaInputs {
+                    prf_func: h.prf_func,
+                    map: &h.cs_id_map,
+                    sp_for,
+                    keying: &keying,
+                    csb_id: h.csb_id,
+                    rand: rand.unwrap_or_default(),
+                    kv: &found.kv,
+                    first_cs_id: policy.first_cs_id,
+                },
             )
             .map(|sas| sas.iter().map(SrtpKeys::from_sa).collect())
             .map_err(|e| KmError::from(e).to_string()),

@@ -248,13 +248,15 @@ pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
     };
     Ok(crate::srtp::build_sas(
         s,
-        prf,
-        &CsIdMap::SrtpId(List::Items(streams)),
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
+        &crate::srtp::SaInputs {
+            prf_func: prf,
+            map: &CsIdMap::SrtpId(List::Items(streams)),
+            sp_for,
+            keying,
+            csb_id,
+            rand,
+            kv,
+            first_cs_id,
+        },
     )?)
 }

@@ -408,14 +408,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             }
             let sas = build_sas(
                 s,
-                h.prf_func,
-                &h.cs_id_map,
-                |no| steps::offered_sp(&m, no),
-                &found.keying,
-                h.csb_id,
-                rand,
-                &found.kv,
-                self.policy.first_cs_id,
+                &crate::srtp::SaInputs {
+                    prf_func: h.prf_func,
+                    map: &h.cs_id_map,
+                    sp_for: |no| steps::offered_sp(&m, no),
+                    keying: &found.keying,
+                    csb_id: h.csb_id,
+                    rand,
+                    kv: &found.kv,
+                    first_cs_id: self.policy.first_cs_id,
+                },
             )?;
             steps::check_srtp_sas(&sas, &self.policy)?;
             Ok((sas, kk))

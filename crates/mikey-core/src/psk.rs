@@ -165,17 +165,19 @@ impl<C: Symmetric> PskInitiator<C> {
         };
         let sas = build_sas(
             s,
-            offer.prf,
-            &offer.header(DataType::PskInit, false).cs_id_map,
-            sps,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
+            &crate::srtp::SaInputs {
+                prf_func: offer.prf,
+                map: &offer.header(DataType::PskInit, false).cs_id_map,
+                sp_for: sps,
+                keying: &Keying::Tgk {
+                    tgk: tgk.expose(),
+                    salt: None,
+                },
+                csb_id: offer.csb_id,
+                rand,
+                kv: &kv,
+                first_cs_id: self.policy.first_cs_id,
             },
-            offer.csb_id,
-            rand,
-            &kv,
-            self.policy.first_cs_id,
         )?;
         // Commit.
         self.csb_id = offer.csb_id;
@@ -411,14 +413,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         };
         if let Err(e) = build_sas_into(
             s,
-            h.prf_func,
-            &h.cs_id_map,
-            |no| steps::offered_sp(&m, no),
-            &found.keying,
-            h.csb_id,
-            rand,
-            &found.kv,
-            self.policy.first_cs_id,
+            &crate::srtp::SaInputs {
+                prf_func: h.prf_func,
+                map: &h.cs_id_map,
+                sp_for: |no| steps::offered_sp(&m, no),
+                keying: &found.keying,
+                csb_id: h.csb_id,
+                rand,
+                kv: &found.kv,
+                first_cs_id: self.policy.first_cs_id,
+            },
             &mut accepted.sas,
         ) {
             return Err(fail(e.into(), out));

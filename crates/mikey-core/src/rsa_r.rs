@@ -318,14 +318,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
         }
         let sas = build_sas(
             s,
-            h.prf_func,
-            &h.cs_id_map,
-            |no| steps::offered_sp(&m, no),
-            &found.keying,
-            csb,
-            rand,
-            &found.kv,
-            self.policy.first_cs_id,
+            &crate::srtp::SaInputs {
+                prf_func: h.prf_func,
+                map: &h.cs_id_map,
+                sp_for: |no| steps::offered_sp(&m, no),
+                keying: &found.keying,
+                csb_id: csb,
+                rand,
+                kv: &found.kv,
+                first_cs_id: self.policy.first_cs_id,
+            },
         )?;
         self.sas = Some((csb, sas));
         self.pending = None;

@@ -250,6 +250,42 @@ pub enum SaError {
     Shape,
 }
 
+/// What the SRTP SAs of a bundle are derived from (RFC 3830 §4.1.3, §6.1, §6.13): the input
+/// of [`build_sas`].
+#[derive(Clone, Copy)]
+pub struct SaInputs<'a, F> {
+    /// The common header's PRF func (§6.1).
+    pub prf_func: PrfFunc,
+    /// The common header's CS ID map; only SRTP-ID maps are supported.
+    pub map: &'a CsIdMap<'a>,
+    /// The SP payload for a policy number (for a message: the SP payload with that
+    ///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
+    pub sp_for: F,
+    /// The TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
+    ///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
+    ///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
+    pub keying: &'a Keying<'a>,
+    /// The common header's CSB ID (in the §4.1.3 label).
+    pub csb_id: u32,
+    /// The RAND payload's value (in the label; unused for TEKs).
+    pub rand: &'a [u8],
+    /// The key data's Key validity (§6.13); an SPI becomes every SA's MKI.
+    pub kv: &'a KeyValidity<'a>,
+    /// The CS ID of the first map entry in the label: 1 per §6.1.1 (see
+    ///   [`crate::policy::Policy::first_cs_id`]).
+    pub first_cs_id: u8,
+}
+
+impl<F> core::fmt::Debug for SaInputs<'_, F> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SaInputs")
+            .field("prf_func", &self.prf_func)
+            .field("csb_id", &self.csb_id)
+            .field("first_cs_id", &self.first_cs_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds the SRTP SAs of a crypto session bundle from its key data: for each entry of the
 /// SRTP-ID map (RFC 3830 §6.1.1), the policy its policy number names (§6.10.1; the
 /// RFC 3711 defaults when no SP payload names it) and its master key and salt.
@@ -259,20 +295,8 @@ pub enum SaError {
 /// ([`crate::protect::kemac_decrypt`], [`crate::steps::key_data::read_key_data`]) gets the very keys
 /// a Responder would.
 ///
-/// Arguments:
-/// - `s`: the crypto provider (the PRF's HMAC).
-/// - `prf_func`: the common header's PRF func (§6.1).
-/// - `map`: the common header's CS ID map; only SRTP-ID maps are supported.
-/// - `sp_for`: the SP payload for a policy number (for a message: the SP payload with that
-///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
-/// - `keying`: the TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
-///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
-///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
-/// - `csb_id`: the common header's CSB ID (in the §4.1.3 label).
-/// - `rand`: the RAND payload's value (in the label; unused for TEKs).
-/// - `kv`: the key data's Key validity (§6.13); an SPI becomes every SA's MKI.
-/// - `first_cs_id`: the CS ID of the first map entry in the label: 1 per §6.1.1 (see
-///   [`crate::policy::Policy::first_cs_id`]).
+/// `s` is the crypto provider (the PRF's HMAC); `inputs` says what the SAs are derived
+/// from ([`SaInputs`]).
 ///
 /// # Errors
 /// [`SaError::Shape`] for a map other than SRTP-ID, more than [`MAX_CS`] sessions, no TEK
@@ -280,31 +304,13 @@ pub enum SaError {
 /// a transported salt shorter than the policy's, or an MKI longer than [`MAX_MKI`];
 /// [`SaError::Sp`] for an SP payload that is not a usable SRTP policy;
 /// [`SaError::Kdf`] when the PRF cannot run.
-#[allow(clippy::too_many_arguments)]
-pub fn build_sas<'m, S: Symmetric + ?Sized>(
+#[inline]
+pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
     s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
+    inputs: &SaInputs<'_, F>,
 ) -> Result<SrtpSas, SaError> {
     let mut out = SrtpSas::new();
-    build_sas_into(
-        s,
-        prf_func,
-        map,
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
-        &mut out,
-    )?;
+    build_sas_into(s, inputs, &mut out)?;
     Ok(out)
 }
 
@@ -314,22 +320,26 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
 ///
 /// # Errors
 /// As [`build_sas`].
-#[allow(clippy::too_many_arguments)]
-pub fn build_sas_into<'m, S: Symmetric + ?Sized>(
+#[inline]
+pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
     s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
+    inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
 ) -> Result<(), SaError> {
     out.clear();
-    let r = push_sas(
-        s,
+    let r = push_sas(s, inputs, out);
+    if r.is_err() {
+        out.clear();
+    }
+    r
+}
+
+fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
+    s: &S,
+    inputs: &SaInputs<'_, F>,
+    out: &mut SrtpSas,
+) -> Result<(), SaError> {
+    let SaInputs {
         prf_func,
         map,
         sp_for,
@@ -338,27 +348,7 @@ pub fn build_sas_into<'m, S: Symmetric + ?Sized>(
         rand,
         kv,
         first_cs_id,
-        out,
-    );
-    if r.is_err() {
-        out.clear();
-    }
-    r
-}
-
-#[allow(clippy::too_many_arguments)]
-fn push_sas<'m, S: Symmetric + ?Sized>(
-    s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
-    out: &mut SrtpSas,
-) -> Result<(), SaError> {
+    } = *inputs;
     let CsIdMap::SrtpId(list) = map else {
         return Err(SaError::Shape);
     };

@@ -350,17 +350,19 @@ pub(crate) fn dh_agree<S: Symmetric + ?Sized>(
     let tgk = pair.agree(dhi.value)?;
     let sas = build_sas(
         s,
-        h.prf_func,
-        &h.cs_id_map,
-        |no| offered_sp(m, no),
-        &Keying::Tgk {
-            tgk: tgk.expose(),
-            salt: None,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| offered_sp(m, no),
+            keying: &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            csb_id: h.csb_id,
+            rand,
+            kv: &KeyValidity::Null,
+            first_cs_id,
         },
-        h.csb_id,
-        rand,
-        &KeyValidity::Null,
-        first_cs_id,
     )?;
     Ok((pair, sas))
 }
