@@ -527,6 +527,11 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// sub-payload). A replay (or a full replay cache) is refused before any public- or
     /// private-key operation, with no Error message; other errors before SIGNi verified
     /// are answered with an unsigned Error message, later ones with a SIGNed one.
+    ///
+    /// RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported message
+    /// type" when its CSB ID and T can be read; here: no reply (nothing to echo reliably),
+    /// the typed error says why. A group's keys are derived with the group's PRF (MIKEY-1)
+    /// whatever a receiver offered, so that every receiver gets the sender's TEKs.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
         now: Time,
@@ -537,36 +542,12 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        // RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported
-        // message type" when its CSB ID and T can be read; here: no reply (nothing to
-        // echo reliably), the typed error says why.
         let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
-        // Unicast: answer with our policies only if the Initiator offered them (when it
-        // offered any). RFC 4738 §3.6: none of the offered policies is supported: Error
-        // 10. A cheap check of the I_MESSAGE, made before any key work.
-        let offered_ok = if self.group.is_none() {
-            let offered: heapless::Vec<u8, MAX_CS> = m
-                .payloads()
-                .filter_map(|x| match x.payload {
-                    Payload::Sp(sp) => Some(sp.policy_no),
-                    _ => None,
-                })
-                .collect();
-            if !offered.is_empty()
-                && self
-                    .unicast_policies
-                    .iter()
-                    .any(|(n, _)| !offered.contains(n))
-            {
-                Err(KmError::Sp(crate::srtp::SpProblem::Param(0)))
-            } else {
-                Ok(())
-            }
-        } else {
-            Ok(())
-        };
-        // Not a replay, then authenticated.
+        // Offered policies (unicast), PRF and T window: cheap checks before any key work;
+        // then not a replay, then authenticated.
+        let cheap = steps::check_prf_window(&self.policy, h.prf_func, &t, now)
+            .and(self.check_offered_policies(&m));
         let Authenticated {
             key: peer,
             id_i,
@@ -575,7 +556,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         } = r.authenticate(
             &m,
             msg,
-            steps::check_prf_window(&self.policy, h.prf_func, &t, now).and(offered_ok),
+            cheap,
             peers,
             b"mikey rsa-r peer",
             &self.cache,
@@ -583,148 +564,62 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             out,
         )?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
-        let (_, id_r_in_i) = protect::ids(&m);
         let i_rand = m.rand();
-
-        // What to send.
         let mut own_rand = [0u8; 16];
-        let unicast_tgk;
-        let (csb, rand, tgk, streams, policies, group): Serving<'_> = match &self.group {
-            Some(g) => (
-                g.csb_id,
-                &g.rand,
-                g.tgk.expose(),
-                &g.streams,
-                &g.policies,
-                true,
-            ),
-            None => {
-                let mut t = SecretBuf::<MAX_TGK>::zeroed(16)
-                    .map_err(|_| KmError::BufferTooSmall { needed: 16 })?;
-                rng.fill_bytes(t.expose_mut()).map_err(KmError::Crypto)?;
-                unicast_tgk = t;
-                let rand = match i_rand {
-                    Some(r) => r,
-                    None => {
-                        rng.fill_bytes(&mut own_rand).map_err(KmError::Crypto)?;
-                        &own_rand[..]
-                    }
-                };
-                (
-                    h.csb_id,
-                    rand,
-                    unicast_tgk.expose(),
-                    &self.unicast_streams,
-                    &self.unicast_policies,
-                    false,
-                )
-            }
-        };
-        // A group's keys are derived with the group's PRF (MIKEY-1) whatever a receiver
-        // offered, so that every receiver gets the sender's TEKs.
-        let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
-        let mut env =
-            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
-                needed: ENV_KEY_LEN,
-            })?;
-        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
-        let auth_len = self.policy.auth_key_len(self.mac);
-        let encr_len = protect::kemac_encr_key_len(self.encr);
-        let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, encr_len, auth_len)
-            .map_err(KmError::from)?;
-        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
-            KmError::BufferTooSmall {
-                needed: MAX_KEMAC_PLAIN,
-            }
-        })?;
-        let n = key_data_chain(Some(&id_r), tgk, &[], plain.expose_mut())?;
-        let n = protect::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
-        let mut pke_buf = [0u8; MAX_RSA_LEN];
-        let pn = pke_encrypt(
-            &peer,
+        let mut unicast_tgk = SecretBuf::<MAX_TGK>::new();
+        let (csb, rand, tgk, streams, policies, group) = serving(
+            self.group.as_ref(),
+            (&self.unicast_streams, &self.unicast_policies),
+            h.csb_id,
+            i_rand,
+            (&mut own_rand, &mut unicast_tgk),
             rng,
-            self.policy.pke_padding,
-            env.expose(),
-            &mut pke_buf,
+        )?;
+        let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
+        let sealed = self.seal(
+            &peer,
+            &Seal {
+                prf,
+                csb,
+                rand,
+                t,
+                id_r,
+                tgk,
+            },
+            rng,
         )?;
         let store = SpStore::new(policies);
         let params = store.params();
         let csb_bytes = csb.to_be_bytes();
-        let zero = [0u8; 32];
-        let mac_len = self.mac.mac_len().ok_or(KmError::MacRefused(self.mac))?;
-        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::InvalidArgument("more payloads than a message holds");
-        if group {
-            payloads
-                .push(Payload::GeneralExt(GeneralExtension {
-                    ext_type: GenExtType::CsbId,
-                    data: &csb_bytes,
-                }))
-                .map_err(e)?;
-        }
-        payloads.push(Payload::Timestamp(t)).map_err(e)?;
-        if group || i_rand.is_none() {
-            payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
-        }
-        payloads.push(Payload::Id(id_r)).map_err(e)?;
-        if let Some(c) = me.cert_payload() {
-            payloads.push(c).map_err(e)?;
-        }
-        for (no, p) in &params {
-            payloads
-                .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
-                .map_err(e)?;
-        }
-        payloads
-            .push(Payload::Kemac(Kemac {
-                encr_alg: self.encr,
-                encr_data: plain
-                    .expose()
-                    .get(..n)
-                    .ok_or(KmError::BufferTooSmall { needed: n })?,
-                mac_alg: self.mac,
-                mac: zero
-                    .get(..mac_len)
-                    .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
-            }))
-            .map_err(e)?;
-        payloads
-            .push(Payload::Pke(Pke {
-                cache: PkeCache::NoCache,
-                data: pke_buf
-                    .get(..pn)
-                    .ok_or(KmError::BufferTooSmall { needed: pn })?,
-            }))
-            .map_err(e)?;
-        let header = CommonHeader {
-            data_type: DataType::RsaRResp,
-            v: false,
-            prf_func: prf,
-            csb_id: h.csb_id,
-            cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
-        };
-        // Sign after the KEMAC MAC is in place.
-        let (tb, tl) = protect::ts_bytes(&t);
-        let t_bytes = tb.get(..tl).unwrap_or(&[]);
-        let extra = if self.policy.libmikey_compat {
-            sign_r_extra_libmikey(id_r.data, t_bytes)
-        } else {
-            sign_r_extra(id_i.unwrap_or(&[]), id_r.data, t_bytes)
-        };
-        let len = write_kemac_signed(
-            s,
-            out,
-            &header,
-            &payloads,
-            self.mac,
-            kk.auth.expose(),
+        let payloads = r_message_payloads(&RMessage {
+            group_csb: group.then_some(&csb_bytes[..]),
+            t,
+            rand: (group || i_rand.is_none()).then_some(rand),
+            id_r,
+            cert: me.cert_payload(),
+            params: &params,
+            kemac: sealed.kemac(self.encr, self.mac)?,
+            pke: sealed.pke()?,
+        })?;
+        let len = self.sign_r_message(
+            &RSigned {
+                header: CommonHeader {
+                    data_type: DataType::RsaRResp,
+                    v: false,
+                    prf_func: prf,
+                    csb_id: h.csb_id,
+                    cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
+                },
+                payloads: &payloads,
+                auth_key: sealed.kk.auth.expose(),
+                t,
+                id_i,
+                id_r,
+            },
             me.key,
             rng,
-            &self.policy,
-            &extra,
-        )
-        .map_err(Rejected::from)?;
-        let _ = id_r_in_i;
+            out,
+        )?;
         let sas = bundle_sas(
             s,
             prf,
@@ -735,8 +630,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             rand,
             &KeyValidity::Null,
             self.policy.first_cs_id,
-        )
-        .map_err(Rejected::from)?;
+        )?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
@@ -745,5 +639,246 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             reply_len: Some(len),
             peer: peer_id,
         })
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
+    /// Unicast: the Responder answers with its policies only if the Initiator offered them
+    /// (when it offered any); RFC 4738 §3.6: none of the offered policies is supported:
+    /// Error 10. A cheap check of the I_MESSAGE, made before any key work.
+    fn check_offered_policies(&self, m: &crate::wire::message::Message<'_>) -> Result<(), KmError> {
+        if self.group.is_some() {
+            return Ok(());
+        }
+        let offered: heapless::Vec<u8, MAX_CS> = m
+            .payloads()
+            .filter_map(|x| match x.payload {
+                Payload::Sp(sp) => Some(sp.policy_no),
+                _ => None,
+            })
+            .collect();
+        if !offered.is_empty()
+            && self
+                .unicast_policies
+                .iter()
+                .any(|(n, _)| !offered.contains(n))
+        {
+            Err(KmError::Sp(crate::srtp::SpProblem::Param(0)))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A fresh envelope key, the KEMAC keys derived from it, the key data chain (IDr, TGK)
+    /// encrypted under them, and the envelope key encrypted to `peer` (RFC 4738 §3.1).
+    fn seal<K: keying_crypto::RsaPublicKeyOps>(
+        &self,
+        peer: &K,
+        x: &Seal<'_>,
+        rng: &mut dyn Rng,
+    ) -> Result<Sealed, KmError> {
+        let s = &self.crypto;
+        let mut env =
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+                needed: ENV_KEY_LEN,
+            })?;
+        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
+        let auth_len = self.policy.auth_key_len(self.mac);
+        let encr_len = protect::kemac_encr_key_len(self.encr);
+        let kk = KemacKeys::derive(s, x.prf, env.expose(), x.csb, x.rand, encr_len, auth_len)
+            .map_err(KmError::from)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
+        let n = key_data_chain(Some(&x.id_r), x.tgk, &[], plain.expose_mut())?;
+        let n = protect::kemac_encrypt(s, self.encr, &kk, x.csb, &x.t, plain.expose_mut(), n)?;
+        let mut pke = [0u8; MAX_RSA_LEN];
+        let pn = pke_encrypt(peer, rng, self.policy.pke_padding, env.expose(), &mut pke)?;
+        Ok(Sealed {
+            kk,
+            plain,
+            n,
+            pke,
+            pn,
+        })
+    }
+}
+
+/// What the KEMAC and PKE of an R_MESSAGE protect (RFC 4738 §3.1).
+struct Seal<'a> {
+    prf: PrfFunc,
+    csb: u32,
+    rand: &'a [u8],
+    t: Timestamp,
+    id_r: Id<'a>,
+    tgk: &'a [u8],
+}
+
+/// The sealed KEMAC Encr data (`plain[..n]`), the keys its MAC is computed with, and the
+/// envelope key encrypted to the peer (`pke[..pn]`).
+struct Sealed {
+    kk: KemacKeys,
+    plain: SecretBuf<MAX_KEMAC_PLAIN>,
+    n: usize,
+    pke: [u8; MAX_RSA_LEN],
+    pn: usize,
+}
+
+/// What an R_MESSAGE carries before its SIGN (RFC 4738 §3.1, §3.6).
+struct RMessage<'p> {
+    /// The group's CSB ID as a GenExt CSB_ID (group mode only).
+    group_csb: Option<&'p [u8]>,
+    t: Timestamp,
+    /// RAND, when this side sends it.
+    rand: Option<&'p [u8]>,
+    id_r: Id<'p>,
+    cert: Option<Payload<'p>>,
+    params: &'p [(u8, [crate::wire::sp::SpParam<'p>; 12])],
+    kemac: Kemac<'p>,
+    pke: &'p [u8],
+}
+
+/// The R_MESSAGE payloads up to SIGN: [GenExt CSB_ID], T, [RAND], IDr, [CERT], {SP},
+/// KEMAC, PKE.
+fn r_message_payloads<'p>(
+    r: &RMessage<'p>,
+) -> Result<heapless::Vec<Payload<'p>, MAX_PAYLOADS>, KmError> {
+    let mut payloads = heapless::Vec::<Payload<'p>, MAX_PAYLOADS>::new();
+    let e = |_| KmError::InvalidArgument("more payloads than a message holds");
+    if let Some(data) = r.group_csb {
+        payloads
+            .push(Payload::GeneralExt(GeneralExtension {
+                ext_type: GenExtType::CsbId,
+                data,
+            }))
+            .map_err(e)?;
+    }
+    payloads.push(Payload::Timestamp(r.t)).map_err(e)?;
+    if let Some(rand) = r.rand {
+        payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
+    }
+    payloads.push(Payload::Id(r.id_r)).map_err(e)?;
+    if let Some(c) = r.cert {
+        payloads.push(c).map_err(e)?;
+    }
+    for (no, p) in r.params {
+        payloads
+            .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
+            .map_err(e)?;
+    }
+    payloads.push(Payload::Kemac(r.kemac)).map_err(e)?;
+    payloads
+        .push(Payload::Pke(Pke {
+            cache: PkeCache::NoCache,
+            data: r.pke,
+        }))
+        .map_err(e)?;
+    Ok(payloads)
+}
+
+/// What a response serves: the group's keys, or for unicast a fresh 16-byte TGK (in
+/// `fresh.1`), the Initiator's RAND or a fresh one (in `fresh.0`) and the unicast streams
+/// and policies.
+fn serving<'a>(
+    group: Option<&'a GroupKeys>,
+    unicast: (&'a [SrtpCs], &'a [(u8, SrtpPolicy)]),
+    csb_id: u32,
+    i_rand: Option<&'a [u8]>,
+    fresh: (&'a mut [u8; 16], &'a mut SecretBuf<MAX_TGK>),
+    rng: &mut dyn Rng,
+) -> Result<Serving<'a>, KmError> {
+    if let Some(g) = group {
+        return Ok((
+            g.csb_id,
+            &g.rand,
+            g.tgk.expose(),
+            &g.streams,
+            &g.policies,
+            true,
+        ));
+    }
+    let (own_rand, tgk) = fresh;
+    *tgk = SecretBuf::zeroed(16).map_err(|_| KmError::BufferTooSmall { needed: 16 })?;
+    rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
+    let rand = match i_rand {
+        Some(r) => r,
+        None => {
+            rng.fill_bytes(own_rand).map_err(KmError::Crypto)?;
+            &own_rand[..]
+        }
+    };
+    Ok((csb_id, rand, tgk.expose(), unicast.0, unicast.1, false))
+}
+
+/// An R_MESSAGE ready for its KEMAC MAC and SIGN (RFC 4738 §3.6).
+struct RSigned<'a> {
+    header: CommonHeader<'a>,
+    payloads: &'a [Payload<'a>],
+    auth_key: &'a [u8],
+    /// The I_MESSAGE's T, IDi and this side's IDr: appended to the signed bytes.
+    t: Timestamp,
+    id_i: Option<&'a [u8]>,
+    id_r: Id<'a>,
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
+    /// Writes the R_MESSAGE into `out`: the KEMAC MAC first, then SIGNr over the message ‖
+    /// IDi ‖ IDr ‖ T (RFC 4738 §3.6; IDr ‖ T with [`Policy::libmikey_compat`]).
+    fn sign_r_message<K: RsaPrivateKeyOps>(
+        &self,
+        r: &RSigned<'_>,
+        key: &K,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        let (tb, tl) = protect::ts_bytes(&r.t);
+        let t_bytes = tb.get(..tl).unwrap_or(&[]);
+        let extra = if self.policy.libmikey_compat {
+            sign_r_extra_libmikey(r.id_r.data, t_bytes)
+        } else {
+            sign_r_extra(r.id_i.unwrap_or(&[]), r.id_r.data, t_bytes)
+        };
+        write_kemac_signed(
+            &self.crypto,
+            out,
+            &r.header,
+            r.payloads,
+            self.mac,
+            r.auth_key,
+            key,
+            rng,
+            &self.policy,
+            &extra,
+        )
+    }
+}
+
+impl Sealed {
+    /// The KEMAC payload: the sealed Encr data and a zero MAC of `mac`'s length, filled in
+    /// when the message is written.
+    fn kemac(&self, encr_alg: EncrAlg, mac_alg: MacAlg) -> Result<Kemac<'_>, KmError> {
+        const ZERO: [u8; 32] = [0; 32];
+        let mac_len = mac_alg.mac_len().ok_or(KmError::MacRefused(mac_alg))?;
+        Ok(Kemac {
+            encr_alg,
+            encr_data: self
+                .plain
+                .expose()
+                .get(..self.n)
+                .ok_or(KmError::BufferTooSmall { needed: self.n })?,
+            mac_alg,
+            mac: ZERO
+                .get(..mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
+        })
+    }
+
+    /// The PKE payload's data: the envelope key encrypted to the peer.
+    fn pke(&self) -> Result<&[u8], KmError> {
+        self.pke
+            .get(..self.pn)
+            .ok_or(KmError::BufferTooSmall { needed: self.pn })
     }
 }
