@@ -30,6 +30,42 @@ use crate::wire::header::{CommonHeader, DataType};
 use keying_crypto::Time;
 
 /// The DH Initiator.
+///
+/// # Example
+///
+/// ```
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{DhGroup, DhInitiator, DhResponder};
+/// let mut initiator = DhInitiator::new(RustCrypto, policy);
+/// let mut responder = DhResponder::new(RustCrypto, policy);
+/// let offer = Offer::new(1, &streams, t);
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m], &trust_bob)?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -162,6 +198,42 @@ impl<C: Symmetric> DhInitiator<C> {
 }
 
 /// The DH Responder.
+///
+/// # Example
+///
+/// ```
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{DhGroup, DhInitiator, DhResponder};
+/// let mut initiator = DhInitiator::new(RustCrypto, policy);
+/// let mut responder = DhResponder::new(RustCrypto, policy);
+/// let offer = Offer::new(1, &streams, t);
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m], &trust_bob)?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,

@@ -73,6 +73,33 @@ enum State {
 }
 
 /// The DHHMAC Initiator.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{DhGroup, DhHmacInitiator, DhHmacResponder, Offer, Policy, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer::new(0x1234_5678, &streams, t);
+/// let mut initiator = DhHmacInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = DhHmacResponder::new(RustCrypto, Policy::default());
+/// let mut rng = HashDrbg::new(&[2; 32]);
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, psk, &mut rng, &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let keys = StaticPsk::new(psk)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &keys, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhHmacInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -222,6 +249,33 @@ impl<C: Symmetric> DhHmacInitiator<C> {
 }
 
 /// The DHHMAC Responder.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{DhGroup, DhHmacInitiator, DhHmacResponder, Offer, Policy, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer::new(0x1234_5678, &streams, t);
+/// let mut initiator = DhHmacInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = DhHmacResponder::new(RustCrypto, Policy::default());
+/// let mut rng = HashDrbg::new(&[2; 32]);
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, psk, &mut rng, &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let keys = StaticPsk::new(psk)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &keys, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhHmacResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,

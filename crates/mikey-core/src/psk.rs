@@ -42,6 +42,32 @@ enum State {
 }
 
 /// The PSK Initiator.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{Offer, Policy, PskInitiator, PskResponder, SrtpCs, StaticPsk, Time};
+/// use mikey_core::{Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// // An NTP-UTC timestamp: `start` takes its value from `now`.
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer { verification: true, ..Offer::new(0x1234_5678, &streams, t) };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = PskResponder::new(RustCrypto, Policy::default());
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let accepted = responder.handle(now, &i_msg[..n], &StaticPsk::new(psk)?, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("a verification message");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct PskInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -248,6 +274,32 @@ impl<C: Symmetric> PskInitiator<C> {
 /// The Responder also holds the buffer its KEMAC key data is decrypted into (1 KiB, wiped
 /// before [`PskResponder::handle`] returns), so that a firmware keeping the Responder in
 /// static memory does not need that buffer on the stack of every message.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{Offer, Policy, PskInitiator, PskResponder, SrtpCs, StaticPsk, Time};
+/// use mikey_core::{Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// // An NTP-UTC timestamp: `start` takes its value from `now`.
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer { verification: true, ..Offer::new(0x1234_5678, &streams, t) };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = PskResponder::new(RustCrypto, Policy::default());
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let accepted = responder.handle(now, &i_msg[..n], &StaticPsk::new(psk)?, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("a verification message");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct PskResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,

@@ -50,6 +50,38 @@ pub struct ModePolicies {
 }
 
 /// The dispatching Responder.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// use mikey_core::{Hooks, ModePolicies, Offer, Policy, PskInitiator, Responder, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = StaticPsk::new(b"a pre-shared key of 20 bytes")?;
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(
+///     now,
+///     &Offer::new(1, &streams, t),
+///     psk.0.expose(),
+///     &mut HashDrbg::new(&[1; 32]),
+///     &mut i_msg,
+/// )?;
+///
+/// // A PSK-only Responder: no private key, no certificate hook.
+/// let mut responder = Responder::new(RustCrypto, ModePolicies::default())?;
+/// let hooks: Hooks<'_, RsaPrivate, mikey_core::PinnedKeys<RsaPublic>> =
+///     Hooks { psks: &psk, me: None, certs: &mikey_core::PinnedKeys::new(
+///         &RustCrypto, [[0u8; 0]; 0], &Policy::default())? };
+/// let accepted = responder.handle(
+///     now, &i_msg[..n], &hooks, &mut HashDrbg::new(&[2; 32]), &mut [0u8; 512])?;
+/// assert_eq!(accepted.csb_id, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Responder<C, const N: usize = 32, const P: usize = 16> {
     policies: ModePolicies,
     crypto: C,

@@ -111,6 +111,43 @@ struct Pending {
 }
 
 /// The RSA-R Initiator (the receiver of the keys).
+///
+/// # Example
+///
+/// ```
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+/// // Bob sends, Alice receives: Alice's I_MESSAGE asks, Bob's R_MESSAGE carries the keys.
+/// let mut receiver = RsaRInitiator::new(RustCrypto, policy);
+/// let mut sender = RsaRResponder::new(RustCrypto, policy, &streams, &[])?;
+/// let offer = RsaROffer::new(1, t, RsaRMode::Unicast);
+/// let n = receiver.start(now, &offer, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = sender.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
+/// assert!(receiver.poll_keys().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RsaRInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -389,6 +426,43 @@ impl GroupKeys {
 }
 
 /// The RSA-R Responder (the sender of the keys).
+///
+/// # Example
+///
+/// ```
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+/// // Bob sends, Alice receives: Alice's I_MESSAGE asks, Bob's R_MESSAGE carries the keys.
+/// let mut receiver = RsaRInitiator::new(RustCrypto, policy);
+/// let mut sender = RsaRResponder::new(RustCrypto, policy, &streams, &[])?;
+/// let offer = RsaROffer::new(1, t, RsaRMode::Unicast);
+/// let n = receiver.start(now, &offer, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = sender.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
+/// assert!(receiver.poll_keys().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RsaRResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
