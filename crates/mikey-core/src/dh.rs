@@ -34,6 +34,8 @@ use keying_crypto::Time;
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -64,7 +66,10 @@ use keying_crypto::Time;
 /// let m = accepted.reply_len.expect("an R_MESSAGE");
 /// initiator.handle_response(now, &r_msg[..m], &trust_bob)?;
 /// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct DhInitiator<C> {
     crypto: C,
@@ -202,6 +207,8 @@ impl<C: Symmetric> DhInitiator<C> {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -232,7 +239,10 @@ impl<C: Symmetric> DhInitiator<C> {
 /// let m = accepted.reply_len.expect("an R_MESSAGE");
 /// initiator.handle_response(now, &r_msg[..m], &trust_bob)?;
 /// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct DhResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,

@@ -53,6 +53,8 @@ enum State {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -81,7 +83,10 @@ enum State {
 /// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
 /// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
 /// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct PkInitiator<C> {
     crypto: C,
@@ -330,6 +335,8 @@ impl<C: Symmetric> PkInitiator<C> {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -358,7 +365,10 @@ impl<C: Symmetric> PkInitiator<C> {
 /// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
 /// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
 /// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct PkResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,

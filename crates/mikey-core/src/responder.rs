@@ -54,6 +54,8 @@ pub struct ModePolicies {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// use mikey_core::{Hooks, ModePolicies, Offer, Policy, PskInitiator, Responder, SrtpCs};
 /// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
@@ -80,7 +82,10 @@ pub struct ModePolicies {
 /// let accepted = responder.handle(
 ///     now, &i_msg[..n], &hooks, &mut HashDrbg::new(&[2; 32]), &mut [0u8; 512])?;
 /// assert_eq!(accepted.csb_id, 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct Responder<C, const N: usize = 32, const P: usize = 16> {
     policies: ModePolicies,

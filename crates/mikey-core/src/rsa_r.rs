@@ -115,6 +115,8 @@ struct Pending {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -146,7 +148,10 @@ struct Pending {
 /// let m = accepted.reply_len.expect("an R_MESSAGE");
 /// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
 /// assert!(receiver.poll_keys().is_some());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct RsaRInitiator<C> {
     crypto: C,
@@ -430,6 +435,8 @@ impl GroupKeys {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 /// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
 /// # use mikey_core::{Offer, Timestamp, TsType};
@@ -461,7 +468,10 @@ impl GroupKeys {
 /// let m = accepted.reply_len.expect("an R_MESSAGE");
 /// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
 /// assert!(receiver.poll_keys().is_some());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
 /// ```
 pub struct RsaRResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
