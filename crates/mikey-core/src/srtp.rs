@@ -305,7 +305,7 @@ impl<F> core::fmt::Debug for SaInputs<'_, F> {
 /// [`SaError::Sp`] for an SP payload that is not a usable SRTP policy;
 /// [`SaError::Kdf`] when the PRF cannot run.
 #[inline]
-pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
+pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
 ) -> Result<SrtpSas, SaError> {
@@ -321,7 +321,7 @@ pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
 /// # Errors
 /// As [`build_sas`].
 #[inline]
-pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
+pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
@@ -334,27 +334,18 @@ pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + C
     r
 }
 
-fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
+fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
 ) -> Result<(), SaError> {
-    let SaInputs {
-        prf_func,
-        map,
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
-    } = *inputs;
-    let CsIdMap::SrtpId(list) = map else {
+    let CsIdMap::SrtpId(list) = inputs.map else {
         return Err(SaError::Shape);
     };
     for (i, cs) in list.iter().enumerate() {
-        let cs_id = u8::try_from(i + usize::from(first_cs_id)).map_err(|_| SaError::Shape)?;
-        let policy = match sp_for(cs.policy_no) {
+        let cs_id =
+            u8::try_from(i + usize::from(inputs.first_cs_id)).map_err(|_| SaError::Shape)?;
+        let policy = match (inputs.sp_for)(cs.policy_no) {
             Some(sp) => SrtpPolicy::from_sp(&sp).map_err(SaError::Sp)?,
             None => SrtpPolicy::DEFAULT,
         };
@@ -362,18 +353,18 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
         let slen = usize::from(policy.salt_len);
         let mut master_key = SecretBuf::<MAX_MASTER_KEY>::new();
         let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
-        match *keying {
+        match *inputs.keying {
             Keying::Tgk { tgk, salt } => {
                 // Derived straight into the SA's buffers (no key copies on the stack).
                 master_key.set_len(klen).map_err(|_| SaError::Shape)?;
                 kdf::derive_into(
                     s,
-                    prf_func,
+                    inputs.prf_func,
                     tgk,
                     C_TEK,
                     cs_id,
-                    csb_id,
-                    rand,
+                    inputs.csb_id,
+                    inputs.rand,
                     master_key.expose_mut(),
                 )
                 .map_err(SaError::Kdf)?;
@@ -387,12 +378,12 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
                         master_salt.set_len(slen).map_err(|_| SaError::Shape)?;
                         kdf::derive_into(
                             s,
-                            prf_func,
+                            inputs.prf_func,
                             tgk,
                             C_TGK_SALT,
                             cs_id,
-                            csb_id,
-                            rand,
+                            inputs.csb_id,
+                            inputs.rand,
                             master_salt.expose_mut(),
                         )
                         .map_err(SaError::Kdf)?;
@@ -425,7 +416,7 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>> + Copy>(
             }
         }
         let mut mki = heapless::Vec::new();
-        if let KeyValidity::Spi(spi) = kv {
+        if let KeyValidity::Spi(spi) = inputs.kv {
             mki.extend_from_slice(spi).map_err(|_| SaError::Shape)?;
         }
         out.push(SrtpSa {
