@@ -14,14 +14,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
-use keying::mikey::dh_mode::{DhInitiator, DhResponder};
-use keying::mikey::exchange::Policy;
+use keying::mikey::Time;
+use keying::mikey::dh::{DhInitiator, DhResponder};
 use keying::mikey::offer::Offer;
-use keying::mikey::replay::NtpTime;
+use keying::mikey::policy::Policy;
 use keying::mikey::{DhGroup, SrtpCs, Timestamp, TsType};
 
 fn main() -> ExitCode {
-    let now = NtpTime::from_secs(3_972_844_800);
+    let now = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
     let a_key = RsaPrivate::from_pkcs1_der(A_KEY).unwrap();
     let b_key = RsaPrivate::from_pkcs1_der(B_KEY).unwrap();
     let alice = identity(&a_key, A_CERT, b"sip:alice@example.com");
@@ -36,15 +36,16 @@ fn main() -> ExitCode {
         &streams,
         Timestamp {
             ts_type: TsType::NtpUtc,
-            value: now.0,
+            value: now.to_ntp(),
         },
     );
     let started = Instant::now();
     let mut initiator = DhInitiator::new(RustCrypto, Policy::default());
-    let mut responder: DhResponder<_> = DhResponder::new(RustCrypto, Policy::default());
+    let mut responder = DhResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 2048];
     let n = initiator
         .start(
+            now,
             &offer,
             DhGroup::Oakley5,
             &alice,

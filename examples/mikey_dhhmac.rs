@@ -13,14 +13,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RustCrypto};
+use keying::mikey::Time;
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::offer::Offer;
-use keying::mikey::replay::NtpTime;
+use keying::mikey::policy::Policy;
 use keying::mikey::{DhGroup, SrtpCs, Timestamp, TsType};
 
 fn main() -> ExitCode {
-    let now = NtpTime::from_secs(3_972_844_800);
+    let now = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
     let psk = b"dhhmac pre-shared key";
     let streams = [
         SrtpCs {
@@ -39,19 +40,20 @@ fn main() -> ExitCode {
         &streams,
         Timestamp {
             ts_type: TsType::NtpUtc,
-            value: now.0,
+            value: now.to_ntp(),
         },
     );
     let policy = Policy {
-        dh_groups: 0b111,
+        dh_groups: keying::mikey::DhGroups::ALL,
         ..Policy::default()
     };
     let started = Instant::now();
     let mut initiator = DhHmacInitiator::new(RustCrypto, policy);
-    let mut responder: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
+    let mut responder = DhHmacResponder::new(RustCrypto, policy);
     let mut i_msg = [0u8; 1024];
     let n = initiator
         .start(
+            now,
             &offer,
             DhGroup::Oakley2,
             psk,

@@ -14,14 +14,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
-use keying::mikey::exchange::Policy;
+use keying::mikey::Time;
 use keying::mikey::offer::Offer;
-use keying::mikey::pk_mode::{PkInitiator, PkResponder};
-use keying::mikey::replay::NtpTime;
+use keying::mikey::pk::{PkInitiator, PkResponder};
+use keying::mikey::policy::Policy;
 use keying::mikey::{SrtpCs, Timestamp, TsType};
 
 fn main() -> ExitCode {
-    let now = NtpTime::from_secs(3_972_844_800);
+    let now = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
     let a_key = RsaPrivate::from_pkcs1_der(A_KEY).unwrap();
     let b_key = RsaPrivate::from_pkcs1_der(B_KEY).unwrap();
     let alice = identity(&a_key, A_CERT, b"sip:alice@example.com");
@@ -38,17 +38,18 @@ fn main() -> ExitCode {
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
     let started = Instant::now();
     let mut initiator = PkInitiator::new(RustCrypto, Policy::default());
-    let mut responder: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
+    let mut responder = PkResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 2048];
     let bob_pub = RsaPublic::from_spki_der(B_SPKI).unwrap();
     let n = initiator
         .start(
+            now,
             &offer,
             &alice,
             &bob_pub,

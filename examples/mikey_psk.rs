@@ -13,15 +13,16 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RustCrypto};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::Time;
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::offer::Offer;
+use keying::mikey::policy::Policy;
 use keying::mikey::psk::{PskInitiator, PskResponder};
-use keying::mikey::replay::NtpTime;
 use keying::mikey::{SrtpCs, Timestamp, TsType};
 
 fn main() -> ExitCode {
     // The caller's clock: the library never reads one.
-    let now = NtpTime::from_secs(3_972_844_800);
+    let now = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
     let psk = b"a pre-shared key of 20 bytes";
     let streams = [SrtpCs {
         policy_no: 0,
@@ -35,16 +36,16 @@ fn main() -> ExitCode {
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
     let started = Instant::now();
     let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
-    let mut responder: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
+    let mut responder = PskResponder::new(RustCrypto, Policy::default());
     let mut i_msg = [0u8; 512];
     let n = initiator
-        .start(&offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)
+        .start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)
         .unwrap();
     println!("I_MESSAGE  -> {}", hex(&i_msg[..n]));
     let mut r_msg = [0u8; 512];

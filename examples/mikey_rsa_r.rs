@@ -15,9 +15,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RustCrypto};
-use keying::mikey::exchange::Policy;
-use keying::mikey::pk::LocalIdentity;
-use keying::mikey::replay::NtpTime;
+use keying::mikey::Time;
+use keying::mikey::hooks::LocalIdentity;
+use keying::mikey::policy::Policy;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use keying::mikey::srtp::{SrtpPolicy, SrtpSas};
 use keying::mikey::{Id, IdType, SrtpCs, Timestamp, TsType};
@@ -68,7 +68,7 @@ fn show(who: &str, csb: u32, sas: &SrtpSas) {
 }
 
 fn main() -> ExitCode {
-    let t0 = NtpTime::from_secs(3_972_844_800);
+    let t0 = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
     let sender_key = RsaPrivate::from_pkcs1_der(SENDER_KEY).unwrap();
     let sender_id = LocalIdentity {
         key: &sender_key,
@@ -117,8 +117,7 @@ fn main() -> ExitCode {
             },
         ),
     ];
-    let mut sender: RsaRResponder<RustCrypto> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+    let mut sender = RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
     let mut rng = HashDrbg::new(&[6; 32]);
     sender
         .serve_group(&streams, &policies, 32, &mut rng)
@@ -136,19 +135,23 @@ fn main() -> ExitCode {
         show("sender   ", sender.group().unwrap().csb_id(), &sender_sas);
         for (k, me) in receivers.iter().enumerate() {
             // Receivers join at different times: 0 s, 40 s and 120 s after the round starts.
-            let at = t0.plus_secs(1000 * round + [0, 40, 120][k]);
+            let at = t0.saturating_add(core::time::Duration::from_secs(u64::from(
+                1000 * round + [0, 40, 120][k],
+            )));
             let started = Instant::now();
             let mut receiver = RsaRInitiator::new(RustCrypto, Policy::default());
             let offer = RsaROffer::new(
                 0x100 * (round + 1) + u32::try_from(k).unwrap(),
                 Timestamp {
                     ts_type: TsType::NtpUtc,
-                    value: at.0,
+                    value: at.to_ntp(),
                 },
                 RsaRMode::Group,
             );
             let mut i_msg = [0u8; 2048];
-            let n = receiver.start(&offer, me, &mut rng, &mut i_msg).unwrap();
+            let n = receiver
+                .start(at, &offer, me, &mut rng, &mut i_msg)
+                .unwrap();
             println!("recv{} I_MESSAGE  -> {}", k + 1, hex(&i_msg[..n]));
             let mut r_msg = [0u8; 2048];
             let acc = sender

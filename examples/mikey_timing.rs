@@ -17,16 +17,17 @@ use keying::crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying::crypto::{
     HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
 };
-use keying::mikey::dh_mode::{DhInitiator, DhResponder};
+use keying::mikey::Time;
+use keying::mikey::dh::{DhInitiator, DhResponder};
 use keying::mikey::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use keying::mikey::exchange::{Policy, StaticPsk};
+use keying::mikey::hooks::LocalIdentity;
+use keying::mikey::hooks::StaticPsk;
 use keying::mikey::kdf;
 use keying::mikey::modp::DhKeyPair;
 use keying::mikey::offer::Offer;
-use keying::mikey::pk::LocalIdentity;
-use keying::mikey::pk_mode::{PkInitiator, PkResponder};
+use keying::mikey::pk::{PkInitiator, PkResponder};
+use keying::mikey::policy::Policy;
 use keying::mikey::psk::{PskInitiator, PskResponder};
-use keying::mikey::replay::NtpTime;
 use keying::mikey::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use keying::mikey::{DhGroup, Id, IdType, PrfFunc, SrtpCs, Timestamp, TsType};
 
@@ -47,10 +48,11 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(3);
-    let t0 = NtpTime::from_secs(3_972_844_800);
+    let t0 = Time::from_unix_secs(3_972_844_800 - keying::crypto::NTP_UNIX_OFFSET_SECS);
+    let at = |k: u32| t0.saturating_add(core::time::Duration::from_secs(u64::from(k)));
     let ts = |k: u32| Timestamp {
         ts_type: TsType::NtpUtc,
-        value: t0.plus_secs(k).0,
+        value: at(k).to_ntp(),
     };
     let streams = [SrtpCs {
         policy_no: 0,
@@ -58,7 +60,7 @@ fn main() {
         roc: 0,
     }];
     let policy = Policy {
-        dh_groups: 0b111,
+        dh_groups: keying::mikey::DhGroups::ALL,
         time: keying::mikey::replay::TimePolicy {
             skew_secs: 100_000,
             ..Default::default()
@@ -150,11 +152,11 @@ fn main() {
             ..Offer::new(k, &streams, ts(k))
         };
         let mut i = PskInitiator::new(RustCrypto, policy);
-        let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
-        let m = i.start(&offer, b"timing psk", &mut rng, &mut buf).unwrap();
-        let acc = r
-            .handle(t0.plus_secs(k), &buf[..m], &psk, &mut out)
+        let mut r = PskResponder::new(RustCrypto, policy);
+        let m = i
+            .start(at(k), &offer, b"timing psk", &mut rng, &mut buf)
             .unwrap();
+        let acc = r.handle(at(k), &buf[..m], &psk, &mut out).unwrap();
         i.handle_response(t0, &out[..acc.reply_len.unwrap()])
             .unwrap();
     });
@@ -163,12 +165,12 @@ fn main() {
         let d = median(n, |k| {
             let offer = Offer::new(k, &streams, ts(k));
             let mut i = DhHmacInitiator::new(RustCrypto, policy);
-            let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, policy);
+            let mut r = DhHmacResponder::new(RustCrypto, policy);
             let m = i
-                .start(&offer, g, b"timing psk", &mut rng, &mut buf)
+                .start(at(k), &offer, g, b"timing psk", &mut rng, &mut buf)
                 .unwrap();
             let acc = r
-                .handle(t0.plus_secs(k), &buf[..m], &psk, &mut rng, &mut out)
+                .handle(at(k), &buf[..m], &psk, &mut rng, &mut out)
                 .unwrap();
             i.handle_response(t0, &out[..acc.reply_len.unwrap()])
                 .unwrap();
@@ -178,13 +180,13 @@ fn main() {
     let d = median(n, |k| {
         let offer = Offer::new(k, &streams, ts(k));
         let mut i = DhInitiator::new(RustCrypto, policy);
-        let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy);
+        let mut r = DhResponder::new(RustCrypto, policy);
         let m = i
-            .start(&offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
+            .start(at(k), &offer, DhGroup::Oakley5, &alice, &mut rng, &mut buf)
             .unwrap();
         let acc = r
             .handle(
-                t0.plus_secs(k),
+                at(k),
                 &buf[..m],
                 &bob,
                 &pinned(&[A_SPKI]),
@@ -199,12 +201,12 @@ fn main() {
     let d = median(n, |k| {
         let offer = Offer::new(k, &streams, ts(k));
         let mut i = PkInitiator::new(RustCrypto, policy);
-        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, policy);
+        let mut r = PkResponder::new(RustCrypto, policy);
         let m = i
-            .start(&offer, &alice, &b_pub, None, &mut rng, &mut buf)
+            .start(at(k), &offer, &alice, &b_pub, None, &mut rng, &mut buf)
             .unwrap();
         r.handle(
-            t0.plus_secs(k),
+            at(k),
             &buf[..m],
             &bob,
             &pinned(&[A_SPKI]),
@@ -214,13 +216,13 @@ fn main() {
         .unwrap();
     });
     println!("PK (PKE v1.5 + PSS SIGN): {d:?}");
-    let mut sender: RsaRResponder<RustCrypto> =
-        RsaRResponder::new(RustCrypto, policy, &[], &[]).unwrap();
+    let mut sender = RsaRResponder::new(RustCrypto, policy, &[], &[]).unwrap();
     sender.serve_group(&streams, &[], 16, &mut rng).unwrap();
     let d = median(n, |k| {
         let mut i = RsaRInitiator::new(RustCrypto, policy);
         let m = i
             .start(
+                at(k),
                 &RsaROffer::new(k, ts(k), RsaRMode::Group),
                 &alice,
                 &mut rng,
@@ -229,7 +231,7 @@ fn main() {
             .unwrap();
         let acc = sender
             .handle(
-                t0.plus_secs(k),
+                at(k),
                 &buf[..m],
                 &bob,
                 &pinned(&[A_SPKI]),

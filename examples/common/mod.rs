@@ -6,8 +6,8 @@
 #![allow(dead_code)]
 
 use keying::crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
-use keying::mikey::exchange::Policy;
-use keying::mikey::pk::{LocalIdentity, PinnedKeys};
+use keying::mikey::hooks::{LocalIdentity, PinnedKeys};
+use keying::mikey::policy::Policy;
 use keying::mikey::srtp::SrtpSas;
 use keying::mikey::{Id, IdType};
 

@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use mikey_core::base64;
-use mikey_core::key_mgmt::{
+use mikey_core::sdp::{
     self, KeyMgmtAttribute, KeyMgmtError, Level, parse_rtsp_header, parse_sdp_attribute,
     sdp_attributes, sdp_mikey_for_media, write_rtsp_header, write_sdp_attribute,
 };
@@ -51,7 +51,7 @@ fn round_trip(b64: &[u8]) {
         let (prot, data) = parse_sdp_attribute(line)
             .expect("a key-mgmt attribute")
             .expect("written attribute parses");
-        assert_eq!(prot, key_mgmt::MIKEY);
+        assert_eq!(prot, sdp::MIKEY);
         assert_eq!(data.as_bytes(), b64);
     }
     for uri in [None, Some(""), Some("rtsp://example.com/s")] {

@@ -10,7 +10,7 @@
 use libfuzzer_sys::fuzz_target;
 use mikey_core::{
     CsIdMap, DataType, Kemac, Message, Payload, PayloadItem, PayloadType, Payloads, Sign, Sp,
-    SrtpParamType, Timestamp, payload::emit_sub_payloads,
+    SrtpParamType, Timestamp, wire::emit_sub_payloads,
 };
 
 /// Where `s` lies inside `data` (same allocation), if it does.
@@ -66,7 +66,7 @@ fn touch(item: &PayloadItem<'_>) -> bool {
                 return false;
             }
         }
-        Payload::T(t) => {
+        Payload::Timestamp(t) => {
             touch_ts(t);
         }
         Payload::GeneralExt(g) => {
@@ -194,7 +194,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = m.kemac();
     let _ = m.verification();
     assert_eq!(
-        m.find_all(PayloadType::T).count() >= 1,
+        m.find_all(PayloadType::Timestamp).count() >= 1,
         m.timestamp().is_some()
     );
 

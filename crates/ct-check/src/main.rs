@@ -22,8 +22,8 @@ use keying_crypto::rustcrypto::{P256SigningKey, RustCrypto};
 use keying_crypto::{
     CryptoError, Digest, EcdsaP256Signer, EcdsaP256Verifier, HashAlg, Symmetric, ct_eq,
 };
-use mikey_core::header::PrfFunc;
 use mikey_core::kdf;
+use mikey_core::wire::header::PrfFunc;
 
 /// How `run.sh` judges a case's memcheck report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

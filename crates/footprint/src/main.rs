@@ -439,7 +439,7 @@ mod probe {
 
     /// The PSK Responder's key store (one PSK, from the input).
     #[cfg(feature = "mikey-psk")]
-    static mut PSK_STORE: Slot<mikey_core::exchange::StaticPsk> = Slot::EMPTY;
+    static mut PSK_STORE: Slot<mikey_core::hooks::StaticPsk> = Slot::EMPTY;
 
     /// The PSK Responder's receive path: the I_MESSAGE in the datagram buffer (its length
     /// and the clock from the input) handled under a PSK from the input with the default
@@ -449,9 +449,10 @@ mod probe {
     fn mikey_psk(data: &[u8]) {
         use keying_crypto::SecretBuf;
         use keying_crypto::rustcrypto::RustCrypto;
-        use mikey_core::exchange::{Policy, StaticPsk};
+        use mikey_core::Time;
+        use mikey_core::hooks::StaticPsk;
+        use mikey_core::policy::Policy;
         use mikey_core::psk::PskResponder;
-        use mikey_core::replay::NtpTime;
 
         let psk = state(addr_of_mut!(PSK_STORE), || {
             StaticPsk(SecretBuf::from_slice(data.get(..20).unwrap_or_default()).unwrap_or_default())
@@ -460,7 +461,7 @@ mod probe {
             PskResponder::new(RustCrypto, Policy::default())
         });
         let len = usize::from(u16::from_be_bytes(be(data, 20)));
-        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let now = Time::from_unix_nanos(u64::from_be_bytes(be(data, 22)));
         let mut out = [0u8; 256];
         let result = r.handle(
             now,
@@ -491,10 +492,10 @@ mod probe {
     #[cfg(feature = "mikey-psk-init")]
     fn mikey_psk_init(data: &[u8]) {
         use keying_crypto::rustcrypto::RustCrypto;
-        use mikey_core::exchange::Policy;
+        use mikey_core::Time;
         use mikey_core::offer::Offer;
+        use mikey_core::policy::Policy;
         use mikey_core::psk::PskInitiator;
-        use mikey_core::replay::NtpTime;
         use mikey_core::{SrtpCs, Timestamp, TsType};
 
         let streams = [SrtpCs {
@@ -502,7 +503,7 @@ mod probe {
             ssrc: u32::from_be_bytes(be(data, 30)),
             roc: 0,
         }];
-        let now = NtpTime(u64::from_be_bytes(be(data, 22)));
+        let now = Time::from_unix_nanos(u64::from_be_bytes(be(data, 22)));
         let offer = Offer {
             verification: true,
             ..Offer::new(
@@ -510,7 +511,8 @@ mod probe {
                 &streams,
                 Timestamp {
                     ts_type: TsType::NtpUtc,
-                    value: now.0,
+                    // Taken from `now` by `start`.
+                    value: 0,
                 },
             )
         };
@@ -520,6 +522,7 @@ mod probe {
         let mut msg = [0u8; 256];
         let psk = data.get(..20).unwrap_or_default();
         let Ok(n) = i.start(
+            now,
             &offer,
             psk,
             &mut Trng(data.get(38..).unwrap_or_default()),

@@ -46,9 +46,10 @@ use keying_crypto::awslc::{self, AwsLc};
 use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RsaPrivate, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaKeyLoader, RsaPrivateKeyOps};
 use keying_crypto::{RsaPublicKeyOps, RsaSignatureScheme, Symmetric};
-use mikey_core::exchange::{KmError, Policy};
-use mikey_core::pk::{CertResolver, LocalIdentity};
-use mikey_core::replay::NtpTime;
+use mikey_core::Time;
+use mikey_core::error::KmError;
+use mikey_core::hooks::{CertResolver, LocalIdentity};
+use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::SrtpPolicy;
 use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
@@ -753,8 +754,9 @@ impl<P: JoinProvider> CertResolver for LoadsPinned<P> {
 /// Join `k` happens at T0 + k hours: each I_MESSAGE's timestamp is current when it
 /// arrives and the previous joins' replay entries have expired, so the cache stays small
 /// and every join is accepted.
-fn join_time(k: usize) -> NtpTime {
-    NtpTime::from_secs(3_972_844_800).plus_secs(3600 * k as u32)
+fn join_time(k: usize) -> Time {
+    Time::from_unix_secs(3_972_844_800 - keying_crypto::NTP_UNIX_OFFSET_SECS)
+        .saturating_add(core::time::Duration::from_secs(u64::from(3600 * k as u32)))
 }
 
 /// A group sender on provider `P` and the joins waiting for it.
@@ -954,12 +956,16 @@ fn rsa_r_joins() {
             let at = join_time(k);
             let t = mikey_core::Timestamp {
                 ts_type: mikey_core::TsType::NtpUtc,
-                value: at.0,
+                value: at.to_ntp(),
             };
             let mut i = RsaRInitiator::new(AwsLc, Policy::default());
             let mut buf = vec![0u8; 4096];
             let n = i
                 .start(
+                    mikey_core::Time::from_ntp(
+                        (RsaROffer::new(k as u32, t, RsaRMode::Group)).t.value64(),
+                    )
+                    .unwrap_or_default(),
                     &RsaROffer::new(k as u32, t, RsaRMode::Group),
                     &me,
                     &mut rng,

@@ -21,13 +21,15 @@ use keying_crypto::{
     CryptoError, Digest, HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
     RsaSignatureScheme, SecretBytes, Symmetric,
 };
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::Time;
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
+use mikey_core::hooks::{CertResolver, LocalIdentity};
 use mikey_core::modp::{DhKeyPair, PRIVATE_LEN};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{CertResolver, LocalIdentity};
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{Cert, DhGroup, Id, IdType, SrtpCs, Timestamp, TsType};
@@ -49,8 +51,8 @@ pub const STREAMS: [SrtpCs; 1] = [SrtpCs {
 
 /// The fixed clock.
 #[must_use]
-pub const fn now() -> NtpTime {
-    NtpTime::from_secs(NOW_SECS)
+pub const fn now() -> Time {
+    Time::from_unix_secs(NOW_SECS as u64 - keying_crypto::NTP_UNIX_OFFSET_SECS)
 }
 
 /// The offer's NTP-UTC timestamp: [`now`].
@@ -58,7 +60,7 @@ pub const fn now() -> NtpTime {
 pub const fn ts() -> Timestamp {
     Timestamp {
         ts_type: TsType::NtpUtc,
-        value: now().0,
+        value: now().to_ntp(),
     }
 }
 
@@ -265,16 +267,28 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
             ..Offer::new(0x3830_0001, &STREAMS, ts())
         };
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, PSK, &mut self.rng, &mut b.i_msg)?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, psk, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg)?;
         Ok(Outcome {
             responder: acc.sas,
@@ -332,16 +346,28 @@ impl<C: Symmetric + Clone, G: Rng> RsaRRun<C, G> {
     ) -> Result<Outcome, KmError> {
         let offer = RsaROffer::new(0x3830_0009, ts(), RsaRMode::Unicast);
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, alice, &mut self.rng, &mut b.i_msg)?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            alice,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, bob, trust_alice, &mut self.rng, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator
             .handle_response(now(), r_msg, alice, trust_bob, &mut self.rng)?;
         Ok(Outcome {
@@ -396,16 +422,29 @@ impl<C: Symmetric + Clone, G: Rng> DhRun<C, G> {
     ) -> Result<Outcome, KmError> {
         let offer = Offer::new(0x3830_0005, &STREAMS, ts());
         let b = &mut self.bufs;
-        let i_len = self
-            .initiator
-            .start(&offer, DH_GROUP, alice, &mut self.rng, &mut b.i_msg)?;
-        let i_msg = b.i_msg.get(..i_len).ok_or(KmError::Internal)?;
+        let i_len = self.initiator.start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DH_GROUP,
+            alice,
+            &mut self.rng,
+            &mut b.i_msg,
+        )?;
+        let i_msg = b
+            .i_msg
+            .get(..i_len)
+            .ok_or(KmError::BufferTooSmall { needed: i_len })?;
         let acc = self
             .responder
             .handle(now(), i_msg, bob, trust_alice, &mut self.rng, &mut b.r_msg)
             .map_err(|r| r.error)?;
-        let r_len = acc.reply_len.ok_or(KmError::Internal)?;
-        let r_msg = b.r_msg.get(..r_len).ok_or(KmError::Internal)?;
+        let r_len = acc
+            .reply_len
+            .ok_or(KmError::InvalidArgument("no reply written"))?;
+        let r_msg = b
+            .r_msg
+            .get(..r_len)
+            .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg, trust_bob)?;
         Ok(Outcome {
             responder: acc.sas,
@@ -596,7 +635,7 @@ pub fn dh_model_calls(group: DhGroup) -> Result<Vec<Call>, KmError> {
     let mut drbg = HashDrbg::new(b"keying-bench dh model");
     let mut x = || -> Result<[u8; PRIVATE_LEN], KmError> {
         let mut x = [0u8; PRIVATE_LEN];
-        drbg.fill_bytes(&mut x).map_err(|_| KmError::Internal)?;
+        drbg.fill_bytes(&mut x).map_err(KmError::Crypto)?;
         Ok(x)
     };
     let (xi, xr) = (x()?, x()?);

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use mikey_core::key_mgmt::{parse_rtsp_header, parse_sdp_attribute};
+use mikey_core::sdp::{parse_rtsp_header, parse_sdp_attribute};
 
 use crate::CliError;
 
@@ -204,7 +204,7 @@ fn sdp(t: &str) -> Result<Vec<u8>, CliError> {
             None => {}
             Some(Err(e)) => {
                 let offset = match e {
-                    mikey_core::key_mgmt::KeyMgmtError::Syntax { offset } => at + lead + offset,
+                    mikey_core::sdp::KeyMgmtError::Syntax { offset } => at + lead + offset,
                     _ => at,
                 };
                 return Err(CliError::input(format!(
@@ -212,7 +212,7 @@ fn sdp(t: &str) -> Result<Vec<u8>, CliError> {
                 )));
             }
             Some(Ok((protocol, data))) => {
-                if !protocol.eq_ignore_ascii_case(mikey_core::key_mgmt::MIKEY) {
+                if !protocol.eq_ignore_ascii_case(mikey_core::sdp::MIKEY) {
                     continue;
                 }
                 return base64(data);

@@ -609,7 +609,7 @@ pub fn run(
             Ok(msg) => {
                 let line = if sdp {
                     let mut out = vec![0u8; msg.len() * 2 + 64];
-                    match mikey_core::key_mgmt::write_sdp_attribute(&msg, &mut out) {
+                    match mikey_core::sdp::write_sdp_attribute(&msg, &mut out) {
                         Ok(n) => {
                             String::from_utf8_lossy(out.get(..n).unwrap_or_default()).into_owned()
                         }

@@ -14,19 +14,22 @@
 use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
+use mikey_core::Time;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::exchange::{
-    KmError, MAX_PSK, Policy, StaticPsk, kemac_decrypt, kemac_encr_key_len,
-};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::psk::{PskInitiator, PskResponder, TekList, read_key_data};
-use mikey_core::replay::{NtpTime, TimePolicy, ts_as_ntp};
+use mikey_core::policy::{MAX_PSK, Policy};
+use mikey_core::protect::{kemac_decrypt, kemac_encr_key_len};
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::replay::{TimePolicy, ts_as_ntp};
 use mikey_core::srtp::{Keying, SrtpPolicy, SrtpSa, build_sas};
 use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, KeyValidity, MacAlg, Message, Payload, PayloadItem,
     PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
 };
+use mikey_core::{TekList, read_key_data};
 
 use crate::value::{Obj, Value, named};
 use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
@@ -97,7 +100,7 @@ fn decode_policy() -> Policy {
         allow_null_srtp_encryption: true,
         allow_null_srtp_auth: true,
         min_srtp_key_len: 0,
-        dh_groups: 0xff,
+        dh_groups: mikey_core::DhGroups::ALL,
         time: TimePolicy {
             skew_secs: u32::MAX,
             accept_counter: true,
@@ -180,11 +183,12 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     let now = msg
         .timestamp()
         .and_then(|t| ts_as_ntp(&t, &policy.time).ok().flatten())
-        .unwrap_or(NtpTime(0));
+        .and_then(Time::from_ntp)
+        .unwrap_or_default();
     let mut reply = vec![0u8; REPLY_ROOM];
     match msg.data_type() {
         DataType::PskInit => {
-            let mut r: PskResponder<_, 1, 1> = PskResponder::new(RustCrypto, policy);
+            let mut r: PskResponder<_, 1, 1> = PskResponder::with_capacity(RustCrypto, policy);
             let key_data = KeyData::decrypt(msg, psk, &policy);
             match r.handle(now, msg.bytes(), &keys, &mut reply) {
                 Ok(acc) => Ok(PskKeys {
@@ -203,7 +207,8 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
             }
         }
         DataType::DhHmacInit => {
-            let mut r: DhHmacResponder<_, 1, 1> = DhHmacResponder::new(RustCrypto, policy);
+            let mut r: DhHmacResponder<_, 1, 1> =
+                DhHmacResponder::with_capacity(RustCrypto, policy);
             let mut rng = os_drbg()?;
             let res = r.handle(now, msg.bytes(), &keys, &mut rng, &mut reply);
             let mut k = match res {
@@ -302,14 +307,16 @@ impl KeyData {
             (Keying::Tgk { .. }, None) => Err("a TGK without RAND cannot be expanded".to_owned()),
             (keying, rand) => build_sas(
                 &RustCrypto,
-                h.prf_func,
-                &h.cs_id_map,
-                sp_for,
-                &keying,
-                h.csb_id,
-                rand.unwrap_or_default(),
-                &found.kv,
-                policy.first_cs_id,
+                &mikey_core::srtp::SaInputs {
+                    prf_func: h.prf_func,
+                    map: &h.cs_id_map,
+                    sp_for,
+                    keying: &keying,
+                    csb_id: h.csb_id,
+                    rand: rand.unwrap_or_default(),
+                    kv: &found.kv,
+                    first_cs_id: policy.first_cs_id,
+                },
             )
             .map(|sas| sas.iter().map(SrtpKeys::from_sa).collect())
             .map_err(|e| KmError::from(e).to_string()),
@@ -408,7 +415,13 @@ pub fn psk_init(args: &PskInit) -> Result<Vec<u8>, CliError> {
     let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; MESSAGE_ROOM];
     let n = initiator
-        .start(&offer, &args.psk, &mut rng, &mut out)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &args.psk,
+            &mut rng,
+            &mut out,
+        )
         .map_err(|e| CliError::io(format!("cannot build the I_MESSAGE: {e}")))?;
     out.truncate(n);
     Ok(out)
@@ -433,7 +446,7 @@ pub fn decode(bytes: &[u8], psk: Option<&[u8]>) -> Result<Report, CliError> {
             return Ok(finish(o, Some(tlv_error(&e)), None));
         }
     };
-    o.set("version", mikey_core::header::VERSION);
+    o.set("version", mikey_core::wire::header::VERSION);
     o.set("data_type", en!(h.data_type));
     o.set("v", h.v);
     o.set("prf_func", en!(h.prf_func));
@@ -714,7 +727,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
         Payload::Sign(s) => o
             .with("s_type", en!(s.s_type))
             .with("signature", s.signature),
-        Payload::T(t) => timestamp(o, &t),
+        Payload::Timestamp(t) => timestamp(o, &t),
         Payload::Id(i) => o
             .with("id_type", en!(i.id_type))
             .with("data", i.data)

@@ -15,11 +15,13 @@ use common::*;
 
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_crypto::{HashAlg, Symmetric};
-use mikey_core::exchange::{Policy, StaticPsk, aes_cm_iv};
+use mikey_core::Time;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::{self, C_TEK, KemacKeys};
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
+use mikey_core::protect::aes_cm_iv;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::NtpTime;
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{EncrAlg, MacAlg, Message, PrfFunc, SrtpCs, Timestamp, TsType};
 
@@ -88,7 +90,7 @@ fn responder_keys(msg: &[u8], psk: &[u8]) -> SrtpSas {
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, policy);
     let mut out = [0u8; 512];
     r.handle(
-        NtpTime(t.value),
+        Time::from_ntp(t.value).unwrap_or_default(),
         msg,
         &StaticPsk::new(psk).unwrap(),
         &mut out,
@@ -334,7 +336,13 @@ fn every_kemac_algorithm_and_prf() {
                 let mut i = PskInitiator::new(RustCrypto, Policy::default());
                 let mut out = [0u8; 1024];
                 let n = i
-                    .start(&offer, psk, &mut HashDrbg::new(&[9; 32]), &mut out)
+                    .start(
+                        mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                        &offer,
+                        psk,
+                        &mut HashDrbg::new(&[9; 32]),
+                        &mut out,
+                    )
                     .unwrap();
                 let case = format!("{encr:?} {mac:?} {prf:?}");
                 let (code, v, err) = decode_psk(&hex(psk), &hex(&out[..n]));

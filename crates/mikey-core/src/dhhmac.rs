@@ -12,21 +12,26 @@
 
 use keying_crypto::{Rng, SecretBuf, Symmetric};
 
-use crate::dh::DhGroup;
 use crate::error::Error;
-use crate::exchange::{self, KeyResolver, KmError, OwnedId, Policy, Rejected, VKey};
-use crate::header::{CommonHeader, DataType};
-use crate::id::Id;
+use crate::error::{KmError, Rejected};
+use crate::hooks::KeyResolver;
 use crate::kdf::{KemacKeys, MAX_OUT};
-use crate::kemac::{EncrAlg, Kemac};
-use crate::message::{KemacScope, MessageWriter};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
-use crate::payload::{Payload, PayloadType};
-use crate::psk::{Accepted, fill_kemac_mac};
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::policy::Policy;
+use crate::protect::{self, OwnedId, VKey};
+use crate::replay::{ReplayCache, check_window};
+use crate::responder::Accepted;
 use crate::srtp::SrtpSas;
+use crate::steps::key_data::fill_kemac_mac;
 use crate::steps::{self, Reply, Seen};
+use crate::wire::dh::DhGroup;
+use crate::wire::header::{CommonHeader, DataType};
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, Kemac};
+use crate::wire::message::{KemacScope, MessageWriter};
+use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
 /// Writes a message ending with a NULL-encrypted, empty KEMAC whose MAC covers the whole
 /// message.
@@ -35,7 +40,7 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
     out: &mut [u8],
     header: &CommonHeader<'_>,
     payloads: &mut heapless::Vec<Payload<'_>, MAX_PAYLOADS>,
-    mac_alg: crate::kemac::MacAlg,
+    mac_alg: crate::wire::kemac::MacAlg,
     auth_key: &[u8],
 ) -> Result<usize, KmError> {
     let zero = [0u8; 32];
@@ -44,7 +49,9 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
         encr_alg: EncrAlg::Null,
         encr_data: &[],
         mac_alg,
-        mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
+        mac: zero
+            .get(..mac_len)
+            .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
     });
     let n = {
         let mut w = MessageWriter::new(out, header);
@@ -52,7 +59,7 @@ fn write_with_kemac<S: Symmetric + ?Sized>(
             w.push(p);
         }
         w.push(&kemac);
-        w.finish().map_err(|_| KmError::Internal)?
+        w.finish().map_err(KmError::from)?
     };
     fill_kemac_mac(s, out, n, mac_alg, auth_key, KemacScope::Message)?;
     Ok(n)
@@ -66,6 +73,33 @@ enum State {
 }
 
 /// The DHHMAC Initiator.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{DhGroup, DhHmacInitiator, DhHmacResponder, Offer, Policy, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer::new(0x1234_5678, &streams, t);
+/// let mut initiator = DhHmacInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = DhHmacResponder::new(RustCrypto, Policy::default());
+/// let mut rng = HashDrbg::new(&[2; 32]);
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, psk, &mut rng, &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let keys = StaticPsk::new(psk)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &keys, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhHmacInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -101,18 +135,23 @@ impl<C: Symmetric> DhHmacInitiator<C> {
     /// Builds the I_MESSAGE in `group` into `out`.
     pub fn start(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         group: DhGroup,
         psk: &[u8],
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.state != State::Idle {
             return Err(KmError::WrongState);
         }
         offer.check()?;
         let s = &self.crypto;
-        let mut rand = [0u8; exchange::MAX_RAND];
+        let mut rand = [0u8; crate::policy::MAX_RAND];
         let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
@@ -130,7 +169,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         )?;
         payloads
             .push(steps::dh_payload(&pair))
-            .map_err(|_| KmError::Internal)?;
+            .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
         let n = write_with_kemac(
             s,
             out,
@@ -149,12 +188,12 @@ impl<C: Symmetric> DhHmacInitiator<C> {
 
     /// Handles the R_MESSAGE (or an Error message). A rejected message leaves the
     /// Initiator waiting.
-    pub fn handle_response(&mut self, _now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
         let (State::Await, Some(kept), Some(pair)) = (self.state, &self.kept, &self.pair) else {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let (tb, tl) = exchange::ts_bytes(&kept.t);
+        let (tb, tl) = protect::ts_bytes(&kept.t);
         let v = VKey {
             alg: kept.mac,
             key: self.auth_key.expose(),
@@ -169,23 +208,25 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             }) if self.policy.dhhmac_resp_without_dhi => {}
             Err(e) => return Err(e.into()),
         }
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if kemac.mac_alg != kept.mac {
             return Err(KmError::MacRefused(kemac.mac_alg));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        exchange::verify_mac(
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        protect::verify_mac(
             s,
             kemac.mac_alg,
             self.auth_key.expose(),
             &cov.input(KemacScope::Message),
             kemac.mac,
         )?;
-        if m.timestamp() != Some(kept.t) {
-            return Err(KmError::Mismatch);
-        }
+        steps::response_t(&m, &kept.t, now, &self.policy)?;
         let (dhr, dhi) = steps::dh_values(&m);
-        let dhr = dhr.ok_or(KmError::Internal)?;
+        let dhr = dhr.ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Dh))?;
         if let Some(dhi) = dhi
             && (dhi.group != pair.group() || dhi.value != pair.public())
         {
@@ -208,6 +249,33 @@ impl<C: Symmetric> DhHmacInitiator<C> {
 }
 
 /// The DHHMAC Responder.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{DhGroup, DhHmacInitiator, DhHmacResponder, Offer, Policy, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer::new(0x1234_5678, &streams, t);
+/// let mut initiator = DhHmacInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = DhHmacResponder::new(RustCrypto, Policy::default());
+/// let mut rng = HashDrbg::new(&[2; 32]);
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, DhGroup::Oakley5, psk, &mut rng, &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let keys = StaticPsk::new(psk)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &keys, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct DhHmacResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
@@ -223,9 +291,19 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for DhHmacResponder<C, 
     }
 }
 
+impl<C: Symmetric> DhHmacResponder<C> {
+    /// A new Responder.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`DhHmacResponder::with_capacity`] builds others.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self::with_capacity(crypto, policy)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     /// A new Responder.
-    pub fn new(crypto: C, policy: Policy) -> Self {
+    pub fn with_capacity(crypto: C, policy: Policy) -> Self {
         Self {
             crypto,
             policy,
@@ -248,7 +326,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     /// Handles an I_MESSAGE: on success the SAs and the R_MESSAGE in `out`.
     pub fn handle(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         keys: &dyn KeyResolver,
         rng: &mut dyn Rng,
@@ -256,10 +334,14 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::DhHmacInit, &self.policy)?;
-        let rand = m.rand().ok_or(KmError::Internal)?;
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
-        let (id_i, id_r) = exchange::ids(&m);
-        let (tb, tl) = exchange::ts_bytes(&t);
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        let (id_i, id_r) = protect::ids(&m);
+        let (tb, tl) = protect::ts_bytes(&t);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
         let r = Reply::new(s, &h, t);
         let psk = match self
@@ -286,8 +368,10 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        if let Err(e) = exchange::verify_mac(
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
             kk.auth.expose(),
@@ -301,7 +385,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         // commit stays last.
         let peer_id = steps::peer_id(&m).map_err(Rejected::from)?;
         let (dhi, _) = steps::dh_values(&m);
-        let dhi = dhi.ok_or(KmError::Internal)?;
+        let dhi = dhi.ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Dh))?;
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }

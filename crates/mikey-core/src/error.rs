@@ -1,11 +1,20 @@
 //! The MIKEY error type and its mapping onto the Error payload codes (RFC 3830 §6.12).
 
+use keying_crypto::CryptoError;
+use keying_tlv::WriteError;
+
+use crate::kdf::KdfError;
+use crate::replay::{ReplayError, TsError};
+use crate::srtp::{SaError, SpProblem};
+use crate::wire::header::PrfFunc;
+use crate::wire::kemac::{EncrAlg, MacAlg};
+
 use core::fmt;
 
-use crate::err::ErrorNo;
-use crate::header::DataType;
-use crate::payload::PayloadType;
-use crate::timestamp::TimestampProblem;
+use crate::wire::PayloadType;
+use crate::wire::err::ErrorNo;
+use crate::wire::header::DataType;
+use crate::wire::timestamp::TimestampProblem;
 
 /// Names of the fields whose decoding errors map onto a specific MIKEY Error no
 /// ([`Error::error_no`]); they are the `expected` strings of [`keying_tlv::Error`].
@@ -84,7 +93,7 @@ impl Error {
             },
             Self::MissingPayload { data_type, .. } if !data_type.is_known() => ErrorNo::InvalidDt,
             Self::MissingPayload {
-                payload: PayloadType::T,
+                payload: PayloadType::Timestamp,
                 ..
             } => ErrorNo::InvalidTs,
             Self::MissingPayload { .. } | Self::Misplaced { .. } => ErrorNo::Unspecified,
@@ -121,6 +130,193 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+/// Why a role rejected a message. [`KmError::error_no`] gives the Error no to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KmError {
+    /// Not a well-formed MIKEY message of its data type.
+    Message(Error),
+    /// A data type this role does not handle here (a response to the responder, an
+    /// unexpected reply, a mode the policy refuses).
+    UnexpectedDataType(DataType),
+    /// PRF func refused by policy or unknown.
+    PrfRefused(PrfFunc),
+    /// KEMAC encryption algorithm refused: unknown, or NULL when policy forbids a
+    /// downgrade to cleartext keys.
+    EncrRefused(EncrAlg),
+    /// MAC algorithm refused: NULL (never authentication) or unsupported.
+    MacRefused(MacAlg),
+    /// Hash / signature scheme refused (CHASH, SIGN S type).
+    HashRefused,
+    /// DH group refused.
+    DhGroupRefused,
+    /// DH value outside `[2, p − 2]` (RFC 2631 §2.1.5 style range check).
+    DhValueOutOfRange,
+    /// The peer's identity is unknown to the key hook.
+    UnknownIdentity,
+    /// Certificate missing, unparseable, not verified by the hook, or too large a key.
+    CertRejected,
+    /// SP payload unusable.
+    Sp(SpProblem),
+    /// Authentication failed: KEMAC MAC, V MAC, signature — and PKE decryption, which
+    /// reports the very same value so that no padding oracle exists.
+    AuthFailed,
+    /// Timestamp outside the window, refused COUNTER, non-increasing COUNTER.
+    Timestamp(TsError),
+    /// An authenticated message already accepted inside the window.
+    Replay,
+    /// The replay cache is full of live entries: rejected until the window passes.
+    ReplayCacheFull,
+    /// Authenticated but the key data is missing or malformed.
+    KeyData,
+    /// Authenticated (the KEMAC MAC verified) but the AES-KW-128 Encr data does not unwrap:
+    /// the RFC 3394 integrity check fails with IV = S (RFC 3830 §4.2.3) and with the RFC
+    /// 3394 default IV. The MAC is not at fault: the peer wraps under another key or IV.
+    /// Reported as Error no Invalid EA (the peer's key wrap is not one this side accepts).
+    KeyUnwrapFailed,
+    /// A response does not belong to the exchange (CSB ID, echoed T, RAND rules, a
+    /// policy that was not offered).
+    Mismatch,
+    /// The peer answered with an Error message carrying this Error no (authenticated
+    /// when `authenticated`).
+    PeerError {
+        /// First Error no of the message.
+        error_no: ErrorNo,
+        /// Whether its V / SIGN verified.
+        authenticated: bool,
+    },
+    /// The role cannot take this call in its current state.
+    WrongState,
+    /// The output buffer is too small: `needed` is the total length the output needs when
+    /// the writer could measure it (a message), or the length known when writing stopped
+    /// (a buffer filled in steps).
+    BufferTooSmall {
+        /// Bytes needed.
+        needed: usize,
+    },
+    /// The crypto provider failed: the RNG, a primitive or key size it lacks, a key
+    /// operation.
+    Crypto(CryptoError),
+    /// A caller's input is out of range (an offer's TGK or RAND length, more streams or
+    /// policies than the role keeps, a key longer than the role holds): names it.
+    InvalidArgument(&'static str),
+}
+
+impl KmError {
+    /// The Error no to send for this rejection (RFC 3830 §6.12, RFC 4738 §3.9.2).
+    pub fn error_no(&self) -> ErrorNo {
+        match self {
+            Self::Message(e) => e.error_no(),
+            Self::UnexpectedDataType(_) => ErrorNo::InvalidDt,
+            Self::PrfRefused(_) => ErrorNo::InvalidPrf,
+            Self::EncrRefused(_) | Self::KeyUnwrapFailed => ErrorNo::InvalidEa,
+            Self::MacRefused(_) => ErrorNo::InvalidMac,
+            Self::HashRefused => ErrorNo::InvalidHa,
+            Self::DhGroupRefused | Self::DhValueOutOfRange => ErrorNo::InvalidDh,
+            Self::UnknownIdentity => ErrorNo::InvalidId,
+            Self::CertRejected => ErrorNo::InvalidCert,
+            Self::Sp(SpProblem::ProtType) => ErrorNo::InvalidSp,
+            Self::Sp(SpProblem::Param(_)) => ErrorNo::InvalidSpPar,
+            Self::AuthFailed => ErrorNo::AuthFailure,
+            Self::Timestamp(_) | Self::Replay => ErrorNo::InvalidTs,
+            Self::ReplayCacheFull
+            | Self::KeyData
+            | Self::Mismatch
+            | Self::PeerError { .. }
+            | Self::WrongState
+            | Self::BufferTooSmall { .. }
+            | Self::Crypto(_)
+            | Self::InvalidArgument(_) => ErrorNo::Unspecified,
+        }
+    }
+}
+
+impl fmt::Display for KmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "MIKEY exchange rejected: {self:?} (Error no {:?})",
+            self.error_no()
+        )
+    }
+}
+
+impl core::error::Error for KmError {}
+
+impl From<Error> for KmError {
+    fn from(e: Error) -> Self {
+        Self::Message(e)
+    }
+}
+
+impl From<KdfError> for KmError {
+    fn from(e: KdfError) -> Self {
+        match e {
+            KdfError::UnsupportedPrf => Self::PrfRefused(PrfFunc::Unknown(0x7f)),
+            KdfError::BadLength => Self::KeyData,
+        }
+    }
+}
+
+impl From<TsError> for KmError {
+    fn from(e: TsError) -> Self {
+        Self::Timestamp(e)
+    }
+}
+
+impl From<ReplayError> for KmError {
+    fn from(e: ReplayError) -> Self {
+        match e {
+            ReplayError::Replay => Self::Replay,
+            ReplayError::Full => Self::ReplayCacheFull,
+            ReplayError::Ts(t) => Self::Timestamp(t),
+        }
+    }
+}
+
+impl From<SaError> for KmError {
+    fn from(e: SaError) -> Self {
+        match e {
+            SaError::Kdf(k) => k.into(),
+            SaError::Sp(p) => Self::Sp(p),
+            SaError::Shape => Self::KeyData,
+        }
+    }
+}
+
+impl From<WriteError> for KmError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::BufferTooSmall { needed } => Self::BufferTooSmall { needed },
+            WriteError::TooLong { field, .. } => Self::InvalidArgument(field),
+            _ => Self::InvalidArgument("a value the wire format cannot carry"),
+        }
+    }
+}
+
+impl From<CryptoError> for KmError {
+    fn from(e: CryptoError) -> Self {
+        Self::Crypto(e)
+    }
+}
+
+/// A payload the message's data type requires is missing from `m` (the accessors of a
+/// message whose mode rules were checked).
+pub(crate) fn missing(
+    m: &crate::wire::message::Message<'_>,
+    payload: crate::wire::PayloadType,
+) -> KmError {
+    KmError::Message(Error::MissingPayload {
+        payload,
+        data_type: m.data_type(),
+    })
+}
+
+/// A rejected message: [`keying_crypto::Rejected`] over [`KmError`] — the error, and the
+/// length of the Error message written into the caller's output buffer, if one should be
+/// sent.
+pub type Rejected = keying_crypto::Rejected<KmError>;
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -149,5 +345,44 @@ mod tests {
         assert_eq!(e.error_no(), ErrorNo::InvalidDt);
         let e = Message::parse(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 9]).unwrap_err();
         assert_eq!(e.error_no(), ErrorNo::Unspecified);
+    }
+}
+
+#[cfg(test)]
+mod km_tests {
+    use super::*;
+
+    #[test]
+    fn every_rejection_maps_to_its_error_no() {
+        use crate::replay::TsError;
+        let cases = [
+            (KmError::AuthFailed, ErrorNo::AuthFailure),
+            (KmError::Timestamp(TsError::OutOfWindow), ErrorNo::InvalidTs),
+            (KmError::Replay, ErrorNo::InvalidTs),
+            (
+                KmError::PrfRefused(PrfFunc::HmacSha256),
+                ErrorNo::InvalidPrf,
+            ),
+            (KmError::MacRefused(MacAlg::Null), ErrorNo::InvalidMac),
+            (KmError::EncrRefused(EncrAlg::Null), ErrorNo::InvalidEa),
+            (KmError::HashRefused, ErrorNo::InvalidHa),
+            (KmError::DhGroupRefused, ErrorNo::InvalidDh),
+            (KmError::DhValueOutOfRange, ErrorNo::InvalidDh),
+            (KmError::UnknownIdentity, ErrorNo::InvalidId),
+            (KmError::CertRejected, ErrorNo::InvalidCert),
+            (KmError::Sp(SpProblem::ProtType), ErrorNo::InvalidSp),
+            (KmError::Sp(SpProblem::Param(1)), ErrorNo::InvalidSpPar),
+            (
+                KmError::UnexpectedDataType(DataType::PskResp),
+                ErrorNo::InvalidDt,
+            ),
+            (KmError::ReplayCacheFull, ErrorNo::Unspecified),
+            (KmError::KeyData, ErrorNo::Unspecified),
+            (KmError::KeyUnwrapFailed, ErrorNo::InvalidEa),
+            (KmError::EncrRefused(EncrAlg::AesCm256), ErrorNo::InvalidEa),
+        ];
+        for (e, no) in cases {
+            assert_eq!(e.error_no(), no, "{e:?}");
+        }
     }
 }

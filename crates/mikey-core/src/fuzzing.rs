@@ -8,20 +8,22 @@
 use keying_crypto::insecure::{InsecureFuzzing, InsecureRsaKey};
 use keying_crypto::{CryptoError, Rng};
 
-use crate::cert::Cert;
-use crate::dh::DhGroup;
-use crate::dh_mode::{DhInitiator, DhResponder};
+use crate::dh::{DhInitiator, DhResponder};
 use crate::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use crate::exchange::{KmError, Policy, StaticPsk};
-use crate::header::SrtpCs;
-use crate::id::{Id, IdType};
+use crate::error::KmError;
+use crate::hooks::StaticPsk;
+use crate::hooks::{CertResolver, LocalIdentity};
 use crate::offer::Offer;
-use crate::pk::{CertResolver, LocalIdentity};
-use crate::pk_mode::{PkInitiator, PkResponder};
+use crate::pk::{PkInitiator, PkResponder};
+use crate::policy::Policy;
 use crate::psk::{PskInitiator, PskResponder};
-use crate::replay::NtpTime;
 use crate::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
-use crate::timestamp::{Timestamp, TsType};
+use crate::wire::cert::Cert;
+use crate::wire::dh::DhGroup;
+use crate::wire::header::SrtpCs;
+use crate::wire::id::{Id, IdType};
+use crate::wire::timestamp::{Timestamp, TsType};
+use keying_crypto::Time;
 
 /// A deterministic generator for fuzzing.
 #[derive(Debug, Clone)]
@@ -71,7 +73,7 @@ pub fn drive(data: &[u8]) {
             accept_counter: true,
             ..crate::replay::TimePolicy::default()
         },
-        dh_groups: 0b111,
+        dh_groups: crate::policy::DhGroups::ALL,
         min_rsa_bits: 0,
         ..Policy::default()
     };
@@ -89,10 +91,10 @@ pub fn drive(data: &[u8]) {
         Err(_) => return,
     };
     let mut rng = CounterRng(1);
-    let mut now = NtpTime::from_secs(3_972_844_800);
+    let mut now = Time::from_unix_secs(3_972_844_800 - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let t = Timestamp {
         ts_type: TsType::NtpUtc,
-        value: now.0,
+        value: now.to_ntp(),
     };
     let streams = [SrtpCs {
         policy_no: 0,
@@ -105,11 +107,11 @@ pub fn drive(data: &[u8]) {
     };
     let mut buf = [0u8; 2048];
     let mut out = [0u8; 4096];
-    let mut psk_r: PskResponder<_, 4, 4> = PskResponder::new(s, policy);
-    let mut dhh_r: DhHmacResponder<_, 4, 4> = DhHmacResponder::new(s, policy);
-    let mut pk_r: PkResponder<_, 4, 4> = PkResponder::new(s, policy);
-    let mut dh_r: DhResponder<_, 4, 4> = DhResponder::new(s, policy);
-    let Ok(mut rr_r) = RsaRResponder::<_, 4, 4>::new(s, policy, &streams, &[]) else {
+    let mut psk_r: PskResponder<_, 4, 4> = PskResponder::with_capacity(s, policy);
+    let mut dhh_r: DhHmacResponder<_, 4, 4> = DhHmacResponder::with_capacity(s, policy);
+    let mut pk_r: PkResponder<_, 4, 4> = PkResponder::with_capacity(s, policy);
+    let mut dh_r: DhResponder<_, 4, 4> = DhResponder::with_capacity(s, policy);
+    let Ok(mut rr_r) = RsaRResponder::<_, 4, 4>::with_capacity(s, policy, &streams, &[]) else {
         return;
     };
     if data.first().is_some_and(|b| b & 1 == 1)
@@ -118,15 +120,23 @@ pub fn drive(data: &[u8]) {
         return;
     }
     let mut psk_i = PskInitiator::new(s, policy);
-    let _ = psk_i.start(&offer, b"fuzz psk", &mut rng, &mut buf);
+    let _ = psk_i.start(now, &offer, b"fuzz psk", &mut rng, &mut buf);
     let mut dhh_i = DhHmacInitiator::new(s, policy);
-    let _ = dhh_i.start(&offer, DhGroup::Oakley1, b"fuzz psk", &mut rng, &mut buf);
+    let _ = dhh_i.start(
+        now,
+        &offer,
+        DhGroup::Oakley1,
+        b"fuzz psk",
+        &mut rng,
+        &mut buf,
+    );
     let mut pk_i = PkInitiator::new(s, policy);
-    let _ = pk_i.start(&offer, &me, &key, None, &mut rng, &mut buf);
+    let _ = pk_i.start(now, &offer, &me, &key, None, &mut rng, &mut buf);
     let mut dh_i = DhInitiator::new(s, policy);
-    let _ = dh_i.start(&offer, DhGroup::Oakley1, &me, &mut rng, &mut buf);
+    let _ = dh_i.start(now, &offer, DhGroup::Oakley1, &me, &mut rng, &mut buf);
     let mut rr_i = RsaRInitiator::new(s, policy);
     let _ = rr_i.start(
+        now,
         &RsaROffer::new(7, t, RsaRMode::Group),
         &me,
         &mut rng,
@@ -138,7 +148,7 @@ pub fn drive(data: &[u8]) {
         let len = usize::from(u16::from_be_bytes([*hi, *lo])).min(tail.len());
         let (msg, next) = tail.split_at(len);
         rest = next;
-        now = now.plus_secs(u32::from(*step));
+        now = now.saturating_add(core::time::Duration::from_secs(u64::from(u32::from(*step))));
         macro_rules! responder {
             ($r:expr, $call:expr) => {{
                 let before = $r.replay_cache().len();

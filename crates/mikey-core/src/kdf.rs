@@ -16,7 +16,7 @@
 
 use keying_crypto::{HashAlg, SecretBuf, Symmetric};
 
-use crate::header::PrfFunc;
+use crate::wire::header::PrfFunc;
 
 /// TEK (SRTP master key) from the TGK.
 pub const C_TEK: u32 = 0x2AD0_1C64;

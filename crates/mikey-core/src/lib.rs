@@ -22,7 +22,7 @@
 //! };
 //! let mut buf = [0u8; 64];
 //! let mut w = MessageWriter::new(&mut buf, &header);
-//! w.push(&Payload::T(Timestamp { ts_type: TsType::Counter, value: 1 }));
+//! w.push(&Payload::Timestamp(Timestamp { ts_type: TsType::Counter, value: 1 }));
 //! w.push(&Payload::Rand(Rand { rand: &[7; 16] }));
 //! let n = w.finish().unwrap();
 //!
@@ -33,49 +33,76 @@
 //!
 //! # Key management (Sans-IO roles)
 //!
-//! On top of the message layer: the MIKEY PRF and key derivation ([`kdf`]), KEMAC / V
-//! protection and Error messages ([`exchange`]), timestamps and the replay cache
-//! ([`replay`]), SRTP output ([`srtp`]), MODP Diffie-Hellman ([`modp`]), and one
-//! Initiator and one Responder per mode: [`psk`] (data types 0/1), [`pk_mode`] (2/3),
-//! [`dh_mode`] (4/5), [`dhhmac`] (7/8, RFC 4650) and [`rsa_r`] (9/10, RFC 4738, with the
+//! On top of the message layer ([`wire`]): the MIKEY PRF and key derivation ([`kdf`]),
+//! KEMAC / V protection and the MACs ([`protect`]), MODP Diffie-Hellman ([`modp`]),
+//! timestamps and the replay cache ([`replay`]), SRTP output ([`srtp`]), and one Initiator
+//! and one Responder per mode: [`psk`] (data types 0/1), [`pk`] (2/3), [`dh`] (4/5),
+//! [`dhhmac`] (7/8, RFC 4650) and [`rsa_r`] (9/10, RFC 4738, with the
 //! one-sender-many-receivers group case and group re-key), plus one dispatching
-//! [`responder::Responder`] with per-mode policy. Error messages (6) are built by every
-//! Responder. Feature `insecure-fuzzing` adds `fuzzing::drive`, which drives every role
-//! with arbitrary messages and time steps over the insecure test provider. Crypto goes only through `keying-crypto`'s traits
-//! ([`keying_crypto::Symmetric`], the RSA key handles, [`keying_crypto::Rng`]); nothing
-//! allocates, so every role builds without `alloc` (the RSA *provider* needs it, the
-//! roles do not).
+//! [`Responder`] with per-mode policy. Error messages (6) are built by every Responder.
+//! Feature `insecure-fuzzing` adds `fuzzing::drive`, which drives every role with
+//! arbitrary messages and time steps over the insecure test provider. Crypto goes only
+//! through `keying-crypto`'s traits ([`keying_crypto::Symmetric`], the RSA key handles,
+//! [`Rng`]); nothing allocates, so every role builds without `alloc` (the RSA *provider*
+//! needs it, the roles do not).
+//!
+//! ## Layout
+//!
+//! ```text
+//! lib.rs        this page, re-exports (a program needs `use mikey_core::…` only)
+//! wire/         mod.rs: PayloadType, Payload, the chain framing (Framed over
+//!               keying_tlv::Codec); header, message (view and writer), list, and one
+//!               file per payload: kemac pke dh sign timestamp id cert chash v sp rand
+//!               err (the Error payload) key_data general_ext tr idr randr ticket sakke
+//! kdf.rs        PRF and key derivation (RFC 3830 §4.1)
+//! protect.rs    KEMAC encryption, MACs, V, the Error message (RFC 3830 §4.2, §5.2)
+//! modp.rs       MODP Diffie-Hellman (RFC 3830 §4.2.7)
+//! error.rs      Error (message), KmError and Rejected (roles)
+//! policy.rs     Policy, MAX_* sizes a role keeps
+//! hooks.rs      KeyResolver, StaticPsk, CertResolver, PinnedKeys, LocalIdentity
+//! offer.rs      Offer; replay.rs: TimePolicy, ReplayCache; srtp.rs: SRTP SAs
+//! psk.rs pk.rs dh.rs dhhmac.rs rsa_r.rs
+//!               one file per mode: its Initiator and Responder
+//! responder.rs  the dispatching Responder, Accepted
+//! steps/        what the modes share (receive, answer, key data, SIGN / PKE steps)
+//! sdp.rs        SDP / RTSP key-mgmt carriage (RFC 4567); base64.rs
+//! ```
 //!
 //! ## Calling contract
 //!
-//! Like quinn-proto, a role never performs I/O and never reads a clock:
+//! Every protocol crate of this workspace follows one role contract (see the README's
+//! "Role contract" section). Like quinn-proto, a role never performs I/O and never reads a
+//! clock:
 //!
-//! - **Initiator**: `start(offer, keys…, rng, out) -> Result<usize, KmError>` writes the
-//!   I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
+//! - **Construction**: `Role::new(crypto, policy, …)`; the role owns its provider (pass
+//!   `&C` to share one). Responders keep a replay cache of `N` entries and `P` counters:
+//!   `new` builds the default capacities, `with_capacity` others.
+//! - **Initiator**: `start(now, offer, keys…, rng, out) -> Result<usize, KmError>` writes
+//!   the I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
 //!   peer's answer (a response or an Error message); `poll_keys()` returns the SRTP SAs
 //!   once the exchange is complete (at once for PSK / PK without a verification request).
-//! - **Responder**: `handle(now, bytes, hooks…, out) -> Result<Accepted, Rejected>`.
-//!   [`psk::Accepted`] carries the SAs and the length of the response written into `out`
-//!   (verification message, R_MESSAGE); [`exchange::Rejected`] carries the typed
-//!   [`exchange::KmError`] (whose [`exchange::KmError::error_no`] is the RFC 3830 §6.12
-//!   Error no) and, when one should be sent, the length of the Error message in `out` —
-//!   V-protected when a PSK-derived key exists, SIGNed when the sender was authenticated
-//!   by signature, unsigned before that (no private-key operation on a path any sender can
-//!   trigger).
-//! - **Time rule**: every call that judges time takes `now` ([`replay::NtpTime`]) from the
-//!   caller; timestamps are produced by the caller too (the [`offer::Offer`]'s `t`: NTP-UTC
-//!   from its clock, or its next COUNTER value — unique per Initiator). MIKEY has no
-//!   retransmission: an Initiator that hears nothing is dropped and a new exchange started
-//!   with a new timestamp.
+//! - **Responder**: `handle(now, bytes, hooks…, rng, out) -> Result<Accepted, Rejected>`.
+//!   [`Accepted`] carries the SAs and the length of the response written into `out`
+//!   (verification message, R_MESSAGE); [`Rejected`] (= [`keying_crypto::Rejected`] over
+//!   [`KmError`]) carries the typed error (whose [`KmError::error_no`] is the RFC 3830
+//!   §6.12 Error no) and, when one should be sent, the length of the Error message in
+//!   `out` — V-protected when a PSK-derived key exists, SIGNed when the sender was
+//!   authenticated by signature, unsigned before that (no private-key operation on a path
+//!   any sender can trigger). A short `out` is [`KmError::BufferTooSmall`].
+//! - **Time rule**: every call that judges or stamps time takes `now` ([`Time`]) from the
+//!   caller. An offer's NTP timestamp is taken from the `now` given to `start`; a COUNTER
+//!   is the caller's next value (unique per Initiator). MIKEY has no retransmission: an
+//!   Initiator that hears nothing is dropped and a new exchange started with a new
+//!   timestamp.
 //! - **Rejection rule**: a rejected message leaves the role exactly as it was (every check
 //!   computes into locals; the replay cache, counters and state are committed last, and
 //!   only for authenticated messages). The tests flip every bit of every message of every
 //!   mode and check this.
-//! - **Hooks**: [`exchange::KeyResolver`] maps the peer's identity (ID payload data) to a
-//!   PSK; [`pk::CertResolver`] validates a peer's certificate (chain, validity,
+//! - **Hooks**: [`crate::hooks::KeyResolver`] maps the peer's identity (ID payload data) to a
+//!   PSK; [`CertResolver`] validates a peer's certificate (chain, validity,
 //!   revocation: the caller's PKI — this crate parses no X.509) and returns its public key;
-//!   [`pk::LocalIdentity`] names this side's private-key *handle*, certificate and ID.
-//! - **Policy**: [`exchange::Policy`] says which modes, PRFs, KEMAC algorithms (NULL
+//!   [`LocalIdentity`] names this side's private-key *handle*, certificate and ID.
+//! - **Policy**: [`crate::policy::Policy`] says which modes, PRFs, KEMAC algorithms (NULL
 //!   encryption refused by default), MAC algorithms (NULL never), DH groups (OAKLEY 5 only
 //!   by default), RSA sizes, SRTP key sizes, NULL SRTP encryption / authentication
 //!   (refused by default), COUNTER timestamps (refused by default) and the timestamp
@@ -88,9 +115,9 @@
 //! | Protocol and services | SRTP / SRTCP (RFC 3711): confidentiality, integrity and replay protection as the SP policy says ([`srtp::SrtpPolicy`], RFC 3711 defaults when no SP is sent). |
 //! | What selects an SA | One SA per crypto session of the SRTP-ID map: SSRC (and the caller's destination address / port, RFC 3711 §3.2.3), with the MKI from the key data's KV SPI when present. CS IDs are the map positions from 1 (RFC 3830 §6.1.1). |
 //! | Key management | The MIKEY mode used; keys per CS from the TGK with the §4.1.3 labels (TEK, salt), or TEKs carried directly. The ROC is handed over from the map. |
-//! | Peer identities | PSK: the ID payloads resolved by [`exchange::KeyResolver`]; PK / DH / RSA-R: the certificate validated by [`pk::CertResolver`]. Every SA returned is bound to an authenticated peer ([`psk::Accepted::peer`]). |
+//! | Peer identities | PSK: the ID payloads resolved by [`crate::hooks::KeyResolver`]; PK / DH / RSA-R: the certificate validated by [`CertResolver`]. Every SA returned is bound to an authenticated peer ([`Accepted::peer`]). |
 //! | Authorization | The caller's: the hooks decide who may key which streams; MIKEY conveys no authorization beyond identity. |
-//! | Algorithms | Negotiated by SP (Initiator offers, Responder accepts or answers Error 9 / 10); minimum key size by [`exchange::Policy::min_srtp_key_len`], NULL encryption or authentication only with [`exchange::Policy::allow_null_srtp_encryption`] / [`exchange::Policy::allow_null_srtp_auth`]. Mandatory: AES-CM-128 + HMAC-SHA1-80. |
+//! | Algorithms | Negotiated by SP (Initiator offers, Responder accepts or answers Error 9 / 10); minimum key size by [`crate::policy::Policy::min_srtp_key_len`], NULL encryption or authentication only with [`crate::policy::Policy::allow_null_srtp_encryption`] / [`crate::policy::Policy::allow_null_srtp_auth`]. Mandatory: AES-CM-128 + HMAC-SHA1-80. |
 //! | Re-keying and lifetime | A new MIKEY exchange (new timestamp) replaces the SAs; RSA-R groups re-key with [`rsa_r::RsaRResponder::rekey_group`] and receivers run the exchange again. Lifetime bounds are SRTP's (2^48 packets, key derivation rate) and the KV interval when sent. |
 //! | Replay | SRTP's replay list per SA; MIKEY messages: [`replay::ReplayCache`] (time window, fixed capacity, reject-when-full; COUNTER off by default, when on strictly increasing per peer in a table that evicts its least recently used peer). |
 //! | Multicast | RSA-R group mode: one sender, one group TGK / CSB ID / RAND for all receivers. |
@@ -103,11 +130,11 @@
 //! libmikey, GStreamer), what was tested and which settings talk to it.
 //!
 //! - **auth_key length** (HMAC-SHA-1-160): 160 bits (RFC 3830 §4.2.4 / §6.2). mykey 2.3.1
-//!   derives 32 bytes; [`exchange::Policy::sha1_auth_key_len`] = 32 talks to it.
+//!   derives 32 bytes; [`crate::policy::Policy::sha1_auth_key_len`] = 32 talks to it.
 //! - **CS ID in the TEK / salt labels**: 1 for the first SRTP-ID map entry (RFC 3830
-//!   §6.1.1 numbers the crypto sessions from 1). mykey derives with 0; [`exchange::Policy::first_cs_id`] = 0 matches it.
+//!   §6.1.1 numbers the crypto sessions from 1). mykey derives with 0; [`crate::policy::Policy::first_cs_id`] = 0 matches it.
 //! - **DHHMAC R_MESSAGE**: `DHr, DHi` (RFC 4650 §3); mykey omits DHi —
-//!   [`exchange::Policy::dhhmac_resp_without_dhi`] accepts that.
+//!   [`crate::policy::Policy::dhhmac_resp_without_dhi`] accepts that.
 //! - **PRF**: every 256-bit chunk, a full final 32-byte one included (RFC 3830 §4.1.2);
 //!   libmikey's `len % 32` bug is not copied (its keys differ at multiples of 32 bytes).
 //! - **RSA-R RAND and CSB ID** (minisip keeps the I_MESSAGE RAND): per the RFC 4738 text, a group R_MESSAGE's RAND and GenExt CSB_ID
@@ -119,35 +146,35 @@
 //!   mykey); minisip appends T_i only.
 //! - **SIGN type and hash**: the SIGN payload names its S type but not its hash (RFC 3830
 //!   §6.5). We sign with PKCS#1 v1.5 (S type 0, mandatory to implement) and SHA-256 by
-//!   default ([`exchange::Policy::sign_type`], [`exchange::Policy::sign_hash`]) and verify
-//!   either S type with SHA-256, then SHA-1 ([`exchange::Policy::sign_verify_hashes`]).
+//!   default ([`crate::policy::Policy::sign_type`], [`crate::policy::Policy::sign_hash`]) and verify
+//!   either S type with SHA-256, then SHA-1 ([`crate::policy::Policy::sign_verify_hashes`]).
 //!   RFC 3830-only peers such as minisip sign and verify with SHA-1 (MIKEY's mandatory hash,
 //!   RFC 3830 §4.2.1): set `sign_hash` to SHA-1 to talk to them.
 //! - **PKE padding** is not signalled: RSAES-PKCS1-v1_5 per RFC 3830 by default, OAEP by
-//!   [`exchange::Policy::pke_padding`] on both ends.
+//!   [`crate::policy::Policy::pke_padding`] on both ends.
 //! - **AES-KW-128** (RFC 3830 §4.2.3) has no padding rule: the Initiator lengthens the TGK
 //!   so the key data chain is a whole number of 64-bit blocks; inputs below 24 bytes are
 //!   refused.
 //! - **AES-KW-128 key wrap IV**: RFC 3830 §4.2.3 says "The 128-bit key and a 64-bit salt,
 //!   S, are derived in accordance to Section 4.1.4 and the key wrap IV is then set to S."
-//!   This side sends IV = S ([`exchange::aes_kw_iv`]: the salt_key of §4.1.4, constant
+//!   This side sends IV = S ([`protect::aes_kw_iv`]: the salt_key of §4.1.4, constant
 //!   0x29B88916, 64 bits long, i.e. the first 8 bytes of the 112-bit AES-CM salt_key). A
 //!   peer that applies RFC 3394 unchanged wraps with its default IV `A6A6A6A6A6A6A6A6`;
-//!   both are accepted on input ([`exchange::kemac_decrypt_into`]). That is safe: the KEMAC
+//!   both are accepted on input ([`protect::kemac_decrypt_into`]). That is safe: the KEMAC
 //!   MAC is verified before the unwrap, and the unwrap's integrity check still has to
 //!   match one of two fixed values (2 · 2^-64 for altered data). No implementation of
 //!   AES-KW-128 was found to compare with (minisip's libmikey leaves it "TODO"; mykey and
 //!   GStreamer have none), and the RFC 3830 errata could not be read in full here: if one
 //!   settles §4.2.3 on the default IV, only the IV sent changes. An unwrap that fails under
-//!   both IVs after the MAC verified is [`exchange::KmError::KeyUnwrapFailed`] (Error no
+//!   both IVs after the MAC verified is [`crate::error::KmError::KeyUnwrapFailed`] (Error no
 //!   Invalid EA), never reported as a MAC failure.
 //! - **AES-CM-256** (Encr alg 3): RFC 6043 §6.2 defines it "as described in Section 4.2.3
 //!   of \[RFC3830\] with the only difference being that a 256-bit key SHALL be used": a
-//!   256-bit encr_key from the §4.1.4 derivation ([`exchange::kemac_encr_key_len`]) and the
+//!   256-bit encr_key from the §4.1.4 derivation ([`protect::kemac_encr_key_len`]) and the
 //!   AES-CM-128 IV with its 112-bit salt. Accepted unless
-//!   [`exchange::Policy::allow_aes_cm_256`] is off, sent when [`offer::Offer::encr`] says
+//!   [`crate::policy::Policy::allow_aes_cm_256`] is off, sent when [`offer::Offer::encr`] says
 //!   so; a crypto provider built without AES-256 refuses it with
-//!   [`exchange::KmError::EncrRefused`]. RFC 6043 §12 says the 256-bit algorithms "SHALL
+//!   [`crate::error::KmError::EncrRefused`]. RFC 6043 §12 says the 256-bit algorithms "SHALL
 //!   NOT be mixed with algorithms using key sizes less than 256 bits": that is the
 //!   sender's choice of offer; a received mix is not refused.
 //! - **COUNTER in the AES-CM IV** is right-aligned in the 64-bit T field (as mykey; RFC 3830
@@ -215,71 +242,72 @@ extern crate alloc;
 extern crate alloc;
 
 pub mod base64;
-pub mod cert;
-pub mod chash;
 pub mod dh;
-pub mod dh_mode;
 pub mod dhhmac;
-pub mod err;
 pub mod error;
-pub mod exchange;
 #[cfg(feature = "insecure-fuzzing")]
 pub mod fuzzing;
-pub mod general_ext;
-pub mod header;
-pub mod id;
-pub mod idr;
+pub mod hooks;
 pub mod kdf;
-pub mod kemac;
-pub mod key_data;
-pub mod key_mgmt;
-pub mod list;
-pub mod message;
 pub mod modp;
 pub mod offer;
-pub mod payload;
 pub mod pk;
-pub mod pk_mode;
-pub mod pke;
+pub mod policy;
+pub mod protect;
 pub mod psk;
-pub mod rand;
-pub mod randr;
 pub mod replay;
 pub mod responder;
 pub mod rsa_r;
-pub mod sakke;
-pub mod sign;
-pub mod sp;
+pub mod sdp;
 pub mod srtp;
 mod steps;
-pub mod ticket;
-pub mod timestamp;
-pub mod tr;
-pub mod verification;
+pub mod wire;
 
-pub use cert::{Cert, CertType};
-pub use chash::{Chash, HashFunc};
-pub use dh::{Dh, DhGroup};
-pub use err::{ErrorNo, ErrorPayload};
 pub use error::Error;
-pub use general_ext::{GenExtType, GeneralExtension};
-pub use header::{
+pub use keying_tlv::Codec;
+pub use wire::cert::{Cert, CertType};
+pub use wire::chash::{Chash, HashFunc};
+pub use wire::dh::{Dh, DhGroup};
+pub use wire::err::{ErrorNo, ErrorPayload};
+pub use wire::general_ext::{GenExtType, GeneralExtension};
+pub use wire::header::{
     CommonHeader, CsIdMap, CsIdMapType, DataType, GenericCs, PrfFunc, SrtpCs, SrtpSessionData,
 };
-pub use id::{Id, IdType};
-pub use idr::{IdRole, Idr};
-pub use kemac::{EncrAlg, Kemac, MacAlg};
-pub use key_data::{KeyData, KeyType, KeyValidity, Kv};
-pub use list::List;
-pub use message::{Covered, KemacCoverage, KemacScope, Message, MessageWriter};
-pub use payload::{Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
-pub use pke::{Pke, PkeCache};
-pub use rand::Rand;
-pub use randr::{RandRole, Randr};
-pub use sakke::{Sakke, SakkeIdScheme, SakkeParams};
-pub use sign::{SType, Sign};
-pub use sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
-pub use ticket::{Ticket, TicketFlags, TicketPolicy, TicketPolicyFields, TicketType};
-pub use timestamp::{Timestamp, TimestampProblem, TsType};
-pub use tr::{Tr, TsRole};
-pub use verification::Verification;
+pub use wire::id::{Id, IdType};
+pub use wire::idr::{IdRole, Idr};
+pub use wire::kemac::{EncrAlg, Kemac, MacAlg};
+pub use wire::key_data::{KeyData, KeyType, KeyValidity, Kv};
+pub use wire::list::List;
+pub use wire::message::{Covered, KemacCoverage, KemacScope, Message, MessageWriter};
+pub use wire::pke::{Pke, PkeCache};
+pub use wire::rand::Rand;
+pub use wire::randr::{RandRole, Randr};
+pub use wire::sakke::{Sakke, SakkeIdScheme, SakkeParams};
+pub use wire::sign::{SType, Sign};
+pub use wire::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+pub use wire::ticket::{Ticket, TicketFlags, TicketPolicy, TicketPolicyFields, TicketType};
+pub use wire::timestamp::{Timestamp, TimestampProblem, TsType};
+pub use wire::tr::{Tr, TsRole};
+pub use wire::v::Verification;
+pub use wire::{Framed, Payload, PayloadItem, PayloadType, Payloads};
+
+pub use keying_crypto;
+pub use keying_crypto::{CryptoError, Rng, Time};
+
+pub use dh::{DhInitiator, DhResponder};
+pub use dhhmac::{DhHmacInitiator, DhHmacResponder};
+pub use error::{KmError, Rejected};
+#[cfg(feature = "alloc")]
+pub use hooks::PinnedKeys;
+pub use hooks::{CertResolver, KeyResolver, LocalIdentity, StaticPsk};
+pub use offer::Offer;
+pub use pk::{PkInitiator, PkResponder};
+pub use policy::{DhGroups, MAX_ID, MAX_KEMAC_PLAIN, MAX_PSK, MAX_RAND, Modes, Policy};
+pub use protect::OwnedId;
+pub use psk::{PskInitiator, PskResponder};
+pub use replay::{ReplayCache, TimePolicy};
+pub use responder::{Accepted, Hooks, ModePolicies, Responder};
+pub use rsa_r::{GroupKeys, RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+pub use srtp::{MAX_CS, MAX_MASTER_KEY, MAX_MASTER_SALT, MAX_MKI, SrtpPolicy, SrtpSa, SrtpSas};
+pub use steps::key_data::{FoundKeys, MAX_TGK, TekList, read_key_data};
+pub use steps::rsa::{ENV_KEY_LEN, MAX_RSA_LEN};

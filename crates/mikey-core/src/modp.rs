@@ -16,8 +16,8 @@ use crypto_bigint::{JacobiSymbol, Odd, U256, U1536};
 use keying_crypto::{Rng, SecretBuf, SecretBytes};
 use zeroize::Zeroize;
 
-use crate::dh::DhGroup;
-use crate::exchange::KmError;
+use crate::error::KmError;
+use crate::wire::dh::DhGroup;
 
 /// Largest DH value (OAKLEY 5), bytes.
 pub const MAX_DH_LEN: usize = 192;
@@ -90,8 +90,8 @@ fn encode(x: &U1536, len: usize) -> Result<SecretBuf<MAX_DH_LEN>, KmError> {
     let bytes: &[u8] = enc.as_ref();
     let tail = bytes
         .get(MAX_DH_LEN.saturating_sub(len)..)
-        .ok_or(KmError::Internal)?;
-    let out = SecretBuf::from_slice(tail).map_err(|_| KmError::Internal);
+        .ok_or(KmError::BufferTooSmall { needed: len })?;
+    let out = SecretBuf::from_slice(tail).map_err(|_| KmError::BufferTooSmall { needed: len });
     enc.zeroize();
     out
 }
@@ -116,8 +116,7 @@ impl DhKeyPair {
     /// A fresh key pair in `group` from `rng`.
     pub fn generate(group: DhGroup, rng: &mut dyn Rng) -> Result<Self, KmError> {
         let mut x = SecretBytes::<PRIVATE_LEN>::zero();
-        rng.fill_bytes(x.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(x.expose_mut()).map_err(KmError::Crypto)?;
         Self::from_private(group, x)
     }
 

@@ -2,16 +2,16 @@
 //! identities and timestamp; and the shared I_MESSAGE prefix `HDR, T, RAND, [IDi],
 //! [IDr], {SP}` (RFC 3830 §3).
 
-use crate::exchange::KmError;
-use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
-use crate::id::Id;
-use crate::kemac::{EncrAlg, MacAlg};
-use crate::list::List;
-use crate::payload::Payload;
-use crate::rand::Rand;
-use crate::sp::SpParam;
+use crate::error::KmError;
 use crate::srtp::{MAX_CS, SrtpPolicy};
-use crate::timestamp::Timestamp;
+use crate::wire::Payload;
+use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, MacAlg};
+use crate::wire::list::List;
+use crate::wire::rand::Rand;
+use crate::wire::sp::SpParam;
+use crate::wire::timestamp::Timestamp;
 
 /// Most payloads an I_MESSAGE built here holds.
 pub(crate) const MAX_PAYLOADS: usize = 24;
@@ -84,20 +84,26 @@ impl<'a> Offer<'a> {
     /// A fresh RAND of the offered length, in `buf`.
     pub(crate) fn fresh_rand<'b>(
         &self,
-        buf: &'b mut [u8; crate::exchange::MAX_RAND],
+        buf: &'b mut [u8; crate::policy::MAX_RAND],
         rng: &mut dyn keying_crypto::Rng,
     ) -> Result<&'b [u8], KmError> {
-        let rand = buf.get_mut(..self.rand_len).ok_or(KmError::Internal)?;
-        rng.fill_bytes(rand).map_err(|_| KmError::Internal)?;
+        let rand = buf
+            .get_mut(..self.rand_len)
+            .ok_or(KmError::BufferTooSmall {
+                needed: self.rand_len,
+            })?;
+        rng.fill_bytes(rand).map_err(KmError::Crypto)?;
         Ok(rand)
     }
 
     pub(crate) fn check(&self) -> Result<(), KmError> {
         if self.streams.len() > MAX_CS
             || self.policies.len() > MAX_CS
-            || !(16..=crate::exchange::MAX_RAND).contains(&self.rand_len)
+            || !(16..=crate::policy::MAX_RAND).contains(&self.rand_len)
         {
-            return Err(KmError::Internal);
+            return Err(KmError::InvalidArgument(
+                "offer: more than MAX_CS streams or policies, or RAND length outside 16..=MAX_RAND",
+            ));
         }
         Ok(())
     }
@@ -135,8 +141,8 @@ pub(crate) fn push_prefix<'p>(
     id_r: Option<Id<'p>>,
     sps: &'p [(u8, [SpParam<'p>; 12])],
 ) -> Result<(), KmError> {
-    let e = |_| KmError::Internal;
-    out.push(Payload::T(t)).map_err(e)?;
+    let e = |_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds");
+    out.push(Payload::Timestamp(t)).map_err(e)?;
     if let Some(r) = rand {
         out.push(Payload::Rand(Rand { rand: r })).map_err(e)?;
     }
@@ -162,16 +168,18 @@ pub(crate) struct Kept {
     pub t: Timestamp,
     pub streams: heapless::Vec<SrtpCs, MAX_CS>,
     pub policies: heapless::Vec<(u8, SrtpPolicy), MAX_CS>,
-    pub rand: heapless::Vec<u8, { crate::exchange::MAX_RAND }>,
+    pub rand: heapless::Vec<u8, { crate::policy::MAX_RAND }>,
     #[allow(dead_code)]
-    pub id_i: Option<crate::exchange::OwnedId>,
+    pub id_i: Option<crate::protect::OwnedId>,
     #[allow(dead_code)]
-    pub id_r: Option<crate::exchange::OwnedId>,
+    pub id_r: Option<crate::protect::OwnedId>,
 }
 
 impl Kept {
     pub(crate) fn new(offer: &Offer<'_>, rand: &[u8]) -> Result<Self, KmError> {
-        let e = |_| KmError::Internal;
+        let e = |_| {
+            KmError::InvalidArgument("offer: RAND, ID or stream list longer than the role keeps")
+        };
         Ok(Self {
             csb_id: offer.csb_id,
             prf: offer.prf,
@@ -183,12 +191,12 @@ impl Kept {
             id_i: offer
                 .id_i
                 .as_ref()
-                .map(crate::exchange::OwnedId::new)
+                .map(crate::protect::OwnedId::new)
                 .transpose()?,
             id_r: offer
                 .id_r
                 .as_ref()
-                .map(crate::exchange::OwnedId::new)
+                .map(crate::protect::OwnedId::new)
                 .transpose()?,
         })
     }
@@ -199,7 +207,7 @@ impl Kept {
         s: &S,
         keying: &crate::srtp::Keying<'_>,
         rand: &[u8],
-        kv: &crate::key_data::KeyValidity<'_>,
+        kv: &crate::wire::key_data::KeyValidity<'_>,
         first_cs_id: u8,
     ) -> Result<crate::srtp::SrtpSas, KmError> {
         bundle_sas(
@@ -227,7 +235,7 @@ pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
     keying: &crate::srtp::Keying<'_>,
     csb_id: u32,
     rand: &[u8],
-    kv: &crate::key_data::KeyValidity<'_>,
+    kv: &crate::wire::key_data::KeyValidity<'_>,
     first_cs_id: u8,
 ) -> Result<crate::srtp::SrtpSas, KmError> {
     let store = SpStore::new(policies);
@@ -240,13 +248,15 @@ pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
     };
     Ok(crate::srtp::build_sas(
         s,
-        prf,
-        &CsIdMap::SrtpId(List::Items(streams)),
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
+        &crate::srtp::SaInputs {
+            prf_func: prf,
+            map: &CsIdMap::SrtpId(List::Items(streams)),
+            sp_for,
+            keying,
+            csb_id,
+            rand,
+            kv,
+            first_cs_id,
+        },
     )?)
 }

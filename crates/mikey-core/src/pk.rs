@@ -1,363 +1,534 @@
-//! What the public-key modes (PK, DH, RSA-R) share: SIGN creation and checking, the
-//! certificate hook, the local identity (a private-key **handle**, never key bytes), and
-//! the PKE envelope (RFC 3830 §3.2, §5.2, §6.3, §6.5; RFC 4738 §3.6).
+//! Public-key transport mode (RFC 3830 §3.2): data types 2 and 3.
 //!
-//! Ordering rule (Bleichenbacher / Marvin): a receiver verifies SIGN **before** it
-//! decrypts PKE, and a PKE decryption failure is reported as [`KmError::AuthFailed`],
-//! the very value a KEMAC MAC failure gives — with PKCS#1 v1.5 the default provider
-//! also uses implicit rejection, so a bad padding yields a random envelope key whose
-//! KEMAC MAC then fails.
+//! ```text
+//! I_MESSAGE = HDR, T, RAND, [IDi|CERTi], [IDr], {SP}, KEMAC, [CHASH], PKE, SIGNi  --->
+//!                            <---   R_MESSAGE = HDR, T, [IDr], V    (only if V = 1)
+//! ```
+//!
+//! KEMAC = E(encr_key, IDi ‖ {TGK}) ‖ MAC over the KEMAC payload; encr_key / auth_key /
+//! salt_key come from the envelope key, which PKE carries encrypted to the Responder's
+//! public key (RSAES-PKCS1-v1_5 per RFC 3830, or OAEP by policy). The Responder checks
+//! SIGNi **before** decrypting PKE, and reports a PKE failure exactly like a MAC failure.
 
+pub use crate::hooks::{CertResolver, LocalIdentity};
 #[cfg(feature = "alloc")]
-use keying_crypto::RsaKeyLoader;
-use keying_crypto::{
-    HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme,
-    SecretBuf, rsa_max_plaintext_len,
+pub use crate::hooks::{PinnedKeys, certificate_spki};
+pub use crate::steps::rsa::{ENV_KEY_LEN, MAX_RSA_LEN, scheme};
+
+use keying_crypto::{Rng, RsaPrivateKeyOps, RsaPublicKeyOps, SecretBuf, Symmetric};
+
+use crate::error::{KmError, Rejected};
+use crate::kdf::{KemacKeys, MAX_OUT};
+use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
+use crate::protect;
+use crate::replay::{ReplayCache, check_window};
+use crate::responder::Accepted;
+use crate::srtp::{Keying, SrtpSas, build_sas};
+use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data, tgk_len_for};
+use crate::steps::rsa::{self, pke_encrypt};
+use crate::steps::{
+    self,
+    signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
+use crate::wire::chash::Chash;
+use crate::wire::header::DataType;
+use crate::wire::kemac::{Kemac, MacAlg};
+use crate::wire::key_data::KeyValidity;
+use crate::wire::message::KemacScope;
+use crate::wire::pke::{Pke, PkeCache};
+use crate::wire::timestamp::Timestamp;
+use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
-use crate::cert::{Cert, CertType};
-use crate::exchange::{KmError, Policy};
-use crate::header::CommonHeader;
-use crate::message::{Message, MessageWriter};
-use crate::payload::Payload;
-use crate::sign::{SType, Sign};
-
-/// Largest RSA modulus handled, bytes (4096 bits).
-pub const MAX_RSA_LEN: usize = 512;
-/// Envelope key length generated, bytes: 248 bits. RFC 3830 §3.2 leaves the length open;
-/// not 32 because minisip's libmikey derives wrong keys from an inkey whose length is a
-/// multiple of 32 bytes, and not above 32 because the PRF then runs twice as many HMACs
-/// (RFC 3830 §4.1.2 splits the inkey into 256-bit pieces).
-pub const ENV_KEY_LEN: usize = 31;
-
-/// The signature scheme of an S type.
-pub fn scheme(s_type: SType, hash: HashAlg) -> Option<RsaSignatureScheme> {
-    match s_type {
-        SType::RsaPkcs1 => Some(RsaSignatureScheme::Pkcs1v15(hash)),
-        SType::RsaPss => Some(RsaSignatureScheme::Pss(hash)),
-        _ => None,
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Await,
+    Complete,
 }
 
-/// Verifies a peer's certificate (chain, validity, revocation, name — the caller's PKI)
-/// and returns its public key. Called with the peer's CERT payload (first one) and ID
-/// data, whichever were sent. A certificate it does not trust is
-/// [`KmError::CertRejected`]; an unknown identity [`KmError::UnknownIdentity`].
-pub trait CertResolver {
-    /// The key type.
-    type Key: RsaPublicKeyOps;
-    /// The verified key of the peer.
-    fn verified_key(
-        &self,
-        cert: Option<&Cert<'_>>,
-        id: Option<&[u8]>,
-    ) -> Result<Self::Key, KmError>;
+/// The PK Initiator.
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{PkInitiator, PkResponder};
+/// let mut initiator = PkInitiator::new(RustCrypto, policy);
+/// let mut responder = PkResponder::new(RustCrypto, policy);
+/// let bob_pub = RsaPublic::from_spki_der(b_spki)?;
+/// let offer = Offer::new(1, &streams, t);
+/// let n = initiator.start(now, &offer, &alice, &bob_pub, Some(b_cert), &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
+/// ```
+pub struct PkInitiator<C> {
+    crypto: C,
+    policy: Policy,
+    state: State,
+    csb_id: u32,
+    t: Timestamp,
+    mac: MacAlg,
+    id_i: heapless::Vec<u8, MAX_ID>,
+    auth_key: SecretBuf<MAX_OUT>,
+    sas: SrtpSas,
 }
 
-/// The SubjectPublicKeyInfo (DER) of the X.509v3 certificate a CERT payload carries (Cert
-/// type 0, 2 or 3: DER certificates, RFC 3830 §6.7). A URL (type 1), an unknown type or a
-/// malformed certificate is [`KmError::CertRejected`].
-#[cfg(feature = "alloc")]
-pub fn certificate_spki(cert: &Cert<'_>) -> Result<alloc::vec::Vec<u8>, KmError> {
-    use x509_cert::der::{Decode, Encode};
-    match cert.cert_type {
-        CertType::X509v3 | CertType::X509v3Sign | CertType::X509v3Encr => {}
-        _ => return Err(KmError::CertRejected),
-    }
-    let c = x509_cert::Certificate::from_der(cert.data).map_err(|_| KmError::CertRejected)?;
-    c.tbs_certificate()
-        .subject_public_key_info()
-        .to_der()
-        .map_err(|_| KmError::CertRejected)
-}
-
-/// A [`CertResolver`] that trusts a fixed set of public keys (pinning): the peer's CERT
-/// payload must hold an X.509v3 certificate whose SubjectPublicKeyInfo is one of the
-/// pinned ones (DER, byte for byte). The keys are loaded once, when the resolver is made,
-/// with an [`RsaKeyLoader`] that refuses moduli above [`Policy::max_rsa_bits`]. The
-/// certificate's own signature, validity period and names are not checked: the pin is the
-/// trust decision. Where a CA or revocation decides, implement [`CertResolver`] on your
-/// PKI instead.
-#[cfg(feature = "alloc")]
-#[derive(Debug, Clone)]
-pub struct PinnedKeys<K> {
-    pinned: alloc::vec::Vec<(alloc::vec::Vec<u8>, K)>,
-}
-
-#[cfg(feature = "alloc")]
-impl<K: RsaPublicKeyOps + Clone> PinnedKeys<K> {
-    /// Trusts the keys in `pinned` (SubjectPublicKeyInfo DER), loaded with `loader` up to
-    /// `policy.max_rsa_bits`.
-    ///
-    /// # Errors
-    /// [`KmError::CertRejected`] when a pinned key does not load (malformed, not RSA, or
-    /// larger than the policy allows).
-    pub fn new<L: RsaKeyLoader<PublicKey = K>, P: AsRef<[u8]>>(
-        loader: &L,
-        pinned: impl IntoIterator<Item = P>,
-        policy: &Policy,
-    ) -> Result<Self, KmError> {
-        let pinned = pinned
-            .into_iter()
-            .map(|spki| {
-                let spki = spki.as_ref();
-                let key = loader
-                    .load_spki(spki, policy.max_rsa_bits)
-                    .map_err(|_| KmError::CertRejected)?;
-                Ok((spki.to_vec(), key))
-            })
-            .collect::<Result<_, KmError>>()?;
-        Ok(Self { pinned })
-    }
-}
-
-#[cfg(feature = "alloc")]
-impl<K: RsaPublicKeyOps + Clone> CertResolver for PinnedKeys<K> {
-    type Key = K;
-
-    fn verified_key(&self, cert: Option<&Cert<'_>>, _id: Option<&[u8]>) -> Result<K, KmError> {
-        let spki = certificate_spki(cert.ok_or(KmError::CertRejected)?)?;
-        self.pinned
-            .iter()
-            .find(|(p, _)| *p == spki)
-            .map(|(_, key)| key.clone())
-            .ok_or(KmError::CertRejected)
-    }
-}
-
-/// This side's long-term identity: its private-key handle, its certificate and ID.
-pub struct LocalIdentity<'a, K> {
-    /// The private key, used only through [`RsaPrivateKeyOps`].
-    pub key: &'a K,
-    /// The certificate to send as CERT (DER), if any.
-    pub cert: Option<&'a [u8]>,
-    /// The identity to send as ID (type and data), if any.
-    pub id: Option<crate::id::Id<'a>>,
-}
-
-impl<K> core::fmt::Debug for LocalIdentity<'_, K> {
+impl<C> core::fmt::Debug for PkInitiator<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("LocalIdentity")
-            .field("id", &self.id)
+        f.debug_struct("PkInitiator")
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
 
-impl<K> LocalIdentity<'_, K> {
-    /// The CERT payload view.
-    pub(crate) fn cert_payload(&self) -> Option<Payload<'_>> {
-        self.cert.map(|data| {
-            Payload::Cert(Cert {
-                cert_type: CertType::X509v3,
-                data,
-            })
-        })
-    }
-}
-
-/// Writes `payloads` followed by SIGN; the signature covers the message up to the
-/// signature field ‖ `extra` (RFC 3830 §5.2; RFC 4738 §3.6 appends IDi ‖ IDr ‖ T).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write_signed<K: RsaPrivateKeyOps + ?Sized>(
-    out: &mut [u8],
-    header: &CommonHeader<'_>,
-    payloads: &[Payload<'_>],
-    key: &K,
-    rng: &mut dyn Rng,
-    policy: &Policy,
-    extra: &[&[u8]],
-) -> Result<usize, KmError> {
-    let n = write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
-    sign_in_place(out, n, key, rng, policy, extra)?;
-    Ok(n)
-}
-
-/// Writes `payloads` and a SIGN payload with a zero signature of `k` bytes.
-pub(crate) fn write_unsigned(
-    out: &mut [u8],
-    header: &CommonHeader<'_>,
-    payloads: &[Payload<'_>],
-    k: usize,
-    policy: &Policy,
-) -> Result<usize, KmError> {
-    let zero = [0u8; MAX_RSA_LEN];
-    let mut w = MessageWriter::new(out, header);
-    for p in payloads {
-        w.push(p);
-    }
-    w.push(&Payload::Sign(Sign {
-        s_type: policy.sign_type,
-        signature: zero.get(..k).ok_or(KmError::Internal)?,
-    }));
-    w.finish().map_err(|_| KmError::Internal)
-}
-
-/// Signs the message `out[..n]` (written by [`write_unsigned`]) in place.
-pub(crate) fn sign_in_place<K: RsaPrivateKeyOps + ?Sized>(
-    out: &mut [u8],
-    n: usize,
-    key: &K,
-    rng: &mut dyn Rng,
-    policy: &Policy,
-    extra: &[&[u8]],
-) -> Result<(), KmError> {
-    let scheme = scheme(policy.sign_type, policy.sign_hash).ok_or(KmError::HashRefused)?;
-    let mut sig = [0u8; MAX_RSA_LEN];
-    let range = {
-        let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
-        let signed = m.signed_bytes().ok_or(KmError::Internal)?;
-        let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
-        parts.push(signed).map_err(|_| KmError::Internal)?;
-        for e in extra {
-            parts.push(e).map_err(|_| KmError::Internal)?;
+impl<C: Symmetric> PkInitiator<C> {
+    /// A new Initiator.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            state: State::Idle,
+            csb_id: 0,
+            t: Timestamp {
+                ts_type: crate::wire::timestamp::TsType::Counter,
+                value: 0,
+            },
+            mac: MacAlg::HmacSha1_160,
+            id_i: heapless::Vec::new(),
+            auth_key: SecretBuf::new(),
+            sas: SrtpSas::new(),
         }
-        key.sign(rng, scheme, &parts, &mut sig)
-            .map_err(|_| KmError::Internal)?;
-        m.signature_range().ok_or(KmError::Internal)?
-    };
-    let len = range.len();
-    out.get_mut(range)
-        .ok_or(KmError::Internal)?
-        .copy_from_slice(sig.get(..len).ok_or(KmError::Internal)?);
-    Ok(())
-}
+    }
 
-/// Verifies the SIGN payload of `m` with `key` over the signed bytes ‖ `extra`.
-pub(crate) fn verify_sign<K: RsaPublicKeyOps + ?Sized>(
-    m: &Message<'_>,
-    key: &K,
-    policy: &Policy,
-    extra: &[&[u8]],
-) -> Result<(), KmError> {
-    let sign = m.sign().ok_or(KmError::AuthFailed)?;
-    if scheme(sign.s_type, policy.sign_hash).is_none() {
-        return Err(KmError::HashRefused);
+    /// Builds the signed I_MESSAGE: `me` signs and is named by IDi (required) / CERTi;
+    /// `responder` is the Responder's verified public key, `responder_cert` its
+    /// certificate (hashed into a CHASH payload as [`Policy::chash`] says, when given).
+    #[allow(clippy::too_many_arguments)]
+    pub fn start<K: RsaPrivateKeyOps, P: RsaPublicKeyOps>(
+        &mut self,
+        now: Time,
+        offer: &Offer<'_>,
+        me: &LocalIdentity<'_, K>,
+        responder: &P,
+        responder_cert: Option<&[u8]>,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
+        if self.state != State::Idle {
+            return Err(KmError::WrongState);
+        }
+        offer.check()?;
+        let s = &self.crypto;
+        let id_i = me.id.or(offer.id_i).ok_or(KmError::UnknownIdentity)?;
+        let mut rand = [0u8; MAX_RAND];
+        let rand = offer.fresh_rand(&mut rand, rng)?;
+        let overhead = 4
+            + 4
+            + id_i.data.len()
+            + if offer.mki.is_empty() {
+                0
+            } else {
+                1 + offer.mki.len()
+            };
+        let tgk_len = tgk_len_for(offer.encr, offer.tgk_len, overhead);
+        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
+            .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
+        rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
+        let mut env =
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+                needed: ENV_KEY_LEN,
+            })?;
+        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
+        let auth_len = self.policy.auth_key_len(offer.mac);
+        let encr_len = protect::kemac_encr_key_len(offer.encr);
+        let kk = KemacKeys::derive(
+            s,
+            offer.prf,
+            env.expose(),
+            offer.csb_id,
+            rand,
+            encr_len,
+            auth_len,
+        )?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
+        let n = key_data_chain(Some(&id_i), tgk.expose(), offer.mki, plain.expose_mut())?;
+        let n = protect::kemac_encrypt(
+            s,
+            offer.encr,
+            &kk,
+            offer.csb_id,
+            &offer.t,
+            plain.expose_mut(),
+            n,
+        )?;
+        let mut pke_buf = [0u8; MAX_RSA_LEN];
+        let pn = pke_encrypt(
+            responder,
+            rng,
+            self.policy.pke_padding,
+            env.expose(),
+            &mut pke_buf,
+        )?;
+        let hash = match (self.policy.chash, responder_cert) {
+            (Some(func), Some(cert)) => {
+                let alg = rsa::chash_alg(func).ok_or(KmError::HashRefused)?;
+                let d = s.hash(alg, &[cert]).checked(alg);
+                Some((func, d.map_err(|_| KmError::HashRefused)?))
+            }
+            _ => None,
+        };
+        let store = SpStore::new(offer.policies);
+        let params = store.params();
+        let zero = [0u8; 32];
+        let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
+        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+        let e = |_| KmError::InvalidArgument("more payloads than a message holds");
+        push_prefix(&mut payloads, offer.t, Some(rand), Some(id_i), None, &[])?;
+        if let Some(c) = me.cert_payload() {
+            payloads.push(c).map_err(e)?;
+        }
+        if let Some(idr) = offer.id_r {
+            payloads.push(Payload::Id(idr)).map_err(e)?;
+        }
+        for (no, p) in &params {
+            payloads
+                .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, p)))
+                .map_err(e)?;
+        }
+        payloads
+            .push(Payload::Kemac(Kemac {
+                encr_alg: offer.encr,
+                encr_data: plain
+                    .expose()
+                    .get(..n)
+                    .ok_or(KmError::BufferTooSmall { needed: n })?,
+                mac_alg: offer.mac,
+                mac: zero
+                    .get(..mac_len)
+                    .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
+            }))
+            .map_err(e)?;
+        if let Some((hash_func, h)) = &hash {
+            payloads
+                .push(Payload::Chash(Chash {
+                    hash_func: *hash_func,
+                    hash: h.as_bytes(),
+                }))
+                .map_err(e)?;
+        }
+        payloads
+            .push(Payload::Pke(Pke {
+                cache: PkeCache::NoCache,
+                data: pke_buf
+                    .get(..pn)
+                    .ok_or(KmError::BufferTooSmall { needed: pn })?,
+            }))
+            .map_err(e)?;
+        let header = offer.header(DataType::PkInit, offer.verification);
+        let len = write_kemac_signed(
+            s,
+            out,
+            &header,
+            &payloads,
+            offer.mac,
+            kk.auth.expose(),
+            me.key,
+            rng,
+            &self.policy,
+            &[],
+        )?;
+        let kept = Kept::new(offer, rand)?;
+        let kv = if offer.mki.is_empty() {
+            KeyValidity::Null
+        } else {
+            KeyValidity::Spi(offer.mki)
+        };
+        let sas = kept.sas(
+            s,
+            &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            rand,
+            &kv,
+            self.policy.first_cs_id,
+        )?;
+        self.csb_id = offer.csb_id;
+        self.t = offer.t;
+        self.mac = offer.mac;
+        self.id_i = protect::keep(id_i.data)?;
+        self.auth_key = kk.auth.clone();
+        self.sas = sas;
+        self.state = if offer.verification {
+            State::Await
+        } else {
+            State::Complete
+        };
+        Ok(len)
     }
-    let bits = key.modulus_len() * 8;
-    if bits < policy.min_rsa_bits || bits > policy.max_rsa_bits {
-        return Err(KmError::CertRejected);
-    }
-    let signed = m.signed_bytes().ok_or(KmError::AuthFailed)?;
-    let mut parts: heapless::Vec<&[u8], 5> = heapless::Vec::new();
-    parts.push(signed).map_err(|_| KmError::Internal)?;
-    for e in extra {
-        parts.push(e).map_err(|_| KmError::Internal)?;
-    }
-    let verified = policy.sign_verify_hashes().any(|h| {
-        scheme(sign.s_type, h).is_some_and(|sc| key.verify(sc, &parts, sign.signature).is_ok())
-    });
-    if verified {
+
+    /// Handles the verification message (data type 3) or an Error message.
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
+        if self.state != State::Await {
+            return Err(KmError::WrongState);
+        }
+        let s = &self.crypto;
+        let m = steps::answer(s, msg, self.csb_id, DataType::PkResp, None)?;
+        m.check_mode_rules()?;
+        steps::check_verification(
+            s,
+            &m,
+            self.mac,
+            self.auth_key.expose(),
+            &self.id_i,
+            &self.t,
+            self.policy.libmikey_compat,
+        )?;
+        steps::response_t(&m, &self.t, now, &self.policy)?;
+        self.state = State::Complete;
         Ok(())
-    } else {
-        Err(KmError::AuthFailed)
+    }
+
+    /// The SAs once complete.
+    pub fn poll_keys(&self) -> Option<&SrtpSas> {
+        (self.state == State::Complete).then_some(&self.sas)
     }
 }
 
-/// The first CERT payload and the first ID data of a message.
-pub(crate) fn cert_and_id<'a>(m: &Message<'a>) -> (Option<Cert<'a>>, Option<&'a [u8]>) {
-    let cert = m.payloads().find_map(|p| match p.payload {
-        Payload::Cert(c) => Some(c),
-        _ => None,
-    });
-    (cert, crate::exchange::ids(m).0)
+/// The PK Responder.
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{PkInitiator, PkResponder};
+/// let mut initiator = PkInitiator::new(RustCrypto, policy);
+/// let mut responder = PkResponder::new(RustCrypto, policy);
+/// let bob_pub = RsaPublic::from_spki_der(b_spki)?;
+/// let offer = Offer::new(1, &streams, t);
+/// let n = initiator.start(now, &offer, &alice, &bob_pub, Some(b_cert), &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let accepted = responder.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
+/// ```
+pub struct PkResponder<C, const N: usize = 32, const P: usize = 16> {
+    crypto: C,
+    policy: Policy,
+    cache: ReplayCache<N, P>,
 }
 
-/// Encrypts `env_key` to `peer` into `out` (PKE data); returns its length.
-pub(crate) fn pke_encrypt<K: RsaPublicKeyOps + ?Sized>(
-    peer: &K,
-    rng: &mut dyn Rng,
-    padding: RsaEncryptionPadding,
-    env_key: &[u8],
-    out: &mut [u8],
-) -> Result<usize, KmError> {
-    peer.encrypt(rng, padding, env_key, out)
-        .map_err(|_| KmError::CertRejected)
-}
-
-/// Decrypts a PKE envelope; every failure is [`KmError::AuthFailed`] (no padding oracle).
-pub(crate) fn pke_decrypt<K: RsaPrivateKeyOps + ?Sized>(
-    key: &K,
-    rng: &mut dyn Rng,
-    padding: RsaEncryptionPadding,
-    data: &[u8],
-) -> Result<SecretBuf<MAX_RSA_LEN>, KmError> {
-    let max = rsa_max_plaintext_len(key.modulus_len(), padding);
-    let mut out = SecretBuf::<MAX_RSA_LEN>::zeroed(max).map_err(|_| KmError::Internal)?;
-    let n = key
-        .decrypt(rng, padding, data, out.expose_mut())
-        .map_err(|_| KmError::AuthFailed)?;
-    out.set_len(n).map_err(|_| KmError::AuthFailed)?;
-    if out.is_empty() {
-        return Err(KmError::AuthFailed);
-    }
-    Ok(out)
-}
-
-/// Writes an Error message (`HDR, T, ERR, SIGN`) signed with this side's key (RFC 3830
-/// §5.1.2: V or SIGN when a key exists).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write_error_signed<K: RsaPrivateKeyOps + ?Sized>(
-    out: &mut [u8],
-    csb_id: u32,
-    prf_func: crate::header::PrfFunc,
-    t: crate::timestamp::Timestamp,
-    error_no: crate::err::ErrorNo,
-    key: &K,
-    rng: &mut dyn Rng,
-    policy: &Policy,
-) -> Result<usize, KmError> {
-    let header = CommonHeader {
-        data_type: crate::header::DataType::Error,
-        v: false,
-        prf_func,
-        csb_id,
-        cs_id_map: crate::header::CsIdMap::SrtpId(crate::list::List::Items(&[])),
-    };
-    write_signed(
-        out,
-        &header,
-        &[
-            Payload::T(t),
-            Payload::Err(crate::err::ErrorPayload { error_no }),
-        ],
-        key,
-        rng,
-        policy,
-        &[],
-    )
-}
-
-/// The hash of a CHASH hash func: SHA-1 (0, RFC 3830 §6.8) or SHA-256 (2, RFC 6043 §6.7);
-/// MD5 and unknown values are not supported.
-pub(crate) fn chash_alg(func: crate::chash::HashFunc) -> Option<HashAlg> {
-    match func {
-        crate::chash::HashFunc::Sha1 => Some(HashAlg::Sha1),
-        crate::chash::HashFunc::Sha256 => Some(HashAlg::Sha256),
-        _ => None,
+impl<C, const N: usize, const P: usize> core::fmt::Debug for PkResponder<C, N, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PkResponder")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
     }
 }
 
-/// Checks a CHASH payload against this side's certificate (RFC 3830 §6.8).
-pub(crate) fn check_chash<S: keying_crypto::Symmetric + ?Sized>(
-    s: &S,
-    m: &Message<'_>,
-    own_cert: Option<&[u8]>,
-) -> Result<(), KmError> {
-    let Some(ch) = m.payloads().find_map(|p| match p.payload {
-        Payload::Chash(c) => Some(c),
-        _ => None,
-    }) else {
-        return Ok(());
-    };
-    let alg = chash_alg(ch.hash_func).ok_or(KmError::HashRefused)?;
-    let cert = own_cert.ok_or(KmError::CertRejected)?;
-    let own = s
-        .hash(alg, &[cert])
-        .checked(alg)
-        .map_err(|_| KmError::HashRefused)?;
-    if own.ct_eq(ch.hash) {
-        Ok(())
-    } else {
-        Err(KmError::CertRejected)
+impl<C: Symmetric> PkResponder<C> {
+    /// A new Responder.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`PkResponder::with_capacity`] builds others.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self::with_capacity(crypto, policy)
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
+    /// A new Responder.
+    pub fn with_capacity(crypto: C, policy: Policy) -> Self {
+        Self {
+            crypto,
+            policy,
+            cache: ReplayCache::new(),
+        }
+    }
+
+    /// The replay cache.
+    pub fn replay_cache(&self) -> &ReplayCache<N, P> {
+        &self.cache
+    }
+
+    /// Handles an I_MESSAGE: the policy, T window and CHASH checks, then the replay
+    /// lookup, then SIGNi (Initiator's key from `peers`), then PKE (own key), then the
+    /// KEMAC MAC. Errors before SIGNi verified are answered with an unsigned Error message
+    /// in `out`, later ones with a SIGNed one; a replay (or a full replay cache) with
+    /// none, and no public- or private-key operation.
+    pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
+        &mut self,
+        now: Time,
+        msg: &[u8],
+        me: &LocalIdentity<'_, K>,
+        peers: &R,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        let s = &self.crypto;
+        let (m, h, t) = steps::receive(msg, DataType::PkInit, &self.policy)?;
+        let r = SignedIn::new(s, &h, t, me.key, self.policy);
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        let checks = (|| {
+            self.policy.check_prf(h.prf_func)?;
+            self.policy.check_mac(kemac.mac_alg)?;
+            self.policy.check_encr(kemac.encr_alg)?;
+            check_window(&t, now, &self.policy.time)?;
+            steps::check_offered_sps(&m, &self.policy)?;
+            rsa::check_chash(s, &m, me.cert)
+        })();
+        let Authenticated {
+            id_i,
+            peer_id,
+            seen,
+            ..
+        } = r.authenticate(
+            &m,
+            msg,
+            checks,
+            peers,
+            b"mikey pk peer",
+            &self.cache,
+            now,
+            out,
+        )?;
+        let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
+            let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, h.csb_id, rand)?;
+            let cov = m
+                .kemac_covered()
+                .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+            protect::verify_mac(
+                s,
+                kemac.mac_alg,
+                kk.auth.expose(),
+                &cov.input(KemacScope::Payload),
+                kemac.mac,
+            )?;
+            let mut plain = SecretBuf::new();
+            protect::kemac_decrypt_into(
+                s,
+                kemac.encr_alg,
+                &kk,
+                h.csb_id,
+                &t,
+                kemac.encr_data,
+                &mut plain,
+            )?;
+            let mut teks = heapless::Vec::new();
+            let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
+            if let (Some(inner), Some(outer)) = (found.id, id_i)
+                && inner.data != outer
+            {
+                return Err(KmError::Mismatch);
+            }
+            let sas = build_sas(
+                s,
+                &crate::srtp::SaInputs {
+                    prf_func: h.prf_func,
+                    map: &h.cs_id_map,
+                    sp_for: |no| steps::offered_sp(&m, no),
+                    keying: &found.keying,
+                    csb_id: h.csb_id,
+                    rand,
+                    kv: &found.kv,
+                    first_cs_id: self.policy.first_cs_id,
+                },
+            )?;
+            steps::check_srtp_sas(&sas, &self.policy)?;
+            Ok((sas, kk))
+        })();
+        let (sas, kk) = match result {
+            Ok(x) => x,
+            Err(e) => return Err(r.fail(e, out, rng)),
+        };
+        let reply_len = if h.v {
+            Some(
+                steps::write_verification(
+                    s,
+                    out,
+                    &h,
+                    DataType::PkResp,
+                    t,
+                    id_i,
+                    me.id,
+                    kemac.mac_alg,
+                    kk.auth.expose(),
+                    self.policy.libmikey_compat,
+                )
+                .map_err(Rejected::from)?,
+            )
+        } else {
+            None
+        };
+        seen.commit(&mut self.cache)?;
+        Ok(Accepted {
+            csb_id: h.csb_id,
+            sas,
+            reply_len,
+            peer: peer_id,
+        })
     }
 }

@@ -12,138 +12,27 @@
 
 use keying_crypto::{Rng, SecretBuf, Symmetric};
 
-use crate::exchange::{
-    self, KeyResolver, KmError, MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, OwnedId, Policy, Rejected, VKey,
-};
-use crate::header::{CommonHeader, DataType, PrfFunc};
-use crate::id::Id;
+use crate::error::{KmError, Rejected};
+use crate::hooks::KeyResolver;
 use crate::kdf::{KemacKeys, MAX_OUT};
-use crate::kemac::{EncrAlg, Kemac, MacAlg};
-use crate::key_data::{KeyData, KeyType, KeyValidity};
-use crate::message::{KemacScope, Message, MessageWriter};
-use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
-use crate::payload::{Payload, PayloadType, emit_sub_payloads};
-use crate::replay::{NtpTime, ReplayCache, check_window};
+use crate::offer::{Offer, SpStore};
+use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
+use crate::protect::{self, OwnedId, VKey};
+use crate::replay::{ReplayCache, check_window};
+use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
+use crate::steps::key_data::{
+    MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
+};
 use crate::steps::{self, Reply, Seen};
-use crate::timestamp::Timestamp;
-
-/// Largest TGK this crate generates or accepts.
-pub const MAX_TGK: usize = 256;
-
-/// Builds the key data chain and the KEMAC-protected tail of an I_MESSAGE (PSK, PK):
-/// returns the plaintext chain length written into `plain`.
-pub(crate) fn key_data_chain(
-    prefix: Option<&Id<'_>>,
-    tgk: &[u8],
-    mki: &[u8],
-    plain: &mut [u8],
-) -> Result<usize, KmError> {
-    let kv = if mki.is_empty() {
-        KeyValidity::Null
-    } else {
-        KeyValidity::Spi(mki)
-    };
-    let kd = Payload::KeyData(KeyData {
-        key_type: KeyType::Tgk,
-        key: tgk,
-        salt: None,
-        kv,
-    });
-    let n = match prefix {
-        Some(id) => emit_sub_payloads(&[Payload::Id(*id), kd], plain),
-        None => emit_sub_payloads(&[kd], plain),
-    };
-    n.map_err(|_| KmError::Internal)
-}
-
-/// TGK length adjusted so that the key data chain is a whole number of 64-bit blocks
-/// (AES-KW has no padding in RFC 3830 / RFC 6043).
-pub(crate) fn tgk_len_for(encr: EncrAlg, tgk_len: usize, overhead: usize) -> usize {
-    if encr == EncrAlg::AesKw128 {
-        let total = tgk_len + overhead;
-        tgk_len + (8 - total % 8) % 8
-    } else {
-        tgk_len
-    }
-}
-
-/// Key data found in a decrypted KEMAC chain by [`read_key_data`].
-#[derive(Debug, Clone, Copy)]
-pub struct FoundKeys<'p> {
-    /// The TGK (the first TGK / TGK+SALT key data) or, when there is none, the TEKs (every
-    /// TEK / TEK+SALT key data, in order); input of [`crate::srtp::build_sas`].
-    pub keying: Keying<'p>,
-    /// The Key validity of the first key data sub-payload (RFC 3830 §6.13).
-    pub kv: KeyValidity<'p>,
-    /// An ID sub-payload in front of the key data (PK, RSA-R: IDi / IDr).
-    pub id: Option<Id<'p>>,
-}
-
-/// Room for the TEKs of a bundle, filled by [`read_key_data`] (at most
-/// [`crate::srtp::MAX_CS`]).
-pub type TekList<'p> = heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>;
-
-/// Reads the key data of a decrypted KEMAC chain (RFC 3830 §6.2, §6.13): `plain` as
-/// [`crate::exchange::kemac_decrypt_into`] leaves it, whose first sub-payload is `first`
-/// ([`PayloadType::KeyData`] in PSK mode, [`PayloadType::Id`] in PK and RSA-R). TEKs are
-/// kept in `teks`, which the result borrows.
-///
-/// Every mikey-core role reads its key data with this.
-///
-/// # Errors
-/// [`KmError::KeyData`] when the chain does not parse, holds a sub-payload other than key
-/// data (and one leading ID), a key type other than TGK / TEK (with or without salt), more
-/// than [`crate::srtp::MAX_CS`] TEKs, an empty TGK or one longer than [`MAX_TGK`], or no
-/// key at all.
-pub fn read_key_data<'p: 't, 't>(
-    plain: &'p [u8],
-    first: PayloadType,
-    teks: &'t mut TekList<'p>,
-) -> Result<FoundKeys<'t>, KmError> {
-    let mut tgk = None;
-    let mut kv = None;
-    let mut id = None;
-    let mut tek_list: heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }> =
-        heapless::Vec::new();
-    for item in Kemac::sub_payloads(plain, first) {
-        let item = item.map_err(|_| KmError::KeyData)?;
-        match item.payload {
-            Payload::KeyData(kd) => {
-                kv.get_or_insert(kd.kv);
-                match kd.key_type {
-                    KeyType::Tgk | KeyType::TgkSalt if tgk.is_none() => {
-                        tgk = Some((kd.key, kd.salt));
-                    }
-                    KeyType::Tek | KeyType::TekSalt => {
-                        tek_list
-                            .push((kd.key, kd.salt))
-                            .map_err(|_| KmError::KeyData)?;
-                    }
-                    _ => return Err(KmError::KeyData),
-                }
-            }
-            Payload::Id(i) if id.is_none() => id = Some(i),
-            _ => return Err(KmError::KeyData),
-        }
-    }
-    let keying = if let Some((tgk, salt)) = tgk {
-        if tgk.is_empty() || tgk.len() > MAX_TGK {
-            return Err(KmError::KeyData);
-        }
-        Keying::Tgk { tgk, salt }
-    } else if !tek_list.is_empty() {
-        *teks = tek_list;
-        Keying::Teks(teks)
-    } else {
-        return Err(KmError::KeyData);
-    };
-    Ok(FoundKeys {
-        keying,
-        kv: kv.unwrap_or(KeyValidity::Null),
-        id,
-    })
-}
+use crate::wire::PayloadType;
+use crate::wire::header::{DataType, PrfFunc};
+use crate::wire::id::Id;
+use crate::wire::kemac::MacAlg;
+use crate::wire::key_data::KeyValidity;
+use crate::wire::message::KemacScope;
+use crate::wire::timestamp::Timestamp;
+use keying_crypto::Time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -153,6 +42,32 @@ enum State {
 }
 
 /// The PSK Initiator.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{Offer, Policy, PskInitiator, PskResponder, SrtpCs, StaticPsk, Time};
+/// use mikey_core::{Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// // An NTP-UTC timestamp: `start` takes its value from `now`.
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer { verification: true, ..Offer::new(0x1234_5678, &streams, t) };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = PskResponder::new(RustCrypto, Policy::default());
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let accepted = responder.handle(now, &i_msg[..n], &StaticPsk::new(psk)?, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("a verification message");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct PskInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -185,7 +100,7 @@ impl<C: Symmetric> PskInitiator<C> {
             csb_id: 0,
             prf: PrfFunc::Mikey1,
             t: Timestamp {
-                ts_type: crate::timestamp::TsType::Counter,
+                ts_type: crate::wire::timestamp::TsType::Counter,
                 value: 0,
             },
             mac_alg: MacAlg::HmacSha1_160,
@@ -200,11 +115,16 @@ impl<C: Symmetric> PskInitiator<C> {
     /// once ([`PskInitiator::poll_keys`]).
     pub fn start(
         &mut self,
+        now: Time,
         offer: &Offer<'_>,
         psk: &[u8],
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &Offer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.state != State::Idle {
             return Err(KmError::WrongState);
         }
@@ -218,17 +138,20 @@ impl<C: Symmetric> PskInitiator<C> {
             1 + offer.mki.len()
         };
         let tgk_len = tgk_len_for(offer.encr, offer.tgk_len, kv_overhead);
-        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(tgk.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+        let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
+            .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
+        rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
-        let encr_len = exchange::kemac_encr_key_len(offer.encr);
+        let encr_len = protect::kemac_encr_key_len(offer.encr);
         let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, encr_len, auth_len)?;
 
-        let mut plain =
-            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
         let n = key_data_chain(None, tgk.expose(), offer.mki, plain.expose_mut())?;
-        let n = exchange::kemac_encrypt(
+        let n = protect::kemac_encrypt(
             s,
             offer.encr,
             &keys,
@@ -237,7 +160,10 @@ impl<C: Symmetric> PskInitiator<C> {
             plain.expose_mut(),
             n,
         )?;
-        let encr_data = plain.expose().get(..n).ok_or(KmError::Internal)?;
+        let encr_data = plain
+            .expose()
+            .get(..n)
+            .ok_or(KmError::BufferTooSmall { needed: n })?;
         let len = write_kemac_message(
             s,
             out,
@@ -265,17 +191,19 @@ impl<C: Symmetric> PskInitiator<C> {
         };
         let sas = build_sas(
             s,
-            offer.prf,
-            &offer.header(DataType::PskInit, false).cs_id_map,
-            sps,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
+            &crate::srtp::SaInputs {
+                prf_func: offer.prf,
+                map: &offer.header(DataType::PskInit, false).cs_id_map,
+                sp_for: sps,
+                keying: &Keying::Tgk {
+                    tgk: tgk.expose(),
+                    salt: None,
+                },
+                csb_id: offer.csb_id,
+                rand,
+                kv: &kv,
+                first_cs_id: self.policy.first_cs_id,
             },
-            offer.csb_id,
-            rand,
-            &kv,
-            self.policy.first_cs_id,
         )?;
         // Commit.
         self.csb_id = offer.csb_id;
@@ -283,7 +211,7 @@ impl<C: Symmetric> PskInitiator<C> {
         self.t = offer.t;
         self.mac_alg = offer.mac;
         self.id_i = match offer.id_i {
-            Some(id) => Some(exchange::keep(id.data)?),
+            Some(id) => Some(protect::keep(id.data)?),
             None => None,
         };
         self.auth_key = keys.auth.clone();
@@ -298,13 +226,15 @@ impl<C: Symmetric> PskInitiator<C> {
 
     /// Handles the Responder's verification message (or an Error message). A rejected
     /// message leaves the Initiator waiting.
-    pub fn handle_response(&mut self, now: NtpTime, msg: &[u8]) -> Result<(), KmError> {
+    pub fn handle_response(&mut self, now: Time, msg: &[u8]) -> Result<(), KmError> {
         if self.state != State::AwaitVerification {
             return Err(KmError::WrongState);
         }
         let s = &self.crypto;
-        let (t_i, t_len) = exchange::ts_bytes(&self.t);
-        let t_tail = t_i.get(..t_len).ok_or(KmError::Internal)?;
+        let (t_i, t_len) = protect::ts_bytes(&self.t);
+        let t_tail = t_i
+            .get(..t_len)
+            .ok_or(KmError::BufferTooSmall { needed: t_len })?;
         let v_err = VKey {
             alg: self.mac_alg,
             key: self.auth_key.expose(),
@@ -338,98 +268,38 @@ impl<C: Symmetric> PskInitiator<C> {
     }
 }
 
-/// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
-    s: &S,
-    out: &mut [u8],
-    header: &CommonHeader<'_>,
-    offer: &Offer<'_>,
-    rand: Option<&[u8]>,
-    encr_data: &[u8],
-    encr: EncrAlg,
-    keys: &KemacKeys,
-) -> Result<usize, KmError> {
-    let zero = [0u8; 32];
-    let sp_store = SpStore::new(offer.policies);
-    let params = sp_store.params();
-    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-    push_prefix(
-        &mut payloads,
-        offer.t,
-        rand,
-        offer.id_i,
-        offer.id_r,
-        &params,
-    )?;
-    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
-    payloads
-        .push(Payload::Kemac(Kemac {
-            encr_alg: encr,
-            encr_data,
-            mac_alg: offer.mac,
-            mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
-        }))
-        .map_err(|_| KmError::Internal)?;
-    let mut w = MessageWriter::new(out, header);
-    for p in &payloads {
-        w.push(p);
-    }
-    let n = w.finish().map_err(|_| KmError::Internal)?;
-    fill_kemac_mac(
-        s,
-        out,
-        n,
-        offer.mac,
-        keys.auth.expose(),
-        KemacScope::Message,
-    )?;
-    Ok(n)
-}
-
-/// Computes and writes the KEMAC MAC of `out[..n]` over what `scope` names.
-pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
-    s: &S,
-    out: &mut [u8],
-    n: usize,
-    alg: MacAlg,
-    key: &[u8],
-    scope: KemacScope,
-) -> Result<(), KmError> {
-    if alg == MacAlg::Null {
-        // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
-        return Ok(());
-    }
-    let m = Message::parse(out.get(..n).ok_or(KmError::Internal)?)?;
-    let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-    let d = exchange::mac(s, alg, key, &cov.input(scope))?;
-    let range = cov.mac;
-    let len = range.len();
-    out.get_mut(range)
-        .ok_or(KmError::Internal)?
-        .copy_from_slice(d.as_bytes().get(..len).ok_or(KmError::Internal)?);
-    Ok(())
-}
-
-/// What a responder accepted.
-#[derive(Debug, Clone)]
-pub struct Accepted {
-    /// The bundle's CSB ID.
-    pub csb_id: u32,
-    /// The SRTP SAs.
-    pub sas: SrtpSas,
-    /// Bytes of `out` holding the response to send (verification / R_MESSAGE), if any.
-    pub reply_len: Option<usize>,
-    /// The Initiator's identity, if it sent one.
-    pub peer: Option<OwnedId>,
-}
-
 /// The PSK Responder: stateless per exchange except for its replay cache of `N`
 /// time-stamped messages and `P` per-peer counters.
 ///
 /// The Responder also holds the buffer its KEMAC key data is decrypted into (1 KiB, wiped
 /// before [`PskResponder::handle`] returns), so that a firmware keeping the Responder in
 /// static memory does not need that buffer on the stack of every message.
+///
+/// # Example
+///
+/// ```
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+/// use mikey_core::{Offer, Policy, PskInitiator, PskResponder, SrtpCs, StaticPsk, Time};
+/// use mikey_core::{Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = b"a pre-shared key of 20 bytes";
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// // An NTP-UTC timestamp: `start` takes its value from `now`.
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let offer = Offer { verification: true, ..Offer::new(0x1234_5678, &streams, t) };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut responder = PskResponder::new(RustCrypto, Policy::default());
+///
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(now, &offer, psk, &mut HashDrbg::new(&[1; 32]), &mut i_msg)?;
+/// let mut r_msg = [0u8; 512];
+/// let accepted = responder.handle(now, &i_msg[..n], &StaticPsk::new(psk)?, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("a verification message");
+/// initiator.handle_response(now, &r_msg[..m])?;
+/// assert!(initiator.poll_keys().expect("complete")[0].same_keys(&accepted.sas[0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct PskResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
@@ -456,9 +326,19 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for PskResponder<C, N, 
     }
 }
 
+impl<C: Symmetric> PskResponder<C> {
+    /// A new Responder.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`PskResponder::with_capacity`] builds others.
+    pub fn new(crypto: C, policy: Policy) -> Self {
+        Self::with_capacity(crypto, policy)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     /// A new Responder.
-    pub fn new(crypto: C, policy: Policy) -> Self {
+    pub fn with_capacity(crypto: C, policy: Policy) -> Self {
         Self {
             crypto,
             policy,
@@ -485,17 +365,21 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     /// nothing.
     pub fn handle(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         keys: &dyn KeyResolver,
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
-        let rand = m.rand().ok_or(KmError::Internal)?;
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
-        let (id_i, id_r) = exchange::ids(&m);
-        let (t_b, t_len) = exchange::ts_bytes(&t);
+        let rand = m
+            .rand()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        let (id_i, id_r) = protect::ids(&m);
+        let (t_b, t_len) = protect::ts_bytes(&t);
         let t_tail = t_b.get(..t_len).unwrap_or(&[]);
 
         // Unauthenticated checks: no key to protect an error message with yet, except
@@ -512,7 +396,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let encr_len = exchange::kemac_encr_key_len(kemac.encr_alg);
+        let encr_len = protect::kemac_encr_key_len(kemac.encr_alg);
         let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, encr_len, auth_len)
             .map_err(KmError::from)?;
         let err_v = VKey {
@@ -530,8 +414,10 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        if let Err(e) = exchange::verify_mac(
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
             kk.auth.expose(),
@@ -554,7 +440,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Err(e) => return Err(fail(e, out)),
         };
         let plain = WipeOnExit(&mut self.plain);
-        if let Err(e) = exchange::kemac_decrypt_into(
+        if let Err(e) = protect::kemac_decrypt_into(
             s,
             kemac.encr_alg,
             &kk,
@@ -579,14 +465,16 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         };
         if let Err(e) = build_sas_into(
             s,
-            h.prf_func,
-            &h.cs_id_map,
-            |no| steps::offered_sp(&m, no),
-            &found.keying,
-            h.csb_id,
-            rand,
-            &found.kv,
-            self.policy.first_cs_id,
+            &crate::srtp::SaInputs {
+                prf_func: h.prf_func,
+                map: &h.cs_id_map,
+                sp_for: |no| steps::offered_sp(&m, no),
+                keying: &found.keying,
+                csb_id: h.csb_id,
+                rand,
+                kv: &found.kv,
+                first_cs_id: self.policy.first_cs_id,
+            },
             &mut accepted.sas,
         ) {
             return Err(fail(e.into(), out));

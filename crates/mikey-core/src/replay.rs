@@ -1,7 +1,7 @@
 //! Timestamps against the caller's clock and the replay cache (RFC 3830 §5.4, §6.6).
 //!
 //! The library never reads a clock: every `handle_*` call takes the current time as an
-//! [`NtpTime`]. NTP-UTC, NTP and NTP-UTC-32 timestamps must lie within the configured skew
+//! [`Time`] (compared with the NTP timestamps through [`Time::to_ntp`]). NTP-UTC, NTP and NTP-UTC-32 timestamps must lie within the configured skew
 //! window around it; COUNTER timestamps carry no time and must instead strictly increase
 //! per peer. Accepted messages are entered into a fixed-capacity cache **only after**
 //! authentication.
@@ -23,25 +23,9 @@
 //! other peers (or their cooperation); size `P` above the number of peers that talk to
 //! the receiver, or keep COUNTER off.
 
-use crate::timestamp::{Timestamp, TsType};
+use keying_crypto::Time;
 
-/// A 64-bit NTP time (seconds since 1900 in the upper 32 bits, fraction in the lower),
-/// as the caller's clock reports it. With RFC 4330 era handling left to the caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NtpTime(pub u64);
-
-impl NtpTime {
-    /// `secs` whole seconds.
-    pub const fn from_secs(secs: u32) -> Self {
-        Self((secs as u64) << 32)
-    }
-
-    /// This time plus `secs` seconds (saturating).
-    #[must_use]
-    pub const fn plus_secs(self, secs: u32) -> Self {
-        Self(self.0.saturating_add((secs as u64) << 32))
-    }
-}
+use crate::wire::timestamp::{Timestamp, TsType};
 
 /// Timestamp policy of a receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,27 +67,81 @@ pub enum TsError {
     UnknownType,
 }
 
-/// The timestamp as an NTP time, `None` for COUNTER.
-pub fn ts_as_ntp(t: &Timestamp, p: &TimePolicy) -> Result<Option<NtpTime>, TsError> {
+/// The timestamp as a 64-bit NTP-UTC value (local offset of a type-1 "NTP" timestamp
+/// removed), `None` for COUNTER.
+pub fn ts_as_ntp(t: &Timestamp, p: &TimePolicy) -> Result<Option<u64>, TsError> {
     match t.ts_type {
-        TsType::NtpUtc | TsType::NtpUtc32 => Ok(Some(NtpTime(t.value64()))),
+        TsType::NtpUtc | TsType::NtpUtc32 => Ok(Some(t.value64())),
         TsType::Ntp => {
             let off = i64::from(p.ntp_local_offset_secs) << 32;
             let v = i128::from(t.value) - i128::from(off);
-            Ok(Some(NtpTime(u64::try_from(v.max(0)).unwrap_or(u64::MAX))))
+            Ok(Some(u64::try_from(v.max(0)).unwrap_or(u64::MAX)))
         }
         TsType::Counter => Ok(None),
         TsType::Unknown(_) => Err(TsError::UnknownType),
     }
 }
 
+/// `now` as a 64-bit NTP timestamp: exactly [`Time::to_ntp`] (tested), computed with
+/// 32-bit divisions so that a firmware build links no 64-bit division routine for it.
+#[inline(never)]
+pub(crate) fn ntp_of(now: Time) -> u64 {
+    const NANOS: u64 = 1_000_000_000;
+    let nanos = now.unix_nanos();
+    let secs = div_1e9(nanos);
+    let rem = nanos - secs * NANOS;
+    // rem < 10^9 < 2^30: the shifted value fits, and the quotient is below 2^32.
+    let frac = div_1e9(rem << 32);
+    (((secs + keying_crypto::NTP_UNIX_OFFSET_SECS) & 0xffff_ffff) << 32) | frac
+}
+
+/// `n / 10^9`, as `(n / 2^9) / 5^9` by long division in base 2^8 (each step fits in 32
+/// bits: the remainder is below 5^9 < 2^21).
+#[inline(never)]
+fn div_1e9(n: u64) -> u64 {
+    const D: u32 = 1_953_125;
+    let m = n >> 9;
+    let (mut q, mut r) = (0u64, 0u32);
+    let mut shift = 56;
+    while shift > 0 {
+        shift -= 8;
+        // The low byte of `m >> shift`: the cast keeps exactly those 8 bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let cur = (r << 8) | u32::from((m >> shift) as u8);
+        q = (q << 8) | u64::from(cur / D);
+        r = cur % D;
+    }
+    q
+}
+
+/// The timestamp an Initiator sends at `now`: an NTP type (NTP-UTC, NTP-UTC-32, NTP) takes
+/// its value from `now` (NTP adding [`TimePolicy::ntp_local_offset_secs`], the inverse of
+/// what a receiver removes), COUNTER keeps the caller's value (RFC 3830 §6.6).
+#[must_use]
+pub fn stamp(t: &Timestamp, now: Time, p: &TimePolicy) -> Timestamp {
+    let ntp = ntp_of(now);
+    let value = match t.ts_type {
+        TsType::NtpUtc => ntp,
+        TsType::NtpUtc32 => ntp >> 32,
+        TsType::Ntp => {
+            let v = i128::from(ntp) + (i128::from(p.ntp_local_offset_secs) << 32);
+            u64::try_from(v.max(0)).unwrap_or(u64::MAX)
+        }
+        TsType::Counter | TsType::Unknown(_) => t.value,
+    };
+    Timestamp {
+        ts_type: t.ts_type,
+        value,
+    }
+}
+
 /// Checks `t` against `now` (window) — the stateless part; counters are checked by
 /// [`ReplayCache::check`].
-pub fn check_window(t: &Timestamp, now: NtpTime, p: &TimePolicy) -> Result<(), TsError> {
+pub fn check_window(t: &Timestamp, now: Time, p: &TimePolicy) -> Result<(), TsError> {
     match ts_as_ntp(t, p)? {
         Some(ts) => {
             let skew = u64::from(p.skew_secs) << 32;
-            if ts.0.abs_diff(now.0) > skew {
+            if ts.abs_diff(ntp_of(now)) > skew {
                 Err(TsError::OutOfWindow)
             } else {
                 Ok(())
@@ -123,7 +161,8 @@ pub type PeerKey = [u8; 16];
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     fp: Fingerprint,
-    expires: NtpTime,
+    /// NTP value after which the entry may go.
+    expires: u64,
 }
 
 /// Why the cache refuses a message.
@@ -185,7 +224,7 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         t: &Timestamp,
         peer: &PeerKey,
         fp: &Fingerprint,
-        now: NtpTime,
+        now: Time,
         p: &TimePolicy,
     ) -> Result<(), ReplayError> {
         match ts_as_ntp(t, p).map_err(ReplayError::Ts)? {
@@ -202,6 +241,7 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                 }
             }
             Some(_) => {
+                let now = ntp_of(now);
                 if self.entries.iter().any(|e| e.fp == *fp && e.expires >= now) {
                     return Err(ReplayError::Replay);
                 }
@@ -225,7 +265,7 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         t: &Timestamp,
         peer: &PeerKey,
         fp: &Fingerprint,
-        now: NtpTime,
+        now: Time,
         p: &TimePolicy,
     ) -> Result<(), ReplayError> {
         self.check(t, peer, fp, now, p)?;
@@ -249,12 +289,32 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                     .map_err(|_| ReplayError::Full)
             }
             Some(ts) => {
+                let now = ntp_of(now);
                 self.entries.retain(|e| e.expires >= now);
                 // An entry can be dropped once its timestamp has left the window.
-                let expires = NtpTime(ts.0.saturating_add(u64::from(p.skew_secs) << 32));
+                let expires = ts.saturating_add(u64::from(p.skew_secs) << 32);
                 self.entries
                     .push(Entry { fp: *fp, expires })
                     .map_err(|_| ReplayError::Full)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntp_of_is_to_ntp() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        for k in 0..10_000u64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            for t in [x, x >> 3, k * 999_999_999, k, u64::MAX - k] {
+                let t = Time::from_unix_nanos(t);
+                assert_eq!(ntp_of(t), t.to_ntp(), "{t:?}");
             }
         }
     }

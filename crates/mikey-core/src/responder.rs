@@ -4,16 +4,34 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
 
-use crate::dh_mode::DhResponder;
+use crate::dh::DhResponder;
 use crate::dhhmac::DhHmacResponder;
-use crate::exchange::{self, KeyResolver, KmError, Policy, Rejected};
-use crate::header::DataType;
-use crate::message::Message;
-use crate::pk::{CertResolver, LocalIdentity};
-use crate::pk_mode::PkResponder;
-use crate::psk::{Accepted, PskResponder};
-use crate::replay::NtpTime;
+use crate::error::{KmError, Rejected};
+use crate::hooks::KeyResolver;
+use crate::hooks::{CertResolver, LocalIdentity};
+use crate::pk::PkResponder;
+use crate::policy::Policy;
+use crate::protect;
+use crate::protect::OwnedId;
+use crate::psk::PskResponder;
 use crate::rsa_r::RsaRResponder;
+use crate::srtp::SrtpSas;
+use crate::wire::header::DataType;
+use crate::wire::message::Message;
+use keying_crypto::Time;
+
+/// What a responder accepted.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    /// The bundle's CSB ID.
+    pub csb_id: u32,
+    /// The SRTP SAs.
+    pub sas: SrtpSas,
+    /// Bytes of `out` holding the response to send (verification / R_MESSAGE), if any.
+    pub reply_len: Option<usize>,
+    /// The Initiator's identity, if it sent one.
+    pub peer: Option<OwnedId>,
+}
 
 /// Per-mode policies of a [`Responder`]; a mode whose policy does not accept its data
 /// type (see [`Policy::modes`]) is refused with Error 11 (Invalid DT).
@@ -32,6 +50,43 @@ pub struct ModePolicies {
 }
 
 /// The dispatching Responder.
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// use mikey_core::{Hooks, ModePolicies, Offer, Policy, PskInitiator, Responder, SrtpCs};
+/// use mikey_core::{StaticPsk, Time, Timestamp, TsType};
+///
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let psk = StaticPsk::new(b"a pre-shared key of 20 bytes")?;
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+/// let mut i_msg = [0u8; 512];
+/// let n = initiator.start(
+///     now,
+///     &Offer::new(1, &streams, t),
+///     psk.0.expose(),
+///     &mut HashDrbg::new(&[1; 32]),
+///     &mut i_msg,
+/// )?;
+///
+/// // A PSK-only Responder: no private key, no certificate hook.
+/// let mut responder = Responder::new(RustCrypto, ModePolicies::default())?;
+/// let hooks: Hooks<'_, RsaPrivate, mikey_core::PinnedKeys<RsaPublic>> =
+///     Hooks { psks: &psk, me: None, certs: &mikey_core::PinnedKeys::new(
+///         &RustCrypto, [[0u8; 0]; 0], &Policy::default())? };
+/// let accepted = responder.handle(
+///     now, &i_msg[..n], &hooks, &mut HashDrbg::new(&[2; 32]), &mut [0u8; 512])?;
+/// assert_eq!(accepted.csb_id, 1);
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
+/// ```
 pub struct Responder<C, const N: usize = 32, const P: usize = 16> {
     policies: ModePolicies,
     crypto: C,
@@ -73,16 +128,27 @@ impl<K, R> core::fmt::Debug for Hooks<'_, K, R> {
     }
 }
 
+impl<C: Symmetric + Clone> Responder<C> {
+    /// A Responder with `policies`; the RSA-R unicast streams / policies are empty until set
+    /// on [`Responder::rsa_r`] (or use a group).
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`Responder::with_capacity`] builds others.
+    pub fn new(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
+        Self::with_capacity(crypto, policies)
+    }
+}
+
 impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     /// A Responder with `policies`; the RSA-R unicast streams / policies are empty until set
     /// on [`Responder::rsa_r`] (or use a group).
-    pub fn new(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
+    pub fn with_capacity(crypto: C, policies: ModePolicies) -> Result<Self, KmError> {
         Ok(Self {
-            psk: PskResponder::new(crypto.clone(), policies.psk),
-            pk: PkResponder::new(crypto.clone(), policies.pk),
-            dh: DhResponder::new(crypto.clone(), policies.dh),
-            dhhmac: DhHmacResponder::new(crypto.clone(), policies.dhhmac),
-            rsa_r: RsaRResponder::new(crypto.clone(), policies.rsa_r, &[], &[])?,
+            psk: PskResponder::with_capacity(crypto.clone(), policies.psk),
+            pk: PkResponder::with_capacity(crypto.clone(), policies.pk),
+            dh: DhResponder::with_capacity(crypto.clone(), policies.dh),
+            dhhmac: DhHmacResponder::with_capacity(crypto.clone(), policies.dhhmac),
+            rsa_r: RsaRResponder::with_capacity(crypto.clone(), policies.rsa_r, &[], &[])?,
             policies,
             crypto,
         })
@@ -91,7 +157,7 @@ impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     /// Handles any initiating message at `now`; see the per-mode `handle` methods.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         hooks: &Hooks<'_, K, R>,
         rng: &mut dyn Rng,
@@ -130,7 +196,7 @@ impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
     fn refuse(&self, m: &Message<'_>, out: &mut [u8]) -> Rejected {
         let error = KmError::UnexpectedDataType(m.data_type());
         let reply_len = m.timestamp().and_then(|t| {
-            exchange::write_error(
+            protect::write_error(
                 &self.crypto,
                 out,
                 m.header().csb_id,

@@ -25,31 +25,33 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, SecretBuf, Symmetric};
 
-use crate::exchange::{self, KmError, MAX_KEMAC_PLAIN, MAX_RAND, Policy, Rejected};
-use crate::general_ext::{GenExtType, GeneralExtension};
-use crate::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
-use crate::id::Id;
+use crate::error::{KmError, Rejected};
+use crate::hooks::{CertResolver, LocalIdentity};
 use crate::kdf::KemacKeys;
-use crate::kemac::{EncrAlg, Kemac, MacAlg};
-use crate::key_data::KeyValidity;
-use crate::list::List;
-use crate::message::KemacScope;
 use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
-use crate::payload::{Payload, PayloadType};
-use crate::pk::{
-    self, CertResolver, ENV_KEY_LEN, LocalIdentity, MAX_RSA_LEN, pke_encrypt, verify_sign,
-    write_signed,
-};
-use crate::pke::{Pke, PkeCache};
-use crate::psk::{Accepted, MAX_TGK, key_data_chain, read_key_data};
-use crate::rand::Rand;
-use crate::replay::{NtpTime, ReplayCache};
+use crate::policy::{MAX_KEMAC_PLAIN, MAX_RAND, Policy};
+use crate::protect;
+use crate::replay::ReplayCache;
+use crate::responder::Accepted;
 use crate::srtp::{Keying, MAX_CS, SrtpPolicy, SrtpSas, build_sas};
+use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data};
+use crate::steps::rsa::{self, ENV_KEY_LEN, MAX_RSA_LEN, pke_encrypt, verify_sign, write_signed};
 use crate::steps::{
     self,
     signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
-use crate::timestamp::Timestamp;
+use crate::wire::general_ext::{GenExtType, GeneralExtension};
+use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
+use crate::wire::key_data::KeyValidity;
+use crate::wire::list::List;
+use crate::wire::message::KemacScope;
+use crate::wire::pke::{Pke, PkeCache};
+use crate::wire::rand::Rand;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::{Payload, PayloadType};
+use keying_crypto::Time;
 
 /// Unicast or group key establishment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,12 +105,54 @@ struct Pending {
     t: Timestamp,
     mode: RsaRMode,
     rand: Option<heapless::Vec<u8, MAX_RAND>>,
-    id_i: heapless::Vec<u8, { exchange::MAX_ID }>,
-    id_r: Option<heapless::Vec<u8, { exchange::MAX_ID }>>,
+    id_i: heapless::Vec<u8, { crate::policy::MAX_ID }>,
+    id_r: Option<heapless::Vec<u8, { crate::policy::MAX_ID }>>,
     offered: heapless::Vec<u8, MAX_CS>,
 }
 
 /// The RSA-R Initiator (the receiver of the keys).
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+/// // Bob sends, Alice receives: Alice's I_MESSAGE asks, Bob's R_MESSAGE carries the keys.
+/// let mut receiver = RsaRInitiator::new(RustCrypto, policy);
+/// let mut sender = RsaRResponder::new(RustCrypto, policy, &streams, &[])?;
+/// let offer = RsaROffer::new(1, t, RsaRMode::Unicast);
+/// let n = receiver.start(now, &offer, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = sender.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
+/// assert!(receiver.poll_keys().is_some());
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
+/// ```
 pub struct RsaRInitiator<C> {
     crypto: C,
     policy: Policy,
@@ -150,18 +194,23 @@ impl<C: Symmetric> RsaRInitiator<C> {
     /// is sent as CERTi.
     pub fn start<K: RsaPrivateKeyOps>(
         &mut self,
+        now: Time,
         offer: &RsaROffer<'_>,
         me: &LocalIdentity<'_, K>,
         rng: &mut dyn Rng,
         out: &mut [u8],
     ) -> Result<usize, KmError> {
+        let offer = &RsaROffer {
+            t: crate::replay::stamp(&offer.t, now, &self.policy.time),
+            ..*offer
+        };
         if self.pending.is_some() {
             return Err(KmError::WrongState);
         }
         let id_i = me.id.ok_or(KmError::UnknownIdentity)?;
         let mut rand = [0u8; 16];
         let rand_opt = if offer.send_rand {
-            rng.fill_bytes(&mut rand).map_err(|_| KmError::Internal)?;
+            rng.fill_bytes(&mut rand).map_err(KmError::Crypto)?;
             Some(&rand[..])
         } else {
             None
@@ -176,17 +225,19 @@ impl<C: Symmetric> RsaRInitiator<C> {
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
         push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, &[])?;
         if let Some(c) = me.cert_payload() {
-            payloads.push(c).map_err(|_| KmError::Internal)?;
+            payloads
+                .push(c)
+                .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
         }
         if let Some(idr) = offer.id_r {
             payloads
                 .push(Payload::Id(idr))
-                .map_err(|_| KmError::Internal)?;
+                .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
         for (no, p) in &params {
             payloads
                 .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
-                .map_err(|_| KmError::Internal)?;
+                .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
         let header = CommonHeader {
             data_type: DataType::RsaRInit,
@@ -200,9 +251,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             csb_id: offer.csb_id,
             t: offer.t,
             mode: offer.mode,
-            rand: rand_opt.map(exchange::keep).transpose()?,
-            id_i: exchange::keep(id_i.data)?,
-            id_r: offer.id_r.map(|i| exchange::keep(i.data)).transpose()?,
+            rand: rand_opt.map(protect::keep).transpose()?,
+            id_i: protect::keep(id_i.data)?,
+            id_r: offer.id_r.map(|i| protect::keep(i.data)).transpose()?,
             offered: policies.iter().map(|(n, _)| *n).collect(),
         });
         Ok(n)
@@ -217,7 +268,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
     /// discarded).
     pub fn handle_response<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,
@@ -244,7 +295,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
             (RsaRMode::Unicast, None, Some(_), Some(r)) if libmikey => (h.csb_id, &r[..]),
             _ => return Err(KmError::Mismatch),
         };
-        let kemac = m.kemac().ok_or(KmError::Internal)?;
+        let kemac = m
+            .kemac()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         self.policy.check_encr(kemac.encr_alg)?;
         self.policy.check_mac(kemac.mac_alg)?;
         // A policy that was not offered (when we offered any) is discarded (§3.7).
@@ -258,9 +311,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
         // offer (Policy::check_srtp).
         steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
-        let (cert, id_r) = pk::cert_and_id(&m);
+        let (cert, id_r) = rsa::cert_and_id(&m);
         let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
-        let (tb, tl) = exchange::ts_bytes(&t_r);
+        let (tb, tl) = protect::ts_bytes(&t_r);
         let t_bytes = tb.get(..tl).unwrap_or(&[]);
         let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
         match verify_sign(
@@ -278,8 +331,10 @@ impl<C: Symmetric> RsaRInitiator<C> {
             r => r?,
         }
         let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
-        let cov = m.kemac_covered().ok_or(KmError::Internal)?;
-        exchange::verify_mac(
+        let cov = m
+            .kemac_covered()
+            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        protect::verify_mac(
             s,
             kemac.mac_alg,
             kk.auth.expose(),
@@ -287,7 +342,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             kemac.mac,
         )?;
         let mut plain = SecretBuf::new();
-        exchange::kemac_decrypt_into(
+        protect::kemac_decrypt_into(
             s,
             kemac.encr_alg,
             &kk,
@@ -305,14 +360,16 @@ impl<C: Symmetric> RsaRInitiator<C> {
         }
         let sas = build_sas(
             s,
-            h.prf_func,
-            &h.cs_id_map,
-            |no| steps::offered_sp(&m, no),
-            &found.keying,
-            csb,
-            rand,
-            &found.kv,
-            self.policy.first_cs_id,
+            &crate::srtp::SaInputs {
+                prf_func: h.prf_func,
+                map: &h.cs_id_map,
+                sp_for: |no| steps::offered_sp(&m, no),
+                keying: &found.keying,
+                csb_id: csb,
+                rand,
+                kv: &found.kv,
+                first_cs_id: self.policy.first_cs_id,
+            },
         )?;
         self.sas = Some((csb, sas));
         self.pending = None;
@@ -374,6 +431,48 @@ impl GroupKeys {
 }
 
 /// The RSA-R Responder (the sender of the keys).
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "alloc")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use mikey_core::keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
+/// # use mikey_core::{Id, IdType, LocalIdentity, PinnedKeys, Policy, SrtpCs, Time};
+/// # use mikey_core::{Offer, Timestamp, TsType};
+/// let a_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.pkcs1.der"))?;
+/// let b_key = RsaPrivate::from_pkcs1_der(include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.pkcs1.der"))?;
+/// let a_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.cert.der");
+/// let b_cert: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.cert.der");
+/// let a_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_recv1.spki.der");
+/// let b_spki: &[u8] = include_bytes!("../../../tests/vectors/mikey/rsa2048_sender.spki.der");
+/// let alice = LocalIdentity { key: &a_key, cert: Some(a_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:alice@example.com" }) };
+/// let bob = LocalIdentity { key: &b_key, cert: Some(b_cert),
+///     id: Some(Id { id_type: IdType::Uri, data: b"sip:bob@example.com" }) };
+/// let policy = Policy::default();
+/// let now = Time::from_unix_secs(1_763_856_000);
+/// let streams = [SrtpCs { policy_no: 0, ssrc: 0xdead_beef, roc: 0 }];
+/// let t = Timestamp { ts_type: TsType::NtpUtc, value: 0 };
+/// let mut rng = HashDrbg::new(&[3; 32]);
+/// let (mut i_msg, mut r_msg) = ([0u8; 2048], [0u8; 2048]);
+/// use mikey_core::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+/// // Bob sends, Alice receives: Alice's I_MESSAGE asks, Bob's R_MESSAGE carries the keys.
+/// let mut receiver = RsaRInitiator::new(RustCrypto, policy);
+/// let mut sender = RsaRResponder::new(RustCrypto, policy, &streams, &[])?;
+/// let offer = RsaROffer::new(1, t, RsaRMode::Unicast);
+/// let n = receiver.start(now, &offer, &alice, &mut rng, &mut i_msg)?;
+/// let trust_alice = PinnedKeys::new(&RustCrypto, [a_spki], &policy)?;
+/// let trust_bob = PinnedKeys::new(&RustCrypto, [b_spki], &policy)?;
+/// let accepted = sender.handle(now, &i_msg[..n], &bob, &trust_alice, &mut rng, &mut r_msg)?;
+/// let m = accepted.reply_len.expect("an R_MESSAGE");
+/// receiver.handle_response(now, &r_msg[..m], &alice, &trust_bob, &mut rng)?;
+/// assert!(receiver.poll_keys().is_some());
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "alloc"))]
+/// # fn main() {}
+/// ```
 pub struct RsaRResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
@@ -395,9 +494,24 @@ impl<C, const N: usize, const P: usize> core::fmt::Debug for RsaRResponder<C, N,
     }
 }
 
+impl<C: Symmetric> RsaRResponder<C> {
+    /// A new Responder; `streams` / `policies` describe what it sends to unicast peers.
+    ///
+    /// The default capacities (`N` = 32 replay-cache entries, `P` = 16 peer counters);
+    /// [`RsaRResponder::with_capacity`] builds others.
+    pub fn new(
+        crypto: C,
+        policy: Policy,
+        streams: &[SrtpCs],
+        policies: &[(u8, SrtpPolicy)],
+    ) -> Result<Self, KmError> {
+        Self::with_capacity(crypto, policy, streams, policies)
+    }
+}
+
 impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// A new Responder; `streams` / `policies` describe what it sends to unicast peers.
-    pub fn new(
+    pub fn with_capacity(
         crypto: C,
         policy: Policy,
         streams: &[SrtpCs],
@@ -410,8 +524,10 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             group: None,
             encr: EncrAlg::AesCm128,
             mac: MacAlg::HmacSha1_160,
-            unicast_streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
-            unicast_policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+            unicast_streams: heapless::Vec::from_slice(streams)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS streams"))?,
+            unicast_policies: heapless::Vec::from_slice(policies)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS policies"))?,
         })
     }
 
@@ -425,10 +541,13 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     ) -> Result<(), KmError> {
         let mut g = GroupKeys {
             csb_id: 0,
-            tgk: SecretBuf::zeroed(tgk_len).map_err(|_| KmError::Internal)?,
+            tgk: SecretBuf::zeroed(tgk_len)
+                .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?,
             rand: [0; 16],
-            streams: heapless::Vec::from_slice(streams).map_err(|_| KmError::Internal)?,
-            policies: heapless::Vec::from_slice(policies).map_err(|_| KmError::Internal)?,
+            streams: heapless::Vec::from_slice(streams)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS streams"))?,
+            policies: heapless::Vec::from_slice(policies)
+                .map_err(|_| KmError::InvalidArgument("more than MAX_CS policies"))?,
             generation: 0,
         };
         Self::fresh(&mut g, rng)?;
@@ -438,10 +557,10 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
 
     fn fresh(g: &mut GroupKeys, rng: &mut dyn Rng) -> Result<(), KmError> {
         let mut csb = [0u8; 4];
-        rng.fill_bytes(&mut csb).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(&mut g.rand).map_err(|_| KmError::Internal)?;
+        rng.fill_bytes(&mut csb).map_err(KmError::Crypto)?;
+        rng.fill_bytes(&mut g.rand).map_err(KmError::Crypto)?;
         rng.fill_bytes(g.tgk.expose_mut())
-            .map_err(|_| KmError::Internal)?;
+            .map_err(KmError::Crypto)?;
         g.csb_id = u32::from_be_bytes(csb);
         Ok(())
     }
@@ -492,9 +611,14 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
     /// sub-payload). A replay (or a full replay cache) is refused before any public- or
     /// private-key operation, with no Error message; other errors before SIGNi verified
     /// are answered with an unsigned Error message, later ones with a SIGNed one.
+    ///
+    /// RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported message
+    /// type" when its CSB ID and T can be read; here: no reply (nothing to echo reliably),
+    /// the typed error says why. A group's keys are derived with the group's PRF (MIKEY-1)
+    /// whatever a receiver offered, so that every receiver gets the sender's TEKs.
     pub fn handle<K: RsaPrivateKeyOps, R: CertResolver>(
         &mut self,
-        now: NtpTime,
+        now: Time,
         msg: &[u8],
         me: &LocalIdentity<'_, K>,
         peers: &R,
@@ -502,36 +626,12 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        // RFC 4738 §3.5: an unparseable message is answered with Error 13 "Unsupported
-        // message type" when its CSB ID and T can be read; here: no reply (nothing to
-        // echo reliably), the typed error says why.
         let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
-        // Unicast: answer with our policies only if the Initiator offered them (when it
-        // offered any). RFC 4738 §3.6: none of the offered policies is supported: Error
-        // 10. A cheap check of the I_MESSAGE, made before any key work.
-        let offered_ok = if self.group.is_none() {
-            let offered: heapless::Vec<u8, MAX_CS> = m
-                .payloads()
-                .filter_map(|x| match x.payload {
-                    Payload::Sp(sp) => Some(sp.policy_no),
-                    _ => None,
-                })
-                .collect();
-            if !offered.is_empty()
-                && self
-                    .unicast_policies
-                    .iter()
-                    .any(|(n, _)| !offered.contains(n))
-            {
-                Err(KmError::Sp(crate::srtp::SpProblem::Param(0)))
-            } else {
-                Ok(())
-            }
-        } else {
-            Ok(())
-        };
-        // Not a replay, then authenticated.
+        // Offered policies (unicast), PRF and T window: cheap checks before any key work;
+        // then not a replay, then authenticated.
+        let cheap = steps::check_prf_window(&self.policy, h.prf_func, &t, now)
+            .and(self.check_offered_policies(&m));
         let Authenticated {
             key: peer,
             id_i,
@@ -540,7 +640,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         } = r.authenticate(
             &m,
             msg,
-            steps::check_prf_window(&self.policy, h.prf_func, &t, now).and(offered_ok),
+            cheap,
             peers,
             b"mikey rsa-r peer",
             &self.cache,
@@ -548,138 +648,62 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             out,
         )?;
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
-        let (_, id_r_in_i) = exchange::ids(&m);
         let i_rand = m.rand();
-
-        // What to send.
         let mut own_rand = [0u8; 16];
-        let unicast_tgk;
-        let (csb, rand, tgk, streams, policies, group): Serving<'_> = match &self.group {
-            Some(g) => (
-                g.csb_id,
-                &g.rand,
-                g.tgk.expose(),
-                &g.streams,
-                &g.policies,
-                true,
-            ),
-            None => {
-                let mut t = SecretBuf::<MAX_TGK>::zeroed(16).map_err(|_| KmError::Internal)?;
-                rng.fill_bytes(t.expose_mut())
-                    .map_err(|_| KmError::Internal)?;
-                unicast_tgk = t;
-                let rand = match i_rand {
-                    Some(r) => r,
-                    None => {
-                        rng.fill_bytes(&mut own_rand)
-                            .map_err(|_| KmError::Internal)?;
-                        &own_rand[..]
-                    }
-                };
-                (
-                    h.csb_id,
-                    rand,
-                    unicast_tgk.expose(),
-                    &self.unicast_streams,
-                    &self.unicast_policies,
-                    false,
-                )
-            }
-        };
-        // A group's keys are derived with the group's PRF (MIKEY-1) whatever a receiver
-        // offered, so that every receiver gets the sender's TEKs.
-        let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
-        let mut env =
-            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::Internal)?;
-        rng.fill_bytes(env.expose_mut())
-            .map_err(|_| KmError::Internal)?;
-        let auth_len = self.policy.auth_key_len(self.mac);
-        let encr_len = exchange::kemac_encr_key_len(self.encr);
-        let kk = KemacKeys::derive(s, prf, env.expose(), csb, rand, encr_len, auth_len)
-            .map_err(KmError::from)?;
-        let mut plain =
-            SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| KmError::Internal)?;
-        let n = key_data_chain(Some(&id_r), tgk, &[], plain.expose_mut())?;
-        let n = exchange::kemac_encrypt(s, self.encr, &kk, csb, &t, plain.expose_mut(), n)?;
-        let mut pke_buf = [0u8; MAX_RSA_LEN];
-        let pn = pke_encrypt(
-            &peer,
+        let mut unicast_tgk = SecretBuf::<MAX_TGK>::new();
+        let (csb, rand, tgk, streams, policies, group) = serving(
+            self.group.as_ref(),
+            (&self.unicast_streams, &self.unicast_policies),
+            h.csb_id,
+            i_rand,
+            (&mut own_rand, &mut unicast_tgk),
             rng,
-            self.policy.pke_padding,
-            env.expose(),
-            &mut pke_buf,
+        )?;
+        let prf = if group { PrfFunc::Mikey1 } else { h.prf_func };
+        let sealed = self.seal(
+            &peer,
+            &Seal {
+                prf,
+                csb,
+                rand,
+                t,
+                id_r,
+                tgk,
+            },
+            rng,
         )?;
         let store = SpStore::new(policies);
         let params = store.params();
         let csb_bytes = csb.to_be_bytes();
-        let zero = [0u8; 32];
-        let mac_len = self.mac.mac_len().ok_or(KmError::MacRefused(self.mac))?;
-        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::Internal;
-        if group {
-            payloads
-                .push(Payload::GeneralExt(GeneralExtension {
-                    ext_type: GenExtType::CsbId,
-                    data: &csb_bytes,
-                }))
-                .map_err(e)?;
-        }
-        payloads.push(Payload::T(t)).map_err(e)?;
-        if group || i_rand.is_none() {
-            payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
-        }
-        payloads.push(Payload::Id(id_r)).map_err(e)?;
-        if let Some(c) = me.cert_payload() {
-            payloads.push(c).map_err(e)?;
-        }
-        for (no, p) in &params {
-            payloads
-                .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
-                .map_err(e)?;
-        }
-        payloads
-            .push(Payload::Kemac(Kemac {
-                encr_alg: self.encr,
-                encr_data: plain.expose().get(..n).ok_or(KmError::Internal)?,
-                mac_alg: self.mac,
-                mac: zero.get(..mac_len).ok_or(KmError::Internal)?,
-            }))
-            .map_err(e)?;
-        payloads
-            .push(Payload::Pke(Pke {
-                cache: PkeCache::NoCache,
-                data: pke_buf.get(..pn).ok_or(KmError::Internal)?,
-            }))
-            .map_err(e)?;
-        let header = CommonHeader {
-            data_type: DataType::RsaRResp,
-            v: false,
-            prf_func: prf,
-            csb_id: h.csb_id,
-            cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
-        };
-        // Sign after the KEMAC MAC is in place.
-        let (tb, tl) = exchange::ts_bytes(&t);
-        let t_bytes = tb.get(..tl).unwrap_or(&[]);
-        let extra = if self.policy.libmikey_compat {
-            sign_r_extra_libmikey(id_r.data, t_bytes)
-        } else {
-            sign_r_extra(id_i.unwrap_or(&[]), id_r.data, t_bytes)
-        };
-        let len = write_kemac_signed(
-            s,
-            out,
-            &header,
-            &payloads,
-            self.mac,
-            kk.auth.expose(),
+        let payloads = r_message_payloads(&RMessage {
+            group_csb: group.then_some(&csb_bytes[..]),
+            t,
+            rand: (group || i_rand.is_none()).then_some(rand),
+            id_r,
+            cert: me.cert_payload(),
+            params: &params,
+            kemac: sealed.kemac(self.encr, self.mac)?,
+            pke: sealed.pke()?,
+        })?;
+        let len = self.sign_r_message(
+            &RSigned {
+                header: CommonHeader {
+                    data_type: DataType::RsaRResp,
+                    v: false,
+                    prf_func: prf,
+                    csb_id: h.csb_id,
+                    cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
+                },
+                payloads: &payloads,
+                auth_key: sealed.kk.auth.expose(),
+                t,
+                id_i,
+                id_r,
+            },
             me.key,
             rng,
-            &self.policy,
-            &extra,
-        )
-        .map_err(Rejected::from)?;
-        let _ = id_r_in_i;
+            out,
+        )?;
         let sas = bundle_sas(
             s,
             prf,
@@ -690,8 +714,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             rand,
             &KeyValidity::Null,
             self.policy.first_cs_id,
-        )
-        .map_err(Rejected::from)?;
+        )?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
         seen.commit(&mut self.cache)?;
         Ok(Accepted {
@@ -700,5 +723,246 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             reply_len: Some(len),
             peer: peer_id,
         })
+    }
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
+    /// Unicast: the Responder answers with its policies only if the Initiator offered them
+    /// (when it offered any); RFC 4738 §3.6: none of the offered policies is supported:
+    /// Error 10. A cheap check of the I_MESSAGE, made before any key work.
+    fn check_offered_policies(&self, m: &crate::wire::message::Message<'_>) -> Result<(), KmError> {
+        if self.group.is_some() {
+            return Ok(());
+        }
+        let offered: heapless::Vec<u8, MAX_CS> = m
+            .payloads()
+            .filter_map(|x| match x.payload {
+                Payload::Sp(sp) => Some(sp.policy_no),
+                _ => None,
+            })
+            .collect();
+        if !offered.is_empty()
+            && self
+                .unicast_policies
+                .iter()
+                .any(|(n, _)| !offered.contains(n))
+        {
+            Err(KmError::Sp(crate::srtp::SpProblem::Param(0)))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A fresh envelope key, the KEMAC keys derived from it, the key data chain (IDr, TGK)
+    /// encrypted under them, and the envelope key encrypted to `peer` (RFC 4738 §3.1).
+    fn seal<K: keying_crypto::RsaPublicKeyOps>(
+        &self,
+        peer: &K,
+        x: &Seal<'_>,
+        rng: &mut dyn Rng,
+    ) -> Result<Sealed, KmError> {
+        let s = &self.crypto;
+        let mut env =
+            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+                needed: ENV_KEY_LEN,
+            })?;
+        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
+        let auth_len = self.policy.auth_key_len(self.mac);
+        let encr_len = protect::kemac_encr_key_len(self.encr);
+        let kk = KemacKeys::derive(s, x.prf, env.expose(), x.csb, x.rand, encr_len, auth_len)
+            .map_err(KmError::from)?;
+        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+            KmError::BufferTooSmall {
+                needed: MAX_KEMAC_PLAIN,
+            }
+        })?;
+        let n = key_data_chain(Some(&x.id_r), x.tgk, &[], plain.expose_mut())?;
+        let n = protect::kemac_encrypt(s, self.encr, &kk, x.csb, &x.t, plain.expose_mut(), n)?;
+        let mut pke = [0u8; MAX_RSA_LEN];
+        let pn = pke_encrypt(peer, rng, self.policy.pke_padding, env.expose(), &mut pke)?;
+        Ok(Sealed {
+            kk,
+            plain,
+            n,
+            pke,
+            pn,
+        })
+    }
+}
+
+/// What the KEMAC and PKE of an R_MESSAGE protect (RFC 4738 §3.1).
+struct Seal<'a> {
+    prf: PrfFunc,
+    csb: u32,
+    rand: &'a [u8],
+    t: Timestamp,
+    id_r: Id<'a>,
+    tgk: &'a [u8],
+}
+
+/// The sealed KEMAC Encr data (`plain[..n]`), the keys its MAC is computed with, and the
+/// envelope key encrypted to the peer (`pke[..pn]`).
+struct Sealed {
+    kk: KemacKeys,
+    plain: SecretBuf<MAX_KEMAC_PLAIN>,
+    n: usize,
+    pke: [u8; MAX_RSA_LEN],
+    pn: usize,
+}
+
+/// What an R_MESSAGE carries before its SIGN (RFC 4738 §3.1, §3.6).
+struct RMessage<'p> {
+    /// The group's CSB ID as a GenExt CSB_ID (group mode only).
+    group_csb: Option<&'p [u8]>,
+    t: Timestamp,
+    /// RAND, when this side sends it.
+    rand: Option<&'p [u8]>,
+    id_r: Id<'p>,
+    cert: Option<Payload<'p>>,
+    params: &'p [(u8, [crate::wire::sp::SpParam<'p>; 12])],
+    kemac: Kemac<'p>,
+    pke: &'p [u8],
+}
+
+/// The R_MESSAGE payloads up to SIGN: [GenExt CSB_ID], T, [RAND], IDr, [CERT], {SP},
+/// KEMAC, PKE.
+fn r_message_payloads<'p>(
+    r: &RMessage<'p>,
+) -> Result<heapless::Vec<Payload<'p>, MAX_PAYLOADS>, KmError> {
+    let mut payloads = heapless::Vec::<Payload<'p>, MAX_PAYLOADS>::new();
+    let e = |_| KmError::InvalidArgument("more payloads than a message holds");
+    if let Some(data) = r.group_csb {
+        payloads
+            .push(Payload::GeneralExt(GeneralExtension {
+                ext_type: GenExtType::CsbId,
+                data,
+            }))
+            .map_err(e)?;
+    }
+    payloads.push(Payload::Timestamp(r.t)).map_err(e)?;
+    if let Some(rand) = r.rand {
+        payloads.push(Payload::Rand(Rand { rand })).map_err(e)?;
+    }
+    payloads.push(Payload::Id(r.id_r)).map_err(e)?;
+    if let Some(c) = r.cert {
+        payloads.push(c).map_err(e)?;
+    }
+    for (no, p) in r.params {
+        payloads
+            .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
+            .map_err(e)?;
+    }
+    payloads.push(Payload::Kemac(r.kemac)).map_err(e)?;
+    payloads
+        .push(Payload::Pke(Pke {
+            cache: PkeCache::NoCache,
+            data: r.pke,
+        }))
+        .map_err(e)?;
+    Ok(payloads)
+}
+
+/// What a response serves: the group's keys, or for unicast a fresh 16-byte TGK (in
+/// `fresh.1`), the Initiator's RAND or a fresh one (in `fresh.0`) and the unicast streams
+/// and policies.
+fn serving<'a>(
+    group: Option<&'a GroupKeys>,
+    unicast: (&'a [SrtpCs], &'a [(u8, SrtpPolicy)]),
+    csb_id: u32,
+    i_rand: Option<&'a [u8]>,
+    fresh: (&'a mut [u8; 16], &'a mut SecretBuf<MAX_TGK>),
+    rng: &mut dyn Rng,
+) -> Result<Serving<'a>, KmError> {
+    if let Some(g) = group {
+        return Ok((
+            g.csb_id,
+            &g.rand,
+            g.tgk.expose(),
+            &g.streams,
+            &g.policies,
+            true,
+        ));
+    }
+    let (own_rand, tgk) = fresh;
+    *tgk = SecretBuf::zeroed(16).map_err(|_| KmError::BufferTooSmall { needed: 16 })?;
+    rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
+    let rand = match i_rand {
+        Some(r) => r,
+        None => {
+            rng.fill_bytes(own_rand).map_err(KmError::Crypto)?;
+            &own_rand[..]
+        }
+    };
+    Ok((csb_id, rand, tgk.expose(), unicast.0, unicast.1, false))
+}
+
+/// An R_MESSAGE ready for its KEMAC MAC and SIGN (RFC 4738 §3.6).
+struct RSigned<'a> {
+    header: CommonHeader<'a>,
+    payloads: &'a [Payload<'a>],
+    auth_key: &'a [u8],
+    /// The I_MESSAGE's T, IDi and this side's IDr: appended to the signed bytes.
+    t: Timestamp,
+    id_i: Option<&'a [u8]>,
+    id_r: Id<'a>,
+}
+
+impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
+    /// Writes the R_MESSAGE into `out`: the KEMAC MAC first, then SIGNr over the message ‖
+    /// IDi ‖ IDr ‖ T (RFC 4738 §3.6; IDr ‖ T with [`Policy::libmikey_compat`]).
+    fn sign_r_message<K: RsaPrivateKeyOps>(
+        &self,
+        r: &RSigned<'_>,
+        key: &K,
+        rng: &mut dyn Rng,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        let (tb, tl) = protect::ts_bytes(&r.t);
+        let t_bytes = tb.get(..tl).unwrap_or(&[]);
+        let extra = if self.policy.libmikey_compat {
+            sign_r_extra_libmikey(r.id_r.data, t_bytes)
+        } else {
+            sign_r_extra(r.id_i.unwrap_or(&[]), r.id_r.data, t_bytes)
+        };
+        write_kemac_signed(
+            &self.crypto,
+            out,
+            &r.header,
+            r.payloads,
+            self.mac,
+            r.auth_key,
+            key,
+            rng,
+            &self.policy,
+            &extra,
+        )
+    }
+}
+
+impl Sealed {
+    /// The KEMAC payload: the sealed Encr data and a zero MAC of `mac`'s length, filled in
+    /// when the message is written.
+    fn kemac(&self, encr_alg: EncrAlg, mac_alg: MacAlg) -> Result<Kemac<'_>, KmError> {
+        const ZERO: [u8; 32] = [0; 32];
+        let mac_len = mac_alg.mac_len().ok_or(KmError::MacRefused(mac_alg))?;
+        Ok(Kemac {
+            encr_alg,
+            encr_data: self
+                .plain
+                .expose()
+                .get(..self.n)
+                .ok_or(KmError::BufferTooSmall { needed: self.n })?,
+            mac_alg,
+            mac: ZERO
+                .get(..mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
+        })
+    }
+
+    /// The PKE payload's data: the envelope key encrypted to the peer.
+    fn pke(&self) -> Result<&[u8], KmError> {
+        self.pke
+            .get(..self.pn)
+            .ok_or(KmError::BufferTooSmall { needed: self.pn })
     }
 }

@@ -3,11 +3,11 @@
 
 use keying_crypto::{SecretBuf, Symmetric};
 
-use crate::header::{CsIdMap, PrfFunc};
 use crate::kdf::{self, C_TEK, C_TGK_SALT, KdfError};
-use crate::key_data::KeyValidity;
-use crate::list::List;
-use crate::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+use crate::wire::header::{CsIdMap, PrfFunc};
+use crate::wire::key_data::KeyValidity;
+use crate::wire::list::List;
+use crate::wire::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
 
 /// Most crypto sessions a bundle may hold in this crate (a role's fixed capacity).
 pub const MAX_CS: usize = 8;
@@ -164,7 +164,7 @@ impl SrtpPolicy {
 #[derive(Debug, Clone)]
 pub struct SrtpSa {
     /// The crypto session's CS ID (1-based position in the SRTP-ID map, RFC 3830 §6.1.1;
-    /// see [`crate::exchange::Policy::first_cs_id`]).
+    /// see [`crate::policy::Policy::first_cs_id`]).
     pub cs_id: u8,
     /// The policy number in the CS ID map.
     pub policy_no: u8,
@@ -202,7 +202,7 @@ pub type SrtpSas = heapless::Vec<SrtpSa, MAX_CS>;
 /// Key material carried for the bundle (the decrypted KEMAC key data, RFC 3830 §6.13):
 /// a TGK from which each crypto session's keys are derived, or the TEKs themselves.
 ///
-/// Read from a decrypted KEMAC chain by [`crate::psk::read_key_data`]; turned into SAs by
+/// Read from a decrypted KEMAC chain by [`crate::steps::key_data::read_key_data`]; turned into SAs by
 /// [`build_sas`].
 #[derive(Clone, Copy)]
 pub enum Keying<'k> {
@@ -236,8 +236,8 @@ impl core::fmt::Debug for Keying<'_> {
 }
 
 /// Why [`build_sas`] cannot produce SRTP keys. A role reports it as
-/// [`crate::exchange::KmError`] (`From`): `Kdf` as a PRF / key data error, `Sp` as
-/// Error no 9 / 10 (RFC 3830 §6.12), `Shape` as [`crate::exchange::KmError::KeyData`].
+/// [`crate::error::KmError`] (`From`): `Kdf` as a PRF / key data error, `Sp` as
+/// Error no 9 / 10 (RFC 3830 §6.12), `Shape` as [`crate::error::KmError::KeyData`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaError {
     /// The §4.1.2 PRF could not run: unknown PRF func, empty TGK, a key longer than
@@ -250,29 +250,53 @@ pub enum SaError {
     Shape,
 }
 
+/// What the SRTP SAs of a bundle are derived from (RFC 3830 §4.1.3, §6.1, §6.13): the input
+/// of [`build_sas`].
+#[derive(Clone, Copy)]
+pub struct SaInputs<'a, F> {
+    /// The common header's PRF func (§6.1).
+    pub prf_func: PrfFunc,
+    /// The common header's CS ID map; only SRTP-ID maps are supported.
+    pub map: &'a CsIdMap<'a>,
+    /// The SP payload for a policy number (for a message: the SP payload with that
+    ///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
+    pub sp_for: F,
+    /// The TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
+    ///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
+    ///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
+    pub keying: &'a Keying<'a>,
+    /// The common header's CSB ID (in the §4.1.3 label).
+    pub csb_id: u32,
+    /// The RAND payload's value (in the label; unused for TEKs).
+    pub rand: &'a [u8],
+    /// The key data's Key validity (§6.13); an SPI becomes every SA's MKI.
+    pub kv: &'a KeyValidity<'a>,
+    /// The CS ID of the first map entry in the label: 1 per §6.1.1 (see
+    ///   [`crate::policy::Policy::first_cs_id`]).
+    pub first_cs_id: u8,
+}
+
+impl<F> core::fmt::Debug for SaInputs<'_, F> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SaInputs")
+            .field("prf_func", &self.prf_func)
+            .field("csb_id", &self.csb_id)
+            .field("first_cs_id", &self.first_cs_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds the SRTP SAs of a crypto session bundle from its key data: for each entry of the
 /// SRTP-ID map (RFC 3830 §6.1.1), the policy its policy number names (§6.10.1; the
 /// RFC 3711 defaults when no SP payload names it) and its master key and salt.
 ///
 /// Every mikey-core role calls this once its KEMAC is verified and decrypted; it is public
 /// so that a tool holding a parsed [`crate::Message`] and the decrypted key data
-/// ([`crate::exchange::kemac_decrypt`], [`crate::psk::read_key_data`]) gets the very keys
+/// ([`crate::protect::kemac_decrypt`], [`crate::steps::key_data::read_key_data`]) gets the very keys
 /// a Responder would.
 ///
-/// Arguments:
-/// - `s`: the crypto provider (the PRF's HMAC).
-/// - `prf_func`: the common header's PRF func (§6.1).
-/// - `map`: the common header's CS ID map; only SRTP-ID maps are supported.
-/// - `sp_for`: the SP payload for a policy number (for a message: the SP payload with that
-///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
-/// - `keying`: the TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
-///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
-///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
-/// - `csb_id`: the common header's CSB ID (in the §4.1.3 label).
-/// - `rand`: the RAND payload's value (in the label; unused for TEKs).
-/// - `kv`: the key data's Key validity (§6.13); an SPI becomes every SA's MKI.
-/// - `first_cs_id`: the CS ID of the first map entry in the label: 1 per §6.1.1 (see
-///   [`crate::exchange::Policy::first_cs_id`]).
+/// `s` is the crypto provider (the PRF's HMAC); `inputs` says what the SAs are derived
+/// from ([`SaInputs`]).
 ///
 /// # Errors
 /// [`SaError::Shape`] for a map other than SRTP-ID, more than [`MAX_CS`] sessions, no TEK
@@ -280,31 +304,13 @@ pub enum SaError {
 /// a transported salt shorter than the policy's, or an MKI longer than [`MAX_MKI`];
 /// [`SaError::Sp`] for an SP payload that is not a usable SRTP policy;
 /// [`SaError::Kdf`] when the PRF cannot run.
-#[allow(clippy::too_many_arguments)]
-pub fn build_sas<'m, S: Symmetric + ?Sized>(
+#[inline]
+pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
+    inputs: &SaInputs<'_, F>,
 ) -> Result<SrtpSas, SaError> {
     let mut out = SrtpSas::new();
-    build_sas_into(
-        s,
-        prf_func,
-        map,
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
-        &mut out,
-    )?;
+    build_sas_into(s, inputs, &mut out)?;
     Ok(out)
 }
 
@@ -314,57 +320,32 @@ pub fn build_sas<'m, S: Symmetric + ?Sized>(
 ///
 /// # Errors
 /// As [`build_sas`].
-#[allow(clippy::too_many_arguments)]
-pub fn build_sas_into<'m, S: Symmetric + ?Sized>(
+#[inline]
+pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
+    inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
 ) -> Result<(), SaError> {
     out.clear();
-    let r = push_sas(
-        s,
-        prf_func,
-        map,
-        sp_for,
-        keying,
-        csb_id,
-        rand,
-        kv,
-        first_cs_id,
-        out,
-    );
+    let r = push_sas(s, inputs, out);
     if r.is_err() {
         out.clear();
     }
     r
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push_sas<'m, S: Symmetric + ?Sized>(
+fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     s: &S,
-    prf_func: PrfFunc,
-    map: &CsIdMap<'_>,
-    sp_for: impl Fn(u8) -> Option<Sp<'m>>,
-    keying: &Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &KeyValidity<'_>,
-    first_cs_id: u8,
+    inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
 ) -> Result<(), SaError> {
-    let CsIdMap::SrtpId(list) = map else {
+    let CsIdMap::SrtpId(list) = inputs.map else {
         return Err(SaError::Shape);
     };
     for (i, cs) in list.iter().enumerate() {
-        let cs_id = u8::try_from(i + usize::from(first_cs_id)).map_err(|_| SaError::Shape)?;
-        let policy = match sp_for(cs.policy_no) {
+        let cs_id =
+            u8::try_from(i + usize::from(inputs.first_cs_id)).map_err(|_| SaError::Shape)?;
+        let policy = match (inputs.sp_for)(cs.policy_no) {
             Some(sp) => SrtpPolicy::from_sp(&sp).map_err(SaError::Sp)?,
             None => SrtpPolicy::DEFAULT,
         };
@@ -372,18 +353,18 @@ fn push_sas<'m, S: Symmetric + ?Sized>(
         let slen = usize::from(policy.salt_len);
         let mut master_key = SecretBuf::<MAX_MASTER_KEY>::new();
         let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
-        match *keying {
+        match *inputs.keying {
             Keying::Tgk { tgk, salt } => {
                 // Derived straight into the SA's buffers (no key copies on the stack).
                 master_key.set_len(klen).map_err(|_| SaError::Shape)?;
                 kdf::derive_into(
                     s,
-                    prf_func,
+                    inputs.prf_func,
                     tgk,
                     C_TEK,
                     cs_id,
-                    csb_id,
-                    rand,
+                    inputs.csb_id,
+                    inputs.rand,
                     master_key.expose_mut(),
                 )
                 .map_err(SaError::Kdf)?;
@@ -397,12 +378,12 @@ fn push_sas<'m, S: Symmetric + ?Sized>(
                         master_salt.set_len(slen).map_err(|_| SaError::Shape)?;
                         kdf::derive_into(
                             s,
-                            prf_func,
+                            inputs.prf_func,
                             tgk,
                             C_TGK_SALT,
                             cs_id,
-                            csb_id,
-                            rand,
+                            inputs.csb_id,
+                            inputs.rand,
                             master_salt.expose_mut(),
                         )
                         .map_err(SaError::Kdf)?;
@@ -435,7 +416,7 @@ fn push_sas<'m, S: Symmetric + ?Sized>(
             }
         }
         let mut mki = heapless::Vec::new();
-        if let KeyValidity::Spi(spi) = kv {
+        if let KeyValidity::Spi(spi) = inputs.kv {
             mki.extend_from_slice(spi).map_err(|_| SaError::Shape)?;
         }
         out.push(SrtpSa {

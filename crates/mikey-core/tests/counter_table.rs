@@ -15,8 +15,10 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::{ReplayCache, ReplayError, TimePolicy, TsError};
 use mikey_core::{ErrorNo, Id, IdType, Timestamp, TsType};
@@ -60,7 +62,13 @@ fn from_peer(n: usize, value: u64) -> Vec<u8> {
     };
     let mut buf = vec![0u8; 1024];
     let n = PskInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, PSK, &mut rng(n as u8), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(n as u8),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf

@@ -6,8 +6,9 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::{Covered, Kemac, MacAlg};
 use mikey_core::{EncrAlg, KeyData, KeyType, KeyValidity, Message, Payload, PayloadType};
@@ -108,7 +109,13 @@ fn psk_message_with_null_kemac_hides_the_tgk() {
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = [0u8; 1024];
     let n = i
-        .start(&offer, b"debug psk", &mut rng(3), &mut out)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            b"debug psk",
+            &mut rng(3),
+            &mut out,
+        )
         .unwrap();
     let msg = Message::parse(&out[..n]).unwrap();
     let kemac = msg.kemac().unwrap();
@@ -138,7 +145,15 @@ fn psk_roles_and_their_srtp_keys_hide_the_psk_and_master_keys() {
     let offer = Offer::new(0xabcd_0009, &STREAMS, ntp_ts(now(0)));
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = [0u8; 1024];
-    let n = i.start(&offer, psk, &mut rng(4), &mut out).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            psk,
+            &mut rng(4),
+            &mut out,
+        )
+        .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let resolver = StaticPsk::new(psk).unwrap();
     let mut reply = [0u8; 512];

@@ -20,14 +20,16 @@ mod km;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
+use mikey_core::dh::{DhInitiator, DhResponder};
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
-use mikey_core::sp::{SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
 use mikey_core::srtp::{SpProblem, SrtpPolicy};
+use mikey_core::wire::sp::{SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
 use mikey_core::{DataType, DhGroup, ErrorNo, Message, Payload};
 
 const PSK: &[u8] = b"default policy shared secret";
@@ -46,7 +48,9 @@ fn error_no_of(out: &[u8], len: Option<usize>) -> ErrorNo {
 
 fn with_groups(groups: &[DhGroup]) -> Policy {
     Policy {
-        dh_groups: groups.iter().fold(0, |m, g| m | 1 << g.to_wire()),
+        dh_groups: groups
+            .iter()
+            .fold(mikey_core::DhGroups::NONE, |m, g| m.with(*g)),
         ..Policy::default()
     }
 }
@@ -55,7 +59,7 @@ fn with_groups(groups: &[DhGroup]) -> Policy {
 fn default_dh_groups_are_oakley5_only() {
     let p = Policy::default();
     assert_eq!(p.dh_groups, Policy::DH_GROUPS_DEFAULT);
-    assert_eq!(p.dh_groups, 1 << DhGroup::Oakley5.to_wire());
+    assert_eq!(p.dh_groups, mikey_core::DhGroups::OAKLEY5);
 }
 
 #[test]
@@ -67,7 +71,14 @@ fn dhhmac_responder_refuses_oakley1_and_oakley2_by_default() {
         // The Initiator sends the weak group it is told to (its own choice).
         let mut i = DhHmacInitiator::new(RustCrypto, with_groups(&[group]));
         let n = i
-            .start(&offer, group, PSK, &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                PSK,
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         let msg = &buf[..n];
 
@@ -107,7 +118,14 @@ fn dh_responder_refuses_oakley1_and_oakley2_by_default_and_takes_oakley5() {
         let mut buf = vec![0u8; 4096];
         let mut i = DhInitiator::new(RustCrypto, with_groups(&[group]));
         let n = i
-            .start(&offer, group, &a.me(), &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                &a.me(),
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         let msg = &buf[..n];
         let mut out = vec![0u8; 4096];
@@ -128,7 +146,7 @@ fn dh_responder_refuses_oakley1_and_oakley2_by_default_and_takes_oakley5() {
         let mut lax: DhResponder<_> = DhResponder::new(
             RustCrypto,
             Policy {
-                dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << group.to_wire(),
+                dh_groups: Policy::DH_GROUPS_DEFAULT.with(group),
                 ..Policy::default()
             },
         );
@@ -201,7 +219,15 @@ fn psk_responder_refuses_null_srtp_protection_by_default() {
         };
         let mut i = PskInitiator::new(RustCrypto, Policy::default());
         let mut buf = vec![0u8; 1024];
-        let n = i.start(&offer, PSK, &mut rng(k as u8), &mut buf).unwrap();
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                PSK,
+                &mut rng(k as u8),
+                &mut buf,
+            )
+            .unwrap();
         let msg = &buf[..n];
 
         let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
@@ -255,7 +281,14 @@ fn dh_responder_refuses_null_srtp_protection_before_any_key_work() {
     let mut buf = vec![0u8; 4096];
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap();
     let msg = &buf[..n];
     let mut out = vec![0u8; 4096];
@@ -308,6 +341,12 @@ fn rsa_r_initiator_refuses_a_null_srtp_policy_chosen_by_the_responder() {
         let mut buf = vec![0u8; 4096];
         let n = i
             .start(
+                mikey_core::Time::from_ntp(
+                    (RsaROffer::new(csb, ntp_ts(now(0)), RsaRMode::Group))
+                        .t
+                        .value64(),
+                )
+                .unwrap_or_default(),
                 &RsaROffer::new(csb, ntp_ts(now(0)), RsaRMode::Group),
                 &r.me(),
                 &mut rng(seed),
@@ -361,7 +400,14 @@ fn dh_responder_enforces_the_minimum_srtp_key_length() {
     let offer = Offer::new(0x3300_0400, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = DhInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap();
     let mut out = vec![0u8; 4096];
     let mut r: DhResponder<_> = DhResponder::new(

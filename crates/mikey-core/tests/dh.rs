@@ -12,14 +12,15 @@ mod km;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy};
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::KmError;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, DhGroup, ErrorNo, Message, PayloadType};
 
 fn policy() -> Policy {
     Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }
@@ -37,7 +38,14 @@ fn signed_dh_every_group() {
         let mut i = DhInitiator::new(RustCrypto, policy());
         let mut buf = vec![0u8; 4096];
         let n = i
-            .start(&offer, group, &a.me(), &mut rng(1), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                group,
+                &a.me(),
+                &mut rng(1),
+                &mut buf,
+            )
             .unwrap();
         let mut r: DhResponder<_> = DhResponder::new(RustCrypto, policy());
         let mut out = vec![0u8; 4096];
@@ -73,7 +81,14 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
     let mut i = DhInitiator::new(RustCrypto, policy());
     let mut buf = vec![0u8; 4096];
     let n = i
-        .start(&offer, DhGroup::Oakley1, &a.me(), &mut rng(3), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            &a.me(),
+            &mut rng(3),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let mut out = vec![0u8; 4096];

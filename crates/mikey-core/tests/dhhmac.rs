@@ -14,9 +14,11 @@ use keying_crypto::Symmetric;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, DhGroup, ErrorNo, Message, Payload, PayloadType, PrfFunc};
 
 const PSK: &[u8] = b"dhhmac shared secret";
@@ -29,12 +31,21 @@ fn exchange(group: DhGroup) -> (Vec<u8>, Vec<u8>) {
     );
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
-    let n = i.start(&offer, group, PSK, &mut rng(31), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            group,
+            PSK,
+            &mut rng(31),
+            &mut buf,
+        )
+        .unwrap();
     let init = buf[..n].to_vec();
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b111,
+            dh_groups: mikey_core::DhGroups::ALL,
             ..Policy::default()
         },
     );
@@ -114,7 +125,14 @@ fn dh_value_out_of_range_is_typed() {
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
     let n = i
-        .start(&offer, DhGroup::Oakley1, PSK, &mut rng(33), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            PSK,
+            &mut rng(33),
+            &mut buf,
+        )
         .unwrap();
     let good = buf[..n].to_vec();
     let p_minus_1 = {
@@ -132,7 +150,7 @@ fn dh_value_out_of_range_is_typed() {
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b111,
+            dh_groups: mikey_core::DhGroups::ALL,
             ..Policy::default()
         },
     );
@@ -150,7 +168,7 @@ fn dh_value_out_of_range_is_typed() {
     let mut strict: DhHmacResponder<_> = DhHmacResponder::new(
         RustCrypto,
         Policy {
-            dh_groups: 0b001,
+            dh_groups: mikey_core::DhGroups::OAKLEY5,
             ..Policy::default()
         },
     );
@@ -184,12 +202,19 @@ fn every_bit_flip_of_both_messages_rejected() {
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
     let n = i
-        .start(&offer, DhGroup::Oakley1, PSK, &mut rng(38), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            PSK,
+            &mut rng(38),
+            &mut buf,
+        )
         .unwrap();
     let init = buf[..n].to_vec();
     let psk = StaticPsk::new(PSK).unwrap();
     let pol = Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     };
     let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, pol);
@@ -227,9 +252,9 @@ fn independently_built_dhhmac_message_authenticates() {
         .map(|i| u8::from_str_radix(&hex.trim()[2 * i..2 * i + 2], 16).unwrap())
         .collect();
     let psk: Vec<u8> = (0..16).collect();
-    let at = mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000);
+    let at = mikey_core::Time::from_ntp(0xe6a1_b2c3_0000_0000).unwrap_or_default();
     let pol = Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     };
     let mut out = [0u8; 1024];

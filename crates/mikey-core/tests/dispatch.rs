@@ -7,9 +7,11 @@ mod km;
 use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::PinnedKeys;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
-use mikey_core::pk::PinnedKeys;
+use mikey_core::policy::Policy;
 use mikey_core::responder::{Hooks, ModePolicies, Responder};
 use mikey_core::{DataType, DhGroup, ErrorNo, Message};
 
@@ -20,7 +22,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let b = party("sender");
     let policies = ModePolicies {
         dh: Policy {
-            modes: 0,
+            modes: mikey_core::Modes::NONE,
             ..Policy::default()
         },
         ..ModePolicies::default()
@@ -39,7 +41,15 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let offer = Offer::new(1, &STREAMS[..1], ntp_ts(now(0)));
     // PSK.
     let mut i = mikey_core::psk::PskInitiator::new(RustCrypto, Policy::default());
-    let n = i.start(&offer, psk, &mut rng(1), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            psk,
+            &mut rng(1),
+            &mut buf,
+        )
+        .unwrap();
     let acc = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(2), &mut out)
         .unwrap();
@@ -47,7 +57,14 @@ fn one_responder_every_mode_with_per_mode_policy() {
     // DHHMAC.
     let mut i = mikey_core::dhhmac::DhHmacInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer, DhGroup::Oakley5, psk, &mut rng(3), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            psk,
+            &mut rng(3),
+            &mut buf,
+        )
         .unwrap();
     let acc = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(4), &mut out)
@@ -56,19 +73,34 @@ fn one_responder_every_mode_with_per_mode_policy() {
         .unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
     // PK.
-    let mut i = mikey_core::pk_mode::PkInitiator::new(RustCrypto, Policy::default());
+    let mut i = mikey_core::pk::PkInitiator::new(RustCrypto, Policy::default());
     let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let n = i
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(5), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(5),
+            &mut buf,
+        )
         .unwrap();
     let acc = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(6), &mut out)
         .unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
     // DH refused by its policy: Error 11.
-    let mut i = mikey_core::dh_mode::DhInitiator::new(RustCrypto, Policy::default());
+    let mut i = mikey_core::dh::DhInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer, DhGroup::Oakley1, &a.me(), &mut rng(7), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley1,
+            &a.me(),
+            &mut rng(7),
+            &mut buf,
+        )
         .unwrap();
     let e = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(8), &mut out)

@@ -3,15 +3,17 @@
 #![allow(clippy::unwrap_used)]
 
 use keying_crypto::rustcrypto::RustCrypto;
-use mikey_core::exchange::{KmError, Policy, Rejected, StaticPsk};
+use mikey_core::Time;
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::StaticPsk;
+use mikey_core::policy::Policy;
 use mikey_core::psk::PskResponder;
-use mikey_core::replay::NtpTime;
 
 fn respond(msg: &[u8]) -> Result<usize, Box<dyn std::error::Error>> {
     let mut responder: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let mut out = [0u8; 512];
     let accepted = responder.handle(
-        NtpTime::from_secs(3_900_000_000),
+        Time::from_unix_secs(3_900_000_000 - keying_crypto::NTP_UNIX_OFFSET_SECS),
         msg,
         &StaticPsk::new(b"psk").unwrap(),
         &mut out,
@@ -42,6 +44,6 @@ fn the_reply_length_is_part_of_the_message() {
     };
     assert_eq!(
         r.to_string(),
-        format!("{} (40-byte Error message to send)", KmError::WrongState)
+        format!("{} (40-byte reply to send)", KmError::WrongState)
     );
 }

@@ -7,11 +7,13 @@ mod km;
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_crypto::{HashAlg, Symmetric};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::sp::{ProtType, SpParam};
+use mikey_core::wire::sp::{ProtType, SpParam};
 use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, ErrorNo, Kemac, KeyData, KeyType, KeyValidity, List,
     MacAlg, Message, MessageWriter, Payload, PrfFunc, Rand, Sp,
@@ -35,7 +37,7 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
         cs_id_map: CsIdMap::SrtpId(List::Items(&cs)),
     };
     let mut plain = [0u8; 64];
-    let n = mikey_core::payload::emit_sub_payloads(
+    let n = mikey_core::wire::emit_sub_payloads(
         &[Payload::KeyData(KeyData {
             key_type: KeyType::Tgk,
             key: &[0x33; 16],
@@ -47,7 +49,7 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
     .unwrap();
     let mut buf = vec![0u8; 512];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::Rand(Rand { rand: &rand }))
         .push(&Payload::Sp(sp))
         .push(&Payload::Kemac(Kemac {
@@ -155,7 +157,15 @@ fn each_failure_has_its_error_no() {
         mac: MacAlg::HmacSha256_256,
         ..Offer::new(1, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, PSK, &mut rng(1), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
+        .unwrap();
     let (e, _) = reject(
         Policy {
             allow_hmac_sha256: false,
@@ -169,7 +179,15 @@ fn each_failure_has_its_error_no() {
         encr: EncrAlg::AesKw128,
         ..Offer::new(2, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, PSK, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let (e, _) = reject(
         Policy {
             allow_aes_kw: false,
@@ -194,7 +212,7 @@ fn hex_resp() -> Vec<u8> {
     };
     let mut buf = vec![0u8; 128];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::V(mikey_core::Verification {
             auth_alg: MacAlg::HmacSha1_160,
             ver_data: &[0; 20],
@@ -213,7 +231,15 @@ fn the_initiator_receives_an_authenticated_error() {
     };
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 512];
-    let n = i.start(&offer, PSK, &mut rng(3), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(3),
+            &mut buf,
+        )
+        .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let mut out = [0u8; 512];
     let e = r

@@ -95,7 +95,7 @@ fn every_hang_shape_parses_and_is_bounded() {
     for shape in shapes {
         let mut buf = [0u8; 512];
         let mut w = MessageWriter::new(&mut buf, &header());
-        w.push(&Payload::T(Timestamp {
+        w.push(&Payload::Timestamp(Timestamp {
             ts_type: TsType::Counter,
             value: 1,
         }));

@@ -92,11 +92,11 @@ fn ours() -> Vec<(&'static str, Vec<u8>)> {
         csb_id: 0xfeed_f00d,
         cs_id_map: CsIdMap::SrtpId(List::Items(cs)),
     };
-    let t = Payload::T(Timestamp {
+    let t = Payload::Timestamp(Timestamp {
         ts_type: TsType::NtpUtc,
         value: 0xec89_8da8_1234_5678,
     });
-    let t_ntp = Payload::T(Timestamp {
+    let t_ntp = Payload::Timestamp(Timestamp {
         ts_type: TsType::Ntp,
         value: 0xec89_8da8_0000_0001,
     });
@@ -153,7 +153,7 @@ fn ours() -> Vec<(&'static str, Vec<u8>)> {
     let salt: Vec<u8> = (0x30..0x3e).collect();
     let kemac = |subs: &[Payload<'_>]| {
         let mut buf = [0u8; 512];
-        let n = payload::emit_sub_payloads(subs, &mut buf).unwrap();
+        let n = wire::emit_sub_payloads(subs, &mut buf).unwrap();
         buf[..n].to_vec()
     };
     let tek_salt_spi = kemac(&[Payload::KeyData(KeyData {

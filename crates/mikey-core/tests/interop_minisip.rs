@@ -37,14 +37,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use km::{STREAMS, ntp_ts, rng};
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::Time;
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
+use mikey_core::hooks::{LocalIdentity, PinnedKeys};
 use mikey_core::kdf::{self, C_TEK, C_TGK_SALT};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{LocalIdentity, PinnedKeys};
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::NtpTime;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SrtpPolicy, SrtpSas};
 use mikey_core::{DhGroup, Id, IdType, Message, PrfFunc, SType, SrtpCs};
@@ -161,9 +163,11 @@ fn must(args: &[&str], msg: &[u8]) -> Run {
 }
 
 /// The real current time (libmikey checks T against its own clock).
-fn now() -> NtpTime {
+fn now() -> Time {
     let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    NtpTime::from_secs((d.as_secs() + 2_208_988_800) as u32)
+    Time::from_unix_secs(
+        u64::from((d.as_secs() + 2_208_988_800) as u32) - keying_crypto::NTP_UNIX_OFFSET_SECS,
+    )
 }
 
 /// A party (`km::pki::party`: key, X.509 certificate, its SPKI, SIP URI) and the same key
@@ -379,7 +383,15 @@ fn psk_our_initiator_to_minisip_responder() {
     let offer = Offer::new(csb(1), &STREAMS, ntp_ts(now()));
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut buf = [0u8; 1024];
-    let n = i.start(&offer, PSK, &mut rng(1), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
+        .unwrap();
     let msg = buf[..n].to_vec();
     let r = must(&["psk-verify", &hex(PSK), &hex(&msg)], &msg);
     assert!(!r.kv.contains_key("R_MESSAGE"));
@@ -400,13 +412,29 @@ fn psk_our_initiator_checks_minisip_verification() {
     };
     let mut i = PskInitiator::new(RustCrypto, compat_policy());
     let mut buf = [0u8; 1024];
-    let n = i.start(&offer, PSK, &mut rng(11), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(11),
+            &mut buf,
+        )
+        .unwrap();
     let msg = buf[..n].to_vec();
     let r = must(&["psk-verify", &hex(PSK), &hex(&msg)], &msg);
     let reply = r.bytes("R_MESSAGE");
     // Without `libmikey_compat` the RFC form is required: T echoed, and refused here.
     let mut strict = PskInitiator::new(RustCrypto, Policy::default());
-    let n2 = strict.start(&offer, PSK, &mut rng(11), &mut buf).unwrap();
+    let n2 = strict
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(11),
+            &mut buf,
+        )
+        .unwrap();
     assert_eq!(buf[..n2], msg[..]);
     assert_eq!(
         strict.handle_response(now(), &reply),
@@ -469,7 +497,15 @@ fn pk_our_initiator_to_minisip_responder() {
     let mut i = PkInitiator::new(RustCrypto, minisip_policy());
     let mut buf = vec![0u8; 4096];
     let n = i
-        .start(&offer, &a.me(), &b.public(), None, &mut rng(2), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b.public(),
+            None,
+            &mut rng(2),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     // A flipped signature is refused by libmikey.
@@ -492,7 +528,15 @@ fn pk_our_initiator_checks_minisip_verification() {
     let mut i = PkInitiator::new(RustCrypto, compat_policy());
     let mut buf = vec![0u8; 4096];
     let n = i
-        .start(&offer, &a.me(), &b.public(), None, &mut rng(12), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b.public(),
+            None,
+            &mut rng(12),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let r = must(&["pk-verify", &b.pem_cert, &b.pem_key, &hex(&msg)], &msg);
@@ -586,7 +630,15 @@ fn rsa_r_our_initiator_to_minisip_responder() {
     };
     let mut i = RsaRInitiator::new(RustCrypto, compat_policy());
     let mut buf = vec![0u8; 4096];
-    let n = i.start(&offer, &recv.me(), &mut rng(5), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &recv.me(),
+            &mut rng(5),
+            &mut buf,
+        )
+        .unwrap();
     let msg = buf[..n].to_vec();
     let bad = run(&[
         "rsar-respond",
@@ -613,7 +665,13 @@ fn rsa_r_our_initiator_to_minisip_responder() {
     // Without `libmikey_compat` the RFC 4738 form is required, and this R_MESSAGE refused.
     let mut strict = RsaRInitiator::new(RustCrypto, minisip_policy());
     let n2 = strict
-        .start(&offer, &recv.me(), &mut rng(5), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &recv.me(),
+            &mut rng(5),
+            &mut buf,
+        )
         .unwrap();
     assert_eq!(buf[..n2], msg[..]);
     assert!(
@@ -742,7 +800,14 @@ fn dh_our_initiator_to_minisip_responder() {
     let mut i = DhInitiator::new(RustCrypto, compat_policy());
     let mut buf = vec![0u8; 4096];
     let n = i
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(20), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(20),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let bad = run(&[
@@ -757,7 +822,14 @@ fn dh_our_initiator_to_minisip_responder() {
     // Without `libmikey_compat` the echo of our T is required, and this R_MESSAGE refused.
     let mut strict = DhInitiator::new(RustCrypto, minisip_policy());
     let n2 = strict
-        .start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(20), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(20),
+            &mut buf,
+        )
         .unwrap();
     assert_eq!(buf[..n2], msg[..]);
     assert!(strict.handle_response(now(), &reply, &b.pinned()).is_err());

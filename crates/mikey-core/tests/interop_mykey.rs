@@ -20,10 +20,11 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{Policy, StaticPsk};
+use mikey_core::Time;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
-use mikey_core::replay::NtpTime;
 use mykey::MikeyMessage;
 use mykey::srtp::{SrtpCryptoSuite, derive_srtp_keys};
 
@@ -37,8 +38,8 @@ fn mykey_policy() -> Policy {
 }
 
 /// Our virtual clock's `now(secs)` as a SystemTime for mykey.
-fn sys(at: NtpTime) -> std::time::SystemTime {
-    UNIX_EPOCH + Duration::from_secs((at.0 >> 32) - 2_208_988_800)
+fn sys(at: Time) -> std::time::SystemTime {
+    UNIX_EPOCH + Duration::from_secs(at.unix_secs())
 }
 
 #[test]
@@ -50,7 +51,15 @@ fn mykey_accepts_our_psk_message_and_derives_the_same_keys() {
     };
     let mut i = PskInitiator::new(RustCrypto, mykey_policy());
     let mut buf = [0u8; 512];
-    let n = i.start(&offer, PSK, &mut rng(21), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(21),
+            &mut buf,
+        )
+        .unwrap();
     let ours = MikeyMessage::from_bytes(&buf[..n]).unwrap();
     let tgk = ours.verify_and_extract_tgk(PSK).unwrap();
     let rand = ours.rand_bytes().unwrap().to_vec();
@@ -147,7 +156,7 @@ fn mykey_dh_policy() -> Policy {
         sha1_auth_key_len: 32,
         first_cs_id: 0,
         dhhmac_resp_without_dhi: true,
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }
@@ -191,6 +200,7 @@ fn mykey_answers_our_dhhmac_and_both_derive_the_same_keys() {
     let mut buf = [0u8; 1024];
     let n = i
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             mikey_core::DhGroup::Oakley2,
             PSK,
@@ -218,6 +228,7 @@ fn mykey_answers_our_dhhmac_and_both_derive_the_same_keys() {
     );
     let n = strict
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             mikey_core::DhGroup::Oakley2,
             PSK,
@@ -230,6 +241,6 @@ fn mykey_answers_our_dhhmac_and_both_derive_the_same_keys() {
     let resp = r.resp_message(&ours).unwrap();
     assert!(matches!(
         strict.handle_response(now(20), resp.to_bytes()),
-        Err(mikey_core::exchange::KmError::Message(_))
+        Err(mikey_core::error::KmError::Message(_))
     ));
 }

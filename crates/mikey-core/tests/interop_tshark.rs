@@ -84,19 +84,19 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         },
     ];
     let one_cs = &cs[..1];
-    let t = Pl::T(Timestamp {
+    let t = Pl::Timestamp(Timestamp {
         ts_type: TsType::NtpUtc,
         value: 0xe6a1_b2c3_0000_0000,
     });
-    let t_ntp = Pl::T(Timestamp {
+    let t_ntp = Pl::Timestamp(Timestamp {
         ts_type: TsType::Ntp,
         value: 0xe6a1_b2c3_8000_0000,
     });
-    let t_counter = Pl::T(Timestamp {
+    let t_counter = Pl::Timestamp(Timestamp {
         ts_type: TsType::Counter,
         value: 42,
     });
-    let t32 = Pl::T(Timestamp {
+    let t32 = Pl::Timestamp(Timestamp {
         ts_type: TsType::NtpUtc32,
         value: 0xe6a1_b2c3,
     });
@@ -226,7 +226,7 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         }),
     ];
     let mut plain = [0u8; 256];
-    let n = payload::emit_sub_payloads(&subs, &mut plain).unwrap();
+    let n = wire::emit_sub_payloads(&subs, &mut plain).unwrap();
     let plain = plain[..n].to_vec();
     let kemac_null = Pl::Kemac(Kemac {
         encr_alg: EncrAlg::Null,
@@ -353,7 +353,7 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         }),
     ];
     let mut mpk_plain = [0u8; 128];
-    let n = payload::emit_sub_payloads(&mpk, &mut mpk_plain).unwrap();
+    let n = wire::emit_sub_payloads(&mpk, &mut mpk_plain).unwrap();
     let mpk_plain = mpk_plain[..n].to_vec();
     let kemac_mpk = Pl::Kemac(Kemac {
         encr_alg: EncrAlg::Null,
@@ -549,7 +549,7 @@ fn cases(cert: &[u8]) -> Vec<Case> {
         "ntp_utc_32",
         hdr(DataType::TransferResp, false, one_cs),
         &[rand, t32, idrp(IdRole::Kms, b"kms.x")],
-        Some((PayloadType::T, "TS type NTP-UTC-32 unknown")),
+        Some((PayloadType::Timestamp, "TS type NTP-UTC-32 unknown")),
     );
     // Maps Wireshark does not know: only the header up to the map type is compared.
     let empty = CommonHeader {
@@ -668,7 +668,7 @@ fn node_name(kind: PayloadType) -> &'static str {
         PayloadType::Pke => "mikey.pke",
         PayloadType::Dh => "mikey.dh",
         PayloadType::Sign => "mikey.sign",
-        PayloadType::T => "mikey.t",
+        PayloadType::Timestamp => "mikey.t",
         PayloadType::Id => "mikey.id",
         PayloadType::Cert => "mikey.cert",
         PayloadType::Chash => "mikey.chash",
@@ -819,7 +819,7 @@ fn expected(msg: &Message<'_>) -> Expected {
                 out.push(("mikey.sign.len", at, None, show(s.signature.len())));
                 out.push(("mikey.sign.data", at + 2, None, value(s.signature)));
             }
-            Payload::T(t) => {
+            Payload::Timestamp(t) => {
                 out.push(("mikey.t.ts_type", at + 1, None, show(t.ts_type.to_wire())));
                 if matches!(t.ts_type, TsType::NtpUtc | TsType::Ntp) {
                     out.push(("mikey.t.ntp", at + 2, None, value(&t.value.to_be_bytes())));
@@ -1133,7 +1133,7 @@ fn tshark_decodes_our_sdp_key_mgmt_attribute() {
     require("text2pcap");
     let msg = common::vector!("g1_gst_psk_null");
     let mut attr = [0u8; 512];
-    let n = mikey_core::key_mgmt::write_sdp_attribute(&msg, &mut attr).unwrap();
+    let n = mikey_core::sdp::write_sdp_attribute(&msg, &mut attr).unwrap();
     let attr = std::str::from_utf8(&attr[..n]).unwrap();
     let sdp = format!(
         "v=0\r\no=alice 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n{attr}\r\n\

@@ -9,9 +9,11 @@ use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit, KeyIvInit, St
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_crypto::{CryptoError, HashAlg, Symmetric};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::{EncrAlg, ErrorNo, MacAlg, Message, PayloadType, PrfFunc};
 
@@ -104,7 +106,15 @@ fn initiator_message(encr: EncrAlg, seed: u8) -> (PskInitiator<RustCrypto>, Vec<
         ..Offer::new(CSB, &STREAMS[..1], ntp_ts(now(0)))
     };
     let mut out = [0u8; 1024];
-    let n = i.start(&offer, PSK, &mut rng(seed), &mut out).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            PSK,
+            &mut rng(seed),
+            &mut out,
+        )
+        .unwrap();
     (i, out[..n].to_vec())
 }
 
@@ -237,7 +247,15 @@ fn aes_cm_256_round_trip() {
         };
         let mut i = PskInitiator::new(RustCrypto, Policy::default());
         let mut buf = [0u8; 1024];
-        let n = i.start(&offer, PSK, &mut rng(4), &mut buf).unwrap();
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                PSK,
+                &mut rng(4),
+                &mut buf,
+            )
+            .unwrap();
         let msg = &buf[..n];
         assert_eq!(
             Message::parse(msg).unwrap().kemac().unwrap().encr_alg,
@@ -271,7 +289,7 @@ fn aes_cm_iv(salt: &[u8], t: u64) -> [u8; 16] {
 /// the AES-CM-128 message from the same random bytes carries.
 #[test]
 fn aes_cm_256_known_answer() {
-    let t = now(0).0;
+    let t = now(0).to_ntp();
     let (_, m128) = initiator_message(EncrAlg::AesCm128, 5);
     let (_, m256) = initiator_message(EncrAlg::AesCm256, 5);
     let m128 = Message::parse(&m128).unwrap();
@@ -364,7 +382,13 @@ fn a_provider_lacking_aes_256_or_the_kw_iv_refuses_typed() {
             ..Offer::new(CSB, &STREAMS[..1], ntp_ts(now(0)))
         };
         let e = PskInitiator::new(Narrow, Policy::default())
-            .start(&offer, PSK, &mut rng(7), &mut out)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                PSK,
+                &mut rng(7),
+                &mut out,
+            )
             .unwrap_err();
         assert_eq!(e, KmError::EncrRefused(encr));
     }

@@ -12,7 +12,7 @@
 mod common;
 
 use mikey_core::base64::Base64Error;
-use mikey_core::key_mgmt::*;
+use mikey_core::sdp::*;
 use mikey_core::{Message, PayloadType};
 
 const ONVIF_B64: &str = include_str!(concat!(

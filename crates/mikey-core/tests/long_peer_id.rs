@@ -1,5 +1,5 @@
 //! An authentic I_MESSAGE whose IDi is longer than a Responder keeps
-//! ([`mikey_core::exchange::MAX_ID`] bytes) is rejected with a typed error and leaves the
+//! ([`mikey_core::policy::MAX_ID`] bytes) is rejected with a typed error and leaves the
 //! Responder exactly as it was (commit-last: the replay-cache entry is the last step), in
 //! every mode; an IDi of exactly `MAX_ID` bytes is accepted.
 //!
@@ -24,16 +24,20 @@ use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding, RsaPrivateKeyOps, Symmetric};
 use km::pki::{Party, party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
+use mikey_core::dh::{DhInitiator, DhResponder};
 use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
-use mikey_core::exchange::{KmError, MAX_ID, Policy, Rejected, StaticPsk, kemac_decrypt};
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::LocalIdentity;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::payload::emit_sub_payloads;
-use mikey_core::pk::LocalIdentity;
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
-use mikey_core::psk::{Accepted, PskInitiator, PskResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::{MAX_ID, Policy};
+use mikey_core::protect::kemac_decrypt;
+use mikey_core::psk::{PskInitiator, PskResponder};
+use mikey_core::responder::Accepted;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+use mikey_core::wire::emit_sub_payloads;
 use mikey_core::{
     DataType, DhGroup, EncrAlg, Id, IdType, Kemac, KemacScope, Message, MessageWriter, Payload,
     PayloadType,
@@ -144,7 +148,7 @@ fn resign(msg: &mut [u8], key: &RsaPrivate) {
 /// its short DH values, their subject being the IDi length, not the group.
 fn oakley2_policy() -> Policy {
     Policy {
-        dh_groups: Policy::DH_GROUPS_DEFAULT | 1 << DhGroup::Oakley2.to_wire(),
+        dh_groups: Policy::DH_GROUPS_DEFAULT.with(DhGroup::Oakley2),
         ..Policy::default()
     }
 }
@@ -205,12 +209,26 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     // Our Initiator refuses the long IDi.
     let e = RsaRInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &identity(&r, &long), &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &identity(&r, &long),
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let me = identity(&r, &id);
     let mut i = RsaRInitiator::new(RustCrypto, Policy::default());
-    let n = i.start(&offer, &me, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &me,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let real = buf[..n].to_vec();
     assert_eq!(
         Message::parse(&real).unwrap().data_type(),
@@ -220,7 +238,7 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     resign(&mut long_msg, &r.key);
 
     let mut sender: RsaRResponder<RustCrypto, 1, 1> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
+        RsaRResponder::with_capacity(RustCrypto, Policy::default(), &STREAMS[..1], &[]).unwrap();
     let pin = pinned([&r.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -254,17 +272,32 @@ fn psk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     };
     let mut buf = vec![0u8; 4096];
     let e = PskInitiator::new(RustCrypto, Policy::default())
-        .start(&offer(&long), PSK, &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&long)).t.value64()).unwrap_or_default(),
+            &offer(&long),
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
-    let n = i.start(&offer(&id), PSK, &mut rng(2), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer(&id)).t.value64()).unwrap_or_default(),
+            &offer(&id),
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
+        .unwrap();
     let real = buf[..n].to_vec();
     let mut long_msg = rebuild(&real, &long, None);
     let auth = psk_auth(&long_msg);
     remac(&mut long_msg, &auth, true);
 
-    let mut r: PskResponder<RustCrypto, 1, 1> = PskResponder::new(RustCrypto, Policy::default());
+    let mut r: PskResponder<RustCrypto, 1, 1> =
+        PskResponder::with_capacity(RustCrypto, Policy::default());
     let keys = StaticPsk::new(PSK).unwrap();
     let (acc, out) = check_commit_last(&real, &long_msg, false, |msg| {
         let mut out = vec![0u8; 4096];
@@ -288,12 +321,26 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     };
     let mut buf = vec![0u8; 4096];
     let e = DhHmacInitiator::new(RustCrypto, Policy::default())
-        .start(&offer(&long), DhGroup::Oakley2, PSK, &mut rng(1), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&long)).t.value64()).unwrap_or_default(),
+            &offer(&long),
+            DhGroup::Oakley2,
+            PSK,
+            &mut rng(1),
+            &mut buf,
+        )
         .unwrap_err();
     assert_eq!(e, KmError::KeyData);
     let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
     let n = i
-        .start(&offer(&id), DhGroup::Oakley2, PSK, &mut rng(2), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer(&id)).t.value64()).unwrap_or_default(),
+            &offer(&id),
+            DhGroup::Oakley2,
+            PSK,
+            &mut rng(2),
+            &mut buf,
+        )
         .unwrap();
     let real = buf[..n].to_vec();
     let mut long_msg = rebuild(&real, &long, None);
@@ -301,7 +348,7 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     remac(&mut long_msg, &auth, true);
 
     let mut r: DhHmacResponder<RustCrypto, 1, 1> =
-        DhHmacResponder::new(RustCrypto, oakley2_policy());
+        DhHmacResponder::with_capacity(RustCrypto, oakley2_policy());
     let keys = StaticPsk::new(PSK).unwrap();
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -324,6 +371,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     let e = DhInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             DhGroup::Oakley2,
             &identity(&a, &long),
@@ -335,6 +383,7 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             DhGroup::Oakley2,
             &identity(&a, &id),
@@ -346,7 +395,8 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut long_msg = rebuild(&real, &long, None);
     resign(&mut long_msg, &a.key);
 
-    let mut r: DhResponder<RustCrypto, 1, 1> = DhResponder::new(RustCrypto, oakley2_policy());
+    let mut r: DhResponder<RustCrypto, 1, 1> =
+        DhResponder::with_capacity(RustCrypto, oakley2_policy());
     let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
@@ -431,6 +481,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut buf = vec![0u8; 4096];
     let e = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &identity(&a, &long),
             &b_pub,
@@ -443,6 +494,7 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let mut i = PkInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &identity(&a, &id),
             &b_pub,
@@ -454,7 +506,8 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let real = buf[..n].to_vec();
     let long_msg = pk_with_id_i(&real, &long, &b, &a);
 
-    let mut r: PkResponder<RustCrypto, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<RustCrypto, 1, 1> =
+        PkResponder::with_capacity(RustCrypto, Policy::default());
     let pin = pinned([&a.spki]);
     let mut seed = 10;
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {

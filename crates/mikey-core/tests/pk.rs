@@ -14,9 +14,10 @@ use keying_crypto::rustcrypto::{RsaPublic, RustCrypto};
 use keying_crypto::{HashAlg, RsaEncryptionPadding};
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy};
+use mikey_core::error::KmError;
 use mikey_core::offer::Offer;
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::{DataType, EncrAlg, ErrorNo, Message, PayloadType, SType};
 
 #[test]
@@ -50,6 +51,7 @@ fn pk_every_padding_and_signature_with_verification() {
         let mut buf = vec![0u8; 4096];
         let n = i
             .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
                 &offer,
                 &a.me(),
                 &b_pub,
@@ -99,7 +101,15 @@ fn wrong_certificate_chash_and_replay() {
     // Signed by a certificate the Responder does not trust: Error 8, unsigned (no
     // private-key operation before the sender is authenticated).
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &x.me(), &b_pub, None, &mut rng(3), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &x.me(),
+            &b_pub,
+            None,
+            &mut rng(3),
+            &mut buf,
+        )
         .unwrap();
     let e = r
         .handle(
@@ -119,6 +129,7 @@ fn wrong_certificate_chash_and_replay() {
     // CHASH naming another certificate.
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &a.me(),
             &b_pub,
@@ -141,6 +152,7 @@ fn wrong_certificate_chash_and_replay() {
     // Accepted, then replayed.
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
             &offer,
             &a.me(),
             &b_pub,
@@ -182,7 +194,15 @@ fn pke_corruption_equals_mac_failure_and_flips_rejected() {
     let offer = Offer::new(0x3830_0004, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(10), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(10),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let resign = |m: &mut Vec<u8>| km::pki::resign(m, &a.key, &[]);
@@ -229,7 +249,15 @@ fn kemac_mac_covers_the_payload_with_its_next_payload_byte_zeroed() {
     let offer = Offer::new(0x3830_0005, &STREAMS, ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(20), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(20),
+            &mut buf,
+        )
         .unwrap();
     let msg = buf[..n].to_vec();
     let m = Message::parse(&msg).unwrap();
@@ -269,7 +297,15 @@ fn sign_both_s_types_with_sha256_and_sha1() {
         let offer = Offer::new(0x3830_0006, &STREAMS[..1], ntp_ts(now(0)));
         let mut buf = vec![0u8; 4096];
         let n = PkInitiator::new(RustCrypto, policy)
-            .start(&offer, &a.me(), &b_pub, None, &mut rng(seed), &mut buf)
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                &a.me(),
+                &b_pub,
+                None,
+                &mut rng(seed),
+                &mut buf,
+            )
             .unwrap();
         buf.truncate(n);
         buf
@@ -311,7 +347,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
             s_type == SType::RsaPss
         ));
         let mut out = vec![0u8; 4096];
-        PkResponder::<_>::new(RustCrypto, Policy::default())
+        PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
             .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
             .unwrap();
         if hash == HashAlg::Sha1 {
@@ -319,7 +355,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
                 accept_sha1_signatures: false,
                 ..Policy::default()
             };
-            let e = PkResponder::<_>::new(RustCrypto, strict)
+            let e = PkResponder::<_>::with_capacity(RustCrypto, strict)
                 .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
                 .unwrap_err();
             assert_eq!(e.error, KmError::AuthFailed);
@@ -332,7 +368,7 @@ fn sign_both_s_types_with_sha256_and_sha1() {
 /// policy's modulus bound.
 #[test]
 fn pinned_keys_match_the_key_inside_an_x509_certificate() {
-    use mikey_core::pk::{CertResolver, PinnedKeys, certificate_spki};
+    use mikey_core::hooks::{CertResolver, PinnedKeys, certificate_spki};
     use mikey_core::{Cert, CertType};
     let a = party("recv1");
     let x = party("intruder");
@@ -410,6 +446,7 @@ fn chash_hash_function_is_a_policy_choice() {
         let mut buf = vec![0u8; 4096];
         let n = PkInitiator::new(RustCrypto, policy)
             .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
                 &offer,
                 &a.me(),
                 &b_pub,
@@ -426,14 +463,14 @@ fn chash_hash_function_is_a_policy_choice() {
         });
         assert_eq!(sent, expect);
         let mut out = vec![0u8; 4096];
-        PkResponder::<_>::new(RustCrypto, Policy::default())
+        PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
             .handle(now(0), &msg, &b.me(), &pin, &mut rng(seed), &mut out)
             .unwrap();
         if sent.is_some() {
             // The same message as received by a party holding another certificate.
             let mut other = party("sender");
             other.cert = party("intruder").cert;
-            let e = PkResponder::<_>::new(RustCrypto, Policy::default())
+            let e = PkResponder::<_>::with_capacity(RustCrypto, Policy::default())
                 .handle(now(0), &msg, &other.me(), &pin, &mut rng(seed), &mut out)
                 .unwrap_err();
             assert_eq!(e.error, KmError::CertRejected);

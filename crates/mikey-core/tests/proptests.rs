@@ -123,7 +123,7 @@ fn build<'a>(s: &'a Spec, params: &'a [SpParam<'a>]) -> Payload<'a> {
             } else {
                 s.v64
             };
-            Payload::T(Timestamp { ts_type, value })
+            Payload::Timestamp(Timestamp { ts_type, value })
         }
         5 => Payload::Id(Id {
             id_type: IdType::from(s.a),
@@ -263,7 +263,7 @@ proptest! {
         p.write_body(&mut w);
         let n = w.finish().unwrap();
         // Parse through the MIKEY length function and the view.
-        let len = payload::len_of(p.kind().to_wire(), keying_tlv::Reader::new(&buf[..n]));
+        let len = wire::len_of(p.kind().to_wire(), keying_tlv::Reader::new(&buf[..n]));
         prop_assert_eq!(len, Ok(n));
         let mut r = keying_tlv::Reader::new(&buf[usize::from(has_next)..n]);
         let parsed = Payload::read_body(p.kind(), &mut r).unwrap();
@@ -385,11 +385,11 @@ proptest! {
 
     #[test]
     fn key_mgmt_text_never_panics(s in "\\PC{0,200}") {
-        for spec in key_mgmt::parse_rtsp_header(&s) {
+        for spec in sdp::parse_rtsp_header(&s) {
             let _ = spec;
         }
-        let _ = key_mgmt::sdp_attributes(&s).count();
-        let _ = key_mgmt::parse_sdp_attribute(&s);
-        let _ = key_mgmt::sdp_mikey_for_media(&s, 1);
+        let _ = sdp::sdp_attributes(&s).count();
+        let _ = sdp::parse_sdp_attribute(&s);
+        let _ = sdp::sdp_mikey_for_media(&s, 1);
     }
 }

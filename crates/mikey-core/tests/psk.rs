@@ -12,8 +12,10 @@ mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::TsError;
 use mikey_core::srtp::SrtpPolicy;
@@ -38,7 +40,15 @@ fn policies() -> [(u8, SrtpPolicy); 2] {
 fn start(offer: &Offer<'_>, seed: u8) -> (PskInitiator<RustCrypto>, Vec<u8>) {
     let mut i = PskInitiator::new(RustCrypto, Policy::default());
     let mut out = [0u8; 1024];
-    let n = i.start(offer, PSK, &mut rng(seed), &mut out).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default(),
+            offer,
+            PSK,
+            &mut rng(seed),
+            &mut out,
+        )
+        .unwrap();
     (i, out[..n].to_vec())
 }
 
@@ -124,7 +134,7 @@ fn psk_with_verification_ids_and_every_kemac_alg() {
 fn replay_window_and_cache() {
     let offer = Offer::new(0xabcd_0003, &STREAMS[..1], ntp_ts(now(100)));
     let (_, msg) = start(&offer, 3);
-    let mut r: PskResponder<_, 2, 2> = PskResponder::new(RustCrypto, Policy::default());
+    let mut r: PskResponder<_, 2, 2> = PskResponder::with_capacity(RustCrypto, Policy::default());
     let psk = StaticPsk::new(PSK).unwrap();
     let mut out = [0u8; 512];
     // Outside the window (default 300 s), either side.
@@ -132,7 +142,12 @@ fn replay_window_and_cache() {
     assert_eq!(e.error, KmError::Timestamp(TsError::OutOfWindow));
     assert_eq!(e.error.error_no(), ErrorNo::InvalidTs);
     let e = r
-        .handle(now(0).plus_secs(0), &[], &psk, &mut out)
+        .handle(
+            now(0).saturating_add(core::time::Duration::from_secs(0)),
+            &[],
+            &psk,
+            &mut out,
+        )
         .unwrap_err();
     assert!(matches!(e.error, KmError::Message(_)));
     assert_eq!(r.replay_cache().len(), 0);
@@ -247,7 +262,11 @@ fn wrong_psk_unknown_identity_and_null_mac() {
     assert_eq!(e.error, KmError::AuthFailed);
     assert_eq!(e.error.error_no(), ErrorNo::AuthFailure);
     struct Nobody;
-    impl mikey_core::exchange::KeyResolver for Nobody {}
+    impl mikey_core::KeyResolver for Nobody {
+        fn psk(&self, _: Option<&[u8]>, _: Option<&[u8]>) -> Option<&[u8]> {
+            None
+        }
+    }
     let e = r.handle(now(0), &msg, &Nobody, &mut out).unwrap_err();
     assert_eq!(e.error, KmError::UnknownIdentity);
     assert_eq!(e.error.error_no(), ErrorNo::InvalidId);
@@ -260,6 +279,7 @@ fn wrong_psk_unknown_identity_and_null_mac() {
     let mut buf = [0u8; 512];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default(),
             &Offer {
                 mac: mikey_core::MacAlg::Null,
                 ..offer
@@ -308,11 +328,11 @@ fn every_bit_flip_rejected_without_state_change() {
 /// derived from PSK 00..0f, CSB 0x12345678 and RAND 00..0f (see `prf_vectors.rs`).
 #[test]
 fn aes_cm_iv_is_salt_key_xor_csb_id_and_t() {
-    let t = ntp_ts(mikey_core::replay::NtpTime(0xe6a1_b2c3_0000_0000));
+    let t = ntp_ts(mikey_core::Time::from_ntp(0xe6a1_b2c3_0000_0000).unwrap_or_default());
     let salt = [
         0x3b, 0xa5, 0x00, 0x3c, 0xb0, 0x92, 0x28, 0x7d, 0x3c, 0x89, 0x10, 0x4f, 0xdc, 0xab,
     ];
-    let iv = mikey_core::exchange::aes_cm_iv(&salt, 0x1234_5678, &t);
+    let iv = mikey_core::protect::aes_cm_iv(&salt, 0x1234_5678, &t);
     assert_eq!(
         iv,
         [
@@ -397,7 +417,7 @@ fn a_provider_lacking_a_hash_refuses_typed() {
             PrfFunc::Mikey1,
             MacAlg::HmacSha1_160,
             HashAlg::Sha256,
-            KmError::Internal,
+            KmError::Crypto(keying_crypto::CryptoError::Unsupported),
         ),
     ] {
         let offer = Offer {

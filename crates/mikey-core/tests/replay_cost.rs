@@ -34,11 +34,12 @@ use keying_crypto::{
 use keying_crypto::{Rng, rustcrypto::HashDrbg};
 use km::pki::{Party, party, pinned};
 use km::*;
-use mikey_core::dh_mode::{DhInitiator, DhResponder};
-use mikey_core::exchange::{KmError, Policy, Rejected};
+use mikey_core::dh::{DhInitiator, DhResponder};
+use mikey_core::error::{KmError, Rejected};
+use mikey_core::hooks::{CertResolver, LocalIdentity, PinnedKeys};
 use mikey_core::offer::Offer;
-use mikey_core::pk::{CertResolver, LocalIdentity, PinnedKeys};
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SpProblem, SrtpPolicy};
 use mikey_core::{Cert, DataType, DhGroup, EncrAlg, Id, IdType, MacAlg, Message};
@@ -261,7 +262,7 @@ fn replays_cost_nothing(
 
 fn dh_policy() -> Policy {
     Policy {
-        dh_groups: 0b111,
+        dh_groups: mikey_core::DhGroups::ALL,
         ..Policy::default()
     }
 }
@@ -270,7 +271,14 @@ fn dh_message(a: &Party, csb_id: u32, group: DhGroup, seed: u8) -> Vec<u8> {
     let offer = Offer::new(csb_id, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let n = DhInitiator::new(RustCrypto, dh_policy())
-        .start(&offer, group, &a.me(), &mut rng(seed), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            group,
+            &a.me(),
+            &mut rng(seed),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf
@@ -281,7 +289,7 @@ fn dh_replays_and_a_full_cache_cost_no_key_operation() {
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: DhResponder<_, 1, 1> = DhResponder::new(RustCrypto, dh_policy());
+    let mut r: DhResponder<_, 1, 1> = DhResponder::with_capacity(RustCrypto, dh_policy());
     let msg = dh_message(&a, 0x3300_0101, DhGroup::Oakley1, 1);
     let fresh = dh_message(&a, 0x3300_0102, DhGroup::Oakley1, 2);
     let mut rng = RecRng {
@@ -300,10 +308,10 @@ fn dh_group_refused_before_any_key_operation_with_an_unsigned_error() {
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
     // The policy takes only OAKLEY 5; the message is in OAKLEY 1.
-    let mut r: DhResponder<_, 1, 1> = DhResponder::new(
+    let mut r: DhResponder<_, 1, 1> = DhResponder::with_capacity(
         RustCrypto,
         Policy {
-            dh_groups: 1 << DhGroup::Oakley5.to_wire(),
+            dh_groups: mikey_core::DhGroups::OAKLEY5,
             ..Policy::default()
         },
     );
@@ -329,7 +337,15 @@ fn pk_message(a: &Party, b: &Party, csb_id: u32, seed: u8) -> Vec<u8> {
     let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
-        .start(&offer, &a.me(), &b_pub, None, &mut rng(seed), &mut buf)
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &a.me(),
+            &b_pub,
+            None,
+            &mut rng(seed),
+            &mut buf,
+        )
         .unwrap();
     buf.truncate(n);
     buf
@@ -340,7 +356,7 @@ fn pk_replays_and_a_full_cache_cost_no_key_operation() {
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: PkResponder<_, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<_, 1, 1> = PkResponder::with_capacity(RustCrypto, Policy::default());
     let msg = pk_message(&a, &b, 0x3830_0101, 4);
     let fresh = pk_message(&a, &b, 0x3830_0102, 5);
     let mut rng = RecRng {
@@ -357,6 +373,12 @@ fn rsa_r_message(r: &Party, csb_id: u32, seed: u8) -> Vec<u8> {
     let mut buf = vec![0u8; 4096];
     let n = RsaRInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(csb_id, ntp_ts(now(0)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(csb_id, ntp_ts(now(0)), RsaRMode::Group),
             &r.me(),
             &mut rng(seed),
@@ -373,7 +395,7 @@ fn rsa_r_replays_and_a_full_cache_cost_no_key_operation() {
     let c = Counts::default();
     let rec = Recorded::new(&s, &r, &c);
     let mut sender: RsaRResponder<_, 1, 1> =
-        RsaRResponder::new(RustCrypto, Policy::default(), &[], &[]).unwrap();
+        RsaRResponder::with_capacity(RustCrypto, Policy::default(), &[], &[]).unwrap();
     sender
         .serve_group(&STREAMS[..1], &[], 16, &mut rng(6))
         .unwrap();
@@ -394,7 +416,7 @@ fn a_forged_message_costs_no_private_key_operation_and_never_enters_the_cache() 
     let (a, b) = (party("recv1"), party("sender"));
     let c = Counts::default();
     let rec = Recorded::new(&b, &a, &c);
-    let mut r: PkResponder<_, 1, 1> = PkResponder::new(RustCrypto, Policy::default());
+    let mut r: PkResponder<_, 1, 1> = PkResponder::with_capacity(RustCrypto, Policy::default());
     let msg = pk_message(&a, &b, 0x3830_0103, 9);
     let mut forged = msg.clone();
     // The last byte belongs to SIGNi.
@@ -443,6 +465,7 @@ fn rsa_r_start(
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(
+            now(0),
             &RsaROffer {
                 policies,
                 ..RsaROffer::new(csb_id, ntp_ts(now(0)), mode)
@@ -472,7 +495,7 @@ fn rsa_r_initiator_refuses_by_policy_before_any_key_operation() {
         ..Policy::default()
     };
     let null_auth = SrtpPolicy {
-        auth_alg: mikey_core::sp::SrtpAuthAlg::Null,
+        auth_alg: mikey_core::wire::sp::SrtpAuthAlg::Null,
         ..SrtpPolicy::DEFAULT
     };
     let cases: [(EncrAlg, MacAlg, Policy, SrtpPolicy, KmError); 3] = [
@@ -578,13 +601,27 @@ fn dh_initiator_checks_the_echo_before_the_signature() {
     let offer = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(0)));
     let mut buf = vec![0u8; 4096];
     let mut i = DhInitiator::new(RustCrypto, Policy::default());
-    i.start(&offer, DhGroup::Oakley5, &a.me(), &mut rng(90), &mut buf)
-        .unwrap();
+    i.start(
+        mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+        &offer,
+        DhGroup::Oakley5,
+        &a.me(),
+        &mut rng(90),
+        &mut buf,
+    )
+    .unwrap();
     // A valid R_MESSAGE, but to another I_MESSAGE of the same CSB ID (other T, other DHi).
     let other = Offer::new(0x3300_0300, &STREAMS[..1], ntp_ts(now(5)));
     let mut obuf = vec![0u8; 4096];
     let on = DhInitiator::new(RustCrypto, Policy::default())
-        .start(&other, DhGroup::Oakley5, &a.me(), &mut rng(91), &mut obuf)
+        .start(
+            mikey_core::Time::from_ntp((other).t.value64()).unwrap_or_default(),
+            &other,
+            DhGroup::Oakley5,
+            &a.me(),
+            &mut rng(91),
+            &mut obuf,
+        )
         .unwrap();
     let mut r: DhResponder<_> = DhResponder::new(RustCrypto, Policy::default());
     let mut out = vec![0u8; 4096];
@@ -614,7 +651,7 @@ fn rsa_r_responder_refuses_unoffered_policies_before_any_key_operation() {
     let (s, r) = (party("sender"), party("recv1"));
     let c = Counts::default();
     let rec = Recorded::new(&s, &r, &c);
-    let mut sender: RsaRResponder<_, 1, 1> = RsaRResponder::new(
+    let mut sender: RsaRResponder<_, 1, 1> = RsaRResponder::with_capacity(
         RustCrypto,
         Policy::default(),
         &STREAMS[..1],

@@ -14,8 +14,9 @@ use keying_crypto::HashAlg;
 use keying_crypto::rustcrypto::RustCrypto;
 use km::pki::{Party, party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy};
-use mikey_core::replay::NtpTime;
+use mikey_core::Time;
+use mikey_core::error::KmError;
+use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SrtpPolicy, SrtpSas};
 use mikey_core::{DataType, ErrorNo, Message, Payload, PayloadType};
@@ -24,7 +25,7 @@ fn join(
     sender: &mut RsaRResponder<RustCrypto>,
     s: &Party,
     recv: &Party,
-    at: NtpTime,
+    at: Time,
     csb: u32,
     seed: u8,
 ) -> (RsaRInitiator<RustCrypto>, Vec<u8>, Vec<u8>, SrtpSas) {
@@ -32,6 +33,12 @@ fn join(
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(csb, ntp_ts(at), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(csb, ntp_ts(at), RsaRMode::Group),
             &recv.me(),
             &mut rng(seed),
@@ -164,7 +171,15 @@ fn unicast_rsa_r_with_oaep_and_pkcs1_signatures() {
             policies: &pol,
             ..RsaROffer::new(0x55, ntp_ts(now(5)), RsaRMode::Unicast)
         };
-        let n = i.start(&offer, &r.me(), &mut rng(90), &mut buf).unwrap();
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                &r.me(),
+                &mut rng(90),
+                &mut buf,
+            )
+            .unwrap();
         let mut out = vec![0u8; 4096];
         let acc = sender
             .handle(
@@ -205,6 +220,12 @@ fn wrong_certificate_and_replay_are_typed_errors() {
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(7, ntp_ts(now(0)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(7, ntp_ts(now(0)), RsaRMode::Group),
             &intruder.me(),
             &mut rng(2),
@@ -227,6 +248,12 @@ fn wrong_certificate_and_replay_are_typed_errors() {
     // A receiver refuses an R_MESSAGE from a sender it does not trust.
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(8, ntp_ts(now(0)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(8, ntp_ts(now(0)), RsaRMode::Group),
             &r.me(),
             &mut rng(4),
@@ -237,6 +264,12 @@ fn wrong_certificate_and_replay_are_typed_errors() {
     let mut i = RsaRInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(9, ntp_ts(now(1)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(9, ntp_ts(now(1)), RsaRMode::Group),
             &r.me(),
             &mut rng(5),
@@ -283,6 +316,12 @@ fn wrong_certificate_and_replay_are_typed_errors() {
     let mut i = RsaRInitiator::new(RustCrypto, Policy::default());
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(10, ntp_ts(now(0)), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(10, ntp_ts(now(0)), RsaRMode::Group),
             &r.me(),
             &mut rng(9),
@@ -322,6 +361,12 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
     let mut buf = vec![0u8; 4096];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(11, ntp_ts(at), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(11, ntp_ts(at), RsaRMode::Group),
             &r.me(),
             &mut rng(12),
@@ -342,7 +387,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
         .unwrap();
     let rmsg = out[..acc.reply_len.unwrap()].to_vec();
     let m = Message::parse(&rmsg).unwrap();
-    let t = at.0.to_be_bytes();
+    let t = at.to_ntp().to_be_bytes();
     let pke_at = m.find(PayloadType::Pke).unwrap().offset + 3;
     let mac_at = m.kemac_covered().unwrap().mac.start;
     let pin = pinned([&s.spki]);
@@ -412,7 +457,15 @@ fn a_receiver_offering_another_prf_still_gets_the_group_keys() {
         ..RsaROffer::new(0x77, ntp_ts(now(0)), RsaRMode::Group)
     };
     let mut buf = vec![0u8; 4096];
-    let n = i.start(&offer, &r.me(), &mut rng(31), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            &r.me(),
+            &mut rng(31),
+            &mut buf,
+        )
+        .unwrap();
     let mut out = vec![0u8; 4096];
     let acc = sender
         .handle(

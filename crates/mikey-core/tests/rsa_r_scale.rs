@@ -23,9 +23,9 @@ mod km;
 use keying_crypto::awslc::{AwsLc, RsaPrivate, RsaPublic};
 use keying_crypto::{HashAlg, RsaEncryptionPadding};
 use km::*;
-use mikey_core::exchange::Policy;
-use mikey_core::pk::{LocalIdentity, PinnedKeys};
-use mikey_core::replay::NtpTime;
+use mikey_core::Time;
+use mikey_core::hooks::{LocalIdentity, PinnedKeys};
+use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::{SrtpPolicy, SrtpSas};
 use mikey_core::{Id, IdType};
@@ -84,7 +84,7 @@ fn join(
     recv: &Key,
     recv_id: &[u8],
     receivers_peers: &PinnedKeys<RsaPublic>,
-    at: NtpTime,
+    at: Time,
     seed: u32,
 ) -> (u32, SrtpSas) {
     let mut rng = keying_crypto::rustcrypto::HashDrbg::new(&seed.to_be_bytes());
@@ -92,6 +92,12 @@ fn join(
     let mut imsg = [0u8; 2048];
     let n = i
         .start(
+            mikey_core::Time::from_ntp(
+                (RsaROffer::new(seed, ntp_ts(at), RsaRMode::Group))
+                    .t
+                    .value64(),
+            )
+            .unwrap_or_default(),
             &RsaROffer::new(seed, ntp_ts(at), RsaRMode::Group),
             &me(recv, recv_id),
             &mut rng,
@@ -143,7 +149,7 @@ fn join_then_rekey(count: u32) {
     ];
     // The responder holds a replay cache of CACHE entries: keep it off the test thread's
     // stack.
-    let mut sender = Box::new(Sender::new(AwsLc, policy(), &[], &[]).unwrap());
+    let mut sender = Box::new(Sender::with_capacity(AwsLc, policy(), &[], &[]).unwrap());
     sender
         .serve_group(&STREAMS, &pol, 32, &mut rng(50))
         .unwrap();

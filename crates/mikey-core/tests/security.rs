@@ -13,11 +13,13 @@ use keying_crypto::{
 };
 use km::pki::{party, pinned};
 use km::*;
-use mikey_core::exchange::{KmError, Policy, StaticPsk};
+use mikey_core::error::KmError;
+use mikey_core::hooks::LocalIdentity;
+use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
-use mikey_core::pk::LocalIdentity;
-use mikey_core::pk_mode::{PkInitiator, PkResponder};
+use mikey_core::pk::{PkInitiator, PkResponder};
+use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::TsError;
 use mikey_core::{
@@ -61,6 +63,8 @@ fn unauthenticated_pke_never_reaches_the_private_key() {
     let mut buf = vec![0u8; 4096];
     let n = PkInitiator::new(RustCrypto, Policy::default())
         .start(
+            mikey_core::Time::from_ntp((Offer::new(1, &STREAMS[..1], ntp_ts(now(0)))).t.value64())
+                .unwrap_or_default(),
             &Offer::new(1, &STREAMS[..1], ntp_ts(now(0))),
             &a.me(),
             &b_pub,
@@ -131,7 +135,7 @@ fn kw_msg(wrapped: &[u8]) -> Vec<u8> {
     };
     let mut buf = vec![0u8; 512];
     let mut w = MessageWriter::new(&mut buf, &h);
-    w.push(&Payload::T(ntp_ts(now(0))))
+    w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::Rand(Rand { rand: &rand }))
         .push(&Payload::Kemac(Kemac {
             encr_alg: EncrAlg::AesKw128,
@@ -176,7 +180,15 @@ fn aes_kw_below_24_bytes_is_refused() {
         encr: EncrAlg::AesKw128,
         ..Offer::new(6, &STREAMS[..1], ntp_ts(now(0)))
     };
-    let n = i.start(&offer, b"kw psk", &mut rng(7), &mut buf).unwrap();
+    let n = i
+        .start(
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+            &offer,
+            b"kw psk",
+            &mut rng(7),
+            &mut buf,
+        )
+        .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let acc = r.handle(now(0), &buf[..n], &psk, &mut out).unwrap();
     assert_same(i.poll_keys().unwrap(), &acc.sas);
@@ -206,6 +218,8 @@ fn counter_cannot_roll_over() {
         let mut buf = [0u8; 512];
         let n = i
             .start(
+                mikey_core::Time::from_ntp((Offer::new(1, &STREAMS[..1], ctr(v))).t.value64())
+                    .unwrap_or_default(),
                 &Offer::new(1, &STREAMS[..1], ctr(v)),
                 b"ctr",
                 &mut rng(seed),

@@ -70,11 +70,12 @@ fn sas(path: &str, sas: &mikey_core::srtp::SrtpSas) {
 #[cfg(feature = "mikey-psk")]
 fn mikey_psk() {
     use keying_crypto::rustcrypto::RustCrypto;
-    use mikey_core::exchange::{Policy, StaticPsk};
+    use mikey_core::policy::Policy;
+use mikey_core::hooks::StaticPsk;
     use mikey_core::psk::PskResponder;
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
 
-    let now = NtpTime::from_secs(consts::MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let psk = ok!(StaticPsk::new(consts::MIKEY_PSK), "psk");
     let mut r: PskResponder<RustCrypto> = measure("mikey-psk new", || {
         PskResponder::new(RustCrypto, Policy::default())
@@ -108,13 +109,13 @@ fn mikey_psk() {
 #[cfg(feature = "mikey-psk-init")]
 fn mikey_psk_init() {
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
-    use mikey_core::exchange::Policy;
+    use mikey_core::policy::Policy;
     use mikey_core::offer::Offer;
     use mikey_core::psk::PskInitiator;
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
     use mikey_core::{SrtpCs, Timestamp, TsType};
 
-    let now = NtpTime::from_secs(consts::MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let streams = [SrtpCs {
         policy_no: 0,
         ssrc: consts::MIKEY_SSRC,
@@ -127,7 +128,7 @@ fn mikey_psk_init() {
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
@@ -135,7 +136,7 @@ fn mikey_psk_init() {
     let mut rng = HashDrbg::new(consts::MIKEY_DRBG_SEED);
     let mut msg = [0u8; 256];
     let n = measure("mikey-psk-init start", || {
-        i.start(&offer, consts::MIKEY_PSK, &mut rng, &mut msg)
+        i.start(mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer, consts::MIKEY_PSK, &mut rng, &mut msg)
     });
     let n = ok!(n, "start");
     say!(

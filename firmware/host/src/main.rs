@@ -88,10 +88,11 @@ fn addr(s: [u16; 8]) -> Ipv6Addr {
 /// verification message and SRTP keys (RFC 3830 §4.1.3), each tampered message's error.
 fn mikey(o: &mut Out) -> Res<()> {
     use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
-    use mikey_core::exchange::{Policy, StaticPsk};
+    use mikey_core::policy::Policy;
+use mikey_core::hooks::StaticPsk;
     use mikey_core::offer::Offer;
     use mikey_core::psk::{PskInitiator, PskResponder};
-    use mikey_core::replay::NtpTime;
+    use mikey_core::Time;
     use mikey_core::srtp::SrtpSas;
     use mikey_core::{SrtpCs, Timestamp, TsType};
 
@@ -106,7 +107,7 @@ fn mikey(o: &mut Out) -> Res<()> {
         }
     }
 
-    let now = NtpTime::from_secs(MIKEY_NOW_SECS);
+    let now = Time::from_unix_secs(u64::from(MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let streams = [SrtpCs {
         policy_no: 0,
         ssrc: MIKEY_SSRC,
@@ -119,7 +120,7 @@ fn mikey(o: &mut Out) -> Res<()> {
             &streams,
             Timestamp {
                 ts_type: TsType::NtpUtc,
-                value: now.0,
+                value: now.to_ntp(),
             },
         )
     };
@@ -127,7 +128,7 @@ fn mikey(o: &mut Out) -> Res<()> {
     let mut i_msg = [0u8; 512];
     let n = init
         .start(
-            &offer,
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer,
             MIKEY_PSK,
             &mut HashDrbg::new(MIKEY_DRBG_SEED),
             &mut i_msg,
@@ -175,7 +176,7 @@ fn mikey(o: &mut Out) -> Res<()> {
     let mut msg = [0u8; 256];
     let n = init
         .start(
-            &offer,
+            mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(), &offer,
             MIKEY_PSK,
             &mut HashDrbg::new(MIKEY_DRBG_SEED),
             &mut msg,

@@ -5,15 +5,19 @@
 
 use keying_crypto::{Rng, RsaPrivateKeyOps, Symmetric};
 
-use crate::exchange::{KmError, OwnedId, Policy, Rejected};
-use crate::header::CommonHeader;
+use crate::error::{KmError, Rejected};
+use crate::hooks::CertResolver;
 use crate::kdf::KemacKeys;
-use crate::kemac::MacAlg;
-use crate::message::{KemacScope, Message};
-use crate::payload::Payload;
-use crate::pk::{self, CertResolver, pke_decrypt, verify_sign};
-use crate::replay::{NtpTime, ReplayCache};
-use crate::timestamp::Timestamp;
+use crate::policy::Policy;
+use crate::protect::OwnedId;
+use crate::replay::ReplayCache;
+use crate::steps::rsa::{self, pke_decrypt, verify_sign};
+use crate::wire::Payload;
+use crate::wire::header::CommonHeader;
+use crate::wire::kemac::MacAlg;
+use crate::wire::message::{KemacScope, Message};
+use crate::wire::timestamp::Timestamp;
+use keying_crypto::Time;
 
 use super::{Reply, Seen};
 
@@ -25,7 +29,7 @@ pub(crate) fn verified_signer<'a, R: CertResolver>(
     policy: &Policy,
     extra: &[&[u8]],
 ) -> Result<(R::Key, Option<&'a [u8]>), KmError> {
-    let (cert, id) = pk::cert_and_id(m);
+    let (cert, id) = rsa::cert_and_id(m);
     let key = peers.verified_key(cert.as_ref(), id)?;
     verify_sign(m, &key, policy, extra)?;
     Ok((key, id))
@@ -37,7 +41,7 @@ pub(crate) struct Authenticated<'a, R: CertResolver> {
     pub(crate) key: R::Key,
     /// Its ID data as sent.
     pub(crate) id_i: Option<&'a [u8]>,
-    /// Its ID, copied for [`crate::exchange::Accepted::peer`].
+    /// Its ID, copied for [`crate::protect::Accepted::peer`].
     pub(crate) peer_id: Option<OwnedId>,
     /// The message as the replay cache sees it.
     pub(crate) seen: Seen,
@@ -79,7 +83,7 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
 
     /// Rejects with `e` after SIGNi verified: a SIGNed Error message in `out`.
     pub(crate) fn fail(&self, e: KmError, out: &mut [u8], rng: &mut dyn Rng) -> Rejected {
-        let reply_len = pk::write_error_signed(
+        let reply_len = rsa::write_error_signed(
             out,
             self.reply.csb_id,
             self.reply.prf_func,
@@ -116,7 +120,7 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
         peers: &R,
         label: &[u8],
         cache: &ReplayCache<N, P>,
-        now: NtpTime,
+        now: Time,
         out: &mut [u8],
     ) -> Result<Authenticated<'a, R>, Rejected> {
         if let Err(e) = pre {
@@ -124,7 +128,7 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
         }
         // The replay key is what the message itself says (its IDi and bytes), so that it
         // is known before SIGNi is checked.
-        let (_, named) = pk::cert_and_id(m);
+        let (_, named) = rsa::cert_and_id(m);
         let seen = Seen::check(
             self.s,
             &[label, named.unwrap_or(&[])],
@@ -162,7 +166,7 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
     key: &K,
     rng: &mut dyn Rng,
     policy: &Policy,
-    prf: crate::header::PrfFunc,
+    prf: crate::wire::header::PrfFunc,
     csb_id: u32,
     rand: &[u8],
 ) -> Result<KemacKeys, KmError> {
@@ -172,8 +176,10 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
             Payload::Pke(k) => Some(k),
             _ => None,
         })
-        .ok_or(KmError::Internal)?;
-    let kemac = m.kemac().ok_or(KmError::Internal)?;
+        .ok_or_else(|| crate::error::missing(m, crate::wire::PayloadType::Pke))?;
+    let kemac = m
+        .kemac()
+        .ok_or_else(|| crate::error::missing(m, crate::wire::PayloadType::Kemac))?;
     let env = pke_decrypt(key, rng, policy.pke_padding, pke.data)?;
     Ok(KemacKeys::derive(
         s,
@@ -181,7 +187,7 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
         env.expose(),
         csb_id,
         rand,
-        crate::exchange::kemac_encr_key_len(kemac.encr_alg),
+        crate::protect::kemac_encr_key_len(kemac.encr_alg),
         policy.auth_key_len(kemac.mac_alg),
     )?)
 }
@@ -201,8 +207,8 @@ pub(crate) fn write_kemac_signed<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?S
     policy: &Policy,
     extra: &[&[u8]],
 ) -> Result<usize, KmError> {
-    let len = pk::write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
-    crate::psk::fill_kemac_mac(s, out, len, mac_alg, auth, KemacScope::Payload)?;
-    pk::sign_in_place(out, len, key, rng, policy, extra)?;
+    let len = rsa::write_unsigned(out, header, payloads, key.modulus_len(), policy)?;
+    crate::steps::key_data::fill_kemac_mac(s, out, len, mac_alg, auth, KemacScope::Payload)?;
+    rsa::sign_in_place(out, len, key, rng, policy, extra)?;
     Ok(len)
 }

@@ -8,21 +8,22 @@
 )]
 
 use keying_crypto::rustcrypto::HashDrbg;
-use mikey_core::replay::NtpTime;
+use mikey_core::Time;
 use mikey_core::srtp::SrtpSas;
 use mikey_core::{SrtpCs, Timestamp, TsType};
 
 /// 2026-11-23 00:00:00 UTC as NTP seconds.
 pub const T0: u32 = 3_972_844_800;
 
-pub fn now(secs_after: u32) -> NtpTime {
-    NtpTime::from_secs(T0).plus_secs(secs_after)
+pub fn now(secs_after: u32) -> Time {
+    Time::from_unix_secs(u64::from(T0) - keying_crypto::NTP_UNIX_OFFSET_SECS)
+        .saturating_add(core::time::Duration::from_secs(u64::from(secs_after)))
 }
 
-pub fn ntp_ts(at: NtpTime) -> Timestamp {
+pub fn ntp_ts(at: Time) -> Timestamp {
     Timestamp {
         ts_type: TsType::NtpUtc,
-        value: at.0,
+        value: at.to_ntp(),
     }
 }
 
@@ -68,7 +69,7 @@ pub fn flips(msg: &[u8]) -> impl Iterator<Item = (usize, Vec<u8>)> + '_ {
 pub mod pki {
     use keying_crypto::RsaPrivateKeyOps;
     use keying_crypto::rustcrypto::{RsaPrivate, RsaPublic, RustCrypto};
-    use mikey_core::pk::PinnedKeys;
+    use mikey_core::hooks::PinnedKeys;
 
     pub fn der(name: &str) -> Vec<u8> {
         std::fs::read(format!(
@@ -97,8 +98,8 @@ pub mod pki {
     }
 
     impl Party {
-        pub fn me(&self) -> mikey_core::pk::LocalIdentity<'_, RsaPrivate> {
-            mikey_core::pk::LocalIdentity {
+        pub fn me(&self) -> mikey_core::hooks::LocalIdentity<'_, RsaPrivate> {
+            mikey_core::hooks::LocalIdentity {
                 key: &self.key,
                 cert: Some(&self.cert),
                 id: Some(mikey_core::Id {
@@ -231,7 +232,7 @@ pub mod pki {
     /// Trusts exactly these public keys (SubjectPublicKeyInfo DER), found in the X.509
     /// certificate of a CERT payload.
     pub fn pinned<K: AsRef<[u8]>>(keys: impl IntoIterator<Item = K>) -> PinnedKeys<RsaPublic> {
-        PinnedKeys::new(&RustCrypto, keys, &mikey_core::exchange::Policy::default()).unwrap()
+        PinnedKeys::new(&RustCrypto, keys, &mikey_core::policy::Policy::default()).unwrap()
     }
 }
 

@@ -13,7 +13,8 @@
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, unknown};
+use crate::wire::{PayloadType, unknown};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -55,10 +56,12 @@ pub struct Chash<'a> {
     pub hash: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Chash<'a> {
-    const TYPE: PayloadType = PayloadType::Chash;
+impl<'a> Codec<'a> for Chash<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Chash;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let at = r.offset();
         let hash_func = HashFunc::from(r.u8(what::HASH_FUNC)?);
         let len = hash_func
@@ -68,7 +71,7 @@ impl<'a> PayloadBody<'a> for Chash<'a> {
         Ok(Self { hash_func, hash })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         if self.hash_func.hash_len() != Some(self.hash.len()) {
             w.fail(WriteError::TooLong {
                 field: "CHASH Hash",
@@ -84,7 +87,8 @@ impl<'a> PayloadBody<'a> for Chash<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Framed;
+    use crate::wire::tests::check_payload;
     use keying_tlv::ErrorKind;
 
     #[test]

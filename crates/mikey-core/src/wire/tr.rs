@@ -10,8 +10,9 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType};
-use crate::timestamp::{Timestamp, read_ts, write_ts};
+use crate::wire::PayloadType;
+use crate::wire::timestamp::{Timestamp, read_ts, write_ts};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -44,16 +45,18 @@ pub struct Tr {
     pub ts: Timestamp,
 }
 
-impl<'a> PayloadBody<'a> for Tr {
-    const TYPE: PayloadType = PayloadType::Tr;
+impl<'a> Codec<'a> for Tr {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Tr;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let role = TsRole::from(r.u8("TS Role")?);
         let ts = read_ts(r)?;
         Ok(Self { role, ts })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.role.to_wire());
         write_ts(&self.ts, w);
     }
@@ -62,8 +65,9 @@ impl<'a> PayloadBody<'a> for Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
-    use crate::timestamp::TsType;
+
+    use crate::wire::tests::check_payload;
+    use crate::wire::timestamp::TsType;
 
     #[test]
     fn rekeying_interval() {

@@ -11,7 +11,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType};
+use crate::wire::PayloadType;
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -67,16 +68,18 @@ pub struct ErrorPayload {
     pub error_no: ErrorNo,
 }
 
-impl<'a> PayloadBody<'a> for ErrorPayload {
-    const TYPE: PayloadType = PayloadType::Err;
+impl<'a> Codec<'a> for ErrorPayload {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Err;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let error_no = ErrorNo::from(r.u8("Error no")?);
         r.u16("ERR reserved")?;
         Ok(Self { error_no })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.error_no.to_wire());
         w.u16(0);
     }
@@ -85,7 +88,8 @@ impl<'a> PayloadBody<'a> for ErrorPayload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m9_err() {

@@ -12,8 +12,9 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::kemac::{MacAlg, read_mac, write_mac};
-use crate::payload::{PayloadBody, PayloadType};
+use crate::wire::PayloadType;
+use crate::wire::kemac::{MacAlg, read_mac, write_mac};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -36,16 +37,18 @@ impl Verification<'_> {
     pub const MAC_OFFSET: usize = 2;
 }
 
-impl<'a> PayloadBody<'a> for Verification<'a> {
-    const TYPE: PayloadType = PayloadType::V;
+impl<'a> Codec<'a> for Verification<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::V;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let (auth_alg, ver_data) = read_mac(r)?;
         Ok(Self { auth_alg, ver_data })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         write_mac(w, self.auth_alg, self.ver_data);
     }
 }
@@ -53,7 +56,8 @@ impl<'a> PayloadBody<'a> for Verification<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m9_v() {

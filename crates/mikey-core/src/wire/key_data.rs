@@ -20,12 +20,10 @@
 //! Salt len / Salt data are present exactly for the "+SALT" key types. The layout depends
 //! on Type and KV, so unknown values make the sub-payload unparseable.
 
-use keying_tlv::{Reader, Result, Writer, wire_enum};
+use keying_tlv::{Codec, Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{
-    PayloadBody, PayloadType, check_bits, read_len8, read_len16, unknown, write_len,
-};
+use crate::wire::{PayloadType, check_bits, read_len8, read_len16, unknown, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -162,11 +160,13 @@ impl core::fmt::Debug for KeyData<'_> {
     }
 }
 
-impl<'a> PayloadBody<'a> for KeyData<'a> {
-    const TYPE: PayloadType = PayloadType::KeyData;
+impl<'a> Codec<'a> for KeyData<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::KeyData;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let at = r.offset();
         let b = r.u8("Key data Type / KV")?;
         let key_type = KeyType::from(b >> 4);
@@ -189,7 +189,7 @@ impl<'a> PayloadBody<'a> for KeyData<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         let t = check_bits(w, self.key_type.to_wire(), 4, "Key data Type");
         if self.key_type.has_salt() != Some(self.salt.is_some()) {
             w.fail(keying_tlv::WriteError::TooLong {
@@ -212,7 +212,8 @@ impl<'a> PayloadBody<'a> for KeyData<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Framed;
+    use crate::wire::tests::check_payload;
     use keying_tlv::ErrorKind;
 
     #[test]

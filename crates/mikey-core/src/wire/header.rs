@@ -22,9 +22,9 @@
 use keying_tlv::{NextPayload, Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::list::{List, WireItem};
-use crate::payload::{check_bits, read_len8, read_len16, unknown, write_len};
-use crate::sp::ProtType;
+use crate::wire::list::{List, WireItem};
+use crate::wire::sp::ProtType;
+use crate::wire::{check_bits, read_len8, read_len16, unknown, write_len};
 
 #[allow(dead_code)]
 mod field {
@@ -355,6 +355,7 @@ impl<'a> CommonHeader<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
     use keying_tlv::ErrorKind;
 
     fn roundtrip(bytes: &[u8], expected: CommonHeader<'_>, next: u8) {

@@ -5,31 +5,54 @@
 //! to measure it. An unknown type cannot be skipped and ends parsing with
 //! [`ErrorKind::UnknownType`] at the payload's offset.
 
+pub mod cert;
+pub mod chash;
+pub mod dh;
+pub mod err;
+pub mod general_ext;
+pub mod header;
+pub mod id;
+pub mod idr;
+pub mod kemac;
+pub mod key_data;
+pub mod list;
+pub mod message;
+pub mod pke;
+pub mod rand;
+pub mod randr;
+pub mod sakke;
+pub mod sign;
+pub mod sp;
+pub mod ticket;
+pub mod timestamp;
+pub mod tr;
+pub mod v;
+
 use keying_tlv::{
-    Chain, ChainWriter, Error as TlvError, ErrorKind, Mikey, MikeyPayloads, Reader, Result,
+    Chain, ChainWriter, Codec, Error as TlvError, ErrorKind, Mikey, MikeyPayloads, Reader, Result,
     WriteError, Writer, wire_enum,
 };
 
-use crate::cert::Cert;
-use crate::chash::Chash;
-use crate::dh::Dh;
-use crate::err::ErrorPayload;
 use crate::error::what;
-use crate::general_ext::GeneralExtension;
-use crate::id::Id;
-use crate::idr::Idr;
-use crate::kemac::Kemac;
-use crate::key_data::KeyData;
-use crate::pke::Pke;
-use crate::rand::Rand;
-use crate::randr::Randr;
-use crate::sakke::Sakke;
-use crate::sign::Sign;
-use crate::sp::Sp;
-use crate::ticket::{Ticket, TicketPolicy};
-use crate::timestamp::Timestamp;
-use crate::tr::Tr;
-use crate::verification::Verification;
+use crate::wire::cert::Cert;
+use crate::wire::chash::Chash;
+use crate::wire::dh::Dh;
+use crate::wire::err::ErrorPayload;
+use crate::wire::general_ext::GeneralExtension;
+use crate::wire::id::Id;
+use crate::wire::idr::Idr;
+use crate::wire::kemac::Kemac;
+use crate::wire::key_data::KeyData;
+use crate::wire::pke::Pke;
+use crate::wire::rand::Rand;
+use crate::wire::randr::Randr;
+use crate::wire::sakke::Sakke;
+use crate::wire::sign::Sign;
+use crate::wire::sp::Sp;
+use crate::wire::ticket::{Ticket, TicketPolicy};
+use crate::wire::timestamp::Timestamp;
+use crate::wire::tr::Tr;
+use crate::wire::v::Verification;
 
 wire_enum! {
     /// Next payload values (RFC 3830 §6.1 Table 6.1.c; RFC 6043 §6.1 Table 6.2;
@@ -46,7 +69,7 @@ wire_enum! {
         /// Signature payload (SIGN), RFC 3830 §6.5.
         Sign = 4,
         /// Timestamp payload (T), RFC 3830 §6.6.
-        T = 5,
+        Timestamp = 5,
         /// ID payload, RFC 3830 §6.7.
         Id = 6,
         /// Certificate payload (CERT), RFC 3830 §6.7.
@@ -80,31 +103,25 @@ wire_enum! {
     }
 }
 
-/// What every payload view implements: reading its fields after the Next payload byte
-/// (validated once, so accessors cannot fail) and writing them back.
-pub trait PayloadBody<'a>: Sized {
-    /// The payload's Next payload value.
-    const TYPE: PayloadType;
+/// The MIKEY framing of one payload, for every [`Codec`] over [`PayloadType`]: the Next
+/// payload byte before the body (none for SIGN, which ends a chain, RFC 3830 §6.5).
+/// Implemented once, for every payload type, by a blanket impl.
+pub trait Framed<'a>: Codec<'a, Kind = PayloadType, Error = TlvError> {
     /// Whether the payload starts with a Next payload byte (all but SIGN, RFC 3830 §6.5).
-    const HAS_NEXT: bool = true;
-
-    /// Reads the payload's fields (everything after the Next payload byte) from the front
-    /// of `r`, leaving `r` after the payload.
-    fn read_body(r: &mut Reader<'a>) -> Result<Self>;
-
-    /// Writes the payload's fields (everything after the Next payload byte).
-    fn write_body(&self, w: &mut Writer<'_>);
+    fn has_next() -> bool {
+        Self::KIND != PayloadType::Sign
+    }
 
     /// Parses one stand-alone payload: returns it and the Next payload value it carries
     /// ([`PayloadType::Last`] for SIGN).
     fn parse(bytes: &'a [u8]) -> Result<(Self, PayloadType)> {
         let mut r = Reader::new(bytes);
-        let next = if Self::HAS_NEXT {
+        let next = if Self::has_next() {
             r.u8("next payload")?
         } else {
             0
         };
-        let p = Self::read_body(&mut r)?;
+        let p = Self::read(&mut r)?;
         r.finish("end of MIKEY payload")?;
         Ok((p, PayloadType::from(next)))
     }
@@ -112,25 +129,27 @@ pub trait PayloadBody<'a>: Sized {
     /// Appends the payload to a chain, announcing its type in the previous payload's Next
     /// payload byte (or the header's).
     fn emit(&self, chain: &mut ChainWriter, w: &mut Writer<'_>) {
-        if Self::HAS_NEXT {
-            chain.begin_mikey(w, Self::TYPE.to_wire());
+        if Self::has_next() {
+            chain.begin_mikey(w, Self::KIND.to_wire());
         } else {
-            chain.begin_mikey_terminal(w, Self::TYPE.to_wire());
+            chain.begin_mikey_terminal(w, Self::KIND.to_wire());
         }
-        self.write_body(w);
+        self.write(w);
     }
 
     /// Writes one stand-alone payload whose Next payload byte is `next` into `buf`;
     /// returns the length written.
     fn to_bytes(&self, next: PayloadType, buf: &mut [u8]) -> Result<usize, WriteError> {
         let mut w = Writer::new(buf);
-        if Self::HAS_NEXT {
+        if Self::has_next() {
             w.u8(next.to_wire());
         }
-        self.write_body(&mut w);
+        self.write(&mut w);
         w.finish()
     }
 }
+
+impl<'a, T: Codec<'a, Kind = PayloadType, Error = TlvError>> Framed<'a> for T {}
 
 /// Writes `len` into a `width`-byte length field, recording an error if it does not fit.
 pub(crate) fn write_len(w: &mut Writer<'_>, len: usize, width: usize, field: &'static str) {
@@ -192,7 +211,7 @@ macro_rules! payloads {
             #[inline]
             pub fn read_body(kind: PayloadType, r: &mut Reader<'a>) -> Result<Self> {
                 match kind {
-                    $( PayloadType::$variant => Ok(Self::$variant(<$ty as PayloadBody<'a>>::read_body(r)?)), )+
+                    $( PayloadType::$variant => Ok(Self::$variant(<$ty as Codec<'a>>::read(r)?)), )+
                     _ => Err(unknown(r.offset(), what::PAYLOAD_TYPE, u16::from(kind.to_wire()))),
                 }
             }
@@ -207,7 +226,7 @@ macro_rules! payloads {
             /// Writes the payload's fields (after the Next payload byte).
             pub fn write_body(&self, w: &mut Writer<'_>) {
                 match self {
-                    $( Self::$variant(p) => p.write_body(w), )+
+                    $( Self::$variant(p) => Codec::write(p, w), )+
                 }
             }
         }
@@ -217,7 +236,7 @@ macro_rules! payloads {
         #[cfg(test)]
         #[allow(clippy::extra_unused_lifetimes)]
         fn view_types_agree<'a>() {
-            $( assert_eq!(<$ty as PayloadBody<'a>>::TYPE, PayloadType::$variant); )+
+            $( assert_eq!(<$ty as Codec<'a>>::KIND, PayloadType::$variant); )+
         }
 
         $(
@@ -235,7 +254,7 @@ payloads! {
     Pke(Pke<'a>),
     Dh(Dh<'a>),
     Sign(Sign<'a>),
-    T(Timestamp),
+    Timestamp(Timestamp),
     Id(Id<'a>),
     Cert(Cert<'a>),
     Chash(Chash<'a>),
@@ -397,6 +416,7 @@ pub fn write_sub_payloads(subs: &[Payload<'_>], w: &mut Writer<'_>) {
 pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
+    use crate::wire::Framed;
     use core::fmt::Debug;
 
     /// Parses `bytes` field by field into `expected`, emits `expected` into a buffer
@@ -404,11 +424,18 @@ pub(crate) mod tests {
     /// `Truncated` error.
     pub(crate) fn check_payload<'a, P>(bytes: &'a [u8], expected: P, next: PayloadType)
     where
-        P: PayloadBody<'a> + PartialEq + Debug,
+        P: Framed<'a> + PartialEq + Debug,
     {
         let (p, n) = P::parse(bytes).unwrap();
         assert_eq!(p, expected);
-        assert_eq!(n, if P::HAS_NEXT { next } else { PayloadType::Last });
+        assert_eq!(
+            n,
+            if P::has_next() {
+                next
+            } else {
+                PayloadType::Last
+            }
+        );
         let mut buf = [0x2a_u8; 2048];
         let len = expected.to_bytes(next, &mut buf).unwrap();
         assert_eq!(&buf[..len], bytes);
@@ -430,14 +457,14 @@ pub(crate) mod tests {
                 "cut {cut}: {e:?}"
             );
             // The chain-level length function agrees.
-            let e = len_of(P::TYPE.to_wire(), Reader::new(&bytes[..cut])).unwrap_err();
+            let e = len_of(P::KIND.to_wire(), Reader::new(&bytes[..cut])).unwrap_err();
             assert!(
                 matches!(e.kind, ErrorKind::Truncated { .. }),
                 "cut {cut}: {e:?}"
             );
         }
         assert_eq!(
-            len_of(P::TYPE.to_wire(), Reader::new(bytes)),
+            len_of(P::KIND.to_wire(), Reader::new(bytes)),
             Ok(bytes.len())
         );
         // Trailing bytes are rejected by the stand-alone parser.

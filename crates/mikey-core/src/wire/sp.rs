@@ -16,8 +16,9 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::list::{List, WireItem};
-use crate::payload::{PayloadBody, PayloadType, write_len};
+use crate::wire::list::{List, WireItem};
+use crate::wire::{PayloadType, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -185,11 +186,13 @@ impl<'a> Sp<'a> {
     }
 }
 
-impl<'a> PayloadBody<'a> for Sp<'a> {
-    const TYPE: PayloadType = PayloadType::Sp;
+impl<'a> Codec<'a> for Sp<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Sp;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let policy_no = r.u8("SP Policy no")?;
         let prot_type = ProtType::from(r.u8(what::SP_PROT_TYPE)?);
         let len = usize::from(r.u16("SP Policy param length")?);
@@ -202,7 +205,7 @@ impl<'a> PayloadBody<'a> for Sp<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.policy_no);
         w.u8(self.prot_type.to_wire());
         let len = w.open_len_after(2, "SP Policy param length");
@@ -215,7 +218,8 @@ impl<'a> PayloadBody<'a> for Sp<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Framed;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_g1_sp() {

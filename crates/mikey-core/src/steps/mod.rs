@@ -6,24 +6,28 @@
 //! Each step computes; none changes a role's state except [`Seen::commit`], which the
 //! roles call last.
 
+pub(crate) mod key_data;
+pub(crate) mod rsa;
 pub(crate) mod signed;
 
-use keying_crypto::{Rng, Symmetric};
+use keying_crypto::{Rng, Symmetric, Time};
 
-use crate::dh::Dh;
-use crate::exchange::{self, KmError, OwnedId, Policy, Rejected, VKey};
-use crate::header::{CommonHeader, DataType, PrfFunc};
-use crate::id::Id;
-use crate::kemac::MacAlg;
-use crate::key_data::KeyValidity;
-use crate::message::Message;
+use crate::error::{KmError, Rejected};
 use crate::modp::DhKeyPair;
 use crate::offer::{Kept, MAX_PAYLOADS};
-use crate::payload::{Payload, PayloadType};
-use crate::replay::{Fingerprint, NtpTime, PeerKey, ReplayCache, TimePolicy, check_window};
-use crate::sp::Sp;
+use crate::policy::Policy;
+use crate::protect::{self, OwnedId, VKey};
+use crate::replay::{Fingerprint, PeerKey, ReplayCache, TimePolicy, check_window};
 use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas};
-use crate::timestamp::Timestamp;
+use crate::wire::dh::Dh;
+use crate::wire::header::{CommonHeader, DataType, PrfFunc};
+use crate::wire::id::Id;
+use crate::wire::kemac::MacAlg;
+use crate::wire::key_data::KeyValidity;
+use crate::wire::message::Message;
+use crate::wire::sp::Sp;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::{Payload, PayloadType};
 
 /// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
 /// it) and the mode's payload rules; returns the message, its header and its T.
@@ -39,7 +43,9 @@ pub(crate) fn receive<'a>(
     }
     m.check_mode_rules()?;
     let h = *m.header();
-    let t = m.timestamp().ok_or(KmError::Internal)?;
+    let t = m
+        .timestamp()
+        .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Timestamp))?;
     Ok((m, h, t))
 }
 
@@ -59,7 +65,7 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
     }
     match m.data_type() {
         dt if dt == want => Ok(m),
-        DataType::Error => Err(exchange::peer_error(s, &m, v)),
+        DataType::Error => Err(protect::peer_error(s, &m, v)),
         other => Err(KmError::UnexpectedDataType(other)),
     }
 }
@@ -71,7 +77,7 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
 pub(crate) fn response_t(
     m: &Message<'_>,
     sent: &Timestamp,
-    now: NtpTime,
+    now: Time,
     policy: &Policy,
 ) -> Result<Timestamp, KmError> {
     match m.timestamp() {
@@ -97,16 +103,16 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized>(
     t: &Timestamp,
     libmikey: bool,
 ) -> Result<(), KmError> {
-    let (tb, tl) = exchange::ts_bytes(t);
-    let t_tail = tb.get(..tl).ok_or(KmError::Internal)?;
-    let (id_r, _) = exchange::ids(m);
+    let (tb, tl) = protect::ts_bytes(t);
+    let t_tail = tb.get(..tl).ok_or(KmError::BufferTooSmall { needed: tl })?;
+    let (id_r, _) = protect::ids(m);
     let rfc = VKey {
         alg,
         key: auth,
         tail: [id_i, id_r.unwrap_or(&[]), t_tail],
     };
-    match exchange::check_v(s, m, &rfc) {
-        Err(KmError::AuthFailed) if libmikey => exchange::check_v(
+    match protect::check_v(s, m, &rfc) {
+        Err(KmError::AuthFailed) if libmikey => protect::check_v(
             s,
             m,
             &VKey {
@@ -136,7 +142,7 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     auth: &[u8],
     libmikey: bool,
 ) -> Result<usize, KmError> {
-    let (tb, tl) = exchange::ts_bytes(&t);
+    let (tb, tl) = protect::ts_bytes(&t);
     let ids: [&[u8]; 2] = if libmikey {
         [&[], &[]]
     } else {
@@ -156,11 +162,11 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
         ..*h
     };
     let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
-    let _ = payloads.push(Payload::T(t));
+    let _ = payloads.push(Payload::Timestamp(t));
     if let Some(id) = id_r {
         let _ = payloads.push(Payload::Id(id));
     }
-    exchange::write_with_v(s, out, &header, &payloads, Some(&v))
+    protect::write_with_v(s, out, &header, &payloads, Some(&v))
 }
 
 /// How a Responder answers a message it rejects: an Error message echoing the CSB ID,
@@ -186,7 +192,7 @@ impl<'a, S: Symmetric + ?Sized> Reply<'a, S> {
     /// Rejects with `e`: the Error message in `out`, with V under `v` when given,
     /// unauthenticated otherwise (RFC 3830 §5.1.2).
     pub(crate) fn reject(&self, e: KmError, out: &mut [u8], v: Option<&VKey<'_>>) -> Rejected {
-        let reply_len = exchange::write_error(
+        let reply_len = protect::write_error(
             self.s,
             out,
             self.csb_id,
@@ -208,7 +214,7 @@ pub(crate) fn check_prf_window(
     policy: &Policy,
     prf: PrfFunc,
     t: &Timestamp,
-    now: NtpTime,
+    now: Time,
 ) -> Result<(), KmError> {
     policy.check_prf(prf)?;
     Ok(check_window(t, now, &policy.time)?)
@@ -221,7 +227,7 @@ pub(crate) struct Seen {
     t: Timestamp,
     peer: PeerKey,
     fp: Fingerprint,
-    now: NtpTime,
+    now: Time,
     time: TimePolicy,
 }
 
@@ -231,7 +237,7 @@ impl Seen {
     /// until [`Seen::commit`].
     ///
     /// # Errors
-    /// The replay / timestamp rejection, or [`KmError::Internal`] when the provider has no
+    /// The replay / timestamp rejection, or [`KmError::Crypto`] when the provider has no
     /// SHA-256 (the cache's message and peer digests).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check<S: Symmetric + ?Sized, const N: usize, const P: usize>(
@@ -239,14 +245,14 @@ impl Seen {
         peer: &[&[u8]],
         msg: &[u8],
         t: Timestamp,
-        now: NtpTime,
+        now: Time,
         time: TimePolicy,
         cache: &ReplayCache<N, P>,
     ) -> Result<Self, KmError> {
         let seen = Self {
             t,
-            peer: exchange::fingerprint(s, peer)?,
-            fp: exchange::fingerprint(s, &[msg])?,
+            peer: protect::fingerprint(s, peer)?,
+            fp: protect::fingerprint(s, &[msg])?,
             now,
             time,
         };
@@ -299,7 +305,7 @@ pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmErr
 /// # Errors
 /// [`KmError::Sp`]: Error no Invalid SP / Invalid SPpar (RFC 3830 §6.12).
 pub(crate) fn check_offered_sps(m: &Message<'_>, policy: &Policy) -> Result<(), KmError> {
-    let crate::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
+    let crate::wire::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
         return Ok(());
     };
     for cs in list.iter() {
@@ -323,8 +329,7 @@ pub(crate) fn dh_values<'a>(m: &Message<'a>) -> (Option<Dh<'a>>, Option<Dh<'a>>)
 
 /// DH Responder: refuses the Initiator's group `dhi` unless the policy allows it.
 pub(crate) fn check_dh_group(policy: &Policy, dhi: &Dh<'_>) -> Result<(), KmError> {
-    let g = dhi.group.to_wire();
-    if g >= 8 || policy.dh_groups & (1 << g) == 0 {
+    if !policy.dh_groups.contains(dhi.group) {
         return Err(KmError::DhGroupRefused);
     }
     Ok(())
@@ -345,17 +350,19 @@ pub(crate) fn dh_agree<S: Symmetric + ?Sized>(
     let tgk = pair.agree(dhi.value)?;
     let sas = build_sas(
         s,
-        h.prf_func,
-        &h.cs_id_map,
-        |no| offered_sp(m, no),
-        &Keying::Tgk {
-            tgk: tgk.expose(),
-            salt: None,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| offered_sp(m, no),
+            keying: &Keying::Tgk {
+                tgk: tgk.expose(),
+                salt: None,
+            },
+            csb_id: h.csb_id,
+            rand,
+            kv: &KeyValidity::Null,
+            first_cs_id,
         },
-        h.csb_id,
-        rand,
-        &KeyValidity::Null,
-        first_cs_id,
     )?;
     Ok((pair, sas))
 }
@@ -402,7 +409,7 @@ pub(crate) fn dh_resp_payloads<'a>(
     dhi: Dh<'a>,
 ) -> heapless::Vec<Payload<'a>, MAX_PAYLOADS> {
     let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-    let _ = payloads.push(Payload::T(t));
+    let _ = payloads.push(Payload::Timestamp(t));
     if let Some(id) = id_r {
         let _ = payloads.push(Payload::Id(id));
     }

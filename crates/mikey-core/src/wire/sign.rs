@@ -11,7 +11,8 @@
 
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, check_bits};
+use crate::wire::{PayloadType, check_bits};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -48,19 +49,20 @@ impl Sign<'_> {
     pub const SIGNATURE_OFFSET: usize = field::SIGNATURE;
 }
 
-impl<'a> PayloadBody<'a> for Sign<'a> {
-    const TYPE: PayloadType = PayloadType::Sign;
-    const HAS_NEXT: bool = false;
+impl<'a> Codec<'a> for Sign<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Sign;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let v = r.u16("SIGN S type / Signature len")?;
         let s_type = SType::from(u8::try_from(v >> 12).unwrap_or_default());
         let signature = r.bytes(usize::from(v & 0x0fff), "SIGN Signature")?;
         Ok(Self { s_type, signature })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         let s = check_bits(w, self.s_type.to_wire(), 4, "SIGN S type");
         let len = self.signature.len();
         if len > MAX_SIGNATURE_LEN {
@@ -78,7 +80,8 @@ impl<'a> PayloadBody<'a> for Sign<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn eccsi_sign() {

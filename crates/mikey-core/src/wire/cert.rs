@@ -13,7 +13,8 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadType, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -46,16 +47,18 @@ pub struct Cert<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Cert<'a> {
-    const TYPE: PayloadType = PayloadType::Cert;
+impl<'a> Codec<'a> for Cert<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Cert;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let cert_type = CertType::from(r.u8(what::CERT_TYPE)?);
         let data = read_len16(r, "Certificate")?;
         Ok(Self { cert_type, data })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.cert_type.to_wire());
         write_len(w, self.data.len(), 2, "Cert len");
         w.bytes(self.data);
@@ -65,7 +68,8 @@ impl<'a> PayloadBody<'a> for Cert<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn url_cert() {

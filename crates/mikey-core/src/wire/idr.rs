@@ -13,8 +13,9 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::id::IdType;
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::id::IdType;
+use crate::wire::{PayloadType, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -57,10 +58,12 @@ pub struct Idr<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Idr<'a> {
-    const TYPE: PayloadType = PayloadType::Idr;
+impl<'a> Codec<'a> for Idr<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Idr;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let role = IdRole::from(r.u8("ID Role")?);
         let id_type = IdType::from(r.u8(what::ID_TYPE)?);
         let data = read_len16(r, "ID data")?;
@@ -71,7 +74,7 @@ impl<'a> PayloadBody<'a> for Idr<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.role.to_wire());
         w.u8(self.id_type.to_wire());
         write_len(w, self.data.len(), 2, "ID len");
@@ -82,7 +85,8 @@ impl<'a> PayloadBody<'a> for Idr<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m11_idrr() {

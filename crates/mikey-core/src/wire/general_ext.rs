@@ -12,7 +12,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadType, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -69,16 +70,18 @@ impl<'a> GeneralExtension<'a> {
     }
 }
 
-impl<'a> PayloadBody<'a> for GeneralExtension<'a> {
-    const TYPE: PayloadType = PayloadType::GeneralExt;
+impl<'a> Codec<'a> for GeneralExtension<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::GeneralExt;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let ext_type = GenExtType::from(r.u8("General extension type")?);
         let data = read_len16(r, "General extension data")?;
         Ok(Self { ext_type, data })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.ext_type.to_wire());
         write_len(w, self.data.len(), 2, "General extension length");
         w.bytes(self.data);
@@ -89,7 +92,8 @@ impl<'a> PayloadBody<'a> for GeneralExtension<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m10_sdp_ids() {

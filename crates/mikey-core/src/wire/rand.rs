@@ -10,7 +10,8 @@
 
 use keying_tlv::{Reader, Result, Writer};
 
-use crate::payload::{PayloadBody, PayloadType, read_len8, write_len};
+use crate::wire::{PayloadType, read_len8, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -27,17 +28,19 @@ pub struct Rand<'a> {
     pub rand: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Rand<'a> {
-    const TYPE: PayloadType = PayloadType::Rand;
+impl<'a> Codec<'a> for Rand<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Rand;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         Ok(Self {
             rand: read_len8(r, "RAND")?,
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         write_len(w, self.rand.len(), 1, "RAND len");
         w.bytes(self.rand);
     }
@@ -46,7 +49,8 @@ impl<'a> PayloadBody<'a> for Rand<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn capture_m3_rand() {

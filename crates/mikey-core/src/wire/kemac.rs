@@ -19,7 +19,8 @@
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, Payloads, read_len16, unknown, write_len};
+use crate::wire::{PayloadType, Payloads, read_len16, unknown, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -144,11 +145,13 @@ impl<'a> Kemac<'a> {
     }
 }
 
-impl<'a> PayloadBody<'a> for Kemac<'a> {
-    const TYPE: PayloadType = PayloadType::Kemac;
+impl<'a> Codec<'a> for Kemac<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Kemac;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let encr_alg = EncrAlg::from(r.u8(what::ENCR_ALG)?);
         let encr_data = read_len16(r, "KEMAC Encr data")?;
         let (mac_alg, mac) = read_mac(r)?;
@@ -160,7 +163,7 @@ impl<'a> PayloadBody<'a> for Kemac<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.encr_alg.to_wire());
         write_len(w, self.encr_data.len(), 2, "KEMAC Encr data len");
         w.bytes(self.encr_data);
@@ -172,9 +175,10 @@ impl<'a> PayloadBody<'a> for Kemac<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::key_data::{KeyData, KeyType, KeyValidity};
-    use crate::payload::tests::check_payload;
-    use crate::payload::{Payload, emit_sub_payloads};
+    use crate::wire::Framed;
+    use crate::wire::key_data::{KeyData, KeyType, KeyValidity};
+    use crate::wire::tests::check_payload;
+    use crate::wire::{Payload, emit_sub_payloads};
     use alloc::vec::Vec;
 
     #[test]

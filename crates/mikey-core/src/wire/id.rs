@@ -13,7 +13,8 @@
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadType, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -44,17 +45,19 @@ pub struct Id<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Id<'a> {
-    const TYPE: PayloadType = PayloadType::Id;
+impl<'a> Codec<'a> for Id<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Id;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let id_type = IdType::from(r.u8(what::ID_TYPE)?);
         let data = read_len16(r, "ID data")?;
         Ok(Self { id_type, data })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.id_type.to_wire());
         write_len(w, self.data.len(), 2, "ID len");
         w.bytes(self.data);
@@ -64,7 +67,8 @@ impl<'a> PayloadBody<'a> for Id<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn uri_idi_from_the_dhhmac_init_vector() {

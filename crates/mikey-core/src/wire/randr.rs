@@ -10,7 +10,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len8, write_len};
+use crate::wire::{PayloadType, read_len8, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -41,16 +42,18 @@ pub struct Randr<'a> {
     pub rand: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Randr<'a> {
-    const TYPE: PayloadType = PayloadType::Randr;
+impl<'a> Codec<'a> for Randr<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Randr;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let role = RandRole::from(r.u8("RAND Role")?);
         let rand = read_len8(r, "RAND")?;
         Ok(Self { role, rand })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.role.to_wire());
         write_len(w, self.rand.len(), 1, "RAND length");
         w.bytes(self.rand);
@@ -60,7 +63,8 @@ impl<'a> PayloadBody<'a> for Randr<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn kms_rand() {

@@ -12,7 +12,8 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, read_len16, write_len};
+use crate::wire::{PayloadType, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -60,10 +61,12 @@ impl<'a> Sakke<'a> {
     }
 }
 
-impl<'a> PayloadBody<'a> for Sakke<'a> {
-    const TYPE: PayloadType = PayloadType::Sakke;
+impl<'a> Codec<'a> for Sakke<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Sakke;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let params = SakkeParams::from(r.u8("SAKKE params")?);
         let id_scheme = SakkeIdScheme::from(r.u8("SAKKE ID scheme")?);
         let data = read_len16(r, "SAKKE data")?;
@@ -74,7 +77,7 @@ impl<'a> PayloadBody<'a> for Sakke<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         w.u8(self.params.to_wire());
         w.u8(self.id_scheme.to_wire());
         write_len(w, self.data.len(), 2, "SAKKE data length");
@@ -85,7 +88,8 @@ impl<'a> PayloadBody<'a> for Sakke<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn small_sakke() {

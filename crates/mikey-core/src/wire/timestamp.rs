@@ -14,7 +14,8 @@ use core::fmt;
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
 use crate::error::what;
-use crate::payload::{PayloadBody, PayloadType, unknown};
+use crate::wire::{PayloadType, unknown};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -123,15 +124,17 @@ impl Timestamp {
     }
 }
 
-impl<'a> PayloadBody<'a> for Timestamp {
-    const TYPE: PayloadType = PayloadType::T;
+impl<'a> Codec<'a> for Timestamp {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Timestamp;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         read_ts(r)
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         write_ts(self, w);
     }
 }
@@ -172,7 +175,8 @@ pub(crate) fn write_ts(t: &Timestamp, w: &mut Writer<'_>) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Framed;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn ntp_utc_and_counter() {

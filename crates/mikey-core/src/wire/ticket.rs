@@ -21,8 +21,9 @@
 
 use keying_tlv::{Reader, Result, Writer, wire_enum};
 
-use crate::header::PrfFunc;
-use crate::payload::{PayloadBody, PayloadType, Payloads, read_len16, write_len};
+use crate::wire::header::PrfFunc;
+use crate::wire::{PayloadType, Payloads, read_len16, write_len};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -150,16 +151,18 @@ pub struct TicketPolicy<'a> {
     pub policy: TicketPolicyFields<'a>,
 }
 
-impl<'a> PayloadBody<'a> for TicketPolicy<'a> {
-    const TYPE: PayloadType = PayloadType::Tp;
+impl<'a> Codec<'a> for TicketPolicy<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Tp;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         Ok(Self {
             policy: TicketPolicyFields::read(r)?,
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         self.policy.write(w);
     }
 }
@@ -190,10 +193,12 @@ impl<'a> Ticket<'a> {
     }
 }
 
-impl<'a> PayloadBody<'a> for Ticket<'a> {
-    const TYPE: PayloadType = PayloadType::Ticket;
+impl<'a> Codec<'a> for Ticket<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Ticket;
+    type Error = keying_tlv::Error;
 
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let policy = TicketPolicyFields::read(r)?;
         let ticket_data = read_len16(r, "Ticket Data")?;
         let initiator_data = read_len16(r, "Initiator Data")?;
@@ -204,7 +209,7 @@ impl<'a> PayloadBody<'a> for Ticket<'a> {
         })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         self.policy.write(w);
         write_len(w, self.ticket_data.len(), 2, "Ticket Data length");
         w.bytes(self.ticket_data);
@@ -217,8 +222,9 @@ impl<'a> PayloadBody<'a> for Ticket<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::Payload;
-    use crate::payload::tests::check_payload;
+
+    use crate::wire::Payload;
+    use crate::wire::tests::check_payload;
     use alloc::vec::Vec;
 
     #[test]
@@ -247,7 +253,7 @@ mod tests {
         let inner: Vec<_> = t.policy.tp_payloads().map(|p| p.unwrap().payload).collect();
         assert_eq!(
             inner,
-            [Payload::Rand(crate::rand::Rand {
+            [Payload::Rand(crate::wire::rand::Rand {
                 rand: &[0xaa, 0xbb]
             })]
         );

@@ -12,7 +12,8 @@
 
 use keying_tlv::{Reader, Result, WriteError, Writer, wire_enum};
 
-use crate::payload::{PayloadBody, PayloadType, check_bits};
+use crate::wire::{PayloadType, check_bits};
+use keying_tlv::Codec;
 
 #[allow(dead_code)]
 mod field {
@@ -46,18 +47,20 @@ pub struct Pke<'a> {
     pub data: &'a [u8],
 }
 
-impl<'a> PayloadBody<'a> for Pke<'a> {
-    const TYPE: PayloadType = PayloadType::Pke;
+impl<'a> Codec<'a> for Pke<'a> {
+    type Kind = PayloadType;
+    const KIND: PayloadType = PayloadType::Pke;
+    type Error = keying_tlv::Error;
 
     #[inline]
-    fn read_body(r: &mut Reader<'a>) -> Result<Self> {
+    fn read(r: &mut Reader<'a>) -> Result<Self> {
         let v = r.u16("PKE C / Data len")?;
         let cache = PkeCache::from(u8::try_from(v >> 14).unwrap_or_default());
         let data = r.bytes(usize::from(v & 0x3fff), "PKE Data")?;
         Ok(Self { cache, data })
     }
 
-    fn write_body(&self, w: &mut Writer<'_>) {
+    fn write(&self, w: &mut Writer<'_>) {
         let c = check_bits(w, self.cache.to_wire(), 2, "PKE C");
         let len = self.data.len();
         if len > MAX_DATA_LEN {
@@ -76,7 +79,8 @@ impl<'a> PayloadBody<'a> for Pke<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::payload::tests::check_payload;
+    use crate::wire::Framed;
+    use crate::wire::tests::check_payload;
 
     #[test]
     fn cache_bits_and_14_bit_length() {

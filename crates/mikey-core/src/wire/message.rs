@@ -6,12 +6,12 @@ use core::ops::Range;
 use keying_tlv::{Chain, ChainWriter, ErrorKind, Reader, WriteError, Writer};
 
 use crate::error::{Error, what};
-use crate::header::{CommonHeader, DataType};
-use crate::kemac::Kemac;
-use crate::payload::{FRAMING, Payload, PayloadBody, PayloadItem, PayloadType, Payloads};
-use crate::sign::Sign;
-use crate::timestamp::Timestamp;
-use crate::verification::Verification;
+use crate::wire::header::{CommonHeader, DataType};
+use crate::wire::kemac::Kemac;
+use crate::wire::sign::Sign;
+use crate::wire::timestamp::Timestamp;
+use crate::wire::v::Verification;
+use crate::wire::{FRAMING, Framed, Payload, PayloadItem, PayloadType, Payloads};
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
 /// chain once and records which payload types occur (so the rule checks and absent
@@ -279,8 +279,8 @@ impl<'a> Message<'a> {
 
     /// The T payload.
     pub fn timestamp(&self) -> Option<Timestamp> {
-        match self.find(PayloadType::T)?.payload {
-            Payload::T(t) => Some(t),
+        match self.find(PayloadType::Timestamp)?.payload {
+            Payload::Timestamp(t) => Some(t),
             _ => None,
         }
     }
@@ -407,17 +407,17 @@ impl<'a> Message<'a> {
         use PayloadType as P;
         let dt = self.header.data_type;
         let (required, mask): (&[PayloadType], u32) = match dt {
-            DataType::PskInit => required!(T, Rand, Kemac),
-            DataType::PskResp | DataType::PkResp => required!(T, V),
-            DataType::PkInit => required!(T, Rand, Kemac, Pke, Sign),
-            DataType::DhInit => required!(T, Rand, Dh, Sign),
-            DataType::DhResp => required!(T, Dh, Sign),
-            DataType::Error => required!(T, Err),
-            DataType::DhHmacInit => required!(T, Rand, Dh, Kemac),
-            DataType::DhHmacResp => required!(T, Dh, Kemac),
-            DataType::RsaRInit => required!(T, Sign),
-            DataType::RsaRResp => required!(T, Kemac, Pke, Sign),
-            DataType::Sakke => required!(T, Rand, Sakke, Sign),
+            DataType::PskInit => required!(Timestamp, Rand, Kemac),
+            DataType::PskResp | DataType::PkResp => required!(Timestamp, V),
+            DataType::PkInit => required!(Timestamp, Rand, Kemac, Pke, Sign),
+            DataType::DhInit => required!(Timestamp, Rand, Dh, Sign),
+            DataType::DhResp => required!(Timestamp, Dh, Sign),
+            DataType::Error => required!(Timestamp, Err),
+            DataType::DhHmacInit => required!(Timestamp, Rand, Dh, Kemac),
+            DataType::DhHmacResp => required!(Timestamp, Dh, Kemac),
+            DataType::RsaRInit => required!(Timestamp, Sign),
+            DataType::RsaRResp => required!(Timestamp, Kemac, Pke, Sign),
+            DataType::Sakke => required!(Timestamp, Rand, Sakke, Sign),
             DataType::RequestInitPsk
             | DataType::RequestInitPk
             | DataType::RequestResp
@@ -425,7 +425,7 @@ impl<'a> Message<'a> {
             | DataType::TransferResp
             | DataType::ResolveInitPsk
             | DataType::ResolveInitPk
-            | DataType::ResolveResp => required!(T),
+            | DataType::ResolveResp => required!(Timestamp),
             DataType::Unknown(v) => {
                 return Err(Error::Decode(keying_tlv::Error::new(
                     1,
@@ -501,7 +501,7 @@ impl<'a> Message<'a> {
     /// Windows FILETIME in an NTP-UTC field is [`Error::MalformedTimestamp`].
     pub fn check_timestamp(&self) -> Result<(), Error> {
         for p in self.payloads() {
-            if let Payload::T(t) = p.payload {
+            if let Payload::Timestamp(t) = p.payload {
                 t.check().map_err(|problem| Error::MalformedTimestamp {
                     offset: p.offset,
                     problem,
@@ -552,7 +552,7 @@ impl<'b> MessageWriter<'b> {
     }
 
     /// Appends a payload given as its view type.
-    pub fn push_body<'p, P: PayloadBody<'p>>(&mut self, p: &P) -> &mut Self {
+    pub fn push_body<'p, P: Framed<'p>>(&mut self, p: &P) -> &mut Self {
         p.emit(&mut self.chain, &mut self.w);
         self
     }
@@ -573,19 +573,19 @@ impl<'b> MessageWriter<'b> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
-    use crate::err::{ErrorNo, ErrorPayload};
-    use crate::header::{CsIdMap, PrfFunc};
-    use crate::id::{Id, IdType};
-    use crate::kemac::{EncrAlg, MacAlg};
-    use crate::list::List;
-    use crate::pke::{Pke, PkeCache};
-    use crate::rand::Rand;
-    use crate::sign::SType;
-    use crate::ticket::{Ticket, TicketFlags, TicketPolicyFields, TicketType};
-    use crate::timestamp::TsType;
+    use crate::wire::err::{ErrorNo, ErrorPayload};
+    use crate::wire::header::{CsIdMap, PrfFunc};
+    use crate::wire::id::{Id, IdType};
+    use crate::wire::kemac::{EncrAlg, MacAlg};
+    use crate::wire::list::List;
+    use crate::wire::pke::{Pke, PkeCache};
+    use crate::wire::rand::Rand;
+    use crate::wire::sign::SType;
+    use crate::wire::ticket::{Ticket, TicketFlags, TicketPolicyFields, TicketType};
+    use crate::wire::timestamp::TsType;
     use alloc::vec::Vec;
 
-    const T: Payload<'static> = Payload::T(Timestamp {
+    const T: Payload<'static> = Payload::Timestamp(Timestamp {
         ts_type: TsType::Counter,
         value: 5,
     });
@@ -719,7 +719,7 @@ mod tests {
         let b = msg(DataType::PskInit, &payloads);
         let m = Message::parse(&b).unwrap();
         let walked: Vec<_> = m.payloads().collect();
-        for kind in [P::T, P::Kemac, P::Rand, P::Id, P::V, P::Sign, P::Dh] {
+        for kind in [P::Timestamp, P::Kemac, P::Rand, P::Id, P::V, P::Sign, P::Dh] {
             let first = walked.iter().find(|p| p.payload.kind() == kind).copied();
             assert_eq!(m.find(kind), first, "{kind:?}");
             assert_eq!(m.has(kind), first.is_some(), "{kind:?}");
@@ -764,10 +764,10 @@ mod tests {
         );
         // DH responses carry both DH values (RFC 3830 §3.3).
         let value = [7u8; 96];
-        let dh = Payload::Dh(crate::dh::Dh {
-            group: crate::dh::DhGroup::Oakley1,
+        let dh = Payload::Dh(crate::wire::dh::Dh {
+            group: crate::wire::dh::DhGroup::Oakley1,
             value: &value,
-            kv: crate::key_data::KeyValidity::Null,
+            kv: crate::wire::key_data::KeyValidity::Null,
         });
         let missing_dh = Err(Error::MissingPayload {
             payload: P::Dh,
@@ -780,7 +780,7 @@ mod tests {
         assert_eq!(
             Message::parse(&b).unwrap().check_mode_rules(),
             Err(Error::MissingPayload {
-                payload: P::T,
+                payload: P::Timestamp,
                 data_type: DataType::PkInit
             })
         );

@@ -1,0 +1,215 @@
+//! The key data every KEMAC-carrying mode shares: building and reading the key data
+//! chain (RFC 3830 §6.2, §6.13) and writing a KEMAC-protected message.
+
+use keying_crypto::Symmetric;
+
+use crate::error::KmError;
+use crate::kdf::KemacKeys;
+use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::protect::{self};
+use crate::srtp::Keying;
+use crate::wire::header::CommonHeader;
+use crate::wire::id::Id;
+use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
+use crate::wire::key_data::{KeyData, KeyType, KeyValidity};
+use crate::wire::message::{KemacScope, Message, MessageWriter};
+use crate::wire::{Payload, PayloadType, emit_sub_payloads};
+
+/// Largest TGK this crate generates or accepts.
+pub const MAX_TGK: usize = 256;
+
+/// Builds the key data chain and the KEMAC-protected tail of an I_MESSAGE (PSK, PK):
+/// returns the plaintext chain length written into `plain`.
+pub(crate) fn key_data_chain(
+    prefix: Option<&Id<'_>>,
+    tgk: &[u8],
+    mki: &[u8],
+    plain: &mut [u8],
+) -> Result<usize, KmError> {
+    let kv = if mki.is_empty() {
+        KeyValidity::Null
+    } else {
+        KeyValidity::Spi(mki)
+    };
+    let kd = Payload::KeyData(KeyData {
+        key_type: KeyType::Tgk,
+        key: tgk,
+        salt: None,
+        kv,
+    });
+    let n = match prefix {
+        Some(id) => emit_sub_payloads(&[Payload::Id(*id), kd], plain),
+        None => emit_sub_payloads(&[kd], plain),
+    };
+    n.map_err(KmError::from)
+}
+
+/// TGK length adjusted so that the key data chain is a whole number of 64-bit blocks
+/// (AES-KW has no padding in RFC 3830 / RFC 6043).
+pub(crate) fn tgk_len_for(encr: EncrAlg, tgk_len: usize, overhead: usize) -> usize {
+    if encr == EncrAlg::AesKw128 {
+        let total = tgk_len + overhead;
+        tgk_len + (8 - total % 8) % 8
+    } else {
+        tgk_len
+    }
+}
+
+/// Key data found in a decrypted KEMAC chain by [`read_key_data`].
+#[derive(Debug, Clone, Copy)]
+pub struct FoundKeys<'p> {
+    /// The TGK (the first TGK / TGK+SALT key data) or, when there is none, the TEKs (every
+    /// TEK / TEK+SALT key data, in order); input of [`crate::srtp::build_sas`].
+    pub keying: Keying<'p>,
+    /// The Key validity of the first key data sub-payload (RFC 3830 §6.13).
+    pub kv: KeyValidity<'p>,
+    /// An ID sub-payload in front of the key data (PK, RSA-R: IDi / IDr).
+    pub id: Option<Id<'p>>,
+}
+
+/// Room for the TEKs of a bundle, filled by [`read_key_data`] (at most
+/// [`crate::srtp::MAX_CS`]).
+pub type TekList<'p> = heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }>;
+
+/// Reads the key data of a decrypted KEMAC chain (RFC 3830 §6.2, §6.13): `plain` as
+/// [`crate::protect::kemac_decrypt_into`] leaves it, whose first sub-payload is `first`
+/// ([`PayloadType::KeyData`] in PSK mode, [`PayloadType::Id`] in PK and RSA-R). TEKs are
+/// kept in `teks`, which the result borrows.
+///
+/// Every mikey-core role reads its key data with this.
+///
+/// # Errors
+/// [`KmError::KeyData`] when the chain does not parse, holds a sub-payload other than key
+/// data (and one leading ID), a key type other than TGK / TEK (with or without salt), more
+/// than [`crate::srtp::MAX_CS`] TEKs, an empty TGK or one longer than [`MAX_TGK`], or no
+/// key at all.
+pub fn read_key_data<'p: 't, 't>(
+    plain: &'p [u8],
+    first: PayloadType,
+    teks: &'t mut TekList<'p>,
+) -> Result<FoundKeys<'t>, KmError> {
+    let mut tgk = None;
+    let mut kv = None;
+    let mut id = None;
+    let mut tek_list: heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }> =
+        heapless::Vec::new();
+    for item in Kemac::sub_payloads(plain, first) {
+        let item = item.map_err(|_| KmError::KeyData)?;
+        match item.payload {
+            Payload::KeyData(kd) => {
+                kv.get_or_insert(kd.kv);
+                match kd.key_type {
+                    KeyType::Tgk | KeyType::TgkSalt if tgk.is_none() => {
+                        tgk = Some((kd.key, kd.salt));
+                    }
+                    KeyType::Tek | KeyType::TekSalt => {
+                        tek_list
+                            .push((kd.key, kd.salt))
+                            .map_err(|_| KmError::KeyData)?;
+                    }
+                    _ => return Err(KmError::KeyData),
+                }
+            }
+            Payload::Id(i) if id.is_none() => id = Some(i),
+            _ => return Err(KmError::KeyData),
+        }
+    }
+    let keying = if let Some((tgk, salt)) = tgk {
+        if tgk.is_empty() || tgk.len() > MAX_TGK {
+            return Err(KmError::KeyData);
+        }
+        Keying::Tgk { tgk, salt }
+    } else if !tek_list.is_empty() {
+        *teks = tek_list;
+        Keying::Teks(teks)
+    } else {
+        return Err(KmError::KeyData);
+    };
+    Ok(FoundKeys {
+        keying,
+        kv: kv.unwrap_or(KeyValidity::Null),
+        id,
+    })
+}
+
+/// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    header: &CommonHeader<'_>,
+    offer: &Offer<'_>,
+    rand: Option<&[u8]>,
+    encr_data: &[u8],
+    encr: EncrAlg,
+    keys: &KemacKeys,
+) -> Result<usize, KmError> {
+    let zero = [0u8; 32];
+    let sp_store = SpStore::new(offer.policies);
+    let params = sp_store.params();
+    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+    push_prefix(
+        &mut payloads,
+        offer.t,
+        rand,
+        offer.id_i,
+        offer.id_r,
+        &params,
+    )?;
+    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
+    payloads
+        .push(Payload::Kemac(Kemac {
+            encr_alg: encr,
+            encr_data,
+            mac_alg: offer.mac,
+            mac: zero
+                .get(..mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
+        }))
+        .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
+    let mut w = MessageWriter::new(out, header);
+    for p in &payloads {
+        w.push(p);
+    }
+    let n = w.finish().map_err(KmError::from)?;
+    fill_kemac_mac(
+        s,
+        out,
+        n,
+        offer.mac,
+        keys.auth.expose(),
+        KemacScope::Message,
+    )?;
+    Ok(n)
+}
+
+/// Computes and writes the KEMAC MAC of `out[..n]` over what `scope` names.
+pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
+    s: &S,
+    out: &mut [u8],
+    n: usize,
+    alg: MacAlg,
+    key: &[u8],
+    scope: KemacScope,
+) -> Result<(), KmError> {
+    if alg == MacAlg::Null {
+        // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
+        return Ok(());
+    }
+    let m = Message::parse(out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?)?;
+    let cov = m
+        .kemac_covered()
+        .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+    let d = protect::mac(s, alg, key, &cov.input(scope))?;
+    let range = cov.mac;
+    let len = range.len();
+    let end = range.end;
+    out.get_mut(range)
+        .ok_or(KmError::BufferTooSmall { needed: end })?
+        .copy_from_slice(
+            d.as_bytes()
+                .get(..len)
+                .ok_or(KmError::BufferTooSmall { needed: len })?,
+        );
+    Ok(())
+}
