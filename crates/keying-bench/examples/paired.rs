@@ -53,7 +53,6 @@ use mikey_core::policy::Policy;
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 use mikey_core::srtp::SrtpPolicy;
 use mikey_core::{Cert, DataType, Id, IdType, Message, PayloadType};
-use send_hokey::Time;
 use send_hokey::ar::{AccessRouter, AccessRouterConfig, PrRtAdvInfo, Received, RouterIdentity};
 use send_hokey::cga::{self, SecPolicy};
 use send_hokey::policy::{NoRateLimit, SendPolicy};
