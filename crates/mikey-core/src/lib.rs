@@ -229,6 +229,7 @@
 //!   in unicast; RAND from exactly one side) need to know whether the exchange is unicast
 //!   or group, so they belong to the RSA-R state machine, not to this layer.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
