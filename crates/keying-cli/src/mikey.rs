@@ -16,7 +16,7 @@ use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
 use mikey_core::Time;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::error::KmError;
+use mikey_core::error::{KmError, Stage};
 use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
@@ -122,20 +122,6 @@ fn os_drbg() -> Result<HashDrbg, CliError> {
     Ok(rng)
 }
 
-/// Whether a Responder rejection comes after the KEMAC MAC verified.
-fn after_mac(e: &KmError) -> bool {
-    matches!(
-        e,
-        KmError::KeyData
-            | KmError::KeyUnwrapFailed
-            | KmError::Sp(_)
-            | KmError::Replay
-            | KmError::ReplayCacheFull
-            | KmError::DhGroupRefused
-            | KmError::DhValueOutOfRange
-    )
-}
-
 /// Why the MAC was not checked, or did not verify.
 fn rejection(e: &KmError) -> PskKeys {
     let (mac_ok, problem) = match e {
@@ -143,11 +129,17 @@ fn rejection(e: &KmError) -> PskKeys {
             false,
             "the MAC does not verify with the given PSK".to_owned(),
         ),
-        e if after_mac(e) => (
-            true,
-            format!("the MAC verifies but no keys can be derived: {e}"),
-        ),
-        e => (false, format!("the MAC was not checked: {e}")),
+        e => match e.stage() {
+            Stage::AfterMac => (
+                true,
+                format!("the MAC verifies but no keys can be derived: {e}"),
+            ),
+            Stage::BeforeMac => (false, format!("the MAC was not checked: {e}")),
+            _ => (
+                false,
+                format!("rejected, and the error does not say whether the MAC verified: {e}"),
+            ),
+        },
     };
     PskKeys {
         mac_ok,

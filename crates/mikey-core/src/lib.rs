@@ -298,7 +298,7 @@ pub use keying_crypto::{CryptoError, Rng, Time};
 
 pub use dh::{DhInitiator, DhResponder};
 pub use dhhmac::{DhHmacInitiator, DhHmacResponder};
-pub use error::{KmError, Rejected};
+pub use error::{KmError, Rejected, Stage};
 #[cfg(feature = "alloc")]
 pub use hooks::PinnedKeys;
 pub use hooks::{CertResolver, KeyResolver, LocalIdentity, StaticPsk};
