@@ -311,8 +311,8 @@ pub use replay::{ReplayCache, TimePolicy};
 pub use responder::{Accepted, Hooks, ModePolicies, Responder};
 pub use rsa_r::{GroupKeys, RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
 pub use sizes::{
-    MAX_ERROR_MESSAGE_LEN, MAX_PSK_I_MESSAGE_LEN, MAX_PSK_RESPONSE_LEN, max_error_message_len,
-    max_signed_error_len,
+    MAX_DHHMAC_I_MESSAGE_LEN, MAX_DHHMAC_R_MESSAGE_LEN, MAX_ERROR_MESSAGE_LEN,
+    MAX_PSK_I_MESSAGE_LEN, MAX_PSK_RESPONSE_LEN, max_error_message_len, max_signed_error_len,
 };
 pub use srtp::{MAX_CS, MAX_MASTER_KEY, MAX_MASTER_SALT, MAX_MKI, SrtpPolicy, SrtpSa, SrtpSas};
 pub use steps::key_data::{FoundKeys, MAX_TGK, TekList, read_key_data};

@@ -41,6 +41,40 @@ pub const MAX_KEY_DATA_CHAIN_LEN: usize = 1 + 1 + 2 + MAX_TGK + 1 + MAX_MKI + 8;
 /// data chain, MAC alg, the MAC.
 pub const MAX_KEMAC_LEN: usize = 1 + 1 + 2 + MAX_KEY_DATA_CHAIN_LEN + 1 + MAX_MAC_LEN;
 
+/// The largest DH value (RFC 3830 §6.4): OAKLEY 5, 1536 bits.
+pub const MAX_DH_VALUE_LEN: usize = 192;
+/// The largest KV data (RFC 3830 §6.13): an interval, VF length, VF (at most 255),
+/// VT length, VT (at most 255).
+pub const MAX_KV_DATA_LEN: usize = 1 + 255 + 1 + 255;
+/// DH (RFC 3830 §6.4) as the roles write their own: next payload, DH-Group, the value,
+/// KV (no KV data).
+pub const MAX_DH_PAYLOAD_LEN: usize = 1 + 1 + MAX_DH_VALUE_LEN + 1;
+/// The MAC-only KEMAC of DHHMAC (RFC 4650 §3): next payload, Encr alg (NULL), Encr data
+/// len (2, zero), MAC alg, the MAC.
+pub const MAX_DHHMAC_KEMAC_LEN: usize = 1 + 1 + 2 + 1 + MAX_MAC_LEN;
+
+/// The largest DHHMAC I_MESSAGE (RFC 4650 §3) a [`crate::DhHmacInitiator`] writes for an
+/// offer whose identities are at most [`MAX_ID`] bytes: HDR, T, RAND, IDi, IDr,
+/// [`MAX_CS`] × SP, DHi, KEMAC = 82 + 10 + 66 + 2 × 132 + 8 × 41 + 195 + 37 = 982 bytes.
+pub const MAX_DHHMAC_I_MESSAGE_LEN: usize = MAX_HDR_LEN
+    + MAX_T_LEN
+    + MAX_RAND_PAYLOAD_LEN
+    + 2 * MAX_ID_PAYLOAD_LEN
+    + MAX_CS * SP_PAYLOAD_LEN
+    + MAX_DH_PAYLOAD_LEN
+    + MAX_DHHMAC_KEMAC_LEN;
+
+/// The largest DHHMAC R_MESSAGE (RFC 4650 §3) a [`crate::DhHmacResponder`] writes: HDR
+/// (the I_MESSAGE's map), T, IDr, IDi (echoed), DHr, DHi (echoed as received, with at
+/// most [`MAX_KV_DATA_LEN`] bytes of KV data), KEMAC =
+/// 82 + 10 + 132 + 132 + 195 + (195 + 512) + 37 = 1295 bytes.
+pub const MAX_DHHMAC_R_MESSAGE_LEN: usize = MAX_HDR_LEN
+    + MAX_T_LEN
+    + 2 * MAX_ID_PAYLOAD_LEN
+    + 2 * MAX_DH_PAYLOAD_LEN
+    + MAX_KV_DATA_LEN
+    + MAX_DHHMAC_KEMAC_LEN;
+
 /// The largest PSK I_MESSAGE (RFC 3830 §3.1) a [`crate::PskInitiator`] writes for an
 /// offer whose identities are at most [`MAX_ID`] bytes:
 /// HDR, T, RAND, IDi, IDr, [`MAX_CS`] × SP, KEMAC =

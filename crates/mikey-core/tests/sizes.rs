@@ -157,3 +157,79 @@ fn psk_error_message_within_bound() {
     assert_eq!(e2.error, e.error);
     assert_eq!(e2.reply_len, None);
 }
+
+#[test]
+fn dhhmac_messages_within_bounds() {
+    use mikey_core::{
+        DhGroup, DhGroups, DhHmacInitiator, DhHmacResponder, MAX_DHHMAC_I_MESSAGE_LEN,
+        MAX_DHHMAC_R_MESSAGE_LEN,
+    };
+    let (streams, policies) = (streams(), policies());
+    let ids = [b'a'; MAX_ID];
+    let offer = Offer {
+        policies: &policies,
+        mac: MacAlg::HmacSha256_256,
+        id_i: Some(Id {
+            id_type: IdType::Uri,
+            data: &ids,
+        }),
+        id_r: Some(Id {
+            id_type: IdType::Uri,
+            data: &ids,
+        }),
+        rand_len: MAX_RAND,
+        ..Offer::new(0x4650_0000, &streams, ntp_ts(now(0)))
+    };
+    let g = DhGroup::Oakley5;
+    let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
+    let mut buf = vec![0u8; BIG];
+    let n = i
+        .start(now(0), &offer, g, PSK, &mut rng(5), &mut buf)
+        .unwrap();
+    println!("DHHMAC I_MESSAGE {n} / {MAX_DHHMAC_I_MESSAGE_LEN}");
+    assert!(n <= MAX_DHHMAC_I_MESSAGE_LEN, "DHHMAC I_MESSAGE {n}");
+    let mut short_i = DhHmacInitiator::new(RustCrypto, Policy::default());
+    match short_i.start(
+        now(0),
+        &offer,
+        g,
+        PSK,
+        &mut rng(5),
+        &mut buf[..n - 1].to_vec(),
+    ) {
+        Err(KmError::BufferTooSmall { needed }) => assert!(needed >= n, "needed {needed} < {n}"),
+        other => panic!("one byte short: {other:?}"),
+    }
+    let msg = buf[..n].to_vec();
+
+    let policy = Policy {
+        dh_groups: DhGroups::ALL,
+        ..Policy::default()
+    };
+    let psk = StaticPsk::new(PSK).unwrap();
+    let responder = || {
+        let mut r = DhHmacResponder::new(RustCrypto, policy);
+        r.set_identity(&Id {
+            id_type: IdType::Uri,
+            data: &ids,
+        })
+        .unwrap();
+        r
+    };
+    let mut out = vec![0u8; BIG];
+    let acc = responder()
+        .handle(now(0), &msg, &psk, &mut rng(6), &mut out)
+        .unwrap();
+    let m = acc.reply_len.unwrap();
+    println!("DHHMAC R_MESSAGE {m} / {MAX_DHHMAC_R_MESSAGE_LEN}");
+    assert!(m <= MAX_DHHMAC_R_MESSAGE_LEN, "DHHMAC R_MESSAGE {m}");
+    let mut short = vec![0u8; m - 1];
+    match responder().handle(now(0), &msg, &psk, &mut rng(6), &mut short) {
+        Err(e) => match e.error {
+            KmError::BufferTooSmall { needed } => assert!(needed >= m, "needed {needed} < {m}"),
+            other => panic!("one byte short: {other:?}"),
+        },
+        Ok(_) => panic!("one byte short accepted"),
+    }
+    i.handle_response(now(0), &out[..m]).unwrap();
+}
