@@ -372,12 +372,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
-        let rand = m
-            .rand()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
-        let kemac = m
-            .kemac()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        // `receive` checked the payloads the data type requires.
+        let (rand, kemac, cov) = match (m.rand(), m.kemac(), m.kemac_covered()) {
+            (Some(rand), Some(kemac), Some(cov)) => (rand, kemac, cov),
+            (None, ..) => return Err(crate::error::missing(&m, PayloadType::Rand).into()),
+            _ => return Err(crate::error::missing(&m, PayloadType::Kemac).into()),
+        };
         let (id_i, id_r) = protect::ids(&m);
         let (t_b, t_len) = protect::ts_bytes(&t);
         let t_tail = t_b.get(..t_len).unwrap_or(&[]);
@@ -414,9 +414,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m
-            .kemac_covered()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
