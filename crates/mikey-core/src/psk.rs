@@ -176,44 +176,17 @@ impl<C: Symmetric> PskInitiator<C> {
         )?;
 
         // The SAs, as the Responder will derive them.
-        let sp_store = SpStore::new(offer.policies);
-        let params = sp_store.params();
-        let sps = |no: u8| {
-            params
-                .iter()
-                .find(|(n, _)| *n == no)
-                .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
+        let sas = initiator_sas(s, offer, rand, tgk.expose(), self.policy.first_cs_id)?;
+        let id_i = match offer.id_i {
+            Some(id) => Some(protect::keep(id.data)?),
+            None => None,
         };
-        let kv = if offer.mki.is_empty() {
-            KeyValidity::Null
-        } else {
-            KeyValidity::Spi(offer.mki)
-        };
-        let sas = build_sas(
-            s,
-            &crate::srtp::SaInputs {
-                prf_func: offer.prf,
-                map: &offer.header(DataType::PskInit, false).cs_id_map,
-                sp_for: sps,
-                keying: &Keying::Tgk {
-                    tgk: tgk.expose(),
-                    salt: None,
-                },
-                csb_id: offer.csb_id,
-                rand,
-                kv: &kv,
-                first_cs_id: self.policy.first_cs_id,
-            },
-        )?;
         // Commit.
         self.csb_id = offer.csb_id;
         self.prf = offer.prf;
         self.t = offer.t;
         self.mac_alg = offer.mac;
-        self.id_i = match offer.id_i {
-            Some(id) => Some(protect::keep(id.data)?),
-            None => None,
-        };
+        self.id_i = id_i;
         self.auth_key = keys.auth.clone();
         self.sas = sas;
         self.state = if offer.verification {
@@ -266,6 +239,43 @@ impl<C: Symmetric> PskInitiator<C> {
     pub fn is_waiting(&self) -> bool {
         self.state == State::AwaitVerification
     }
+}
+
+/// The SAs of `offer`, as the Responder will derive them from `tgk`.
+#[inline(always)]
+fn initiator_sas<S: Symmetric + ?Sized>(
+    s: &S,
+    offer: &Offer<'_>,
+    rand: &[u8],
+    tgk: &[u8],
+    first_cs_id: u8,
+) -> Result<SrtpSas, KmError> {
+    let sp_store = SpStore::new(offer.policies);
+    let params = sp_store.params();
+    let sps = |no: u8| {
+        params
+            .iter()
+            .find(|(n, _)| *n == no)
+            .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
+    };
+    let kv = if offer.mki.is_empty() {
+        KeyValidity::Null
+    } else {
+        KeyValidity::Spi(offer.mki)
+    };
+    Ok(build_sas(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: offer.prf,
+            map: &offer.header(DataType::PskInit, false).cs_id_map,
+            sp_for: sps,
+            keying: &Keying::Tgk { tgk, salt: None },
+            csb_id: offer.csb_id,
+            rand,
+            kv: &kv,
+            first_cs_id,
+        },
+    )?)
 }
 
 /// The PSK Responder: stateless per exchange except for its replay cache of `N`
