@@ -22,15 +22,17 @@ use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
 use crate::steps::key_data::{
-    MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
+    FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
 };
 use crate::steps::{self, Reply, Seen};
 use crate::wire::PayloadType;
+use crate::wire::header::CommonHeader;
 use crate::wire::header::{DataType, PrfFunc};
 use crate::wire::id::Id;
+use crate::wire::kemac::Kemac;
 use crate::wire::kemac::MacAlg;
 use crate::wire::key_data::KeyValidity;
-use crate::wire::message::KemacScope;
+use crate::wire::message::{KemacScope, Message};
 use crate::wire::timestamp::Timestamp;
 use keying_crypto::Time;
 
@@ -396,12 +398,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         // where the PSK is known (then the Error message carries V).
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
         let r = Reply::new(s, &h, t);
-        let psk = match self
-            .policy
-            .check_prf(h.prf_func)
-            .and_then(|()| self.policy.check_mac(kemac.mac_alg))
-            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
-        {
+        let psk = match self.psk(h.prf_func, kemac.mac_alg, keys, id_i, id_r) {
             Ok(psk) => psk,
             Err(e) => return Err(r.reject(e, out, None)),
         };
@@ -434,28 +431,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         // Authenticated from here on.
-        let seen = match Seen::check(
-            s,
-            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
-            msg,
-            t,
-            now,
-            self.policy.time,
-            &self.cache,
-        ) {
+        let seen = match self.seen(now, msg, t, id_i, psk) {
             Ok(seen) => seen,
             Err(e) => return Err(fail(e, out)),
         };
         let plain = WipeOnExit(&mut self.plain);
-        if let Err(e) = protect::kemac_decrypt_into(
-            s,
-            kemac.encr_alg,
-            &kk,
-            h.csb_id,
-            &t,
-            kemac.encr_data,
-            plain.0,
-        ) {
+        if let Err(e) = decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0) {
             return Err(fail(e, out));
         }
         let mut teks = heapless::Vec::new();
@@ -470,20 +451,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             reply_len: None,
             peer: None,
         };
-        if let Err(e) = build_sas_into(
-            s,
-            &crate::srtp::SaInputs {
-                prf_func: h.prf_func,
-                map: &h.cs_id_map,
-                sp_for: |no| steps::offered_sp(&m, no),
-                keying: &found.keying,
-                csb_id: h.csb_id,
-                rand,
-                kv: &found.kv,
-                first_cs_id: self.policy.first_cs_id,
-            },
-            &mut accepted.sas,
-        ) {
+        if let Err(e) = sas_into(s, &self.policy, &m, &h, rand, &found, &mut accepted.sas) {
             return Err(fail(e.into(), out));
         }
         if let Err(e) = steps::check_srtp_sas(&accepted.sas, &self.policy) {
@@ -493,23 +461,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(p) => p,
             Err(e) => return Err(fail(e, out)),
         };
+        // The key data is no longer needed: wiped before the reply is written.
+        drop(teks);
+        drop(plain);
         accepted.reply_len = if h.v {
-            let own = self.id_r.as_ref().map(OwnedId::view);
-            match steps::write_verification(
-                s,
-                out,
-                &h,
-                DataType::PskResp,
-                t,
-                id_i,
-                own,
-                kemac.mac_alg,
-                kk.auth.expose(),
-                self.policy.libmikey_compat,
-            ) {
-                Ok(n) => Some(n),
-                Err(e) => return Err(e.into()),
-            }
+            Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?)
         } else {
             None
         };
@@ -517,4 +473,110 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         seen.commit(&mut self.cache)?;
         Ok(accepted)
     }
+
+    /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy.
+    #[inline(always)]
+    fn psk<'k>(
+        &self,
+        prf: PrfFunc,
+        mac: MacAlg,
+        keys: &'k dyn KeyResolver,
+        id_i: Option<&[u8]>,
+        id_r: Option<&[u8]>,
+    ) -> Result<&'k [u8], KmError> {
+        self.policy
+            .check_prf(prf)
+            .and_then(|()| self.policy.check_mac(mac))
+            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
+    }
+
+    /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
+    /// holding `psk` (looked up, not yet recorded).
+    #[inline(always)]
+    fn seen(
+        &self,
+        now: Time,
+        msg: &[u8],
+        t: Timestamp,
+        id_i: Option<&[u8]>,
+        psk: &[u8],
+    ) -> Result<Seen, KmError> {
+        Seen::check(
+            &self.crypto,
+            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
+            msg,
+            t,
+            now,
+            self.policy.time,
+            &self.cache,
+        )
+    }
+
+    /// The verification message answering the I_MESSAGE with header `h`, T `t` and IDi
+    /// `id_i`, MACed with `alg` under the KEMAC keys' auth key, into `out`.
+    /// Not inlined: its frame and the handler's are never on the stack together.
+    #[inline(never)]
+    fn verification(
+        &self,
+        h: &CommonHeader<'_>,
+        t: Timestamp,
+        id_i: Option<&[u8]>,
+        alg: MacAlg,
+        kk: &KemacKeys,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        steps::write_verification(
+            &self.crypto,
+            out,
+            h,
+            DataType::PskResp,
+            t,
+            id_i,
+            self.id_r.as_ref().map(OwnedId::view),
+            alg,
+            kk.auth.expose(),
+            self.policy.libmikey_compat,
+        )
+    }
+}
+
+/// The SAs of the I_MESSAGE `m` (header `h`, RAND `rand`) from its key data `found`, into
+/// `sas`.
+#[inline(always)]
+fn sas_into<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    m: &Message<'_>,
+    h: &CommonHeader<'_>,
+    rand: &[u8],
+    found: &FoundKeys<'_>,
+    sas: &mut SrtpSas,
+) -> Result<(), crate::srtp::SaError> {
+    build_sas_into(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| steps::offered_sp(m, no),
+            keying: &found.keying,
+            csb_id: h.csb_id,
+            rand,
+            kv: &found.kv,
+            first_cs_id: policy.first_cs_id,
+        },
+        sas,
+    )
+}
+
+/// The KEMAC's Encr data decrypted into `plain`.
+#[inline(always)]
+fn decrypt<S: Symmetric + ?Sized>(
+    s: &S,
+    kemac: &Kemac<'_>,
+    kk: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    plain: &mut SecretBuf<MAX_KEMAC_PLAIN>,
+) -> Result<(), KmError> {
+    protect::kemac_decrypt_into(s, kemac.encr_alg, kk, csb_id, t, kemac.encr_data, plain)
 }
