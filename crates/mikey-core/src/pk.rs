@@ -32,10 +32,10 @@ use crate::steps::{
     signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
 use crate::wire::chash::Chash;
-use crate::wire::header::DataType;
+use crate::wire::header::{CommonHeader, DataType};
 use crate::wire::kemac::{Kemac, MacAlg};
 use crate::wire::key_data::KeyValidity;
-use crate::wire::message::KemacScope;
+use crate::wire::message::{KemacScope, Message};
 use crate::wire::pke::{Pke, PkeCache};
 use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
@@ -467,37 +467,15 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 &cov.input(KemacScope::Payload),
                 kemac.mac,
             )?;
-            let mut plain = SecretBuf::new();
-            protect::kemac_decrypt_into(
-                s,
-                kemac.encr_alg,
-                &kk,
-                h.csb_id,
-                &t,
-                kemac.encr_data,
-                &mut plain,
-            )?;
-            let mut teks = heapless::Vec::new();
-            let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
-            if let (Some(inner), Some(outer)) = (found.id, id_i)
-                && inner.data != outer
-            {
-                return Err(KmError::Mismatch);
-            }
-            let sas = build_sas(
-                s,
-                &crate::srtp::SaInputs {
-                    prf_func: h.prf_func,
-                    map: &h.cs_id_map,
-                    sp_for: |no| steps::offered_sp(&m, no),
-                    keying: &found.keying,
-                    csb_id: h.csb_id,
-                    rand,
-                    kv: &found.kv,
-                    first_cs_id: self.policy.first_cs_id,
-                },
-            )?;
-            steps::check_srtp_sas(&sas, &self.policy)?;
+            let i = PkIn {
+                m: &m,
+                h: &h,
+                t: &t,
+                rand,
+                kemac: &kemac,
+                id_i,
+            };
+            let sas = sas_of(s, &self.policy, &i, &kk)?;
             Ok((sas, kk))
         })();
         let (sas, kk) = match result {
@@ -531,4 +509,57 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             peer: peer_id,
         })
     }
+}
+
+/// An authenticated PK I_MESSAGE as [`sas_of`] reads it.
+struct PkIn<'a> {
+    m: &'a Message<'a>,
+    h: &'a CommonHeader<'a>,
+    t: &'a Timestamp,
+    rand: &'a [u8],
+    kemac: &'a Kemac<'a>,
+    id_i: Option<&'a [u8]>,
+}
+
+/// The key data of an authenticated PK I_MESSAGE, decrypted under `kk` (its IDi, when it
+/// carries one, must be the message's), and the SAs derived from it.
+fn sas_of<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    i: &PkIn<'_>,
+    kk: &KemacKeys,
+) -> Result<SrtpSas, KmError> {
+    let (h, kemac) = (i.h, i.kemac);
+    let mut plain = SecretBuf::new();
+    protect::kemac_decrypt_into(
+        s,
+        kemac.encr_alg,
+        kk,
+        h.csb_id,
+        i.t,
+        kemac.encr_data,
+        &mut plain,
+    )?;
+    let mut teks = heapless::Vec::new();
+    let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
+    if let (Some(inner), Some(outer)) = (found.id, i.id_i)
+        && inner.data != outer
+    {
+        return Err(KmError::Mismatch);
+    }
+    let sas = build_sas(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| steps::offered_sp(i.m, no),
+            keying: &found.keying,
+            csb_id: h.csb_id,
+            rand: i.rand,
+            kv: &found.kv,
+            first_cs_id: policy.first_cs_id,
+        },
+    )?;
+    steps::check_srtp_sas(&sas, policy)?;
+    Ok(sas)
 }
