@@ -28,7 +28,7 @@ use keying_crypto::{Rng, RsaPrivateKeyOps, SecretBuf, Symmetric};
 use crate::error::{KmError, Rejected};
 use crate::hooks::{CertResolver, LocalIdentity};
 use crate::kdf::KemacKeys;
-use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
+use crate::offer::{Bundle, MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
 use crate::policy::{MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect;
 use crate::replay::ReplayCache;
@@ -567,17 +567,19 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         let g = self.group.as_ref().ok_or(KmError::WrongState)?;
         bundle_sas(
             &self.crypto,
-            PrfFunc::Mikey1,
-            &g.streams,
-            &g.policies,
-            &Keying::Tgk {
-                tgk: g.tgk.expose(),
-                salt: None,
+            &Bundle {
+                prf: PrfFunc::Mikey1,
+                streams: &g.streams,
+                policies: &g.policies,
+                keying: &Keying::Tgk {
+                    tgk: g.tgk.expose(),
+                    salt: None,
+                },
+                csb_id: g.csb_id,
+                rand: &g.rand,
+                kv: &KeyValidity::Null,
+                first_cs_id: self.policy.first_cs_id,
             },
-            g.csb_id,
-            &g.rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
         )
     }
 
@@ -678,14 +680,16 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         )?;
         let sas = bundle_sas(
             s,
-            prf,
-            streams,
-            policies,
-            &Keying::Tgk { tgk, salt: None },
-            csb,
-            rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
+            &Bundle {
+                prf,
+                streams,
+                policies,
+                keying: &Keying::Tgk { tgk, salt: None },
+                csb_id: csb,
+                rand,
+                kv: &KeyValidity::Null,
+                first_cs_id: self.policy.first_cs_id,
+            },
         )?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
         a.seen.commit(&mut self.cache)?;
