@@ -28,8 +28,9 @@ use crate::steps::{self, Reply, Seen};
 use crate::wire::dh::DhGroup;
 use crate::wire::header::{CommonHeader, DataType};
 use crate::wire::id::Id;
-use crate::wire::kemac::{EncrAlg, Kemac};
+use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
 use crate::wire::message::{KemacScope, MessageWriter};
+use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
 use keying_crypto::Time;
 
@@ -344,12 +345,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         let (tb, tl) = protect::ts_bytes(&t);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
         let r = Reply::new(s, &h, t);
-        let psk = match self
-            .policy
-            .check_prf(h.prf_func)
-            .and_then(|()| self.policy.check_mac(kemac.mac_alg))
-            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
-        {
+        let psk = match self.psk(&h, kemac.mac_alg, keys, id_i, id_r) {
             Ok(psk) => psk,
             Err(e) => return Err(r.reject(e, out, None)),
         };
@@ -389,15 +385,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }
-        let seen = match Seen::check(
-            s,
-            &[b"mikey dhhmac peer", id_i.unwrap_or(&[]), &[0], psk],
-            msg,
-            t,
-            now,
-            self.policy.time,
-            &self.cache,
-        ) {
+        let seen = match self.seen(now, msg, t, id_i, psk) {
             Ok(seen) => seen,
             Err(e) => return Err(fail(e, out)),
         };
@@ -433,5 +421,41 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             reply_len: Some(n),
             peer: peer_id,
         })
+    }
+
+    /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy.
+    fn psk<'k>(
+        &self,
+        h: &CommonHeader<'_>,
+        mac: MacAlg,
+        keys: &'k dyn KeyResolver,
+        id_i: Option<&[u8]>,
+        id_r: Option<&[u8]>,
+    ) -> Result<&'k [u8], KmError> {
+        self.policy
+            .check_prf(h.prf_func)
+            .and_then(|()| self.policy.check_mac(mac))
+            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
+    }
+
+    /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
+    /// holding `psk` (looked up, not yet recorded).
+    fn seen(
+        &self,
+        now: Time,
+        msg: &[u8],
+        t: Timestamp,
+        id_i: Option<&[u8]>,
+        psk: &[u8],
+    ) -> Result<Seen, KmError> {
+        Seen::check(
+            &self.crypto,
+            &[b"mikey dhhmac peer", id_i.unwrap_or(&[]), &[0], psk],
+            msg,
+            t,
+            now,
+            self.policy.time,
+            &self.cache,
+        )
     }
 }

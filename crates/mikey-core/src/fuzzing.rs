@@ -57,16 +57,11 @@ impl CertResolver for TrustAll {
     }
 }
 
-/// Runs one fuzz input: a sequence of `target (1) ‖ time step (1, seconds) ‖ length (2) ‖
-/// message` records, each handed to one role at the advanced virtual time. Checks the
-/// rejection rule (a rejected message does not grow a replay cache) and never panics
-/// otherwise.
-#[allow(clippy::too_many_lines, clippy::panic)]
-pub fn drive(data: &[u8]) {
-    let s = InsecureFuzzing;
-    let policy = Policy {
+/// The policy the fuzzer runs every role with: every path reachable (weak groups, NULL
+/// encryption and SRTP, COUNTER timestamps).
+fn fuzz_policy() -> Policy {
+    Policy {
         allow_null_encryption: true,
-        // Every path reachable: weak groups, NULL SRTP and COUNTER included.
         allow_null_srtp_encryption: true,
         allow_null_srtp_auth: true,
         time: crate::replay::TimePolicy {
@@ -76,7 +71,50 @@ pub fn drive(data: &[u8]) {
         dh_groups: crate::policy::DhGroups::ALL,
         min_rsa_bits: 0,
         ..Policy::default()
-    };
+    }
+}
+
+/// One Initiator of each mode, each having sent its I_MESSAGE for `offer` at `now`.
+type Initiators = (
+    PskInitiator<InsecureFuzzing>,
+    DhHmacInitiator<InsecureFuzzing>,
+    PkInitiator<InsecureFuzzing>,
+    DhInitiator<InsecureFuzzing>,
+    RsaRInitiator<InsecureFuzzing>,
+);
+
+/// The Initiators waiting for their responses (their I_MESSAGEs are dropped).
+fn initiators(
+    policy: Policy,
+    now: Time,
+    offer: &Offer<'_>,
+    me: &LocalIdentity<'_, InsecureRsaKey>,
+    rng: &mut CounterRng,
+) -> Initiators {
+    let s = InsecureFuzzing;
+    let mut buf = [0u8; 2048];
+    let mut psk_i = PskInitiator::new(s, policy);
+    let _ = psk_i.start(now, offer, b"fuzz psk", rng, &mut buf);
+    let mut dhh_i = DhHmacInitiator::new(s, policy);
+    let _ = dhh_i.start(now, offer, DhGroup::Oakley1, b"fuzz psk", rng, &mut buf);
+    let mut pk_i = PkInitiator::new(s, policy);
+    let _ = pk_i.start(now, offer, me, me.key, None, rng, &mut buf);
+    let mut dh_i = DhInitiator::new(s, policy);
+    let _ = dh_i.start(now, offer, DhGroup::Oakley1, me, rng, &mut buf);
+    let mut rr_i = RsaRInitiator::new(s, policy);
+    let rsa_offer = RsaROffer::new(7, offer.t, RsaRMode::Group);
+    let _ = rr_i.start(now, &rsa_offer, me, rng, &mut buf);
+    (psk_i, dhh_i, pk_i, dh_i, rr_i)
+}
+
+/// Runs one fuzz input: a sequence of `target (1) ‖ time step (1, seconds) ‖ length (2) ‖
+/// message` records, each handed to one role at the advanced virtual time. Checks the
+/// rejection rule (a rejected message does not grow a replay cache) and never panics
+/// otherwise.
+#[allow(clippy::too_many_lines, clippy::panic)]
+pub fn drive(data: &[u8]) {
+    let s = InsecureFuzzing;
+    let policy = fuzz_policy();
     let key = InsecureRsaKey { modulus_len: 256 };
     let me = LocalIdentity {
         key: &key,
@@ -105,7 +143,6 @@ pub fn drive(data: &[u8]) {
         verification: true,
         ..Offer::new(7, &streams, t)
     };
-    let mut buf = [0u8; 2048];
     let mut out = [0u8; 4096];
     let mut psk_r: PskResponder<_, 4, 4> = PskResponder::with_capacity(s, policy);
     let mut dhh_r: DhHmacResponder<_, 4, 4> = DhHmacResponder::with_capacity(s, policy);
@@ -119,30 +156,8 @@ pub fn drive(data: &[u8]) {
     {
         return;
     }
-    let mut psk_i = PskInitiator::new(s, policy);
-    let _ = psk_i.start(now, &offer, b"fuzz psk", &mut rng, &mut buf);
-    let mut dhh_i = DhHmacInitiator::new(s, policy);
-    let _ = dhh_i.start(
-        now,
-        &offer,
-        DhGroup::Oakley1,
-        b"fuzz psk",
-        &mut rng,
-        &mut buf,
-    );
-    let mut pk_i = PkInitiator::new(s, policy);
-    let _ = pk_i.start(now, &offer, &me, &key, None, &mut rng, &mut buf);
-    let mut dh_i = DhInitiator::new(s, policy);
-    let _ = dh_i.start(now, &offer, DhGroup::Oakley1, &me, &mut rng, &mut buf);
-    let mut rr_i = RsaRInitiator::new(s, policy);
-    let _ = rr_i.start(
-        now,
-        &RsaROffer::new(7, t, RsaRMode::Group),
-        &me,
-        &mut rng,
-        &mut buf,
-    );
-
+    let (mut psk_i, mut dhh_i, mut pk_i, mut dh_i, mut rr_i) =
+        initiators(policy, now, &offer, &me, &mut rng);
     let mut rest = data.get(1..).unwrap_or_default();
     while let [target, step, hi, lo, tail @ ..] = rest {
         let len = usize::from(u16::from_be_bytes([*hi, *lo])).min(tail.len());

@@ -212,32 +212,48 @@ impl Kept {
     ) -> Result<crate::srtp::SrtpSas, KmError> {
         bundle_sas(
             s,
-            self.prf,
-            &self.streams,
-            &self.policies,
-            keying,
-            self.csb_id,
-            rand,
-            kv,
-            first_cs_id,
+            &Bundle {
+                prf: self.prf,
+                streams: &self.streams,
+                policies: &self.policies,
+                keying,
+                csb_id: self.csb_id,
+                rand,
+                kv,
+                first_cs_id,
+            },
         )
     }
 }
 
-/// The SAs of the bundle `streams` (SRTP-ID map) whose policies are `policies` (what is
-/// sent as SP), under `keying`, for CSB ID `csb_id` and RAND `rand`.
-#[allow(clippy::too_many_arguments)]
+/// A bundle whose SAs [`bundle_sas`] derives: the streams (SRTP-ID map) and their policies
+/// (what is sent as SP), the keying, the CSB ID and RAND.
+pub(crate) struct Bundle<'a> {
+    pub prf: PrfFunc,
+    pub streams: &'a [SrtpCs],
+    pub policies: &'a [(u8, SrtpPolicy)],
+    pub keying: &'a crate::srtp::Keying<'a>,
+    pub csb_id: u32,
+    pub rand: &'a [u8],
+    pub kv: &'a crate::wire::key_data::KeyValidity<'a>,
+    pub first_cs_id: u8,
+}
+
+/// The SAs of the bundle `b`.
 pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
     s: &S,
-    prf: PrfFunc,
-    streams: &[SrtpCs],
-    policies: &[(u8, SrtpPolicy)],
-    keying: &crate::srtp::Keying<'_>,
-    csb_id: u32,
-    rand: &[u8],
-    kv: &crate::wire::key_data::KeyValidity<'_>,
-    first_cs_id: u8,
+    b: &Bundle<'_>,
 ) -> Result<crate::srtp::SrtpSas, KmError> {
+    let Bundle {
+        prf,
+        streams,
+        policies,
+        keying,
+        csb_id,
+        rand,
+        kv,
+        first_cs_id,
+    } = *b;
     let store = SpStore::new(policies);
     let params = store.params();
     let sp_for = |no: u8| {

@@ -31,14 +31,17 @@ use crate::steps::{
     self,
     signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
-use crate::wire::chash::Chash;
-use crate::wire::header::DataType;
+use crate::wire::chash::{Chash, HashFunc};
+use crate::wire::header::{CommonHeader, DataType};
+use crate::wire::id::Id;
 use crate::wire::kemac::{Kemac, MacAlg};
 use crate::wire::key_data::KeyValidity;
-use crate::wire::message::KemacScope;
+use crate::wire::message::{KemacScope, Message};
 use crate::wire::pke::{Pke, PkeCache};
+use crate::wire::sp::SpParam;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
+use keying_crypto::Digest;
 use keying_crypto::Time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,22 +168,7 @@ impl<C: Symmetric> PkInitiator<C> {
         let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
             .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
         rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
-        let mut env =
-            SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
-                needed: ENV_KEY_LEN,
-            })?;
-        rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
-        let auth_len = self.policy.auth_key_len(offer.mac);
-        let encr_len = protect::kemac_encr_key_len(offer.encr);
-        let kk = KemacKeys::derive(
-            s,
-            offer.prf,
-            env.expose(),
-            offer.csb_id,
-            rand,
-            encr_len,
-            auth_len,
-        )?;
+        let (env, kk) = envelope_keys(s, &self.policy, offer, rand, rng)?;
         let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
             KmError::BufferTooSmall {
                 needed: MAX_KEMAC_PLAIN,
@@ -204,61 +192,19 @@ impl<C: Symmetric> PkInitiator<C> {
             env.expose(),
             &mut pke_buf,
         )?;
-        let hash = match (self.policy.chash, responder_cert) {
-            (Some(func), Some(cert)) => {
-                let alg = rsa::chash_alg(func).ok_or(KmError::HashRefused)?;
-                let d = s.hash(alg, &[cert]).checked(alg);
-                Some((func, d.map_err(|_| KmError::HashRefused)?))
-            }
-            _ => None,
-        };
+        let hash = chash_of(s, &self.policy, responder_cert)?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
-        let zero = [0u8; 32];
-        let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
-        let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        let e = |_| KmError::InvalidArgument("more payloads than a message holds");
-        push_prefix(&mut payloads, offer.t, Some(rand), Some(id_i), None, &[])?;
-        if let Some(c) = me.cert_payload() {
-            payloads.push(c).map_err(e)?;
-        }
-        if let Some(idr) = offer.id_r {
-            payloads.push(Payload::Id(idr)).map_err(e)?;
-        }
-        for (no, p) in &params {
-            payloads
-                .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, p)))
-                .map_err(e)?;
-        }
-        payloads
-            .push(Payload::Kemac(Kemac {
-                encr_alg: offer.encr,
-                encr_data: plain
-                    .expose()
-                    .get(..n)
-                    .ok_or(KmError::BufferTooSmall { needed: n })?,
-                mac_alg: offer.mac,
-                mac: zero
-                    .get(..mac_len)
-                    .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
-            }))
-            .map_err(e)?;
-        if let Some((hash_func, h)) = &hash {
-            payloads
-                .push(Payload::Chash(Chash {
-                    hash_func: *hash_func,
-                    hash: h.as_bytes(),
-                }))
-                .map_err(e)?;
-        }
-        payloads
-            .push(Payload::Pke(Pke {
-                cache: PkeCache::NoCache,
-                data: pke_buf
-                    .get(..pn)
-                    .ok_or(KmError::BufferTooSmall { needed: pn })?,
-            }))
-            .map_err(e)?;
+        let payloads = i_payloads(&IPayloads {
+            offer,
+            rand,
+            id_i,
+            cert: me.cert_payload(),
+            params: &params,
+            encr_data: (plain.expose(), n),
+            hash: hash.as_ref().map(|(f, d)| (*f, d.as_bytes())),
+            pke: (&pke_buf, pn),
+        })?;
         let header = offer.header(DataType::PkInit, offer.verification);
         let len = write_kemac_signed(
             s,
@@ -272,26 +218,13 @@ impl<C: Symmetric> PkInitiator<C> {
             &self.policy,
             &[],
         )?;
-        let kept = Kept::new(offer, rand)?;
-        let kv = if offer.mki.is_empty() {
-            KeyValidity::Null
-        } else {
-            KeyValidity::Spi(offer.mki)
-        };
-        let sas = kept.sas(
-            s,
-            &Keying::Tgk {
-                tgk: tgk.expose(),
-                salt: None,
-            },
-            rand,
-            &kv,
-            self.policy.first_cs_id,
-        )?;
+        let sas = offer_sas(s, offer, rand, tgk.expose(), self.policy.first_cs_id)?;
+        let kept_id_i = protect::keep(id_i.data)?;
+        // Commit.
         self.csb_id = offer.csb_id;
         self.t = offer.t;
         self.mac = offer.mac;
-        self.id_i = protect::keep(id_i.data)?;
+        self.id_i = kept_id_i;
         self.auth_key = kk.auth.clone();
         self.sas = sas;
         self.state = if offer.verification {
@@ -467,37 +400,15 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 &cov.input(KemacScope::Payload),
                 kemac.mac,
             )?;
-            let mut plain = SecretBuf::new();
-            protect::kemac_decrypt_into(
-                s,
-                kemac.encr_alg,
-                &kk,
-                h.csb_id,
-                &t,
-                kemac.encr_data,
-                &mut plain,
-            )?;
-            let mut teks = heapless::Vec::new();
-            let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
-            if let (Some(inner), Some(outer)) = (found.id, id_i)
-                && inner.data != outer
-            {
-                return Err(KmError::Mismatch);
-            }
-            let sas = build_sas(
-                s,
-                &crate::srtp::SaInputs {
-                    prf_func: h.prf_func,
-                    map: &h.cs_id_map,
-                    sp_for: |no| steps::offered_sp(&m, no),
-                    keying: &found.keying,
-                    csb_id: h.csb_id,
-                    rand,
-                    kv: &found.kv,
-                    first_cs_id: self.policy.first_cs_id,
-                },
-            )?;
-            steps::check_srtp_sas(&sas, &self.policy)?;
+            let i = PkIn {
+                m: &m,
+                h: &h,
+                t: &t,
+                rand,
+                kemac: &kemac,
+                id_i,
+            };
+            let sas = sas_of(s, &self.policy, &i, &kk)?;
             Ok((sas, kk))
         })();
         let (sas, kk) = match result {
@@ -531,4 +442,185 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             peer: peer_id,
         })
     }
+}
+
+/// A fresh envelope key from `rng` and the KEMAC keys derived from it (RFC 3830 §3.2).
+fn envelope_keys<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    offer: &Offer<'_>,
+    rand: &[u8],
+    rng: &mut dyn Rng,
+) -> Result<(SecretBuf<ENV_KEY_LEN>, KemacKeys), KmError> {
+    let mut env =
+        SecretBuf::<ENV_KEY_LEN>::zeroed(ENV_KEY_LEN).map_err(|_| KmError::BufferTooSmall {
+            needed: ENV_KEY_LEN,
+        })?;
+    rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
+    let auth_len = policy.auth_key_len(offer.mac);
+    let encr_len = protect::kemac_encr_key_len(offer.encr);
+    let kk = KemacKeys::derive(
+        s,
+        offer.prf,
+        env.expose(),
+        offer.csb_id,
+        rand,
+        encr_len,
+        auth_len,
+    )?;
+    Ok((env, kk))
+}
+
+/// The SAs of `offer` keyed by `tgk`, as the Responder will derive them.
+fn offer_sas<S: Symmetric + ?Sized>(
+    s: &S,
+    offer: &Offer<'_>,
+    rand: &[u8],
+    tgk: &[u8],
+    first_cs_id: u8,
+) -> Result<SrtpSas, KmError> {
+    let kept = Kept::new(offer, rand)?;
+    let kv = if offer.mki.is_empty() {
+        KeyValidity::Null
+    } else {
+        KeyValidity::Spi(offer.mki)
+    };
+    kept.sas(s, &Keying::Tgk { tgk, salt: None }, rand, &kv, first_cs_id)
+}
+
+/// The CHASH of the Responder's certificate, as [`Policy::chash`] asks (RFC 3830 §6.11).
+fn chash_of<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    responder_cert: Option<&[u8]>,
+) -> Result<Option<(HashFunc, Digest)>, KmError> {
+    match (policy.chash, responder_cert) {
+        (Some(func), Some(cert)) => {
+            let alg = rsa::chash_alg(func).ok_or(KmError::HashRefused)?;
+            let d = s.hash(alg, &[cert]).checked(alg);
+            Ok(Some((func, d.map_err(|_| KmError::HashRefused)?)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// What the PK I_MESSAGE carries besides its header; `(buffer, length)` pairs for the
+/// Encr data and the PKE data.
+struct IPayloads<'p> {
+    offer: &'p Offer<'p>,
+    rand: &'p [u8],
+    id_i: Id<'p>,
+    cert: Option<Payload<'p>>,
+    params: &'p [(u8, [SpParam<'p>; 12])],
+    encr_data: (&'p [u8], usize),
+    hash: Option<(HashFunc, &'p [u8])>,
+    pke: (&'p [u8], usize),
+}
+
+/// The PK I_MESSAGE's payloads: `T, RAND, IDi, [CERTi], [IDr], {SP}, KEMAC, [CHASH], PKE`
+/// (RFC 3830 §3.2), the KEMAC's MAC zero (filled once the message is written).
+fn i_payloads<'p>(p: &IPayloads<'p>) -> Result<heapless::Vec<Payload<'p>, MAX_PAYLOADS>, KmError> {
+    let offer = p.offer;
+    let zero: &'static [u8; 32] = &[0; 32];
+    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
+    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+    let e = |_| KmError::InvalidArgument("more payloads than a message holds");
+    push_prefix(
+        &mut payloads,
+        offer.t,
+        Some(p.rand),
+        Some(p.id_i),
+        None,
+        &[],
+    )?;
+    if let Some(c) = p.cert {
+        payloads.push(c).map_err(e)?;
+    }
+    if let Some(idr) = offer.id_r {
+        payloads.push(Payload::Id(idr)).map_err(e)?;
+    }
+    for (no, params) in p.params {
+        payloads
+            .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, params)))
+            .map_err(e)?;
+    }
+    let (encr, n) = p.encr_data;
+    payloads
+        .push(Payload::Kemac(Kemac {
+            encr_alg: offer.encr,
+            encr_data: encr.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?,
+            mac_alg: offer.mac,
+            mac: zero
+                .get(..mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
+        }))
+        .map_err(e)?;
+    if let Some((hash_func, hash)) = p.hash {
+        payloads
+            .push(Payload::Chash(Chash { hash_func, hash }))
+            .map_err(e)?;
+    }
+    let (pke, pn) = p.pke;
+    payloads
+        .push(Payload::Pke(Pke {
+            cache: PkeCache::NoCache,
+            data: pke
+                .get(..pn)
+                .ok_or(KmError::BufferTooSmall { needed: pn })?,
+        }))
+        .map_err(e)?;
+    Ok(payloads)
+}
+
+/// An authenticated PK I_MESSAGE as [`sas_of`] reads it.
+struct PkIn<'a> {
+    m: &'a Message<'a>,
+    h: &'a CommonHeader<'a>,
+    t: &'a Timestamp,
+    rand: &'a [u8],
+    kemac: &'a Kemac<'a>,
+    id_i: Option<&'a [u8]>,
+}
+
+/// The key data of an authenticated PK I_MESSAGE, decrypted under `kk` (its IDi, when it
+/// carries one, must be the message's), and the SAs derived from it.
+fn sas_of<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    i: &PkIn<'_>,
+    kk: &KemacKeys,
+) -> Result<SrtpSas, KmError> {
+    let (h, kemac) = (i.h, i.kemac);
+    let mut plain = SecretBuf::new();
+    protect::kemac_decrypt_into(
+        s,
+        kemac.encr_alg,
+        kk,
+        h.csb_id,
+        i.t,
+        kemac.encr_data,
+        &mut plain,
+    )?;
+    let mut teks = heapless::Vec::new();
+    let found = read_key_data(plain.expose(), PayloadType::Id, &mut teks)?;
+    if let (Some(inner), Some(outer)) = (found.id, i.id_i)
+        && inner.data != outer
+    {
+        return Err(KmError::Mismatch);
+    }
+    let sas = build_sas(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| steps::offered_sp(i.m, no),
+            keying: &found.keying,
+            csb_id: h.csb_id,
+            rand: i.rand,
+            kv: &found.kv,
+            first_cs_id: policy.first_cs_id,
+        },
+    )?;
+    steps::check_srtp_sas(&sas, policy)?;
+    Ok(sas)
 }

@@ -314,12 +314,14 @@ pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     s: &S,
     parts: &[&[u8]],
 ) -> Result<[u8; 16], KmError> {
-    let d = s
-        .hash(HashAlg::Sha256, parts)
-        .checked(HashAlg::Sha256)
-        .map_err(|_| KmError::Crypto(CryptoError::Unsupported))?;
+    // Checked in place (as `Digest::checked` does) rather than moving the digest.
+    let d = s.hash(HashAlg::Sha256, parts);
+    let bytes = d.as_bytes();
+    if bytes.len() != HashAlg::Sha256.output_len() {
+        return Err(KmError::Crypto(CryptoError::Unsupported));
+    }
     let mut fp = [0u8; 16];
-    for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
+    for (o, b) in fp.iter_mut().zip(bytes) {
         *o = *b;
     }
     Ok(fp)
@@ -376,28 +378,23 @@ pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
     if let Some(v) = v {
         let bytes = out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?;
         let m = Message::parse(bytes)?;
-        let range = m
-            .verification_mac_range()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::V))?;
-        let cov = m
-            .verification_covered()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::V))?;
+        // The V payload was just written: its range lies inside `out[..n]`.
+        let (Some(range), Some(cov)) = (m.verification_mac_range(), m.verification_covered())
+        else {
+            return Err(crate::error::missing(&m, crate::wire::PayloadType::V));
+        };
         let d = mac(
             s,
             v.alg,
             v.key,
             &[cov.first, cov.second, v.tail[0], v.tail[1], v.tail[2]],
         )?;
-        let len = range.len();
         let end = range.end;
-        let dst = out
-            .get_mut(range)
-            .ok_or(KmError::BufferTooSmall { needed: end })?;
-        dst.copy_from_slice(
-            d.as_bytes()
-                .get(..len)
-                .ok_or(KmError::BufferTooSmall { needed: len })?,
-        );
+        let len = range.len();
+        match (out.get_mut(range), d.as_bytes().get(..len)) {
+            (Some(dst), Some(src)) => dst.copy_from_slice(src),
+            _ => return Err(KmError::BufferTooSmall { needed: end }),
+        }
     }
     Ok(n)
 }

@@ -22,15 +22,17 @@ use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
 use crate::steps::key_data::{
-    MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
+    FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
 };
 use crate::steps::{self, Reply, Seen};
 use crate::wire::PayloadType;
+use crate::wire::header::CommonHeader;
 use crate::wire::header::{DataType, PrfFunc};
 use crate::wire::id::Id;
+use crate::wire::kemac::Kemac;
 use crate::wire::kemac::MacAlg;
 use crate::wire::key_data::KeyValidity;
-use crate::wire::message::KemacScope;
+use crate::wire::message::{KemacScope, Message};
 use crate::wire::timestamp::Timestamp;
 use keying_crypto::Time;
 
@@ -176,44 +178,17 @@ impl<C: Symmetric> PskInitiator<C> {
         )?;
 
         // The SAs, as the Responder will derive them.
-        let sp_store = SpStore::new(offer.policies);
-        let params = sp_store.params();
-        let sps = |no: u8| {
-            params
-                .iter()
-                .find(|(n, _)| *n == no)
-                .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
+        let sas = initiator_sas(s, offer, rand, tgk.expose(), self.policy.first_cs_id)?;
+        let id_i = match offer.id_i {
+            Some(id) => Some(protect::keep(id.data)?),
+            None => None,
         };
-        let kv = if offer.mki.is_empty() {
-            KeyValidity::Null
-        } else {
-            KeyValidity::Spi(offer.mki)
-        };
-        let sas = build_sas(
-            s,
-            &crate::srtp::SaInputs {
-                prf_func: offer.prf,
-                map: &offer.header(DataType::PskInit, false).cs_id_map,
-                sp_for: sps,
-                keying: &Keying::Tgk {
-                    tgk: tgk.expose(),
-                    salt: None,
-                },
-                csb_id: offer.csb_id,
-                rand,
-                kv: &kv,
-                first_cs_id: self.policy.first_cs_id,
-            },
-        )?;
         // Commit.
         self.csb_id = offer.csb_id;
         self.prf = offer.prf;
         self.t = offer.t;
         self.mac_alg = offer.mac;
-        self.id_i = match offer.id_i {
-            Some(id) => Some(protect::keep(id.data)?),
-            None => None,
-        };
+        self.id_i = id_i;
         self.auth_key = keys.auth.clone();
         self.sas = sas;
         self.state = if offer.verification {
@@ -266,6 +241,43 @@ impl<C: Symmetric> PskInitiator<C> {
     pub fn is_waiting(&self) -> bool {
         self.state == State::AwaitVerification
     }
+}
+
+/// The SAs of `offer`, as the Responder will derive them from `tgk`.
+#[inline(always)]
+fn initiator_sas<S: Symmetric + ?Sized>(
+    s: &S,
+    offer: &Offer<'_>,
+    rand: &[u8],
+    tgk: &[u8],
+    first_cs_id: u8,
+) -> Result<SrtpSas, KmError> {
+    let sp_store = SpStore::new(offer.policies);
+    let params = sp_store.params();
+    let sps = |no: u8| {
+        params
+            .iter()
+            .find(|(n, _)| *n == no)
+            .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
+    };
+    let kv = if offer.mki.is_empty() {
+        KeyValidity::Null
+    } else {
+        KeyValidity::Spi(offer.mki)
+    };
+    Ok(build_sas(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: offer.prf,
+            map: &offer.header(DataType::PskInit, false).cs_id_map,
+            sp_for: sps,
+            keying: &Keying::Tgk { tgk, salt: None },
+            csb_id: offer.csb_id,
+            rand,
+            kv: &kv,
+            first_cs_id,
+        },
+    )?)
 }
 
 /// The PSK Responder: stateless per exchange except for its replay cache of `N`
@@ -372,12 +384,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
-        let rand = m
-            .rand()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
-        let kemac = m
-            .kemac()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+        // `receive` checked the payloads the data type requires.
+        let (rand, kemac, cov) = match (m.rand(), m.kemac(), m.kemac_covered()) {
+            (Some(rand), Some(kemac), Some(cov)) => (rand, kemac, cov),
+            (None, ..) => return Err(crate::error::missing(&m, PayloadType::Rand).into()),
+            _ => return Err(crate::error::missing(&m, PayloadType::Kemac).into()),
+        };
         let (id_i, id_r) = protect::ids(&m);
         let (t_b, t_len) = protect::ts_bytes(&t);
         let t_tail = t_b.get(..t_len).unwrap_or(&[]);
@@ -386,12 +398,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         // where the PSK is known (then the Error message carries V).
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
         let r = Reply::new(s, &h, t);
-        let psk = match self
-            .policy
-            .check_prf(h.prf_func)
-            .and_then(|()| self.policy.check_mac(kemac.mac_alg))
-            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
-        {
+        let psk = match self.psk(h.prf_func, kemac.mac_alg, keys, id_i, id_r) {
             Ok(psk) => psk,
             Err(e) => return Err(r.reject(e, out, None)),
         };
@@ -414,9 +421,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
             return Err(fail(e, out));
         }
-        let cov = m
-            .kemac_covered()
-            .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
         if let Err(e) = protect::verify_mac(
             s,
             kemac.mac_alg,
@@ -427,28 +431,12 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         // Authenticated from here on.
-        let seen = match Seen::check(
-            s,
-            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
-            msg,
-            t,
-            now,
-            self.policy.time,
-            &self.cache,
-        ) {
+        let seen = match self.seen(now, msg, t, id_i, psk) {
             Ok(seen) => seen,
             Err(e) => return Err(fail(e, out)),
         };
         let plain = WipeOnExit(&mut self.plain);
-        if let Err(e) = protect::kemac_decrypt_into(
-            s,
-            kemac.encr_alg,
-            &kk,
-            h.csb_id,
-            &t,
-            kemac.encr_data,
-            plain.0,
-        ) {
+        if let Err(e) = decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0) {
             return Err(fail(e, out));
         }
         let mut teks = heapless::Vec::new();
@@ -463,20 +451,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             reply_len: None,
             peer: None,
         };
-        if let Err(e) = build_sas_into(
-            s,
-            &crate::srtp::SaInputs {
-                prf_func: h.prf_func,
-                map: &h.cs_id_map,
-                sp_for: |no| steps::offered_sp(&m, no),
-                keying: &found.keying,
-                csb_id: h.csb_id,
-                rand,
-                kv: &found.kv,
-                first_cs_id: self.policy.first_cs_id,
-            },
-            &mut accepted.sas,
-        ) {
+        if let Err(e) = sas_into(s, &self.policy, &m, &h, rand, &found, &mut accepted.sas) {
             return Err(fail(e.into(), out));
         }
         if let Err(e) = steps::check_srtp_sas(&accepted.sas, &self.policy) {
@@ -486,23 +461,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(p) => p,
             Err(e) => return Err(fail(e, out)),
         };
+        // The key data is no longer needed: wiped before the reply is written.
+        drop(teks);
+        drop(plain);
         accepted.reply_len = if h.v {
-            let own = self.id_r.as_ref().map(OwnedId::view);
-            match steps::write_verification(
-                s,
-                out,
-                &h,
-                DataType::PskResp,
-                t,
-                id_i,
-                own,
-                kemac.mac_alg,
-                kk.auth.expose(),
-                self.policy.libmikey_compat,
-            ) {
-                Ok(n) => Some(n),
-                Err(e) => return Err(e.into()),
-            }
+            Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?)
         } else {
             None
         };
@@ -510,4 +473,110 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         seen.commit(&mut self.cache)?;
         Ok(accepted)
     }
+
+    /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy.
+    #[inline(always)]
+    fn psk<'k>(
+        &self,
+        prf: PrfFunc,
+        mac: MacAlg,
+        keys: &'k dyn KeyResolver,
+        id_i: Option<&[u8]>,
+        id_r: Option<&[u8]>,
+    ) -> Result<&'k [u8], KmError> {
+        self.policy
+            .check_prf(prf)
+            .and_then(|()| self.policy.check_mac(mac))
+            .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
+    }
+
+    /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
+    /// holding `psk` (looked up, not yet recorded).
+    #[inline(always)]
+    fn seen(
+        &self,
+        now: Time,
+        msg: &[u8],
+        t: Timestamp,
+        id_i: Option<&[u8]>,
+        psk: &[u8],
+    ) -> Result<Seen, KmError> {
+        Seen::check(
+            &self.crypto,
+            &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
+            msg,
+            t,
+            now,
+            self.policy.time,
+            &self.cache,
+        )
+    }
+
+    /// The verification message answering the I_MESSAGE with header `h`, T `t` and IDi
+    /// `id_i`, MACed with `alg` under the KEMAC keys' auth key, into `out`.
+    /// Not inlined: its frame and the handler's are never on the stack together.
+    #[inline(never)]
+    fn verification(
+        &self,
+        h: &CommonHeader<'_>,
+        t: Timestamp,
+        id_i: Option<&[u8]>,
+        alg: MacAlg,
+        kk: &KemacKeys,
+        out: &mut [u8],
+    ) -> Result<usize, KmError> {
+        steps::write_verification(
+            &self.crypto,
+            out,
+            h,
+            DataType::PskResp,
+            t,
+            id_i,
+            self.id_r.as_ref().map(OwnedId::view),
+            alg,
+            kk.auth.expose(),
+            self.policy.libmikey_compat,
+        )
+    }
+}
+
+/// The SAs of the I_MESSAGE `m` (header `h`, RAND `rand`) from its key data `found`, into
+/// `sas`.
+#[inline(always)]
+fn sas_into<S: Symmetric + ?Sized>(
+    s: &S,
+    policy: &Policy,
+    m: &Message<'_>,
+    h: &CommonHeader<'_>,
+    rand: &[u8],
+    found: &FoundKeys<'_>,
+    sas: &mut SrtpSas,
+) -> Result<(), crate::srtp::SaError> {
+    build_sas_into(
+        s,
+        &crate::srtp::SaInputs {
+            prf_func: h.prf_func,
+            map: &h.cs_id_map,
+            sp_for: |no| steps::offered_sp(m, no),
+            keying: &found.keying,
+            csb_id: h.csb_id,
+            rand,
+            kv: &found.kv,
+            first_cs_id: policy.first_cs_id,
+        },
+        sas,
+    )
+}
+
+/// The KEMAC's Encr data decrypted into `plain`.
+#[inline(always)]
+fn decrypt<S: Symmetric + ?Sized>(
+    s: &S,
+    kemac: &Kemac<'_>,
+    kk: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    plain: &mut SecretBuf<MAX_KEMAC_PLAIN>,
+) -> Result<(), KmError> {
+    protect::kemac_decrypt_into(s, kemac.encr_alg, kk, csb_id, t, kemac.encr_data, plain)
 }

@@ -100,14 +100,9 @@ pub(crate) fn ntp_of(now: Time) -> u64 {
 #[inline(never)]
 fn div_1e9(n: u64) -> u64 {
     const D: u32 = 1_953_125;
-    let m = n >> 9;
     let (mut q, mut r) = (0u64, 0u32);
-    let mut shift = 56;
-    while shift > 0 {
-        shift -= 8;
-        // The low byte of `m >> shift`: the cast keeps exactly those 8 bits.
-        #[allow(clippy::cast_possible_truncation)]
-        let cur = (r << 8) | u32::from((m >> shift) as u8);
+    for b in (n >> 9).to_be_bytes() {
+        let cur = (r << 8) | u32::from(b);
         q = (q << 8) | u64::from(cur / D);
         r = cur % D;
     }

@@ -28,7 +28,7 @@ use keying_crypto::{Rng, RsaPrivateKeyOps, SecretBuf, Symmetric};
 use crate::error::{KmError, Rejected};
 use crate::hooks::{CertResolver, LocalIdentity};
 use crate::kdf::KemacKeys;
-use crate::offer::{MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
+use crate::offer::{Bundle, MAX_PAYLOADS, SpStore, bundle_sas, push_prefix};
 use crate::policy::{MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect;
 use crate::replay::ReplayCache;
@@ -38,7 +38,7 @@ use crate::steps::key_data::{MAX_TGK, key_data_chain, read_key_data};
 use crate::steps::rsa::{self, ENV_KEY_LEN, MAX_RSA_LEN, pke_encrypt, verify_sign, write_signed};
 use crate::steps::{
     self,
-    signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
+    signed::{SignedIn, open_envelope, write_kemac_signed},
 };
 use crate::wire::general_ext::{GenExtType, GeneralExtension};
 use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
@@ -311,25 +311,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         // offer (Policy::check_srtp).
         steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
-        let (cert, id_r) = rsa::cert_and_id(&m);
-        let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
-        let (tb, tl) = protect::ts_bytes(&t_r);
-        let t_bytes = tb.get(..tl).unwrap_or(&[]);
-        let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
-        match verify_sign(
-            &m,
-            &peer,
-            &self.policy,
-            &sign_r_extra(&p.id_i, id_r_sig, t_bytes),
-        ) {
-            Err(KmError::AuthFailed) if libmikey => verify_sign(
-                &m,
-                &peer,
-                &self.policy,
-                &sign_r_extra_libmikey(id_r_sig, t_bytes),
-            )?,
-            r => r?,
-        }
+        let id_r = check_sign_r(&m, p, &self.policy, peers, &t_r)?;
         let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
         let cov = m
             .kemac_covered()
@@ -585,17 +567,19 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         let g = self.group.as_ref().ok_or(KmError::WrongState)?;
         bundle_sas(
             &self.crypto,
-            PrfFunc::Mikey1,
-            &g.streams,
-            &g.policies,
-            &Keying::Tgk {
-                tgk: g.tgk.expose(),
-                salt: None,
+            &Bundle {
+                prf: PrfFunc::Mikey1,
+                streams: &g.streams,
+                policies: &g.policies,
+                keying: &Keying::Tgk {
+                    tgk: g.tgk.expose(),
+                    salt: None,
+                },
+                csb_id: g.csb_id,
+                rand: &g.rand,
+                kv: &KeyValidity::Null,
+                first_cs_id: self.policy.first_cs_id,
             },
-            g.csb_id,
-            &g.rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
         )
     }
 
@@ -632,12 +616,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         // then not a replay, then authenticated.
         let cheap = steps::check_prf_window(&self.policy, h.prf_func, &t, now)
             .and(self.check_offered_policies(&m));
-        let Authenticated {
-            key: peer,
-            id_i,
-            peer_id,
-            seen,
-        } = r.authenticate(
+        let a = r.authenticate(
             &m,
             msg,
             cheap,
@@ -647,6 +626,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             now,
             out,
         )?;
+        let (peer, id_i) = (a.key, a.id_i);
         let id_r = me.id.ok_or(KmError::UnknownIdentity)?;
         let i_rand = m.rand();
         let mut own_rand = [0u8; 16];
@@ -687,13 +667,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         })?;
         let len = self.sign_r_message(
             &RSigned {
-                header: CommonHeader {
-                    data_type: DataType::RsaRResp,
-                    v: false,
-                    prf_func: prf,
-                    csb_id: h.csb_id,
-                    cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
-                },
+                header: r_header(prf, h.csb_id, streams),
                 payloads: &payloads,
                 auth_key: sealed.kk.auth.expose(),
                 t,
@@ -706,22 +680,24 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         )?;
         let sas = bundle_sas(
             s,
-            prf,
-            streams,
-            policies,
-            &Keying::Tgk { tgk, salt: None },
-            csb,
-            rand,
-            &KeyValidity::Null,
-            self.policy.first_cs_id,
+            &Bundle {
+                prf,
+                streams,
+                policies,
+                keying: &Keying::Tgk { tgk, salt: None },
+                csb_id: csb,
+                rand,
+                kv: &KeyValidity::Null,
+                first_cs_id: self.policy.first_cs_id,
+            },
         )?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
-        seen.commit(&mut self.cache)?;
+        a.seen.commit(&mut self.cache)?;
         Ok(Accepted {
             csb_id: csb,
             sas,
             reply_len: Some(len),
-            peer: peer_id,
+            peer: a.peer_id,
         })
     }
 }
@@ -965,4 +941,39 @@ impl Sealed {
             .get(..self.pn)
             .ok_or(KmError::BufferTooSmall { needed: self.pn })
     }
+}
+
+/// The R_MESSAGE's common header: the PRF and CS ID map it keys with, the I_MESSAGE's CSB ID.
+fn r_header(prf: PrfFunc, csb_id: u32, streams: &[SrtpCs]) -> CommonHeader<'_> {
+    CommonHeader {
+        data_type: DataType::RsaRResp,
+        v: false,
+        prf_func: prf,
+        csb_id,
+        cs_id_map: CsIdMap::SrtpId(List::Items(streams)),
+    }
+}
+
+/// Verifies the R_MESSAGE's SIGNr (RFC 4738 §3.2) under the key `peers` vouches for (its
+/// CERT, IDr or the IDr the Initiator named); returns the IDr the message carries.
+fn check_sign_r<'m, R: CertResolver>(
+    m: &crate::wire::message::Message<'m>,
+    p: &Pending,
+    policy: &Policy,
+    peers: &R,
+    t_r: &Timestamp,
+) -> Result<Option<&'m [u8]>, KmError> {
+    let libmikey = policy.libmikey_compat;
+    let (cert, id_r) = rsa::cert_and_id(m);
+    let peer = peers.verified_key(cert.as_ref(), id_r.or(p.id_r.as_deref()))?;
+    let (tb, tl) = protect::ts_bytes(t_r);
+    let t_bytes = tb.get(..tl).unwrap_or(&[]);
+    let id_r_sig = id_r.or(p.id_r.as_deref()).unwrap_or(&[]);
+    match verify_sign(m, &peer, policy, &sign_r_extra(&p.id_i, id_r_sig, t_bytes)) {
+        Err(KmError::AuthFailed) if libmikey => {
+            verify_sign(m, &peer, policy, &sign_r_extra_libmikey(id_r_sig, t_bytes))?
+        }
+        r => r?,
+    }
+    Ok(id_r)
 }
