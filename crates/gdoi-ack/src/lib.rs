@@ -127,6 +127,7 @@
 //!   last one and a valid signature by the configured GCKS key; an ACK only from a registered
 //!   member for a SEQ the GCKS sent. Nothing that failed a step is acked (no reflection).
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

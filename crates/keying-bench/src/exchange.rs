@@ -165,8 +165,10 @@ impl Party {
     }
 }
 
-/// The certificate hook: trusts one pinned SPKI and loads the key from the CERT payload
-/// at every call (as `examples/common/mod.rs` does; a real hook validates X.509).
+/// The benchmarks' certificate hook: trusts one pinned SPKI sent raw as CERT and loads the
+/// key at every call. Deliberately not `mikey_core::PinnedKeys` (which parses X.509 and
+/// loads each pinned key once): a deployment's resolver parses and loads the peer's key per
+/// message, and the benchmarks keep that cost in the measured exchange.
 #[derive(Debug, Clone)]
 pub struct Pinned(pub Vec<u8>);
 

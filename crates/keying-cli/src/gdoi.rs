@@ -377,6 +377,60 @@ fn gap(g: &Gap<'_>, b: &Budget) -> Obj {
     Obj::new().with("attributes", attributes(&g.attributes, gap_attr_name, b))
 }
 
+/// The key packets of a KD payload, their attributes named by KD type.
+fn key_download(o: Obj, kd: &KeyDownload<'_>, b: &Budget) -> Obj {
+    let packets = kd
+        .packets
+        .iter()
+        .take_while(|_| b.admit())
+        .map(|p| {
+            let name: fn(u16) -> Value = match p.kd_type {
+                KdType::Tek => tek_key_name,
+                KdType::Kek => kek_key_name,
+                KdType::Lkh => lkh_key_name,
+                _ => plain_name,
+            };
+            Obj::new()
+                .with("kd_type", en!(p.kd_type))
+                .with("spi", p.spi)
+                .with("attributes", attributes(&p.attributes, name, b))
+                .into()
+        })
+        .collect();
+    o.with("packets", Value::List(packets))
+}
+
+/// The fields of an ID payload, its address written out.
+fn identification(o: Obj, id: &Identification<'_>) -> Obj {
+    let o = o
+        .with("id_type", en!(id.data.id_type()))
+        .with("protocol", id.protocol)
+        .with("port", id.port);
+    match id.data {
+        IdData::Ipv4(a) => o.with("address", Ipv4Addr::from(a).to_string()),
+        IdData::Ipv6(a) => o.with("address", Ipv6Addr::from(a).to_string()),
+        IdData::Oid { oid, payload } => o.with("oid", oid).with("oid_payload", payload),
+        IdData::Other { data, .. } => o.with("data", data),
+    }
+}
+
+/// The fields of a Delete payload with its SPIs.
+fn delete(o: Obj, d: &Delete<'_>, b: &Budget) -> Obj {
+    o.with("doi", d.doi)
+        .with("protocol_id", d.protocol_id)
+        .with("spi_size", d.spi_size())
+        .with("count", d.count())
+        .with(
+            "spis",
+            Value::List(
+                d.spis()
+                    .take_while(|_| b.admit())
+                    .map(Value::from)
+                    .collect(),
+            ),
+        )
+}
+
 fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
     let kind = PayloadType::from(e.kind);
     let o = Obj::new()
@@ -419,45 +473,12 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
             o.0.extend(gap(&g, b).0);
             o
         }
-        PayloadType::KeyDownload => {
-            let kd = from_element::<KeyDownload>(e)?;
-            let packets = kd
-                .packets
-                .iter()
-                .take_while(|_| b.admit())
-                .map(|p| {
-                    let name: fn(u16) -> Value = match p.kd_type {
-                        KdType::Tek => tek_key_name,
-                        KdType::Kek => kek_key_name,
-                        KdType::Lkh => lkh_key_name,
-                        _ => plain_name,
-                    };
-                    Obj::new()
-                        .with("kd_type", en!(p.kd_type))
-                        .with("spi", p.spi)
-                        .with("attributes", attributes(&p.attributes, name, b))
-                        .into()
-                })
-                .collect();
-            o.with("packets", Value::List(packets))
-        }
+        PayloadType::KeyDownload => key_download(o, &from_element::<KeyDownload>(e)?, b),
         PayloadType::Seq => o.with("seq", from_element::<Seq>(e)?.0),
         PayloadType::Hash => o.with("data", from_element::<HashPayload>(e)?.data),
         PayloadType::Sig => o.with("data", from_element::<Signature>(e)?.data),
         PayloadType::Nonce => o.with("data", from_element::<Nonce>(e)?.data),
-        PayloadType::Id => {
-            let id = from_element::<Identification>(e)?;
-            let o = o
-                .with("id_type", en!(id.data.id_type()))
-                .with("protocol", id.protocol)
-                .with("port", id.port);
-            match id.data {
-                IdData::Ipv4(a) => o.with("address", Ipv4Addr::from(a).to_string()),
-                IdData::Ipv6(a) => o.with("address", Ipv6Addr::from(a).to_string()),
-                IdData::Oid { oid, payload } => o.with("oid", oid).with("oid_payload", payload),
-                IdData::Other { data, .. } => o.with("data", data),
-            }
-        }
+        PayloadType::Id => identification(o, &from_element::<Identification>(e)?),
         PayloadType::Notification => {
             let n = from_element::<Notification>(e)?;
             o.with("doi", n.doi)
@@ -466,22 +487,7 @@ fn element(e: &Element<'_>, b: &Budget) -> keying_tlv::Result<Obj> {
                 .with("spi", n.spi)
                 .with("data", n.data)
         }
-        PayloadType::Delete => {
-            let d = from_element::<Delete>(e)?;
-            o.with("doi", d.doi)
-                .with("protocol_id", d.protocol_id)
-                .with("spi_size", d.spi_size())
-                .with("count", d.count())
-                .with(
-                    "spis",
-                    Value::List(
-                        d.spis()
-                            .take_while(|_| b.admit())
-                            .map(Value::from)
-                            .collect(),
-                    ),
-                )
-        }
+        PayloadType::Delete => delete(o, &from_element::<Delete>(e)?, b),
         _ => o.with("body", e.body),
     })
 }

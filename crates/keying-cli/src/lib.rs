@@ -134,6 +134,14 @@ pub struct CliError {
     pub message: String,
 }
 
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
 impl CliError {
     /// A usage error (exit 2).
     pub fn usage(m: impl Into<String>) -> Self {

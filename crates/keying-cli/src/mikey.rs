@@ -16,7 +16,7 @@ use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_tlv::Reader;
 use mikey_core::Time;
 use mikey_core::dhhmac::DhHmacResponder;
-use mikey_core::error::KmError;
+use mikey_core::error::{KmError, Stage};
 use mikey_core::hooks::StaticPsk;
 use mikey_core::kdf::KemacKeys;
 use mikey_core::offer::Offer;
@@ -26,8 +26,8 @@ use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::replay::{TimePolicy, ts_as_ntp};
 use mikey_core::srtp::{Keying, SrtpPolicy, SrtpSa, build_sas};
 use mikey_core::{
-    CommonHeader, CsIdMap, DataType, EncrAlg, KeyValidity, MacAlg, Message, Payload, PayloadItem,
-    PayloadType, Payloads, ProtType, SrtpCs, Timestamp, TsType,
+    CommonHeader, CsIdMap, DataType, EncrAlg, GeneralExtension, Kemac, KeyValidity, MacAlg,
+    Message, Payload, PayloadItem, PayloadType, Payloads, ProtType, Sp, SrtpCs, Timestamp, TsType,
 };
 use mikey_core::{TekList, read_key_data};
 
@@ -122,20 +122,6 @@ fn os_drbg() -> Result<HashDrbg, CliError> {
     Ok(rng)
 }
 
-/// Whether a Responder rejection comes after the KEMAC MAC verified.
-fn after_mac(e: &KmError) -> bool {
-    matches!(
-        e,
-        KmError::KeyData
-            | KmError::KeyUnwrapFailed
-            | KmError::Sp(_)
-            | KmError::Replay
-            | KmError::ReplayCacheFull
-            | KmError::DhGroupRefused
-            | KmError::DhValueOutOfRange
-    )
-}
-
 /// Why the MAC was not checked, or did not verify.
 fn rejection(e: &KmError) -> PskKeys {
     let (mac_ok, problem) = match e {
@@ -143,11 +129,17 @@ fn rejection(e: &KmError) -> PskKeys {
             false,
             "the MAC does not verify with the given PSK".to_owned(),
         ),
-        e if after_mac(e) => (
-            true,
-            format!("the MAC verifies but no keys can be derived: {e}"),
-        ),
-        e => (false, format!("the MAC was not checked: {e}")),
+        e => match e.stage() {
+            Stage::AfterMac => (
+                true,
+                format!("the MAC verifies but no keys can be derived: {e}"),
+            ),
+            Stage::BeforeMac => (false, format!("the MAC was not checked: {e}")),
+            _ => (
+                false,
+                format!("rejected, and the error does not say whether the MAC verified: {e}"),
+            ),
+        },
     };
     PskKeys {
         mac_ok,
@@ -695,6 +687,64 @@ fn ticket_policy(o: Obj, p: &mikey_core::TicketPolicyFields<'_>) -> Obj {
         .with("tp_data", p.tp_data)
 }
 
+/// The fields of a KEMAC payload at `offset`; its key data chain when not encrypted.
+fn kemac(o: Obj, k: &Kemac<'_>, offset: usize, dt: DataType, depth: u8, b: &Budget) -> Obj {
+    let first = match dt {
+        DataType::PkInit | DataType::RsaRResp => PayloadType::Id,
+        _ => PayloadType::KeyData,
+    };
+    let subs = if k.encr_alg == mikey_core::EncrAlg::Null {
+        sub_payloads(k.encr_data, offset + 4, first, dt, depth, b)
+    } else {
+        Value::Null
+    };
+    o.with("encr_alg", en!(k.encr_alg))
+        .with("encr_data", k.encr_data)
+        .with("mac_alg", en!(k.mac_alg))
+        .with("mac", k.mac)
+        .with("sub_payloads", subs)
+}
+
+/// The fields of an SP payload, its parameters named for SRTP.
+fn sp_payload(o: Obj, sp: &Sp<'_>, b: &Budget) -> Obj {
+    let params: Vec<Value> = sp
+        .params
+        .iter()
+        .take_while(|_| b.admit())
+        .map(|p| {
+            let kind = if sp.prot_type == ProtType::Srtp {
+                en!(p.srtp_type())
+            } else {
+                named(p.kind.into(), None)
+            };
+            Obj::new()
+                .with("type", kind)
+                .with("value", p.value)
+                .with("uint", p.uint())
+                .into()
+        })
+        .collect();
+    o.with("policy_no", sp.policy_no)
+        .with("prot_type", en!(sp.prot_type))
+        .with("params", Value::List(params))
+        .with("srtp_auth_tag_len", sp.srtp_auth_tag_len())
+}
+
+/// The fields of a General Extension payload, with its SDP IDs / CSB ID when it has them.
+fn general_ext(o: Obj, g: &GeneralExtension<'_>, b: &Budget) -> Obj {
+    let sdp_ids = g.sdp_ids().map(|ids| {
+        Value::List(
+            ids.take_while(|_| b.admit())
+                .map(|id| Obj::new().with("data", id).with("text", text(id)).into())
+                .collect(),
+        )
+    });
+    o.with("ext_type", en!(g.ext_type))
+        .with("data", g.data)
+        .with("sdp_ids", sdp_ids)
+        .with("csb_id", g.csb_id())
+}
+
 /// One payload as an object.
 fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
     let o = Obj::new()
@@ -703,22 +753,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
         .with("length", item.raw.len())
         .with("next", item.next.map(|n| en!(PayloadType::from(n))));
     match item.payload {
-        Payload::Kemac(k) => {
-            let first = match dt {
-                DataType::PkInit | DataType::RsaRResp => PayloadType::Id,
-                _ => PayloadType::KeyData,
-            };
-            let subs = if k.encr_alg == mikey_core::EncrAlg::Null {
-                sub_payloads(k.encr_data, item.offset + 4, first, dt, depth, b)
-            } else {
-                Value::Null
-            };
-            o.with("encr_alg", en!(k.encr_alg))
-                .with("encr_data", k.encr_data)
-                .with("mac_alg", en!(k.mac_alg))
-                .with("mac", k.mac)
-                .with("sub_payloads", subs)
-        }
+        Payload::Kemac(k) => kemac(o, &k, item.offset, dt, depth, b),
         Payload::Pke(p) => o.with("cache", en!(p.cache)).with("data", p.data),
         Payload::Dh(d) => o
             .with("group", en!(d.group))
@@ -737,29 +772,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
         Payload::V(v) => o
             .with("auth_alg", en!(v.auth_alg))
             .with("ver_data", v.ver_data),
-        Payload::Sp(sp) => {
-            let params: Vec<Value> = sp
-                .params
-                .iter()
-                .take_while(|_| b.admit())
-                .map(|p| {
-                    let kind = if sp.prot_type == ProtType::Srtp {
-                        en!(p.srtp_type())
-                    } else {
-                        named(p.kind.into(), None)
-                    };
-                    Obj::new()
-                        .with("type", kind)
-                        .with("value", p.value)
-                        .with("uint", p.uint())
-                        .into()
-                })
-                .collect();
-            o.with("policy_no", sp.policy_no)
-                .with("prot_type", en!(sp.prot_type))
-                .with("params", Value::List(params))
-                .with("srtp_auth_tag_len", sp.srtp_auth_tag_len())
-        }
+        Payload::Sp(sp) => sp_payload(o, &sp, b),
         Payload::Rand(r) => o.with("rand", r.rand),
         Payload::Err(e) => o.with("error_no", en!(e.error_no)),
         Payload::Tr(t) => timestamp(o.with("role", en!(t.role)), &t.ts),
@@ -793,19 +806,7 @@ fn payload(item: &PayloadItem<'_>, dt: DataType, depth: u8, b: &Budget) -> Obj {
             .with("key", k.key)
             .with("salt", k.salt)
             .with("key_validity", kv(&k.kv)),
-        Payload::GeneralExt(g) => {
-            let sdp_ids = g.sdp_ids().map(|ids| {
-                Value::List(
-                    ids.take_while(|_| b.admit())
-                        .map(|id| Obj::new().with("data", id).with("text", text(id)).into())
-                        .collect(),
-                )
-            });
-            o.with("ext_type", en!(g.ext_type))
-                .with("data", g.data)
-                .with("sdp_ids", sdp_ids)
-                .with("csb_id", g.csb_id())
-        }
+        Payload::GeneralExt(g) => general_ext(o, &g, b),
         Payload::Sakke(s) => o
             .with("params", en!(s.params))
             .with("id_scheme", en!(s.id_scheme))

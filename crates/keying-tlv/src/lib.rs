@@ -37,6 +37,7 @@
 //! assert_eq!(kinds, [8, 16]);
 //! ```
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

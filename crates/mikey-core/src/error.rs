@@ -231,6 +231,59 @@ impl KmError {
     }
 }
 
+/// Where a PSK or DHHMAC Responder stood when it rejected an I_MESSAGE: before or after
+/// the KEMAC MAC verified (RFC 3830 §5.2, RFC 4650 §3). See [`KmError::stage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Rejected before the KEMAC MAC verified, or by the MAC itself: nothing in the
+    /// message is authenticated.
+    BeforeMac,
+    /// Rejected after the KEMAC MAC verified: the sender knows the PSK.
+    AfterMac,
+    /// An error both sides of the MAC check raise: the error alone does not say.
+    Either,
+}
+
+impl KmError {
+    /// Where in a PSK / DHHMAC Responder's checks this error arises. Their order: parse and
+    /// header checks (`Message`, `UnexpectedDataType`), PRF, MAC alg and identity
+    /// (`PrfRefused`, `MacRefused`, `UnknownIdentity`), Encr alg, time window and offered
+    /// SPs (`EncrRefused`, `Timestamp`, `Sp`), the MAC (`AuthFailed`); then DH group and
+    /// value (DHHMAC), replay (`Replay`, `ReplayCacheFull`, `Timestamp`), KEMAC unwrap and
+    /// key data (`KeyUnwrapFailed`, `KeyData`), the SAs (`Sp`), the peer's ID and the
+    /// response (`Message`, `InvalidArgument`, `BufferTooSmall`). `KeyData` is also what a
+    /// [`crate::policy::Policy::sha1_auth_key_len`] above [`crate::kdf::MAX_OUT`] gives
+    /// before the MAC: a configuration error, not a property of the message.
+    pub fn stage(&self) -> Stage {
+        match self {
+            Self::UnexpectedDataType(_)
+            | Self::PrfRefused(_)
+            | Self::EncrRefused(_)
+            | Self::MacRefused(_)
+            | Self::HashRefused
+            | Self::UnknownIdentity
+            | Self::CertRejected
+            | Self::AuthFailed
+            | Self::WrongState => Stage::BeforeMac,
+            Self::Replay
+            | Self::ReplayCacheFull
+            | Self::KeyData
+            | Self::KeyUnwrapFailed
+            | Self::DhGroupRefused
+            | Self::DhValueOutOfRange => Stage::AfterMac,
+            Self::Message(_)
+            | Self::Sp(_)
+            | Self::Timestamp(_)
+            | Self::Mismatch
+            | Self::PeerError { .. }
+            | Self::BufferTooSmall { .. }
+            | Self::Crypto(_)
+            | Self::InvalidArgument(_) => Stage::Either,
+        }
+    }
+}
+
 impl fmt::Display for KmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

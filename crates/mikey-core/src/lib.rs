@@ -59,6 +59,7 @@
 //! modp.rs       MODP Diffie-Hellman (RFC 3830 §4.2.7)
 //! error.rs      Error (message), KmError and Rejected (roles)
 //! policy.rs     Policy, MAX_* sizes a role keeps
+//! sizes.rs      MAX_*_LEN: the `out` buffer each role needs
 //! hooks.rs      KeyResolver, StaticPsk, CertResolver, PinnedKeys, LocalIdentity
 //! offer.rs      Offer; replay.rs: TimePolicy, ReplayCache; srtp.rs: SRTP SAs
 //! psk.rs pk.rs dh.rs dhhmac.rs rsa_r.rs
@@ -229,6 +230,7 @@
 //!   in unicast; RAND from exactly one side) need to know whether the exchange is unicast
 //!   or group, so they belong to the RSA-R state machine, not to this layer.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -259,6 +261,7 @@ pub mod replay;
 pub mod responder;
 pub mod rsa_r;
 pub mod sdp;
+pub mod sizes;
 pub mod srtp;
 mod steps;
 pub mod wire;
@@ -296,7 +299,7 @@ pub use keying_crypto::{CryptoError, Rng, Time};
 
 pub use dh::{DhInitiator, DhResponder};
 pub use dhhmac::{DhHmacInitiator, DhHmacResponder};
-pub use error::{KmError, Rejected};
+pub use error::{KmError, Rejected, Stage};
 #[cfg(feature = "alloc")]
 pub use hooks::PinnedKeys;
 pub use hooks::{CertResolver, KeyResolver, LocalIdentity, StaticPsk};
@@ -308,6 +311,10 @@ pub use psk::{PskInitiator, PskResponder};
 pub use replay::{ReplayCache, TimePolicy};
 pub use responder::{Accepted, Hooks, ModePolicies, Responder};
 pub use rsa_r::{GroupKeys, RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
+pub use sizes::{
+    MAX_DHHMAC_I_MESSAGE_LEN, MAX_DHHMAC_R_MESSAGE_LEN, MAX_ERROR_MESSAGE_LEN,
+    MAX_PSK_I_MESSAGE_LEN, MAX_PSK_RESPONSE_LEN, max_error_message_len, max_signed_error_len,
+};
 pub use srtp::{MAX_CS, MAX_MASTER_KEY, MAX_MASTER_SALT, MAX_MKI, SrtpPolicy, SrtpSa, SrtpSas};
 pub use steps::key_data::{FoundKeys, MAX_TGK, TekList, read_key_data};
 pub use steps::rsa::{ENV_KEY_LEN, MAX_RSA_LEN};

@@ -296,6 +296,38 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
     }
 }
 
+impl core::fmt::Display for TsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::OutOfWindow => "timestamp outside the accepted window",
+            Self::CounterRefused => "COUNTER timestamps refused by policy",
+            Self::CounterNotIncreasing => "COUNTER not above the last one accepted from this peer",
+            Self::UnknownType => "unknown timestamp type",
+        })
+    }
+}
+
+impl core::error::Error for TsError {}
+
+impl core::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Replay => f.write_str("message already accepted (replay)"),
+            Self::Full => f.write_str("replay cache full of live entries"),
+            Self::Ts(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl core::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Ts(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

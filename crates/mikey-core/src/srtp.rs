@@ -433,3 +433,36 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     }
     Ok(())
 }
+
+impl core::fmt::Display for SpProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::ProtType => f.write_str("security policy for a protocol other than SRTP"),
+            Self::Param(t) => write!(f, "unsupported SRTP policy parameter (type {t})"),
+        }
+    }
+}
+
+impl core::error::Error for SpProblem {}
+
+impl core::fmt::Display for SaError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Kdf(e) => write!(f, "SRTP key derivation: {e}"),
+            Self::Sp(p) => write!(f, "SRTP policy: {p}"),
+            Self::Shape => f.write_str(
+                "CS ID map or key data unusable for SRTP (map type, session count or key length)",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for SaError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Kdf(e) => Some(e),
+            Self::Sp(p) => Some(p),
+            Self::Shape => None,
+        }
+    }
+}

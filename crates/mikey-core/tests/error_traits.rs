@@ -47,3 +47,43 @@ fn the_reply_length_is_part_of_the_message() {
         format!("{} (40-byte reply to send)", KmError::WrongState)
     );
 }
+
+/// Every error type of the crate is a `std::error::Error` with a message, and the wrapping
+/// ones name their cause.
+#[test]
+fn every_error_type_implements_error_with_its_cause() {
+    use mikey_core::TimestampProblem;
+    use mikey_core::kdf::KdfError;
+    use mikey_core::replay::{ReplayError, TsError};
+    use mikey_core::srtp::{SaError, SpProblem};
+    fn is_error<E: std::error::Error + 'static>(e: E) -> Box<dyn std::error::Error> {
+        Box::new(e)
+    }
+    let leaves: Vec<Box<dyn std::error::Error>> = vec![
+        is_error(TsError::OutOfWindow),
+        is_error(TsError::CounterRefused),
+        is_error(TsError::CounterNotIncreasing),
+        is_error(TsError::UnknownType),
+        is_error(SpProblem::ProtType),
+        is_error(SpProblem::Param(4)),
+        is_error(SaError::Shape),
+        is_error(SaError::Kdf(KdfError::BadLength)),
+        is_error(ReplayError::Replay),
+        is_error(ReplayError::Full),
+        is_error(TimestampProblem::WindowsFiletime { unix_seconds: 1 }),
+    ];
+    for e in &leaves {
+        assert!(!e.to_string().is_empty());
+    }
+    let wrapped = is_error(ReplayError::Ts(TsError::CounterNotIncreasing));
+    assert_eq!(
+        wrapped.source().map(ToString::to_string),
+        Some(TsError::CounterNotIncreasing.to_string())
+    );
+    let sa = is_error(SaError::Sp(SpProblem::Param(4)));
+    assert!(sa.to_string().contains("type 4"));
+    assert_eq!(
+        sa.source().map(ToString::to_string),
+        Some(SpProblem::Param(4).to_string())
+    );
+}

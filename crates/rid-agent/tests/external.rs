@@ -58,12 +58,14 @@ fn parse(out: Output) -> (bool, u16, String) {
     (out.status.success(), code, stdout)
 }
 
+/// The independent client must be there: a test that skipped would prove nothing
+/// (`bash .ci/test` installs it through `.ci/install-tools`).
 fn skip(program: &str) -> bool {
-    if have(program) {
-        return false;
-    }
-    eprintln!("SKIPPED: {program} is not installed (.ci/install-tools installs it)");
-    true
+    assert!(
+        have(program),
+        "{program} is not installed: run `bash .ci/install-tools` (or `bash .ci/test`)"
+    );
+    false
 }
 
 /// RFC 6546 §2/§3 with curl as the client: POST / text/xml Report → 200 (also chunked);

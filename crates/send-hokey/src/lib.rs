@@ -157,6 +157,7 @@
 //! - Keys above 2048 bits make a signed RtSolPr exceed 1280 octets (the IPv6 minimum MTU,
 //!   RFC 8200 §5), so it is fragmented.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

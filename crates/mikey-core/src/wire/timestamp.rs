@@ -78,6 +78,8 @@ impl fmt::Display for TimestampProblem {
     }
 }
 
+impl core::error::Error for TimestampProblem {}
+
 /// Timestamp payload (T, RFC 3830 §6.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp {
