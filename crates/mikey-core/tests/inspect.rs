@@ -1,7 +1,7 @@
 //! `PskResponder::handle_inspect` shows the key data the Responder decrypted (RFC 3830
 //! §6.13) only for a message that authenticated, and the TGK it shows is the one the
 //! Initiator drew.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 use keying_crypto::{CryptoError, Rng};
