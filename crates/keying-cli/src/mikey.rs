@@ -5,11 +5,12 @@
 //! come from its PSK Responder ([`PskResponder`]) run once on the message with a fresh
 //! one-message replay cache, a policy that accepts every algorithm the crate knows, and the
 //! message's own timestamp as "now" — so the CLI never judges freshness or replay (a
-//! receiver must). The TGK / TEK shown is the KEMAC key data decrypted with the functions
-//! the Responder itself uses ([`KemacKeys::derive`], [`kemac_decrypt`], [`read_key_data`]);
-//! a message whose KEMAC MAC alg is NULL (which no Responder accepts: it authenticates
-//! nothing) gets its SRTP keys from that key data through the Responder's
-//! [`build_sas`].
+//! receiver must). The TGK / TEK shown is the key data the Responder decrypted
+//! ([`PskResponder::handle_inspect`]); only a message whose KEMAC MAC alg is NULL (which no
+//! Responder accepts: it authenticates nothing) has its key data decrypted here, with the
+//! functions the Responder uses ([`KemacKeys::derive`], [`kemac_decrypt`],
+//! [`read_key_data`]), and its SRTP keys derived through [`build_sas`], shown as
+//! unauthenticated.
 
 use keying_crypto::Rng as _;
 use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
@@ -29,7 +30,7 @@ use mikey_core::{
     CommonHeader, CsIdMap, DataType, EncrAlg, GeneralExtension, Kemac, KeyValidity, MacAlg,
     Message, Payload, PayloadItem, PayloadType, Payloads, ProtType, Sp, SrtpCs, Timestamp, TsType,
 };
-use mikey_core::{TekList, read_key_data};
+use mikey_core::{FoundKeys, TekList, read_key_data};
 
 use crate::value::{Obj, Value, named};
 use crate::{Budget, CliError, Report, en, plain_error, tlv_error};
@@ -181,18 +182,25 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
     match msg.data_type() {
         DataType::PskInit => {
             let mut r: PskResponder<_, 1, 1> = PskResponder::with_capacity(RustCrypto, policy);
-            let key_data = KeyData::decrypt(msg, psk, &policy);
-            match r.handle(now, msg.bytes(), &keys, &mut reply) {
+            // The TGK (or first TEK) as the Responder decrypted it, once it authenticated.
+            let mut tgk = None;
+            let mut show = |found: &FoundKeys<'_>| tgk = first_key(found);
+            match r.handle_inspect(now, msg.bytes(), &keys, &mut show, &mut reply) {
                 Ok(acc) => Ok(PskKeys {
                     mac_ok: true,
                     note: None,
-                    tgk: key_data.ok().and_then(|k| k.tgk),
+                    tgk,
                     srtp: acc.sas.iter().map(SrtpKeys::from_sa).collect(),
                     problem: None,
                 }),
-                Err(rej) => match (msg.kemac(), key_data) {
-                    (Some(k), Ok(key_data)) if k.mac_alg == MacAlg::Null => {
-                        Ok(unauthenticated(key_data))
+                // No Responder accepts a NULL MAC (it authenticates nothing): the key data
+                // is read here, once, and shown as unauthenticated.
+                Err(rej) => match msg.kemac() {
+                    Some(k) if k.mac_alg == MacAlg::Null => {
+                        match KeyData::decrypt(msg, psk, &policy) {
+                            Ok(key_data) => Ok(unauthenticated(key_data)),
+                            Err(_) => Ok(rejection(&rej.error)),
+                        }
                     }
                     _ => Ok(rejection(&rej.error)),
                 },
@@ -225,6 +233,14 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
              a verification message, R_MESSAGE or Error message is MACed with keys derived \
              from the I_MESSAGE's RAND, which it does not carry; decode without --psk"
         ))),
+    }
+}
+
+/// The TGK of key data, or its first TEK.
+fn first_key(found: &FoundKeys<'_>) -> Option<Vec<u8>> {
+    match found.keying {
+        Keying::Tgk { tgk, .. } => Some(tgk.to_vec()),
+        Keying::Teks(teks) => teks.first().map(|(tek, _)| tek.to_vec()),
     }
 }
 
@@ -285,10 +301,7 @@ impl KeyData {
         let mut teks = TekList::new();
         let found = read_key_data(plain.expose(), PayloadType::KeyData, &mut teks)
             .map_err(|e| format!("KEMAC key data: {e}"))?;
-        let tgk = match found.keying {
-            Keying::Tgk { tgk, .. } => Some(tgk.to_vec()),
-            Keying::Teks(teks) => teks.first().map(|(tek, _)| tek.to_vec()),
-        };
+        let tgk = first_key(&found);
         let sp_for = |no: u8| {
             msg.payloads().find_map(|p| match p.payload {
                 Payload::Sp(sp) if sp.policy_no == no => Some(sp),

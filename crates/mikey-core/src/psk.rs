@@ -382,6 +382,34 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         keys: &dyn KeyResolver,
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
+        self.handle_with(now, msg, keys, None, out)
+    }
+
+    /// [`PskResponder::handle`], also showing `inspect` the key data of the KEMAC (the TGK
+    /// or TEKs, with their validity and SPI) once the message has authenticated and its
+    /// SRTP SAs are derived — for diagnostic tools that display the keys; the key data is
+    /// wiped right after. A message rejected before that point is never shown; the replay
+    /// cache is committed after the call (the replay check itself has already passed).
+    pub fn handle_inspect(
+        &mut self,
+        now: Time,
+        msg: &[u8],
+        keys: &dyn KeyResolver,
+        inspect: &mut dyn FnMut(&FoundKeys<'_>),
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
+        self.handle_with(now, msg, keys, Some(inspect), out)
+    }
+
+    #[inline(always)]
+    fn handle_with(
+        &mut self,
+        now: Time,
+        msg: &[u8],
+        keys: &dyn KeyResolver,
+        inspect: Option<&mut dyn FnMut(&FoundKeys<'_>)>,
+        out: &mut [u8],
+    ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
         let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
         // `receive` checked the payloads the data type requires.
@@ -393,10 +421,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         let (id_i, id_r) = protect::ids(&m);
         let (t_b, t_len) = protect::ts_bytes(&t);
         let t_tail = t_b.get(..t_len).unwrap_or(&[]);
-
-        // Unauthenticated checks: no key to protect an error message with yet, except
-        // where the PSK is known (then the Error message carries V).
-        // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2).
+        // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2); once the PSK is
+        // known, the Error message carries V.
         let r = Reply::new(s, &h, t);
         let psk = match self.psk(h.prf_func, kemac.mac_alg, keys, id_i, id_r) {
             Ok(psk) => psk,
@@ -461,6 +487,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             Ok(p) => p,
             Err(e) => return Err(fail(e, out)),
         };
+        if let Some(inspect) = inspect {
+            inspect(&found);
+        }
         // The key data is no longer needed: wiped before the reply is written.
         drop(teks);
         drop(plain);
