@@ -16,6 +16,23 @@ pub const NTP_UNIX_OFFSET_SECS: u64 = 2_208_988_800;
 
 const NANOS_PER_SEC: u64 = 1_000_000_000;
 
+/// `n / 10^9`, as `(n / 2^9) / 5^9` by long division in base 2^8: every step divides a
+/// 32-bit value (the remainder is below 5^9 < 2^21), so a 32-bit target links no 64-bit
+/// division routine for the clock conversions.
+const fn div_1e9(n: u64) -> u64 {
+    const FIVE_POW_9: u32 = 1_953_125;
+    let n = n >> 9;
+    let (mut q, mut r, mut shift) = (0u64, 0u32, 64u32);
+    while shift > 0 {
+        shift -= 8;
+        #[allow(clippy::cast_possible_truncation)] // masked to one byte
+        let cur = (r << 8) | ((n >> shift) & 0xff) as u32;
+        q = (q << 8) | (cur / FIVE_POW_9) as u64;
+        r = cur % FIVE_POW_9;
+    }
+    q
+}
+
 /// A point in time: nanoseconds since 1970-01-01T00:00:00Z (until the year 2554).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Time {
@@ -51,7 +68,7 @@ impl Time {
     /// Whole seconds since the Unix epoch.
     #[must_use]
     pub const fn unix_secs(self) -> u64 {
-        self.nanos / NANOS_PER_SEC
+        div_1e9(self.nanos)
     }
 
     /// Whole milliseconds since the Unix epoch.
@@ -91,17 +108,20 @@ impl Time {
     /// later wrap into era 1 as RFC 4330 §3 specifies ‖ the fraction, rounded down).
     #[must_use]
     pub const fn to_ntp(self) -> u64 {
-        let secs = (self.unix_secs() + NTP_UNIX_OFFSET_SECS) & 0xffff_ffff;
-        let frac = ((self.nanos % NANOS_PER_SEC) << 32) / NANOS_PER_SEC;
-        (secs << 32) | frac
+        let secs = self.unix_secs();
+        // The remainder is below 10^9 < 2^30: shifted, it fits, and the quotient is the
+        // 32-bit fraction.
+        let frac = div_1e9((self.nanos - secs * NANOS_PER_SEC) << 32);
+        (((secs + NTP_UNIX_OFFSET_SECS) & 0xffff_ffff) << 32) | frac
     }
 
     /// This time as SEND's 48.16 fixed-point seconds since the Unix epoch (RFC 3971
     /// §5.3.1), the fraction rounded down.
     #[must_use]
     pub const fn to_unix_48_16(self) -> u64 {
-        let frac = ((self.nanos % NANOS_PER_SEC) << 16) / NANOS_PER_SEC;
-        (self.unix_secs() << 16) | frac
+        let secs = self.unix_secs();
+        let frac = div_1e9((self.nanos - secs * NANOS_PER_SEC) << 16);
+        (secs << 16) | frac
     }
 
     /// The time a 48.16 fixed-point count of seconds since the Unix epoch names (RFC 3971
@@ -172,6 +192,28 @@ impl From<Time> for std::time::SystemTime {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn division_free_conversions_equal_the_plain_formulas() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        for k in 0..10_000u64 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            for n in [x, x >> 3, k * 999_999_999, k, u64::MAX - k] {
+                let t = Time::from_unix_nanos(n);
+                let (secs, rem) = (n / NANOS_PER_SEC, n % NANOS_PER_SEC);
+                assert_eq!(t.unix_secs(), secs, "{n}");
+                let ntp = (((secs + NTP_UNIX_OFFSET_SECS) & 0xffff_ffff) << 32)
+                    | ((rem << 32) / NANOS_PER_SEC);
+                assert_eq!(t.to_ntp(), ntp, "{n}");
+                assert_eq!(
+                    t.to_unix_48_16(),
+                    (secs << 16) | ((rem << 16) / NANOS_PER_SEC)
+                );
+            }
+        }
+    }
 
     #[test]
     fn ntp_of_the_unix_epoch_is_2208988800_seconds() {

@@ -82,39 +82,12 @@ pub fn ts_as_ntp(t: &Timestamp, p: &TimePolicy) -> Result<Option<u64>, TsError> 
     }
 }
 
-/// `now` as a 64-bit NTP timestamp: exactly [`Time::to_ntp`] (tested), computed with
-/// 32-bit divisions so that a firmware build links no 64-bit division routine for it.
-#[inline(never)]
-pub(crate) fn ntp_of(now: Time) -> u64 {
-    const NANOS: u64 = 1_000_000_000;
-    let nanos = now.unix_nanos();
-    let secs = div_1e9(nanos);
-    let rem = nanos - secs * NANOS;
-    // rem < 10^9 < 2^30: the shifted value fits, and the quotient is below 2^32.
-    let frac = div_1e9(rem << 32);
-    (((secs + keying_crypto::NTP_UNIX_OFFSET_SECS) & 0xffff_ffff) << 32) | frac
-}
-
-/// `n / 10^9`, as `(n / 2^9) / 5^9` by long division in base 2^8 (each step fits in 32
-/// bits: the remainder is below 5^9 < 2^21).
-#[inline(never)]
-fn div_1e9(n: u64) -> u64 {
-    const D: u32 = 1_953_125;
-    let (mut q, mut r) = (0u64, 0u32);
-    for b in (n >> 9).to_be_bytes() {
-        let cur = (r << 8) | u32::from(b);
-        q = (q << 8) | u64::from(cur / D);
-        r = cur % D;
-    }
-    q
-}
-
 /// The timestamp an Initiator sends at `now`: an NTP type (NTP-UTC, NTP-UTC-32, NTP) takes
 /// its value from `now` (NTP adding [`TimePolicy::ntp_local_offset_secs`], the inverse of
 /// what a receiver removes), COUNTER keeps the caller's value (RFC 3830 §6.6).
 #[must_use]
 pub fn stamp(t: &Timestamp, now: Time, p: &TimePolicy) -> Timestamp {
-    let ntp = ntp_of(now);
+    let ntp = now.to_ntp();
     let value = match t.ts_type {
         TsType::NtpUtc => ntp,
         TsType::NtpUtc32 => ntp >> 32,
@@ -136,7 +109,7 @@ pub fn check_window(t: &Timestamp, now: Time, p: &TimePolicy) -> Result<(), TsEr
     match ts_as_ntp(t, p)? {
         Some(ts) => {
             let skew = u64::from(p.skew_secs) << 32;
-            if ts.abs_diff(ntp_of(now)) > skew {
+            if ts.abs_diff(now.to_ntp()) > skew {
                 Err(TsError::OutOfWindow)
             } else {
                 Ok(())
@@ -236,7 +209,7 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                 }
             }
             Some(_) => {
-                let now = ntp_of(now);
+                let now = now.to_ntp();
                 if self.entries.iter().any(|e| e.fp == *fp && e.expires >= now) {
                     return Err(ReplayError::Replay);
                 }
@@ -284,7 +257,7 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
                     .map_err(|_| ReplayError::Full)
             }
             Some(ts) => {
-                let now = ntp_of(now);
+                let now = now.to_ntp();
                 self.entries.retain(|e| e.expires >= now);
                 // An entry can be dropped once its timestamp has left the window.
                 let expires = ts.saturating_add(u64::from(p.skew_secs) << 32);
@@ -324,25 +297,6 @@ impl core::error::Error for ReplayError {
         match self {
             Self::Ts(e) => Some(e),
             _ => None,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ntp_of_is_to_ntp() {
-        let mut x: u64 = 0x0123_4567_89ab_cdef;
-        for k in 0..10_000u64 {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            for t in [x, x >> 3, k * 999_999_999, k, u64::MAX - k] {
-                let t = Time::from_unix_nanos(t);
-                assert_eq!(ntp_of(t), t.to_ntp(), "{t:?}");
-            }
         }
     }
 }
