@@ -178,7 +178,13 @@ impl<C: Symmetric> DhInitiator<C> {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let m = steps::answer(s, msg, kept.csb_id, DataType::DhResp, None)?;
+        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
+            s,
+            msg,
+            kept.csb_id,
+            DataType::DhResp,
+            None,
+        )?;
         m.check_mode_rules()?;
         // The cheap checks first: the public-key operation comes last.
         steps::response_t(&m, &kept.t, now, &self.policy)?;
@@ -299,7 +305,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive(msg, DataType::DhInit, &self.policy)?;
+        let (m, h, t) =
+            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::DhInit, &self.policy)?;
         let rand = m
             .rand()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;

@@ -200,7 +200,13 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             key: self.auth_key.expose(),
             tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
         };
-        let m = steps::answer(s, msg, kept.csb_id, DataType::DhHmacResp, Some(&v))?;
+        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
+            s,
+            msg,
+            kept.csb_id,
+            DataType::DhHmacResp,
+            Some(&v),
+        )?;
         match m.check_mode_rules() {
             Ok(()) => {}
             Err(Error::MissingPayload {
@@ -334,7 +340,11 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive(msg, DataType::DhHmacInit, &self.policy)?;
+        let (m, h, t) = steps::receive::<{ crate::wire::ALL_PAYLOADS }>(
+            msg,
+            DataType::DhHmacInit,
+            &self.policy,
+        )?;
         let rand = m
             .rand()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;

@@ -355,8 +355,8 @@ impl From<CryptoError> for KmError {
 
 /// A payload the message's data type requires is missing from `m` (the accessors of a
 /// message whose mode rules were checked).
-pub(crate) fn missing(
-    m: &crate::wire::message::Message<'_>,
+pub(crate) fn missing<const PS: u32>(
+    m: &crate::wire::message::Message<'_, PS>,
     payload: crate::wire::PayloadType,
 ) -> KmError {
     KmError::Message(Error::MissingPayload {

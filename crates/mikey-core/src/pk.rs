@@ -241,7 +241,13 @@ impl<C: Symmetric> PkInitiator<C> {
             return Err(KmError::WrongState);
         }
         let s = &self.crypto;
-        let m = steps::answer(s, msg, self.csb_id, DataType::PkResp, None)?;
+        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
+            s,
+            msg,
+            self.csb_id,
+            DataType::PkResp,
+            None,
+        )?;
         m.check_mode_rules()?;
         steps::check_verification(
             s,
@@ -357,7 +363,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive(msg, DataType::PkInit, &self.policy)?;
+        let (m, h, t) =
+            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::PkInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         let rand = m
             .rand()

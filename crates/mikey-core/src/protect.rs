@@ -334,7 +334,7 @@ pub(crate) fn keep<const N: usize>(src: &[u8]) -> Result<heapless::Vec<u8, N>, K
 
 /// The ID payloads' data of a message: first and second ID payload (IDi, IDr in an
 /// I_MESSAGE; IDr / IDi per mode in a response).
-pub(crate) fn ids<'a>(m: &Message<'a>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
+pub(crate) fn ids<'a, const PS: u32>(m: &Message<'a, PS>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
     let mut it = m.payloads().filter_map(|p| match p.payload {
         Payload::Id(id) => Some(id.data),
         _ => None,
@@ -350,59 +350,69 @@ pub(crate) struct VKey<'k> {
     pub tail: [&'k [u8]; 3],
 }
 
-/// Writes `HDR, T, payloads…, [V]` with the V MAC filled in; returns the length.
+/// Writes `header`, the payloads `body` pushes, then V with its MAC filled in when `v` is
+/// given; returns the length.
+///
+/// The V payload is written last (RFC 3830 §3.1: "V ... last"), so its Ver data is the
+/// message's last bytes and the MAC covers everything before it (§5.2), followed by
+/// `v.tail`: no parse of the message just written is needed to find either. The payloads
+/// are pushed by their own types, so only the writers a role uses are linked.
 pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
     s: &S,
     out: &mut [u8],
     header: &CommonHeader<'_>,
-    payloads: &[Payload<'_>],
+    body: impl FnOnce(&mut MessageWriter<'_>),
     v: Option<&VKey<'_>>,
 ) -> Result<usize, KmError> {
     let zero = [0u8; 32];
-    let n = {
-        let mut w = MessageWriter::new(out, header);
-        for p in payloads {
-            w.push(p);
-        }
-        if let Some(v) = v {
-            let len = v.alg.mac_len().ok_or(KmError::MacRefused(v.alg))?;
-            w.push(&Payload::V(Verification {
-                auth_alg: v.alg,
-                ver_data: zero
-                    .get(..len)
-                    .ok_or(KmError::BufferTooSmall { needed: len })?,
-            }));
-        }
-        w.finish().map_err(KmError::from)?
+    let mut w = MessageWriter::new(out, header);
+    body(&mut w);
+    let Some(v) = v else {
+        return w.finish().map_err(KmError::from);
     };
-    if let Some(v) = v {
-        let bytes = out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?;
-        let m = Message::parse(bytes)?;
-        // The V payload was just written: its range lies inside `out[..n]`.
-        let (Some(range), Some(cov)) = (m.verification_mac_range(), m.verification_covered())
-        else {
-            return Err(crate::error::missing(&m, crate::wire::PayloadType::V));
-        };
-        let d = mac(
-            s,
-            v.alg,
-            v.key,
-            &[cov.first, cov.second, v.tail[0], v.tail[1], v.tail[2]],
-        )?;
-        let end = range.end;
-        let len = range.len();
-        match (out.get_mut(range), d.as_bytes().get(..len)) {
-            (Some(dst), Some(src)) => dst.copy_from_slice(src),
-            _ => return Err(KmError::BufferTooSmall { needed: end }),
-        }
-    }
+    let len = v.alg.mac_len().ok_or(KmError::MacRefused(v.alg))?;
+    w.push_body(&Verification {
+        auth_alg: v.alg,
+        ver_data: zero
+            .get(..len)
+            .ok_or(KmError::BufferTooSmall { needed: len })?,
+    });
+    let n = w.finish().map_err(KmError::from)?;
+    fill_v(
+        s,
+        out.get_mut(..n)
+            .ok_or(KmError::BufferTooSmall { needed: n })?,
+        len,
+        v,
+    )?;
     Ok(n)
 }
 
-/// Checks the V payload of a received message against `v`.
-pub(crate) fn check_v<S: Symmetric + ?Sized>(
+/// Fills the MAC of `msg`'s last payload, a V payload whose Ver data is `len` bytes.
+fn fill_v<S: Symmetric + ?Sized>(
     s: &S,
-    m: &Message<'_>,
+    msg: &mut [u8],
+    len: usize,
+    v: &VKey<'_>,
+) -> Result<(), KmError> {
+    let start = msg
+        .len()
+        .checked_sub(len)
+        .ok_or(KmError::BufferTooSmall { needed: len })?;
+    let (covered, ver_data) = msg.split_at_mut(start);
+    let d = mac(s, v.alg, v.key, &[covered, v.tail[0], v.tail[1], v.tail[2]])?;
+    ver_data.copy_from_slice(
+        d.as_bytes()
+            .get(..len)
+            .ok_or(KmError::BufferTooSmall { needed: len })?,
+    );
+    Ok(())
+}
+
+/// Checks the V payload of a received message against `v`.
+pub(crate) fn check_v<S: Symmetric + ?Sized, const PS: u32>(
+    s: &S,
+    m: &Message<'_, PS>,
     v: &VKey<'_>,
 ) -> Result<(), KmError> {
     let ver = m
@@ -448,18 +458,17 @@ pub(crate) fn write_error<S: Symmetric + ?Sized>(
         s,
         out,
         &header,
-        &[
-            Payload::Timestamp(t),
-            Payload::Err(ErrorPayload { error_no }),
-        ],
+        |w| {
+            w.push_body(&t).push_body(&ErrorPayload { error_no });
+        },
         v,
     )
 }
 
 /// Reads an Error message received in place of a response.
-pub(crate) fn peer_error<S: Symmetric + ?Sized>(
+pub(crate) fn peer_error<S: Symmetric + ?Sized, const PS: u32>(
     s: &S,
-    m: &Message<'_>,
+    m: &Message<'_, PS>,
     v: Option<&VKey<'_>>,
 ) -> KmError {
     let error_no = m

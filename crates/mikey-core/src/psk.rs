@@ -25,7 +25,6 @@ use crate::steps::key_data::{
     FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
 };
 use crate::steps::{self, Reply, Seen};
-use crate::wire::PayloadType;
 use crate::wire::header::CommonHeader;
 use crate::wire::header::{DataType, PrfFunc};
 use crate::wire::id::Id;
@@ -34,7 +33,32 @@ use crate::wire::kemac::MacAlg;
 use crate::wire::key_data::KeyValidity;
 use crate::wire::message::{KemacScope, Message};
 use crate::wire::timestamp::Timestamp;
+use crate::wire::{PayloadType, payload_set};
 use keying_crypto::Time;
+
+/// The payload types a PSK Responder reads in an I_MESSAGE: RFC 3830 §3.1's `HDR, T,
+/// RAND, [IDi], [IDr], {SP}, KEMAC`, and General Extension payloads (§6.15). Any other
+/// type is refused as unknown (Error no Unspecified), and its reader is not linked into a
+/// firmware that runs only the PSK roles.
+pub const PSK_INIT_PAYLOADS: u32 = payload_set(&[
+    PayloadType::Timestamp,
+    PayloadType::Rand,
+    PayloadType::Id,
+    PayloadType::Sp,
+    PayloadType::Kemac,
+    PayloadType::GeneralExt,
+]);
+
+/// The payload types a PSK Initiator reads in the answer: the verification message
+/// (RFC 3830 §3.1: `HDR, T, [IDr], V`), an Error message (§5.1.2: `HDR, T, {ERR}, [V]`),
+/// and General Extension payloads (§6.15).
+pub const PSK_RESP_PAYLOADS: u32 = payload_set(&[
+    PayloadType::Timestamp,
+    PayloadType::Id,
+    PayloadType::V,
+    PayloadType::Err,
+    PayloadType::GeneralExt,
+]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -215,7 +239,13 @@ impl<C: Symmetric> PskInitiator<C> {
             key: self.auth_key.expose(),
             tail: [&[], &[], t_tail],
         };
-        let m = steps::answer(s, msg, self.csb_id, DataType::PskResp, Some(&v_err))?;
+        let m = steps::answer::<_, PSK_RESP_PAYLOADS>(
+            s,
+            msg,
+            self.csb_id,
+            DataType::PskResp,
+            Some(&v_err),
+        )?;
         let id_i: &[u8] = self.id_i.as_deref().unwrap_or(&[]);
         m.check_mode_rules()?;
         steps::check_verification(
@@ -411,7 +441,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive(msg, DataType::PskInit, &self.policy)?;
+        let (m, h, t) = steps::receive::<PSK_INIT_PAYLOADS>(msg, DataType::PskInit, &self.policy)?;
         // `receive` checked the payloads the data type requires.
         let (rand, kemac, cov) = match (m.rand(), m.kemac(), m.kemac_covered()) {
             (Some(rand), Some(kemac), Some(cov)) => (rand, kemac, cov),
@@ -572,10 +602,10 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
 /// The SAs of the I_MESSAGE `m` (header `h`, RAND `rand`) from its key data `found`, into
 /// `sas`.
 #[inline(always)]
-fn sas_into<S: Symmetric + ?Sized>(
+fn sas_into<S: Symmetric + ?Sized, const PS: u32>(
     s: &S,
     policy: &Policy,
-    m: &Message<'_>,
+    m: &Message<'_, PS>,
     h: &CommonHeader<'_>,
     rand: &[u8],
     found: &FoundKeys<'_>,

@@ -276,7 +276,13 @@ impl<C: Symmetric> RsaRInitiator<C> {
     ) -> Result<(), KmError> {
         let p = self.pending.as_ref().ok_or(KmError::WrongState)?;
         let s = &self.crypto;
-        let m = steps::answer(s, msg, p.csb_id, DataType::RsaRResp, None)?;
+        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
+            s,
+            msg,
+            p.csb_id,
+            DataType::RsaRResp,
+            None,
+        )?;
         m.check_mode_rules()?;
         let h = *m.header();
         self.policy.check_prf(h.prf_func)?;
@@ -610,7 +616,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive(msg, DataType::RsaRInit, &self.policy)?;
+        let (m, h, t) =
+            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         // Offered policies (unicast), PRF and T window: cheap checks before any key work;
         // then not a replay, then authenticated.

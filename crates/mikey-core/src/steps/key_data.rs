@@ -93,7 +93,9 @@ pub fn read_key_data<'p: 't, 't>(
     let mut id = None;
     let mut tek_list: heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }> =
         heapless::Vec::new();
-    for item in Kemac::sub_payloads(plain, first) {
+    // Only key data and ID sub-payloads are taken: the others are refused while parsing.
+    const SUBS: u32 = crate::wire::payload_set(&[PayloadType::KeyData, PayloadType::Id]);
+    for item in Kemac::sub_payloads_in::<SUBS>(plain, first) {
         let item = item.map_err(|_| KmError::KeyData)?;
         match item.payload {
             Payload::KeyData(kd) => {
@@ -184,6 +186,11 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
 }
 
 /// Computes and writes the KEMAC MAC of `out[..n]` over what `scope` names.
+///
+/// With [`KemacScope::Message`] the KEMAC is the message's last payload (RFC 3830 §3.1,
+/// RFC 4650 §3: the writers put it there), so the MAC is the last `mac_len` bytes and
+/// covers all before it: nothing is parsed. [`KemacScope::Payload`] (PK, RSA-R) finds the
+/// KEMAC by parsing the message written.
 pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
     s: &S,
     out: &mut [u8],
@@ -196,15 +203,32 @@ pub(crate) fn fill_kemac_mac<S: Symmetric + ?Sized>(
         // MIKEY-NULL senders (RTSPS peers): nothing to fill; no receiver here accepts it.
         return Ok(());
     }
-    let m = Message::parse(out.get(..n).ok_or(KmError::BufferTooSmall { needed: n })?)?;
-    let cov = m
-        .kemac_covered()
-        .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
-    let d = protect::mac(s, alg, key, &cov.input(scope))?;
-    let range = cov.mac;
+    let mac_len = alg.mac_len().ok_or(KmError::MacRefused(alg))?;
+    let msg = out
+        .get_mut(..n)
+        .ok_or(KmError::BufferTooSmall { needed: n })?;
+    let (range, d) = match scope {
+        KemacScope::Message => {
+            let start = n
+                .checked_sub(mac_len)
+                .ok_or(KmError::BufferTooSmall { needed: mac_len })?;
+            let (covered, _) = msg.split_at(start);
+            (start..n, protect::mac(s, alg, key, &[covered])?)
+        }
+        KemacScope::Payload => {
+            let m = Message::parse(&*msg)?;
+            let cov = m
+                .kemac_covered()
+                .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
+            (
+                cov.mac.clone(),
+                protect::mac(s, alg, key, &cov.input(scope))?,
+            )
+        }
+    };
     let len = range.len();
     let end = range.end;
-    out.get_mut(range)
+    msg.get_mut(range)
         .ok_or(KmError::BufferTooSmall { needed: end })?
         .copy_from_slice(
             d.as_bytes()

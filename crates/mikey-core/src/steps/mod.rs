@@ -31,12 +31,21 @@ use crate::wire::{Payload, PayloadType};
 
 /// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
 /// it) and the mode's payload rules; returns the message, its header and its T.
-pub(crate) fn receive<'a>(
+pub(crate) fn receive<'a, const PS: u32>(
     msg: &'a [u8],
     want: DataType,
     policy: &Policy,
-) -> Result<(Message<'a>, CommonHeader<'a>, Timestamp), KmError> {
-    let m = Message::parse(msg)?;
+) -> Result<(Message<'a, PS>, CommonHeader<'a>, Timestamp), KmError> {
+    let m = Message::parse_in(msg).map_err(|e| {
+        // Another data type may hold payloads outside the set this role reads: it is
+        // refused for its data type, as when it parses.
+        match msg.get(1).map(|&b| DataType::from(b)) {
+            Some(dt) if dt != want && dt.is_known() && msg.first() == Some(&1) => {
+                KmError::UnexpectedDataType(dt)
+            }
+            _ => KmError::from(e),
+        }
+    })?;
     let dt = m.data_type();
     if dt != want || !policy.accepts(dt) {
         return Err(KmError::UnexpectedDataType(dt));
@@ -52,14 +61,14 @@ pub(crate) fn receive<'a>(
 /// Initiator: parses the answer to an exchange with CSB ID `csb_id`, requires data type
 /// `want`; an Error message is the peer's error (authenticated with `v` when given and
 /// its V checks). The mode's payload rules are left to the caller.
-pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
+pub(crate) fn answer<'a, S: Symmetric + ?Sized, const PS: u32>(
     s: &S,
     msg: &'a [u8],
     csb_id: u32,
     want: DataType,
     v: Option<&VKey<'_>>,
-) -> Result<Message<'a>, KmError> {
-    let m = Message::parse(msg)?;
+) -> Result<Message<'a, PS>, KmError> {
+    let m = Message::parse_in(msg)?;
     if m.header().csb_id != csb_id {
         return Err(KmError::Mismatch);
     }
@@ -74,8 +83,8 @@ pub(crate) fn answer<'a, S: Symmetric + ?Sized>(
 /// RFC 4738 §3.6). With [`Policy::libmikey_compat`], a T from the Responder's own clock is
 /// accepted when it lies within the time window (the response's MAC or signature binds the
 /// Initiator's message either way).
-pub(crate) fn response_t(
-    m: &Message<'_>,
+pub(crate) fn response_t<const PS: u32>(
+    m: &Message<'_, PS>,
     sent: &Timestamp,
     now: Time,
     policy: &Policy,
@@ -94,9 +103,9 @@ pub(crate) fn response_t(
 /// MAC with `alg` under `auth` over the message ‖ IDi ‖ IDr ‖ T (`t`, the I_MESSAGE's).
 /// With `libmikey` ([`Policy::libmikey_compat`]) a MAC over the message ‖ T alone is
 /// accepted too. The caller checks the response's T with [`response_t`].
-pub(crate) fn check_verification<S: Symmetric + ?Sized>(
+pub(crate) fn check_verification<S: Symmetric + ?Sized, const PS: u32>(
     s: &S,
-    m: &Message<'_>,
+    m: &Message<'_, PS>,
     alg: MacAlg,
     auth: &[u8],
     id_i: &[u8],
@@ -161,12 +170,13 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
         v: false,
         ..*h
     };
-    let mut payloads = heapless::Vec::<Payload<'_>, 3>::new();
-    let _ = payloads.push(Payload::Timestamp(t));
-    if let Some(id) = id_r {
-        let _ = payloads.push(Payload::Id(id));
-    }
-    protect::write_with_v(s, out, &header, &payloads, Some(&v))
+    let body = |w: &mut crate::wire::message::MessageWriter<'_>| {
+        w.push_body(&t);
+        if let Some(id) = id_r {
+            w.push_body(&id);
+        }
+    };
+    protect::write_with_v(s, out, &header, body, Some(&v))
 }
 
 /// How a Responder answers a message it rejects: an Error message echoing the CSB ID,
@@ -272,7 +282,7 @@ impl Seen {
 }
 
 /// The SP payload numbered `no` that `m` offers.
-pub(crate) fn offered_sp<'a>(m: &Message<'a>, no: u8) -> Option<Sp<'a>> {
+pub(crate) fn offered_sp<'a, const PS: u32>(m: &Message<'a, PS>, no: u8) -> Option<Sp<'a>> {
     m.payloads().find_map(|p| match p.payload {
         Payload::Sp(sp) if sp.policy_no == no => Some(sp),
         _ => None,
@@ -280,7 +290,7 @@ pub(crate) fn offered_sp<'a>(m: &Message<'a>, no: u8) -> Option<Sp<'a>> {
 }
 
 /// An owned copy of the first ID payload of `m`, if any.
-pub(crate) fn peer_id(m: &Message<'_>) -> Result<Option<OwnedId>, KmError> {
+pub(crate) fn peer_id<const PS: u32>(m: &Message<'_, PS>) -> Result<Option<OwnedId>, KmError> {
     m.payloads()
         .find_map(|x| match x.payload {
             Payload::Id(id) => Some(OwnedId::new(&id)),
@@ -304,7 +314,10 @@ pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmErr
 ///
 /// # Errors
 /// [`KmError::Sp`]: Error no Invalid SP / Invalid SPpar (RFC 3830 §6.12).
-pub(crate) fn check_offered_sps(m: &Message<'_>, policy: &Policy) -> Result<(), KmError> {
+pub(crate) fn check_offered_sps<const PS: u32>(
+    m: &Message<'_, PS>,
+    policy: &Policy,
+) -> Result<(), KmError> {
     let crate::wire::header::CsIdMap::SrtpId(list) = &m.header().cs_id_map else {
         return Ok(());
     };

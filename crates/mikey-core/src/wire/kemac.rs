@@ -131,12 +131,21 @@ impl<'a> Kemac<'a> {
     /// relative to the start of `plain`. Empty Encr data (as in DHHMAC, RFC 4650 §3)
     /// is an empty chain.
     pub fn sub_payloads(plain: &'a [u8], first: PayloadType) -> Payloads<'a> {
+        Self::sub_payloads_in(plain, first)
+    }
+
+    /// [`Kemac::sub_payloads`] reading the payload types of `SET` only (see
+    /// [`crate::wire::payload_set`]).
+    pub fn sub_payloads_in<const SET: u32>(
+        plain: &'a [u8],
+        first: PayloadType,
+    ) -> Payloads<'a, SET> {
         let first = if plain.is_empty() {
             PayloadType::Last
         } else {
             first
         };
-        Payloads::new(plain, 0, first)
+        Payloads::new_in(plain, 0, first)
     }
 
     /// The sub-payloads of a NULL-encrypted KEMAC (`None` when encrypted).

@@ -11,17 +11,23 @@ use crate::wire::kemac::Kemac;
 use crate::wire::sign::Sign;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::v::Verification;
-use crate::wire::{FRAMING, Framed, Payload, PayloadItem, PayloadType, Payloads};
+use crate::wire::{
+    ALL_PAYLOADS, Framed, Payload, PayloadItem, PayloadType, Payloads, framing, payload_set,
+};
 
 /// A validated MIKEY message borrowing its bytes. Construction walks the whole payload
 /// chain once and records which payload types occur (so the rule checks and absent
 /// payloads cost no walk), the last payload, and the KEMAC; accessors afterwards cannot
 /// fail.
 ///
+/// `SET` is the set of payload types it may hold (see [`crate::wire::payload_set`]; every
+/// type by default): a role parses with the set it handles, so that the readers of the
+/// others are not linked.
+///
 /// `Debug` shows the message length, not its bytes (a KEMAC with the NULL encryption
 /// algorithm carries its key data in the clear).
 #[derive(Clone, Copy)]
-pub struct Message<'a> {
+pub struct Message<'a, const SET: u32 = ALL_PAYLOADS> {
     bytes: &'a [u8],
     header: CommonHeader<'a>,
     first: PayloadType,
@@ -32,7 +38,7 @@ pub struct Message<'a> {
     kemac: Option<Kemac<'a>>,
 }
 
-impl core::fmt::Debug for Message<'_> {
+impl<const SET: u32> core::fmt::Debug for Message<'_, SET> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Message")
             .field("len", &self.bytes.len())
@@ -58,23 +64,13 @@ struct Index {
     last: Option<(PayloadType, u32)>,
 }
 
-/// The bit set of payload types in `kinds` (every known type is below 32).
-const fn mask_of(mut kinds: &[PayloadType]) -> u32 {
-    let mut mask = 0;
-    while let [kind, rest @ ..] = kinds {
-        mask |= 1 << kind.to_wire();
-        kinds = rest;
-    }
-    mask
-}
-
 /// The payload types a data type requires, in the order they are reported missing, and
 /// their bit set.
 macro_rules! required {
     ($($p:ident),+) => {
         (
             &[$(PayloadType::$p),+],
-            const { mask_of(&[$(PayloadType::$p),+]) },
+            const { payload_set(&[$(PayloadType::$p),+]) },
         )
     };
 }
@@ -182,6 +178,14 @@ impl<'a> Message<'a> {
     /// payload (or SIGN), with no trailing bytes. An unknown payload type ends parsing with
     /// [`ErrorKind::UnknownType`] naming the type and its offset.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        Self::parse_in(bytes)
+    }
+}
+
+impl<'a, const SET: u32> Message<'a, SET> {
+    /// [`Message::parse`] for a message of the payload types in `SET` (see
+    /// [`crate::wire::payload_set`]): another type ends parsing as an unknown one does.
+    pub fn parse_in(bytes: &'a [u8]) -> Result<Self, Error> {
         if u32::try_from(bytes.len()).is_err() {
             return Err(Error::Decode(keying_tlv::Error::new(
                 0,
@@ -196,7 +200,7 @@ impl<'a> Message<'a> {
         let mut count = 0u32;
         let mut index = Index::EMPTY;
         let mut kemac = None;
-        for e in Chain::new(FRAMING, first.to_wire(), r) {
+        for e in Chain::new(framing::<SET>(), first.to_wire(), r) {
             let e = e?;
             if let (Payload::Kemac(k), None) = (e.view, kemac) {
                 kemac = Some(k);
@@ -241,13 +245,13 @@ impl<'a> Message<'a> {
         let at = self.payloads_at as usize;
         let rest = self.bytes.get(at..).unwrap_or_default();
         // Validated in `parse`: no item is an error.
-        Payloads::new(rest, at, self.first).filter_map(Result::ok)
+        Payloads::<SET>::new_in(rest, at, self.first).filter_map(Result::ok)
     }
 
     /// The payload of type `kind` at `offset` (validated in `parse`).
     fn item_at(&self, kind: PayloadType, offset: usize) -> Option<PayloadItem<'a>> {
         let rest = self.bytes.get(offset..)?;
-        Payloads::new(rest, offset, kind).next()?.ok()
+        Payloads::<SET>::new_in(rest, offset, kind).next()?.ok()
     }
 
     /// Whether the message has a payload of type `kind`.
@@ -701,6 +705,26 @@ mod tests {
             rules(DataType::RequestInitPsk, &[T, ID]),
             Err(Error::Misplaced { payload: P::Id, .. })
         ));
+    }
+
+    #[test]
+    fn a_payload_set_refuses_the_types_outside_it_like_unknown_ones() {
+        use PayloadType as P;
+        const SET: u32 = payload_set(&[P::Timestamp, P::Rand, P::Kemac]);
+        let b = msg(DataType::PskInit, &[T, RAND, KEMAC]);
+        let all = Message::parse(&b).unwrap();
+        let only = Message::<SET>::parse_in(&b).unwrap();
+        assert!(all.payloads().eq(only.payloads()));
+        assert_eq!(only.kemac(), all.kemac());
+        // An ID payload is well formed, but outside the set: refused at its offset, as an
+        // unknown type is.
+        let b = msg(DataType::PskInit, &[T, RAND, ID, KEMAC]);
+        let id_at = Message::parse(&b).unwrap().find(P::Id).unwrap().offset;
+        let Err(Error::Decode(e)) = Message::<SET>::parse_in(&b) else {
+            panic!("an ID payload outside the set was read");
+        };
+        assert_eq!(e.kind, ErrorKind::UnknownType { value: 6 });
+        assert_eq!(e.offset, id_at);
     }
 
     #[test]

@@ -210,8 +210,22 @@ macro_rules! payloads {
             /// An unknown type is [`ErrorKind::UnknownType`] at the reader's offset.
             #[inline]
             pub fn read_body(kind: PayloadType, r: &mut Reader<'a>) -> Result<Self> {
+                Self::read_body_in::<ALL_PAYLOADS>(kind, r)
+            }
+
+            /// [`Payload::read_body`] for the types in the set `SET` (see [`payload_set`]):
+            /// a type outside it is [`ErrorKind::UnknownType`], and the readers of the
+            /// types outside it are not compiled into this function.
+            #[inline]
+            pub fn read_body_in<const SET: u32>(kind: PayloadType, r: &mut Reader<'a>) -> Result<Self> {
                 match kind {
-                    $( PayloadType::$variant => Ok(Self::$variant(<$ty as Codec<'a>>::read(r)?)), )+
+                    $(
+                        PayloadType::$variant
+                            if const { SET & (1 << PayloadType::$variant.to_wire()) != 0 } =>
+                        {
+                            Ok(Self::$variant(<$ty as Codec<'a>>::read(r)?))
+                        }
+                    )+
                     _ => Err(unknown(r.offset(), what::PAYLOAD_TYPE, u16::from(kind.to_wire()))),
                 }
             }
@@ -272,18 +286,42 @@ payloads! {
     Sakke(Sakke<'a>),
 }
 
-/// How MIKEY payloads are read for the [`keying_tlv::Mikey`] framing: the Next payload
-/// byte (absent for SIGN), then the type's fields, parsed once into a [`Payload`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MikeyDialect;
+/// Every payload type: the set [`Message::parse`](message::Message::parse) and
+/// [`Payloads::new`] read.
+pub const ALL_PAYLOADS: u32 = u32::MAX;
 
-impl MikeyPayloads for MikeyDialect {
+/// The set of payload types `kinds`, for the parsers that take one
+/// ([`Message::parse_in`](message::Message::parse_in), [`Payloads::new_in`]): bit `t` stands
+/// for the type whose wire value is `t` (every known type's value is below 32). A role that
+/// parses with the set of the payloads it handles links no reader for the others: on
+/// firmware, the linker drops them. A payload outside the set is refused like an unknown
+/// type ([`ErrorKind::UnknownType`] at its offset).
+#[must_use]
+pub const fn payload_set(mut kinds: &[PayloadType]) -> u32 {
+    let mut mask = 0u32;
+    while let [kind, rest @ ..] = kinds {
+        mask |= 1u32 << (kind.to_wire() & 31);
+        kinds = rest;
+    }
+    mask
+}
+
+/// How MIKEY payloads are read for the [`keying_tlv::Mikey`] framing: the Next payload
+/// byte (absent for SIGN), then the type's fields, parsed once into a [`Payload`]. `SET`
+/// is the set of payload types read (see [`payload_set`]); the others are refused.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MikeyDialect<const SET: u32 = ALL_PAYLOADS>;
+
+impl<const SET: u32> MikeyPayloads for MikeyDialect<SET> {
     type View<'a> = Payload<'a>;
 
     #[inline]
     fn read<'a>(&self, kind: u8, r: &mut Reader<'a>) -> Result<Payload<'a>> {
         let kind = PayloadType::from(kind);
-        if matches!(kind, PayloadType::Unknown(_) | PayloadType::Last) {
+        let outside = 1u32
+            .checked_shl(u32::from(kind.to_wire()))
+            .is_none_or(|bit| SET & bit == 0);
+        if outside || matches!(kind, PayloadType::Unknown(_) | PayloadType::Last) {
             // Named at the payload's own offset.
             return Err(unknown(
                 r.offset(),
@@ -294,7 +332,7 @@ impl MikeyPayloads for MikeyDialect {
         if kind != PayloadType::Sign {
             r.u8("next payload")?;
         }
-        Payload::read_body(kind, r)
+        Payload::read_body_in::<SET>(kind, r)
     }
 }
 
@@ -303,15 +341,21 @@ impl MikeyPayloads for MikeyDialect {
 pub fn len_of(kind: u8, payload: Reader<'_>) -> Result<usize> {
     let mut r = payload;
     let before = r.remaining();
-    MikeyDialect.read(kind, &mut r)?;
+    MikeyDialect::<ALL_PAYLOADS>.read(kind, &mut r)?;
     Ok(before - r.remaining())
 }
 
 /// The MIKEY framing used for messages and for the sub-payloads inside KEMAC, TP, TICKET.
-pub const FRAMING: Mikey<MikeyDialect> = Mikey {
-    payloads: MikeyDialect,
-    terminal: Some(4),
-};
+pub const FRAMING: Mikey<MikeyDialect> = framing();
+
+/// The MIKEY framing reading the payload types of `SET` (see [`payload_set`]).
+#[must_use]
+pub const fn framing<const SET: u32>() -> Mikey<MikeyDialect<SET>> {
+    Mikey {
+        payloads: MikeyDialect::<SET>,
+        terminal: Some(4),
+    }
+}
 
 /// One payload of a chain with where it sits. `Debug` shows the length of `raw`, not its
 /// bytes (a key data sub-payload carries a key).
@@ -343,12 +387,12 @@ impl core::fmt::Debug for PayloadItem<'_> {
 /// and stops on malformed input, so it ends after at most as many steps as it has bytes.
 /// `Debug` shows the steps taken, not the bytes (a decrypted KEMAC chain holds keys).
 #[derive(Clone)]
-pub struct Payloads<'a> {
-    chain: Chain<'a, Mikey<MikeyDialect>>,
+pub struct Payloads<'a, const SET: u32 = ALL_PAYLOADS> {
+    chain: Chain<'a, Mikey<MikeyDialect<SET>>>,
     steps: usize,
 }
 
-impl core::fmt::Debug for Payloads<'_> {
+impl<const SET: u32> core::fmt::Debug for Payloads<'_, SET> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Payloads")
             .field("steps", &self.steps)
@@ -360,8 +404,15 @@ impl<'a> Payloads<'a> {
     /// The chain over `bytes` (first byte at absolute offset `base`) whose first payload
     /// has type `first`.
     pub fn new(bytes: &'a [u8], base: usize, first: PayloadType) -> Self {
+        Self::new_in(bytes, base, first)
+    }
+}
+
+impl<'a, const SET: u32> Payloads<'a, SET> {
+    /// [`Payloads::new`] reading the payload types of `SET` only (see [`payload_set`]).
+    pub fn new_in(bytes: &'a [u8], base: usize, first: PayloadType) -> Self {
         Self {
-            chain: Chain::new(FRAMING, first.to_wire(), Reader::at(bytes, base)),
+            chain: Chain::new(framing::<SET>(), first.to_wire(), Reader::at(bytes, base)),
             steps: 0,
         }
     }
@@ -372,7 +423,7 @@ impl<'a> Payloads<'a> {
     }
 }
 
-impl<'a> Iterator for Payloads<'a> {
+impl<'a, const SET: u32> Iterator for Payloads<'a, SET> {
     type Item = Result<PayloadItem<'a>>;
 
     #[inline]
@@ -388,7 +439,7 @@ impl<'a> Iterator for Payloads<'a> {
     }
 }
 
-impl core::iter::FusedIterator for Payloads<'_> {}
+impl<const SET: u32> core::iter::FusedIterator for Payloads<'_, SET> {}
 
 /// Writes a chain of payloads whose first type is implicit (not on the wire), as inside
 /// the KEMAC Encr data (RFC 3830 §6.2: "the first payload ... is a Key data sub-payload"
