@@ -141,14 +141,18 @@ fn prf_parts<S: Symmetric + ?Sized>(
     };
     let [label_head, label_tail] = label;
     for chunk in inkey.chunks(32) {
-        // P(chunk, label, m), XORed into `out` block by block.
+        // P(chunk, label, m), XORed into `out` block by block. A_{i+1} is computed only
+        // when block i+1 exists: A_{m+1} is never used.
         let mut a = hmac(chunk, &label)?;
-        for block in out.chunks_mut(hlen) {
+        let mut blocks = out.chunks_mut(hlen).peekable();
+        while let Some(block) = blocks.next() {
             let p = hmac(chunk, &[a.as_bytes(), label_head, label_tail])?;
             for (o, b) in block.iter_mut().zip(p.as_bytes()) {
                 *o ^= *b;
             }
-            a = hmac(chunk, &[a.as_bytes()])?;
+            if blocks.peek().is_some() {
+                a = hmac(chunk, &[a.as_bytes()])?;
+            }
         }
     }
     Ok(())
