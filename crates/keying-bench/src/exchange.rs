@@ -19,7 +19,7 @@ use std::rc::Rc;
 use keying_crypto::rustcrypto::{HashDrbg, RsaPrivate, RsaPublic, RustCrypto};
 use keying_crypto::{
     CryptoError, Digest, HashAlg, Rng, RsaEncryptionPadding, RsaPrivateKeyOps, RsaPublicKeyOps,
-    RsaSignatureScheme, SecretBytes, Symmetric,
+    RsaSignatureScheme, SecretBytes, Symmetric, WithKeyedHmac,
 };
 use mikey_core::Time;
 use mikey_core::dh::{DhInitiator, DhResponder};
@@ -671,6 +671,16 @@ pub enum Call {
         /// Message parts, as passed.
         parts: Vec<Vec<u8>>,
     },
+    /// `Symmetric::with_hmac_key`: one key prepared, the HMAC of every message computed
+    /// from it.
+    HmacKeyed {
+        /// Hash.
+        alg: HashAlg,
+        /// Key.
+        key: Vec<u8>,
+        /// Each message's parts, in order.
+        msgs: Vec<Vec<Vec<u8>>>,
+    },
     /// `Symmetric::hash`.
     Hash {
         /// Hash.
@@ -806,6 +816,7 @@ impl Call {
     pub fn label(&self) -> String {
         match self {
             Self::Hmac { alg, .. } => format!("hmac_{}", hash_name(*alg)),
+            Self::HmacKeyed { alg, .. } => format!("hmac_{}_key", hash_name(*alg)),
             Self::Hash { alg, .. } => hash_name(*alg).into(),
             Self::AesCtr { key, .. } => format!("aes{}_cm", key.len() * 8),
             Self::OtherSymmetric(name) => (*name).into(),
@@ -831,10 +842,16 @@ impl Call {
 
 /// How many calls of each [`Call::label`].
 #[must_use]
+///
+/// A [`Call::HmacKeyed`] counts once as `hmac_<hash>_key` (the key prepared) and once per
+/// message as `hmac_<hash>`.
 pub fn counts(calls: &[Call]) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for c in calls {
         *m.entry(c.label()).or_insert(0) += 1;
+        if let Call::HmacKeyed { alg, msgs, .. } = c {
+            *m.entry(format!("hmac_{}", hash_name(*alg))).or_insert(0) += msgs.len();
+        }
     }
     m
 }
@@ -942,6 +959,21 @@ impl<S: Symmetric> Symmetric for RecProvider<S> {
             parts: owned(parts),
         });
         self.inner.hmac(alg, key, parts)
+    }
+
+    fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+        let msgs = RefCell::new(Vec::new());
+        self.inner.with_hmac_key(alg, key, &mut |h| {
+            f(&|parts| {
+                msgs.borrow_mut().push(owned(parts));
+                h(parts)
+            });
+        });
+        self.rec.push(Call::HmacKeyed {
+            alg,
+            key: key.to_vec(),
+            msgs: msgs.into_inner(),
+        });
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
@@ -1154,6 +1186,7 @@ impl<G: Rng> Rng for RecRng<G> {
 /// A recorded call ready to replay (inputs borrowed, keys loaded).
 enum Op<'a> {
     Hmac(HashAlg, &'a [u8], Vec<&'a [u8]>),
+    HmacKeyed(HashAlg, &'a [u8], Vec<Vec<&'a [u8]>>),
     Hash(HashAlg, Vec<&'a [u8]>),
     AesCtr(&'a [u8], [u8; 16], &'a [u8]),
     Sign(&'a RsaPrivate, RsaSignatureScheme, Vec<&'a [u8]>),
@@ -1200,6 +1233,9 @@ impl<'a> Replay<'a> {
         for c in calls.iter().filter(|c| keep(c)) {
             ops.push(match c {
                 Call::Hmac { alg, key, parts } => Op::Hmac(*alg, key, borrowed(parts)),
+                Call::HmacKeyed { alg, key, msgs } => {
+                    Op::HmacKeyed(*alg, key, msgs.iter().map(|m| borrowed(m)).collect())
+                }
                 Call::Hash { alg, parts } => Op::Hash(*alg, borrowed(parts)),
                 Call::AesCtr { key, iv, data } => Op::AesCtr(key, *iv, data),
                 Call::OtherSymmetric(name) => return Err(format!("{name} is not replayed")),
@@ -1259,6 +1295,14 @@ impl<'a> Replay<'a> {
             let good = match op {
                 Op::Hmac(alg, key, parts) => {
                     black_box(c.hmac(*alg, key, parts));
+                    true
+                }
+                Op::HmacKeyed(alg, key, msgs) => {
+                    c.with_hmac_key(*alg, key, &mut |h| {
+                        for m in msgs {
+                            black_box(h(m));
+                        }
+                    });
                     true
                 }
                 Op::Hash(alg, parts) => {

@@ -5,13 +5,14 @@
 //! moving the overhead figure. Also checks that both sides derive the same keys and that
 //! the replay reproduces every call successfully.
 //!
-//! The model, counted from mikey-core (`psk.rs`, `rsa_r.rs`, `dh_mode.rs`, `steps.rs`,
-//! `kdf.rs`; one SRTP stream, MIKEY-1 PRF, AES-CM-128, HMAC-SHA-1-160, SIGN = RSA-PSS /
+//! The model, counted from mikey-core (`psk.rs`, `rsa_r.rs`, `dh.rs`, `steps/`,
+//! `kdf.rs`, `srtp.rs`; one SRTP stream, MIKEY-1 PRF, AES-CM-128, HMAC-SHA-1-160, SIGN = RSA-PSS /
 //! SHA-256, PKE = PKCS#1 v1.5):
 //! - one PRF output of ≤ 20 bytes costs 2 HMAC-SHA-1 per 32-byte chunk of the input key
 //!   (A_1 and HMAC(A_1 ‖ label); RFC 3830 §4.1.2 — A_2 is not needed for one block and
 //!   is not computed); KEMAC keys (encr, auth, salt) = 3 outputs; SRTP master key + salt
-//!   = 2 outputs per side;
+//!   = 2 outputs per side; the outputs of one derivation share one keyed HMAC state per
+//!   chunk (`hmac_sha1_key`: the KEMAC keys once, the SRTP keys once, per side);
 //! - PSK: Initiator 6 (KEMAC keys) + 1 (KEMAC MAC) + 4 (SAs); Responder 6 + 1 (MAC
 //!   check) + 4 (SAs) + 1 (V); Initiator 1 (V check) = 24 HMAC; AES-CM encrypt + decrypt;
 //!   2 SHA-256 (replay-cache fingerprints); RNG: RAND, TGK;
@@ -19,8 +20,8 @@
 //!   first), PKE encrypt / decrypt, 2 × (6 + 1 + 4) HMAC, 2 AES-CM, 2 SHA-256; RNG: RAND,
 //!   TGK, envelope key;
 //! - DH: 2 signs, 2 verifies, 2 SPKI loads, 2 SHA-256; the 192-byte TGK is 6 PRF chunks,
-//!   so the SAs cost 2 × 6 × 2 = 24 HMAC per side; RNG: RAND and one private exponent per
-//!   side; MODP: 2 key pairs + 2 agreements (not observable through the provider traits,
+//!   so the SAs cost 6 × 2 × 2 = 24 HMAC per side under 6 keyed states; RNG: RAND and
+//!   one private exponent per side; MODP: 2 key pairs + 2 agreements (not observable through the provider traits,
 //!   added from the model by `dh_model_calls`).
 #![allow(
     clippy::unwrap_used,
@@ -38,6 +39,7 @@ fn model(mode: Mode) -> BTreeMap<String, usize> {
     let m: &[(&str, usize)] = match mode {
         Mode::Psk => &[
             ("hmac_sha1", 24),
+            ("hmac_sha1_key", 4),
             ("aes128_cm", 2),
             ("sha256", 2),
             ("drbg", 2),
@@ -49,6 +51,7 @@ fn model(mode: Mode) -> BTreeMap<String, usize> {
             ("rsa2048_decrypt_pkcs1v15", 1),
             ("rsa_load_spki", 2),
             ("hmac_sha1", 22),
+            ("hmac_sha1_key", 4),
             ("aes128_cm", 2),
             ("sha256", 2),
             ("drbg", 3),
@@ -60,6 +63,7 @@ fn model(mode: Mode) -> BTreeMap<String, usize> {
             ("modp1536_keypair", 2),
             ("modp1536_agree", 2),
             ("hmac_sha1", 48),
+            ("hmac_sha1_key", 12),
             ("sha256", 2),
             ("drbg", 3),
         ],

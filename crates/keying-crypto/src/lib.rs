@@ -136,6 +136,7 @@ pub use role::Rejected;
 pub use secret::{SecretBuf, SecretBytes, ct_eq};
 pub use time::{NTP_UNIX_OFFSET_SECS, Time};
 pub use traits::{
-    AES_KW_DEFAULT_IV, EcdsaP256Signer, EcdsaP256Verifier, RsaEncryptionPadding, RsaKeyLoader,
-    RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric, rsa_max_plaintext_len,
+    AES_KW_DEFAULT_IV, EcdsaP256Signer, EcdsaP256Verifier, KeyedHmac, RsaEncryptionPadding,
+    RsaKeyLoader, RsaPrivateKeyOps, RsaPublicKeyOps, RsaSignatureScheme, Symmetric, WithKeyedHmac,
+    rsa_max_plaintext_len,
 };

@@ -2,6 +2,13 @@
 
 use crate::{CryptoError, Digest, HashAlg, Rng};
 
+/// HMAC of a message (its parts concatenated) under the key prepared by
+/// [`Symmetric::with_hmac_key`].
+pub type KeyedHmac<'k> = dyn Fn(&[&[u8]]) -> Digest + 'k;
+
+/// What [`Symmetric::with_hmac_key`] runs with a [`KeyedHmac`].
+pub type WithKeyedHmac<'f> = dyn FnMut(&KeyedHmac<'_>) + 'f;
+
 /// Symmetric primitives. No allocation, no randomness, no private-key handles.
 ///
 /// Every method writes into caller memory; none panics on any input.
@@ -20,6 +27,15 @@ pub trait Symmetric {
     /// [`Digest::truncate`] / compare with [`Digest::ct_eq_truncated`]. A provider without
     /// `alg` returns a digest of another length, as [`Symmetric::hash`].
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest;
+
+    /// HMAC of several messages under one key: prepares `key` for hash `alg` once (RFC
+    /// 2104 §2's inner and outer padded key blocks hashed) and calls `f` with a function
+    /// returning `HMAC(key, parts)`, the value [`Symmetric::hmac`] returns, from that state.
+    /// For derivations that MAC many messages under one key (the MIKEY PRF, RFC 3830
+    /// §4.1.2). The default calls [`Symmetric::hmac`] for each message.
+    fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+        f(&|parts| self.hmac(alg, key, parts));
+    }
 
     /// AES in counter mode, in place: encryption and decryption are the same operation.
     ///
@@ -322,6 +338,9 @@ impl<T: Symmetric + ?Sized> Symmetric for &T {
     }
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
         (**self).hmac(alg, key, parts)
+    }
+    fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+        (**self).with_hmac_key(alg, key, f);
     }
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
         (**self).aes_ctr(key, iv, data)

@@ -14,7 +14,7 @@
 //! Label = `constant (4) ‖ cs_id (1) ‖ CSB ID (4) ‖ RAND` (RFC 3830 §4.1.3); the KEMAC /
 //! V keys from the PSK or envelope key use `cs_id = 0xFF` (§4.1.4).
 
-use keying_crypto::{HashAlg, SecretBuf, Symmetric};
+use keying_crypto::{Digest, HashAlg, SecretBuf, Symmetric};
 
 use crate::wire::header::PrfFunc;
 
@@ -127,32 +127,60 @@ fn prf_parts<S: Symmetric + ?Sized>(
     label: [&[u8]; 2],
     out: &mut [u8],
 ) -> Result<(), KdfError> {
-    if inkey.is_empty() || out.len() > MAX_OUT {
+    prf_many(s, hash, inkey, &mut [(label, out)])
+}
+
+/// `PRF(inkey, label_j)` into every `out_j` of `jobs`: each 256-bit chunk of `inkey` is
+/// keyed for HMAC once ([`Symmetric::with_hmac_key`]) for all the outputs.
+fn prf_many<S: Symmetric + ?Sized>(
+    s: &S,
+    hash: HashAlg,
+    inkey: &[u8],
+    jobs: &mut [([&[u8]; 2], &mut [u8])],
+) -> Result<(), KdfError> {
+    if inkey.is_empty() || jobs.iter().any(|(_, out)| out.len() > MAX_OUT) {
         return Err(KdfError::BadLength);
     }
-    out.fill(0);
-    let hlen = hash.output_len();
-    // A provider without `hash` returns a digest of another length: refused, never a
-    // short (or all-zero) key.
-    let hmac = |key: &[u8], parts: &[&[u8]]| {
-        s.hmac(hash, key, parts)
-            .checked(hash)
-            .map_err(|_| KdfError::UnsupportedPrf)
-    };
-    let [label_head, label_tail] = label;
+    for (_, out) in jobs.iter_mut() {
+        out.fill(0);
+    }
+    let mut result = Ok(());
     for chunk in inkey.chunks(32) {
-        // P(chunk, label, m), XORed into `out` block by block. A_{i+1} is computed only
-        // when block i+1 exists: A_{m+1} is never used.
-        let mut a = hmac(chunk, &label)?;
-        let mut blocks = out.chunks_mut(hlen).peekable();
-        while let Some(block) = blocks.next() {
-            let p = hmac(chunk, &[a.as_bytes(), label_head, label_tail])?;
-            for (o, b) in block.iter_mut().zip(p.as_bytes()) {
-                *o ^= *b;
-            }
-            if blocks.peek().is_some() {
-                a = hmac(chunk, &[a.as_bytes()])?;
-            }
+        s.with_hmac_key(hash, chunk, &mut |h| {
+            // A provider without `hash` returns a digest of another length: refused,
+            // never a short (or all-zero) key.
+            let hmac =
+                |parts: &[&[u8]]| h(parts).checked(hash).map_err(|_| KdfError::UnsupportedPrf);
+            result = jobs
+                .iter_mut()
+                .try_for_each(|(label, out)| p_xor(&hmac, *label, out, hash.output_len()));
+        });
+        result?;
+    }
+    Ok(())
+}
+
+/// HMAC under one PRF key chunk, refusing a provider without the PRF's hash.
+type PrfHmac<'h> = dyn Fn(&[&[u8]]) -> Result<Digest, KdfError> + 'h;
+
+/// `out ^= P(s, label, m)` (RFC 3830 §4.1.2) with `hmac` keyed by `s`. A_{i+1} is computed
+/// only when block i+1 exists: A_{m+1} is never used.
+fn p_xor(
+    hmac: &PrfHmac<'_>,
+    label: [&[u8]; 2],
+    out: &mut [u8],
+    hlen: usize,
+) -> Result<(), KdfError> {
+    let [head, tail] = label;
+    let mut a = hmac(&label)?;
+    let mut blocks = out.chunks_mut(hlen).peekable();
+    while let Some(block) = blocks.next() {
+        let p = hmac(&[a.as_bytes(), head, tail])?;
+        for (o, b) in block.iter_mut().zip(p.as_bytes()) {
+            *o ^= *b;
+        }
+        if blocks.peek().is_some() {
+            a = hmac(&[a.as_bytes()])?;
         }
     }
     Ok(())
@@ -172,43 +200,60 @@ pub fn derive<S: Symmetric + ?Sized>(
     len: usize,
 ) -> Result<SecretBuf<MAX_OUT>, KdfError> {
     let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
-    derive_into(
+    derive_many(
         s,
-        prf_func,
-        inkey,
-        constant,
-        cs_id,
-        csb_id,
-        rand,
-        out.expose_mut(),
+        &Derivation {
+            prf_func,
+            inkey,
+            csb_id,
+            rand,
+        },
+        &mut [(constant, cs_id, out.expose_mut())],
     )?;
     Ok(out)
 }
 
-/// [`derive`] into `out` (`out.len()` bytes, at most [`MAX_OUT`]), for callers that hold
-/// the key's final buffer (the SRTP master key and salt).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn derive_into<S: Symmetric + ?Sized>(
+/// What the outputs of one derivation share: `PRF(inkey, constant ‖ cs_id ‖ csb_id ‖
+/// rand)` (RFC 3830 §4.1.3) differs between them only in the constant and cs_id.
+pub(crate) struct Derivation<'a> {
+    /// The PRF func of the header.
+    pub prf_func: PrfFunc,
+    /// The TGK, PSK or envelope key.
+    pub inkey: &'a [u8],
+    /// The CSB ID.
+    pub csb_id: u32,
+    /// The RAND.
+    pub rand: &'a [u8],
+}
+
+/// The outputs `(constant, cs_id, out)` of one derivation, each `out.len()` bytes (at most
+/// [`MAX_OUT`]), into the caller's buffers (the SRTP master key and salt, the KEMAC keys):
+/// each chunk of the inkey is keyed once for all of them.
+pub(crate) fn derive_many<S: Symmetric + ?Sized>(
     s: &S,
-    prf_func: PrfFunc,
-    inkey: &[u8],
-    constant: u32,
-    cs_id: u8,
-    csb_id: u32,
-    rand: &[u8],
-    out: &mut [u8],
+    d: &Derivation<'_>,
+    outputs: &mut [(u32, u8, &mut [u8])],
 ) -> Result<(), KdfError> {
-    let hash = prf_hash(prf_func).ok_or(KdfError::UnsupportedPrf)?;
-    if rand.len() > MAX_RAND_LEN {
+    const MAX_OUTPUTS: usize = 3;
+    let hash = prf_hash(d.prf_func).ok_or(KdfError::UnsupportedPrf)?;
+    if d.rand.len() > MAX_RAND_LEN || outputs.len() > MAX_OUTPUTS {
         return Err(KdfError::BadLength);
     }
-    // The label of `Label::new`, as its two parts.
-    let c = constant.to_be_bytes();
-    let csb = csb_id.to_be_bytes();
-    let head = [
-        c[0], c[1], c[2], c[3], cs_id, csb[0], csb[1], csb[2], csb[3],
-    ];
-    prf_parts(s, hash, inkey, [&head, rand], out)
+    // The labels of `Label::new`, as their two parts.
+    let csb = d.csb_id.to_be_bytes();
+    let mut heads = [[0u8; 9]; MAX_OUTPUTS];
+    for ((constant, cs_id, _), head) in outputs.iter().zip(heads.iter_mut()) {
+        let c = constant.to_be_bytes();
+        *head = [
+            c[0], c[1], c[2], c[3], *cs_id, csb[0], csb[1], csb[2], csb[3],
+        ];
+    }
+    let mut jobs: heapless::Vec<([&[u8]; 2], &mut [u8]), MAX_OUTPUTS> = heapless::Vec::new();
+    for ((_, _, out), head) in outputs.iter_mut().zip(heads.iter()) {
+        jobs.push(([&head[..], d.rand], &mut **out))
+            .map_err(|_| KdfError::BadLength)?;
+    }
+    prf_many(s, hash, d.inkey, &mut jobs)
 }
 
 /// The three keys protecting a KEMAC / V payload (RFC 3830 §4.1.4), from the PSK or the
@@ -242,22 +287,20 @@ impl KemacKeys {
             auth: buf(auth_len)?,
             salt: buf(14)?,
         };
-        for (c, key) in [
-            (C_KEMAC_ENCR, &mut keys.encr),
-            (C_KEMAC_AUTH, &mut keys.auth),
-            (C_KEMAC_SALT, &mut keys.salt),
-        ] {
-            derive_into(
-                s,
+        derive_many(
+            s,
+            &Derivation {
                 prf_func,
                 inkey,
-                c,
-                CS_ID_PSK,
                 csb_id,
                 rand,
-                key.expose_mut(),
-            )?;
-        }
+            },
+            &mut [
+                (C_KEMAC_ENCR, CS_ID_PSK, keys.encr.expose_mut()),
+                (C_KEMAC_AUTH, CS_ID_PSK, keys.auth.expose_mut()),
+                (C_KEMAC_SALT, CS_ID_PSK, keys.salt.expose_mut()),
+            ],
+        )?;
         Ok(keys)
     }
 }

@@ -355,40 +355,36 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
         let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
         match *inputs.keying {
             Keying::Tgk { tgk, salt } => {
-                // Derived straight into the SA's buffers (no key copies on the stack).
+                // Derived straight into the SA's buffers (no key copies on the stack), the
+                // TGK keyed once for both. RFC 3830 §4.1.3: a salt transported with the
+                // TGK is used as the salting key; otherwise it is derived.
                 master_key.set_len(klen).map_err(|_| SaError::Shape)?;
-                kdf::derive_into(
-                    s,
-                    inputs.prf_func,
-                    tgk,
-                    C_TEK,
-                    cs_id,
-                    inputs.csb_id,
-                    inputs.rand,
-                    master_key.expose_mut(),
-                )
-                .map_err(SaError::Kdf)?;
-                // RFC 3830 §4.1.3: a salt transported with the TGK is used as the salting
-                // key; otherwise it is derived.
+                let d = kdf::Derivation {
+                    prf_func: inputs.prf_func,
+                    inkey: tgk,
+                    csb_id: inputs.csb_id,
+                    rand: inputs.rand,
+                };
                 match salt {
-                    Some(sb) => master_salt
-                        .extend_from_slice(sb.get(..slen).ok_or(SaError::Shape)?)
-                        .map_err(|_| SaError::Shape)?,
+                    Some(sb) => {
+                        master_salt
+                            .extend_from_slice(sb.get(..slen).ok_or(SaError::Shape)?)
+                            .map_err(|_| SaError::Shape)?;
+                        kdf::derive_many(s, &d, &mut [(C_TEK, cs_id, master_key.expose_mut())])
+                    }
                     None => {
                         master_salt.set_len(slen).map_err(|_| SaError::Shape)?;
-                        kdf::derive_into(
+                        kdf::derive_many(
                             s,
-                            inputs.prf_func,
-                            tgk,
-                            C_TGK_SALT,
-                            cs_id,
-                            inputs.csb_id,
-                            inputs.rand,
-                            master_salt.expose_mut(),
+                            &d,
+                            &mut [
+                                (C_TEK, cs_id, master_key.expose_mut()),
+                                (C_TGK_SALT, cs_id, master_salt.expose_mut()),
+                            ],
                         )
-                        .map_err(SaError::Kdf)?;
                     }
                 }
+                .map_err(SaError::Kdf)?;
             }
             Keying::Teks(teks) => {
                 let (tek, salt) = teks.get(i).or(teks.last()).ok_or(SaError::Shape)?;

@@ -64,7 +64,7 @@ use aws_lc_rs::key_wrap::{self, AesKek, KeyWrap};
 use aws_lc_rs::{digest, hmac};
 
 use crate::rustcrypto::{RustCrypto, kw_unwrapped_len, kw_wrapped_len};
-use crate::{CryptoError, Digest, HashAlg, Symmetric};
+use crate::{CryptoError, Digest, HashAlg, Symmetric, WithKeyedHmac};
 
 /// The aws-lc-rs provider for [`Symmetric`]. A zero-sized value: pass
 /// `&AwsLc` wherever a provider is wanted.
@@ -111,6 +111,16 @@ fn cbc_check(key: &[u8], data: &[u8]) -> Result<&'static Algorithm, CryptoError>
     Ok(alg)
 }
 
+/// aws-lc-rs's HMAC algorithm for a hash.
+fn hmac_alg(alg: HashAlg) -> hmac::Algorithm {
+    match alg {
+        HashAlg::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+        HashAlg::Sha256 => hmac::HMAC_SHA256,
+        HashAlg::Sha384 => hmac::HMAC_SHA384,
+        HashAlg::Sha512 => hmac::HMAC_SHA512,
+    }
+}
+
 impl Symmetric for AwsLc {
     fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
         let d = digest_parts(alg, parts);
@@ -118,18 +128,25 @@ impl Symmetric for AwsLc {
     }
 
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
-        let halg = match alg {
-            HashAlg::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-            HashAlg::Sha256 => hmac::HMAC_SHA256,
-            HashAlg::Sha384 => hmac::HMAC_SHA384,
-            HashAlg::Sha512 => hmac::HMAC_SHA512,
-        };
-        let key = hmac::Key::new(halg, key);
+        let key = hmac::Key::new(hmac_alg(alg), key);
         let mut ctx = hmac::Context::with_key(&key);
         for p in parts {
             ctx.update(p);
         }
         Digest::from_prefix(ctx.sign().as_ref())
+    }
+
+    fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+        // `hmac::Key` holds the padded key blocks already hashed; each context starts
+        // from them.
+        let key = hmac::Key::new(hmac_alg(alg), key);
+        f(&|parts| {
+            let mut ctx = hmac::Context::with_key(&key);
+            for p in parts {
+                ctx.update(p);
+            }
+            Digest::from_prefix(ctx.sign().as_ref())
+        });
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {

@@ -19,7 +19,7 @@ use hmac::{
 };
 
 use super::RustCrypto;
-use crate::{CryptoError, Digest, HashAlg, Symmetric};
+use crate::{CryptoError, Digest, HashAlg, Symmetric, WithKeyedHmac};
 
 /// Evaluates `$body` with the type `$d` naming the RustCrypto hash of `$alg`, or `$none`
 /// when that hash is not compiled in (one place decides which hashes exist).
@@ -111,9 +111,35 @@ where
 {
     // HMAC accepts keys of any length (RFC 2104 §2), so this never fails in practice.
     // An empty digest never compares equal to a real tag.
-    let Ok(mut mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
+    let Ok(mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
         return Digest::EMPTY;
     };
+    hmac_finish(mac, parts)
+}
+
+/// [`Symmetric::with_hmac_key`] with hash `D`: the keyed state (RFC 2104's padded key
+/// blocks hashed) is built once and cloned for every message.
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[inline(never)]
+fn hmac_keyed<D>(key: &[u8], f: &mut WithKeyedHmac<'_>)
+where
+    D: EagerHash,
+    Hmac<D>: hmac::KeyInit + Update + FixedOutput + Clone,
+{
+    match <Hmac<D> as hmac::KeyInit>::new_from_slice(key) {
+        Ok(keyed) => f(&|parts| hmac_finish(keyed.clone(), parts)),
+        Err(_) => f(&|_| Digest::EMPTY),
+    }
+}
+
+/// Feeds `parts` to a keyed HMAC state and returns the tag (the library's output copy
+/// zeroized).
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+fn hmac_finish<D>(mut mac: Hmac<D>, parts: &[&[u8]]) -> Digest
+where
+    D: EagerHash,
+    Hmac<D>: Update + FixedOutput,
+{
     for p in parts {
         Mac::update(&mut mac, p);
     }
@@ -371,6 +397,10 @@ impl Symmetric for RustCrypto {
 
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
         with_hash!(alg, D => hmac_parts::<D>(key, parts), Digest::EMPTY)
+    }
+
+    fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+        with_hash!(alg, D => hmac_keyed::<D>(key, f), f(&|_| Digest::EMPTY))
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {

@@ -104,8 +104,18 @@ fn hash_lengths() {
     assert_eq!(HashAlg::Sha512.block_len(), 128);
 }
 
+/// HMAC of `data` under `key`, by [`Symmetric::hmac`] and by a keyed state
+/// ([`Symmetric::with_hmac_key`], twice from the same state): every known answer below
+/// checks both.
 fn mac(alg: HashAlg, key: &[u8], data: &[u8]) -> Vec<u8> {
-    P.hmac(alg, key, &[data]).as_ref().to_vec()
+    let one = P.hmac(alg, key, &[data]).as_ref().to_vec();
+    let mut keyed = Vec::new();
+    P.with_hmac_key(alg, key, &mut |h| {
+        keyed.push(h(&[data]).as_ref().to_vec());
+        keyed.push(h(&[&data[..data.len() / 2], &data[data.len() / 2..]]).as_ref().to_vec());
+    });
+    assert_eq!(keyed, [one.clone(), one.clone()], "{alg:?}");
+    one
 }
 
 /// RFC 2202 §3, all seven HMAC-SHA-1 cases.
