@@ -152,16 +152,15 @@ mod backend {
         y: [u32; 8],
     }
 
-    /// A 32-byte big-endian integer as eight words, least significant first.
-    fn words(be: &[u8; 32]) -> [u32; 8] {
-        let mut w = [0u32; 8];
+    /// A 32-byte big-endian integer as eight words, least significant first (written in
+    /// place: no copies in the frame that holds them).
+    fn load_words(w: &mut [u32; 8], be: &[u8; 32]) {
         for (word, bytes) in w.iter_mut().zip(be.as_chunks::<4>().0.iter().rev()) {
             *word = u32::from_be_bytes(*bytes);
         }
-        w
     }
 
-    /// The inverse of [`words`].
+    /// The inverse of [`load_words`].
     fn big_endian(w: &[u32; 8], out: &mut [u8]) {
         for (bytes, word) in out.as_chunks_mut::<4>().0.iter_mut().rev().zip(w) {
             *bytes = word.to_be_bytes();
@@ -197,21 +196,44 @@ mod backend {
             let [r, s] = sig.as_chunks::<32>().0 else {
                 return false;
             };
-            let (r, s) = (words(r), words(s));
+            let (r_be, s_be) = (r, s);
+            let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
+            load_words(&mut r, r_be);
+            load_words(&mut s, s_be);
             // SEC 1 v2 §4.1.4 step 1 (FIPS 186-5 §6.4.2 step 2): r, s in [1, n − 1]. p256-cm4
             // checks this too; the verdict must not depend on that.
             if !(p256_cm4::check_range_n(&r) && p256_cm4::check_range_n(&s)) {
                 return false;
             }
-            let Ok(e) = RustCrypto
-                .hash(HashAlg::Sha256, msg_parts)
-                .checked(HashAlg::Sha256)
-            else {
+            let mut e = [0u8; 32];
+            if !sha256(msg_parts, &mut e) {
                 return false;
-            };
-            // p256-cm4 checks the key again (coordinates below p, on the curve), computes
-            // u1·G + u2·Q and accepts iff it is not the identity and its x ≡ r (mod n).
-            p256_cm4::verify(&self.x, &self.y, e.as_bytes(), &r, &s)
+            }
+            self.curve_verify(&e, &r, &s)
+        }
+
+        /// p256-cm4 checks the key again (coordinates below p, on the curve), computes
+        /// u1·G + u2·Q and accepts iff it is not the identity and its x ≡ r (mod n).
+        ///
+        /// Not inlined, nor is [`sha256`]: the 1.7 KiB of p256-cm4's tables and the
+        /// hash's frames are never on the stack together (the group member's stack budget
+        /// is 4 KiB).
+        #[inline(never)]
+        fn curve_verify(&self, e: &[u8; 32], r: &[u32; 8], s: &[u32; 8]) -> bool {
+            p256_cm4::verify(&self.x, &self.y, e, r, s)
+        }
+    }
+
+    /// SHA-256 of the concatenation of `parts` into `out`; `false` if the provider has none.
+    #[inline(never)]
+    fn sha256(parts: &[&[u8]], out: &mut [u8; 32]) -> bool {
+        let d = RustCrypto.hash(HashAlg::Sha256, parts);
+        match <&[u8; 32]>::try_from(d.as_bytes()) {
+            Ok(d) => {
+                *out = *d;
+                true
+            }
+            Err(_) => false,
         }
     }
 }
