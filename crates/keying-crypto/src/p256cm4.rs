@@ -1,7 +1,8 @@
 //! ECDSA P-256 / SHA-256 verification for ARMv7E-M firmware (feature `p256-cm4`), on the
 //! [`p256-cm4`](https://crates.io/crates/p256-cm4) crate 0.4: Rust with Cortex-M4 assembly
-//! (a port of Emil Lenngren's P256-Cortex-M4), no dependencies. About a quarter of the flash
-//! of RustCrypto's `p256` and a tenth of its instructions per verification.
+//! (a port of Emil Lenngren's P256-Cortex-M4), no dependencies. On the GDOI group member
+//! (Cortex-M4, QEMU) it takes under a third of the flash of RustCrypto's `p256`, half the
+//! stack, and a fourteenth of the instructions per verification.
 //!
 //! [`P256VerifyingKey`] implements [`EcdsaP256Verifier`], the trait RustCrypto's
 //! `rustcrypto::P256VerifyingKey` implements, so a protocol role takes either unchanged
@@ -42,6 +43,13 @@
 //! script has no rule for it, so the linker places it as an orphan section after `.text`,
 //! in flash, outside `.text`: count it when measuring code size (`crates/footprint/measure`
 //! does).
+//!
+//! p256-cm4 0.4.0 assembles one load in `mul288x288` as a one-register `LDM` without
+//! write-back, which LLVM encodes as the 32-bit LDM that the ARMv7-M Architecture Reference
+//! Manual makes UNPREDICTABLE for fewer than two registers; QEMU faults on it (a Cortex-M4
+//! chip executes it as the load). This workspace builds p256-cm4 with that line written as
+//! `LDR` (`[patch.crates-io]` to `vendor/p256-cm4`); a project using keying-crypto from a
+//! registry gets the published crate unless it patches it the same way.
 
 #[cfg(all(target_arch = "arm", target_os = "none", not(p256_cm4_asm)))]
 compile_error!(
