@@ -45,7 +45,8 @@
 //!
 //! Features: `mikey`, `gdoi`, `hokey` (which protocol crates, default all), `rustcrypto`
 //! (the default provider, no heap), `rustcrypto-rsa` (RSA, needs `alloc`), `aws-lc` (the
-//! server provider, needs `std`), `alloc`, `std`. The repository README draws the layout
+//! server provider, needs `std`), `p256-cm4` (ECDSA P-256 verification on the p256-cm4
+//! assembly for ARMv7E-M firmware), `alloc`, `std`. The repository README draws the layout
 //! every crate follows and gives the footprint and performance figures.
 #![no_std]
 #![forbid(unsafe_code)]

@@ -17,6 +17,7 @@ mod probe {
     use core::ptr::addr_of;
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -206,6 +207,7 @@ mod probe {
     /// a MIKEY I_MESSAGE or R_MESSAGE).
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -216,6 +218,7 @@ mod probe {
     /// would add its own code to the measurement).
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -232,6 +235,7 @@ mod probe {
     /// does the same (they show in `.bss`, not in the stack of the message path).
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -243,6 +247,7 @@ mod probe {
 
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -258,6 +263,7 @@ mod probe {
     /// The state in `slot`, made by `init` on first use.
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk",
         feature = "mikey-psk-init"
@@ -280,6 +286,7 @@ mod probe {
     /// The firmware's entropy source (a TRNG register); here bytes of the input.
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-init"
     ))]
@@ -287,6 +294,7 @@ mod probe {
 
     #[cfg(any(
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-init"
     ))]
@@ -308,15 +316,31 @@ mod probe {
         GcksKey::from_sec1_bytes(sec1).ok()
     }
 
+    /// The GCKS's ECDSA P-256 key on the `p256-cm4` assembly (`gdoi-gm-cm4`): the same
+    /// trait as RustCrypto's verifier, so the member code is the same.
+    #[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+    type GcksKey = keying_crypto::p256cm4::P256VerifyingKey;
+
+    #[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+    fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
+        GcksKey::from_sec1_bytes(sec1).ok()
+    }
+
     /// The GCKS's key in an ECDSA accelerator (`gdoi-gm-hw-ecdsa`): the message is hashed
     /// with SHA-256 in software and the digest, signature and key go to the peripheral
     /// (here `black_box`, whose verdict the optimiser cannot know), as on a
     /// microcontroller with a public-key engine.
-    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    #[cfg(all(
+        feature = "gdoi-gm-hw-ecdsa",
+        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+    ))]
     #[derive(Clone)]
     struct GcksKey([u8; 65]);
 
-    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    #[cfg(all(
+        feature = "gdoi-gm-hw-ecdsa",
+        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+    ))]
     impl keying_crypto::EcdsaP256Verifier for GcksKey {
         fn verify(&self, parts: &[&[u8]], sig: &[u8]) -> Result<(), keying_crypto::CryptoError> {
             use keying_crypto::{HashAlg, Symmetric};
@@ -332,13 +356,20 @@ mod probe {
         }
     }
 
-    #[cfg(all(feature = "gdoi-gm-hw-ecdsa", not(feature = "gdoi-gm")))]
+    #[cfg(all(
+        feature = "gdoi-gm-hw-ecdsa",
+        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+    ))]
     fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
         <[u8; 65]>::try_from(sec1).ok().map(GcksKey)
     }
 
     /// The group member's state: its KEK table and pending ACKs.
-    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
+        feature = "gdoi-gm-hw-ecdsa"
+    ))]
     static mut GM: Slot<
         gdoi_ack::GroupMember<
             keying_crypto::rustcrypto::RustCrypto,
@@ -350,7 +381,11 @@ mod probe {
     /// The group member's receive path: a KEK installed from the PULL (key and GCKS P-256
     /// key from the input), one PUSH decrypted (AES-CBC), parsed, SEQ-checked, ECDSA-verified
     /// and applied, then its HMAC-SHA-256 ACK written by `handle_timeout`.
-    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
+    #[cfg(any(
+        feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
+        feature = "gdoi-gm-hw-ecdsa"
+    ))]
     fn gdoi_gm(data: &[u8]) {
         use gdoi_ack::{
             Delivery, EcdsaP256, GmConfig, GmIdentity, GroupMember, KekAckRequested, KekInstall,
@@ -591,7 +626,11 @@ mod probe {
         crypto_rsa(data);
         #[cfg(feature = "hokey")]
         hokey(data);
-        #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-hw-ecdsa"))]
+        #[cfg(any(
+            feature = "gdoi-gm",
+            feature = "gdoi-gm-cm4",
+            feature = "gdoi-gm-hw-ecdsa"
+        ))]
         gdoi_gm(data);
         #[cfg(feature = "mikey-psk")]
         mikey_psk(data);

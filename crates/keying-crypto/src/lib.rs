@@ -84,6 +84,11 @@
 //!   flash and is refused: a hash or HMAC returns [`Digest::EMPTY`] (check it with
 //!   [`Digest::checked`]), an AES key of that size gives [`CryptoError::Unsupported`], and
 //!   the ECDSA key types do not exist.
+//! - `p256-cm4`: `p256cm4::P256VerifyingKey`, ECDSA P-256 verification on the `p256-cm4`
+//!   assembly for ARMv7E-M firmware (`thumbv7em-none-eabi[hf]`), with the `sha256`
+//!   provider for the hash: a quarter of `ecdsa-p256`'s flash. Refused with a
+//!   `compile_error!` on other bare-metal ARM targets; elsewhere (hosts) the same type
+//!   runs on RustCrypto's `p256` (see the module).
 //! - `rustcrypto-rsa`: adds `rustcrypto::RsaPrivate` / `rustcrypto::RsaPublic`; enables
 //!   `alloc`.
 //! - `aws-lc`: the server provider `awslc` (`AwsLc`, `awslc::RsaPrivate`, …) on aws-lc-rs;
@@ -123,6 +128,9 @@ pub mod rustcrypto;
 
 #[cfg(feature = "aws-lc")]
 pub mod awslc;
+
+#[cfg(feature = "p256-cm4")]
+pub mod p256cm4;
 
 #[cfg(feature = "insecure-fuzzing")]
 pub mod insecure;

