@@ -83,15 +83,44 @@ struct Interface {
     offset: i64,
 }
 
-/// What the capture gave so far.
-struct State {
+/// What the capture gave so far; each message is written out as soon as it is decoded, so
+/// memory does not grow with the capture.
+struct State<'w> {
     keys: Keys,
     frames: u64,
     /// The legacy pcap link type and whether its timestamps are in nanoseconds.
     legacy: Option<(Linktype, bool)>,
     interfaces: Vec<Interface>,
-    items: Vec<Value>,
+    out: Output<'w>,
     problems: Vec<String>,
+}
+
+/// Where the messages go: one JSON array, or one text list item each.
+struct Output<'w> {
+    w: &'w mut dyn Write,
+    json: bool,
+    written: u64,
+}
+
+impl Output<'_> {
+    fn item(&mut self, v: &Value) {
+        let mut s = String::new();
+        if self.json {
+            s.push(if self.written == 0 { '[' } else { ',' });
+            v.write_json(&mut s);
+        } else {
+            Value::List(vec![v.clone()]).write_text(&mut s);
+        }
+        self.written += 1;
+        let _ = self.w.write_all(s.as_bytes());
+    }
+
+    fn finish(&mut self) {
+        if self.json {
+            let end = if self.written == 0 { "[]\n" } else { "]\n" };
+            let _ = self.w.write_all(end.as_bytes());
+        }
+    }
 }
 
 /// Runs `keying decode`; returns the exit status.
@@ -108,19 +137,15 @@ pub fn run(a: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         frames: 0,
         legacy: None,
         interfaces: Vec::new(),
-        items: Vec::new(),
+        out: Output {
+            w: stdout,
+            json: a.json,
+            written: 0,
+        },
         problems: Vec::new(),
     };
     let read = read_capture(&a.capture, &mut st);
-    let list = Value::List(std::mem::take(&mut st.items));
-    let mut s = String::new();
-    if a.json {
-        list.write_json(&mut s);
-        s.push('\n');
-    } else {
-        list.write_text(&mut s);
-    }
-    let _ = stdout.write_all(s.as_bytes());
+    st.out.finish();
     for p in &st.problems {
         let _ = writeln!(stderr, "keying: {p}");
     }
@@ -128,7 +153,7 @@ pub fn run(a: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         let _ = writeln!(stderr, "keying: {}", e.message);
         return e.code;
     }
-    if matches!(&list, Value::List(l) if l.is_empty()) {
+    if st.out.written == 0 {
         let _ = writeln!(
             stderr,
             "keying: no MIKEY, GDOI / ISAKMP, ND / FMIPv6 or Mobility Header message in {} \
@@ -157,7 +182,7 @@ fn keys(a: &CaptureArgs) -> Result<Keys, CliError> {
 }
 
 /// Reads every block of the capture at `path` into `st`.
-fn read_capture(path: &std::path::Path, st: &mut State) -> Result<(), CliError> {
+fn read_capture(path: &std::path::Path, st: &mut State<'_>) -> Result<(), CliError> {
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::io(format!("cannot open {}: {e}", path.display())))?;
     let bad = |e: &dyn std::fmt::Debug| {
@@ -168,15 +193,22 @@ fn read_capture(path: &std::path::Path, st: &mut State) -> Result<(), CliError> 
     };
     let mut reader = create_reader(BUFFER, file).map_err(|e| bad(&e))?;
     let mut capacity = BUFFER;
+    // Incomplete reads in a row: a refill that cannot make progress must not loop.
+    let mut stalls = 0u32;
     loop {
         match reader.next() {
             Ok((offset, block)) => {
+                stalls = 0;
                 st.block(&block);
                 reader.consume(offset);
             }
             Err(PcapError::Eof) => return Ok(()),
-            Err(PcapError::Incomplete(_)) => reader.refill().map_err(|e| bad(&e))?,
-            Err(PcapError::BufferTooSmall) if capacity < MAX_BLOCK => {
+            Err(PcapError::Incomplete(_)) if stalls < 2 => {
+                stalls += 1;
+                reader.refill().map_err(|e| bad(&e))?;
+            }
+            Err(PcapError::Incomplete(_) | PcapError::BufferTooSmall) if capacity < MAX_BLOCK => {
+                stalls = 0;
                 capacity *= 2;
                 if !reader.grow(capacity) {
                     return Err(bad(&"cannot grow the read buffer"));
@@ -204,7 +236,7 @@ fn ng_time(ts: u64, resolution: Option<u64>, offset: i64) -> Option<(u64, u32)> 
     Some((secs, u32::try_from(nanos).ok()?))
 }
 
-impl State {
+impl State<'_> {
     /// Takes one capture block: a header, an interface, or a packet.
     fn block(&mut self, block: &PcapBlockOwned<'_>) {
         match block {
@@ -311,7 +343,7 @@ impl State {
                 o.set("decode", Value::Null);
             }
         }
-        self.items.push(o.into());
+        self.out.item(&o.into());
     }
 }
 

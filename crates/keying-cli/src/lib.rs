@@ -117,6 +117,29 @@
 //!   full RFC 3971 verification (CGA, key hash, key size, RSA signature):
 //!   `{"ok", "error", "key_bits", "timestamp", "nonce"}`; null otherwise.
 //!
+//! ## `keying decode CAPTURE`
+//!
+//! One JSON array (text: one list item per message), in capture order, of
+//! `{"frame", "time", "utc", "protocol", "src", "dst", "carrier", "decode"}`:
+//!
+//! - `frame`: the frame number, counted from 1 over every packet of the capture (as
+//!   tshark counts); `time`: the capture time as decimal seconds since 1970 with nine
+//!   digits (tshark's `frame.time_epoch`), `utc` the same as ISO 8601; both null for a
+//!   pcapng Simple Packet Block.
+//! - `protocol`: `"mikey"`, `"gdoi"` or `"nd"`; `decode`: exactly what `keying mikey
+//!   decode --json`, `keying gdoi decode --json` or `keying nd decode --json --src SRC --dst
+//!   DST` prints for the message (null when it could not be extracted, e.g. a malformed
+//!   base64 key-mgmt attribute: the reason goes to standard error and the exit status is 1).
+//! - `src`, `dst`: the IP addresses; `carrier`: where the message was found (`"udp/2269"`,
+//!   `"sdp a=key-mgmt/udp"`, `"sdp a=key-mgmt/tcp"`, `"rtsp KeyMgmt/udp"`,
+//!   `"rtsp KeyMgmt/tcp"`, `"udp/848"`, `"udp/4500 non-ESP"`, `"icmpv6"`,
+//!   `"mobility-header"`).
+//!
+//! `--psk`, `--kek` and `--gcks-key` apply as in the per-protocol subcommands (a MIKEY
+//! message `--psk` cannot check is decoded without it, with a warning). What is searched
+//! for, and what is not (TCP reassembly, IP fragments), is in [`capture`]. Messages are
+//! written as they are decoded, so memory does not grow with the capture.
+//!
 //! # Exit status
 //!
 //! 0: decoded, and every requested check passed. 1: malformed input (the byte offset and

@@ -75,14 +75,18 @@ fn text2pcap(name: &str, args: &[&str], messages: &[Vec<u8>]) -> PathBuf {
     let txt = tmp(&format!("{name}.txt"));
     let out = tmp(name);
     std::fs::write(&txt, dump).unwrap();
-    let st = Command::new("text2pcap")
+    let r = Command::new("text2pcap")
         .args(["-q", "-t", "ISO"])
         .args(args)
         .arg(&txt)
         .arg(&out)
-        .status()
+        .output()
         .unwrap();
-    assert!(st.success(), "text2pcap {args:?} failed");
+    assert!(
+        r.status.success(),
+        "text2pcap {args:?} failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     out
 }
 
@@ -395,13 +399,17 @@ fn scapy_sip_rtsp_nat_t_and_rtsolpr() {
     };
     let dir = tmp("scapy");
     std::fs::create_dir_all(&dir).unwrap();
-    let st = Command::new("python3")
+    let r = Command::new("python3")
         .args(["-c", SCAPY])
         .arg(&dir)
         .args([b64(&sip_msg), b64(&rtsp_msg), hex(&push)])
-        .status()
+        .output()
         .unwrap();
-    assert!(st.success(), "the Scapy script failed");
+    assert!(
+        r.status.success(),
+        "the Scapy script failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     let key = tmp("scapy-gcks.der");
     std::fs::write(&key, vector("gdoi/gcks_p256_spki.hex")).unwrap();
     for file in ["scapy-eth.pcap", "scapy-eth.pcapng", "scapy-sll.pcap"] {
