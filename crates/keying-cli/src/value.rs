@@ -204,10 +204,20 @@ impl Value {
         out.push_str(&self.to_json());
     }
 
-    /// The JSON text of the value (compact, one line), written by `serde_json`.
+    /// The JSON text of the value (compact, one line), written by `serde_json`. DEL and the
+    /// line / paragraph separators U+2028 / U+2029, which JSON allows raw but JavaScript
+    /// source and some log viewers do not, are escaped as well (they can only occur inside
+    /// strings, so the replacement keeps the text valid JSON of the same value).
     pub fn to_json(&self) -> String {
         // Serializing this tree cannot fail: every map key is a string.
-        serde_json::to_string(self).unwrap_or_default()
+        let s = serde_json::to_string(self).unwrap_or_default();
+        if s.contains(['\u{7f}', '\u{2028}', '\u{2029}']) {
+            s.replace('\u{7f}', "\\u007f")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029")
+        } else {
+            s
+        }
     }
 
     fn scalar_text(&self) -> Option<String> {
@@ -309,7 +319,7 @@ mod tests {
     fn json_escapes_and_shapes() {
         let v = Value::from(
             Obj::new()
-                .with("s", "a\"b\\c\n\u{1}é")
+                .with("s", "a\"b\\c\n\u{1}é\u{7f}\u{2028}\u{2029}\t")
                 .with("b", &[0xde_u8, 0xad][..])
                 .with("e", named(3, Some("X")))
                 .with("u", named(9, None))
@@ -317,7 +327,7 @@ mod tests {
         );
         assert_eq!(
             v.to_json(),
-            r#"{"s":"a\"b\\c\n\u0001é","b":"dead","e":{"value":3,"name":"X"},"u":{"value":9,"name":null},"l":[null,true,7]}"#
+            r#"{"s":"a\"b\\c\n\u0001é\u007f\u2028\u2029\t","b":"dead","e":{"value":3,"name":"X"},"u":{"value":9,"name":null},"l":[null,true,7]}"#
         );
     }
 
