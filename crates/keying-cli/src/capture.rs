@@ -9,8 +9,10 @@
 //!
 //! - MIKEY: a UDP datagram to or from port 2269 (RFC 3830 §10); an SDP
 //!   `a=key-mgmt:mikey` attribute (RFC 4567 §3.1) or an RTSP `KeyMgmt` header (RFC 4567
-//!   §3.2) in any UDP datagram or TCP segment (a SIP or RTSP message). TCP is read one
-//!   segment at a time: an attribute or header split across segments is not found.
+//!   §3.2) in any UDP datagram or TCP stream (a SIP or RTSP message). TCP is read line by
+//!   line per flow: a line split across in-order segments is joined and reported at the
+//!   frame that completes it; a lost or reordered segment starts the line afresh (no full
+//!   stream reassembly), a retransmission is skipped.
 //! - GDOI / ISAKMP: a UDP datagram to or from port 848 (RFC 6407 §5), or to or from port
 //!   4500 after the four-octet zero non-ESP marker (RFC 3948 §2.2).
 //! - ND / SEND / FMIPv6: ICMPv6 types 133 to 137 and 154 (RFC 4861 §4, RFC 5568 §6.1), with
@@ -75,6 +77,25 @@ struct Frame {
     time: Option<(u64, u32)>,
 }
 
+/// A TCP flow: source address and port, destination address and port.
+type FlowKey = (IpAddr, u16, IpAddr, u16);
+
+/// What a TCP flow holds between segments.
+#[derive(Debug)]
+struct Flow {
+    /// The sequence number the next in-order segment starts at.
+    next_seq: u32,
+    /// The bytes after the last complete line.
+    pending: Vec<u8>,
+    /// The frame of the last segment.
+    frame: Frame,
+}
+
+/// The most TCP flows followed at once; past it the flows are flushed and forgotten.
+const MAX_FLOWS: usize = 4096;
+/// The longest unterminated line kept for a flow; a longer one is dropped.
+const MAX_PENDING: usize = 1 << 20;
+
 /// One pcapng interface: its link type, timestamp units per second and offset (seconds).
 #[derive(Debug, Clone, Copy)]
 struct Interface {
@@ -91,6 +112,7 @@ struct State<'w> {
     /// The legacy pcap link type and whether its timestamps are in nanoseconds.
     legacy: Option<(Linktype, bool)>,
     interfaces: Vec<Interface>,
+    flows: std::collections::HashMap<FlowKey, Flow>,
     out: Output<'w>,
     problems: Vec<String>,
 }
@@ -137,6 +159,7 @@ pub fn run(a: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         frames: 0,
         legacy: None,
         interfaces: Vec::new(),
+        flows: std::collections::HashMap::new(),
         out: Output {
             w: stdout,
             json: a.json,
@@ -145,6 +168,7 @@ pub fn run(a: &CaptureArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i
         problems: Vec::new(),
     };
     let read = read_capture(&a.capture, &mut st);
+    st.flush();
     st.out.finish();
     for p in &st.problems {
         let _ = writeln!(stderr, "keying: {p}");
@@ -299,13 +323,79 @@ impl State<'_> {
         let Ok(p) = sliced else {
             return;
         };
-        for found in find(&p) {
-            self.decode(frame, &p, found);
+        let addrs = addresses(&p);
+        let found = match (&p.transport, addrs) {
+            (Some(TransportSlice::Tcp(t)), (Some(s), Some(d))) => {
+                let key = (s, t.source_port(), d, t.destination_port());
+                self.tcp(key, frame, t.sequence_number(), t.payload(), t.fin())
+            }
+            _ => find(&p),
+        };
+        for f in found {
+            self.decode(frame, addrs, f);
+        }
+    }
+
+    /// A TCP segment of flow `key`: the lines it completes are searched (a line split
+    /// across in-order segments is joined; a gap, reordering or overlap starts afresh, and
+    /// a retransmission of bytes already seen is skipped). The incomplete last line waits
+    /// for the next segment, or for the end of the capture.
+    fn tcp(
+        &mut self,
+        key: FlowKey,
+        frame: Frame,
+        seq: u32,
+        payload: &[u8],
+        fin: bool,
+    ) -> Vec<Found<'static>> {
+        let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        let end = seq.wrapping_add(len);
+        let mut data = match self.flows.remove(&key) {
+            Some(f) if f.next_seq == seq => f.pending,
+            // Bytes already seen (end at or before next_seq, modulo 2^32): skip.
+            Some(f) if f.next_seq.wrapping_sub(end) < 1 << 31 => {
+                self.flows.insert(key, f);
+                return Vec::new();
+            }
+            _ => Vec::new(),
+        };
+        data.extend_from_slice(payload);
+        let cut = if fin {
+            data.len()
+        } else {
+            data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        let rest = data.split_off(cut);
+        if !fin && rest.len() <= MAX_PENDING {
+            if self.flows.len() >= MAX_FLOWS {
+                self.flush();
+            }
+            self.flows.insert(
+                key,
+                Flow {
+                    next_seq: end,
+                    pending: rest,
+                    frame,
+                },
+            );
+        }
+        text("tcp", &data)
+    }
+
+    /// Searches what every TCP flow still holds (an unterminated last line), reported at
+    /// the flow's last frame, and forgets the flows.
+    fn flush(&mut self) {
+        let mut flows: Vec<_> = std::mem::take(&mut self.flows).into_iter().collect();
+        flows.sort_by_key(|(_, f)| f.frame.number);
+        for ((s, _, d, _), f) in flows {
+            for found in text("tcp", &f.pending) {
+                self.decode(f.frame, (Some(s), Some(d)), found);
+            }
         }
     }
 
     /// Decodes one message found in `frame` and keeps its entry.
-    fn decode(&mut self, frame: Frame, p: &SlicedPacket<'_>, found: Found<'_>) {
+    fn decode(&mut self, frame: Frame, addrs: (Option<IpAddr>, Option<IpAddr>), found: Found<'_>) {
         let (protocol, carrier, report) = match found {
             Found::Mikey(c, bytes) => ("mikey", c, decode_mikey(&bytes, &self.keys)),
             Found::Gdoi(c, bytes) => (
@@ -316,7 +406,10 @@ impl State<'_> {
             Found::Nd(c, bytes, s, d) => ("nd", c, nd::decode(bytes, Some(s), Some(d))),
             Found::BadMikey(c, why) => ("mikey", c, Err(CliError::input(why))),
         };
-        let (src, dst) = addresses(p);
+        let (src, dst) = (
+            addrs.0.map(|a| a.to_string()),
+            addrs.1.map(|a| a.to_string()),
+        );
         let mut o = Obj::new()
             .with("frame", frame.number)
             .with("time", frame.time.map(|(s, n)| format!("{s}.{n:09}")))
@@ -374,8 +467,8 @@ fn utc((secs, nanos): (u64, u32)) -> String {
 }
 
 /// The packet's IP source and destination.
-fn addresses(p: &SlicedPacket<'_>) -> (Option<String>, Option<String>) {
-    let ip = |a: IpAddr| Some(a.to_string());
+fn addresses(p: &SlicedPacket<'_>) -> (Option<IpAddr>, Option<IpAddr>) {
+    let ip = |a: IpAddr| Some(a);
     match &p.net {
         Some(NetSlice::Ipv4(v4)) => (
             ip(v4.header().source_addr().into()),
@@ -399,7 +492,6 @@ fn find<'a>(p: &'a SlicedPacket<'a>) -> Vec<Found<'a>> {
         (Some(TransportSlice::Udp(u)), _) => {
             udp(u.source_port(), u.destination_port(), u.payload())
         }
-        (Some(TransportSlice::Tcp(t)), _) => text("tcp", t.payload()),
         (Some(TransportSlice::Icmpv6(i)), Some(ip)) => {
             let h = ip.header();
             let bytes = i.slice();

@@ -526,6 +526,65 @@ fn scapy_sip_rtsp_nat_t_and_rtsolpr() {
     }
 }
 
+/// An RTSP SETUP whose KeyMgmt header is split across two TCP segments (mid base64), the
+/// first one retransmitted in between: argv is the output file and the base64.
+const SCAPY_SPLIT: &str = r#"
+import sys
+from scapy.all import Ether, IP, TCP, Raw, wrpcap
+out, b64 = sys.argv[1:3]
+rtsp = ("SETUP rtsp://192.0.2.20/stream/track1 RTSP/1.0\r\nCSeq: 3\r\n"
+        "Transport: RTP/SAVP;unicast;client_port=4588-4589\r\n"
+        'KeyMgmt: prot=mikey; uri="rtsp://192.0.2.20/stream"; data="' + b64 + '"\r\n\r\n').encode()
+cut = rtsp.index(b"data=") + 20
+def seg(seq, data, t):
+    p = (Ether() / IP(src="192.0.2.10", dst="192.0.2.20")
+         / TCP(sport=40000, dport=554, flags="PA", seq=seq, ack=1) / Raw(data))
+    p.time = t
+    return p
+wrpcap(out, [seg(1000, rtsp[:cut], 1700000000.0), seg(1000, rtsp[:cut], 1700000000.2),
+             seg(1000 + cut, rtsp[cut:], 1700000000.4)])
+"#;
+
+#[test]
+fn scapy_rtsp_keymgmt_split_across_tcp_segments() {
+    require("tshark");
+    require_scapy();
+    let m = vector("mikey/gortsplib_case_a.hex");
+    let mut b64 = vec![0u8; m.len() * 2 + 4];
+    let n = mikey_core::base64::encode(&m, &mut b64).unwrap();
+    let pcap = tmp("split.pcap");
+    let r = Command::new("python3")
+        .args(["-c", SCAPY_SPLIT])
+        .arg(&pcap)
+        .arg(std::str::from_utf8(&b64[..n]).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        r.status.success(),
+        "the Scapy script failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let (code, items, err) = decode(&pcap, &[]);
+    assert_eq!(code, 0, "{err}");
+    // One message, at the frame that completes the header (not the retransmission).
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].get("frame").num(), 3);
+    assert_eq!(items[0].get("time").str(), "1700000000.400000000");
+    assert_eq!(items[0].get("carrier").str(), "rtsp KeyMgmt/tcp");
+    assert_eq!(
+        items[0].get("decode"),
+        &subcommand(&["mikey", "decode"], &m)
+    );
+    // tshark reassembles the RTSP request at the same frame (it does not dissect the
+    // KeyMgmt header's MIKEY: the decode is checked against the subcommand above).
+    let rows = tshark(
+        &pcap,
+        &["-Y", "rtsp.request"],
+        &["frame.number", "rtsp.method"],
+    );
+    assert_eq!(rows, [["3", "SETUP"]]);
+}
+
 #[test]
 fn capture_errors() {
     // Not a capture: exit 1 with a message; a missing file: exit 1.
