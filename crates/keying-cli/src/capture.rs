@@ -7,13 +7,13 @@
 //! BSD loopback, ...) is stripped by `pcap-parser`, and the IPv4 / IPv6 (with extension
 //! headers), UDP and TCP headers are parsed by `etherparse`. What is found:
 //!
-//! - MIKEY: a UDP datagram to or from port 2269 (RFC 3830 §10); an SDP
+//! - MIKEY: a UDP datagram to or from port 2269 (the IANA-registered MIKEY port); an SDP
 //!   `a=key-mgmt:mikey` attribute (RFC 4567 §3.1) or an RTSP `KeyMgmt` header (RFC 4567
 //!   §3.2) in any UDP datagram or TCP stream (a SIP or RTSP message). TCP is read line by
 //!   line per flow: a line split across in-order segments is joined and reported at the
 //!   frame that completes it; a lost or reordered segment starts the line afresh (no full
 //!   stream reassembly), a retransmission is skipped.
-//! - GDOI / ISAKMP: a UDP datagram to or from port 848 (RFC 6407 §5), or to or from port
+//! - GDOI / ISAKMP: a UDP datagram to or from port 848 (RFC 6407 §2.2), or to or from port
 //!   4500 after the four-octet zero non-ESP marker (RFC 3948 §2.2).
 //! - ND / SEND / FMIPv6: ICMPv6 types 133 to 137 and 154 (RFC 4861 §4, RFC 5568 §6.1), with
 //!   the packet's IPv6 source and destination (so the checksum, CGA and SEND signature are
@@ -35,9 +35,9 @@ use crate::cli::CaptureArgs;
 use crate::value::{Obj, Value};
 use crate::{CliError, EXIT_FAILED, EXIT_OK, Report, gdoi, mikey, nd};
 
-/// IANA port of MIKEY over UDP (RFC 3830 §10).
+/// The IANA-registered port of MIKEY over UDP.
 const PORT_MIKEY: u16 = 2269;
-/// IANA port of GDOI (RFC 6407 §5).
+/// The IANA-assigned port of GDOI (RFC 6407 §2.2).
 const PORT_GDOI: u16 = 848;
 /// IKE / ISAKMP NAT traversal port (RFC 3947 §4, RFC 3948 §2.2).
 const PORT_NAT_T: u16 = 4500;

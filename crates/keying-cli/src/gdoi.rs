@@ -226,7 +226,7 @@ fn push(out: &mut Out, bytes: &[u8], h: &Header, keys: Keys<'_>, b: &Budget) {
 
 /// Checks the SIG payload of a decrypted PUSH with the GCKS key: over `"rekey"` ‖ the
 /// header with its Length set to the unpadded message (header and payload chain) ‖ the
-/// payloads before SIG (RFC 6407 §4.2.1); implementations that sign the header as sent
+/// payloads before SIG (RFC 6407 §4); implementations that sign the header as sent
 /// (its Length including the CBC padding) are accepted too.
 fn signature(out: &mut Out, datagram: &[u8], p: &PushPayloads<'_>, g: &GcksKey) {
     let mut hdr = [0u8; HEADER_LEN];

@@ -89,7 +89,7 @@
 //! - `sig_ok` (a PUSH decoded with `--gcks-key FILE`, the key server's public key as PEM or
 //!   DER SubjectPublicKeyInfo, RSA or ECDSA P-256): whether the SIG payload verifies over
 //!   "rekey" ‖ the header (Length of the unpadded message, or as sent) ‖ the payloads
-//!   before SIG (RFC 6407 §4.2.1); false, and exit status 1, when it does not or cannot be
+//!   before SIG (RFC 6407 §4); false, and exit status 1, when it does not or cannot be
 //!   checked (the signature covers the plaintext: it needs `--kek`); null without
 //!   `--gcks-key`.
 //!
