@@ -19,12 +19,14 @@ use gdoi_ack::wire::message::{Ack, CBC_BLOCK, PushPayloads, parse_push_header};
 use gdoi_ack::wire::nonce::Nonce;
 use gdoi_ack::wire::notification::Notification;
 use gdoi_ack::wire::sa::Sa;
+use gdoi_ack::wire::sa_kek::SigHashAlgorithm;
 use gdoi_ack::wire::sa_kek::{KekAckRequested, KekAttribute, SaKek};
 use gdoi_ack::wire::sa_tek::{SaTek, TekBody};
 use gdoi_ack::wire::seq::Seq;
 use gdoi_ack::wire::sig::Signature;
-use keying_crypto::Symmetric;
-use keying_crypto::rustcrypto::RustCrypto;
+use gdoi_ack::{EcdsaP256, PushVerifier as _, Rsa, RsaForms};
+use keying_crypto::rustcrypto::{P256VerifyingKey, RsaPublic, RustCrypto};
+use keying_crypto::{HashAlg, RsaPublicKeyOps as _, Symmetric};
 use keying_tlv::{Element, Reader};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -88,6 +90,7 @@ impl Out {
             "payloads",
             "padding",
             "hash_check",
+            "sig_ok",
         ] {
             o.set(k, self.o.get(k).cloned().unwrap_or(Value::Null));
         }
@@ -111,6 +114,26 @@ impl Out {
 /// None today (malformed input is a [`Report`] with `error` set); kept fallible like the
 /// other decoders.
 pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
+    decode_with(bytes, kek, None)
+}
+
+/// The keys a decode may use.
+#[derive(Clone, Copy)]
+struct Keys<'a> {
+    kek: Option<&'a [u8]>,
+    gcks: Option<&'a GcksKey>,
+}
+
+/// [`decode`], and with `gcks` the SIG payload of a PUSH decrypted with `kek` is verified
+/// (`sig_ok`; false, and a failed check, when it does not verify or cannot be checked).
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_with(
+    bytes: &[u8],
+    kek: Option<&[u8]>,
+    gcks: Option<&GcksKey>,
+) -> Result<Report, CliError> {
     let mut out = Out {
         o: Obj::new(),
         error: None,
@@ -131,7 +154,7 @@ pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
     let body = bytes.get(HEADER_LEN..).unwrap_or_default();
     let b = Budget::new();
     if h.exchange == ExchangeType::GroupkeyPush && encrypted {
-        push(&mut out, bytes, &h, kek, &b);
+        push(&mut out, bytes, &h, Keys { kek, gcks }, &b);
     } else if encrypted {
         out.o.set("decrypted", false);
         out.error = Some(plain_error(format!(
@@ -153,12 +176,20 @@ pub fn decode(bytes: &[u8], kek: Option<&[u8]>) -> Result<Report, CliError> {
     Ok(out.report())
 }
 
-fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>, b: &Budget) {
+fn push(out: &mut Out, bytes: &[u8], h: &Header, keys: Keys<'_>, b: &Budget) {
+    let (kek, gcks) = (keys.kek, keys.gcks);
     if let Err(e) = parse_push_header(bytes) {
         out.error = Some(tlv_error(&e));
         return;
     }
     let Some((iv, key)) = kek.and_then(split_kek_algorithm_key) else {
+        if gcks.is_some() {
+            out.o.set("sig_ok", false);
+            out.failed.push(
+                "the PUSH signature covers the plaintext: --gcks-key needs --kek to check it"
+                    .to_owned(),
+            );
+        }
         out.o.set("decrypted", false);
         out.o
             .set("ciphertext_length", bytes.len().saturating_sub(HEADER_LEN));
@@ -173,7 +204,7 @@ fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>, b: &Budget)
     out.o.set("decrypted", true);
     let (list, err, rest) = walk(h.next_payload, &plain, HEADER_LEN, true, b);
     out.o.set("payloads", Value::List(list));
-    out.o.set("padding", rest);
+    out.o.set("padding", rest.as_deref());
     if let Some(e) = err {
         let (v, m) = tlv_error(&e);
         out.error = Some((v, format!("{m} (after decryption: is the KEK right?)")));
@@ -183,8 +214,124 @@ fn push(out: &mut Out, bytes: &[u8], h: &Header, kek: Option<&[u8]>, b: &Budget)
         out.error = Some(b.error());
         return;
     }
-    if let Err(e) = PushPayloads::parse(h.next_payload, &plain, HEADER_LEN, CBC_BLOCK - 1) {
-        out.error = Some(tlv_error(&e));
+    match PushPayloads::parse(h.next_payload, &plain, HEADER_LEN, CBC_BLOCK - 1) {
+        Err(e) => out.error = Some(tlv_error(&e)),
+        Ok(p) => {
+            if let Some(g) = gcks {
+                signature(out, bytes, &p, g);
+            }
+        }
+    }
+}
+
+/// Checks the SIG payload of a decrypted PUSH with the GCKS key: over `"rekey"` ‖ the
+/// header with its Length set to the unpadded message (header and payload chain) ‖ the
+/// payloads before SIG (RFC 6407 §4); implementations that sign the header as sent
+/// (its Length including the CBC padding) are accepted too.
+fn signature(out: &mut Out, datagram: &[u8], p: &PushPayloads<'_>, g: &GcksKey) {
+    let mut hdr = [0u8; HEADER_LEN];
+    if let Some(h) = datagram.get(..HEADER_LEN) {
+        hdr.copy_from_slice(h);
+    }
+    let signed_len = u32::try_from(HEADER_LEN + p.chain_len).unwrap_or(u32::MAX);
+    if let Some(l) = hdr.get_mut(24..28) {
+        l.copy_from_slice(&signed_len.to_be_bytes());
+    }
+    let hash =
+        p.sa.as_ref()
+            .and_then(|sa| sa.kek.as_ref())
+            .and_then(SaKek::sig_hash_algorithm);
+    let wire = datagram.get(..HEADER_LEN).unwrap_or_default();
+    let sig = p.signature.data;
+    let ok = g.verify(hash, &[b"rekey", &hdr, p.signed], sig)
+        || g.verify(hash, &[b"rekey", wire, p.signed], sig);
+    if !ok {
+        out.failed.push(format!(
+            "the PUSH SIG payload ({} octets) does not verify with the GCKS key ({})",
+            sig.len(),
+            g.describe()
+        ));
+    }
+    out.o.set("sig_ok", ok);
+}
+
+/// The key server's public key (`--gcks-key`), which signs GROUPKEY-PUSH messages
+/// (RFC 6407 §5.3.7: RSA, or ECDSA P-256 with SHA-256 as RFC 4754 encodes it).
+#[derive(Debug, Clone)]
+pub enum GcksKey {
+    /// An RSA key: PKCS#1 v1.5 signatures (with DigestInfo, or over the bare hash as
+    /// IKEv1-style implementations sign), the hash SIG_HASH_ALGORITHM names.
+    Rsa(RsaPublic),
+    /// An ECDSA P-256 key.
+    P256(P256VerifyingKey),
+}
+
+impl GcksKey {
+    /// Reads a PEM (`-----BEGIN PUBLIC KEY-----`) or DER SubjectPublicKeyInfo file.
+    ///
+    /// # Errors
+    /// An unreadable file (exit 1); anything but an RSA or P-256 public key (exit 2).
+    pub fn load(path: &std::path::Path) -> Result<Self, CliError> {
+        let raw = std::fs::read(path)
+            .map_err(|e| CliError::io(format!("cannot read {}: {e}", path.display())))?;
+        Self::from_file_bytes(&raw)
+    }
+
+    /// [`GcksKey::load`] on the file's bytes.
+    ///
+    /// # Errors
+    /// Anything but a PEM or DER SubjectPublicKeyInfo of an RSA or P-256 key (exit 2).
+    pub fn from_file_bytes(raw: &[u8]) -> Result<Self, CliError> {
+        const BEGIN: &str = "-----BEGIN PUBLIC KEY-----";
+        const END: &str = "-----END PUBLIC KEY-----";
+        let pem = std::str::from_utf8(raw)
+            .ok()
+            .and_then(|t| t.split_once(BEGIN))
+            .and_then(|(_, rest)| rest.split_once(END))
+            .map(|(body, _)| body);
+        let der = match pem {
+            Some(b) => crate::input::base64(b)
+                .map_err(|e| CliError::usage(format!("--gcks-key: PEM body: {}", e.message)))?,
+            None => raw.to_vec(),
+        };
+        if let Ok(k) = P256VerifyingKey::from_spki_der(&der) {
+            return Ok(Self::P256(k));
+        }
+        RsaPublic::from_spki_der(&der).map(Self::Rsa).map_err(|_| {
+            CliError::usage(
+                "--gcks-key: not a PEM or DER SubjectPublicKeyInfo of an RSA or ECDSA P-256 key",
+            )
+        })
+    }
+
+    /// Whether `sig` verifies over the concatenation of `parts`; `hash` is the PUSH's
+    /// SIG_HASH_ALGORITHM (SHA-256 when absent; ECDSA P-256 always uses SHA-256).
+    fn verify(&self, hash: Option<SigHashAlgorithm>, parts: &[&[u8]], sig: &[u8]) -> bool {
+        match self {
+            Self::P256(k) => EcdsaP256(*k).verify(parts, sig).is_ok(),
+            Self::Rsa(k) => {
+                let hash = match hash {
+                    Some(SigHashAlgorithm::Sha1) => HashAlg::Sha1,
+                    Some(SigHashAlgorithm::Sha384) => HashAlg::Sha384,
+                    Some(SigHashAlgorithm::Sha512) => HashAlg::Sha512,
+                    _ => HashAlg::Sha256,
+                };
+                Rsa {
+                    key: k.clone(),
+                    hash,
+                    forms: RsaForms::Both,
+                }
+                .verify(parts, sig)
+                .is_ok()
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::P256(_) => "ECDSA P-256".to_owned(),
+            Self::Rsa(k) => format!("RSA {} bits", k.modulus_len() * 8),
+        }
     }
 }
 
@@ -235,14 +382,15 @@ fn ack(out: &mut Out, bytes: &[u8], kek: Option<&[u8]>) {
     out.o.set("hash_check", check);
 }
 
-/// Walks a payload chain; returns the objects, the first error and the trailing bytes.
+/// Walks a payload chain; returns the objects, the first error and the trailing bytes (none
+/// after an error).
 fn walk(
     first: u8,
     data: &[u8],
     base: usize,
     allow_trailing: bool,
     b: &Budget,
-) -> (Vec<Value>, Option<keying_tlv::Error>, usize) {
+) -> (Vec<Value>, Option<keying_tlv::Error>, Option<Vec<u8>>) {
     let mut it = gdoi_ack::wire::Payloads::new(first, Reader::at(data, base));
     if allow_trailing {
         it = it.allow_trailing();
@@ -266,7 +414,11 @@ fn walk(
             break;
         }
     }
-    let rest = if err.is_none() { it.rest().len() } else { 0 };
+    let rest = if err.is_none() {
+        Some(it.rest().to_vec())
+    } else {
+        None
+    };
     (list, err, rest)
 }
 
@@ -324,29 +476,64 @@ fn lkh_key_name(k: u16) -> Value {
     en!(LkhKeyAttribute::from(k))
 }
 
-fn address(id_type: gdoi_ack::wire::identification::IdType, data: &[u8]) -> Value {
+fn ipv4(b: &[u8]) -> Option<String> {
+    <[u8; 4]>::try_from(b)
+        .ok()
+        .map(|a| Ipv4Addr::from(a).to_string())
+}
+
+fn ipv6(b: &[u8]) -> Option<String> {
+    <[u8; 16]>::try_from(b)
+        .ok()
+        .map(|a| Ipv6Addr::from(a).to_string())
+}
+
+/// The addresses of identification data (RFC 2407 §4.6.2.1): `(address, mask, end)`. A
+/// subnet is an address then a netmask, a range a start then an end address; anything of
+/// the wrong length, or another type, has none.
+fn addresses(
+    id_type: gdoi_ack::wire::identification::IdType,
+    data: &[u8],
+) -> (Option<String>, Option<String>, Option<String>) {
     use gdoi_ack::wire::identification::IdType;
-    match (id_type, data.len()) {
-        (IdType::Ipv4Addr, 4) => {
-            let mut a = [0u8; 4];
-            a.copy_from_slice(data);
-            Value::from(Ipv4Addr::from(a).to_string())
+    let halves = |n: usize, f: fn(&[u8]) -> Option<String>| match (data.len() == 2 * n)
+        .then(|| data.split_at(n))
+    {
+        Some((a, b)) => (f(a), f(b)),
+        None => (None, None),
+    };
+    match id_type {
+        IdType::Ipv4Addr => (ipv4(data), None, None),
+        IdType::Ipv6Addr => (ipv6(data), None, None),
+        IdType::Ipv4AddrSubnet => {
+            let (a, m) = halves(4, ipv4);
+            (a, m, None)
         }
-        (IdType::Ipv6Addr, 16) => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(data);
-            Value::from(Ipv6Addr::from(a).to_string())
+        IdType::Ipv6AddrSubnet => {
+            let (a, m) = halves(16, ipv6);
+            (a, m, None)
         }
-        _ => Value::Null,
+        IdType::Ipv4AddrRange => {
+            let (a, e) = halves(4, ipv4);
+            (a, None, e)
+        }
+        IdType::Ipv6AddrRange => {
+            let (a, e) = halves(16, ipv6);
+            (a, None, e)
+        }
+        _ => (None, None, None),
     }
 }
 
 fn selector(s: &IdSelector<'_>) -> Obj {
+    let (address, mask, end) = addresses(s.id_type, s.data);
     Obj::new()
         .with("id_type", en!(s.id_type))
         .with("port", s.port)
         .with("data", s.data)
-        .with("address", address(s.id_type, s.data))
+        .with("address", address)
+        .with("mask", mask)
+        .with("end_address", end)
 }
 
 fn sa_kek(k: &SaKek<'_>, b: &Budget) -> Obj {
@@ -410,7 +597,14 @@ fn identification(o: Obj, id: &Identification<'_>) -> Obj {
         IdData::Ipv4(a) => o.with("address", Ipv4Addr::from(a).to_string()),
         IdData::Ipv6(a) => o.with("address", Ipv6Addr::from(a).to_string()),
         IdData::Oid { oid, payload } => o.with("oid", oid).with("oid_payload", payload),
-        IdData::Other { data, .. } => o.with("data", data),
+        IdData::Other { data, .. } => {
+            let (address, mask, end) = addresses(id.data.id_type(), data);
+            let o = o.with("data", data);
+            match (address, mask, end) {
+                (Some(a), m, e) => o.with("address", a).with("mask", m).with("end_address", e),
+                _ => o,
+            }
+        }
     }
 }
 

@@ -193,7 +193,7 @@ pub fn base64(t: &str) -> Result<Vec<u8>, CliError> {
     Ok(out)
 }
 
-fn sdp(t: &str) -> Result<Vec<u8>, CliError> {
+pub(crate) fn sdp(t: &str) -> Result<Vec<u8>, CliError> {
     let mut line_at = 0;
     for line in t.split('\n') {
         let at = line_at;
@@ -224,7 +224,7 @@ fn sdp(t: &str) -> Result<Vec<u8>, CliError> {
     ))
 }
 
-fn rtsp(t: &str) -> Result<Vec<u8>, CliError> {
+pub(crate) fn rtsp(t: &str) -> Result<Vec<u8>, CliError> {
     for spec in parse_rtsp_header(t) {
         let spec = spec.map_err(|e| CliError::input(format!("RTSP KeyMgmt header: {e}")))?;
         if spec.is_mikey() {

@@ -8,6 +8,13 @@
 #![doc = include_str!("usage.txt")]
 //! ```
 //!
+//! Every subcommand has its own `--help`; `keying completions SHELL` prints a completion
+//! script (bash, zsh, fish, elvish, powershell).
+//!
+//! ```text
+#![doc = include_str!("help.txt")]
+//! ```
+//!
 //! # Output
 //!
 //! Without `--json`, an indented `field: value` listing (bytes in hex, enums as
@@ -60,7 +67,7 @@
 //! `{"header": {"initiator_cookie", "responder_cookie", "next_payload", "version",
 //! "exchange", "flags": {"value", "encryption", "commit", "auth_only"}, "message_id",
 //! "length", "length_ok"}, "encrypted", "decrypted", "ciphertext_length", "payloads": [...],
-//! "padding", "hash_check", "error"}`
+//! "padding", "hash_check", "sig_ok", "error"}`
 //!
 //! - `ciphertext_length`: for an encrypted PUSH decoded without `--kek`, else null.
 //!
@@ -68,13 +75,23 @@
 //!   per ISAKMP payload (`type`, `offset`, `length` and its fields: `seq`, `data`, `doi`,
 //!   `kek`, `gap`, `teks`, `packets`, `attributes`, `id_type`, `address`, ...). Offsets in
 //!   a decrypted PUSH count from the start of the datagram (the plaintext starts at 28).
-//! - `padding`: bytes after the decrypted chain (CBC padding), null when not decrypted.
+//!   An identity (SA KEK / SA TEK source and destination, ID payload) has `address`, and
+//!   for ID_IPV4_ADDR_SUBNET / ID_IPV6_ADDR_SUBNET its netmask in `mask`, for
+//!   ID_IPV4_ADDR_RANGE / ID_IPV6_ADDR_RANGE the range's last address in `end_address`
+//!   (RFC 2407 §4.6.2.1); null when the type has none.
+//! - `padding`: the bytes after the decrypted chain (CBC padding) as hex, null when not
+//!   decrypted (or when the chain does not decode).
 //! - `hash_check` (an ACK decoded with `--kek`): `{"ok", "ack_type", "l_encoding"}`; `ok`
 //!   false when no KEK ACK type / L encoding reproduces the HASH. The LKH ACK types use a
 //!   per-member leaf key, which `--kek` is not.
 //! - `--kek` is KEK_ALGORITHM_KEY as the GROUPKEY-PULL delivered it: the 16-octet IV then
-//!   the AES key (32, 40 or 48 octets in all). The PUSH signature is not verified (that
-//!   needs the GCKS public key).
+//!   the AES key (32, 40 or 48 octets in all).
+//! - `sig_ok` (a PUSH decoded with `--gcks-key FILE`, the key server's public key as PEM or
+//!   DER SubjectPublicKeyInfo, RSA or ECDSA P-256): whether the SIG payload verifies over
+//!   "rekey" ‖ the header (Length of the unpadded message, or as sent) ‖ the payloads
+//!   before SIG (RFC 6407 §4); false, and exit status 1, when it does not or cannot be
+//!   checked (the signature covers the plaintext: it needs `--kek`); null without
+//!   `--gcks-key`.
 //!
 //! ## `keying nd decode`
 //!
@@ -87,7 +104,10 @@
 //!   `target`, `sequence`, `lifetime`, `status`, ...), null for a bare option list.
 //! - `options`: ND options (`type`, `offset`, `length` and fields such as `code`,
 //!   `address`, `parameters`, `key_hash`, `timestamp`, `nonce`, `at`, `public_key`,
-//!   `encrypted_key`), or mobility options for `"mobility"`.
+//!   `encrypted_key`), or mobility options for `"mobility"`. A Timestamp option (RFC 3971
+//!   §5.3.1, 48.16 fixed point) has `timestamp` (the raw 64-bit value), `seconds` (its
+//!   integer part), `fraction` (the 16-bit fraction, in 1/65536 s), `seconds_decimal`
+//!   (exact decimal seconds, e.g. `"1700000000.5"`) and `utc` (with the fraction digits).
 //! - `checksum_ok`: with `--src` and `--dst`, whether the ICMPv6 / MH checksum is right
 //!   (null otherwise).
 //! - `cga_ok`: with `--src`, whether `--src` is a CGA of every CGA option's parameters
@@ -97,6 +117,29 @@
 //!   full RFC 3971 verification (CGA, key hash, key size, RSA signature):
 //!   `{"ok", "error", "key_bits", "timestamp", "nonce"}`; null otherwise.
 //!
+//! ## `keying decode CAPTURE`
+//!
+//! One JSON array (text: one list item per message), in capture order, of
+//! `{"frame", "time", "utc", "protocol", "src", "dst", "carrier", "decode"}`:
+//!
+//! - `frame`: the frame number, counted from 1 over every packet of the capture (as
+//!   tshark counts); `time`: the capture time as decimal seconds since 1970 with nine
+//!   digits (tshark's `frame.time_epoch`), `utc` the same as ISO 8601; both null for a
+//!   pcapng Simple Packet Block.
+//! - `protocol`: `"mikey"`, `"gdoi"` or `"nd"`; `decode`: exactly what `keying mikey
+//!   decode --json`, `keying gdoi decode --json` or `keying nd decode --json --src SRC --dst
+//!   DST` prints for the message (null when it could not be extracted, e.g. a malformed
+//!   base64 key-mgmt attribute: the reason goes to standard error and the exit status is 1).
+//! - `src`, `dst`: the IP addresses; `carrier`: where the message was found (`"udp/2269"`,
+//!   `"sdp a=key-mgmt/udp"`, `"sdp a=key-mgmt/tcp"`, `"rtsp KeyMgmt/udp"`,
+//!   `"rtsp KeyMgmt/tcp"`, `"udp/848"`, `"udp/4500 non-ESP"`, `"icmpv6"`,
+//!   `"mobility-header"`).
+//!
+//! `--psk`, `--kek` and `--gcks-key` apply as in the per-protocol subcommands (a MIKEY
+//! message `--psk` cannot check is decoded without it, with a warning). What is searched
+//! for, and what is not (TCP reassembly, IP fragments), is in [`capture`]. Messages are
+//! written as they are decoded, so memory does not grow with the capture.
+//!
 //! # Exit status
 //!
 //! 0: decoded, and every requested check passed. 1: malformed input (the byte offset and
@@ -105,8 +148,9 @@
 //! message). No input makes it panic.
 
 use std::io::{Read, Write};
-use std::net::Ipv6Addr;
 
+pub mod capture;
+pub mod cli;
 pub mod gdoi;
 pub mod input;
 pub mod mikey;
@@ -115,8 +159,11 @@ pub mod value;
 
 use value::{Obj, Value};
 
-/// The usage text (also `keying --help`).
+/// The usage synopsis (the `Usage:` lines of `keying --help`).
 pub const USAGE: &str = include_str!("usage.txt");
+
+/// What `keying --help` prints after the command list: INPUT forms, limits, exit status.
+pub const HELP_DETAILS: &str = include_str!("help.txt");
 
 /// Exit status: decoded, every check passed.
 pub const EXIT_OK: i32 = 0;
@@ -307,282 +354,137 @@ pub fn plain_error(message: String) -> (Value, String) {
     )
 }
 
-/// Options of one command: flags (no value) and options (one value each).
-#[derive(Debug, Default)]
-struct Parsed {
-    flags: Vec<&'static str>,
-    opts: Vec<(&'static str, String)>,
-    positionals: Vec<String>,
-    help: bool,
+/// Writes a decoder's report (`--json` or text) and its diagnostics; returns the exit status.
+fn print_report(r: Report, json: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let code = r.exit_code();
+    let Report {
+        value,
+        error,
+        failed,
+    } = r;
+    let v = Value::Obj(value);
+    let mut s = String::new();
+    if json {
+        v.write_json(&mut s);
+        s.push('\n');
+    } else {
+        v.write_text(&mut s);
+    }
+    drop(v);
+    let _ = stdout.write_all(s.as_bytes());
+    drop(s);
+    if let Some(e) = &error {
+        let _ = writeln!(stderr, "keying: malformed input {e}");
+    }
+    for f in &failed {
+        let _ = writeln!(stderr, "keying: check failed: {f}");
+    }
+    code
 }
 
-impl Parsed {
-    fn flag(&self, name: &str) -> bool {
-        self.flags.contains(&name)
+/// Where a decoding subcommand writes, and what it reads INPUT `-` from.
+struct Io<'a> {
+    stdin: &'a mut dyn Read,
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+}
+
+impl Io<'_> {
+    /// Reports `e` on standard error; returns its exit status.
+    fn fail(&mut self, e: &CliError) -> i32 {
+        let _ = writeln!(self.stderr, "keying: {}", e.message);
+        e.code
     }
 
-    fn opt(&self, name: &str) -> Option<&str> {
-        self.opts
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn input(&self, cmd: &str) -> Result<&str, CliError> {
-        match self.positionals.as_slice() {
-            [one] => Ok(one),
-            [] => Err(CliError::usage(format!("`keying {cmd}` needs an INPUT"))),
-            _ => Err(CliError::usage(format!(
-                "`keying {cmd}` takes one INPUT, got {}",
-                self.positionals.len()
-            ))),
-        }
-    }
-}
-
-/// Parses `args` against `spec` (`(name, takes_value)`, names with their `--`).
-fn parse_opts(
-    cmd: &str,
-    args: &[String],
-    spec: &[(&'static str, bool)],
-) -> Result<Parsed, CliError> {
-    let mut p = Parsed::default();
-    let mut it = args.iter();
-    let mut only_positional = false;
-    while let Some(a) = it.next() {
-        if only_positional || a == "-" || !a.starts_with('-') {
-            p.positionals.push(a.clone());
-            continue;
-        }
-        if a == "--" {
-            only_positional = true;
-            continue;
-        }
-        if a == "-h" || a == "--help" {
-            p.help = true;
-            continue;
-        }
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_owned())),
-            None => (a.as_str(), None),
-        };
-        let Some(&(known, takes_value)) = spec.iter().find(|(n, _)| *n == name) else {
-            return Err(CliError::usage(format!(
-                "unknown option {name} for `keying {cmd}` (see `keying --help`)"
-            )));
-        };
-        if p.flag(known) || p.opt(known).is_some() {
-            return Err(CliError::usage(format!("{known} given twice")));
-        }
-        if takes_value {
-            let v = match inline {
-                Some(v) => v,
-                None => it
-                    .next()
-                    .cloned()
-                    .ok_or_else(|| CliError::usage(format!("{known} needs a value")))?,
-            };
-            p.opts.push((known, v));
-        } else if inline.is_some() {
-            return Err(CliError::usage(format!("{known} takes no value")));
-        } else {
-            p.flags.push(known);
-        }
-    }
-    Ok(p)
-}
-
-fn parse_u32(name: &str, v: &str) -> Result<u32, CliError> {
-    parse_u64(name, v).and_then(|n| {
-        u32::try_from(n).map_err(|_| CliError::usage(format!("{name} {v} does not fit 32 bits")))
-    })
-}
-
-fn parse_u64(name: &str, v: &str) -> Result<u64, CliError> {
-    let r = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16),
-        None => v.parse(),
-    };
-    r.map_err(|_| CliError::usage(format!("{name} needs a number, got {v:?}")))
-}
-
-fn parse_hex_key(name: &str, v: &str) -> Result<Vec<u8>, CliError> {
-    let k = input::hex(v).map_err(|e| CliError::usage(format!("{name}: {}", e.message)))?;
-    if k.is_empty() {
-        return Err(CliError::usage(format!("{name} is empty")));
-    }
-    Ok(k)
-}
-
-fn parse_addr(name: &str, v: &str) -> Result<Ipv6Addr, CliError> {
-    v.parse()
-        .map_err(|_| CliError::usage(format!("{name} needs an IPv6 address, got {v:?}")))
-}
-
-/// A decoder bound to its options, waiting for the INPUT bytes.
-type Decoder = Box<dyn FnOnce(&[u8]) -> Result<Report, CliError>>;
-
-/// What to do.
-enum Command {
-    Help,
-    Version,
-    Decode {
+    /// Reads INPUT (`mikey`: the SDP / RTSP forms too), decodes it with `run`, prints.
+    fn decode(
+        &mut self,
+        input: &str,
         json: bool,
-        run: Decoder,
-        input: String,
         mikey: bool,
-    },
-    PskInit {
-        args: mikey::PskInit,
-        sdp: bool,
-    },
+        run: impl FnOnce(&[u8]) -> Result<Report, CliError>,
+    ) -> i32 {
+        match input::read(input, self.stdin, mikey).and_then(|i| run(&i.bytes)) {
+            Err(e) => self.fail(&e),
+            Ok(r) => print_report(r, json, self.stdout, self.stderr),
+        }
+    }
 }
 
-fn command(args: &[String]) -> Result<Command, CliError> {
-    let (first, rest) = match args.split_first() {
-        None => return Err(CliError::usage("no command given")),
-        Some(x) => x,
+/// Reports a command-line error as the documented exit status: help and version on
+/// standard output (0), every other error on standard error (2).
+fn clap_error(e: &clap::Error, io: &mut Io<'_>) -> i32 {
+    use clap::error::ErrorKind;
+    let text = e.render().to_string();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = io.stdout.write_all(text.as_bytes());
+            EXIT_OK
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = writeln!(io.stderr, "keying: a command or subcommand is missing");
+            let _ = io.stderr.write_all(text.as_bytes());
+            EXIT_USAGE
+        }
+        _ => {
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            let _ = write!(io.stderr, "keying: {text}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `keying mikey psk-init`.
+fn psk_init(a: cli::PskInitArgs, io: &mut Io<'_>) -> i32 {
+    let (psk, ssrc) = match (a.psk, a.ssrc) {
+        (Some(p), Some(s)) => (p.0, s),
+        (p, _) => {
+            let missing = if p.is_none() { "--psk HEX" } else { "--ssrc N" };
+            return io.fail(&CliError::usage(format!(
+                "`keying mikey psk-init` needs {missing}"
+            )));
+        }
     };
-    match first.as_str() {
-        "help" | "-h" | "--help" => return Ok(Command::Help),
-        "-V" | "--version" => return Ok(Command::Version),
-        _ => {}
-    }
-    let (sub, rest) = match rest.split_first() {
-        Some((s, r)) => (s.as_str(), r),
-        None => ("", rest),
-    };
-    match (first.as_str(), sub) {
-        ("mikey", "decode") => mikey_decode(rest),
-        ("mikey", "psk-init") => mikey_psk_init(rest),
-        ("gdoi", "decode") => gdoi_decode(rest),
-        ("nd", "decode") => nd_decode(rest),
-        ("mikey" | "gdoi" | "nd", "") => Err(CliError::usage(format!(
-            "`keying {first}` needs a subcommand (see `keying --help`)"
-        ))),
-        ("mikey" | "gdoi" | "nd", s) => Err(CliError::usage(format!(
-            "unknown subcommand `{s}` for `keying {first}` (see `keying --help`)"
-        ))),
-        (c, _) => Err(CliError::usage(format!(
-            "unknown command `{c}` (see `keying --help`)"
-        ))),
-    }
-}
-
-/// `keying mikey decode` options.
-fn mikey_decode(rest: &[String]) -> Result<Command, CliError> {
-    let p = parse_opts("mikey decode", rest, &[("--json", false), ("--psk", true)])?;
-    if p.help {
-        return Ok(Command::Help);
-    }
-    let psk = p
-        .opt("--psk")
-        .map(|v| parse_hex_key("--psk", v))
-        .transpose()?;
-    Ok(Command::Decode {
-        json: p.flag("--json"),
-        input: p.input("mikey decode")?.to_owned(),
-        mikey: true,
-        run: Box::new(move |b| mikey::decode(b, psk.as_deref())),
-    })
-}
-
-/// `keying mikey psk-init` options.
-fn mikey_psk_init(rest: &[String]) -> Result<Command, CliError> {
-    let p = parse_opts(
-        "mikey psk-init",
-        rest,
-        &[
-            ("--psk", true),
-            ("--ssrc", true),
-            ("--roc", true),
-            ("--csb-id", true),
-            ("--time", true),
-            ("--sdp", false),
-        ],
-    )?;
-    if p.help {
-        return Ok(Command::Help);
-    }
-    if let Some(extra) = p.positionals.first() {
-        return Err(CliError::usage(format!(
-            "`keying mikey psk-init` takes no INPUT, got {extra:?}"
-        )));
-    }
-    let psk = parse_hex_key(
-        "--psk",
-        p.opt("--psk")
-            .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --psk HEX"))?,
-    )?;
-    let ssrc = parse_u32(
-        "--ssrc",
-        p.opt("--ssrc")
-            .ok_or_else(|| CliError::usage("`keying mikey psk-init` needs --ssrc N"))?,
-    )?;
     let args = mikey::PskInit {
         psk,
         ssrc,
-        roc: p
-            .opt("--roc")
-            .map(|v| parse_u32("--roc", v))
-            .transpose()?
-            .unwrap_or(0),
-        csb_id: p
-            .opt("--csb-id")
-            .map(|v| parse_u32("--csb-id", v))
-            .transpose()?,
-        time: p
-            .opt("--time")
-            .map(|v| parse_u64("--time", v))
-            .transpose()?,
+        roc: a.roc,
+        csb_id: a.csb_id,
+        time: a.time,
     };
-    Ok(Command::PskInit {
-        args,
-        sdp: p.flag("--sdp"),
-    })
+    let msg = match mikey::psk_init(&args) {
+        Ok(m) => m,
+        Err(e) => return io.fail(&e),
+    };
+    let line = if a.sdp {
+        let mut out = vec![0u8; msg.len() * 2 + 64];
+        match mikey_core::sdp::write_sdp_attribute(&msg, &mut out) {
+            Ok(n) => String::from_utf8_lossy(out.get(..n).unwrap_or_default()).into_owned(),
+            Err(e) => {
+                return io.fail(&CliError::io(format!("cannot write the SDP line: {e}")));
+            }
+        }
+    } else {
+        value::hex(&msg)
+    };
+    let _ = writeln!(io.stdout, "{line}");
+    EXIT_OK
 }
 
-/// `keying gdoi decode` options.
-fn gdoi_decode(rest: &[String]) -> Result<Command, CliError> {
-    let p = parse_opts("gdoi decode", rest, &[("--json", false), ("--kek", true)])?;
-    if p.help {
-        return Ok(Command::Help);
+/// `keying gdoi decode`.
+fn gdoi_decode(a: cli::GdoiDecode, io: &mut Io<'_>) -> i32 {
+    let kek = a.kek.map(|k| k.0);
+    if let Some(k) = &kek
+        && let Err(e) = gdoi::check_kek(k)
+    {
+        return io.fail(&e);
     }
-    let kek = p
-        .opt("--kek")
-        .map(|v| parse_hex_key("--kek", v))
-        .transpose()?;
-    if let Some(k) = &kek {
-        gdoi::check_kek(k)?;
-    }
-    Ok(Command::Decode {
-        json: p.flag("--json"),
-        input: p.input("gdoi decode")?.to_owned(),
-        mikey: false,
-        run: Box::new(move |b| gdoi::decode(b, kek.as_deref())),
-    })
-}
-
-/// `keying nd decode` options.
-fn nd_decode(rest: &[String]) -> Result<Command, CliError> {
-    let p = parse_opts(
-        "nd decode",
-        rest,
-        &[("--json", false), ("--src", true), ("--dst", true)],
-    )?;
-    if p.help {
-        return Ok(Command::Help);
-    }
-    let src = p.opt("--src").map(|v| parse_addr("--src", v)).transpose()?;
-    let dst = p.opt("--dst").map(|v| parse_addr("--dst", v)).transpose()?;
-    if dst.is_some() && src.is_none() {
-        return Err(CliError::usage("--dst needs --src"));
-    }
-    Ok(Command::Decode {
-        json: p.flag("--json"),
-        input: p.input("nd decode")?.to_owned(),
-        mikey: false,
-        run: Box::new(move |b| nd::decode(b, src, dst)),
+    let gcks = match a.gcks_key.as_deref().map(gdoi::GcksKey::load).transpose() {
+        Ok(g) => g,
+        Err(e) => return io.fail(&e),
+    };
+    io.decode(&a.input, a.json, false, |b| {
+        gdoi::decode_with(b, kek.as_deref(), gcks.as_ref())
     })
 }
 
@@ -594,87 +496,37 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
-    let cmd = match command(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(stderr, "keying: {}", e.message);
-            if e.code == EXIT_USAGE && args.is_empty() {
-                let _ = stderr.write_all(USAGE.as_bytes());
-            }
-            return e.code;
-        }
+    use clap::{CommandFactory as _, Parser as _};
+    use cli::{Command, GdoiCommand, MikeyCommand, NdCommand};
+    let mut io = Io {
+        stdin,
+        stdout,
+        stderr,
     };
-    match cmd {
-        Command::Help => {
-            let _ = stdout.write_all(USAGE.as_bytes());
-            EXIT_OK
+    let argv = std::iter::once("keying").chain(args.iter().map(String::as_str));
+    let parsed = match cli::Cli::try_parse_from(argv) {
+        Ok(c) => c,
+        Err(e) => return clap_error(&e, &mut io),
+    };
+    match parsed.command {
+        Command::Mikey(MikeyCommand::Decode(a)) => {
+            let psk = a.psk.map(|k| k.0);
+            io.decode(&a.input, a.json, true, |b| mikey::decode(b, psk.as_deref()))
         }
-        Command::Version => {
-            let _ = writeln!(stdout, "keying {}", env!("CARGO_PKG_VERSION"));
-            EXIT_OK
+        Command::Mikey(MikeyCommand::PskInit(a)) => psk_init(a, &mut io),
+        Command::Gdoi(GdoiCommand::Decode(a)) => gdoi_decode(a, &mut io),
+        Command::Nd(NdCommand::Decode(a)) => {
+            let (src, dst) = (a.src, a.dst);
+            io.decode(&a.input, a.json, false, |b| nd::decode(b, src, dst))
         }
-        Command::PskInit { args, sdp } => match mikey::psk_init(&args) {
-            Ok(msg) => {
-                let line = if sdp {
-                    let mut out = vec![0u8; msg.len() * 2 + 64];
-                    match mikey_core::sdp::write_sdp_attribute(&msg, &mut out) {
-                        Ok(n) => {
-                            String::from_utf8_lossy(out.get(..n).unwrap_or_default()).into_owned()
-                        }
-                        Err(e) => {
-                            let _ = writeln!(stderr, "keying: cannot write the SDP line: {e}");
-                            return EXIT_FAILED;
-                        }
-                    }
-                } else {
-                    value::hex(&msg)
-                };
-                let _ = writeln!(stdout, "{line}");
-                EXIT_OK
-            }
-            Err(e) => {
-                let _ = writeln!(stderr, "keying: {}", e.message);
-                e.code
-            }
-        },
-        Command::Decode {
-            json,
-            run,
-            input,
-            mikey,
-        } => {
-            let report = input::read(&input, stdin, mikey).and_then(|i| run(&i.bytes));
-            match report {
-                Err(e) => {
-                    let _ = writeln!(stderr, "keying: {}", e.message);
-                    e.code
-                }
-                Ok(r) => {
-                    let code = r.exit_code();
-                    let Report {
-                        value,
-                        error,
-                        failed,
-                    } = r;
-                    let v = Value::Obj(value);
-                    let mut s = String::new();
-                    if json {
-                        v.write_json(&mut s);
-                        s.push('\n');
-                    } else {
-                        v.write_text(&mut s);
-                    }
-                    drop(v);
-                    let _ = stdout.write_all(s.as_bytes());
-                    drop(s);
-                    if let Some(e) = &error {
-                        let _ = writeln!(stderr, "keying: malformed input {e}");
-                    }
-                    for f in &failed {
-                        let _ = writeln!(stderr, "keying: check failed: {f}");
-                    }
-                    code
-                }
+        Command::Decode(a) => capture::run(&a, io.stdout, io.stderr),
+        Command::Completions { shell } => {
+            // Into a buffer first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "keying", &mut script);
+            match io.stdout.write_all(&script) {
+                Ok(()) => EXIT_OK,
+                Err(e) => io.fail(&CliError::io(format!("cannot write: {e}"))),
             }
         }
     }

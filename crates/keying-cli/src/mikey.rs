@@ -12,8 +12,9 @@
 //! [`read_key_data`]), and its SRTP keys derived through [`build_sas`], shown as
 //! unauthenticated.
 
+use keying_crypto::OsRng;
 use keying_crypto::Rng as _;
-use keying_crypto::rustcrypto::{HashDrbg, RustCrypto};
+use keying_crypto::rustcrypto::RustCrypto;
 use keying_tlv::Reader;
 use mikey_core::Time;
 use mikey_core::dhhmac::DhHmacResponder;
@@ -111,18 +112,6 @@ fn decode_policy() -> Policy {
     }
 }
 
-/// A generator seeded from the operating system (`/dev/urandom`).
-fn os_drbg() -> Result<HashDrbg, CliError> {
-    use std::io::Read as _;
-    let mut seed = [0u8; 48];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut seed))
-        .map_err(|e| CliError::io(format!("cannot read /dev/urandom: {e}")))?;
-    let rng = HashDrbg::new(&seed);
-    seed.fill(0);
-    Ok(rng)
-}
-
 /// Why the MAC was not checked, or did not verify.
 fn rejection(e: &KmError) -> PskKeys {
     let (mac_ok, problem) = match e {
@@ -209,7 +198,7 @@ pub fn psk_keys(msg: &Message<'_>, psk: &[u8]) -> Result<PskKeys, CliError> {
         DataType::DhHmacInit => {
             let mut r: DhHmacResponder<_, 1, 1> =
                 DhHmacResponder::with_capacity(RustCrypto, policy);
-            let mut rng = os_drbg()?;
+            let mut rng = OsRng;
             let res = r.handle(now, msg.bytes(), &keys, &mut rng, &mut reply);
             let mut k = match res {
                 Ok(_) => PskKeys {
@@ -378,11 +367,12 @@ fn ntp_now() -> u64 {
 /// Builds a PSK-mode I_MESSAGE with mikey-core's PSK Initiator: one crypto session (policy
 /// 0, sent as an SP payload with the RFC 3711 defaults: AES-CM-128, HMAC-SHA-1-80), a
 /// random 16-byte TGK and RAND, KEMAC AES-CM-128 with HMAC-SHA-1-160, MIKEY-1 PRF, NTP-UTC
-/// timestamp, no verification request. Randomness: a generator seeded from
-/// `/dev/urandom`.
+/// timestamp, no verification request. Randomness: the operating system's generator
+/// ([`OsRng`], `getrandom`).
 ///
 /// # Errors
-/// A PSK longer than mikey-core takes (usage), no `/dev/urandom`, or the Initiator failing.
+/// A PSK longer than mikey-core takes (usage), no operating-system randomness, or the
+/// Initiator failing.
 pub fn psk_init(args: &PskInit) -> Result<Vec<u8>, CliError> {
     if args.psk.len() > MAX_PSK {
         return Err(CliError::usage(format!(
@@ -390,7 +380,7 @@ pub fn psk_init(args: &PskInit) -> Result<Vec<u8>, CliError> {
             args.psk.len()
         )));
     }
-    let mut rng = os_drbg()?;
+    let mut rng = OsRng;
     let csb_id = match args.csb_id {
         Some(c) => c,
         None => {

@@ -50,6 +50,20 @@ fn ip(b: &[u8]) -> Value {
     <[u8; 16]>::try_from(b).map_or(Value::Null, |a| Ipv6Addr::from(a).to_string().into())
 }
 
+/// A 48.16 fixed-point time (RFC 3971 §5.3.1) as exact decimal seconds, and the fraction
+/// digits alone (empty for a whole second): each 1/65536 s is 0.0000152587890625 s, so 16
+/// digits hold every fraction exactly (trailing zeros trimmed).
+pub fn fixed_48_16(value: u64) -> (String, String) {
+    let secs = value >> 16;
+    let digits = format!("{:016}", (value & 0xffff) * 152_587_890_625);
+    let frac = digits.trim_end_matches('0').to_owned();
+    if frac.is_empty() {
+        (secs.to_string(), frac)
+    } else {
+        (format!("{secs}.{frac}"), frac)
+    }
+}
+
 fn mac48(b: &[u8]) -> Value {
     if b.len() != 6 {
         return Value::Null;
@@ -113,10 +127,19 @@ impl Out {
             NdOption::RsaSignature(s) => o
                 .with("key_hash", &s.key_hash[..])
                 .with("signature_and_padding", s.signature_and_padding),
-            NdOption::Timestamp(t) => o.with("timestamp", t.value).with("seconds", t.secs()).with(
-                "utc",
-                crate::mikey::ntp_to_utc((t.secs() + 2_208_988_800) << 32),
-            ),
+            NdOption::Timestamp(t) => {
+                let (secs, frac) = fixed_48_16(t.value);
+                let utc = crate::mikey::ntp_to_utc((t.secs() + 2_208_988_800) << 32);
+                let utc = match utc.strip_suffix('Z') {
+                    Some(u) if !frac.is_empty() => format!("{u}.{frac}Z"),
+                    _ => utc,
+                };
+                o.with("timestamp", t.value)
+                    .with("seconds", t.secs())
+                    .with("fraction", t.value & 0xffff)
+                    .with("seconds_decimal", secs)
+                    .with("utc", utc)
+            }
             NdOption::Nonce(n) => o.with("nonce", n.nonce),
             NdOption::TrustAnchor(t) => o.with("name_type", t.name_type).with("name", t.name),
             NdOption::Certificate(c) => o.with("cert_type", c.cert_type).with("data", c.data),

@@ -1,5 +1,6 @@
 //! The one output model every decoder fills: an ordered tree rendered either as JSON
-//! ([`Value::write_json`]) or as indented text ([`Value::write_text`]), so that both outputs
+//! ([`Value::write_json`], through its `serde::Serialize` impl and `serde_json`) or as
+//! indented text ([`Value::write_text`]), so that both outputs
 //! always carry the same fields under the same names.
 
 use std::fmt::Write as _;
@@ -158,77 +159,65 @@ pub fn hex(b: &[u8]) -> String {
     s
 }
 
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Self::Null => s.serialize_unit(),
+            Self::Bool(b) => s.serialize_bool(*b),
+            Self::Int(n) => s.serialize_u64(*n),
+            Self::Str(t) => s.serialize_str(t),
+            Self::Bytes(b) => s.serialize_str(&hex(b)),
+            Self::Enum { value, name } => {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("value", value)?;
+                m.serialize_entry("name", name)?;
+                m.end()
             }
-            c => out.push(c),
+            Self::List(l) => {
+                let mut q = s.serialize_seq(Some(l.len()))?;
+                for v in l {
+                    q.serialize_element(v)?;
+                }
+                q.end()
+            }
+            Self::Obj(o) => o.serialize(s),
         }
     }
-    out.push('"');
+}
+
+impl serde::Serialize for Obj {
+    /// The fields in insertion order.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
 }
 
 impl Value {
-    /// Appends the JSON text of the value (compact, one line).
+    /// Appends the JSON text of the value (compact, one line), written by `serde_json`.
     pub fn write_json(&self, out: &mut String) {
-        match self {
-            Self::Null => out.push_str("null"),
-            Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Self::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Self::Str(s) => json_str(out, s),
-            Self::Bytes(b) => {
-                out.push('"');
-                out.push_str(&hex(b));
-                out.push('"');
-            }
-            Self::Enum { value, name } => {
-                let _ = write!(out, "{{\"value\":{value},\"name\":");
-                match name {
-                    Some(n) => json_str(out, n),
-                    None => out.push_str("null"),
-                }
-                out.push('}');
-            }
-            Self::List(l) => {
-                out.push('[');
-                for (i, v) in l.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    v.write_json(out);
-                }
-                out.push(']');
-            }
-            Self::Obj(o) => {
-                out.push('{');
-                for (i, (k, v)) in o.0.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    json_str(out, k);
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
-        }
+        out.push_str(&self.to_json());
     }
 
-    /// The JSON text of the value.
+    /// The JSON text of the value (compact, one line), written by `serde_json`. DEL and the
+    /// line / paragraph separators U+2028 / U+2029, which JSON allows raw but JavaScript
+    /// source and some log viewers do not, are escaped as well (they can only occur inside
+    /// strings, so the replacement keeps the text valid JSON of the same value).
     pub fn to_json(&self) -> String {
-        let mut s = String::new();
-        self.write_json(&mut s);
-        s
+        // Serializing this tree cannot fail: every map key is a string.
+        let s = serde_json::to_string(self).unwrap_or_default();
+        if s.contains(['\u{7f}', '\u{2028}', '\u{2029}']) {
+            s.replace('\u{7f}', "\\u007f")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029")
+        } else {
+            s
+        }
     }
 
     fn scalar_text(&self) -> Option<String> {
@@ -330,7 +319,7 @@ mod tests {
     fn json_escapes_and_shapes() {
         let v = Value::from(
             Obj::new()
-                .with("s", "a\"b\\c\n\u{1}é")
+                .with("s", "a\"b\\c\n\u{1}é\u{7f}\u{2028}\u{2029}\t")
                 .with("b", &[0xde_u8, 0xad][..])
                 .with("e", named(3, Some("X")))
                 .with("u", named(9, None))
@@ -338,7 +327,7 @@ mod tests {
         );
         assert_eq!(
             v.to_json(),
-            r#"{"s":"a\"b\\c\n\u0001é","b":"dead","e":{"value":3,"name":"X"},"u":{"value":9,"name":null},"l":[null,true,7]}"#
+            r#"{"s":"a\"b\\c\n\u0001é\u007f\u2028\u2029\t","b":"dead","e":{"value":3,"name":"X"},"u":{"value":9,"name":null},"l":[null,true,7]}"#
         );
     }
 

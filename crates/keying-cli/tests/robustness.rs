@@ -130,3 +130,92 @@ fn mutated_vectors_never_panic() {
         check(&cmds[*cmd], &b);
     }
 }
+
+/// The frames of a little-endian legacy pcap: (seconds, microseconds, data).
+fn legacy_frames(pcap: &[u8]) -> Vec<(u32, u32, Vec<u8>)> {
+    let le = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap());
+    let mut out = Vec::new();
+    let mut at = 24;
+    while at + 16 <= pcap.len() {
+        let caplen = le(&pcap[at + 8..at + 12]) as usize;
+        out.push((
+            le(&pcap[at..at + 4]),
+            le(&pcap[at + 4..at + 8]),
+            pcap[at + 16..at + 16 + caplen].to_vec(),
+        ));
+        at += 16 + caplen;
+    }
+    out
+}
+
+/// The same frames as a pcapng (RFC-draft "pcapng" section, interface, enhanced packet
+/// blocks; nanosecond if_tsresol), to mutate.
+fn pcapng_of(frames: &[(u32, u32, Vec<u8>)]) -> Vec<u8> {
+    fn block(out: &mut Vec<u8>, kind: u32, body: &[u8]) {
+        let len = (12 + body.len().div_ceil(4) * 4) as u32;
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(body);
+        out.resize(out.len() + (4 - body.len() % 4) % 4, 0);
+        out.extend_from_slice(&len.to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let mut shb = 0x1a2b_3c4d_u32.to_le_bytes().to_vec();
+    shb.extend_from_slice(&[1, 0, 0, 0]);
+    shb.extend_from_slice(&(-1i64).to_le_bytes());
+    block(&mut out, 0x0a0d_0d0a, &shb);
+    let mut idb = vec![1, 0, 0, 0, 0, 0, 4, 0]; // Ethernet, snaplen 0x40000
+    idb.extend_from_slice(&[9, 0, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0]); // if_tsresol 9, end
+    block(&mut out, 1, &idb);
+    for (s, us, data) in frames {
+        let ns = u64::from(*s) * 1_000_000_000 + u64::from(*us) * 1000;
+        let mut epb = 0u32.to_le_bytes().to_vec();
+        epb.extend_from_slice(&((ns >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(ns as u32).to_le_bytes());
+        epb.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        epb.extend_from_slice(data);
+        block(&mut out, 6, &epb);
+    }
+    out
+}
+
+#[test]
+fn mutated_captures_never_panic() {
+    let pcap = std::fs::read(vector_path("send-hokey/hokey.pcap")).unwrap();
+    let frames = legacy_frames(&pcap);
+    assert_eq!(frames.len(), 3);
+    let ng = pcapng_of(&frames);
+    let dir = std::env::temp_dir().join(format!("keying-cli-robust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The pcapng built here decodes like the pcap: the same three messages and times.
+    let path = dir.join("hokey.pcapng");
+    std::fs::write(&path, &ng).unwrap();
+    let a = keying(&["decode", "--json", path.to_str().unwrap()]);
+    let b = keying(&["decode", "--json", &vector_path("send-hokey/hokey.pcap")]);
+    assert_eq!((a.code, b.code), (0, 0), "{} {}", a.err, b.err);
+    assert_eq!(Json::parse(&a.out), Json::parse(&b.out));
+    let mut rng = Prng(0x7063_6170_6e67_0001);
+    for i in 0..600 {
+        let mut m = if i % 2 == 0 { pcap.clone() } else { ng.clone() };
+        for _ in 0..=rng.below(6) {
+            let at = rng.below(m.len());
+            match rng.below(4) {
+                0 => m[at] ^= 1 << rng.below(8),
+                1 => m[at] = rng.next() as u8,
+                2 => m.truncate(at.max(1)),
+                _ => m[at] = [0, 0xff, 0x86, 0x3a, 154, 135][rng.below(6)],
+            }
+        }
+        let path = dir.join(format!("m{}.cap", i % 8));
+        std::fs::write(&path, &m).unwrap();
+        let r = keying(&["decode", "--json", path.to_str().unwrap()]);
+        assert!(
+            matches!(r.code, 0..=2),
+            "mutant {i}: exit {} ({})",
+            r.code,
+            r.err
+        );
+        Json::parse(&r.out);
+    }
+}
