@@ -842,18 +842,28 @@ impl Call {
 
 /// How many calls of each [`Call::label`].
 #[must_use]
-///
-/// A [`Call::HmacKeyed`] counts once as `hmac_<hash>_key` (the key prepared) and once per
-/// message as `hmac_<hash>`.
+/// (A [`Call::HmacKeyed`] is one call, `hmac_<hash>_key`, whatever the number of messages
+/// it MACs: [`hmac_messages`] counts those.)
 pub fn counts(calls: &[Call]) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for c in calls {
         *m.entry(c.label()).or_insert(0) += 1;
-        if let Call::HmacKeyed { alg, msgs, .. } = c {
-            *m.entry(format!("hmac_{}", hash_name(*alg))).or_insert(0) += msgs.len();
-        }
     }
     m
+}
+
+/// The number of messages MACed: one per [`Call::Hmac`], one per message of each
+/// [`Call::HmacKeyed`].
+#[must_use]
+pub fn hmac_messages(calls: &[Call]) -> usize {
+    calls
+        .iter()
+        .map(|c| match c {
+            Call::Hmac { .. } => 1,
+            Call::HmacKeyed { msgs, .. } => msgs.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Shared call log of a [`Recorder`].
