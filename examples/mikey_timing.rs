@@ -96,12 +96,14 @@ fn main() {
     let d = median(n, |_| {
         kdf::derive(
             &RustCrypto,
-            PrfFunc::Mikey1,
-            &[1; 16],
+            &mikey_core::kdf::Derivation {
+                prf_func: PrfFunc::Mikey1,
+                inkey: &[1; 16],
+                csb_id: 1,
+                rand: &[2; 16],
+            },
             kdf::C_TEK,
             1,
-            1,
-            &[2; 16],
             16,
         )
         .unwrap();

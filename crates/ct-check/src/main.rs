@@ -438,8 +438,19 @@ fn mikey_prf() -> Result<(), String> {
     ] {
         let mut tgk = pattern(tgk_len, 0x42);
         let derive = |tgk: &[u8]| {
-            kdf::derive(&RustCrypto, prf, tgk, kdf::C_TEK, 1, 0x1234_5678, &rand, 30)
-                .map_err(|e| format!("kdf::derive: {e:?}"))
+            kdf::derive(
+                &RustCrypto,
+                &mikey_core::kdf::Derivation {
+                    prf_func: prf,
+                    inkey: tgk,
+                    csb_id: 0x1234_5678,
+                    rand: &rand,
+                },
+                kdf::C_TEK,
+                1,
+                30,
+            )
+            .map_err(|e| format!("kdf::derive: {e:?}"))
         };
         let want = derive(&tgk)?.expose().to_vec();
         secret(&mut tgk);

@@ -114,7 +114,18 @@ fn initiator_tgk(msg: &[u8], psk: &[u8]) -> Vec<u8> {
     } else {
         16
     };
-    let k = KemacKeys::derive(&RustCrypto, h.prf_func, psk, h.csb_id, rand, encr_len, 20).unwrap();
+    let k = KemacKeys::derive(
+        &RustCrypto,
+        &mikey_core::kdf::Derivation {
+            prf_func: h.prf_func,
+            inkey: psk,
+            csb_id: h.csb_id,
+            rand,
+        },
+        encr_len,
+        20,
+    )
+    .unwrap();
     let mut plain = kemac.encr_data.to_vec();
     match kemac.encr_alg {
         EncrAlg::Null => {}
@@ -150,12 +161,14 @@ fn tek_from(msg: &[u8], tgk: &[u8], cs_id: u8) -> Vec<u8> {
     let rand = m.rand().unwrap();
     kdf::derive(
         &RustCrypto,
-        h.prf_func,
-        tgk,
+        &mikey_core::kdf::Derivation {
+            prf_func: h.prf_func,
+            inkey: tgk,
+            csb_id: h.csb_id,
+            rand,
+        },
         C_TEK,
         cs_id,
-        h.csb_id,
-        rand,
         16,
     )
     .unwrap()

@@ -156,7 +156,17 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
-        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, 0, auth_len)?;
+        let keys = KemacKeys::derive(
+            s,
+            &crate::kdf::Derivation {
+                prf_func: offer.prf,
+                inkey: psk,
+                csb_id: offer.csb_id,
+                rand,
+            },
+            0,
+            auth_len,
+        )?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let mut payloads = heapless::Vec::new();
@@ -360,8 +370,18 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, 0, auth_len)
-            .map_err(KmError::from)?;
+        let kk = KemacKeys::derive(
+            s,
+            &crate::kdf::Derivation {
+                prf_func: h.prf_func,
+                inkey: psk,
+                csb_id: h.csb_id,
+                rand,
+            },
+            0,
+            auth_len,
+        )
+        .map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
             key: kk.auth.expose(),

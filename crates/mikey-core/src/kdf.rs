@@ -187,35 +187,23 @@ fn p_xor(
 }
 
 /// `PRF(inkey, label(constant, cs_id, csb_id, rand))` into a zeroizing buffer of `len`
-/// bytes.
-#[allow(clippy::too_many_arguments)]
+/// bytes (RFC 3830 §4.1.3), with the inkey, CSB ID and RAND of `d`.
 pub fn derive<S: Symmetric + ?Sized>(
     s: &S,
-    prf_func: PrfFunc,
-    inkey: &[u8],
+    d: &Derivation<'_>,
     constant: u32,
     cs_id: u8,
-    csb_id: u32,
-    rand: &[u8],
     len: usize,
 ) -> Result<SecretBuf<MAX_OUT>, KdfError> {
     let mut out = SecretBuf::<MAX_OUT>::zeroed(len).map_err(|_| KdfError::BadLength)?;
-    derive_many(
-        s,
-        &Derivation {
-            prf_func,
-            inkey,
-            csb_id,
-            rand,
-        },
-        &mut [(constant, cs_id, out.expose_mut())],
-    )?;
+    derive_many(s, d, &mut [(constant, cs_id, out.expose_mut())])?;
     Ok(out)
 }
 
 /// What the outputs of one derivation share: `PRF(inkey, constant ‖ cs_id ‖ csb_id ‖
 /// rand)` (RFC 3830 §4.1.3) differs between them only in the constant and cs_id.
-pub(crate) struct Derivation<'a> {
+#[derive(Clone, Copy)]
+pub struct Derivation<'a> {
     /// The PRF func of the header.
     pub prf_func: PrfFunc,
     /// The TGK, PSK or envelope key.
@@ -224,6 +212,17 @@ pub(crate) struct Derivation<'a> {
     pub csb_id: u32,
     /// The RAND.
     pub rand: &'a [u8],
+}
+
+impl core::fmt::Debug for Derivation<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Derivation")
+            .field("prf_func", &self.prf_func)
+            .field("inkey_len", &self.inkey.len())
+            .field("csb_id", &self.csb_id)
+            .field("rand_len", &self.rand.len())
+            .finish()
+    }
 }
 
 /// The outputs `(constant, cs_id, out)` of one derivation, each `out.len()` bytes (at most
@@ -269,14 +268,11 @@ pub struct KemacKeys {
 }
 
 impl KemacKeys {
-    /// Derives encr_key (`encr_len`), auth_key (`auth_len`) and the 14-byte salt_key.
-    #[allow(clippy::too_many_arguments)]
+    /// Derives encr_key (`encr_len`), auth_key (`auth_len`) and the 14-byte salt_key from
+    /// the PSK or envelope key of `d` (its `inkey`).
     pub fn derive<S: Symmetric + ?Sized>(
         s: &S,
-        prf_func: PrfFunc,
-        inkey: &[u8],
-        csb_id: u32,
-        rand: &[u8],
+        d: &Derivation<'_>,
         encr_len: usize,
         auth_len: usize,
     ) -> Result<Self, KdfError> {
@@ -289,12 +285,7 @@ impl KemacKeys {
         };
         derive_many(
             s,
-            &Derivation {
-                prf_func,
-                inkey,
-                csb_id,
-                rand,
-            },
+            d,
             &mut [
                 (C_KEMAC_ENCR, CS_ID_PSK, keys.encr.expose_mut()),
                 (C_KEMAC_AUTH, CS_ID_PSK, keys.auth.expose_mut()),

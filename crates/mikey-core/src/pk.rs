@@ -468,10 +468,12 @@ fn envelope_keys<S: Symmetric + ?Sized>(
     let encr_len = protect::kemac_encr_key_len(offer.encr);
     let kk = KemacKeys::derive(
         s,
-        offer.prf,
-        env.expose(),
-        offer.csb_id,
-        rand,
+        &crate::kdf::Derivation {
+            prf_func: offer.prf,
+            inkey: env.expose(),
+            csb_id: offer.csb_id,
+            rand,
+        },
         encr_len,
         auth_len,
     )?;

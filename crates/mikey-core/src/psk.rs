@@ -169,7 +169,17 @@ impl<C: Symmetric> PskInitiator<C> {
         rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
         let encr_len = protect::kemac_encr_key_len(offer.encr);
-        let keys = KemacKeys::derive(s, offer.prf, psk, offer.csb_id, rand, encr_len, auth_len)?;
+        let keys = KemacKeys::derive(
+            s,
+            &crate::kdf::Derivation {
+                prf_func: offer.prf,
+                inkey: psk,
+                csb_id: offer.csb_id,
+                rand,
+            },
+            encr_len,
+            auth_len,
+        )?;
 
         let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
             KmError::BufferTooSmall {
@@ -460,8 +470,18 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
         let encr_len = protect::kemac_encr_key_len(kemac.encr_alg);
-        let kk = KemacKeys::derive(s, h.prf_func, psk, h.csb_id, rand, encr_len, auth_len)
-            .map_err(KmError::from)?;
+        let kk = KemacKeys::derive(
+            s,
+            &crate::kdf::Derivation {
+                prf_func: h.prf_func,
+                inkey: psk,
+                csb_id: h.csb_id,
+                rand,
+            },
+            encr_len,
+            auth_len,
+        )
+        .map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
             key: kk.auth.expose(),

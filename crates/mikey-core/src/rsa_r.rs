@@ -752,8 +752,18 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(self.mac);
         let encr_len = protect::kemac_encr_key_len(self.encr);
-        let kk = KemacKeys::derive(s, x.prf, env.expose(), x.csb, x.rand, encr_len, auth_len)
-            .map_err(KmError::from)?;
+        let kk = KemacKeys::derive(
+            s,
+            &crate::kdf::Derivation {
+                prf_func: x.prf,
+                inkey: env.expose(),
+                csb_id: x.csb,
+                rand: x.rand,
+            },
+            encr_len,
+            auth_len,
+        )
+        .map_err(KmError::from)?;
         let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
             KmError::BufferTooSmall {
                 needed: MAX_KEMAC_PLAIN,

@@ -65,7 +65,18 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
     } else {
         PrfFunc::Mikey1
     };
-    let k = KemacKeys::derive(&RustCrypto, hash_prf, PSK, 0x600d, &rand, 16, 20).unwrap();
+    let k = KemacKeys::derive(
+        &RustCrypto,
+        &mikey_core::kdf::Derivation {
+            prf_func: hash_prf,
+            inkey: PSK,
+            csb_id: 0x600d,
+            rand: &rand,
+        },
+        16,
+        20,
+    )
+    .unwrap();
     let m = Message::parse(&buf).unwrap();
     let cov = m.kemac_covered().unwrap();
     let mac = RustCrypto.hmac(HashAlg::Sha1, k.auth.expose(), &[cov.message]);

@@ -319,12 +319,14 @@ fn derived_from(ours: &SrtpSas, tgk: &[u8], csb_id: u32, rand: &[u8]) -> bool {
         let d = |c, len| {
             kdf::derive(
                 &RustCrypto,
-                PrfFunc::Mikey1,
-                tgk,
+                &mikey_core::kdf::Derivation {
+                    prf_func: PrfFunc::Mikey1,
+                    inkey: tgk,
+                    csb_id,
+                    rand,
+                },
                 c,
                 sa.cs_id,
-                csb_id,
-                rand,
                 len,
             )
             .unwrap()

@@ -86,10 +86,21 @@ fn reference_key_wrap_matches_rfc3394_and_aes_kw() {
 /// on its own with the §4.1.4 constants (cs_id 0xFF), from the PSK, CSB ID and RAND.
 fn derived(prf: PrfFunc, rand: &[u8], len: usize, salt_len: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let d = |c, l| {
-        kdf::derive(&RustCrypto, prf, PSK, c, 0xff, CSB, rand, l)
-            .unwrap()
-            .expose()
-            .to_vec()
+        kdf::derive(
+            &RustCrypto,
+            &mikey_core::kdf::Derivation {
+                prf_func: prf,
+                inkey: PSK,
+                csb_id: CSB,
+                rand,
+            },
+            c,
+            0xff,
+            l,
+        )
+        .unwrap()
+        .expose()
+        .to_vec()
     };
     (
         d(kdf::C_KEMAC_ENCR, len),

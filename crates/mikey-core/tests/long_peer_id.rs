@@ -106,10 +106,12 @@ fn psk_auth(msg: &[u8]) -> Vec<u8> {
     let h = m.header();
     KemacKeys::derive(
         &RustCrypto,
-        h.prf_func,
-        PSK,
-        h.csb_id,
-        m.rand().unwrap(),
+        &mikey_core::kdf::Derivation {
+            prf_func: h.prf_func,
+            inkey: PSK,
+            csb_id: h.csb_id,
+            rand: m.rand().unwrap(),
+        },
         16,
         20,
     )
@@ -432,10 +434,12 @@ fn pk_with_id_i(msg: &[u8], id_i: &[u8], responder: &Party, initiator: &Party) -
         .unwrap();
     let kk = KemacKeys::derive(
         &RustCrypto,
-        h.prf_func,
-        &env[..el],
-        h.csb_id,
-        m.rand().unwrap(),
+        &mikey_core::kdf::Derivation {
+            prf_func: h.prf_func,
+            inkey: &env[..el],
+            csb_id: h.csb_id,
+            rand: m.rand().unwrap(),
+        },
         16,
         20,
     )

@@ -64,12 +64,14 @@ fn libmikey_full_derivations_all_constants() {
         let cs = u8::from_str_radix(f[1], 16).unwrap();
         let out = kdf::derive(
             &RustCrypto,
-            PrfFunc::Mikey1,
-            &inkey(16),
+            &mikey_core::kdf::Derivation {
+                prf_func: PrfFunc::Mikey1,
+                inkey: &inkey(16),
+                csb_id: 0x1234_5678,
+                rand: &[0x5a; 16],
+            },
             c,
             cs,
-            0x1234_5678,
-            &[0x5a; 16],
             20,
         )
         .unwrap();
@@ -104,24 +106,28 @@ fn tek_salt_and_kemac_keys_match_independent_derivations() {
     let rand: Vec<u8> = (0..16).collect();
     let tek = kdf::derive(
         &RustCrypto,
-        PrfFunc::Mikey1,
-        &[0x11; 16],
+        &mikey_core::kdf::Derivation {
+            prf_func: PrfFunc::Mikey1,
+            inkey: &[0x11; 16],
+            csb_id: 0x1234_5678,
+            rand: &rand,
+        },
         kdf::C_TEK,
         1,
-        0x1234_5678,
-        &rand,
         16,
     )
     .unwrap();
     assert_eq!(tek.expose(), &hex("434b4682ec757653eeeae35db1acc6b8")[..]);
     let salt = kdf::derive(
         &RustCrypto,
-        PrfFunc::Mikey1,
-        &[0x11; 16],
+        &mikey_core::kdf::Derivation {
+            prf_func: PrfFunc::Mikey1,
+            inkey: &[0x11; 16],
+            csb_id: 0x1234_5678,
+            rand: &rand,
+        },
         kdf::C_TGK_SALT,
         1,
-        0x1234_5678,
-        &rand,
         14,
     )
     .unwrap();
@@ -130,10 +136,12 @@ fn tek_salt_and_kemac_keys_match_independent_derivations() {
     let psk: Vec<u8> = (0..16).collect();
     let k = KemacKeys::derive(
         &RustCrypto,
-        PrfFunc::Mikey1,
-        &psk,
-        0x1234_5678,
-        &rand,
+        &mikey_core::kdf::Derivation {
+            prf_func: PrfFunc::Mikey1,
+            inkey: &psk,
+            csb_id: 0x1234_5678,
+            rand: &rand,
+        },
         16,
         20,
     )
@@ -155,5 +163,19 @@ fn empty_inkey_and_long_output_are_errors() {
     assert!(kdf::prf(&RustCrypto, HashAlg::Sha1, &[], b"x", &mut out).is_err());
     let mut big = [0u8; 65];
     assert!(kdf::prf(&RustCrypto, HashAlg::Sha1, &[1], b"x", &mut big).is_err());
-    assert!(kdf::derive(&RustCrypto, PrfFunc::Unknown(9), &[1], 0, 0, 0, &[], 16).is_err());
+    assert!(
+        kdf::derive(
+            &RustCrypto,
+            &mikey_core::kdf::Derivation {
+                prf_func: PrfFunc::Unknown(9),
+                inkey: &[1],
+                csb_id: 0,
+                rand: &[]
+            },
+            0,
+            0,
+            16
+        )
+        .is_err()
+    );
 }

@@ -145,7 +145,18 @@ fn kw_msg(wrapped: &[u8]) -> Vec<u8> {
         }));
     let n = w.finish().unwrap();
     buf.truncate(n);
-    let k = KemacKeys::derive(&RustCrypto, PrfFunc::Mikey1, b"kw psk", 5, &rand, 16, 20).unwrap();
+    let k = KemacKeys::derive(
+        &RustCrypto,
+        &mikey_core::kdf::Derivation {
+            prf_func: PrfFunc::Mikey1,
+            inkey: b"kw psk",
+            csb_id: 5,
+            rand: &rand,
+        },
+        16,
+        20,
+    )
+    .unwrap();
     let m = Message::parse(&buf).unwrap();
     let cov = m.kemac_covered().unwrap();
     let mac = RustCrypto.hmac(HashAlg::Sha1, k.auth.expose(), &[cov.message]);

@@ -183,10 +183,12 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
     let env = pke_decrypt(key, rng, policy.pke_padding, pke.data)?;
     Ok(KemacKeys::derive(
         s,
-        prf,
-        env.expose(),
-        csb_id,
-        rand,
+        &crate::kdf::Derivation {
+            prf_func: prf,
+            inkey: env.expose(),
+            csb_id,
+            rand,
+        },
         crate::protect::kemac_encr_key_len(kemac.encr_alg),
         policy.auth_key_len(kemac.mac_alg),
     )?)

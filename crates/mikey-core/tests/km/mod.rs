@@ -177,10 +177,12 @@ pub mod pki {
             .unwrap();
         let keys = KemacKeys::derive(
             &keying_crypto::rustcrypto::RustCrypto,
-            PrfFunc::Mikey1,
-            &env[..n],
-            csb_id,
-            rand,
+            &mikey_core::kdf::Derivation {
+                prf_func: PrfFunc::Mikey1,
+                inkey: &env[..n],
+                csb_id,
+                rand,
+            },
             16,
             20,
         )
