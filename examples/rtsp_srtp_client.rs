@@ -5,7 +5,10 @@
 //!    `a=key-mgmt:mikey` (RFC 4567), taken by mikey-core's PSK Responder — GStreamer sends
 //!    the NULL-protected form (keys in the clear, no MAC), which mikey-core takes only
 //!    under the explicitly insecure `Policy::insecure_accept_unprotected_kemac`. The SRTP
-//!    packets are decrypted with webrtc-srtp and compared byte for byte.
+//!    packets are decrypted with webrtc-srtp and compared byte for byte. The client's own
+//!    RTCP is keyed by an SA of a mikey-core PSK exchange, sent to the server in a
+//!    `KeyMgmt` header (RFC 4567 §3.2) in the form GStreamer reads (NULL-protected, one
+//!    TEK = key || salt); the server's RTP session must learn the client from its SRTCP.
 //! 2. A PSK exchange between mikey-core's Initiator and Responder (RFC 3830 §3.1) keys an
 //!    SRTP stream that webrtc-srtp encrypts and GStreamer's srtpdec decrypts.
 //!
@@ -21,7 +24,7 @@ mod rtsp_srtp;
 use rtsp_srtp::{PACKETS, Res, check_from_gst, check_to_gst, from_gstreamer, to_gstreamer};
 
 fn main() -> Res<()> {
-    let got = from_gstreamer(PACKETS)?;
+    let got = from_gstreamer(PACKETS, false)?;
     println!("GStreamer's SDP: {}", got.key_mgmt);
     println!(
         "SA from mikey-core: SSRC 0x{:08x}, {:?} / {:?}, {} SRTP packets received",
@@ -38,6 +41,13 @@ fn main() -> Res<()> {
         return Err("GStreamer -> us: a flipped key bit still decrypted".into());
     }
     println!("GStreamer -> us: {ok} packets decrypted, payloads equal; flipped key: none");
+    if !got.rtcp_taken {
+        return Err("us -> GStreamer: our SRTCP under our KeyMgmt key was not taken".into());
+    }
+    if from_gstreamer(PACKETS, true)?.rtcp_taken {
+        return Err("us -> GStreamer: SRTCP taken under a KeyMgmt key with a flipped bit".into());
+    }
+    println!("us -> GStreamer (KeyMgmt, SRTCP): taken; flipped key: not taken");
 
     let through = to_gstreamer(PACKETS, false)?;
     check_to_gst(&through, PACKETS)?;

@@ -7,7 +7,10 @@
 //    SRTP key that it announces as `a=key-mgmt:mikey` in the DESCRIBE answer (RFC 4567
 //    §3.1): a NULL-protected PSK I_MESSAGE. This client takes it with mikey-core's PSK
 //    Responder under `Policy::insecure_accept_unprotected_kemac`, SETUPs and PLAYs over
-//    RTSP, and decrypts the SRTP packets with the SA mikey-core returned.
+//    RTSP, and decrypts the SRTP packets with the SA mikey-core returned. For its own
+//    RTCP it sends the server an SA of a mikey-core PSK exchange in a `KeyMgmt` header
+//    (RFC 4567 §3.2), in the only form GStreamer reads (NULL-protected, one TEK = key ||
+//    salt); the server's RTP session must then learn the client's SSRC from its SRTCP.
 // 2. A PSK exchange between mikey-core's Initiator and Responder derives the SA (RFC 3830
 //    §4.1.3); the Initiator's side encrypts RTP with it, GStreamer's srtpdec (libsrtp)
 //    decrypts with the Responder's key given as caps.
@@ -23,9 +26,14 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use mikey_core::keying_crypto::OsRng;
+use mikey_core::keying_crypto::Rng as _;
 use mikey_core::keying_crypto::rustcrypto::RustCrypto;
 use mikey_core::sdp::sdp_mikey_for_media;
+use mikey_core::sdp::write_rtsp_header;
+use mikey_core::srtp::SrtpPolicy;
+use mikey_core::{CommonHeader, CsIdMap, DataType, EncrAlg, Kemac, KeyData, KeyType};
 use mikey_core::{KeyResolver, Offer, Policy, PskInitiator, PskResponder, SrtpCs, SrtpSa};
+use mikey_core::{KeyValidity, List, MacAlg, MessageWriter, Payload, PrfFunc, Rand};
 use mikey_core::{SrtpAuthAlg, SrtpEncrAlg, StaticPsk, Time, Timestamp, TsType};
 use webrtc_srtp::context::Context;
 use webrtc_srtp::protection_profile::ProtectionProfile;
@@ -46,6 +54,8 @@ pub const PACKETS: usize = 50;
 pub const GST_SSRC: u32 = 0x5EED_1234;
 /// The SSRC of our stream to GStreamer.
 pub const OUR_SSRC: u32 = 0x0BAD_CAFE;
+/// The SSRC of the RTSP client's RTCP.
+pub const CLIENT_SSRC: u32 = 0x0C11_E475;
 /// RTP payload type (L16/8000) both ways.
 pub const PT: u8 = 96;
 /// First RTP sequence number of our stream.
@@ -108,6 +118,19 @@ impl Gst {
     /// The next line the script prints.
     pub fn line(&self) -> Res<String> {
         Ok(self.lines.recv_timeout(TIMEOUT)?)
+    }
+
+    /// Whether the script prints `want` within `within`.
+    pub fn says(&self, want: &str, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line == want => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
     }
 }
 
@@ -216,6 +239,9 @@ pub struct FromGst {
     pub seq0: u16,
     /// The `a=key-mgmt` line.
     pub key_mgmt: String,
+    /// Whether GStreamer's RTP session learnt [`CLIENT_SSRC`] from our SRTCP, keyed by
+    /// our `KeyMgmt` header.
+    pub rtcp_taken: bool,
 }
 
 /// An RTP and RTCP port pair on loopback (RTP even, RFC 3550 §11).
@@ -261,8 +287,10 @@ fn sa_from_sdp(sdp: &str) -> Res<(SrtpSa, String)> {
     Ok((sa, line))
 }
 
-/// Direction 1: DESCRIBE / SETUP / PLAY against GStreamer's RTSP server, `n` SRTP packets.
-pub fn from_gstreamer(n: usize) -> Res<FromGst> {
+/// Direction 1: DESCRIBE / SETUP / PLAY against GStreamer's RTSP server, `n` SRTP packets;
+/// the `KeyMgmt` of the SETUP carries the client's RTCP key (one bit flipped when
+/// `flip_key_mgmt`).
+pub fn from_gstreamer(n: usize, flip_key_mgmt: bool) -> Res<FromGst> {
     let count = n.to_string();
     let (gst, port) = Gst::spawn(&["serve", &count])?;
     let url = format!("rtsp://127.0.0.1:{port}/stream");
@@ -275,9 +303,21 @@ pub fn from_gstreamer(n: usize) -> Res<FromGst> {
         .lines()
         .find_map(|l| l.trim().strip_prefix("a=control:stream"))
         .map_or_else(|| base.clone(), |s| format!("{base}stream{s}"));
-    let (rtp, _rtcp, p) = port_pair()?;
+    let (rtp, rtcp, p) = port_pair()?;
     let transport = format!("RTP/SAVP;unicast;client_port={p}-{}", p + 1);
-    let setup = rtsp.request("SETUP", &control, &[("Transport", &transport)])?;
+    let (_, client) = exchange(CLIENT_SSRC)?;
+    let key_mgmt_header = key_mgmt_for(&url, &client, flip_key_mgmt)?;
+    let setup = rtsp.request(
+        "SETUP",
+        &control,
+        &[("Transport", &transport), ("KeyMgmt", &key_mgmt_header)],
+    )?;
+    let server_rtcp: u16 = setup
+        .header("Transport")
+        .and_then(|t| t.split(';').find_map(|f| f.strip_prefix("server_port=")))
+        .and_then(|ports| ports.split('-').nth(1))
+        .ok_or("SETUP has no server_port")?
+        .parse()?;
     let session = setup
         .header("Session")
         .ok_or("no Session")?
@@ -292,6 +332,14 @@ pub fn from_gstreamer(n: usize) -> Res<FromGst> {
         .ok_or("PLAY has no RTP-Info seq")?
         .parse()?;
     let packets = receive(&rtp, n)?;
+    // An SRTCP receiver report (RFC 3550 §6.4.2, RFC 3711 §3.4) under our KeyMgmt's key.
+    let mut ctx = context(&client, false)?;
+    let mut rr = vec![0x80, 201, 0, 1];
+    rr.extend_from_slice(&CLIENT_SSRC.to_be_bytes());
+    for _ in 0..3 {
+        rtcp.send_to(&ctx.encrypt_rtcp(&rr)?, ("127.0.0.1", server_rtcp))?;
+    }
+    let rtcp_taken = gst.says(&format!("SSRC {CLIENT_SSRC}"), Duration::from_secs(2));
     let _ = rtsp.request("TEARDOWN", &url, &[("Session", &session)]);
     drop(gst);
     Ok(FromGst {
@@ -299,7 +347,111 @@ pub fn from_gstreamer(n: usize) -> Res<FromGst> {
         packets,
         seq0,
         key_mgmt,
+        rtcp_taken,
     })
+}
+
+/// A PSK exchange between mikey-core's Initiator and Responder (RFC 3830 §3.1) for one
+/// stream of SSRC `ssrc`: the Initiator's and the Responder's SA, checked equal.
+fn exchange(ssrc: u32) -> Res<(SrtpSa, SrtpSa)> {
+    let psk = b"rtsp_srtp example pre-shared key";
+    let streams = [SrtpCs {
+        policy_no: 0,
+        ssrc,
+        roc: 0,
+    }];
+    let t = Timestamp {
+        ts_type: TsType::NtpUtc,
+        value: 0,
+    };
+    let offer = Offer::new(ssrc ^ 0x5eed_0000, &streams, t);
+    let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
+    let mut msg = [0u8; 2048];
+    let len = initiator.start(Time::now(), &offer, psk, &mut OsRng, &mut msg)?;
+    let mut responder = PskResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    let i_msg = msg.get(..len).ok_or("I_MESSAGE")?;
+    let accepted = responder.handle(Time::now(), i_msg, &StaticPsk::new(psk)?, &mut out)?;
+    let theirs = accepted.sas.first().ok_or("no SA")?.clone();
+    let ours = initiator
+        .poll_keys()
+        .and_then(|s| s.first())
+        .ok_or("no SA")?;
+    if !ours.same_keys(&theirs) {
+        return Err("Initiator and Responder derived different SAs".into());
+    }
+    Ok((ours.clone(), theirs))
+}
+
+/// `sa` as GStreamer's RTSP server reads MIKEY from a `KeyMgmt` header: a NULL-protected
+/// PSK I_MESSAGE (KEMAC Encr alg and MAC alg NULL, RFC 3830 §6.2) whose one TEK is the
+/// master key || master salt (one key bit flipped when `flip`), built with mikey-core's
+/// emitters and checked to give `sa` back through mikey-core's (insecure) Responder. The
+/// header value (after `KeyMgmt: `) for `url`.
+fn key_mgmt_for(url: &str, sa: &SrtpSa, flip: bool) -> Res<String> {
+    let mut tek = sa.master_key.expose().to_vec();
+    tek.extend_from_slice(sa.master_salt.expose());
+    if flip && let Some(b) = tek.first_mut() {
+        *b ^= 1;
+    }
+    let mut kd = [0u8; 128];
+    let kd_len = mikey_core::wire::emit_sub_payloads(
+        &[Payload::KeyData(KeyData {
+            key_type: KeyType::Tek,
+            key: &tek,
+            salt: None,
+            kv: KeyValidity::Null,
+        })],
+        &mut kd,
+    )?;
+    tek.fill(0);
+    let cs = [SrtpCs {
+        policy_no: 0,
+        ssrc: sa.ssrc,
+        roc: sa.roc,
+    }];
+    let header = CommonHeader {
+        data_type: DataType::PskInit,
+        v: false,
+        prf_func: PrfFunc::Mikey1,
+        csb_id: sa.ssrc,
+        cs_id_map: CsIdMap::SrtpId(List::Items(&cs)),
+    };
+    let values = sa.policy.param_values();
+    let params = SrtpPolicy::sp_params(&values);
+    let mut rand = [0u8; 16];
+    OsRng.fill_bytes(&mut rand)?;
+    let mut msg = [0u8; 1024];
+    let mut w = MessageWriter::new(&mut msg, &header);
+    w.push(&Payload::Timestamp(Timestamp {
+        ts_type: TsType::NtpUtc,
+        value: Time::now().to_ntp(),
+    }));
+    w.push(&Payload::Rand(Rand { rand: &rand }));
+    w.push(&Payload::Sp(SrtpPolicy::to_sp(0, &params)));
+    w.push(&Payload::Kemac(Kemac {
+        encr_alg: EncrAlg::Null,
+        encr_data: kd.get(..kd_len).ok_or("key data")?,
+        mac_alg: MacAlg::Null,
+        mac: &[],
+    }));
+    let len = w.finish()?;
+    let msg = msg.get(..len).ok_or("message")?;
+    let insecure = Policy {
+        insecure_accept_unprotected_kemac: true,
+        ..Policy::default()
+    };
+    let mut out = [0u8; 1024];
+    let back =
+        PskResponder::new(RustCrypto, insecure).handle(Time::now(), msg, &NoPsk, &mut out)?;
+    let same = back.sas.first().is_some_and(|b| b.same_keys(sa));
+    if same == flip {
+        return Err("the KeyMgmt message does not carry the SA".into());
+    }
+    let mut line = [0u8; 2048];
+    let n = write_rtsp_header(Some(url), msg, &mut line)?;
+    let line = std::str::from_utf8(line.get(..n).ok_or("header")?)?;
+    Ok(line.strip_prefix("KeyMgmt: ").unwrap_or(line).to_owned())
 }
 
 /// `n` datagrams from `sock`, or what came before the timeout.
@@ -383,32 +535,7 @@ pub fn check_from_gst(r: &FromGst, flip: bool) -> Res<usize> {
 /// them with the Responder's SA (one key bit flipped when `flip`). The (seq index,
 /// payload) pairs srtpdec let through.
 pub fn to_gstreamer(n: usize, flip: bool) -> Res<Vec<(usize, Vec<u8>)>> {
-    let psk = b"rtsp_srtp example pre-shared key";
-    let streams = [SrtpCs {
-        policy_no: 0,
-        ssrc: OUR_SSRC,
-        roc: 0,
-    }];
-    let t = Timestamp {
-        ts_type: TsType::NtpUtc,
-        value: 0,
-    };
-    let offer = Offer::new(0x5eed_0002, &streams, t);
-    let mut initiator = PskInitiator::new(RustCrypto, Policy::default());
-    let mut msg = [0u8; 2048];
-    let len = initiator.start(Time::now(), &offer, psk, &mut OsRng, &mut msg)?;
-    let mut responder = PskResponder::new(RustCrypto, Policy::default());
-    let mut out = [0u8; 1024];
-    let i_msg = msg.get(..len).ok_or("I_MESSAGE")?;
-    let accepted = responder.handle(Time::now(), i_msg, &StaticPsk::new(psk)?, &mut out)?;
-    let theirs = accepted.sas.first().ok_or("no SA")?;
-    let ours = initiator
-        .poll_keys()
-        .and_then(|s| s.first())
-        .ok_or("no SA")?;
-    if !ours.same_keys(theirs) {
-        return Err("Initiator and Responder derived different SAs".into());
-    }
+    let (ours, theirs) = exchange(OUR_SSRC)?;
     let mut key = theirs.master_key.expose().to_vec();
     key.extend_from_slice(theirs.master_salt.expose());
     if flip && let Some(b) = key.first_mut() {
@@ -416,10 +543,10 @@ pub fn to_gstreamer(n: usize, flip: bool) -> Res<Vec<(usize, Vec<u8>)>> {
     }
     let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     key.fill(0);
-    let (cipher, auth) = gst_names(theirs)?;
+    let (cipher, auth) = gst_names(&theirs)?;
     let (count, ssrc) = (n.to_string(), theirs.ssrc.to_string());
     let (gst, port) = Gst::spawn(&["decrypt", &count, &ssrc, &key_hex, cipher, auth])?;
-    let mut ctx = context(ours, false)?;
+    let mut ctx = context(&ours, false)?;
     let sock = UdpSocket::bind("127.0.0.1:0")?;
     for i in 0..n {
         let seq = OUR_SEQ0.wrapping_add(u16::try_from(i)?);

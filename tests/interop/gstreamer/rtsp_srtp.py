@@ -11,7 +11,9 @@ gir1.2-gst-plugins-base-1.0, gstreamer1.0-plugins-base (appsrc), gstreamer1.0-pl
       profile SAVP only: GStreamer's srtpenc with a random key, announced in the SDP as
       a=key-mgmt:mikey (NULL-protected PSK I_MESSAGE). The stream: N RTP packets, payload
       type 96 (L16/8000 mono), SSRC 0x5EED1234, payload of packet i = payload(i) below.
-      Prints "PORT <port>" once listening; runs until stdin closes (or 60 s).
+      Prints "PORT <port>" once listening, then "SSRC <ssrc>" for each source the RTP
+      session learns (the server's own, and a client's once an SRTCP packet of it passed
+      srtpdec, keyed by the client's KeyMgmt header); runs until stdin closes (or 60 s).
 
   rtsp_srtp.py decrypt N SSRC KEYHEX CIPHER AUTH
       udpsrc on 127.0.0.1 (ephemeral port) ! srtpdec ! appsink, the SRTP parameters of SSRC
@@ -67,6 +69,14 @@ def serve(n):
             appsrc.emit("push-buffer", buf)
 
         src.connect("need-data", need_data)
+
+        def on_new_ssrc(_session, source):
+            print("SSRC", source.get_property("ssrc"), flush=True)
+
+        def on_prepared(m):
+            m.get_stream(0).get_rtpsession().connect("on-new-ssrc", on_new_ssrc)
+
+        media.connect("prepared", on_prepared)
 
     factory.connect("media-configure", on_configure)
     server = GstRtspServer.RTSPServer()
