@@ -58,10 +58,11 @@ impl CertResolver for TrustAll {
 }
 
 /// The policy the fuzzer runs every role with: every path reachable (weak groups, NULL
-/// encryption and SRTP, COUNTER timestamps).
+/// encryption and SRTP, NULL-protected PSK I_MESSAGEs, COUNTER timestamps).
 fn fuzz_policy() -> Policy {
     Policy {
         allow_null_encryption: true,
+        insecure_accept_unprotected_kemac: true,
         allow_null_srtp_encryption: true,
         allow_null_srtp_auth: true,
         time: crate::replay::TimePolicy {

@@ -104,7 +104,9 @@
 //!   revocation: the caller's PKI — this crate parses no X.509) and returns its public key;
 //!   [`LocalIdentity`] names this side's private-key *handle*, certificate and ID.
 //! - **Policy**: [`crate::policy::Policy`] says which modes, PRFs, KEMAC algorithms (NULL
-//!   encryption refused by default), MAC algorithms (NULL never), DH groups (OAKLEY 5 only
+//!   encryption refused by default), MAC algorithms (NULL never; the NULL-protected PSK
+//!   I_MESSAGE only under the explicitly insecure
+//!   [`crate::policy::Policy::insecure_accept_unprotected_kemac`]), DH groups (OAKLEY 5 only
 //!   by default), RSA sizes, SRTP key sizes, NULL SRTP encryption / authentication
 //!   (refused by default), COUNTER timestamps (refused by default) and the timestamp
 //!   window a role accepts.

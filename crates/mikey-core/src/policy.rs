@@ -112,6 +112,18 @@ pub struct Policy {
     /// PKE padding (not signalled on the wire: both ends must agree). RFC 3830 / RFC 4738
     /// use RSAES-PKCS1-v1_5; OAEP is the safer choice where both ends support it.
     pub pke_padding: keying_crypto::RsaEncryptionPadding,
+    /// **Insecure**: accept a PSK I_MESSAGE whose KEMAC has Encr alg NULL *and* MAC alg
+    /// NULL (RFC 3830 §6.2): the key data travels in the clear and nothing in the message
+    /// is authenticated, so anyone who sees it learns the SRTP keys and anyone on the path
+    /// can replace them. No PSK is looked up and none is needed; the SAs are taken from the
+    /// key data as sent, bound to no authenticated peer ([`crate::Accepted::peer`] is
+    /// `None`), and no verification message can be sent (a V flag is refused). Timestamp
+    /// window, replay cache and SRTP policy checks still apply. Off by default: such a
+    /// message is refused with [`KmError::MacRefused`] (a NULL MAC authenticates nothing).
+    /// This is the only form some RTSP / SDP peers send (GStreamer's RTSP server puts its
+    /// SRTP key in `a=key-mgmt:mikey` this way); turn it on only where the signalling
+    /// channel itself is confidential and authenticated (e.g. RTSP over TLS), or for tests.
+    pub insecure_accept_unprotected_kemac: bool,
     /// Accept AES-CM-256 (RFC 6043 §6.2, Encr alg 3) as KEMAC encryption. On by default,
     /// as the other RFC 6043 algorithms are. A crypto provider built without AES-256 still
     /// refuses it ([`KmError::EncrRefused`]).
@@ -143,6 +155,7 @@ impl Default for Policy {
             sign_type: crate::wire::sign::SType::RsaPkcs1,
             pke_padding: keying_crypto::RsaEncryptionPadding::Pkcs1v15,
             allow_aes_cm_256: true,
+            insecure_accept_unprotected_kemac: false,
         }
     }
 }
@@ -176,7 +189,16 @@ impl Policy {
         }
     }
 
-    /// Checks a KEMAC / V MAC alg: NULL is never accepted (it authenticates nothing).
+    /// Whether a PSK I_MESSAGE whose KEMAC has `encr` and `mac` is taken in its
+    /// NULL-protected form (no PSK, no MAC checked): only both NULL, and only under
+    /// [`Policy::insecure_accept_unprotected_kemac`].
+    pub fn takes_unprotected_kemac(&self, encr: EncrAlg, mac: MacAlg) -> bool {
+        self.insecure_accept_unprotected_kemac && encr == EncrAlg::Null && mac == MacAlg::Null
+    }
+
+    /// Checks a KEMAC / V MAC alg: NULL is never accepted (it authenticates nothing). The
+    /// NULL-protected PSK I_MESSAGE of [`Policy::insecure_accept_unprotected_kemac`] is
+    /// handled apart and never reaches this check.
     pub fn check_mac(&self, alg: MacAlg) -> Result<(), KmError> {
         match alg {
             MacAlg::HmacSha1_160 => Ok(()),

@@ -464,7 +464,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2); once the PSK is
         // known, the Error message carries V.
         let r = Reply::new(s, &h, t);
-        let psk = match self.psk(h.prf_func, kemac.mac_alg, keys, id_i, id_r) {
+        // Insecure opt-in: no PSK, no MAC (the keys then protect nothing).
+        let unprotected = self
+            .policy
+            .takes_unprotected_kemac(kemac.encr_alg, kemac.mac_alg);
+        let psk = match self.psk(h.prf_func, kemac.mac_alg, unprotected, keys, id_i, id_r) {
             Ok(psk) => psk,
             Err(e) => return Err(r.reject(e, out, None)),
         };
@@ -487,26 +491,28 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             key: kk.auth.expose(),
             tail: [&[], &[], t_tail],
         };
-        let fail = |e: KmError, out: &mut [u8]| r.reject(e, out, Some(&err_v));
-        if let Err(e) = self.policy.check_encr(kemac.encr_alg) {
+        let fail = |e: KmError, out: &mut [u8]| r.reject(e, out, (!unprotected).then_some(&err_v));
+        if !unprotected && let Err(e) = self.policy.check_encr(kemac.encr_alg) {
             return Err(fail(e, out));
         }
-        if let Err(e) = check_window(&t, now, &self.policy.time) {
-            return Err(fail(e.into(), out));
-        }
-        if let Err(e) = steps::check_offered_sps(&m, &self.policy) {
+        if let Err(e) = check_window(&t, now, &self.policy.time)
+            .map_err(KmError::from)
+            .and_then(|()| steps::check_offered_sps(&m, &self.policy))
+        {
             return Err(fail(e, out));
         }
-        if let Err(e) = protect::verify_mac(
-            s,
-            kemac.mac_alg,
-            kk.auth.expose(),
-            &cov.input(KemacScope::Message),
-            kemac.mac,
-        ) {
+        if !unprotected
+            && let Err(e) = protect::verify_mac(
+                s,
+                kemac.mac_alg,
+                kk.auth.expose(),
+                &cov.input(KemacScope::Message),
+                kemac.mac,
+            )
+        {
             return Err(fail(e, out));
         }
-        // Authenticated from here on.
+        // Authenticated from here on (or, unprotected, taken as sent).
         let seen = match self.seen(now, msg, t, id_i, psk) {
             Ok(seen) => seen,
             Err(e) => return Err(fail(e, out)),
@@ -534,7 +540,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             return Err(fail(e, out));
         }
         accepted.peer = match steps::peer_id(&m) {
-            Ok(p) => p,
+            Ok(p) => p.filter(|_| !unprotected),
             Err(e) => return Err(fail(e, out)),
         };
         if let Some(inspect) = inspect {
@@ -553,19 +559,26 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         Ok(accepted)
     }
 
-    /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy.
+    /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy. For an
+    /// `unprotected` message ([`Policy::takes_unprotected_kemac`]) no PSK is looked up: the
+    /// KEMAC keys are derived from a fixed placeholder, protect nothing and are used for
+    /// nothing (NULL encryption, no MAC checked, Error messages sent without V).
     #[inline(always)]
     fn psk<'k>(
         &self,
         prf: PrfFunc,
         mac: MacAlg,
+        unprotected: bool,
         keys: &'k dyn KeyResolver,
         id_i: Option<&[u8]>,
         id_r: Option<&[u8]>,
     ) -> Result<&'k [u8], KmError> {
+        self.policy.check_prf(prf)?;
+        if unprotected {
+            return Ok(&[0]);
+        }
         self.policy
-            .check_prf(prf)
-            .and_then(|()| self.policy.check_mac(mac))
+            .check_mac(mac)
             .and_then(|()| keys.psk(id_i, id_r).ok_or(KmError::UnknownIdentity))
     }
 
