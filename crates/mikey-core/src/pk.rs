@@ -396,7 +396,19 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             out,
         )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
-            let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, h.csb_id, rand)?;
+            let kk = open_envelope(
+                s,
+                &m,
+                me.key,
+                rng,
+                &self.policy,
+                &crate::kdf::Derivation {
+                    prf_func: h.prf_func,
+                    inkey: &[],
+                    csb_id: h.csb_id,
+                    rand,
+                },
+            )?;
             let cov = m
                 .kemac_covered()
                 .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;

@@ -318,7 +318,19 @@ impl<C: Symmetric> RsaRInitiator<C> {
         steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
         let id_r = check_sign_r(&m, p, &self.policy, peers, &t_r)?;
-        let kk = open_envelope(s, &m, me.key, rng, &self.policy, h.prf_func, csb, rand)?;
+        let kk = open_envelope(
+            s,
+            &m,
+            me.key,
+            rng,
+            &self.policy,
+            &crate::kdf::Derivation {
+                prf_func: h.prf_func,
+                inkey: &[],
+                csb_id: csb,
+                rand,
+            },
+        )?;
         let cov = m
             .kemac_covered()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;

@@ -219,6 +219,45 @@ impl<'a, S: Symmetric + ?Sized> Reply<'a, S> {
     }
 }
 
+impl<S: ?Sized> Reply<'_, S> {
+    /// Rejects with `e` once a private key may answer: the Error message `HDR, T, ERR,
+    /// SIGN` in `out`, signed with `key` (RFC 3830 §5.1.2: V or SIGN when a key exists).
+    pub(crate) fn reject_signed<K: keying_crypto::RsaPrivateKeyOps + ?Sized>(
+        &self,
+        e: KmError,
+        out: &mut [u8],
+        key: &K,
+        rng: &mut dyn Rng,
+        policy: &Policy,
+    ) -> Rejected {
+        let header = CommonHeader {
+            data_type: DataType::Error,
+            v: false,
+            prf_func: self.prf_func,
+            csb_id: self.csb_id,
+            cs_id_map: crate::wire::header::CsIdMap::SrtpId(crate::wire::list::List::Items(&[])),
+        };
+        let error_no = e.error_no();
+        let reply_len = rsa::write_signed(
+            out,
+            &header,
+            &[
+                Payload::Timestamp(self.t),
+                Payload::Err(crate::wire::err::ErrorPayload { error_no }),
+            ],
+            key,
+            rng,
+            policy,
+            &[],
+        )
+        .ok();
+        Rejected {
+            error: e,
+            reply_len,
+        }
+    }
+}
+
 /// The PRF and T window checks of a Responder.
 pub(crate) fn check_prf_window(
     policy: &Policy,

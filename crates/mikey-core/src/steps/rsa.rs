@@ -192,40 +192,6 @@ pub(crate) fn pke_decrypt<K: RsaPrivateKeyOps + ?Sized>(
     Ok(out)
 }
 
-/// Writes an Error message (`HDR, T, ERR, SIGN`) signed with this side's key (RFC 3830
-/// §5.1.2: V or SIGN when a key exists).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write_error_signed<K: RsaPrivateKeyOps + ?Sized>(
-    out: &mut [u8],
-    csb_id: u32,
-    prf_func: crate::wire::header::PrfFunc,
-    t: crate::wire::timestamp::Timestamp,
-    error_no: crate::wire::err::ErrorNo,
-    key: &K,
-    rng: &mut dyn Rng,
-    policy: &Policy,
-) -> Result<usize, KmError> {
-    let header = CommonHeader {
-        data_type: crate::wire::header::DataType::Error,
-        v: false,
-        prf_func,
-        csb_id,
-        cs_id_map: crate::wire::header::CsIdMap::SrtpId(crate::wire::list::List::Items(&[])),
-    };
-    write_signed(
-        out,
-        &header,
-        &[
-            Payload::Timestamp(t),
-            Payload::Err(crate::wire::err::ErrorPayload { error_no }),
-        ],
-        key,
-        rng,
-        policy,
-        &[],
-    )
-}
-
 /// The hash of a CHASH hash func: SHA-1 (0, RFC 3830 §6.8) or SHA-256 (2, RFC 6043 §6.7);
 /// MD5 and unknown values are not supported.
 pub(crate) fn chash_alg(func: crate::wire::chash::HashFunc) -> Option<HashAlg> {

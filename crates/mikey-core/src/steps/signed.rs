@@ -83,21 +83,8 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
 
     /// Rejects with `e` after SIGNi verified: a SIGNed Error message in `out`.
     pub(crate) fn fail(&self, e: KmError, out: &mut [u8], rng: &mut dyn Rng) -> Rejected {
-        let reply_len = rsa::write_error_signed(
-            out,
-            self.reply.csb_id,
-            self.reply.prf_func,
-            self.t,
-            e.error_no(),
-            self.key,
-            rng,
-            &self.policy,
-        )
-        .ok();
-        Rejected {
-            error: e,
-            reply_len,
-        }
+        self.reply
+            .reject_signed(e, out, self.key, rng, &self.policy)
     }
 
     /// Authenticates the I_MESSAGE `m` (bytes `msg`): the mode's cheap checks `pre`
@@ -157,18 +144,16 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
 }
 
 /// Opens the PKE envelope of `m` with this side's `key` and derives the KEMAC keys from
-/// the envelope key (RFC 3830 §4.1.4: CSB ID `csb_id`, RAND `rand`; the encr_key and
-/// auth_key lengths of the message's KEMAC algorithms).
-#[allow(clippy::too_many_arguments)]
+/// the envelope key (RFC 3830 §4.1.4) with the PRF func, CSB ID and RAND of `label` (its
+/// `inkey` is not used: the envelope key takes its place), and the encr_key and auth_key
+/// lengths of the message's KEMAC algorithms.
 pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>(
     s: &S,
     m: &Message<'_>,
     key: &K,
     rng: &mut dyn Rng,
     policy: &Policy,
-    prf: crate::wire::header::PrfFunc,
-    csb_id: u32,
-    rand: &[u8],
+    label: &crate::kdf::Derivation<'_>,
 ) -> Result<KemacKeys, KmError> {
     let pke = m
         .payloads()
@@ -184,10 +169,8 @@ pub(crate) fn open_envelope<S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized>
     Ok(KemacKeys::derive(
         s,
         &crate::kdf::Derivation {
-            prf_func: prf,
             inkey: env.expose(),
-            csb_id,
-            rand,
+            ..*label
         },
         crate::protect::kemac_encr_key_len(kemac.encr_alg),
         policy.auth_key_len(kemac.mac_alg),
