@@ -96,12 +96,7 @@ fn main() {
     let d = median(n, |_| {
         kdf::derive(
             &RustCrypto,
-            &mikey_core::kdf::Derivation {
-                prf_func: PrfFunc::Mikey1,
-                inkey: &[1; 16],
-                csb_id: 1,
-                rand: &[2; 16],
-            },
+            &mikey_core::kdf::Derivation::new(PrfFunc::Mikey1, &[1; 16], 1, &[2; 16]),
             kdf::C_TEK,
             1,
             16,

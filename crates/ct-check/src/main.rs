@@ -440,12 +440,7 @@ fn mikey_prf() -> Result<(), String> {
         let derive = |tgk: &[u8]| {
             kdf::derive(
                 &RustCrypto,
-                &mikey_core::kdf::Derivation {
-                    prf_func: prf,
-                    inkey: tgk,
-                    csb_id: 0x1234_5678,
-                    rand: &rand,
-                },
+                &mikey_core::kdf::Derivation::new(prf, tgk, 0x1234_5678, &rand),
                 kdf::C_TEK,
                 1,
                 30,

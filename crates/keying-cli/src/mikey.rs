@@ -270,12 +270,7 @@ impl KeyData {
         let auth_len = policy.auth_key_len(kemac.mac_alg);
         let kk = KemacKeys::derive(
             &RustCrypto,
-            &mikey_core::kdf::Derivation {
-                prf_func: h.prf_func,
-                inkey: psk,
-                csb_id: h.csb_id,
-                rand: rand.unwrap_or_default(),
-            },
+            &mikey_core::kdf::Derivation::new(h.prf_func, psk, h.csb_id, rand.unwrap_or_default()),
             kemac_encr_key_len(kemac.encr_alg),
             auth_len,
         )

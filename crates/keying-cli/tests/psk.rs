@@ -116,12 +116,7 @@ fn initiator_tgk(msg: &[u8], psk: &[u8]) -> Vec<u8> {
     };
     let k = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: h.prf_func,
-            inkey: psk,
-            csb_id: h.csb_id,
-            rand,
-        },
+        &mikey_core::kdf::Derivation::new(h.prf_func, psk, h.csb_id, rand),
         encr_len,
         20,
     )
@@ -161,12 +156,7 @@ fn tek_from(msg: &[u8], tgk: &[u8], cs_id: u8) -> Vec<u8> {
     let rand = m.rand().unwrap();
     kdf::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: h.prf_func,
-            inkey: tgk,
-            csb_id: h.csb_id,
-            rand,
-        },
+        &mikey_core::kdf::Derivation::new(h.prf_func, tgk, h.csb_id, rand),
         C_TEK,
         cs_id,
         16,

@@ -24,6 +24,7 @@ use crate::steps::{
     self,
     signed::{Authenticated, SignedIn, verified_signer},
 };
+use crate::wire::ALL_PAYLOADS;
 use crate::wire::Payload;
 use crate::wire::dh::DhGroup;
 use crate::wire::header::{CommonHeader, DataType};
@@ -178,13 +179,7 @@ impl<C: Symmetric> DhInitiator<C> {
             return Err(KmError::WrongState);
         };
         let s = &self.crypto;
-        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
-            s,
-            msg,
-            kept.csb_id,
-            DataType::DhResp,
-            None,
-        )?;
+        let m = steps::answer::<_, ALL_PAYLOADS>(s, msg, kept.csb_id, DataType::DhResp, None)?;
         m.check_mode_rules()?;
         // The cheap checks first: the public-key operation comes last.
         steps::response_t(&m, &kept.t, now, &self.policy)?;
@@ -305,8 +300,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) =
-            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::DhInit, &self.policy)?;
+        let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::DhInit, &self.policy)?;
         let rand = m
             .rand()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;

@@ -25,6 +25,7 @@ use crate::responder::Accepted;
 use crate::srtp::SrtpSas;
 use crate::steps::key_data::fill_kemac_mac;
 use crate::steps::{self, Reply, Seen};
+use crate::wire::ALL_PAYLOADS;
 use crate::wire::dh::DhGroup;
 use crate::wire::header::{CommonHeader, DataType};
 use crate::wire::id::Id;
@@ -156,17 +157,8 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
-        let keys = KemacKeys::derive(
-            s,
-            &crate::kdf::Derivation {
-                prf_func: offer.prf,
-                inkey: psk,
-                csb_id: offer.csb_id,
-                rand,
-            },
-            0,
-            auth_len,
-        )?;
+        let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
+        let keys = KemacKeys::derive(s, &label, 0, auth_len)?;
         let store = SpStore::new(offer.policies);
         let params = store.params();
         let mut payloads = heapless::Vec::new();
@@ -210,13 +202,8 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             key: self.auth_key.expose(),
             tail: [&[], &[], tb.get(..tl).unwrap_or(&[])],
         };
-        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
-            s,
-            msg,
-            kept.csb_id,
-            DataType::DhHmacResp,
-            Some(&v),
-        )?;
+        let m =
+            steps::answer::<_, ALL_PAYLOADS>(s, msg, kept.csb_id, DataType::DhHmacResp, Some(&v))?;
         match m.check_mode_rules() {
             Ok(()) => {}
             Err(Error::MissingPayload {
@@ -350,11 +337,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) = steps::receive::<{ crate::wire::ALL_PAYLOADS }>(
-            msg,
-            DataType::DhHmacInit,
-            &self.policy,
-        )?;
+        let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::DhHmacInit, &self.policy)?;
         let rand = m
             .rand()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Rand))?;
@@ -370,18 +353,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             Err(e) => return Err(r.reject(e, out, None)),
         };
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
-        let kk = KemacKeys::derive(
-            s,
-            &crate::kdf::Derivation {
-                prf_func: h.prf_func,
-                inkey: psk,
-                csb_id: h.csb_id,
-                rand,
-            },
-            0,
-            auth_len,
-        )
-        .map_err(KmError::from)?;
+        let label = crate::kdf::Derivation::new(h.prf_func, psk, h.csb_id, rand);
+        let kk = KemacKeys::derive(s, &label, 0, auth_len).map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
             key: kk.auth.expose(),
@@ -415,10 +388,9 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         if let Err(e) = steps::check_dh_group(&self.policy, &dhi) {
             return Err(fail(e, out));
         }
-        let seen = match self.seen(now, msg, t, id_i, psk) {
-            Ok(seen) => seen,
-            Err(e) => return Err(fail(e, out)),
-        };
+        let seen = self
+            .seen(now, msg, t, id_i, psk)
+            .map_err(|e| fail(e, out))?;
         let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
             Ok(x) => x,

@@ -214,6 +214,19 @@ pub struct Derivation<'a> {
     pub rand: &'a [u8],
 }
 
+impl<'a> Derivation<'a> {
+    /// The derivation from `inkey` under PRF func `prf_func`, CSB ID `csb_id` and `rand`.
+    #[must_use]
+    pub const fn new(prf_func: PrfFunc, inkey: &'a [u8], csb_id: u32, rand: &'a [u8]) -> Self {
+        Self {
+            prf_func,
+            inkey,
+            csb_id,
+            rand,
+        }
+    }
+}
+
 impl core::fmt::Debug for Derivation<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Derivation")

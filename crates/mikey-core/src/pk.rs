@@ -31,6 +31,7 @@ use crate::steps::{
     self,
     signed::{Authenticated, SignedIn, open_envelope, write_kemac_signed},
 };
+use crate::wire::ALL_PAYLOADS;
 use crate::wire::chash::{Chash, HashFunc};
 use crate::wire::header::{CommonHeader, DataType};
 use crate::wire::id::Id;
@@ -241,13 +242,7 @@ impl<C: Symmetric> PkInitiator<C> {
             return Err(KmError::WrongState);
         }
         let s = &self.crypto;
-        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
-            s,
-            msg,
-            self.csb_id,
-            DataType::PkResp,
-            None,
-        )?;
+        let m = steps::answer::<_, ALL_PAYLOADS>(s, msg, self.csb_id, DataType::PkResp, None)?;
         m.check_mode_rules()?;
         steps::check_verification(
             s,
@@ -363,8 +358,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) =
-            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::PkInit, &self.policy)?;
+        let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::PkInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         let rand = m
             .rand()
@@ -396,19 +390,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             out,
         )?;
         let result = (|| -> Result<(SrtpSas, KemacKeys), KmError> {
-            let kk = open_envelope(
-                s,
-                &m,
-                me.key,
-                rng,
-                &self.policy,
-                &crate::kdf::Derivation {
-                    prf_func: h.prf_func,
-                    inkey: &[],
-                    csb_id: h.csb_id,
-                    rand,
-                },
-            )?;
+            let label = crate::kdf::Derivation::new(h.prf_func, &[], h.csb_id, rand);
+            let kk = open_envelope(s, &m, me.key, rng, &self.policy, &label)?;
             let cov = m
                 .kemac_covered()
                 .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
@@ -478,17 +461,8 @@ fn envelope_keys<S: Symmetric + ?Sized>(
     rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
     let auth_len = policy.auth_key_len(offer.mac);
     let encr_len = protect::kemac_encr_key_len(offer.encr);
-    let kk = KemacKeys::derive(
-        s,
-        &crate::kdf::Derivation {
-            prf_func: offer.prf,
-            inkey: env.expose(),
-            csb_id: offer.csb_id,
-            rand,
-        },
-        encr_len,
-        auth_len,
-    )?;
+    let label = crate::kdf::Derivation::new(offer.prf, env.expose(), offer.csb_id, rand);
+    let kk = KemacKeys::derive(s, &label, encr_len, auth_len)?;
     Ok((env, kk))
 }
 

@@ -169,17 +169,8 @@ impl<C: Symmetric> PskInitiator<C> {
         rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(offer.mac);
         let encr_len = protect::kemac_encr_key_len(offer.encr);
-        let keys = KemacKeys::derive(
-            s,
-            &crate::kdf::Derivation {
-                prf_func: offer.prf,
-                inkey: psk,
-                csb_id: offer.csb_id,
-                rand,
-            },
-            encr_len,
-            auth_len,
-        )?;
+        let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
+        let keys = KemacKeys::derive(s, &label, encr_len, auth_len)?;
 
         let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
             KmError::BufferTooSmall {
@@ -460,7 +451,6 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         };
         let (id_i, id_r) = protect::ids(&m);
         let (t_b, t_len) = protect::ts_bytes(&t);
-        let t_tail = t_b.get(..t_len).unwrap_or(&[]);
         // No key yet: an unauthenticated Error message (RFC 3830 §5.1.2); once the PSK is
         // known, the Error message carries V.
         let r = Reply::new(s, &h, t);
@@ -468,64 +458,48 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         let unprotected = self
             .policy
             .takes_unprotected_kemac(kemac.encr_alg, kemac.mac_alg);
-        let psk = match self.psk(h.prf_func, kemac.mac_alg, unprotected, keys, id_i, id_r) {
-            Ok(psk) => psk,
-            Err(e) => return Err(r.reject(e, out, None)),
-        };
+        let psk = self
+            .psk(h.prf_func, kemac.mac_alg, unprotected, keys, id_i, id_r)
+            .map_err(|e| r.reject(e, out, None))?;
         let auth_len = self.policy.auth_key_len(kemac.mac_alg);
         let encr_len = protect::kemac_encr_key_len(kemac.encr_alg);
-        let kk = KemacKeys::derive(
-            s,
-            &crate::kdf::Derivation {
-                prf_func: h.prf_func,
-                inkey: psk,
-                csb_id: h.csb_id,
-                rand,
-            },
-            encr_len,
-            auth_len,
-        )
-        .map_err(KmError::from)?;
+        let label = crate::kdf::Derivation::new(h.prf_func, psk, h.csb_id, rand);
+        let kk = KemacKeys::derive(s, &label, encr_len, auth_len).map_err(KmError::from)?;
         let err_v = VKey {
             alg: kemac.mac_alg,
             key: kk.auth.expose(),
-            tail: [&[], &[], t_tail],
+            tail: [&[], &[], t_b.get(..t_len).unwrap_or(&[])],
         };
         let fail = |e: KmError, out: &mut [u8]| r.reject(e, out, (!unprotected).then_some(&err_v));
-        if !unprotected && let Err(e) = self.policy.check_encr(kemac.encr_alg) {
-            return Err(fail(e, out));
+        // In this order (`KmError::stage`): Encr alg, T window, offered SPs, MAC.
+        let checked = match unprotected {
+            true => Ok(()),
+            false => self.policy.check_encr(kemac.encr_alg),
         }
-        if let Err(e) = check_window(&t, now, &self.policy.time)
-            .map_err(KmError::from)
-            .and_then(|()| steps::check_offered_sps(&m, &self.policy))
-        {
-            return Err(fail(e, out));
-        }
-        if !unprotected
-            && let Err(e) = protect::verify_mac(
+        .and_then(|()| Ok(check_window(&t, now, &self.policy.time)?))
+        .and_then(|()| steps::check_offered_sps(&m, &self.policy))
+        .and_then(|()| match unprotected {
+            true => Ok(()),
+            false => protect::verify_mac(
                 s,
                 kemac.mac_alg,
                 kk.auth.expose(),
                 &cov.input(KemacScope::Message),
                 kemac.mac,
-            )
-        {
-            return Err(fail(e, out));
-        }
+            ),
+        });
+        checked.map_err(|e| fail(e, out))?;
         // Authenticated from here on (or, unprotected, taken as sent).
-        let seen = match self.seen(now, msg, t, id_i, psk) {
-            Ok(seen) => seen,
-            Err(e) => return Err(fail(e, out)),
-        };
+        let seen = self
+            .seen(now, msg, t, id_i, psk)
+            .map_err(|e| fail(e, out))?;
         let plain = WipeOnExit(&mut self.plain);
         if let Err(e) = decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0) {
             return Err(fail(e, out));
         }
         let mut teks = heapless::Vec::new();
-        let found = match read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks) {
-            Ok(f) => f,
-            Err(e) => return Err(fail(e, out)),
-        };
+        let found = read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks)
+            .map_err(|e| fail(e, out))?;
         // The SAs (about 1 KiB) are built in the Accepted returned, not in a temporary.
         let mut accepted = Accepted {
             csb_id: h.csb_id,

@@ -40,6 +40,7 @@ use crate::steps::{
     self,
     signed::{SignedIn, open_envelope, write_kemac_signed},
 };
+use crate::wire::ALL_PAYLOADS;
 use crate::wire::general_ext::{GenExtType, GeneralExtension};
 use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
 use crate::wire::id::Id;
@@ -276,13 +277,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
     ) -> Result<(), KmError> {
         let p = self.pending.as_ref().ok_or(KmError::WrongState)?;
         let s = &self.crypto;
-        let m = steps::answer::<_, { crate::wire::ALL_PAYLOADS }>(
-            s,
-            msg,
-            p.csb_id,
-            DataType::RsaRResp,
-            None,
-        )?;
+        let m = steps::answer::<_, ALL_PAYLOADS>(s, msg, p.csb_id, DataType::RsaRResp, None)?;
         m.check_mode_rules()?;
         let h = *m.header();
         self.policy.check_prf(h.prf_func)?;
@@ -318,19 +313,8 @@ impl<C: Symmetric> RsaRInitiator<C> {
         steps::check_offered_sps(&m, &self.policy)?;
         // SIGNr, before anything touches PKE.
         let id_r = check_sign_r(&m, p, &self.policy, peers, &t_r)?;
-        let kk = open_envelope(
-            s,
-            &m,
-            me.key,
-            rng,
-            &self.policy,
-            &crate::kdf::Derivation {
-                prf_func: h.prf_func,
-                inkey: &[],
-                csb_id: csb,
-                rand,
-            },
-        )?;
+        let label = crate::kdf::Derivation::new(h.prf_func, &[], csb, rand);
+        let kk = open_envelope(s, &m, me.key, rng, &self.policy, &label)?;
         let cov = m
             .kemac_covered()
             .ok_or_else(|| crate::error::missing(&m, crate::wire::PayloadType::Kemac))?;
@@ -628,8 +612,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         out: &mut [u8],
     ) -> Result<Accepted, Rejected> {
         let s = &self.crypto;
-        let (m, h, t) =
-            steps::receive::<{ crate::wire::ALL_PAYLOADS }>(msg, DataType::RsaRInit, &self.policy)?;
+        let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
         // Offered policies (unicast), PRF and T window: cheap checks before any key work;
         // then not a replay, then authenticated.
@@ -764,18 +747,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         rng.fill_bytes(env.expose_mut()).map_err(KmError::Crypto)?;
         let auth_len = self.policy.auth_key_len(self.mac);
         let encr_len = protect::kemac_encr_key_len(self.encr);
-        let kk = KemacKeys::derive(
-            s,
-            &crate::kdf::Derivation {
-                prf_func: x.prf,
-                inkey: env.expose(),
-                csb_id: x.csb,
-                rand: x.rand,
-            },
-            encr_len,
-            auth_len,
-        )
-        .map_err(KmError::from)?;
+        let label = crate::kdf::Derivation::new(x.prf, env.expose(), x.csb, x.rand);
+        let kk = KemacKeys::derive(s, &label, encr_len, auth_len).map_err(KmError::from)?;
         let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
             KmError::BufferTooSmall {
                 needed: MAX_KEMAC_PLAIN,

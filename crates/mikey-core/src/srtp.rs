@@ -359,12 +359,7 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
                 // TGK keyed once for both. RFC 3830 §4.1.3: a salt transported with the
                 // TGK is used as the salting key; otherwise it is derived.
                 master_key.set_len(klen).map_err(|_| SaError::Shape)?;
-                let d = kdf::Derivation {
-                    prf_func: inputs.prf_func,
-                    inkey: tgk,
-                    csb_id: inputs.csb_id,
-                    rand: inputs.rand,
-                };
+                let d = kdf::Derivation::new(inputs.prf_func, tgk, inputs.csb_id, inputs.rand);
                 match salt {
                     Some(sb) => {
                         master_salt

@@ -100,12 +100,12 @@ fn with_dh_value(msg: &[u8], value: &[u8]) -> Vec<u8> {
     let m = Message::parse(&out).unwrap();
     let keys = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: PrfFunc::Mikey1,
-            inkey: PSK,
-            csb_id: m.header().csb_id,
-            rand: m.rand().unwrap(),
-        },
+        &mikey_core::kdf::Derivation::new(
+            PrfFunc::Mikey1,
+            PSK,
+            m.header().csb_id,
+            m.rand().unwrap(),
+        ),
         0,
         20,
     )

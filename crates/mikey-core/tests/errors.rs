@@ -67,12 +67,7 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
     };
     let k = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: hash_prf,
-            inkey: PSK,
-            csb_id: 0x600d,
-            rand: &rand,
-        },
+        &mikey_core::kdf::Derivation::new(hash_prf, PSK, 0x600d, &rand),
         16,
         20,
     )

@@ -88,12 +88,7 @@ fn derived(prf: PrfFunc, rand: &[u8], len: usize, salt_len: usize) -> (Vec<u8>, 
     let d = |c, l| {
         kdf::derive(
             &RustCrypto,
-            &mikey_core::kdf::Derivation {
-                prf_func: prf,
-                inkey: PSK,
-                csb_id: CSB,
-                rand,
-            },
+            &mikey_core::kdf::Derivation::new(prf, PSK, CSB, rand),
             c,
             0xff,
             l,

@@ -106,12 +106,7 @@ fn psk_auth(msg: &[u8]) -> Vec<u8> {
     let h = m.header();
     KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: h.prf_func,
-            inkey: PSK,
-            csb_id: h.csb_id,
-            rand: m.rand().unwrap(),
-        },
+        &mikey_core::kdf::Derivation::new(h.prf_func, PSK, h.csb_id, m.rand().unwrap()),
         16,
         20,
     )
@@ -434,12 +429,7 @@ fn pk_with_id_i(msg: &[u8], id_i: &[u8], responder: &Party, initiator: &Party) -
         .unwrap();
     let kk = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: h.prf_func,
-            inkey: &env[..el],
-            csb_id: h.csb_id,
-            rand: m.rand().unwrap(),
-        },
+        &mikey_core::kdf::Derivation::new(h.prf_func, &env[..el], h.csb_id, m.rand().unwrap()),
         16,
         20,
     )

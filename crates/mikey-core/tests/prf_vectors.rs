@@ -64,12 +64,12 @@ fn libmikey_full_derivations_all_constants() {
         let cs = u8::from_str_radix(f[1], 16).unwrap();
         let out = kdf::derive(
             &RustCrypto,
-            &mikey_core::kdf::Derivation {
-                prf_func: PrfFunc::Mikey1,
-                inkey: &inkey(16),
-                csb_id: 0x1234_5678,
-                rand: &[0x5a; 16],
-            },
+            &mikey_core::kdf::Derivation::new(
+                PrfFunc::Mikey1,
+                &inkey(16),
+                0x1234_5678,
+                &[0x5a; 16],
+            ),
             c,
             cs,
             20,
@@ -106,12 +106,7 @@ fn tek_salt_and_kemac_keys_match_independent_derivations() {
     let rand: Vec<u8> = (0..16).collect();
     let tek = kdf::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: PrfFunc::Mikey1,
-            inkey: &[0x11; 16],
-            csb_id: 0x1234_5678,
-            rand: &rand,
-        },
+        &mikey_core::kdf::Derivation::new(PrfFunc::Mikey1, &[0x11; 16], 0x1234_5678, &rand),
         kdf::C_TEK,
         1,
         16,
@@ -120,12 +115,7 @@ fn tek_salt_and_kemac_keys_match_independent_derivations() {
     assert_eq!(tek.expose(), &hex("434b4682ec757653eeeae35db1acc6b8")[..]);
     let salt = kdf::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: PrfFunc::Mikey1,
-            inkey: &[0x11; 16],
-            csb_id: 0x1234_5678,
-            rand: &rand,
-        },
+        &mikey_core::kdf::Derivation::new(PrfFunc::Mikey1, &[0x11; 16], 0x1234_5678, &rand),
         kdf::C_TGK_SALT,
         1,
         14,
@@ -136,12 +126,7 @@ fn tek_salt_and_kemac_keys_match_independent_derivations() {
     let psk: Vec<u8> = (0..16).collect();
     let k = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: PrfFunc::Mikey1,
-            inkey: &psk,
-            csb_id: 0x1234_5678,
-            rand: &rand,
-        },
+        &mikey_core::kdf::Derivation::new(PrfFunc::Mikey1, &psk, 0x1234_5678, &rand),
         16,
         20,
     )

@@ -147,12 +147,7 @@ fn kw_msg(wrapped: &[u8]) -> Vec<u8> {
     buf.truncate(n);
     let k = KemacKeys::derive(
         &RustCrypto,
-        &mikey_core::kdf::Derivation {
-            prf_func: PrfFunc::Mikey1,
-            inkey: b"kw psk",
-            csb_id: 5,
-            rand: &rand,
-        },
+        &mikey_core::kdf::Derivation::new(PrfFunc::Mikey1, b"kw psk", 5, &rand),
         16,
         20,
     )
