@@ -17,9 +17,14 @@
 //! PSK API (see [`mykey_psk_exchange`]), after checking that each side's Initiator and
 //! Responder derive the same SRTP keys and that the two implementations interoperate.
 //!
+//! `wipe` pairs `SecretBuf::clear` (the derived `Zeroize` of its `[u8; N]`: zeroize's array
+//! impl writes one volatile byte at a time; drop does the same) with zeroize on the same
+//! bytes as a `[u8]` slice (one bulk fill and an optimisation barrier), at 1 KiB (the
+//! KEMAC plaintext buffers of the PSK roles) and 64 B (`Digest`, the PRF's key buffers).
+//!
 //! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
 //! `mikey`, `gdoi`, `gdoi-gcks`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh`,
-//! `mikey-psk-mykey` (default: all)
+//! `mikey-psk-mykey`, `wipe` (default: all)
 //! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
 //!
 //! `rsa-r-joins` (run only when asked; see [`rsa_r_joins`]): an MIKEY-RSA-R group
@@ -1338,6 +1343,32 @@ fn mikey_psk_mykey() {
     );
 }
 
+/// One wipe of a `SecretBuf<N>` (`clear`: its derived `Zeroize`) paired with zeroize of `N`
+/// bytes as a slice, `n` wipes per batch.
+fn wipe_pair<const N: usize>(n: u64) {
+    let mut s = keying_crypto::SecretBuf::<N>::zeroed(N).unwrap();
+    let mut raw = [0u8; N];
+    paired(
+        &format!("wipe {N} B: SecretBuf<{N}>::clear / zeroize of a [u8] slice"),
+        n,
+        |n| {
+            time(n, || {
+                black_box(&mut s).clear();
+            })
+        },
+        |n| {
+            time(n, || {
+                zeroize::Zeroize::zeroize(black_box(&mut raw).as_mut_slice());
+            })
+        },
+    );
+}
+
+fn wipe() {
+    wipe_pair::<1024>(1000);
+    wipe_pair::<64>(10_000);
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     if which == "rsa-r-joins" {
@@ -1358,6 +1389,9 @@ fn main() {
     }
     if which.is_empty() || which == "mikey-psk-mykey" {
         mikey_psk_mykey();
+    }
+    if which.is_empty() || which == "wipe" {
+        wipe();
     }
     for (arg, mode) in [
         ("mikey-psk", Mode::Psk),
