@@ -22,6 +22,10 @@
 //! bytes as a `[u8]` slice (one bulk fill and an optimisation barrier), at 1 KiB (the
 //! KEMAC plaintext buffers of the PSK roles) and 64 B (`Digest`, the PRF's key buffers).
 //!
+//! `mykey-psk-loop [ITERS]` (for profilers; not part of "all") runs the mykey PSK exchange
+//! of `mikey-psk-mykey` ITERS times (default 100 000), as `examples/mikey_exchange_loop.rs`
+//! runs mikey-core's.
+//!
 //! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
 //! `mikey`, `gdoi`, `gdoi-gcks`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh`,
 //! `mikey-psk-mykey`, `wipe` (default: all)
@@ -1373,6 +1377,19 @@ fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     if which == "rsa-r-joins" {
         rsa_r_joins();
+        return;
+    }
+    if which == "mykey-psk-loop" {
+        let iters: u32 = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(100_000);
+        let mut rng = HashDrbg::new(b"mykey loop");
+        let mut n = 0;
+        for _ in 0..iters {
+            n += mykey_psk_exchange(&mut rng, &mut mykey_cache()).r_len;
+        }
+        println!("{n}");
         return;
     }
     if which.is_empty() || which == "mikey" {
