@@ -12,9 +12,23 @@
 //! "exchange / its primitives" line has the two-sided format; `share` lines give each kind
 //! of primitive's 10th percentile as a share of the full exchange's.
 //!
+//! `mikey-psk-mykey` pairs the full PSK exchange with verification through mikey-core
+//! (the `mikey-psk` exchange side) with the same exchange through the mykey 2.3.1 crate's
+//! PSK API (see [`mykey_psk_exchange`]), after checking that each side's Initiator and
+//! Responder derive the same SRTP keys and that the two implementations interoperate.
+//!
+//! `wipe` pairs `SecretBuf::clear` (the derived `Zeroize` of its `[u8; N]`: zeroize's array
+//! impl writes one volatile byte at a time; drop does the same) with zeroize on the same
+//! bytes as a `[u8]` slice (one bulk fill and an optimisation barrier), at 1 KiB (the
+//! KEMAC plaintext buffers of the PSK roles) and 64 B (`Digest`, the PRF's key buffers).
+//!
+//! `mykey-psk-loop [ITERS]` (for profilers; not part of "all") runs the mykey PSK exchange
+//! of `mikey-psk-mykey` ITERS times (default 100 000), as `examples/mikey_exchange_loop.rs`
+//! runs mikey-core's.
+//!
 //! `cargo run --profile bench -p keying-bench --example paired [mode]`, mode one of
-//! `mikey`, `gdoi`, `gdoi-gcks`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh` (default:
-//! all)
+//! `mikey`, `gdoi`, `gdoi-gcks`, `hokey`, `mikey-psk`, `mikey-rsa-r`, `mikey-dh`,
+//! `mikey-psk-mykey`, `wipe` (default: all)
 //! (`scripts/run.sh` runs it once per run; see BENCHMARKS.md).
 //!
 //! `rsa-r-joins` (run only when asked; see [`rsa_r_joins`]): an MIKEY-RSA-R group
@@ -59,6 +73,10 @@ use send_hokey::policy::{NoRateLimit, SendPolicy};
 use send_hokey::send::{self, KeySizePolicy, SignedData};
 use send_hokey::wire::rtsolpr::PrRtAdvCode;
 use std::cell::RefCell;
+
+#[path = "common/mykey_psk.rs"]
+mod mykey_psk;
+use mykey_psk::{keying_to_mykey, mykey_cache, mykey_compat, mykey_psk_exchange, mykey_to_keying};
 
 const ROUNDS: usize = 201;
 
@@ -1091,10 +1109,113 @@ fn rsa_r_joins() {
     }
 }
 
+/// The full PSK exchange with verification, mikey-core (the `mikey-psk` exchange side:
+/// `Fixture`'s fresh roles, 20 exchanges per batch) paired with the same exchange through
+/// mykey 2.3.1 ([`mykey_psk_exchange`]); before timing, asserts that each implementation's
+/// two sides derive the same SRTP keys and that the two interoperate both ways under
+/// [`mykey_compat`].
+fn mikey_psk_mykey() {
+    let f = Fixture::load().unwrap();
+    let mut fresh = f.fresh(Mode::Psk).unwrap();
+    let ours = f.run(&mut fresh).unwrap();
+    assert!(same_keys(fresh.initiator_keys(), &ours.responder));
+    let mut rng = HashDrbg::new(b"paired mykey");
+    let theirs = mykey_psk_exchange(&mut rng, &mut mykey_cache());
+    assert!(theirs.agree(), "mykey's two sides derived different keys");
+    println!(
+        "mykey\tmessages\tkeying I_MESSAGE {} B, R_MESSAGE {} B\tmykey I_MESSAGE {} B, R_MESSAGE {} B",
+        ours.i_len, ours.r_len, theirs.i_len, theirs.r_len
+    );
+    mykey_to_keying(&f, mykey_compat()).unwrap();
+    keying_to_mykey(mykey_compat()).unwrap();
+    println!(
+        "interop\tmykey I_MESSAGE -> keying PskResponder -> mykey, and keying PskInitiator -> mykey -> keying: accepted, same SRTP keys (Policy sha1_auth_key_len 32, first_cs_id 0)"
+    );
+    for (what, r) in [
+        (
+            "mykey -> keying, Policy::default()",
+            mykey_to_keying(&f, Policy::default()),
+        ),
+        (
+            "keying -> mykey, Policy::default()",
+            keying_to_mykey(Policy::default()),
+        ),
+    ] {
+        let r = r.err().unwrap_or_else(|| "accepted".into());
+        println!("interop\t{what}\t{r}");
+    }
+    let n = 20;
+    paired(
+        "mikey PSK exchange keying / mykey",
+        n,
+        |n| {
+            let mut states: Vec<_> = (0..n).map(|_| f.fresh(Mode::Psk).unwrap()).collect();
+            let mut outs = Vec::with_capacity(states.len());
+            let t = Instant::now();
+            for s in &mut states {
+                outs.push(f.run(s).unwrap());
+            }
+            let d = t.elapsed();
+            black_box(&outs);
+            d
+        },
+        |n| {
+            let mut caches: Vec<_> = (0..n).map(|_| mykey_cache()).collect();
+            let mut outs = Vec::with_capacity(caches.len());
+            let t = Instant::now();
+            for c in &mut caches {
+                outs.push(mykey_psk_exchange(&mut rng, c));
+            }
+            let d = t.elapsed();
+            black_box(&outs);
+            d
+        },
+    );
+}
+
+/// One wipe of a `SecretBuf<N>` (`clear`: its derived `Zeroize`) paired with zeroize of `N`
+/// bytes as a slice, `n` wipes per batch.
+fn wipe_pair<const N: usize>(n: u64) {
+    let mut s = keying_crypto::SecretBuf::<N>::zeroed(N).unwrap();
+    let mut raw = [0u8; N];
+    paired(
+        &format!("wipe {N} B: SecretBuf<{N}>::clear / zeroize of a [u8] slice"),
+        n,
+        |n| {
+            time(n, || {
+                black_box(&mut s).clear();
+            })
+        },
+        |n| {
+            time(n, || {
+                zeroize::Zeroize::zeroize(black_box(&mut raw).as_mut_slice());
+            })
+        },
+    );
+}
+
+fn wipe() {
+    wipe_pair::<1024>(1000);
+    wipe_pair::<64>(10_000);
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     if which == "rsa-r-joins" {
         rsa_r_joins();
+        return;
+    }
+    if which == "mykey-psk-loop" {
+        let iters: u32 = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(100_000);
+        let mut rng = HashDrbg::new(b"mykey loop");
+        let mut n = 0;
+        for _ in 0..iters {
+            n += mykey_psk_exchange(&mut rng, &mut mykey_cache()).r_len;
+        }
+        println!("{n}");
         return;
     }
     if which.is_empty() || which == "mikey" {
@@ -1108,6 +1229,12 @@ fn main() {
     }
     if which.is_empty() || which == "hokey" {
         hokey();
+    }
+    if which.is_empty() || which == "mikey-psk-mykey" {
+        mikey_psk_mykey();
+    }
+    if which.is_empty() || which == "wipe" {
+        wipe();
     }
     for (arg, mode) in [
         ("mikey-psk", Mode::Psk),

@@ -42,6 +42,8 @@ pub const NOW_SECS: u32 = 3_972_844_800;
 pub const PSK: &[u8] = b"a pre-shared key of 28 bytes";
 /// DH group of the signed DH exchange (OAKLEY 5, 1536-bit MODP), as `examples/mikey_dh.rs`.
 pub const DH_GROUP: DhGroup = DhGroup::Oakley5;
+/// The CSB ID of the PSK exchange's offer.
+pub const PSK_CSB_ID: u32 = 0x3830_0001;
 /// The crypto session bundle of every exchange: one SRTP stream, RFC 3711 default policy.
 pub const STREAMS: [SrtpCs; 1] = [SrtpCs {
     policy_no: 0,
@@ -266,7 +268,7 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
     pub fn run(&mut self, psk: &StaticPsk) -> Result<Outcome, KmError> {
         let offer = Offer {
             verification: true,
-            ..Offer::new(0x3830_0001, &STREAMS, ts())
+            ..Offer::new(PSK_CSB_ID, &STREAMS, ts())
         };
         let b = &mut self.bufs;
         let i_len = self.initiator.start(
