@@ -53,11 +53,28 @@ impl HashAlg {
 /// HMAC output is keying material in the protocols (MIKEY's PRF, RFC 3830 §4.1.2), so this
 /// type is treated as secret: zeroized on drop, `Debug` prints `<redacted>`, not `Copy`.
 /// Compare tags with [`Digest::ct_eq`] / [`Digest::ct_eq_truncated`], never with `==`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct Digest {
     bytes: [u8; 64],
     len: usize,
 }
+
+/// Wipes the bytes as one slice (zeroize's slice path: the stores, then one compiler
+/// fence), not one fenced store per byte as zeroize's impl for arrays does.
+impl Zeroize for Digest {
+    fn zeroize(&mut self) {
+        self.bytes.as_mut_slice().zeroize();
+        self.len = 0;
+    }
+}
+
+impl Drop for Digest {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Digest {}
 
 impl Digest {
     /// The largest digest this type holds (SHA-512).

@@ -24,10 +24,26 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 ///
 /// Zeroized on drop, never `Copy`, and its `Debug` prints `<redacted>`. Read it with
 /// [`SecretBytes::expose`].
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct SecretBytes<const N: usize> {
     bytes: [u8; N],
 }
+
+/// Wipes the bytes as one slice (zeroize's slice path: the stores, then one compiler
+/// fence), not one fenced store per array element as zeroize's impl for arrays does.
+impl<const N: usize> Zeroize for SecretBytes<N> {
+    fn zeroize(&mut self) {
+        self.bytes.as_mut_slice().zeroize();
+    }
+}
+
+impl<const N: usize> Drop for SecretBytes<N> {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl<const N: usize> ZeroizeOnDrop for SecretBytes<N> {}
 
 impl<const N: usize> SecretBytes<N> {
     /// The size of the secret in bytes.
@@ -89,11 +105,28 @@ impl<const N: usize> fmt::Debug for SecretBytes<N> {
 /// A variable-length secret of at most `N` bytes, without heap allocation.
 ///
 /// Zeroized on drop (the whole capacity), never `Copy`, `Debug` prints `<redacted>`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct SecretBuf<const N: usize> {
     bytes: [u8; N],
     len: usize,
 }
+
+/// Wipes the whole capacity as one slice (see [`SecretBytes`]'s `Zeroize`) and empties
+/// the buffer.
+impl<const N: usize> Zeroize for SecretBuf<N> {
+    fn zeroize(&mut self) {
+        self.bytes.as_mut_slice().zeroize();
+        self.len = 0;
+    }
+}
+
+impl<const N: usize> Drop for SecretBuf<N> {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl<const N: usize> ZeroizeOnDrop for SecretBuf<N> {}
 
 impl<const N: usize> SecretBuf<N> {
     /// The capacity in bytes.
@@ -168,8 +201,7 @@ impl<const N: usize> SecretBuf<N> {
 
     /// Wipe and empty the buffer.
     pub fn clear(&mut self) {
-        self.bytes.zeroize();
-        self.len = 0;
+        self.zeroize();
     }
 
     /// The number of bytes held.
