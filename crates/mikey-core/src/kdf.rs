@@ -14,7 +14,7 @@
 //! Label = `constant (4) ‖ cs_id (1) ‖ CSB ID (4) ‖ RAND` (RFC 3830 §4.1.3); the KEMAC /
 //! V keys from the PSK or envelope key use `cs_id = 0xFF` (§4.1.4).
 
-use keying_crypto::{Digest, HashAlg, SecretBuf, Symmetric};
+use keying_crypto::{Digest, HashAlg, KeyedHmac, SecretBuf, Symmetric};
 
 use crate::wire::header::PrfFunc;
 
@@ -147,40 +147,44 @@ fn prf_many<S: Symmetric + ?Sized>(
     let mut result = Ok(());
     for chunk in inkey.chunks(32) {
         s.with_hmac_key(hash, chunk, &mut |h| {
-            // A provider without `hash` returns a digest of another length: refused,
-            // never a short (or all-zero) key.
-            let hmac =
-                |parts: &[&[u8]]| h(parts).checked(hash).map_err(|_| KdfError::UnsupportedPrf);
             result = jobs
                 .iter_mut()
-                .try_for_each(|(label, out)| p_xor(&hmac, *label, out, hash.output_len()));
+                .try_for_each(|(label, out)| p_xor(h, hash.output_len(), *label, out));
         });
         result?;
     }
     Ok(())
 }
 
-/// HMAC under one PRF key chunk, refusing a provider without the PRF's hash.
-type PrfHmac<'h> = dyn Fn(&[&[u8]]) -> Result<Digest, KdfError> + 'h;
-
-/// `out ^= P(s, label, m)` (RFC 3830 §4.1.2) with `hmac` keyed by `s`. A_{i+1} is computed
-/// only when block i+1 exists: A_{m+1} is never used.
+/// `out ^= P(s, label, m)` (RFC 3830 §4.1.2) with `h` keyed by `s` and a hash of `hlen`
+/// bytes. A_{i+1} is computed only when block i+1 exists: A_{m+1} is never used. A
+/// provider without the hash returns a digest of another length: refused, never a short
+/// (or all-zero) key.
 fn p_xor(
-    hmac: &PrfHmac<'_>,
+    h: &KeyedHmac<'_>,
+    hlen: usize,
     label: [&[u8]; 2],
     out: &mut [u8],
-    hlen: usize,
 ) -> Result<(), KdfError> {
+    let whole = |d: &Digest| {
+        if d.as_bytes().len() == hlen {
+            Ok(())
+        } else {
+            Err(KdfError::UnsupportedPrf)
+        }
+    };
     let [head, tail] = label;
-    let mut a = hmac(&label)?;
+    let mut a = h(&label);
     let mut blocks = out.chunks_mut(hlen).peekable();
     while let Some(block) = blocks.next() {
-        let p = hmac(&[a.as_bytes(), head, tail])?;
+        whole(&a)?;
+        let p = h(&[a.as_bytes(), head, tail]);
+        whole(&p)?;
         for (o, b) in block.iter_mut().zip(p.as_bytes()) {
             *o ^= *b;
         }
         if blocks.peek().is_some() {
-            a = hmac(&[a.as_bytes()])?;
+            a = h(&[a.as_bytes()]);
         }
     }
     Ok(())
