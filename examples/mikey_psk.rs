@@ -58,10 +58,10 @@ fn main() -> ExitCode {
     let elapsed = started.elapsed();
     let ikeys = initiator.poll_keys().unwrap();
     show("initiator", ikeys);
-    show("responder", &accepted.sas);
+    show("responder", accepted.sas);
     println!("full exchange: {elapsed:?}");
     let same = ikeys.len() == accepted.sas.len()
-        && ikeys.iter().zip(&accepted.sas).all(|(a, b)| a.same_keys(b));
+        && ikeys.iter().zip(accepted.sas).all(|(a, b)| a.same_keys(b));
     if same {
         println!("SRTP keys equal on both ends");
         ExitCode::SUCCESS

@@ -29,7 +29,7 @@ fn answer(
     let len = write_sdp_attribute(reply.get(..n).ok_or("reply")?, &mut line)?;
     let line = std::str::from_utf8(line.get(..len).ok_or("line")?)?;
     let sdp = format!("v=0\r\ns=-\r\nt=0 0\r\nm=audio 49170 RTP/SAVP 0\r\n{line}\r\n");
-    Ok((sdp, accepted.sas))
+    Ok((sdp, accepted.sas.clone()))
 }
 
 /// The client: an SDP offer keying one audio stream.

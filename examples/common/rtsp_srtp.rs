@@ -442,8 +442,8 @@ fn key_mgmt_for(url: &str, sa: &SrtpSa, flip: bool) -> Res<String> {
         ..Policy::default()
     };
     let mut out = [0u8; 1024];
-    let back =
-        PskResponder::new(RustCrypto, insecure).handle(Time::now(), msg, &NoPsk, &mut out)?;
+    let mut responder = PskResponder::new(RustCrypto, insecure);
+    let back = responder.handle(Time::now(), msg, &NoPsk, &mut out)?;
     let same = back.sas.first().is_some_and(|b| b.same_keys(sa));
     if same == flip {
         return Err("the KeyMgmt message does not carry the SA".into());

@@ -506,7 +506,7 @@ mod probe {
         );
         let reply = match &result {
             Ok(a) => {
-                sink_sas(&a.sas);
+                sink_sas(a.sas);
                 a.reply_len
             }
             Err(e) => e.reply_len,

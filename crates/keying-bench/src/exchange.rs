@@ -217,16 +217,26 @@ impl Bufs {
     }
 }
 
-/// What a completed exchange returns: the Responder's SAs (the Initiator's stay in its
-/// role) and the message lengths.
+/// What a completed exchange returns: both sides' SAs (lent by the roles, not copied) and
+/// the message lengths.
 #[derive(Debug)]
-pub struct Outcome {
+pub struct Outcome<'a> {
+    /// The Initiator's SRTP SAs (`None` if it did not complete).
+    pub initiator: Option<&'a SrtpSas>,
     /// The Responder's SRTP SAs.
-    pub responder: SrtpSas,
+    pub responder: &'a SrtpSas,
     /// I_MESSAGE length.
     pub i_len: usize,
     /// R_MESSAGE length.
     pub r_len: usize,
+}
+
+impl Outcome<'_> {
+    /// Whether both sides derived the same keys for every crypto session.
+    #[must_use]
+    pub fn agree(&self) -> bool {
+        same_keys(self.initiator, self.responder)
+    }
 }
 
 /// Whether both sides derived the same keys for every crypto session.
@@ -265,7 +275,7 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
     ///
     /// # Errors
     /// Any role's rejection.
-    pub fn run(&mut self, psk: &StaticPsk) -> Result<Outcome, KmError> {
+    pub fn run(&mut self, psk: &StaticPsk) -> Result<Outcome<'_>, KmError> {
         let offer = Offer {
             verification: true,
             ..Offer::new(PSK_CSB_ID, &STREAMS, ts())
@@ -295,6 +305,7 @@ impl<C: Symmetric + Clone, G: Rng> PskRun<C, G> {
             .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg)?;
         Ok(Outcome {
+            initiator: self.initiator.poll_keys(),
             responder: acc.sas,
             i_len,
             r_len,
@@ -347,7 +358,7 @@ impl<C: Symmetric + Clone, G: Rng> RsaRRun<C, G> {
         bob: &LocalIdentity<'_, K>,
         trust_alice: &RI,
         trust_bob: &RR,
-    ) -> Result<Outcome, KmError> {
+    ) -> Result<Outcome<'_>, KmError> {
         let offer = RsaROffer::new(0x3830_0009, ts(), RsaRMode::Unicast);
         let b = &mut self.bufs;
         let i_len = self.initiator.start(
@@ -375,6 +386,7 @@ impl<C: Symmetric + Clone, G: Rng> RsaRRun<C, G> {
         self.initiator
             .handle_response(now(), r_msg, alice, trust_bob, &mut self.rng)?;
         Ok(Outcome {
+            initiator: self.initiator.poll_keys().map(|(_, s)| s),
             responder: acc.sas,
             i_len,
             r_len,
@@ -423,7 +435,7 @@ impl<C: Symmetric + Clone, G: Rng> DhRun<C, G> {
         bob: &LocalIdentity<'_, K>,
         trust_alice: &RI,
         trust_bob: &RR,
-    ) -> Result<Outcome, KmError> {
+    ) -> Result<Outcome<'_>, KmError> {
         let offer = Offer::new(0x3830_0005, &STREAMS, ts());
         let b = &mut self.bufs;
         let i_len = self.initiator.start(
@@ -451,6 +463,7 @@ impl<C: Symmetric + Clone, G: Rng> DhRun<C, G> {
             .ok_or(KmError::BufferTooSmall { needed: r_len })?;
         self.initiator.handle_response(now(), r_msg, trust_bob)?;
         Ok(Outcome {
+            initiator: self.initiator.poll_keys(),
             responder: acc.sas,
             i_len,
             r_len,
@@ -520,7 +533,7 @@ impl Fixture {
     ///
     /// # Errors
     /// Any role's rejection.
-    pub fn run(&self, fresh: &mut Fresh) -> Result<Outcome, KmError> {
+    pub fn run<'f>(&self, fresh: &'f mut Fresh) -> Result<Outcome<'f>, KmError> {
         let (a, b) = (
             self.alice.identity(&self.alice.key),
             self.bob.identity(&self.bob.key),
@@ -550,18 +563,15 @@ impl Fixture {
         let agree = match mode {
             Mode::Psk => {
                 let mut r = PskRun::new(crypto, rng);
-                let out = r.run(&self.psk)?;
-                same_keys(r.initiator_keys(), &out.responder)
+                r.run(&self.psk)?.agree()
             }
             Mode::RsaR => {
                 let mut r = RsaRRun::new(crypto, rng)?;
-                let out = r.run(&a, &b, &ta, &tb)?;
-                same_keys(r.initiator_keys(), &out.responder)
+                r.run(&a, &b, &ta, &tb)?.agree()
             }
             Mode::Dh => {
                 let mut r = DhRun::new(crypto, rng);
-                let out = r.run(&a, &b, &ta, &tb)?;
-                same_keys(r.initiator_keys(), &out.responder)
+                r.run(&a, &b, &ta, &tb)?.agree()
             }
         };
         if !agree {

@@ -97,6 +97,7 @@ fn responder_keys(msg: &[u8], psk: &[u8]) -> SrtpSas {
     )
     .unwrap()
     .sas
+    .clone()
 }
 
 /// The TGK the Initiator put in `msg`'s KEMAC, decrypted here without the CLI and without

@@ -249,6 +249,8 @@ pub struct DhResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
     cache: ReplayCache<N, P>,
+    /// The SAs of the last message accepted, lent to its [`Accepted`].
+    sas: SrtpSas,
 }
 
 impl<C, const N: usize, const P: usize> core::fmt::Debug for DhResponder<C, N, P> {
@@ -276,6 +278,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
             crypto,
             policy,
             cache: ReplayCache::new(),
+            sas: SrtpSas::new(),
         }
     }
 
@@ -298,7 +301,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         peers: &R,
         rng: &mut dyn Rng,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
+        self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::DhInit, &self.policy)?;
         let rand = m
@@ -333,11 +337,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhResponder<C, N, P> {
         let n = write_signed(out, &header, &payloads, me.key, rng, &self.policy, &[])
             .map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
-        Ok(Accepted {
-            csb_id: h.csb_id,
-            sas,
-            reply_len: Some(n),
-            peer: peer_id,
-        })
+        self.sas = sas;
+        Ok(Accepted::new(h.csb_id, &self.sas, Some(n), peer_id))
     }
 }

@@ -284,6 +284,8 @@ pub struct DhHmacResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
     cache: ReplayCache<N, P>,
+    /// The SAs of the last message accepted, lent to its [`Accepted`].
+    sas: SrtpSas,
     id_r: Option<OwnedId>,
 }
 
@@ -312,6 +314,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             crypto,
             policy,
             cache: ReplayCache::new(),
+            sas: SrtpSas::new(),
             id_r: None,
         }
     }
@@ -335,7 +338,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         keys: &dyn KeyResolver,
         rng: &mut dyn Rng,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
+        self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::DhHmacInit, &self.policy)?;
         let rand = m
@@ -417,12 +421,8 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
         )
         .map_err(Rejected::from)?;
         seen.commit(&mut self.cache)?;
-        Ok(Accepted {
-            csb_id: h.csb_id,
-            sas,
-            reply_len: Some(n),
-            peer: peer_id,
-        })
+        self.sas = sas;
+        Ok(Accepted::new(h.csb_id, &self.sas, Some(n), peer_id))
     }
 
     /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy.

@@ -82,8 +82,9 @@
 //!   the I_MESSAGE into `out`; send those bytes. `handle_response(now, bytes, …)` takes the
 //!   peer's answer (a response or an Error message); `poll_keys()` returns the SRTP SAs
 //!   once the exchange is complete (at once for PSK / PK without a verification request).
-//! - **Responder**: `handle(now, bytes, hooks…, rng, out) -> Result<Accepted, Rejected>`.
-//!   [`Accepted`] carries the SAs and the length of the response written into `out`
+//! - **Responder**: `handle(now, bytes, hooks…, rng, out) -> Result<Accepted<'_>, Rejected>`.
+//!   [`Accepted`] lends the SAs (built in place in the Responder, wiped at its next
+//!   `handle`; clone them to keep them) and gives the length of the response written into `out`
 //!   (verification message, R_MESSAGE); [`Rejected`] (= [`keying_crypto::Rejected`] over
 //!   [`KmError`]) carries the typed error (whose [`KmError::error_no`] is the RFC 3830
 //!   §6.12 Error no) and, when one should be sent, the length of the Error message in

@@ -308,6 +308,8 @@ pub struct PkResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
     cache: ReplayCache<N, P>,
+    /// The SAs of the last message accepted, lent to its [`Accepted`].
+    sas: SrtpSas,
 }
 
 impl<C, const N: usize, const P: usize> core::fmt::Debug for PkResponder<C, N, P> {
@@ -335,6 +337,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             crypto,
             policy,
             cache: ReplayCache::new(),
+            sas: SrtpSas::new(),
         }
     }
 
@@ -356,7 +359,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
         peers: &R,
         rng: &mut dyn Rng,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
+        self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::PkInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
@@ -437,12 +441,8 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
             None
         };
         seen.commit(&mut self.cache)?;
-        Ok(Accepted {
-            csb_id: h.csb_id,
-            sas,
-            reply_len,
-            peer: peer_id,
-        })
+        self.sas = sas;
+        Ok(Accepted::new(h.csb_id, &self.sas, reply_len, peer_id))
     }
 }
 

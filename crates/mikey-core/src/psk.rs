@@ -349,6 +349,8 @@ pub struct PskResponder<C, const N: usize = 32, const P: usize = 16> {
     cache: ReplayCache<N, P>,
     id_r: Option<OwnedId>,
     plain: SecretBuf<MAX_KEMAC_PLAIN>,
+    /// The SAs of the last message accepted, lent to its [`Accepted`].
+    sas: SrtpSas,
 }
 
 /// Wipes the buffer it borrows when dropped: on every way out of a function.
@@ -388,6 +390,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             cache: ReplayCache::new(),
             id_r: None,
             plain: SecretBuf::new(),
+            sas: SrtpSas::new(),
         }
     }
 
@@ -412,7 +415,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         msg: &[u8],
         keys: &dyn KeyResolver,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
         self.handle_with(now, msg, keys, None, out)
     }
 
@@ -428,7 +431,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         keys: &dyn KeyResolver,
         inspect: &mut dyn FnMut(&FoundKeys<'_>),
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
         self.handle_with(now, msg, keys, Some(inspect), out)
     }
 
@@ -440,7 +443,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         keys: &dyn KeyResolver,
         inspect: Option<&mut dyn FnMut(&FoundKeys<'_>)>,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
+        // The last exchange's SAs are not kept past its `Accepted`.
+        self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<PSK_INIT_PAYLOADS>(msg, DataType::PskInit, &self.policy)?;
         // `receive` checked the payloads the data type requires.
@@ -494,43 +499,42 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             .seen(now, msg, t, id_i, psk)
             .map_err(|e| fail(e, out))?;
         let plain = WipeOnExit(&mut self.plain);
-        if let Err(e) = decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0) {
-            return Err(fail(e, out));
-        }
+        decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0).map_err(|e| fail(e, out))?;
         let mut teks = heapless::Vec::new();
         let found = read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks)
             .map_err(|e| fail(e, out))?;
-        // The SAs (about 1 KiB) are built in the Accepted returned, not in a temporary.
-        let mut accepted = Accepted {
-            csb_id: h.csb_id,
-            sas: SrtpSas::new(),
-            reply_len: None,
-            peer: None,
-        };
-        if let Err(e) = sas_into(s, &self.policy, &m, &h, rand, &found, &mut accepted.sas) {
-            return Err(fail(e.into(), out));
-        }
-        if let Err(e) = steps::check_srtp_sas(&accepted.sas, &self.policy) {
-            return Err(fail(e, out));
-        }
-        accepted.peer = match steps::peer_id(&m) {
-            Ok(p) => p.filter(|_| !unprotected),
-            Err(e) => return Err(fail(e, out)),
-        };
-        if let Some(inspect) = inspect {
+        // The SAs (about 1 KiB) are built in place in the Responder, not on the stack.
+        let peer = sas_into(s, &self.policy, &m, &h, rand, &found, &mut self.sas)
+            .map_err(KmError::from)
+            .and_then(|()| steps::check_srtp_sas(&self.sas, &self.policy))
+            .and_then(|()| steps::peer_id(&m))
+            .map_err(|e| fail(e, out));
+        if let (Ok(_), Some(inspect)) = (&peer, inspect) {
             inspect(&found);
         }
         // The key data is no longer needed: wiped before the reply is written.
         drop(teks);
         drop(plain);
-        accepted.reply_len = if h.v {
-            Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?)
-        } else {
-            None
-        };
-        // Commit last.
-        seen.commit(&mut self.cache)?;
-        Ok(accepted)
+        let reply = peer.and_then(|p| match h.v {
+            true => Ok((
+                Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?),
+                p,
+            )),
+            false => Ok((None, p)),
+        });
+        // Commit last; a rejection wipes the SAs.
+        match reply.and_then(|r| seen.commit(&mut self.cache).map(|()| r)) {
+            Ok((n, p)) => Ok(Accepted::new(
+                h.csb_id,
+                &self.sas,
+                n,
+                p.filter(|_| !unprotected),
+            )),
+            Err(e) => {
+                self.sas.clear();
+                Err(e)
+            }
+        }
     }
 
     /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy. For an

@@ -21,16 +21,38 @@ use crate::wire::message::Message;
 use keying_crypto::Time;
 
 /// What a responder accepted.
+///
+/// The SRTP SAs (about 1 KiB) stay in the Responder that derived them and are lent here,
+/// so they are never copied through the stack; they are wiped when the Responder handles
+/// its next message (or is dropped). Clone them to keep them longer.
 #[derive(Debug, Clone)]
-pub struct Accepted {
+pub struct Accepted<'r> {
     /// The bundle's CSB ID.
     pub csb_id: u32,
-    /// The SRTP SAs.
-    pub sas: SrtpSas,
+    /// The SRTP SAs, held by the Responder until its next `handle`.
+    pub sas: &'r SrtpSas,
     /// Bytes of `out` holding the response to send (verification / R_MESSAGE), if any.
     pub reply_len: Option<usize>,
     /// The Initiator's identity, if it sent one.
     pub peer: Option<OwnedId>,
+}
+
+impl<'r> Accepted<'r> {
+    /// What a Responder accepted: bundle `csb_id`, the SAs it holds, the length of its
+    /// reply and the authenticated peer.
+    pub(crate) fn new(
+        csb_id: u32,
+        sas: &'r SrtpSas,
+        reply_len: Option<usize>,
+        peer: Option<OwnedId>,
+    ) -> Self {
+        Self {
+            csb_id,
+            sas,
+            reply_len,
+            peer,
+        }
+    }
 }
 
 /// Per-mode policies of a [`Responder`]; a mode whose policy does not accept its data
@@ -162,7 +184,7 @@ impl<C: Symmetric + Clone, const N: usize, const P: usize> Responder<C, N, P> {
         hooks: &Hooks<'_, K, R>,
         rng: &mut dyn Rng,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
         let m = Message::parse(msg).map_err(KmError::from)?;
         let dt = m.data_type();
         let (policy, needs_key) = match dt {

@@ -461,6 +461,8 @@ pub struct RsaRResponder<C, const N: usize = 32, const P: usize = 16> {
     crypto: C,
     policy: Policy,
     cache: ReplayCache<N, P>,
+    /// The SAs of the last message accepted, lent to its [`Accepted`].
+    sas: SrtpSas,
     group: Option<GroupKeys>,
     /// KEMAC algorithms used in R_MESSAGEs.
     pub encr: EncrAlg,
@@ -505,6 +507,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             crypto,
             policy,
             cache: ReplayCache::new(),
+            sas: SrtpSas::new(),
             group: None,
             encr: EncrAlg::AesCm128,
             mac: MacAlg::HmacSha1_160,
@@ -610,7 +613,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         peers: &R,
         rng: &mut dyn Rng,
         out: &mut [u8],
-    ) -> Result<Accepted, Rejected> {
+    ) -> Result<Accepted<'_>, Rejected> {
+        self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<ALL_PAYLOADS>(msg, DataType::RsaRInit, &self.policy)?;
         let r = SignedIn::new(s, &h, t, me.key, self.policy);
@@ -695,12 +699,8 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
         )?;
         // Every fallible step before the commit: a rejected message leaves the cache alone.
         a.seen.commit(&mut self.cache)?;
-        Ok(Accepted {
-            csb_id: csb,
-            sas,
-            reply_len: Some(len),
-            peer: a.peer_id,
-        })
+        self.sas = sas;
+        Ok(Accepted::new(csb, &self.sas, Some(len), a.peer_id))
     }
 }
 

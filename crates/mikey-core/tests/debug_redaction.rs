@@ -159,7 +159,7 @@ fn psk_roles_and_their_srtp_keys_hide_the_psk_and_master_keys() {
     let mut reply = [0u8; 512];
     let acc = r.handle(now(0), &out[..n], &resolver, &mut reply).unwrap();
     let sas = i.poll_keys().unwrap();
-    assert_same(sas, &acc.sas);
+    assert_same(sas, acc.sas);
     let mut secrets: Vec<Vec<u8>> = vec![psk.to_vec()];
     for sa in sas {
         secrets.push(sa.master_key.expose().to_vec());
@@ -167,7 +167,7 @@ fn psk_roles_and_their_srtp_keys_hide_the_psk_and_master_keys() {
     }
     let secrets: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
     assert_redacted(&i, &secrets);
-    assert_redacted(&r, &secrets);
     assert_redacted(&acc, &secrets);
+    assert_redacted(&r, &secrets);
     assert_redacted(&resolver, &secrets);
 }

@@ -68,7 +68,7 @@ fn signed_dh_every_group() {
         assert_eq!(e, KmError::CertRejected);
         i.handle_response(now(1), &resp, &pinned([&b.spki]))
             .unwrap();
-        assert_same(i.poll_keys().unwrap(), &acc.sas);
+        assert_same(i.poll_keys().unwrap(), acc.sas);
     }
 }
 
@@ -143,7 +143,7 @@ fn dh_value_out_of_range_wrong_cert_and_flips() {
         assert!(i.poll_keys().is_none());
     }
     i.handle_response(now(0), &resp, &bpin).unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     // Replay.
     let e = r
         .handle(now(0), &msg, &b.me(), &pin, &mut rng(9), &mut out)

@@ -64,7 +64,7 @@ fn exchange(group: DhGroup) -> (Vec<u8>, Vec<u8>) {
     assert_eq!(m.data_type(), DataType::DhHmacResp);
     assert_eq!(m.find_all(PayloadType::Dh).count(), 2);
     i.handle_response(now(1), &resp).unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     (init, resp)
 }
 
@@ -237,7 +237,7 @@ fn every_bit_flip_of_both_messages_rejected() {
         assert!(i.poll_keys().is_none());
     }
     i.handle_response(now(0), &resp).unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
 }
 
 /// tests/vectors/mikey/m5_dhhmac_init.hex: a DHHMAC I_MESSAGE MAC-ed by an independent

@@ -53,7 +53,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let acc = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(2), &mut out)
         .unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     // DHHMAC.
     let mut i = mikey_core::dhhmac::DhHmacInitiator::new(RustCrypto, Policy::default());
     let n = i
@@ -71,7 +71,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
         .unwrap();
     i.handle_response(now(0), &out[..acc.reply_len.unwrap()])
         .unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     // PK.
     let mut i = mikey_core::pk::PkInitiator::new(RustCrypto, Policy::default());
     let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
@@ -89,7 +89,7 @@ fn one_responder_every_mode_with_per_mode_policy() {
     let acc = r
         .handle(now(0), &buf[..n], &hooks, &mut rng(6), &mut out)
         .unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     // DH refused by its policy: Error 11.
     let mut i = mikey_core::dh::DhInitiator::new(RustCrypto, Policy::default());
     let n = i

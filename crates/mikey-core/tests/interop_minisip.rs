@@ -471,7 +471,7 @@ fn psk_minisip_initiator_to_our_responder() {
         .unwrap_or_else(|e| panic!("{e:?}\n{}", dump(&msg)));
     assert_eq!(r.bytes("TGK"), TGK);
     let (c, rand) = csb_rand(&msg);
-    assert_keys(&acc.sas, &r, c, &rand);
+    assert_keys(acc.sas, &r, c, &rand);
     assert_eq!(acc.sas.len(), 2);
     assert_eq!(acc.sas[1].ssrc, 0xcafe_0011);
     // libmikey's Initiator checks our verification message (V flag set).
@@ -585,7 +585,7 @@ fn pk_minisip_initiator_to_our_responder() {
         .handle(now(), &msg, &b.anon(), &a.pinned(), &mut rng(4), &mut out)
         .unwrap_or_else(|e| panic!("{e:?}\n{}", dump(&msg)));
     let (c, rand) = csb_rand(&msg);
-    assert_keys(&acc.sas, &r, c, &rand);
+    assert_keys(acc.sas, &r, c, &rand);
     // libmikey's Initiator checks our verification message.
     let reply = out[..acc.reply_len.unwrap()].to_vec();
     let env = r.get("ENV_KEY");
@@ -786,7 +786,7 @@ fn rsa_r_minisip_initiator_to_our_responder() {
         &reply,
     );
     let rand = Message::parse(&msg).unwrap().rand().unwrap().to_vec();
-    assert_keys(&acc.sas, &f, acc.csb_id, &rand);
+    assert_keys(acc.sas, &f, acc.csb_id, &rand);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -906,5 +906,5 @@ fn dh_minisip_initiator_to_our_responder() {
         dump(&reply)
     );
     let (c, rand) = csb_rand(&msg);
-    assert_dh_keys(&acc.sas, &r, c, &rand);
+    assert_dh_keys(acc.sas, &r, c, &rand);
 }

@@ -190,10 +190,11 @@ fn aes_kw_accepts_iv_s_and_the_default_iv() {
 
     for (what, m) in [("IV = S", &iv_s), ("default IV", &default_iv)] {
         let mut out = [0u8; 512];
-        let acc = responder(Policy::default())
+        let mut r = responder(Policy::default());
+        let acc = r
             .handle(now(0), m, &psk, &mut out)
             .unwrap_or_else(|e| panic!("{what}: {e:?}"));
-        assert_same(&keys, &acc.sas);
+        assert_same(&keys, acc.sas);
     }
 }
 
@@ -272,7 +273,7 @@ fn aes_cm_256_round_trip() {
         let acc = r.handle(now(0), msg, &psk, &mut out).unwrap();
         i.handle_response(now(0), &out[..acc.reply_len.unwrap()])
             .unwrap();
-        assert_same(i.poll_keys().unwrap(), &acc.sas);
+        assert_same(i.poll_keys().unwrap(), acc.sas);
     }
 }
 

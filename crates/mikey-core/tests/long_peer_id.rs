@@ -152,7 +152,25 @@ fn oakley2_policy() -> Policy {
 
 /// One call of a Responder (with a one-entry replay cache): the result, its replay-cache
 /// length afterwards and its `out` buffer.
-type Handled = (Result<Accepted, Rejected>, usize, Vec<u8>);
+type Handled = (Result<Kept, Rejected>, usize, Vec<u8>);
+
+/// What the test keeps of an [`Accepted`] (which borrows the Responder's SAs).
+#[derive(Debug)]
+struct Kept {
+    sas: mikey_core::SrtpSas,
+    peer: Option<mikey_core::OwnedId>,
+    reply_len: Option<usize>,
+}
+
+impl From<Accepted<'_>> for Kept {
+    fn from(a: Accepted<'_>) -> Self {
+        Self {
+            sas: a.sas.clone(),
+            peer: a.peer,
+            reply_len: a.reply_len,
+        }
+    }
+}
 
 /// `long` (IDi of `MAX_ID + 1` bytes, authentic) is rejected twice with the same typed
 /// error and no cache entry; then `real` (the same message with a `MAX_ID`-byte IDi, same
@@ -164,7 +182,7 @@ fn check_commit_last(
     long: &[u8],
     silent: bool,
     mut handle: impl FnMut(&[u8]) -> Handled,
-) -> (Accepted, Vec<u8>) {
+) -> (Kept, Vec<u8>) {
     let (a, b) = (Message::parse(real).unwrap(), Message::parse(long).unwrap());
     assert_eq!(a.header(), b.header());
     assert_eq!(a.timestamp(), b.timestamp());
@@ -241,7 +259,9 @@ fn rsa_r_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
-        let res = sender.handle(now(1), msg, &s.me(), &pin, &mut rng(seed), &mut out);
+        let res = sender
+            .handle(now(1), msg, &s.me(), &pin, &mut rng(seed), &mut out)
+            .map(Kept::from);
         (res, sender.replay_cache().len(), out)
     });
     // The R_MESSAGE (SIGNr covers the 128-byte IDi) completes the real Initiator.
@@ -298,7 +318,7 @@ fn psk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let keys = StaticPsk::new(PSK).unwrap();
     let (acc, out) = check_commit_last(&real, &long_msg, false, |msg| {
         let mut out = vec![0u8; 4096];
-        let res = r.handle(now(1), msg, &keys, &mut out);
+        let res = r.handle(now(1), msg, &keys, &mut out).map(Kept::from);
         (res, r.replay_cache().len(), out)
     });
     i.handle_response(now(1), &out[..acc.reply_len.unwrap()])
@@ -351,7 +371,9 @@ fn dhhmac_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
-        let res = r.handle(now(1), msg, &keys, &mut rng(seed), &mut out);
+        let res = r
+            .handle(now(1), msg, &keys, &mut rng(seed), &mut out)
+            .map(Kept::from);
         (res, r.replay_cache().len(), out)
     });
     i.handle_response(now(1), &out[..acc.reply_len.unwrap()])
@@ -399,7 +421,9 @@ fn dh_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
-        let res = r.handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out);
+        let res = r
+            .handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out)
+            .map(Kept::from);
         (res, r.replay_cache().len(), out)
     });
     i.handle_response(now(1), &out[..acc.reply_len.unwrap()], &pinned([&b.spki]))
@@ -507,7 +531,9 @@ fn pk_idi_longer_than_max_id_is_rejected_and_leaves_no_replay_entry() {
     let (acc, out) = check_commit_last(&real, &long_msg, true, |msg| {
         let mut out = vec![0u8; 4096];
         seed += 1;
-        let res = r.handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out);
+        let res = r
+            .handle(now(1), msg, &b.me(), &pin, &mut rng(seed), &mut out)
+            .map(Kept::from);
         (res, r.replay_cache().len(), out)
     });
     i.handle_response(now(1), &out[..acc.reply_len.unwrap()])

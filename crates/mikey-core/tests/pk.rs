@@ -83,7 +83,7 @@ fn pk_every_padding_and_signature_with_verification() {
             assert!(i.poll_keys().is_none());
         }
         i.handle_response(now(1), reply).unwrap();
-        assert_same(i.poll_keys().unwrap(), &acc.sas);
+        assert_same(i.poll_keys().unwrap(), acc.sas);
         assert_eq!(&acc.peer.unwrap().data[..], &a.id[..]);
     }
 }

@@ -67,7 +67,7 @@ fn psk_without_verification() {
         .handle(now(2), &msg, &StaticPsk::new(PSK).unwrap(), &mut out)
         .unwrap();
     assert_eq!(acc.reply_len, None);
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
     assert_eq!(acc.sas[1].policy.encr_key_len, 32);
     assert_eq!(acc.sas[1].roc, 3);
     assert_eq!(&acc.sas[0].mki[..], &[0, 0, 0, 7]);
@@ -125,7 +125,7 @@ fn psk_with_verification_ids_and_every_kemac_alg() {
                 assert!(i.is_waiting());
             }
             i.handle_response(now(1), reply).unwrap();
-            assert_same(i.poll_keys().unwrap(), &acc.sas);
+            assert_same(i.poll_keys().unwrap(), acc.sas);
         }
     }
 }
@@ -242,7 +242,7 @@ fn null_encryption_downgrade_refused_unless_allowed() {
         },
     );
     let acc = lax.handle(now(0), &msg, &psk, &mut out).unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn join(
         &mut rng(seed + 2),
     )
     .unwrap();
-    (i, imsg, rmsg, acc.sas)
+    (i, imsg, rmsg, acc.sas.clone())
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn unicast_rsa_r_with_oaep_and_pkcs1_signatures() {
         );
         i.handle_response(now(5), rmsg, &r.me(), &pinned([&s.spki]), &mut rng(92))
             .unwrap();
-        assert_same(i.poll_keys().unwrap().1, &acc.sas);
+        assert_same(i.poll_keys().unwrap().1, acc.sas);
         assert_eq!(i.poll_keys().unwrap().0, 0x55);
     }
 }
@@ -386,6 +386,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
         )
         .unwrap();
     let rmsg = out[..acc.reply_len.unwrap()].to_vec();
+    let sender_sas = acc.sas.clone();
     let m = Message::parse(&rmsg).unwrap();
     let t = at.to_ntp().to_be_bytes();
     let pke_at = m.find(PayloadType::Pke).unwrap().offset + 3;
@@ -441,7 +442,7 @@ fn corrupt_pke_is_indistinguishable_from_a_mac_failure_and_flips_are_rejected() 
     assert_eq!(sender.replay_cache().len(), before);
     i.handle_response(at, &rmsg, &r.me(), &pin, &mut rng(19))
         .unwrap();
-    assert_same(i.poll_keys().unwrap().1, &acc.sas);
+    assert_same(i.poll_keys().unwrap().1, &sender_sas);
 }
 
 #[test]

@@ -197,7 +197,7 @@ fn aes_kw_below_24_bytes_is_refused() {
         .unwrap();
     let mut r: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
     let acc = r.handle(now(0), &buf[..n], &psk, &mut out).unwrap();
-    assert_same(i.poll_keys().unwrap(), &acc.sas);
+    assert_same(i.poll_keys().unwrap(), acc.sas);
 }
 
 #[test]

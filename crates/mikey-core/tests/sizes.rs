@@ -217,9 +217,8 @@ fn dhhmac_messages_within_bounds() {
         r
     };
     let mut out = vec![0u8; BIG];
-    let acc = responder()
-        .handle(now(0), &msg, &psk, &mut rng(6), &mut out)
-        .unwrap();
+    let mut r = responder();
+    let acc = r.handle(now(0), &msg, &psk, &mut rng(6), &mut out).unwrap();
     let m = acc.reply_len.unwrap();
     println!("DHHMAC R_MESSAGE {m} / {MAX_DHHMAC_R_MESSAGE_LEN}");
     assert!(m <= MAX_DHHMAC_R_MESSAGE_LEN, "DHHMAC R_MESSAGE {m}");

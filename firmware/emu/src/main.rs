@@ -102,7 +102,7 @@ use mikey_core::hooks::StaticPsk;
         fail(format_args!("no R_MESSAGE"))
     };
     say!("mikey-psk r_message={}", Hex(reply));
-    sas("mikey-psk", &a.sas);
+    sas("mikey-psk", a.sas);
 }
 
 /// The MIKEY PSK Initiator: the I_MESSAGE (TGK and RAND from a fixed `HashDrbg`), the

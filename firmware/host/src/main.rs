@@ -165,7 +165,7 @@ use mikey_core::hooks::StaticPsk;
         .ok_or("no R_MESSAGE")?
         .to_vec();
     o.line(format!("mikey-psk r_message={}", hex(&r_msg)));
-    sas(o, "mikey-psk", &a.sas);
+    sas(o, "mikey-psk", a.sas);
     o.file("mikey_r_message.bin", &r_msg)?;
     // The verification message ends with the V payload's MAC (RFC 3830 §6.9).
     let r_bad = flip(&r_msg, r_msg.len() - 1)?;
