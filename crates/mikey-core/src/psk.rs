@@ -20,7 +20,7 @@ use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect::{self, OwnedId, VKey};
 use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
-use crate::srtp::{Keying, SrtpSas, build_sas, build_sas_into};
+use crate::srtp::{Keying, SrtpSas, build_sas_into};
 use crate::steps::key_data::{
     FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
 };
@@ -172,9 +172,9 @@ impl<C: Symmetric> PskInitiator<C> {
         let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
         let keys = KemacKeys::derive(s, &label, encr_len, auth_len)?;
 
-        let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::zeroed(MAX_KEMAC_PLAIN).map_err(|_| {
+        let mut plain = SecretBuf::<KEY_DATA_ROOM>::zeroed(KEY_DATA_ROOM).map_err(|_| {
             KmError::BufferTooSmall {
-                needed: MAX_KEMAC_PLAIN,
+                needed: KEY_DATA_ROOM,
             }
         })?;
         let n = key_data_chain(None, tgk.expose(), offer.mki, plain.expose_mut())?;
@@ -202,12 +202,13 @@ impl<C: Symmetric> PskInitiator<C> {
             &keys,
         )?;
 
-        // The SAs, as the Responder will derive them.
-        let sas = initiator_sas(s, offer, rand, tgk.expose(), self.policy.first_cs_id)?;
         let id_i = match offer.id_i {
             Some(id) => Some(protect::keep(id.data)?),
             None => None,
         };
+        // The SAs, as the Responder will derive them, built in place: the last fallible
+        // step (on failure they are left empty, as they were in `Idle`).
+        initiator_sas(s, offer, rand, tgk.expose(), &self.policy, &mut self.sas)?;
         // Commit.
         self.csb_id = offer.csb_id;
         self.prf = offer.prf;
@@ -215,7 +216,6 @@ impl<C: Symmetric> PskInitiator<C> {
         self.mac_alg = offer.mac;
         self.id_i = id_i;
         self.auth_key = keys.auth.clone();
-        self.sas = sas;
         self.state = if offer.verification {
             State::AwaitVerification
         } else {
@@ -274,15 +274,17 @@ impl<C: Symmetric> PskInitiator<C> {
     }
 }
 
-/// The SAs of `offer`, as the Responder will derive them from `tgk`.
+/// The SAs of `offer`, as the Responder will derive them from `tgk`, into `sas` (empty on
+/// error).
 #[inline(always)]
 fn initiator_sas<S: Symmetric + ?Sized>(
     s: &S,
     offer: &Offer<'_>,
     rand: &[u8],
     tgk: &[u8],
-    first_cs_id: u8,
-) -> Result<SrtpSas, KmError> {
+    policy: &Policy,
+    sas: &mut SrtpSas,
+) -> Result<(), KmError> {
     let sp_store = SpStore::new(offer.policies);
     let params = sp_store.params();
     let sps = |no: u8| {
@@ -296,7 +298,7 @@ fn initiator_sas<S: Symmetric + ?Sized>(
     } else {
         KeyValidity::Spi(offer.mki)
     };
-    Ok(build_sas(
+    Ok(build_sas_into(
         s,
         &crate::srtp::SaInputs {
             prf_func: offer.prf,
@@ -306,10 +308,16 @@ fn initiator_sas<S: Symmetric + ?Sized>(
             csb_id: offer.csb_id,
             rand,
             kv: &kv,
-            first_cs_id,
+            first_cs_id: policy.first_cs_id,
         },
+        sas,
     )?)
 }
+
+/// Room for the PSK I_MESSAGE's key data chain: one TGK key data sub-payload (RFC 3830
+/// §6.13: a 4-byte header, a TGK of at most [`MAX_TGK`] bytes, an SPI of at most 255 bytes
+/// after its length byte) and AES-KW's 8-byte integrity block.
+const KEY_DATA_ROOM: usize = 4 + MAX_TGK + 1 + 255 + 8;
 
 /// The PSK Responder: stateless per exchange except for its replay cache of `N`
 /// time-stamped messages and `P` per-peer counters.
