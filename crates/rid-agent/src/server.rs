@@ -312,17 +312,16 @@ fn process(
     callback_token: Option<&str>,
     body: &[u8],
 ) -> hyper::Response<Full<Bytes>> {
-    let (key, label) = (peer.0.as_str(), peer.1.as_str());
-    match decide(
-        shared,
-        key,
-        label,
+    let request = rid_https::Request {
         method,
         target,
         content_type,
         callback_token,
         body,
-    ) {
+        peer: &peer.0,
+    };
+    let label = peer.1.as_str();
+    match decide(shared, label, &request) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("rid-agent: {label}: {method} {target} -> 500 (store: {e})");
@@ -331,28 +330,17 @@ fn process(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Hands `request` from the peer shown as `label` to the Sans-IO server, stores what it
+/// accepted and builds the HTTP response.
 fn decide(
     shared: &Shared,
-    key: &str,
     label: &str,
-    method: &str,
-    target: &str,
-    content_type: Option<&str>,
-    callback_token: Option<&str>,
-    body: &[u8],
+    request: &rid_https::Request<'_>,
 ) -> Result<hyper::Response<Full<Bytes>>, Error> {
+    let (key, method, target, body) = (request.peer, request.method, request.target, request.body);
     let mut locked = shared.store.lock()?;
     let (mut server, mut client) = locked.roles(shared.limits)?;
-    let request = rid_https::Request {
-        method,
-        target,
-        content_type,
-        callback_token,
-        body,
-        peer: key,
-    };
-    let resp = server.handle_request(&request, &mut client);
+    let resp = server.handle_request(request, &mut client);
     let mut what = String::new();
     if let Some(acc) = &resp.accepted {
         let t = acc.message.msg_type;
