@@ -435,3 +435,37 @@ fn a_provider_lacking_a_hash_refuses_typed() {
         assert!(r.replay_cache().is_empty());
     }
 }
+
+/// `start` builds the Initiator's SAs in place as its last fallible step: an offer whose
+/// MKI is longer than an SA holds (`MAX_MKI`) is refused there, and the Initiator stays
+/// idle, without keys, and starts the same exchange with a valid MKI afterwards.
+#[test]
+fn a_start_refused_while_building_the_sas_leaves_the_initiator_idle() {
+    let long_mki = [7u8; mikey_core::srtp::MAX_MKI + 1];
+    let bad = Offer {
+        mki: &long_mki,
+        ..Offer::new(0xabcd_0100, &STREAMS, ntp_ts(now(0)))
+    };
+    let mut i = PskInitiator::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    let at = mikey_core::Time::from_ntp(bad.t.value64()).unwrap_or_default();
+    let e = i.start(at, &bad, PSK, &mut rng(40), &mut out).unwrap_err();
+    assert!(
+        !matches!(e, KmError::BufferTooSmall { .. }),
+        "refused for the MKI, not for room: {e:?}"
+    );
+    assert!(i.poll_keys().is_none());
+    assert!(!i.is_waiting());
+    let good = Offer {
+        mki: &long_mki[..4],
+        ..bad
+    };
+    let n = i.start(at, &good, PSK, &mut rng(41), &mut out).unwrap();
+    assert_eq!(i.poll_keys().unwrap()[0].mki.as_slice(), &long_mki[..4]);
+    let mut r = PskResponder::new(RustCrypto, Policy::default());
+    let mut reply = [0u8; 512];
+    let acc = r
+        .handle(now(1), &out[..n], &StaticPsk::new(PSK).unwrap(), &mut reply)
+        .unwrap();
+    assert_same(i.poll_keys().unwrap(), acc.sas);
+}
