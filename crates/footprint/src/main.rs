@@ -19,7 +19,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     use core::ptr::addr_of_mut;
@@ -209,7 +209,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     static mut DATAGRAM: [u8; 512] = [0; 512];
@@ -220,7 +220,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     #[allow(unsafe_code)]
@@ -237,7 +237,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     struct Slot<T> {
@@ -249,7 +249,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     impl<T> Slot<T> {
@@ -265,7 +265,7 @@ mod probe {
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
     ))]
     #[allow(unsafe_code)]
@@ -449,7 +449,7 @@ mod probe {
     }
 
     /// A big-endian integer from `data[at..at + N]` (zero when out of range).
-    #[cfg(any(feature = "mikey-psk", feature = "mikey-psk-init"))]
+    #[cfg(any(feature = "mikey-psk-mandatory", feature = "mikey-psk-init"))]
     fn be<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
         data.get(at..at + N)
             .and_then(|b| <[u8; N]>::try_from(b).ok())
@@ -457,7 +457,7 @@ mod probe {
     }
 
     /// Hands the derived SRTP master keys and salts to the (absent) SRTP stack.
-    #[cfg(any(feature = "mikey-psk", feature = "mikey-psk-init"))]
+    #[cfg(any(feature = "mikey-psk-mandatory", feature = "mikey-psk-init"))]
     fn sink_sas(sas: &mikey_core::srtp::SrtpSas) {
         for sa in sas {
             sink(sa.master_key.expose());
@@ -467,20 +467,21 @@ mod probe {
     }
 
     /// The PSK Responder's state: its replay cache (32 messages, 16 peer counters).
-    #[cfg(feature = "mikey-psk")]
+    #[cfg(feature = "mikey-psk-mandatory")]
     static mut PSK_RESPONDER: Slot<
         mikey_core::psk::PskResponder<keying_crypto::rustcrypto::RustCrypto>,
     > = Slot::EMPTY;
 
     /// The PSK Responder's key store (one PSK, from the input).
-    #[cfg(feature = "mikey-psk")]
+    #[cfg(feature = "mikey-psk-mandatory")]
     static mut PSK_STORE: Slot<mikey_core::hooks::StaticPsk> = Slot::EMPTY;
 
     /// The PSK Responder's receive path: the I_MESSAGE in the datagram buffer (its length
-    /// and the clock from the input) handled under a PSK from the input with the default
-    /// policy (every PRF, Encr and MAC alg the crate accepts stays reachable), the
-    /// R_MESSAGE or Error message written to `out`, the SRTP keys handed on.
-    #[cfg(feature = "mikey-psk")]
+    /// and the clock from the input) handled under a PSK from the input, the R_MESSAGE or
+    /// Error message written to `out`, the SRTP keys handed on. With `mikey-psk`, the
+    /// default policy (every PRF, Encr and MAC alg the crate accepts stays reachable);
+    /// with `mikey-psk-mandatory` alone, RFC 3830's mandatory algorithms only.
+    #[cfg(feature = "mikey-psk-mandatory")]
     fn mikey_psk(data: &[u8]) {
         use keying_crypto::SecretBuf;
         use keying_crypto::rustcrypto::RustCrypto;
@@ -492,8 +493,17 @@ mod probe {
         let psk = state(addr_of_mut!(PSK_STORE), || {
             StaticPsk(SecretBuf::from_slice(data.get(..20).unwrap_or_default()).unwrap_or_default())
         });
+        #[cfg(feature = "mikey-psk")]
+        let policy = Policy::default();
+        #[cfg(not(feature = "mikey-psk"))]
+        let policy = Policy {
+            allow_prf_sha256: false,
+            allow_hmac_sha256: false,
+            allow_aes_kw: false,
+            ..Policy::default()
+        };
         let r = state(addr_of_mut!(PSK_RESPONDER), || {
-            PskResponder::new(RustCrypto, Policy::default())
+            PskResponder::new(RustCrypto, policy)
         });
         let len = usize::from(u16::from_be_bytes(be(data, 20)));
         let now = Time::from_unix_nanos(u64::from_be_bytes(be(data, 22)));
@@ -632,7 +642,7 @@ mod probe {
             feature = "gdoi-gm-hw-ecdsa"
         ))]
         gdoi_gm(data);
-        #[cfg(feature = "mikey-psk")]
+        #[cfg(feature = "mikey-psk-mandatory")]
         mikey_psk(data);
         #[cfg(feature = "mikey-psk-init")]
         mikey_psk_init(data);

@@ -78,7 +78,9 @@
 //!
 //! - `rustcrypto` (default): the `rustcrypto` provider without RSA; no `alloc`. It is the
 //!   sum of the algorithm features `sha1`, `sha256`, `sha512` (SHA-384 and SHA-512),
-//!   `aes128`, `aes192`, `aes256` and `ecdsa-p256`; firmware that needs fewer enables only
+//!   `aes128`, `aes192`, `aes256`, `aes-kw` (AES key wrap for the AES sizes enabled; without
+//!   it the key-wrap methods give [`CryptoError::Unsupported`]) and `ecdsa-p256`; firmware
+//!   that needs fewer enables only
 //!   those (with `default-features = false`). The provider picks the algorithm at run time,
 //!   so every algorithm compiled in is linked whether called or not; one left out costs no
 //!   flash and is refused: a hash or HMAC returns [`Digest::EMPTY`] (check it with

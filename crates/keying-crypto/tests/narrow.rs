@@ -1,10 +1,13 @@
-//! The RustCrypto provider built with only some algorithms, as firmware builds it:
-//! `cargo test -p keying-crypto --no-default-features --features sha1,sha256,aes128 --test narrow`
-//! (the footprint step of `.ci/run`). Algorithms left out are refused, never a panic and
-//! never a wrong answer. With the default features this file compiles to nothing.
+//! The RustCrypto provider built with only some algorithms, as firmware builds it (the
+//! footprint step of `.ci/run` runs both):
+//! `cargo test -p keying-crypto --no-default-features --features sha1,sha256,aes128,aes-kw --test narrow`
+//! (the MIKEY PSK default policy's algorithms) and
+//! `cargo test -p keying-crypto --no-default-features --features sha1,aes128 --test narrow`
+//! (RFC 3830's mandatory ones: no SHA-256, no key wrap). Algorithms left out are refused,
+//! never a panic and never a wrong answer. With the default features this file compiles
+//! to nothing.
 #![cfg(all(
     feature = "sha1",
-    feature = "sha256",
     feature = "aes128",
     not(feature = "sha512"),
     not(feature = "aes192"),
@@ -16,9 +19,23 @@
 use keying_crypto::rustcrypto::RustCrypto;
 use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
 
+/// SHA-256 is in or out with its feature; SHA-384 / SHA-512 are always out here.
+const SHA256: bool = cfg!(feature = "sha256");
+
 #[test]
 fn hashes_compiled_in_work_and_the_others_are_empty() {
-    for alg in [HashAlg::Sha1, HashAlg::Sha256] {
+    let (with, without): (&[HashAlg], &[HashAlg]) = if SHA256 {
+        (
+            &[HashAlg::Sha1, HashAlg::Sha256],
+            &[HashAlg::Sha384, HashAlg::Sha512],
+        )
+    } else {
+        (
+            &[HashAlg::Sha1],
+            &[HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512],
+        )
+    };
+    for &alg in with {
         let d = RustCrypto.hash(alg, &[b"abc"]).checked(alg).unwrap();
         assert_eq!(d.len(), alg.output_len());
         let m = RustCrypto
@@ -27,7 +44,7 @@ fn hashes_compiled_in_work_and_the_others_are_empty() {
             .unwrap();
         assert_eq!(m.len(), alg.output_len());
     }
-    for alg in [HashAlg::Sha384, HashAlg::Sha512] {
+    for &alg in without {
         let d = RustCrypto.hash(alg, &[b"abc"]);
         assert!(d.is_empty());
         assert_eq!(d.checked(alg).unwrap_err(), CryptoError::Unsupported);
@@ -94,13 +111,35 @@ fn aes_key_sizes_left_out_are_unsupported() {
         Err(CryptoError::InvalidKey)
     );
     let mut wrapped = [0u8; 40];
-    let n = RustCrypto
-        .aes_kw_wrap(&[3; 16], &[4; 32], &mut wrapped)
-        .unwrap();
     let mut key = [0u8; 32];
-    assert_eq!(
-        RustCrypto.aes_kw_unwrap(&[3; 16], &wrapped[..n], &mut key),
-        Ok(32)
-    );
-    assert_eq!(key, [4; 32]);
+    if cfg!(feature = "aes-kw") {
+        let n = RustCrypto
+            .aes_kw_wrap(&[3; 16], &[4; 32], &mut wrapped)
+            .unwrap();
+        assert_eq!(
+            RustCrypto.aes_kw_unwrap(&[3; 16], &wrapped[..n], &mut key),
+            Ok(32)
+        );
+        assert_eq!(key, [4; 32]);
+    } else {
+        // Without `aes-kw`, key wrap is refused at every key size, AES-128 included.
+        let kek = [3u8; 16];
+        assert_eq!(
+            RustCrypto.aes_kw_wrap(&kek, &[4; 32], &mut wrapped),
+            Err(CryptoError::Unsupported)
+        );
+        assert_eq!(
+            RustCrypto.aes_kw_unwrap(&kek, &[4; 40], &mut key),
+            Err(CryptoError::Unsupported)
+        );
+        assert_eq!(
+            RustCrypto.aes_kw_wrap_with_iv(&kek, &[3; 8], &[4; 32], &mut wrapped),
+            Err(CryptoError::Unsupported)
+        );
+        assert_eq!(
+            RustCrypto.aes_kw_unwrap_with_iv(&kek, &[3; 8], &[4; 40], &mut key),
+            Err(CryptoError::Unsupported)
+        );
+        assert_eq!((wrapped, key), ([0; 40], [0; 32]), "untouched");
+    }
 }

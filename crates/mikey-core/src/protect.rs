@@ -308,20 +308,27 @@ fn aes_kw_unwrap<S: Symmetric + ?Sized>(
     }
 }
 
-/// A 16-byte digest identifying an accepted message in the replay cache;
-/// [`KmError::Crypto`] when the provider has no SHA-256.
+/// A 16-byte digest identifying an accepted message (or a peer) in the replay cache: the
+/// first 16 bytes of SHA-256, or, from a provider built without SHA-256 (firmware with
+/// RFC 3830's mandatory algorithms only), of HMAC-SHA-1 under a fixed public key — the
+/// one SHA-1 primitive such a firmware already links for MIKEY-1 (RFC 3830 §4.1.2), so
+/// the fallback costs no code of its own. The cache is local, so either serves: it needs
+/// the same message to give the same fingerprint, and two messages practically never to
+/// share one. [`KmError::Crypto`] when the provider has neither.
 pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     s: &S,
     parts: &[&[u8]],
 ) -> Result<[u8; 16], KmError> {
     // Checked in place (as `Digest::checked` does) rather than moving the digest.
-    let d = s.hash(HashAlg::Sha256, parts);
-    let bytes = d.as_bytes();
-    if bytes.len() != HashAlg::Sha256.output_len() {
-        return Err(KmError::Crypto(CryptoError::Unsupported));
+    let mut d = s.hash(HashAlg::Sha256, parts);
+    if d.as_bytes().len() != HashAlg::Sha256.output_len() {
+        d = s.hmac(HashAlg::Sha1, b"mikey replay fingerprint", parts);
+        if d.as_bytes().len() != HashAlg::Sha1.output_len() {
+            return Err(KmError::Crypto(CryptoError::Unsupported));
+        }
     }
     let mut fp = [0u8; 16];
-    for (o, b) in fp.iter_mut().zip(bytes) {
+    for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
         *o = *b;
     }
     Ok(fp)

@@ -11,6 +11,7 @@
 mod km;
 
 use keying_crypto::rustcrypto::RustCrypto;
+use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
 use km::*;
 use mikey_core::error::KmError;
 use mikey_core::hooks::StaticPsk;
@@ -342,56 +343,46 @@ fn aes_cm_iv_is_salt_key_xor_csb_id_and_t() {
     );
 }
 
+/// RustCrypto without one hash (its hash and HMAC return `Digest::EMPTY`).
+struct Without(HashAlg);
+
+impl Symmetric for Without {
+    fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
+        if alg == self.0 {
+            Digest::EMPTY
+        } else {
+            RustCrypto.hash(alg, parts)
+        }
+    }
+    fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+        if alg == self.0 {
+            Digest::EMPTY
+        } else {
+            RustCrypto.hmac(alg, key, parts)
+        }
+    }
+    fn aes_ctr(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
+        RustCrypto.aes_ctr(k, iv, d)
+    }
+    fn aes_cbc_encrypt(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
+        RustCrypto.aes_cbc_encrypt(k, iv, d)
+    }
+    fn aes_cbc_decrypt(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
+        RustCrypto.aes_cbc_decrypt(k, iv, d)
+    }
+    fn aes_kw_wrap(&self, k: &[u8], key: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+        RustCrypto.aes_kw_wrap(k, key, o)
+    }
+    fn aes_kw_unwrap(&self, k: &[u8], w: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
+        RustCrypto.aes_kw_unwrap(k, w, o)
+    }
+}
+
 /// A provider built without a hash (as firmware trims `keying-crypto`) makes the Responder
 /// refuse with a typed error, never a panic, never keys derived from an empty PRF block.
 #[test]
 fn a_provider_lacking_a_hash_refuses_typed() {
-    use keying_crypto::{CryptoError, Digest, HashAlg, Symmetric};
     use mikey_core::MacAlg;
-
-    /// RustCrypto without one hash (its hash and HMAC return `Digest::EMPTY`).
-    struct Without(HashAlg);
-    impl Symmetric for Without {
-        fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
-            if alg == self.0 {
-                Digest::EMPTY
-            } else {
-                RustCrypto.hash(alg, parts)
-            }
-        }
-        fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
-            if alg == self.0 {
-                Digest::EMPTY
-            } else {
-                RustCrypto.hmac(alg, key, parts)
-            }
-        }
-        fn aes_ctr(&self, k: &[u8], iv: &[u8; 16], d: &mut [u8]) -> Result<(), CryptoError> {
-            RustCrypto.aes_ctr(k, iv, d)
-        }
-        fn aes_cbc_encrypt(
-            &self,
-            k: &[u8],
-            iv: &[u8; 16],
-            d: &mut [u8],
-        ) -> Result<(), CryptoError> {
-            RustCrypto.aes_cbc_encrypt(k, iv, d)
-        }
-        fn aes_cbc_decrypt(
-            &self,
-            k: &[u8],
-            iv: &[u8; 16],
-            d: &mut [u8],
-        ) -> Result<(), CryptoError> {
-            RustCrypto.aes_cbc_decrypt(k, iv, d)
-        }
-        fn aes_kw_wrap(&self, k: &[u8], key: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
-            RustCrypto.aes_kw_wrap(k, key, o)
-        }
-        fn aes_kw_unwrap(&self, k: &[u8], w: &[u8], o: &mut [u8]) -> Result<usize, CryptoError> {
-            RustCrypto.aes_kw_unwrap(k, w, o)
-        }
-    }
 
     for (prf, mac, missing, want) in [
         (
@@ -411,13 +402,6 @@ fn a_provider_lacking_a_hash_refuses_typed() {
             MacAlg::HmacSha256_256,
             HashAlg::Sha256,
             KmError::MacRefused(MacAlg::HmacSha256_256),
-        ),
-        // The replay cache's digests are SHA-256.
-        (
-            PrfFunc::Mikey1,
-            MacAlg::HmacSha1_160,
-            HashAlg::Sha256,
-            KmError::Crypto(keying_crypto::CryptoError::Unsupported),
         ),
     ] {
         let offer = Offer {
@@ -468,4 +452,75 @@ fn a_start_refused_while_building_the_sas_leaves_the_initiator_idle() {
         .handle(now(1), &out[..n], &StaticPsk::new(PSK).unwrap(), &mut reply)
         .unwrap();
     assert_same(i.poll_keys().unwrap(), acc.sas);
+}
+
+/// Firmware with RFC 3830's mandatory algorithms only (§4.2: MIKEY-1, HMAC-SHA-1-160,
+/// AES-CM-128): a provider without SHA-256 (as `keying-crypto` built with `sha1` and
+/// `aes128` alone) and a policy that allows nothing more. The exchange with verification
+/// still completes with the same keys on both sides; the replay cache, which fingerprints
+/// with SHA-1 when the provider has no SHA-256, still refuses the replay; and each
+/// optional algorithm a peer offers is refused by name (its RFC 3830 §6.12 Error no), not
+/// by a MAC that cannot be computed.
+#[test]
+fn mandatory_algorithms_only_provider_and_policy() {
+    use mikey_core::{EncrAlg, MacAlg};
+    let mandatory = Policy {
+        allow_prf_sha256: false,
+        allow_hmac_sha256: false,
+        allow_aes_kw: false,
+        ..Policy::default()
+    };
+    let psk = StaticPsk::new(PSK).unwrap();
+    let offer = Offer {
+        verification: true,
+        ..Offer::new(0xabcd_0200, &STREAMS, ntp_ts(now(0)))
+    };
+    let mut i = PskInitiator::new(Without(HashAlg::Sha256), mandatory);
+    let mut msg = [0u8; 1024];
+    let at = mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default();
+    let n = i.start(at, &offer, PSK, &mut rng(50), &mut msg).unwrap();
+    let mut r = PskResponder::new(Without(HashAlg::Sha256), mandatory);
+    let mut out = [0u8; 512];
+    let acc = r.handle(now(1), &msg[..n], &psk, &mut out).unwrap();
+    let v = acc.reply_len.unwrap();
+    let sas = acc.sas.clone();
+    i.handle_response(now(1), &out[..v]).unwrap();
+    assert_same(i.poll_keys().unwrap(), &sas);
+    assert_eq!(r.replay_cache().len(), 1);
+    let e = r.handle(now(1), &msg[..n], &psk, &mut out).unwrap_err();
+    assert_eq!(e.error, KmError::Replay);
+    assert_eq!(r.replay_cache().len(), 1);
+
+    for (prf, mac, encr, want) in [
+        (
+            PrfFunc::HmacSha256,
+            MacAlg::HmacSha1_160,
+            EncrAlg::AesCm128,
+            KmError::PrfRefused(PrfFunc::HmacSha256),
+        ),
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha256_256,
+            EncrAlg::AesCm128,
+            KmError::MacRefused(MacAlg::HmacSha256_256),
+        ),
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha1_160,
+            EncrAlg::AesKw128,
+            KmError::EncrRefused(EncrAlg::AesKw128),
+        ),
+    ] {
+        let offer = Offer {
+            prf,
+            mac,
+            encr,
+            ..Offer::new(0xabcd_0201, &STREAMS, ntp_ts(now(0)))
+        };
+        let (_, msg) = start(&offer, 51);
+        let mut r = PskResponder::new(Without(HashAlg::Sha256), mandatory);
+        let e = r.handle(now(1), &msg, &psk, &mut out).unwrap_err();
+        assert_eq!(e.error, want, "{prf:?} {mac:?} {encr:?}");
+        assert!(r.replay_cache().is_empty());
+    }
 }

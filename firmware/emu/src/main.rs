@@ -10,7 +10,7 @@
 // `.ci/firmware`'s cost column): the helpers the paths use are unused then.
 #![cfg_attr(
     not(any(
-        feature = "mikey-psk",
+        feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init",
         feature = "gdoi-gm",
         feature = "gdoi-gm-cm4",
@@ -54,7 +54,7 @@ macro_rules! ok {
     };
 }
 
-#[cfg(any(feature = "mikey-psk", feature = "mikey-psk-init"))]
+#[cfg(any(feature = "mikey-psk-mandatory", feature = "mikey-psk-init"))]
 fn sas(path: &str, sas: &mikey_core::srtp::SrtpSas) {
     for (i, sa) in sas.iter().enumerate() {
         say!(
@@ -66,9 +66,26 @@ fn sas(path: &str, sas: &mikey_core::srtp::SrtpSas) {
     }
 }
 
-/// The MIKEY PSK Responder (RFC 3830 §3.1): the tampered I_MESSAGE, then the real one
-/// with V set: its verification message and SRTP keys.
+/// The path name of the PSK Responder's result lines: `mikey-psk` (default policy) or
+/// `mikey-psk-mandatory` (RFC 3830's mandatory algorithms only, the provider without
+/// SHA-256 or key wrap).
 #[cfg(feature = "mikey-psk")]
+macro_rules! psk_path {
+    () => {
+        "mikey-psk"
+    };
+}
+#[cfg(all(feature = "mikey-psk-mandatory", not(feature = "mikey-psk")))]
+macro_rules! psk_path {
+    () => {
+        "mikey-psk-mandatory"
+    };
+}
+
+/// The MIKEY PSK Responder (RFC 3830 §3.1): the tampered I_MESSAGE, then the real one
+/// with V set: its verification message and SRTP keys. The host's I_MESSAGE uses the
+/// mandatory algorithms, so both policies give the same bytes.
+#[cfg(feature = "mikey-psk-mandatory")]
 fn mikey_psk() {
     use keying_crypto::rustcrypto::RustCrypto;
     use mikey_core::policy::Policy;
@@ -76,24 +93,33 @@ use mikey_core::hooks::StaticPsk;
     use mikey_core::psk::PskResponder;
     use mikey_core::Time;
 
+    #[cfg(feature = "mikey-psk")]
+    let policy = Policy::default();
+    #[cfg(not(feature = "mikey-psk"))]
+    let policy = Policy {
+        allow_prf_sha256: false,
+        allow_hmac_sha256: false,
+        allow_aes_kw: false,
+        ..Policy::default()
+    };
     let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let psk = ok!(StaticPsk::new(consts::MIKEY_PSK), "psk");
-    let mut r: PskResponder<RustCrypto> = measure("mikey-psk new", || {
-        PskResponder::new(RustCrypto, Policy::default())
+    let mut r: PskResponder<RustCrypto> = measure(concat!(psk_path!(), " new"), || {
+        PskResponder::new(RustCrypto, policy)
     });
     let mut out = [0u8; 256];
-    let bad = measure("mikey-psk handle_tampered", || {
+    let bad = measure(concat!(psk_path!(), " handle_tampered"), || {
         r.handle(now, input!("mikey_i_message_bad.bin"), &psk, &mut out)
     });
     match bad {
         Ok(_) => fail(format_args!("tampered I_MESSAGE accepted")),
         Err(e) => say!(
-            "mikey-psk tampered error={:?} error_message={}",
+            concat!(psk_path!(), " tampered error={:?} error_message={}"),
             e.error,
             Hex(e.reply_len.and_then(|l| out.get(..l)).unwrap_or_default())
         ),
     }
-    let a = measure("mikey-psk handle", || {
+    let a = measure(concat!(psk_path!(), " handle"), || {
         r.handle(now, input!("mikey_i_message.bin"), &psk, &mut out)
     });
     let a = ok!(a, "responder");
@@ -101,8 +127,8 @@ use mikey_core::hooks::StaticPsk;
     let Some(reply) = reply else {
         fail(format_args!("no R_MESSAGE"))
     };
-    say!("mikey-psk r_message={}", Hex(reply));
-    sas("mikey-psk", a.sas);
+    say!(concat!(psk_path!(), " r_message={}"), Hex(reply));
+    sas(psk_path!(), a.sas);
 }
 
 /// The MIKEY PSK Initiator: the I_MESSAGE (TGK and RAND from a fixed `HashDrbg`), the
@@ -569,7 +595,7 @@ fn hokey_mn() {
 #[entry]
 fn main() -> ! {
     rt::init();
-    #[cfg(feature = "mikey-psk")]
+    #[cfg(feature = "mikey-psk-mandatory")]
     mikey_psk();
     #[cfg(feature = "mikey-psk-init")]
     mikey_psk_init();

@@ -141,31 +141,45 @@ use mikey_core::hooks::StaticPsk;
     o.file("mikey_i_message_bad.bin", &i_bad)?;
 
     // The Responder: the tampered message first (rejected, nothing changes), then the
-    // real one.
+    // real one; under the default policy (`mikey-psk`) and under RFC 3830's mandatory
+    // algorithms only (`mikey-psk-mandatory`), which answer this message alike.
     let psk = StaticPsk::new(MIKEY_PSK).map_err(|e| format!("{e:?}"))?;
-    let mut resp: PskResponder<_> = PskResponder::new(RustCrypto, Policy::default());
-    let mut out = [0u8; 256];
-    match resp.handle(now, &i_bad, &psk, &mut out) {
-        Ok(_) => return Err("tampered I_MESSAGE accepted".into()),
-        Err(e) => {
-            let reply = e.reply_len.and_then(|l| out.get(..l)).unwrap_or_default();
-            o.line(format!(
-                "mikey-psk tampered error={:?} error_message={}",
-                e.error,
-                hex(reply)
-            ));
+    let mandatory = Policy {
+        allow_prf_sha256: false,
+        allow_hmac_sha256: false,
+        allow_aes_kw: false,
+        ..Policy::default()
+    };
+    let mut r_msg = Vec::new();
+    for (path, policy) in [("mikey-psk", Policy::default()), ("mikey-psk-mandatory", mandatory)] {
+        let mut resp: PskResponder<_> = PskResponder::new(RustCrypto, policy);
+        let mut out = [0u8; 256];
+        match resp.handle(now, &i_bad, &psk, &mut out) {
+            Ok(_) => return Err("tampered I_MESSAGE accepted".into()),
+            Err(e) => {
+                let reply = e.reply_len.and_then(|l| out.get(..l)).unwrap_or_default();
+                o.line(format!(
+                    "{path} tampered error={:?} error_message={}",
+                    e.error,
+                    hex(reply)
+                ));
+            }
         }
+        let a = resp
+            .handle(now, i_msg, &psk, &mut out)
+            .map_err(|e| format!("responder: {e:?}"))?;
+        let this = a
+            .reply_len
+            .and_then(|l| out.get(..l))
+            .ok_or("no R_MESSAGE")?
+            .to_vec();
+        o.line(format!("{path} r_message={}", hex(&this)));
+        sas(o, path, a.sas);
+        if !r_msg.is_empty() && r_msg != this {
+            return Err("the two policies answered differently".into());
+        }
+        r_msg = this;
     }
-    let a = resp
-        .handle(now, i_msg, &psk, &mut out)
-        .map_err(|e| format!("responder: {e:?}"))?;
-    let r_msg = a
-        .reply_len
-        .and_then(|l| out.get(..l))
-        .ok_or("no R_MESSAGE")?
-        .to_vec();
-    o.line(format!("mikey-psk r_message={}", hex(&r_msg)));
-    sas(o, "mikey-psk", a.sas);
     o.file("mikey_r_message.bin", &r_msg)?;
     // The verification message ends with the V payload's MAC (RFC 3830 §6.9).
     let r_bad = flip(&r_msg, r_msg.len() - 1)?;

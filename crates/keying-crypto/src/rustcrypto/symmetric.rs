@@ -57,6 +57,22 @@ macro_rules! with_hash {
 /// [`CryptoError::Unsupported`] for a size that is not compiled in and
 /// [`CryptoError::InvalidKey`] for a length AES does not have (one place decides which
 /// key sizes exist).
+/// [`with_aes!`] for AES key wrap, which has a feature of its own (`aes-kw`): without it
+/// every key is refused as unsupported, and no key-wrap code is linked.
+macro_rules! with_kw {
+    ($len:expr, $c:ident => $body:expr) => {{
+        #[cfg(feature = "aes-kw")]
+        let r = {
+            with_aes!($len, $c => $body)
+        };
+        #[cfg(not(feature = "aes-kw"))]
+        let r = match $len {
+            _ => Err(CryptoError::Unsupported),
+        };
+        r
+    }};
+}
+
 macro_rules! with_aes {
     ($len:expr, $c:ident => $body:expr) => {
         // With every key size compiled in, the `16 | 24 | 32` arm is unreachable.
@@ -230,7 +246,10 @@ where
     Ok(())
 }
 
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 #[inline(never)]
 fn kw_wrap<C>(kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
 where
@@ -247,7 +266,10 @@ where
         .map_err(|_| CryptoError::InvalidLength)
 }
 
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 #[inline(never)]
 fn kw_unwrap<C>(kek: &[u8], wrapped: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
 where
@@ -269,7 +291,10 @@ where
 
 /// RFC 3394 §2.2.1 key wrap (index-based form) with `A[0] = iv`: the alternative initial
 /// values of §2.2.3.2, which `aes-kw` 0.3 does not offer.
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 #[inline(never)]
 fn kw_wrap_iv<C>(kek: &[u8], iv: &[u8; 8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError>
 where
@@ -313,7 +338,10 @@ where
 
 /// RFC 3394 §2.2.2 key unwrap (index-based form) whose integrity check (§2.2.3) expects
 /// `A[0] = iv`, compared in constant time; `out` is zeroed when it fails.
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 #[inline(never)]
 fn kw_unwrap_iv<C>(
     kek: &[u8],
@@ -366,15 +394,24 @@ where
 }
 
 /// RFC 3394 needs at least two 64-bit blocks of key data.
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 const KW_MIN_KEY: usize = 16;
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 const KW_SEMIBLOCK: usize = 8;
 
 /// The wrapped length of a `key_len`-byte key, `key_len + 8`, or
 /// [`CryptoError::InvalidLength`] unless the key is at least two 64-bit semiblocks
 /// (RFC 3394 §2: n ≥ 2). The one length rule of every provider's key wrap.
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 pub(crate) fn kw_wrapped_len(key_len: usize) -> Result<usize, CryptoError> {
     if key_len < KW_MIN_KEY || !key_len.is_multiple_of(KW_SEMIBLOCK) {
         return Err(CryptoError::InvalidLength);
@@ -387,7 +424,10 @@ pub(crate) fn kw_wrapped_len(key_len: usize) -> Result<usize, CryptoError> {
 /// The unwrapped length of `wrapped_len` bytes, `wrapped_len - 8`, or
 /// [`CryptoError::InvalidLength`] unless at least 24 bytes and whole semiblocks: the guard
 /// aes-kw 0.3.1 lacks (RFC 3394 §2 needs n ≥ 2).
-#[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg(all(
+    feature = "aes-kw",
+    any(feature = "aes128", feature = "aes192", feature = "aes256")
+))]
 pub(crate) fn kw_unwrapped_len(wrapped_len: usize) -> Result<usize, CryptoError> {
     if wrapped_len < KW_MIN_KEY + KW_SEMIBLOCK || !wrapped_len.is_multiple_of(KW_SEMIBLOCK) {
         return Err(CryptoError::InvalidLength);
@@ -395,11 +435,13 @@ pub(crate) fn kw_unwrapped_len(wrapped_len: usize) -> Result<usize, CryptoError>
     Ok(wrapped_len.saturating_sub(KW_SEMIBLOCK))
 }
 
-// A build without any hash or without any AES key size leaves arguments unread.
+// A build without any hash, without any AES key size or without key wrap leaves
+// arguments unread.
 #[cfg_attr(
     not(all(
         any(feature = "sha1", feature = "sha256", feature = "sha512"),
-        any(feature = "aes128", feature = "aes192", feature = "aes256")
+        any(feature = "aes128", feature = "aes192", feature = "aes256"),
+        feature = "aes-kw"
     )),
     allow(unused_variables)
 )]
@@ -441,7 +483,7 @@ impl Symmetric for RustCrypto {
     }
 
     fn aes_kw_wrap(&self, kek: &[u8], key: &[u8], out: &mut [u8]) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => kw_wrap::<C>(kek, key, out))
+        with_kw!(kek.len(), C => kw_wrap::<C>(kek, key, out))
     }
 
     fn aes_kw_unwrap(
@@ -450,7 +492,7 @@ impl Symmetric for RustCrypto {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => kw_unwrap::<C>(kek, wrapped, out))
+        with_kw!(kek.len(), C => kw_unwrap::<C>(kek, wrapped, out))
     }
 
     fn aes_kw_wrap_with_iv(
@@ -460,7 +502,7 @@ impl Symmetric for RustCrypto {
         key: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => kw_wrap_iv::<C>(kek, iv, key, out))
+        with_kw!(kek.len(), C => kw_wrap_iv::<C>(kek, iv, key, out))
     }
 
     fn aes_kw_unwrap_with_iv(
@@ -470,6 +512,6 @@ impl Symmetric for RustCrypto {
         wrapped: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        with_aes!(kek.len(), C => kw_unwrap_iv::<C>(kek, iv, wrapped, out))
+        with_kw!(kek.len(), C => kw_unwrap_iv::<C>(kek, iv, wrapped, out))
     }
 }
