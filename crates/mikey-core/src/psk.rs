@@ -323,8 +323,9 @@ const KEY_DATA_ROOM: usize = 4 + MAX_TGK + 1 + 255 + 8;
 /// time-stamped messages and `P` per-peer counters.
 ///
 /// The Responder also holds the buffer its KEMAC key data is decrypted into (1 KiB, wiped
-/// before [`PskResponder::handle`] returns), so that a firmware keeping the Responder in
-/// static memory does not need that buffer on the stack of every message.
+/// before [`PskResponder::handle`] returns) and the SRTP SAs it lends through
+/// [`Accepted`] (about 1 KiB, wiped at the next `handle`), so that a firmware keeping the
+/// Responder in static memory needs neither on the stack of every message.
 ///
 /// # Example
 ///
