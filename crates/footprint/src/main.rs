@@ -496,12 +496,7 @@ mod probe {
         #[cfg(feature = "mikey-psk")]
         let policy = Policy::default();
         #[cfg(not(feature = "mikey-psk"))]
-        let policy = Policy {
-            allow_prf_sha256: false,
-            allow_hmac_sha256: false,
-            allow_aes_kw: false,
-            ..Policy::default()
-        };
+        let policy = Policy::default().mandatory_algorithms_only();
         let r = state(addr_of_mut!(PSK_RESPONDER), || {
             PskResponder::new(RustCrypto, policy)
         });

@@ -164,6 +164,20 @@ impl Policy {
     /// The default [`Policy::dh_groups`]: OAKLEY 5 (1536-bit MODP, DH-Group 0) only.
     pub const DH_GROUPS_DEFAULT: DhGroups = DhGroups::OAKLEY5;
 
+    /// `self` with RFC 3830's mandatory algorithms only (§4.2: PRF MIKEY-1, MAC
+    /// HMAC-SHA-1-160, Encr AES-CM-128): PRF-HMAC-SHA-256, HMAC-SHA-256-256, AES-KW-128
+    /// and AES-CM-256 refused by name. For firmware whose provider is built with SHA-1 and
+    /// AES-128 alone (keying-crypto features `sha1`, `aes128`).
+    pub const fn mandatory_algorithms_only(self) -> Self {
+        Self {
+            allow_prf_sha256: false,
+            allow_hmac_sha256: false,
+            allow_aes_kw: false,
+            allow_aes_cm_256: false,
+            ..self
+        }
+    }
+
     /// Whether `dt` is among the accepted initiating data types.
     pub fn accepts(&self, dt: DataType) -> bool {
         self.modes.contains(dt)

@@ -464,12 +464,7 @@ fn a_start_refused_while_building_the_sas_leaves_the_initiator_idle() {
 #[test]
 fn mandatory_algorithms_only_provider_and_policy() {
     use mikey_core::{EncrAlg, MacAlg};
-    let mandatory = Policy {
-        allow_prf_sha256: false,
-        allow_hmac_sha256: false,
-        allow_aes_kw: false,
-        ..Policy::default()
-    };
+    let mandatory = Policy::default().mandatory_algorithms_only();
     let psk = StaticPsk::new(PSK).unwrap();
     let offer = Offer {
         verification: true,
@@ -509,6 +504,12 @@ fn mandatory_algorithms_only_provider_and_policy() {
             MacAlg::HmacSha1_160,
             EncrAlg::AesKw128,
             KmError::EncrRefused(EncrAlg::AesKw128),
+        ),
+        (
+            PrfFunc::Mikey1,
+            MacAlg::HmacSha1_160,
+            EncrAlg::AesCm256,
+            KmError::EncrRefused(EncrAlg::AesCm256),
         ),
     ] {
         let offer = Offer {

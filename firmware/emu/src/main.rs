@@ -96,12 +96,7 @@ use mikey_core::hooks::StaticPsk;
     #[cfg(feature = "mikey-psk")]
     let policy = Policy::default();
     #[cfg(not(feature = "mikey-psk"))]
-    let policy = Policy {
-        allow_prf_sha256: false,
-        allow_hmac_sha256: false,
-        allow_aes_kw: false,
-        ..Policy::default()
-    };
+    let policy = Policy::default().mandatory_algorithms_only();
     let now = Time::from_unix_secs(u64::from(consts::MIKEY_NOW_SECS) - keying_crypto::NTP_UNIX_OFFSET_SECS);
     let psk = ok!(StaticPsk::new(consts::MIKEY_PSK), "psk");
     let mut r: PskResponder<RustCrypto> = measure(concat!(psk_path!(), " new"), || {

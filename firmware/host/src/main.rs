@@ -144,12 +144,7 @@ use mikey_core::hooks::StaticPsk;
     // real one; under the default policy (`mikey-psk`) and under RFC 3830's mandatory
     // algorithms only (`mikey-psk-mandatory`), which answer this message alike.
     let psk = StaticPsk::new(MIKEY_PSK).map_err(|e| format!("{e:?}"))?;
-    let mandatory = Policy {
-        allow_prf_sha256: false,
-        allow_hmac_sha256: false,
-        allow_aes_kw: false,
-        ..Policy::default()
-    };
+    let mandatory = Policy::default().mandatory_algorithms_only();
     let mut r_msg = Vec::new();
     for (path, policy) in [("mikey-psk", Policy::default()), ("mikey-psk-mandatory", mandatory)] {
         let mut resp: PskResponder<_> = PskResponder::new(RustCrypto, policy);

@@ -66,8 +66,9 @@ macro_rules! with_kw {
             with_aes!($len, $c => $body)
         };
         #[cfg(not(feature = "aes-kw"))]
-        let r = match $len {
-            _ => Err(CryptoError::Unsupported),
+        let r = {
+            let _ = $len;
+            Err(CryptoError::Unsupported)
         };
         r
     }};
