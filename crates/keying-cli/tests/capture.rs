@@ -95,23 +95,6 @@ fn written_time(i: usize) -> String {
     format!("{}.250000000", T0 + i as u64)
 }
 
-/// `tshark -r PCAP [extra] -T fields -e ...` rows.
-fn tshark(pcap: &Path, extra: &[&str], fields: &[&str]) -> Vec<Vec<String>> {
-    let mut cmd = Command::new("tshark");
-    cmd.arg("-r").arg(pcap).args(extra);
-    cmd.args(["-T", "fields", "-E", "separator=|"]);
-    for f in fields {
-        cmd.args(["-e", f]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "tshark failed");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| l.split('|').map(str::to_owned).collect())
-        .collect()
-}
-
 /// `keying decode --json [extra] CAPTURE`: exit status, the array, standard error.
 fn decode(pcap: &Path, extra: &[&str]) -> (i32, Vec<Json>, String) {
     let mut args = vec!["decode", "--json"];
@@ -174,7 +157,7 @@ fn text2pcap_mikey_over_udp_ipv6() {
         let name = format!("mikey-{variant}");
         let more = ["-6", "2001:db8::1,2001:db8::2", "-u", "2269,2269"];
         let pcap = text2pcap(&name, &opts(o, &more), &msgs);
-        let rows = tshark(
+        let rows = tshark_fields(
             &pcap,
             &[],
             &[
@@ -230,7 +213,7 @@ fn text2pcap_gdoi_over_udp_ipv4_with_kek_and_gcks_key() {
     for (variant, o) in VARIANTS {
         let more = ["-4", "192.0.2.1,192.0.2.2", "-u", "848,848"];
         let pcap = text2pcap(&format!("gdoi-{variant}"), &opts(o, &more), &msgs);
-        let rows = tshark(
+        let rows = tshark_fields(
             &pcap,
             &["-d", "udp.port==848,isakmp"],
             &[
@@ -289,7 +272,7 @@ fn text2pcap_fmipv6_and_mobility_header_over_ipv6() {
                 &opts(o, &more),
                 std::slice::from_ref(&m),
             );
-            let rows = tshark(
+            let rows = tshark_fields(
                 &pcap,
                 &[],
                 &[
@@ -462,7 +445,7 @@ fn scapy_sip_rtsp_nat_t_and_rtsolpr() {
         assert_eq!(items[0].get("utc").str(), "2023-11-14T22:13:20.125000000Z");
         // tshark on the same file: frame times, and what its SIP / SDP / MIKEY, ISAKMP and
         // ICMPv6 dissectors read.
-        let rows = tshark(
+        let rows = tshark_fields(
             &pcap,
             &[],
             &[
@@ -577,7 +560,7 @@ fn scapy_rtsp_keymgmt_split_across_tcp_segments() {
     );
     // tshark reassembles the RTSP request at the same frame (it does not dissect the
     // KeyMgmt header's MIKEY: the decode is checked against the subcommand above).
-    let rows = tshark(
+    let rows = tshark_fields(
         &pcap,
         &["-Y", "rtsp.request"],
         &["frame.number", "rtsp.method"],

@@ -65,23 +65,6 @@ fn udp_pcap(name: &str, port: u16, messages: &[Vec<u8>]) -> std::path::PathBuf {
     pcap
 }
 
-/// `tshark -T fields` rows for `fields`.
-fn tshark_fields(pcap: &std::path::Path, decode_as: &[&str], fields: &[&str]) -> Vec<Vec<String>> {
-    let mut cmd = Command::new("tshark");
-    cmd.arg("-r").arg(pcap).args(decode_as);
-    cmd.args(["-T", "fields", "-E", "separator=|"]);
-    for f in fields {
-        cmd.args(["-e", f]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "tshark failed");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| l.split('|').map(str::to_owned).collect())
-        .collect()
-}
-
 #[test]
 fn mikey_fields_match_tshark() {
     require("tshark");

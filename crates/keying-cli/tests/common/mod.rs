@@ -295,3 +295,21 @@ pub fn have_tool(tool: &str) -> bool {
         .status()
         .is_ok()
 }
+
+/// `tshark -r PCAP [extra] -T fields -e ...` rows, fields split on `|` (`extra`: e.g.
+/// `-d` decode-as rules or a display filter).
+pub fn tshark_fields(pcap: &std::path::Path, extra: &[&str], fields: &[&str]) -> Vec<Vec<String>> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(pcap).args(extra);
+    cmd.args(["-T", "fields", "-E", "separator=|"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "tshark failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('|').map(str::to_owned).collect())
+        .collect()
+}
