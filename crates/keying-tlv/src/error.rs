@@ -32,7 +32,7 @@ pub enum ErrorKind {
     /// A field value is outside what the protocol allows.
     InvalidValue {
         /// The value found on the wire (widened).
-        value: u64,
+        value: u32,
     },
     /// More elements than the fixed capacity allows.
     TooMany {

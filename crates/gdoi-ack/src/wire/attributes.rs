@@ -224,7 +224,7 @@ impl<'a> Attributes<'a> {
                     at,
                     what,
                     ErrorKind::InvalidValue {
-                        value: u64::from(a.kind),
+                        value: u32::from(a.kind),
                     },
                 ));
             }

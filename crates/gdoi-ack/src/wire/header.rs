@@ -98,7 +98,7 @@ impl Header {
                 start + field::VERSION,
                 "ISAKMP version 1.0 (0x10; 0x20 is IKEv2)",
                 ErrorKind::InvalidValue {
-                    value: u64::from(version),
+                    value: u32::from(version),
                 },
             ));
         }
@@ -200,7 +200,7 @@ impl Header {
                 base + field::FLAGS,
                 "ISAKMP flags",
                 ErrorKind::InvalidValue {
-                    value: u64::from(self.flags),
+                    value: u32::from(self.flags),
                 },
             )
         })
@@ -212,7 +212,7 @@ impl Header {
                 base + field::MESSAGE_ID,
                 "ISAKMP message ID 0",
                 ErrorKind::InvalidValue {
-                    value: u64::from(self.message_id),
+                    value: u32::from(self.message_id),
                 },
             )
         })

@@ -228,7 +228,7 @@ pub(crate) fn check_ack_id(id: &Identification<'_>, offset: usize) -> Result<()>
             offset,
             "ACK ID type IPV4_ADDR, IPV6_ADDR or OID",
             ErrorKind::InvalidValue {
-                value: u64::from(id.data.id_type().to_wire()),
+                value: u32::from(id.data.id_type().to_wire()),
             },
         ));
     }
@@ -237,7 +237,7 @@ pub(crate) fn check_ack_id(id: &Identification<'_>, offset: usize) -> Result<()>
             offset + 1,
             "ACK ID protocol and port 0",
             ErrorKind::InvalidValue {
-                value: (u64::from(id.protocol) << 16) | u64::from(id.port),
+                value: (u32::from(id.protocol) << 16) | u32::from(id.port),
             },
         ));
     }

@@ -414,7 +414,7 @@ impl<'a> LkhDownloadArray<'a> {
                 at,
                 "LKH version 1",
                 ErrorKind::InvalidValue {
-                    value: u64::from(version),
+                    value: u32::from(version),
                 },
             ));
         }
@@ -425,7 +425,7 @@ impl<'a> LkhDownloadArray<'a> {
                 at + 1,
                 "LKH number of keys (≥ 1, bounded by the attribute)",
                 ErrorKind::InvalidValue {
-                    value: u64::from(count),
+                    value: u32::from(count),
                 },
             ));
         }

@@ -164,7 +164,7 @@ impl<'a> Iterator for Payloads<'a> {
                 e.offset + 1,
                 "ISAKMP payload RESERVED",
                 ErrorKind::InvalidValue {
-                    value: u64::from(v),
+                    value: u32::from(v),
                 },
             )),
             None => Err(Error::new(
@@ -197,7 +197,7 @@ pub(crate) fn reserved<const N: usize>(r: &mut Reader<'_>, what: &'static str) -
             at + i,
             what,
             ErrorKind::InvalidValue {
-                value: v.get(i).copied().map_or(0, u64::from),
+                value: v.get(i).copied().map_or(0, u32::from),
             },
         )),
     }

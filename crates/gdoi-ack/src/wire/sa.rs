@@ -121,7 +121,7 @@ impl<'a> Codec<'a> for Sa<'a> {
                 at,
                 "SA DOI 2 (GDOI)",
                 ErrorKind::InvalidValue {
-                    value: u64::from(doi),
+                    value: u32::from(doi),
                 },
             ));
         }
@@ -132,7 +132,7 @@ impl<'a> Codec<'a> for Sa<'a> {
                 at,
                 "SA situation 0",
                 ErrorKind::InvalidValue {
-                    value: u64::from(situation),
+                    value: u32::from(situation),
                 },
             ));
         }

@@ -292,7 +292,7 @@ impl<'a> CommonHeader<'a> {
                 at,
                 what::VERSION,
                 keying_tlv::ErrorKind::InvalidValue {
-                    value: u64::from(version),
+                    value: u32::from(version),
                 },
             ));
         }

@@ -87,7 +87,7 @@ impl<'a> CgaParams<'a> {
             r.error(
                 "CGA public key (DER SubjectPublicKeyInfo)",
                 ErrorKind::InvalidValue {
-                    value: r.rest().first().copied().map_or(0, u64::from),
+                    value: r.rest().first().copied().map_or(0, u32::from),
                 },
             )
         })?;
