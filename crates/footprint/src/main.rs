@@ -270,14 +270,22 @@ mod probe {
     ))]
     #[allow(unsafe_code)]
     fn state<T>(slot: *mut Slot<T>, init: impl FnOnce() -> T) -> &'static mut T {
+        /// Firmware builds its role objects once, at start-up, in a function of its own:
+        /// the value `init` returns (a role is about 1 KiB) then takes stack only while it
+        /// is built, not in the frame of the message path, and the stack analysis counts
+        /// it as its own call chain.
+        #[inline(never)]
+        fn first_use<T>(slot: &mut Slot<T>, init: impl FnOnce() -> T) {
+            slot.value.write(init());
+            slot.init = true;
+        }
         // SAFETY: `slot` points to a `static mut` of this module that only this function
         // touches, and each is passed once per run of the single-threaded probe; `value`
         // is read only once `init` says it was written.
         unsafe {
             let slot = &mut *slot;
             if !slot.init {
-                slot.value.write(init());
-                slot.init = true;
+                first_use(slot, init);
             }
             slot.value.assume_init_mut()
         }

@@ -49,6 +49,17 @@ pub const PSK_INIT_PAYLOADS: u32 = payload_set(&[
     PayloadType::GeneralExt,
 ]);
 
+/// An authenticated I_MESSAGE as the PSK Responder has it once the MAC is checked: the
+/// message, its header, T, RAND, KEMAC, and the KEMAC keys.
+type Parsed<'a, 'm> = (
+    &'a Message<'m, PSK_INIT_PAYLOADS>,
+    &'a CommonHeader<'m>,
+    &'a Timestamp,
+    &'m [u8],
+    &'a Kemac<'m>,
+    &'a KemacKeys,
+);
+
 /// The payload types a PSK Initiator reads in the answer: the verification message
 /// (RFC 3830 §3.1: `HDR, T, [IDr], V`), an Error message (§5.1.2: `HDR, T, {ERR}, [V]`),
 /// and General Extension payloads (§6.15).
@@ -507,23 +518,15 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         let seen = self
             .seen(now, msg, t, id_i, psk)
             .map_err(|e| fail(e, out))?;
-        let plain = WipeOnExit(&mut self.plain);
-        decrypt(s, &kemac, &kk, h.csb_id, &t, plain.0).map_err(|e| fail(e, out))?;
-        let mut teks = heapless::Vec::new();
-        let found = read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks)
-            .map_err(|e| fail(e, out))?;
-        // The SAs (about 1 KiB) are built in place in the Responder, not on the stack.
-        let peer = sas_into(s, &self.policy, &m, &h, rand, &found, &mut self.sas)
-            .map_err(KmError::from)
-            .and_then(|()| steps::check_srtp_sas(&self.sas, &self.policy))
-            .and_then(|()| steps::peer_id(&m))
-            .map_err(|e| fail(e, out));
-        if let (Ok(_), Some(inspect)) = (&peer, inspect) {
-            inspect(&found);
-        }
-        // The key data is no longer needed: wiped before the reply is written.
-        drop(teks);
-        drop(plain);
+        let peer = Self::keys_into(
+            s,
+            &self.policy,
+            &mut self.plain,
+            &mut self.sas,
+            (&m, &h, &t, rand, &kemac, &kk),
+            inspect,
+        )
+        .map_err(|e| fail(e, out));
         let reply = peer.and_then(|p| match h.v {
             true => Ok((
                 Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?),
@@ -544,6 +547,33 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
                 Err(e)
             }
         }
+    }
+
+    /// The key data of the authenticated I_MESSAGE `m` (header `h`, T `t`, RAND `rand`,
+    /// KEMAC `kemac` under the keys `kk`) decrypted into `plain`, its SRTP SAs built into
+    /// `sas` (in place: about 1 KiB), shown to `inspect`, and wiped on return; the peer's
+    /// identity. Not inlined: the key data and its parse are off the stack while the
+    /// verification message is written.
+    #[inline(never)]
+    fn keys_into(
+        s: &C,
+        policy: &Policy,
+        plain: &mut SecretBuf<MAX_KEMAC_PLAIN>,
+        sas: &mut SrtpSas,
+        (m, h, t, rand, kemac, kk): Parsed<'_, '_>,
+        inspect: Option<&mut dyn FnMut(&FoundKeys<'_>)>,
+    ) -> Result<Option<OwnedId>, KmError> {
+        let plain = WipeOnExit(plain);
+        decrypt(s, kemac, kk, h.csb_id, t, plain.0)?;
+        let mut teks = heapless::Vec::new();
+        let found = read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks)?;
+        sas_into(s, policy, m, h, rand, &found, sas)?;
+        steps::check_srtp_sas(sas, policy)?;
+        let peer = steps::peer_id(m)?;
+        if let Some(inspect) = inspect {
+            inspect(&found);
+        }
+        Ok(peer)
     }
 
     /// The PSK of the peer, once the PRF and the MAC algorithm pass the policy. For an

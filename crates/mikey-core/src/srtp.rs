@@ -351,13 +351,26 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
         };
         let klen = usize::from(policy.encr_key_len);
         let slen = usize::from(policy.salt_len);
-        let mut master_key = SecretBuf::<MAX_MASTER_KEY>::new();
-        let mut master_salt = SecretBuf::<MAX_MASTER_SALT>::new();
+        // Each SA is built in place in `out` (on failure `build_sas_into` clears `out`):
+        // no key copies on the stack.
+        out.push(SrtpSa {
+            cs_id,
+            policy_no: cs.policy_no,
+            ssrc: cs.ssrc,
+            roc: cs.roc,
+            master_key: SecretBuf::new(),
+            master_salt: SecretBuf::new(),
+            mki: heapless::Vec::new(),
+            policy,
+        })
+        .map_err(|_| SaError::Shape)?;
+        let sa = out.last_mut().ok_or(SaError::Shape)?;
+        let (master_key, master_salt) = (&mut sa.master_key, &mut sa.master_salt);
         match *inputs.keying {
             Keying::Tgk { tgk, salt } => {
-                // Derived straight into the SA's buffers (no key copies on the stack), the
-                // TGK keyed once for both. RFC 3830 §4.1.3: a salt transported with the
-                // TGK is used as the salting key; otherwise it is derived.
+                // Derived straight into the SA's buffers, the TGK keyed once for both.
+                // RFC 3830 §4.1.3: a salt transported with the TGK is used as the salting
+                // key; otherwise it is derived.
                 master_key.set_len(klen).map_err(|_| SaError::Shape)?;
                 let d = kdf::Derivation::new(inputs.prf_func, tgk, inputs.csb_id, inputs.rand);
                 match salt {
@@ -406,21 +419,9 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
                 }
             }
         }
-        let mut mki = heapless::Vec::new();
         if let KeyValidity::Spi(spi) = inputs.kv {
-            mki.extend_from_slice(spi).map_err(|_| SaError::Shape)?;
+            sa.mki.extend_from_slice(spi).map_err(|_| SaError::Shape)?;
         }
-        out.push(SrtpSa {
-            cs_id,
-            policy_no: cs.policy_no,
-            ssrc: cs.ssrc,
-            roc: cs.roc,
-            master_key,
-            master_salt,
-            mki,
-            policy,
-        })
-        .map_err(|_| SaError::Shape)?;
     }
     Ok(())
 }

@@ -91,8 +91,7 @@ pub fn read_key_data<'p: 't, 't>(
     let mut tgk = None;
     let mut kv = None;
     let mut id = None;
-    let mut tek_list: heapless::Vec<(&'p [u8], Option<&'p [u8]>), { crate::srtp::MAX_CS }> =
-        heapless::Vec::new();
+    teks.clear();
     // Only key data and ID sub-payloads are taken: the others are refused while parsing.
     const SUBS: u32 = crate::wire::payload_set(&[PayloadType::KeyData, PayloadType::Id]);
     for item in Kemac::sub_payloads_in::<SUBS>(plain, first) {
@@ -105,9 +104,7 @@ pub fn read_key_data<'p: 't, 't>(
                         tgk = Some((kd.key, kd.salt));
                     }
                     KeyType::Tek | KeyType::TekSalt => {
-                        tek_list
-                            .push((kd.key, kd.salt))
-                            .map_err(|_| KmError::KeyData)?;
+                        teks.push((kd.key, kd.salt)).map_err(|_| KmError::KeyData)?;
                     }
                     _ => return Err(KmError::KeyData),
                 }
@@ -121,8 +118,7 @@ pub fn read_key_data<'p: 't, 't>(
             return Err(KmError::KeyData);
         }
         Keying::Tgk { tgk, salt }
-    } else if !tek_list.is_empty() {
-        *teks = tek_list;
+    } else if !teks.is_empty() {
         Keying::Teks(teks)
     } else {
         return Err(KmError::KeyData);
