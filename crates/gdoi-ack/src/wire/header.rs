@@ -212,7 +212,7 @@ impl Header {
                 base + field::MESSAGE_ID,
                 "ISAKMP message ID 0",
                 ErrorKind::InvalidValue {
-                    value: u32::from(self.message_id),
+                    value: self.message_id,
                 },
             )
         })

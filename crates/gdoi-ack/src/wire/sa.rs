@@ -120,9 +120,7 @@ impl<'a> Codec<'a> for Sa<'a> {
             return Err(Error::new(
                 at,
                 "SA DOI 2 (GDOI)",
-                ErrorKind::InvalidValue {
-                    value: u32::from(doi),
-                },
+                ErrorKind::InvalidValue { value: doi },
             ));
         }
         let at = r.offset();
@@ -131,9 +129,7 @@ impl<'a> Codec<'a> for Sa<'a> {
             return Err(Error::new(
                 at,
                 "SA situation 0",
-                ErrorKind::InvalidValue {
-                    value: u32::from(situation),
-                },
+                ErrorKind::InvalidValue { value: situation },
             ));
         }
         let at = r.offset();
