@@ -240,21 +240,31 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         match ts_as_ntp(t, p).map_err(ReplayError::Ts)? {
             None => {
                 let value = u32::try_from(t.value).unwrap_or(u32::MAX);
-                // Most recently used last: drop the peer's old slot (or, when full, the
-                // least recently used one), then append.
-                match self.counters.iter().position(|(k, _)| k == peer) {
-                    Some(i) => {
-                        self.counters.remove(i);
+                // Most recently used last: the peer's slot (or, when all are taken, the
+                // least recently used one, first) moves to the end, the others keeping
+                // their order, and takes the new value. Adjacent swaps, not a remove: no
+                // memmove is linked into firmware for this.
+                let slot = match self.counters.iter().position(|(k, _)| k == peer) {
+                    Some(i) => Some(i),
+                    None if self.counters.is_full() && !self.counters.is_empty() => Some(0),
+                    None => None,
+                };
+                match slot.and_then(|i| self.counters.get_mut(i..)) {
+                    Some(tail) => {
+                        for j in 1..tail.len() {
+                            tail.swap(j - 1, j);
+                        }
+                        if let Some(last) = tail.last_mut() {
+                            *last = (*peer, value);
+                        }
+                        Ok(())
                     }
-                    None if self.counters.is_full() && !self.counters.is_empty() => {
-                        self.counters.remove(0);
-                    }
-                    None => {}
+                    // There is room (P = 0 was refused by the check).
+                    None => self
+                        .counters
+                        .push((*peer, value))
+                        .map_err(|_| ReplayError::Full),
                 }
-                // There is room now (P = 0 was refused by the check).
-                self.counters
-                    .push((*peer, value))
-                    .map_err(|_| ReplayError::Full)
             }
             Some(ts) => {
                 let now = now.to_ntp();

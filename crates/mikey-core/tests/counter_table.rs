@@ -164,3 +164,44 @@ fn the_counter_table_evicts_the_least_recently_used_peer() {
         Err(ReplayError::Full)
     );
 }
+
+/// The table against a model of a least-recently-used list: 400 COUNTER messages from 7
+/// peers through 3 slots, in a fixed pseudo-random order. After each, exactly the peers the
+/// model keeps refuse their last counter again, and the others are first-seen.
+#[test]
+fn the_counter_table_keeps_the_most_recently_used_peers_in_order() {
+    let p = TimePolicy {
+        accept_counter: true,
+        ..TimePolicy::default()
+    };
+    let fp = [0u8; 16];
+    let at = now(0);
+    let mut c: ReplayCache<1, 3> = ReplayCache::new();
+    // (peer, last counter), least recently used first.
+    let mut model: Vec<(u8, u64)> = Vec::new();
+    let mut next = [1u64; 7];
+    let mut x = 0x2545_f491_u32;
+    for _ in 0..400 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        let peer = u8::try_from(x % 7).unwrap();
+        let value = next[usize::from(peer)];
+        next[usize::from(peer)] += 1;
+        c.insert(&counter(value), &[peer; 16], &fp, at, &p).unwrap();
+        model.retain(|(k, _)| *k != peer);
+        if model.len() == 3 {
+            model.remove(0);
+        }
+        model.push((peer, value));
+        for k in 0..7u8 {
+            let kept = model.iter().find(|(m, _)| *m == k);
+            let again = c.check(&counter(next[usize::from(k)] - 1), &[k; 16], &fp, at, &p);
+            match kept {
+                Some(_) => assert_eq!(again, Err(ReplayError::Ts(TsError::CounterNotIncreasing))),
+                None => assert_eq!(again, Ok(()), "peer {k} should have been evicted"),
+            }
+        }
+        assert_eq!(c.counter_peers(), model.len());
+    }
+}
