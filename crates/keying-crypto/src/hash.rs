@@ -59,11 +59,16 @@ pub struct Digest {
     len: usize,
 }
 
-/// Wipes the bytes as one slice (zeroize's slice path: the stores, then one compiler
-/// fence), not one fenced store per byte as zeroize's impl for arrays does.
+/// Wipes the digest's bytes as one slice (zeroize's slice path: the stores, then one
+/// compiler fence), not one fenced store per byte as zeroize's impl for arrays does. The
+/// bytes past `len` are always zero (every constructor and [`Digest::truncate`] keep them
+/// so): wiping the first `len` wipes every byte ever set (20 stores for SHA-1, not 64).
 impl Zeroize for Digest {
     fn zeroize(&mut self) {
-        self.bytes.as_mut_slice().zeroize();
+        match self.bytes.get_mut(..self.len) {
+            Some(held) => held.zeroize(),
+            None => self.bytes.as_mut_slice().zeroize(),
+        }
         self.len = 0;
     }
 }
@@ -156,7 +161,7 @@ impl Digest {
     /// no-op.
     pub fn truncate(&mut self, len: usize) {
         if len < self.len {
-            if let Some(tail) = self.bytes.get_mut(len..) {
+            if let Some(tail) = self.bytes.get_mut(len..self.len) {
                 tail.zeroize();
             }
             self.len = len;

@@ -104,18 +104,24 @@ impl<const N: usize> fmt::Debug for SecretBytes<N> {
 
 /// A variable-length secret of at most `N` bytes, without heap allocation.
 ///
-/// Zeroized on drop (the whole capacity), never `Copy`, `Debug` prints `<redacted>`.
+/// Zeroized on drop, never `Copy`, `Debug` prints `<redacted>`. The bytes past the length
+/// are always zero (every method keeps them so), so wiping the first `len` bytes wipes
+/// every byte the buffer ever held: a 1 KiB buffer holding a 16-byte key costs 16 stores to
+/// wipe, not 1,024.
 #[derive(Clone)]
 pub struct SecretBuf<const N: usize> {
     bytes: [u8; N],
     len: usize,
 }
 
-/// Wipes the whole capacity as one slice (see [`SecretBytes`]'s `Zeroize`) and empties
-/// the buffer.
+/// Wipes the bytes held as one slice (see [`SecretBytes`]'s `Zeroize`; the rest are zero
+/// already) and empties the buffer.
 impl<const N: usize> Zeroize for SecretBuf<N> {
     fn zeroize(&mut self) {
-        self.bytes.as_mut_slice().zeroize();
+        match self.bytes.get_mut(..self.len) {
+            Some(held) => held.zeroize(),
+            None => self.bytes.as_mut_slice().zeroize(),
+        }
         self.len = 0;
     }
 }
@@ -192,7 +198,8 @@ impl<const N: usize> SecretBuf<N> {
         if len > N {
             return Err(CryptoError::BufferTooSmall { needed: len });
         }
-        if let Some(tail) = self.bytes.get_mut(len..) {
+        // Growing exposes bytes that are zero already; shrinking wipes the bytes let go.
+        if let Some(tail) = self.bytes.get_mut(len..self.len) {
             tail.zeroize();
         }
         self.len = len;

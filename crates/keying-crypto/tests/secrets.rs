@@ -138,3 +138,30 @@ fn hash_drbg_is_deterministic_and_seed_dependent() {
     assert_ne!(x[..32], x[32..64]);
     assert!(format!("{a:?}").contains("<redacted>"));
 }
+
+/// Only the bytes held are wiped (the rest are zero already): whatever sequence of
+/// appends, shrinks and wipes came before, growing the buffer afterwards shows zeros
+/// past the bytes still held, never an old secret byte.
+#[test]
+fn secret_buf_never_keeps_a_byte_past_its_length() {
+    let mut b = SecretBuf::<64>::from_slice(&[0xaa; 40]).unwrap();
+    b.set_len(8).unwrap();
+    b.extend_from_slice(&[0xbb; 4]).unwrap();
+    b.set_len(64).unwrap();
+    let mut want = [0u8; 64];
+    want[..8].fill(0xaa);
+    want[8..12].fill(0xbb);
+    assert_eq!(b.expose(), &want[..]);
+    b.set_len(3).unwrap();
+    b.set_len(64).unwrap();
+    assert!(b.expose()[3..].iter().all(|&x| x == 0));
+    b.zeroize();
+    assert!(b.is_empty());
+    b.set_len(64).unwrap();
+    assert_eq!(b.expose(), &[0u8; 64][..]);
+    b.clear();
+    b.extend_from_slice(&[0xcc; 64]).unwrap();
+    b.clear();
+    b.set_len(64).unwrap();
+    assert_eq!(b.expose(), &[0u8; 64][..], "clear wipes a full buffer");
+}
