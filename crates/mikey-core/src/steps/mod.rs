@@ -27,6 +27,7 @@ use crate::wire::key_data::KeyValidity;
 use crate::wire::message::Message;
 use crate::wire::sp::Sp;
 use crate::wire::timestamp::Timestamp;
+use crate::wire::timestamp::TsType;
 use crate::wire::{Payload, PayloadType};
 
 /// Responder: parses an I_MESSAGE, requires data type `want` (and the policy to accept
@@ -298,9 +299,15 @@ impl Seen {
         time: TimePolicy,
         cache: &ReplayCache<N, P>,
     ) -> Result<Self, KmError> {
+        // The peer's digest keys the COUNTER table only: a time-stamped message is told
+        // from a replay by its own digest, and its peer's is not computed.
+        let peer = match t.ts_type {
+            TsType::Counter => protect::fingerprint(s, peer)?,
+            _ => PeerKey::default(),
+        };
         let seen = Self {
             t,
-            peer: protect::fingerprint(s, peer)?,
+            peer,
             fp: protect::fingerprint(s, &[msg])?,
             now,
             time,
