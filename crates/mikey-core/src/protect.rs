@@ -342,10 +342,12 @@ pub(crate) fn keep<const N: usize>(src: &[u8]) -> Result<heapless::Vec<u8, N>, K
 /// The ID payloads' data of a message: first and second ID payload (IDi, IDr in an
 /// I_MESSAGE; IDr / IDi per mode in a response).
 pub(crate) fn ids<'a, const PS: u32>(m: &Message<'a, PS>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
-    let mut it = m.payloads().filter_map(|p| match p.payload {
-        Payload::Id(id) => Some(id.data),
-        _ => None,
-    });
+    let mut it = m
+        .payloads_with(PayloadType::Id)
+        .filter_map(|p| match p.payload {
+            Payload::Id(id) => Some(id.data),
+            _ => None,
+        });
     (it.next(), it.next())
 }
 

@@ -329,15 +329,16 @@ impl Seen {
 
 /// The SP payload numbered `no` that `m` offers.
 pub(crate) fn offered_sp<'a, const PS: u32>(m: &Message<'a, PS>, no: u8) -> Option<Sp<'a>> {
-    m.payloads().find_map(|p| match p.payload {
-        Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-        _ => None,
-    })
+    m.payloads_with(PayloadType::Sp)
+        .find_map(|p| match p.payload {
+            Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+            _ => None,
+        })
 }
 
 /// An owned copy of the first ID payload of `m`, if any.
 pub(crate) fn peer_id<const PS: u32>(m: &Message<'_, PS>) -> Result<Option<OwnedId>, KmError> {
-    m.payloads()
+    m.payloads_with(PayloadType::Id)
         .find_map(|x| match x.payload {
             Payload::Id(id) => Some(OwnedId::new(&id)),
             _ => None,

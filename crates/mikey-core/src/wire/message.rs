@@ -242,9 +242,22 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// The payloads in wire order.
     pub fn payloads(&self) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
-        let at = self.payloads_at as usize;
+        self.payloads_if(true)
+    }
+
+    /// The payloads in wire order when the message has a payload of type `kind`, else
+    /// none (without a step of the chain): for walks that look for that type.
+    pub fn payloads_with(&self, kind: PayloadType) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
+        self.payloads_if(self.index.has(kind))
+    }
+
+    fn payloads_if(&self, walk: bool) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
+        let at = match walk {
+            true => self.payloads_at as usize,
+            false => self.bytes.len(),
+        };
         let rest = self.bytes.get(at..).unwrap_or_default();
-        // Validated in `parse`: no item is an error.
+        // Validated in `parse`: no item is an error (and none at all past the end).
         Payloads::<SET>::new_in(rest, at, self.first).filter_map(Result::ok)
     }
 
@@ -269,9 +282,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// Every payload of type `kind`.
     pub fn find_all(&self, kind: PayloadType) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
-        let seen = self.index.has(kind);
-        self.payloads()
-            .take_while(move |_| seen)
+        self.payloads_with(kind)
             .filter(move |p| p.payload.kind() == kind)
     }
 
@@ -751,6 +762,12 @@ mod tests {
                 m.find_all(kind).count(),
                 walked.iter().filter(|p| p.payload.kind() == kind).count()
             );
+            // Every payload when the message has one of `kind`, else none.
+            let with: Vec<_> = m.payloads_with(kind).collect();
+            match first {
+                Some(_) => assert_eq!(with, walked, "{kind:?}"),
+                None => assert!(with.is_empty(), "{kind:?}"),
+            }
         }
         assert_eq!(
             m.kemac(),
