@@ -417,8 +417,7 @@ fn key_mgmt_for(url: &str, sa: &SrtpSa, flip: bool) -> Res<String> {
         csb_id: sa.ssrc,
         cs_id_map: CsIdMap::SrtpId(List::Items(&cs)),
     };
-    let values = sa.policy.param_values();
-    let params = SrtpPolicy::sp_params(&values);
+    let sp_wire = sa.policy.sp_wire();
     let mut rand = [0u8; 16];
     OsRng.fill_bytes(&mut rand)?;
     let mut msg = [0u8; 1024];
@@ -428,7 +427,7 @@ fn key_mgmt_for(url: &str, sa: &SrtpSa, flip: bool) -> Res<String> {
         value: Time::now().to_ntp(),
     }));
     w.push(&Payload::Rand(Rand { rand: &rand }));
-    w.push(&Payload::Sp(SrtpPolicy::to_sp(0, &params)));
+    w.push(&Payload::Sp(SrtpPolicy::to_sp(0, &sp_wire)));
     w.push(&Payload::Kemac(Kemac {
         encr_alg: EncrAlg::Null,
         encr_data: kd.get(..kd_len).ok_or("key data")?,

@@ -122,7 +122,6 @@ impl<C: Symmetric> DhInitiator<C> {
         let rand = offer.fresh_rand(&mut rand, rng)?;
         let pair = DhKeyPair::generate(group, rng)?;
         let store = SpStore::new(offer.policies);
-        let params = store.params();
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
         let e = |_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds");
         push_prefix(
@@ -131,7 +130,7 @@ impl<C: Symmetric> DhInitiator<C> {
             Some(rand),
             me.id.or(offer.id_i),
             None,
-            &[],
+            None,
         )?;
         if let Some(c) = me.cert_payload() {
             payloads.push(c).map_err(e)?;
@@ -139,10 +138,8 @@ impl<C: Symmetric> DhInitiator<C> {
         if let Some(idr) = offer.id_r {
             payloads.push(Payload::Id(idr)).map_err(e)?;
         }
-        for (no, p) in &params {
-            payloads
-                .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, p)))
-                .map_err(e)?;
+        for sp in store.sps() {
+            payloads.push(Payload::Sp(sp)).map_err(e)?;
         }
         payloads.push(steps::dh_payload(&pair)).map_err(e)?;
         let n = write_signed(

@@ -160,7 +160,6 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
         let keys = KemacKeys::derive(s, &label, 0, auth_len)?;
         let store = SpStore::new(offer.policies);
-        let params = store.params();
         let mut payloads = heapless::Vec::new();
         push_prefix(
             &mut payloads,
@@ -168,7 +167,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
             Some(rand),
             offer.id_i,
             offer.id_r,
-            &params,
+            Some(&store),
         )?;
         payloads
             .push(steps::dh_payload(&pair))

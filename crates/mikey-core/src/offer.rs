@@ -3,14 +3,15 @@
 //! [IDr], {SP}` (RFC 3830 §3).
 
 use crate::error::KmError;
-use crate::srtp::{MAX_CS, SrtpPolicy};
+use crate::srtp::{MAX_CS, SP_WIRE_LEN, SrtpPolicy};
 use crate::wire::Payload;
 use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
 use crate::wire::id::Id;
 use crate::wire::kemac::{EncrAlg, MacAlg};
 use crate::wire::list::List;
+use crate::wire::message::MessageWriter;
 use crate::wire::rand::Rand;
-use crate::wire::sp::SpParam;
+use crate::wire::sp::Sp;
 use crate::wire::timestamp::Timestamp;
 
 /// Most payloads an I_MESSAGE built here holds.
@@ -109,52 +110,76 @@ impl<'a> Offer<'a> {
     }
 }
 
-/// SP parameter storage for an offer's policies.
+/// The SP payloads of an offer's policies, kept as wire bytes (no parameter arrays built
+/// per message).
 pub(crate) struct SpStore {
-    values: heapless::Vec<(u8, [[u8; 1]; 12]), MAX_CS>,
+    values: heapless::Vec<(u8, [u8; SP_WIRE_LEN]), MAX_CS>,
 }
 
 impl SpStore {
     pub(crate) fn new(policies: &[(u8, SrtpPolicy)]) -> Self {
         let mut values = heapless::Vec::new();
         for (no, p) in policies {
-            let _ = values.push((*no, p.param_values()));
+            let _ = values.push((*no, p.sp_wire()));
         }
         Self { values }
     }
 
-    pub(crate) fn params(&self) -> heapless::Vec<(u8, [SpParam<'_>; 12]), MAX_CS> {
-        let mut out = heapless::Vec::new();
-        for (no, v) in &self.values {
-            let _ = out.push((*no, SrtpPolicy::sp_params(v)));
-        }
-        out
+    /// The SP payloads, in the order of the policies.
+    pub(crate) fn sps(&self) -> impl Iterator<Item = Sp<'_>> + '_ {
+        self.values
+            .iter()
+            .map(|(no, wire)| SrtpPolicy::to_sp(*no, wire))
+    }
+
+    /// The SP payload of policy `no`.
+    pub(crate) fn sp(&self, no: u8) -> Option<Sp<'_>> {
+        self.sps().find(|sp| sp.policy_no == no)
+    }
+}
+
+/// Where [`push_prefix`] puts payloads: a payload list (for messages that are signed or
+/// carry more payloads after these), or straight into a [`MessageWriter`].
+pub(crate) trait PayloadSink<'p> {
+    /// Appends `p`.
+    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError>;
+}
+
+impl<'p> PayloadSink<'p> for heapless::Vec<Payload<'p>, MAX_PAYLOADS> {
+    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError> {
+        self.push(p)
+            .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))
+    }
+}
+
+impl<'p> PayloadSink<'p> for MessageWriter<'_> {
+    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError> {
+        self.push(&p);
+        Ok(())
     }
 }
 
 /// Pushes `T, [RAND], [IDi], [IDr], {SP}` in RFC order.
 pub(crate) fn push_prefix<'p>(
-    out: &mut heapless::Vec<Payload<'p>, MAX_PAYLOADS>,
+    out: &mut impl PayloadSink<'p>,
     t: Timestamp,
     rand: Option<&'p [u8]>,
     id_i: Option<Id<'p>>,
     id_r: Option<Id<'p>>,
-    sps: &'p [(u8, [SpParam<'p>; 12])],
+    sps: Option<&'p SpStore>,
 ) -> Result<(), KmError> {
-    let e = |_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds");
-    out.push(Payload::Timestamp(t)).map_err(e)?;
+    out.put(Payload::Timestamp(t))?;
     if let Some(r) = rand {
-        out.push(Payload::Rand(Rand { rand: r })).map_err(e)?;
+        out.put(Payload::Rand(Rand { rand: r }))?;
     }
     if let Some(id) = id_i {
-        out.push(Payload::Id(id)).map_err(e)?;
+        out.put(Payload::Id(id))?;
     }
     if let Some(id) = id_r {
-        out.push(Payload::Id(id)).map_err(e)?;
+        out.put(Payload::Id(id))?;
     }
-    for (no, params) in sps {
-        out.push(Payload::Sp(SrtpPolicy::to_sp(*no, params)))
-            .map_err(e)?;
+    for sp in sps.into_iter().flat_map(SpStore::sps) {
+        out.put(Payload::Sp(sp))?;
     }
     Ok(())
 }
@@ -255,13 +280,7 @@ pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
         first_cs_id,
     } = *b;
     let store = SpStore::new(policies);
-    let params = store.params();
-    let sp_for = |no: u8| {
-        params
-            .iter()
-            .find(|(n, _)| *n == no)
-            .map(|(n, p)| SrtpPolicy::to_sp(*n, p))
-    };
+    let sp_for = |no: u8| store.sp(no);
     Ok(crate::srtp::build_sas(
         s,
         &crate::srtp::SaInputs {

@@ -39,7 +39,6 @@ use crate::wire::kemac::{Kemac, MacAlg};
 use crate::wire::key_data::KeyValidity;
 use crate::wire::message::{KemacScope, Message};
 use crate::wire::pke::{Pke, PkeCache};
-use crate::wire::sp::SpParam;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::{Payload, PayloadType};
 use keying_crypto::Digest;
@@ -195,13 +194,12 @@ impl<C: Symmetric> PkInitiator<C> {
         )?;
         let hash = chash_of(s, &self.policy, responder_cert)?;
         let store = SpStore::new(offer.policies);
-        let params = store.params();
         let payloads = i_payloads(&IPayloads {
             offer,
             rand,
             id_i,
             cert: me.cert_payload(),
-            params: &params,
+            sps: &store,
             encr_data: (plain.expose(), n),
             hash: hash.as_ref().map(|(f, d)| (*f, d.as_bytes())),
             pke: (&pke_buf, pn),
@@ -506,7 +504,7 @@ struct IPayloads<'p> {
     rand: &'p [u8],
     id_i: Id<'p>,
     cert: Option<Payload<'p>>,
-    params: &'p [(u8, [SpParam<'p>; 12])],
+    sps: &'p SpStore,
     encr_data: (&'p [u8], usize),
     hash: Option<(HashFunc, &'p [u8])>,
     pke: (&'p [u8], usize),
@@ -526,7 +524,7 @@ fn i_payloads<'p>(p: &IPayloads<'p>) -> Result<heapless::Vec<Payload<'p>, MAX_PA
         Some(p.rand),
         Some(p.id_i),
         None,
-        &[],
+        None,
     )?;
     if let Some(c) = p.cert {
         payloads.push(c).map_err(e)?;
@@ -534,10 +532,8 @@ fn i_payloads<'p>(p: &IPayloads<'p>) -> Result<heapless::Vec<Payload<'p>, MAX_PA
     if let Some(idr) = offer.id_r {
         payloads.push(Payload::Id(idr)).map_err(e)?;
     }
-    for (no, params) in p.params {
-        payloads
-            .push(Payload::Sp(crate::srtp::SrtpPolicy::to_sp(*no, params)))
-            .map_err(e)?;
+    for sp in p.sps.sps() {
+        payloads.push(Payload::Sp(sp)).map_err(e)?;
     }
     let (encr, n) = p.encr_data;
     payloads

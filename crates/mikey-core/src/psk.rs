@@ -297,13 +297,7 @@ fn initiator_sas<S: Symmetric + ?Sized>(
     sas: &mut SrtpSas,
 ) -> Result<(), KmError> {
     let sp_store = SpStore::new(offer.policies);
-    let params = sp_store.params();
-    let sps = |no: u8| {
-        params
-            .iter()
-            .find(|(n, _)| *n == no)
-            .map(|(n, p)| crate::srtp::SrtpPolicy::to_sp(*n, p))
-    };
+    let sps = |no: u8| sp_store.sp(no);
     let kv = if offer.mki.is_empty() {
         KeyValidity::Null
     } else {

@@ -222,9 +222,8 @@ impl<C: Symmetric> RsaRInitiator<C> {
             offer.policies
         };
         let store = SpStore::new(policies);
-        let params = store.params();
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, &[])?;
+        push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, None)?;
         if let Some(c) = me.cert_payload() {
             payloads
                 .push(c)
@@ -235,9 +234,9 @@ impl<C: Symmetric> RsaRInitiator<C> {
                 .push(Payload::Id(idr))
                 .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
-        for (no, p) in &params {
+        for sp in store.sps() {
             payloads
-                .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
+                .push(Payload::Sp(sp))
                 .map_err(|_| KmError::InvalidArgument("more payloads than a message holds"))?;
         }
         let header = CommonHeader {
@@ -659,7 +658,6 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             rng,
         )?;
         let store = SpStore::new(policies);
-        let params = store.params();
         let csb_bytes = csb.to_be_bytes();
         let payloads = r_message_payloads(&RMessage {
             group_csb: group.then_some(&csb_bytes[..]),
@@ -667,7 +665,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             rand: (group || i_rand.is_none()).then_some(rand),
             id_r,
             cert: me.cert_payload(),
-            params: &params,
+            sps: &store,
             kemac: sealed.kemac(self.encr, self.mac)?,
             pke: sealed.pke()?,
         })?;
@@ -797,7 +795,7 @@ struct RMessage<'p> {
     rand: Option<&'p [u8]>,
     id_r: Id<'p>,
     cert: Option<Payload<'p>>,
-    params: &'p [(u8, [crate::wire::sp::SpParam<'p>; 12])],
+    sps: &'p SpStore,
     kemac: Kemac<'p>,
     pke: &'p [u8],
 }
@@ -825,10 +823,8 @@ fn r_message_payloads<'p>(
     if let Some(c) = r.cert {
         payloads.push(c).map_err(e)?;
     }
-    for (no, p) in r.params {
-        payloads
-            .push(Payload::Sp(SrtpPolicy::to_sp(*no, p)))
-            .map_err(e)?;
+    for sp in r.sps.sps() {
+        payloads.push(Payload::Sp(sp)).map_err(e)?;
     }
     payloads.push(Payload::Kemac(r.kemac)).map_err(e)?;
     payloads

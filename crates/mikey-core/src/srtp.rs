@@ -7,7 +7,7 @@ use crate::kdf::{self, C_TEK, C_TGK_SALT, KdfError};
 use crate::wire::header::{CsIdMap, PrfFunc};
 use crate::wire::key_data::KeyValidity;
 use crate::wire::list::List;
-use crate::wire::sp::{ProtType, Sp, SpParam, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+use crate::wire::sp::{ProtType, Sp, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
 
 /// Most crypto sessions a bundle may hold in this crate (a role's fixed capacity).
 pub const MAX_CS: usize = 8;
@@ -15,6 +15,9 @@ pub const MAX_CS: usize = 8;
 pub const MAX_MASTER_KEY: usize = 32;
 /// Longest SRTP master salt (112 bits).
 pub const MAX_MASTER_SALT: usize = 14;
+
+/// The length of [`SrtpPolicy::sp_wire`]: 12 parameters of 3 bytes.
+pub const SP_WIRE_LEN: usize = 36;
 /// Longest MKI / SPI kept.
 pub const MAX_MKI: usize = 16;
 
@@ -123,39 +126,37 @@ impl SrtpPolicy {
         Ok(p)
     }
 
-    /// The parameter values in RFC 3830 form (type 3 = auth key length, type 11 = tag
-    /// length), for [`SrtpPolicy::to_sp`].
-    pub fn param_values(&self) -> [[u8; 1]; 12] {
-        [
-            [self.encr_alg.to_wire()],
-            [self.encr_key_len],
-            [self.auth_alg.to_wire()],
-            [self.auth_key_len],
-            [self.salt_len],
-            [self.srtp_prf],
-            [u8::try_from(self.kdr).unwrap_or(0)],
-            [u8::from(self.srtp_encryption)],
-            [u8::from(self.srtcp_encryption)],
-            [self.fec_order],
-            [u8::from(self.srtp_auth)],
-            [self.auth_tag_len],
-        ]
+    /// The SP payload's parameters for this policy as wire bytes, in RFC 3830 form (§6.10.1:
+    /// types 0 to 11, each with length 1; type 3 = auth key length, type 11 = tag length),
+    /// for [`SrtpPolicy::to_sp`].
+    pub fn sp_wire(&self) -> [u8; SP_WIRE_LEN] {
+        let values = [
+            self.encr_alg.to_wire(),
+            self.encr_key_len,
+            self.auth_alg.to_wire(),
+            self.auth_key_len,
+            self.salt_len,
+            self.srtp_prf,
+            u8::try_from(self.kdr).unwrap_or(0),
+            u8::from(self.srtp_encryption),
+            u8::from(self.srtcp_encryption),
+            self.fec_order,
+            u8::from(self.srtp_auth),
+            self.auth_tag_len,
+        ];
+        let mut wire = [0u8; SP_WIRE_LEN];
+        for ((kind, value), param) in (0u8..).zip(values).zip(wire.chunks_exact_mut(3)) {
+            param.copy_from_slice(&[kind, 1, value]);
+        }
+        wire
     }
 
-    /// The SP payload parameters for `values` (from [`SrtpPolicy::param_values`]).
-    pub fn sp_params(values: &[[u8; 1]; 12]) -> [SpParam<'_>; 12] {
-        core::array::from_fn(|i| SpParam {
-            kind: u8::try_from(i).unwrap_or(0),
-            value: values.get(i).map_or(&[][..], |v| &v[..]),
-        })
-    }
-
-    /// An SP payload over `params` (from [`SrtpPolicy::sp_params`]).
-    pub fn to_sp<'a>(policy_no: u8, params: &'a [SpParam<'a>]) -> Sp<'a> {
+    /// An SRTP SP payload numbered `policy_no` over `wire` (from [`SrtpPolicy::sp_wire`]).
+    pub fn to_sp(policy_no: u8, wire: &[u8; SP_WIRE_LEN]) -> Sp<'_> {
         Sp {
             policy_no,
             prot_type: ProtType::Srtp,
-            params: List::Items(params),
+            params: List::Wire(wire),
         }
     }
 }

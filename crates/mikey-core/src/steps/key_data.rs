@@ -5,7 +5,7 @@ use keying_crypto::Symmetric;
 
 use crate::error::KmError;
 use crate::kdf::KemacKeys;
-use crate::offer::{MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::offer::{Offer, SpStore, push_prefix};
 use crate::protect::{self};
 use crate::srtp::Keying;
 use crate::wire::header::CommonHeader;
@@ -143,32 +143,27 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     keys: &KemacKeys,
 ) -> Result<usize, KmError> {
     let zero = [0u8; 32];
+    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
+    let mac = zero
+        .get(..mac_len)
+        .ok_or(KmError::BufferTooSmall { needed: mac_len })?;
     let sp_store = SpStore::new(offer.policies);
-    let params = sp_store.params();
-    let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
+    // Written straight into `out`: no payload list on the stack.
+    let mut w = MessageWriter::new(out, header);
     push_prefix(
-        &mut payloads,
+        &mut w,
         offer.t,
         rand,
         offer.id_i,
         offer.id_r,
-        &params,
+        Some(&sp_store),
     )?;
-    let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
-    payloads
-        .push(Payload::Kemac(Kemac {
-            encr_alg: encr,
-            encr_data,
-            mac_alg: offer.mac,
-            mac: zero
-                .get(..mac_len)
-                .ok_or(KmError::BufferTooSmall { needed: mac_len })?,
-        }))
-        .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
-    let mut w = MessageWriter::new(out, header);
-    for p in &payloads {
-        w.push(p);
-    }
+    w.push(&Payload::Kemac(Kemac {
+        encr_alg: encr,
+        encr_data,
+        mac_alg: offer.mac,
+        mac,
+    }));
     let n = w.finish().map_err(KmError::from)?;
     fill_kemac_mac(
         s,
