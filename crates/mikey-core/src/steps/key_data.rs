@@ -5,9 +5,9 @@ use keying_crypto::Symmetric;
 
 use crate::error::KmError;
 use crate::kdf::KemacKeys;
-use crate::offer::{Offer, SpStore, push_prefix};
+use crate::offer::{Offer, push_prefix};
 use crate::protect::{self};
-use crate::srtp::Keying;
+use crate::srtp::{Keying, SrtpPolicy};
 use crate::wire::header::CommonHeader;
 use crate::wire::id::Id;
 use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
@@ -147,17 +147,13 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     let mac = zero
         .get(..mac_len)
         .ok_or(KmError::BufferTooSmall { needed: mac_len })?;
-    let sp_store = SpStore::new(offer.policies);
-    // Written straight into `out`: no payload list on the stack.
+    // Written straight into `out`: no payload list and no store of SP payloads on the
+    // stack, each SP payload's parameters made as it is written.
     let mut w = MessageWriter::new(out, header);
-    push_prefix(
-        &mut w,
-        offer.t,
-        rand,
-        offer.id_i,
-        offer.id_r,
-        Some(&sp_store),
-    )?;
+    push_prefix(&mut w, offer.t, rand, offer.id_i, offer.id_r, None)?;
+    for (no, policy) in offer.policies {
+        w.push(&Payload::Sp(SrtpPolicy::to_sp(*no, &policy.sp_wire())));
+    }
     w.push(&Payload::Kemac(Kemac {
         encr_alg: encr,
         encr_data,
