@@ -288,12 +288,6 @@ impl KeyData {
         let found = read_key_data(plain.expose(), PayloadType::KeyData, &mut teks)
             .map_err(|e| format!("KEMAC key data: {e}"))?;
         let tgk = first_key(&found);
-        let sp_for = |no: u8| {
-            msg.payloads().find_map(|p| match p.payload {
-                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-                _ => None,
-            })
-        };
         let srtp = match (found.keying, rand) {
             (Keying::Tgk { .. }, None) => Err("a TGK without RAND cannot be expanded".to_owned()),
             (keying, rand) => build_sas(
@@ -301,7 +295,7 @@ impl KeyData {
                 &mikey_core::srtp::SaInputs {
                     prf_func: h.prf_func,
                     map: &h.cs_id_map,
-                    sp_for,
+                    policy_for: |no| SrtpPolicy::offered_in(msg, no),
                     keying: &keying,
                     csb_id: h.csb_id,
                     rand: rand.unwrap_or_default(),

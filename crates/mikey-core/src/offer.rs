@@ -131,11 +131,6 @@ impl SpStore {
             .iter()
             .map(|(no, wire)| SrtpPolicy::to_sp(*no, wire))
     }
-
-    /// The SP payload of policy `no`.
-    pub(crate) fn sp(&self, no: u8) -> Option<Sp<'_>> {
-        self.sps().find(|sp| sp.policy_no == no)
-    }
 }
 
 /// Where [`push_prefix`] puts payloads: a payload list (for messages that are signed or
@@ -279,14 +274,12 @@ pub(crate) fn bundle_sas<S: keying_crypto::Symmetric + ?Sized>(
         kv,
         first_cs_id,
     } = *b;
-    let store = SpStore::new(policies);
-    let sp_for = |no: u8| store.sp(no);
     Ok(crate::srtp::build_sas(
         s,
         &crate::srtp::SaInputs {
             prf_func: prf,
             map: &CsIdMap::SrtpId(List::Items(streams)),
-            sp_for,
+            policy_for: |no| SrtpPolicy::offered(policies, no),
             keying,
             csb_id,
             rand,

@@ -604,7 +604,7 @@ fn sas_of<S: Symmetric + ?Sized>(
         &crate::srtp::SaInputs {
             prf_func: h.prf_func,
             map: &h.cs_id_map,
-            sp_for: |no| steps::offered_sp(i.m, no),
+            policy_for: |no| crate::srtp::SrtpPolicy::offered_in(i.m, no),
             keying: &found.keying,
             csb_id: h.csb_id,
             rand: i.rand,

@@ -15,12 +15,12 @@ use keying_crypto::{Rng, SecretBuf, Symmetric};
 use crate::error::{KmError, Rejected};
 use crate::hooks::KeyResolver;
 use crate::kdf::{KemacKeys, MAX_OUT};
-use crate::offer::{Offer, SpStore};
+use crate::offer::Offer;
 use crate::policy::{MAX_ID, MAX_KEMAC_PLAIN, MAX_RAND, Policy};
 use crate::protect::{self, OwnedId, VKey};
 use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
-use crate::srtp::{Keying, SrtpSas, build_sas_into};
+use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas_into};
 use crate::steps::key_data::{
     FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
 };
@@ -296,8 +296,6 @@ fn initiator_sas<S: Symmetric + ?Sized>(
     policy: &Policy,
     sas: &mut SrtpSas,
 ) -> Result<(), KmError> {
-    let sp_store = SpStore::new(offer.policies);
-    let sps = |no: u8| sp_store.sp(no);
     let kv = if offer.mki.is_empty() {
         KeyValidity::Null
     } else {
@@ -308,7 +306,7 @@ fn initiator_sas<S: Symmetric + ?Sized>(
         &crate::srtp::SaInputs {
             prf_func: offer.prf,
             map: &offer.header(DataType::PskInit, false).cs_id_map,
-            sp_for: sps,
+            policy_for: |no| SrtpPolicy::offered(offer.policies, no),
             keying: &Keying::Tgk { tgk, salt: None },
             csb_id: offer.csb_id,
             rand,
@@ -660,7 +658,7 @@ fn sas_into<S: Symmetric + ?Sized, const PS: u32>(
         &crate::srtp::SaInputs {
             prf_func: h.prf_func,
             map: &h.cs_id_map,
-            sp_for: |no| steps::offered_sp(m, no),
+            policy_for: |no| crate::srtp::SrtpPolicy::offered_in(m, no),
             keying: &found.keying,
             csb_id: h.csb_id,
             rand,

@@ -346,7 +346,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
             &crate::srtp::SaInputs {
                 prf_func: h.prf_func,
                 map: &h.cs_id_map,
-                sp_for: |no| steps::offered_sp(&m, no),
+                policy_for: |no| crate::srtp::SrtpPolicy::offered_in(&m, no),
                 keying: &found.keying,
                 csb_id: csb,
                 rand,

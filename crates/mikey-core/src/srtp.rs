@@ -7,7 +7,9 @@ use crate::kdf::{self, C_TEK, C_TGK_SALT, KdfError};
 use crate::wire::header::{CsIdMap, PrfFunc};
 use crate::wire::key_data::KeyValidity;
 use crate::wire::list::List;
+use crate::wire::message::Message;
 use crate::wire::sp::{ProtType, Sp, SrtpAuthAlg, SrtpEncrAlg, SrtpParamType};
+use crate::wire::{Payload, PayloadType};
 
 /// Most crypto sessions a bundle may hold in this crate (a role's fixed capacity).
 pub const MAX_CS: usize = 8;
@@ -151,6 +153,37 @@ impl SrtpPolicy {
         wire
     }
 
+    /// The policy numbered `no` among `policies` as the receiver of its SP payload reads
+    /// it ([`SrtpPolicy::from_sp`] of [`SrtpPolicy::sp_wire`]: what both ends key with),
+    /// [`SrtpPolicy::DEFAULT`] when `policies` has none with that number.
+    ///
+    /// # Errors
+    /// What [`SrtpPolicy::from_sp`] refuses in it.
+    pub fn offered(policies: &[(u8, Self)], no: u8) -> Result<Self, SpProblem> {
+        match policies.iter().find(|(n, _)| *n == no) {
+            Some((_, p)) => Self::from_sp(&Self::to_sp(no, &p.sp_wire())),
+            None => Ok(Self::DEFAULT),
+        }
+    }
+
+    /// The policy numbered `no` that the message `m` offers: its SP payload with that
+    /// number read with [`SrtpPolicy::from_sp`], [`SrtpPolicy::DEFAULT`] when it has none.
+    ///
+    /// # Errors
+    /// What [`SrtpPolicy::from_sp`] refuses in the SP payload.
+    pub fn offered_in<const PS: u32>(m: &Message<'_, PS>, no: u8) -> Result<Self, SpProblem> {
+        let sp = m
+            .payloads_with(PayloadType::Sp)
+            .find_map(|p| match p.payload {
+                Payload::Sp(sp) if sp.policy_no == no => Some(sp),
+                _ => None,
+            });
+        match sp {
+            Some(sp) => Self::from_sp(&sp),
+            None => Ok(Self::DEFAULT),
+        }
+    }
+
     /// An SRTP SP payload numbered `policy_no` over `wire` (from [`SrtpPolicy::sp_wire`]).
     pub fn to_sp(policy_no: u8, wire: &[u8; SP_WIRE_LEN]) -> Sp<'_> {
         Sp {
@@ -259,9 +292,10 @@ pub struct SaInputs<'a, F> {
     pub prf_func: PrfFunc,
     /// The common header's CS ID map; only SRTP-ID maps are supported.
     pub map: &'a CsIdMap<'a>,
-    /// The SP payload for a policy number (for a message: the SP payload with that
-    ///   `policy_no`), `None` for the defaults ([`SrtpPolicy::DEFAULT`]).
-    pub sp_for: F,
+    /// The SRTP policy for a policy number: for a message, its SP payload with that
+    ///   `policy_no` read with [`SrtpPolicy::from_sp`], [`SrtpPolicy::DEFAULT`] when it has
+    ///   none ([`SrtpPolicy::offered`] for an offer's policies).
+    pub policy_for: F,
     /// The TGK or the TEKs ([`Keying`]). With a TGK, each session's master key is
     ///   `PRF(TGK, label(C_TEK, cs_id, CSB ID, RAND))` and its salt the transported salt or
     ///   `PRF(TGK, label(C_TGK_SALT, …))` (§4.1.3), with the lengths of its policy.
@@ -306,7 +340,7 @@ impl<F> core::fmt::Debug for SaInputs<'_, F> {
 /// [`SaError::Sp`] for an SP payload that is not a usable SRTP policy;
 /// [`SaError::Kdf`] when the PRF cannot run.
 #[inline]
-pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
+pub fn build_sas<S: Symmetric + ?Sized, F: Fn(u8) -> Result<SrtpPolicy, SpProblem>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
 ) -> Result<SrtpSas, SaError> {
@@ -322,7 +356,7 @@ pub fn build_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
 /// # Errors
 /// As [`build_sas`].
 #[inline]
-pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
+pub fn build_sas_into<S: Symmetric + ?Sized, F: Fn(u8) -> Result<SrtpPolicy, SpProblem>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
@@ -335,7 +369,7 @@ pub fn build_sas_into<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     r
 }
 
-fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
+fn push_sas<S: Symmetric + ?Sized, F: Fn(u8) -> Result<SrtpPolicy, SpProblem>>(
     s: &S,
     inputs: &SaInputs<'_, F>,
     out: &mut SrtpSas,
@@ -346,10 +380,7 @@ fn push_sas<'m, S: Symmetric + ?Sized, F: Fn(u8) -> Option<Sp<'m>>>(
     for (i, cs) in list.iter().enumerate() {
         let cs_id =
             u8::try_from(i + usize::from(inputs.first_cs_id)).map_err(|_| SaError::Shape)?;
-        let policy = match (inputs.sp_for)(cs.policy_no) {
-            Some(sp) => SrtpPolicy::from_sp(&sp).map_err(SaError::Sp)?,
-            None => SrtpPolicy::DEFAULT,
-        };
+        let policy = (inputs.policy_for)(cs.policy_no).map_err(SaError::Sp)?;
         let klen = usize::from(policy.encr_key_len);
         let slen = usize::from(policy.salt_len);
         // Each SA is built in place in `out` (on failure `build_sas_into` clears `out`):

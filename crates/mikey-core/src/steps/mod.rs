@@ -25,7 +25,6 @@ use crate::wire::id::Id;
 use crate::wire::kemac::MacAlg;
 use crate::wire::key_data::KeyValidity;
 use crate::wire::message::Message;
-use crate::wire::sp::Sp;
 use crate::wire::timestamp::Timestamp;
 use crate::wire::timestamp::TsType;
 use crate::wire::{Payload, PayloadType};
@@ -327,15 +326,6 @@ impl Seen {
     }
 }
 
-/// The SP payload numbered `no` that `m` offers.
-pub(crate) fn offered_sp<'a, const PS: u32>(m: &Message<'a, PS>, no: u8) -> Option<Sp<'a>> {
-    m.payloads_with(PayloadType::Sp)
-        .find_map(|p| match p.payload {
-            Payload::Sp(sp) if sp.policy_no == no => Some(sp),
-            _ => None,
-        })
-}
-
 /// An owned copy of the first ID payload of `m`, if any.
 pub(crate) fn peer_id<const PS: u32>(m: &Message<'_, PS>) -> Result<Option<OwnedId>, KmError> {
     m.payloads_with(PayloadType::Id)
@@ -369,10 +359,7 @@ pub(crate) fn check_offered_sps<const PS: u32>(
         return Ok(());
     };
     for cs in list.iter() {
-        let p = match offered_sp(m, cs.policy_no) {
-            Some(sp) => SrtpPolicy::from_sp(&sp).map_err(KmError::Sp)?,
-            None => SrtpPolicy::DEFAULT,
-        };
+        let p = SrtpPolicy::offered_in(m, cs.policy_no).map_err(KmError::Sp)?;
         policy.check_srtp(&p)?;
     }
     Ok(())
@@ -413,7 +400,7 @@ pub(crate) fn dh_agree<S: Symmetric + ?Sized>(
         &crate::srtp::SaInputs {
             prf_func: h.prf_func,
             map: &h.cs_id_map,
-            sp_for: |no| offered_sp(m, no),
+            policy_for: |no| SrtpPolicy::offered_in(m, no),
             keying: &Keying::Tgk {
                 tgk: tgk.expose(),
                 salt: None,
