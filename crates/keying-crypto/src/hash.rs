@@ -4,7 +4,8 @@ use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::{CryptoError, secret::ct_eq};
+use crate::CryptoError;
+use crate::secret::{ct_eq, wipe_held};
 
 /// A hash function from the SHA family
 /// ([FIPS 180-4](https://csrc.nist.gov/pubs/fips/180-4/upd1/final)).
@@ -65,10 +66,7 @@ pub struct Digest {
 /// so): wiping the first `len` wipes every byte ever set (20 stores for SHA-1, not 64).
 impl Zeroize for Digest {
     fn zeroize(&mut self) {
-        match self.bytes.get_mut(..self.len) {
-            Some(held) => held.zeroize(),
-            None => self.bytes.as_mut_slice().zeroize(),
-        }
+        wipe_held(&mut self.bytes, self.len);
         self.len = 0;
     }
 }

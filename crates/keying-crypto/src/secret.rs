@@ -102,6 +102,16 @@ impl<const N: usize> fmt::Debug for SecretBytes<N> {
     }
 }
 
+/// Wipes the first `len` bytes of `bytes` (all of them when `len` is beyond its end) as one
+/// slice: for buffers whose bytes past `len` are always zero ([`SecretBuf`], `Digest`),
+/// that wipes every byte they ever held.
+pub(crate) fn wipe_held(bytes: &mut [u8], len: usize) {
+    match bytes.get_mut(..len) {
+        Some(held) => held.zeroize(),
+        None => bytes.zeroize(),
+    }
+}
+
 /// A variable-length secret of at most `N` bytes, without heap allocation.
 ///
 /// Zeroized on drop, never `Copy`, `Debug` prints `<redacted>`. The bytes past the length
@@ -118,10 +128,7 @@ pub struct SecretBuf<const N: usize> {
 /// already) and empties the buffer.
 impl<const N: usize> Zeroize for SecretBuf<N> {
     fn zeroize(&mut self) {
-        match self.bytes.get_mut(..self.len) {
-            Some(held) => held.zeroize(),
-            None => self.bytes.as_mut_slice().zeroize(),
-        }
+        wipe_held(&mut self.bytes, self.len);
         self.len = 0;
     }
 }

@@ -130,7 +130,6 @@ impl<C: Symmetric> DhInitiator<C> {
             Some(rand),
             me.id.or(offer.id_i),
             None,
-            None,
         )?;
         if let Some(c) = me.cert_payload() {
             payloads.push(c).map_err(e)?;

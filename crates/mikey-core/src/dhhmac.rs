@@ -17,7 +17,7 @@ use crate::error::{KmError, Rejected};
 use crate::hooks::KeyResolver;
 use crate::kdf::{KemacKeys, MAX_OUT};
 use crate::modp::DhKeyPair;
-use crate::offer::{Kept, MAX_PAYLOADS, Offer, SpStore, push_prefix};
+use crate::offer::{Kept, MAX_PAYLOADS, Offer, PayloadSink, SpStore, push_prefix};
 use crate::policy::Policy;
 use crate::protect::{self, OwnedId, VKey};
 use crate::replay::{ReplayCache, check_window};
@@ -161,17 +161,11 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         let keys = KemacKeys::derive(s, &label, 0, auth_len)?;
         let store = SpStore::new(offer.policies);
         let mut payloads = heapless::Vec::new();
-        push_prefix(
-            &mut payloads,
-            offer.t,
-            Some(rand),
-            offer.id_i,
-            offer.id_r,
-            Some(&store),
-        )?;
-        payloads
-            .push(steps::dh_payload(&pair))
-            .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))?;
+        push_prefix(&mut payloads, offer.t, Some(rand), offer.id_i, offer.id_r)?;
+        for sp in store.sps() {
+            payloads.put(Payload::Sp(sp))?;
+        }
+        payloads.put(steps::dh_payload(&pair))?;
         let n = write_with_kemac(
             s,
             out,

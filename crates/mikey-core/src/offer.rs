@@ -154,14 +154,14 @@ impl<'p> PayloadSink<'p> for MessageWriter<'_> {
     }
 }
 
-/// Pushes `T, [RAND], [IDi], [IDr], {SP}` in RFC order.
+/// Pushes `T, [RAND], [IDi], [IDr]` in RFC order (the SP payloads follow, after any CERT
+/// and IDr a mode puts between: [`SpStore::sps`]).
 pub(crate) fn push_prefix<'p>(
     out: &mut impl PayloadSink<'p>,
     t: Timestamp,
     rand: Option<&'p [u8]>,
     id_i: Option<Id<'p>>,
     id_r: Option<Id<'p>>,
-    sps: Option<&'p SpStore>,
 ) -> Result<(), KmError> {
     out.put(Payload::Timestamp(t))?;
     if let Some(r) = rand {
@@ -172,9 +172,6 @@ pub(crate) fn push_prefix<'p>(
     }
     if let Some(id) = id_r {
         out.put(Payload::Id(id))?;
-    }
-    for sp in sps.into_iter().flat_map(SpStore::sps) {
-        out.put(Payload::Sp(sp))?;
     }
     Ok(())
 }

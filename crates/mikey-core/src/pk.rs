@@ -518,14 +518,7 @@ fn i_payloads<'p>(p: &IPayloads<'p>) -> Result<heapless::Vec<Payload<'p>, MAX_PA
     let mac_len = offer.mac.mac_len().ok_or(KmError::MacRefused(offer.mac))?;
     let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
     let e = |_| KmError::InvalidArgument("more payloads than a message holds");
-    push_prefix(
-        &mut payloads,
-        offer.t,
-        Some(p.rand),
-        Some(p.id_i),
-        None,
-        None,
-    )?;
+    push_prefix(&mut payloads, offer.t, Some(p.rand), Some(p.id_i), None)?;
     if let Some(c) = p.cert {
         payloads.push(c).map_err(e)?;
     }

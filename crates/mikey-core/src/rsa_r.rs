@@ -223,7 +223,7 @@ impl<C: Symmetric> RsaRInitiator<C> {
         };
         let store = SpStore::new(policies);
         let mut payloads = heapless::Vec::<Payload<'_>, MAX_PAYLOADS>::new();
-        push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None, None)?;
+        push_prefix(&mut payloads, offer.t, rand_opt, Some(id_i), None)?;
         if let Some(c) = me.cert_payload() {
             payloads
                 .push(c)

@@ -150,7 +150,7 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     // Written straight into `out`: no payload list and no store of SP payloads on the
     // stack, each SP payload's parameters made as it is written.
     let mut w = MessageWriter::new(out, header);
-    push_prefix(&mut w, offer.t, rand, offer.id_i, offer.id_r, None)?;
+    push_prefix(&mut w, offer.t, rand, offer.id_i, offer.id_r)?;
     for (no, policy) in offer.policies {
         w.push(&Payload::Sp(SrtpPolicy::to_sp(*no, &policy.sp_wire())));
     }
