@@ -118,20 +118,21 @@ fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
     d
 }
 
-/// HMAC-`D` of `parts` under `key` into a [`Digest`].
+/// HMAC-`D` of `parts` under `key` into a [`Digest`]: the keyed state built here and
+/// finished by [`hmac_copy_finish`], the one copy of the finishing code per hash.
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
 #[inline(never)]
 fn hmac_parts<D>(key: &[u8], parts: &[&[u8]]) -> Digest
 where
     D: EagerHash,
-    Hmac<D>: hmac::KeyInit + Update + FixedOutput,
+    Hmac<D>: hmac::KeyInit + Update + FixedOutput + Clone,
 {
     // HMAC accepts keys of any length (RFC 2104 §2), so this never fails in practice.
     // An empty digest never compares equal to a real tag.
     let Ok(mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
         return Digest::EMPTY;
     };
-    hmac_finish(mac, parts)
+    hmac_copy_finish(&mac, parts)
 }
 
 /// [`Symmetric::with_hmac_key`] with hash `D`: the keyed state (RFC 2104's padded key
@@ -149,27 +150,16 @@ where
     }
 }
 
-/// [`hmac_finish`] on a copy of the keyed state `keyed`, made in this frame (not in the
-/// caller's and then moved: less stack on firmware).
+/// Feeds `parts` to a copy of the keyed HMAC state `keyed`, made in this frame (not in
+/// the caller's and then moved: less stack on firmware), and returns the tag (the
+/// library's output copy zeroized).
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-#[inline(never)]
 fn hmac_copy_finish<D>(keyed: &Hmac<D>, parts: &[&[u8]]) -> Digest
 where
     D: EagerHash,
     Hmac<D>: Update + FixedOutput + Clone,
 {
-    hmac_finish(keyed.clone(), parts)
-}
-
-/// Feeds `parts` to a keyed HMAC state and returns the tag (the library's output copy
-/// zeroized).
-#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-#[inline(always)]
-fn hmac_finish<D>(mut mac: Hmac<D>, parts: &[&[u8]]) -> Digest
-where
-    D: EagerHash,
-    Hmac<D>: Update + FixedOutput,
-{
+    let mut mac = keyed.clone();
     for p in parts {
         Mac::update(&mut mac, p);
     }
