@@ -16,8 +16,8 @@ extern crate alloc;
 mod probe {
     use core::ptr::addr_of;
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -206,8 +206,8 @@ mod probe {
     /// Where the firmware's network driver would put a received datagram (a GROUPKEY-PUSH,
     /// a MIKEY I_MESSAGE or R_MESSAGE).
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -217,8 +217,8 @@ mod probe {
     /// The datagram buffer, behind an opaque pointer (no copy: a 512-octet volatile read
     /// would add its own code to the measurement).
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -234,8 +234,8 @@ mod probe {
     /// table, an exchange in progress), so firmware keeps them in static memory: the probe
     /// does the same (they show in `.bss`, not in the stack of the message path).
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -246,8 +246,8 @@ mod probe {
     }
 
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -262,8 +262,8 @@ mod probe {
 
     /// The state in `slot`, made by `init` on first use.
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init"
@@ -293,16 +293,16 @@ mod probe {
 
     /// The firmware's entropy source (a TRNG register); here bytes of the input.
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-init"
     ))]
     struct Trng<'a>(&'a [u8]);
 
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa",
         feature = "mikey-psk-init"
     ))]
@@ -315,21 +315,22 @@ mod probe {
         }
     }
 
-    /// The GCKS's ECDSA P-256 key as the group member holds it: RustCrypto's verifier.
-    #[cfg(feature = "gdoi-gm")]
+    /// The GCKS's ECDSA P-256 key on RustCrypto's verifier (`gdoi-gm-rustcrypto`).
+    #[cfg(feature = "gdoi-gm-rustcrypto")]
     type GcksKey = keying_crypto::rustcrypto::P256VerifyingKey;
 
-    #[cfg(feature = "gdoi-gm")]
+    #[cfg(feature = "gdoi-gm-rustcrypto")]
     fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
         GcksKey::from_sec1_bytes(sec1).ok()
     }
 
-    /// The GCKS's ECDSA P-256 key on the `p256-cm4` assembly (`gdoi-gm-cm4`): the same
-    /// trait as RustCrypto's verifier, so the member code is the same.
-    #[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+    /// The GCKS's ECDSA P-256 key as the firmware member holds it (`gdoi-gm`): on the
+    /// `p256-cm4` assembly, behind the same trait as RustCrypto's verifier, so the member
+    /// code is the same.
+    #[cfg(all(feature = "gdoi-gm", not(feature = "gdoi-gm-rustcrypto")))]
     type GcksKey = keying_crypto::p256cm4::P256VerifyingKey;
 
-    #[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+    #[cfg(all(feature = "gdoi-gm", not(feature = "gdoi-gm-rustcrypto")))]
     fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
         GcksKey::from_sec1_bytes(sec1).ok()
     }
@@ -340,14 +341,14 @@ mod probe {
     /// microcontroller with a public-key engine.
     #[cfg(all(
         feature = "gdoi-gm-hw-ecdsa",
-        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+        not(any(feature = "gdoi-gm-rustcrypto", feature = "gdoi-gm"))
     ))]
     #[derive(Clone)]
     struct GcksKey([u8; 65]);
 
     #[cfg(all(
         feature = "gdoi-gm-hw-ecdsa",
-        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+        not(any(feature = "gdoi-gm-rustcrypto", feature = "gdoi-gm"))
     ))]
     impl keying_crypto::EcdsaP256Verifier for GcksKey {
         fn verify(&self, parts: &[&[u8]], sig: &[u8]) -> Result<(), keying_crypto::CryptoError> {
@@ -366,7 +367,7 @@ mod probe {
 
     #[cfg(all(
         feature = "gdoi-gm-hw-ecdsa",
-        not(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))
+        not(any(feature = "gdoi-gm-rustcrypto", feature = "gdoi-gm"))
     ))]
     fn gcks_key(sec1: &[u8]) -> Option<GcksKey> {
         <[u8; 65]>::try_from(sec1).ok().map(GcksKey)
@@ -374,8 +375,8 @@ mod probe {
 
     /// The group member's state: its KEK table and pending ACKs.
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa"
     ))]
     static mut GM: Slot<
@@ -390,8 +391,8 @@ mod probe {
     /// key from the input), one PUSH decrypted (AES-CBC), parsed, SEQ-checked, ECDSA-verified
     /// and applied, then its HMAC-SHA-256 ACK written by `handle_timeout`.
     #[cfg(any(
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "gdoi-gm-hw-ecdsa"
     ))]
     fn gdoi_gm(data: &[u8]) {
@@ -640,8 +641,8 @@ mod probe {
         #[cfg(feature = "hokey")]
         hokey(data);
         #[cfg(any(
+            feature = "gdoi-gm-rustcrypto",
             feature = "gdoi-gm",
-            feature = "gdoi-gm-cm4",
             feature = "gdoi-gm-hw-ecdsa"
         ))]
         gdoi_gm(data);

@@ -12,8 +12,8 @@
     not(any(
         feature = "mikey-psk-mandatory",
         feature = "mikey-psk-init",
+        feature = "gdoi-gm-rustcrypto",
         feature = "gdoi-gm",
-        feature = "gdoi-gm-cm4",
         feature = "hokey",
         feature = "hokey-mn"
     )),
@@ -183,28 +183,28 @@ fn mikey_psk_init() {
 }
 
 /// The name of the GDOI path being built, and the GCKS's P-256 key type of that path.
-#[cfg(feature = "gdoi-gm")]
+#[cfg(feature = "gdoi-gm-rustcrypto")]
+macro_rules! gm {
+    () => {
+        "gdoi-gm-rustcrypto"
+    };
+}
+#[cfg(feature = "gdoi-gm-rustcrypto")]
+type GcksKey = keying_crypto::rustcrypto::P256VerifyingKey;
+#[cfg(all(feature = "gdoi-gm", not(feature = "gdoi-gm-rustcrypto")))]
 macro_rules! gm {
     () => {
         "gdoi-gm"
     };
 }
-#[cfg(feature = "gdoi-gm")]
-type GcksKey = keying_crypto::rustcrypto::P256VerifyingKey;
-#[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
-macro_rules! gm {
-    () => {
-        "gdoi-gm-cm4"
-    };
-}
-#[cfg(all(feature = "gdoi-gm-cm4", not(feature = "gdoi-gm")))]
+#[cfg(all(feature = "gdoi-gm", not(feature = "gdoi-gm-rustcrypto")))]
 type GcksKey = keying_crypto::p256cm4::P256VerifyingKey;
 
 /// The Wycheproof ECDSA P-256 / SHA-256 (r ‖ s) cases the host wrote
 /// (`p256_wycheproof.bin`), each verified with the `p256-cm4` key on the target: the
 /// verdicts as a bitmap (bit i of octet i / 8: case i accepted), which must equal
 /// RustCrypto's on the host. A record that does not parse fails the run.
-#[cfg(feature = "gdoi-gm-cm4")]
+#[cfg(feature = "gdoi-gm")]
 fn p256_wycheproof() {
     use keying_crypto::p256cm4::{P256VerifyingKey, ASSEMBLY};
     use keying_crypto::EcdsaP256Verifier;
@@ -260,9 +260,9 @@ fn p256_wycheproof() {
 
 /// The GDOI group member (RFC 6407 §4.1, RFC 8263 §3): the KEK installed, the tampered
 /// PUSH, the real one (AES-CBC, ECDSA P-256), its ACK (unicast: no jitter, RFC 8263 §4).
-/// `gdoi-gm` verifies with RustCrypto's p256, `gdoi-gm-cm4` with the p256-cm4 assembly
+/// `gdoi-gm-rustcrypto` verifies with RustCrypto's p256, `gdoi-gm` with the p256-cm4 assembly
 /// (the same member code: both keys implement `EcdsaP256Verifier`).
-#[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))]
+#[cfg(any(feature = "gdoi-gm-rustcrypto", feature = "gdoi-gm"))]
 fn gdoi_gm() {
     use gdoi_ack::gm::{GmConfig, GmIdentity, GroupMember, KekInstall, Outcome};
     use gdoi_ack::keys::EcdsaP256;
@@ -594,9 +594,9 @@ fn main() -> ! {
     mikey_psk();
     #[cfg(feature = "mikey-psk-init")]
     mikey_psk_init();
-    #[cfg(any(feature = "gdoi-gm", feature = "gdoi-gm-cm4"))]
+    #[cfg(any(feature = "gdoi-gm-rustcrypto", feature = "gdoi-gm"))]
     gdoi_gm();
-    #[cfg(feature = "gdoi-gm-cm4")]
+    #[cfg(feature = "gdoi-gm")]
     p256_wycheproof();
     #[cfg(feature = "hokey")]
     hokey();

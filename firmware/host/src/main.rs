@@ -208,13 +208,13 @@ use mikey_core::hooks::StaticPsk;
 
 /// GDOI group member (RFC 6407 §4, RFC 8263): the GROUPKEY-PUSH of tests/vectors/gdoi
 /// (AES-CBC under the KEK, ECDSA P-256 signed), a tampered copy, and the ACK; for the
-/// `gdoi-gm` path with RustCrypto's P-256 key, and for `gdoi-gm-cm4` with the `p256-cm4`
+/// `gdoi-gm-rustcrypto` path with RustCrypto's P-256 key, and for `gdoi-gm` with the `p256-cm4`
 /// feature's key (RustCrypto's p256 on the host, the assembly on the target), followed by
 /// the Wycheproof P-256 vectors the target checks with it.
 fn gdoi(o: &mut Out) -> Res<()> {
-    gdoi_path(o, "gdoi-gm", keying_crypto::rustcrypto::P256VerifyingKey::from_sec1_bytes)?;
-    gdoi_path(o, "gdoi-gm-cm4", keying_crypto::p256cm4::P256VerifyingKey::from_sec1_bytes)?;
-    p256_wycheproof(o, "gdoi-gm-cm4")
+    gdoi_path(o, "gdoi-gm-rustcrypto", keying_crypto::rustcrypto::P256VerifyingKey::from_sec1_bytes)?;
+    gdoi_path(o, "gdoi-gm", keying_crypto::p256cm4::P256VerifyingKey::from_sec1_bytes)?;
+    p256_wycheproof(o, "gdoi-gm")
 }
 
 /// The Wycheproof ECDSA P-256 / SHA-256 vectors in r ‖ s form (the set that
