@@ -175,15 +175,7 @@ impl<C: Symmetric> PkInitiator<C> {
             }
         })?;
         let n = key_data_chain(Some(&id_i), tgk.expose(), offer.mki, plain.expose_mut())?;
-        let n = protect::kemac_encrypt(
-            s,
-            offer.encr,
-            &kk,
-            offer.csb_id,
-            &offer.t,
-            plain.expose_mut(),
-            n,
-        )?;
+        let n = protect::kemac_encrypt(s, offer.encr, &kk, offer.csb_id, &offer.t, &mut plain, n)?;
         let mut pke_buf = [0u8; MAX_RSA_LEN];
         let pn = pke_encrypt(
             responder,

@@ -133,47 +133,79 @@ fn encr_error(alg: EncrAlg, e: CryptoError) -> KmError {
     }
 }
 
-/// Encrypts a KEMAC sub-payload chain in place (`buf[..len]`); returns the new length
-/// (AES-KW adds 8 bytes, `buf` must have room). AES-CM-128 / AES-CM-256 as RFC 3830
-/// §4.2.3 (RFC 6043 §6.2); AES-KW-128 wraps with IV = S ([`aes_kw_iv`]).
-pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized>(
+/// Length of the KEMAC Encr data that encrypting `len` bytes of sub-payloads with `alg`
+/// gives: AES-KW adds its 8-byte integrity block (RFC 3394 §2.2.1), the others keep the
+/// length.
+pub(crate) fn kemac_encrypted_len(alg: EncrAlg, len: usize) -> usize {
+    if alg == EncrAlg::AesKw128 {
+        len.saturating_add(8)
+    } else {
+        len
+    }
+}
+
+/// Encrypts a KEMAC sub-payload chain `plain` into `dst`, which has exactly
+/// [`kemac_encrypted_len`] bytes (a writer encrypts straight into the Encr data field of
+/// the message it writes). AES-CM-128 / AES-CM-256 as RFC 3830 §4.2.3 (RFC 6043 §6.2);
+/// AES-KW-128 wraps with IV = S ([`aes_kw_iv`]).
+pub(crate) fn kemac_encrypt_to<S: Symmetric + ?Sized>(
     s: &S,
     alg: EncrAlg,
     keys: &KemacKeys,
     csb_id: u32,
     t: &Timestamp,
-    buf: &mut [u8],
-    len: usize,
-) -> Result<usize, KmError> {
+    plain: &[u8],
+    dst: &mut [u8],
+) -> Result<(), KmError> {
+    let len = kemac_encrypted_len(alg, plain.len());
+    if dst.len() != len {
+        return Err(KmError::BufferTooSmall { needed: len });
+    }
     match alg {
-        EncrAlg::Null => Ok(len),
+        EncrAlg::Null => dst.copy_from_slice(plain),
         EncrAlg::AesCm128 | EncrAlg::AesCm256 => {
             let key = aes_cm_key(alg, keys)?;
             let iv = aes_cm_iv(keys.salt.expose(), csb_id, t);
-            let data = buf
-                .get_mut(..len)
-                .ok_or(KmError::BufferTooSmall { needed: len })?;
-            s.aes_ctr(key, &iv, data).map_err(|e| encr_error(alg, e))?;
-            Ok(len)
+            dst.copy_from_slice(plain);
+            s.aes_ctr(key, &iv, dst).map_err(|e| encr_error(alg, e))?;
         }
         EncrAlg::AesKw128 => {
             let iv = aes_kw_iv(keys)?;
-            let mut plain = SecretBuf::<MAX_KEMAC_PLAIN>::from_slice(
-                buf.get(..len)
-                    .ok_or(KmError::BufferTooSmall { needed: len })?,
-            )
-            .map_err(|_| KmError::BufferTooSmall { needed: len })?;
-            let n = s
-                .aes_kw_wrap_with_iv(keys.encr.expose(), &iv, plain.expose(), buf)
+            s.aes_kw_wrap_with_iv(keys.encr.expose(), &iv, plain, dst)
                 .map_err(|e| match e {
                     CryptoError::Unsupported => KmError::EncrRefused(alg),
                     _ => KmError::KeyData,
                 })?;
-            plain.clear();
-            Ok(n)
         }
-        other => Err(KmError::EncrRefused(other)),
+        other => return Err(KmError::EncrRefused(other)),
     }
+    Ok(())
+}
+
+/// Encrypts a KEMAC sub-payload chain in place (`buf[..len]`) with [`kemac_encrypt_to`];
+/// returns the new length (AES-KW adds 8 bytes, `buf` must have room).
+pub(crate) fn kemac_encrypt<S: Symmetric + ?Sized, const N: usize>(
+    s: &S,
+    alg: EncrAlg,
+    keys: &KemacKeys,
+    csb_id: u32,
+    t: &Timestamp,
+    buf: &mut SecretBuf<N>,
+    len: usize,
+) -> Result<usize, KmError> {
+    let plain = SecretBuf::<N>::from_slice(
+        buf.expose()
+            .get(..len)
+            .ok_or(KmError::BufferTooSmall { needed: len })?,
+    )
+    .map_err(|_| KmError::BufferTooSmall { needed: len })?;
+    let n = kemac_encrypted_len(alg, len);
+    let dst = buf
+        .expose_mut()
+        .get_mut(..n)
+        .ok_or(KmError::BufferTooSmall { needed: n })?;
+    kemac_encrypt_to(s, alg, keys, csb_id, t, plain.expose(), dst)?;
+    Ok(n)
 }
 
 /// Decrypts a KEMAC payload's Encr data (RFC 3830 §6.2) into a new zeroizing buffer: the

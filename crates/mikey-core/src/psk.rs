@@ -178,39 +178,14 @@ impl<C: Symmetric> PskInitiator<C> {
         let mut tgk = SecretBuf::<MAX_TGK>::zeroed(tgk_len)
             .map_err(|_| KmError::InvalidArgument("TGK length above MAX_TGK"))?;
         rng.fill_bytes(tgk.expose_mut()).map_err(KmError::Crypto)?;
-        let auth_len = self.policy.auth_key_len(offer.mac);
-        let encr_len = protect::kemac_encr_key_len(offer.encr);
-        let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
-        let keys = KemacKeys::derive(s, &label, encr_len, auth_len)?;
-
-        let mut plain = SecretBuf::<KEY_DATA_ROOM>::zeroed(KEY_DATA_ROOM).map_err(|_| {
-            KmError::BufferTooSmall {
-                needed: KEY_DATA_ROOM,
-            }
-        })?;
-        let n = key_data_chain(None, tgk.expose(), offer.mki, plain.expose_mut())?;
-        let n = protect::kemac_encrypt(
+        let (len, auth_key) = write_i_message(
             s,
-            offer.encr,
-            &keys,
-            offer.csb_id,
-            &offer.t,
-            plain.expose_mut(),
-            n,
-        )?;
-        let encr_data = plain
-            .expose()
-            .get(..n)
-            .ok_or(KmError::BufferTooSmall { needed: n })?;
-        let len = write_kemac_message(
-            s,
-            out,
-            &offer.header(DataType::PskInit, offer.verification),
             offer,
-            Some(rand),
-            encr_data,
-            offer.encr,
-            &keys,
+            psk,
+            rand,
+            tgk.expose(),
+            self.policy.auth_key_len(offer.mac),
+            out,
         )?;
 
         let id_i = match offer.id_i {
@@ -226,7 +201,7 @@ impl<C: Symmetric> PskInitiator<C> {
         self.t = offer.t;
         self.mac_alg = offer.mac;
         self.id_i = id_i;
-        self.auth_key = keys.auth.clone();
+        self.auth_key = auth_key;
         self.state = if offer.verification {
             State::AwaitVerification
         } else {
@@ -283,6 +258,44 @@ impl<C: Symmetric> PskInitiator<C> {
     pub fn is_waiting(&self) -> bool {
         self.state == State::AwaitVerification
     }
+}
+
+/// Writes the Initiator's I_MESSAGE for `offer` into `out` (RFC 3830 §3.1: the KEMAC
+/// keys derived from `psk` and `rand`, the key data carrying `tgk` encrypted, the MAC
+/// filled); returns the message length and the KEMAC's auth_key, kept for the
+/// verification message. Out of line: the key-data buffer and the KEMAC keys live in
+/// this frame, not in the caller's while it derives the SRTP SAs.
+#[inline(never)]
+fn write_i_message<S: Symmetric + ?Sized>(
+    s: &S,
+    offer: &Offer<'_>,
+    psk: &[u8],
+    rand: &[u8],
+    tgk: &[u8],
+    auth_len: usize,
+    out: &mut [u8],
+) -> Result<(usize, SecretBuf<MAX_OUT>), KmError> {
+    let encr_len = protect::kemac_encr_key_len(offer.encr);
+    let label = crate::kdf::Derivation::new(offer.prf, psk, offer.csb_id, rand);
+    let keys = KemacKeys::derive(s, &label, encr_len, auth_len)?;
+
+    let mut plain =
+        SecretBuf::<KEY_DATA_ROOM>::zeroed(KEY_DATA_ROOM).map_err(|_| KmError::BufferTooSmall {
+            needed: KEY_DATA_ROOM,
+        })?;
+    let n = key_data_chain(None, tgk, offer.mki, plain.expose_mut())?;
+    let len = write_kemac_message(
+        s,
+        out,
+        &offer.header(DataType::PskInit, offer.verification),
+        offer,
+        Some(rand),
+        plain.expose(),
+        n,
+        offer.encr,
+        &keys,
+    )?;
+    Ok((len, keys.auth.clone()))
 }
 
 /// The SAs of `offer`, as the Responder will derive them from `tgk`, into `sas` (empty on

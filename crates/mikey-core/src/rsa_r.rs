@@ -753,7 +753,7 @@ impl<C: Symmetric, const N: usize, const P: usize> RsaRResponder<C, N, P> {
             }
         })?;
         let n = key_data_chain(Some(&x.id_r), x.tgk, &[], plain.expose_mut())?;
-        let n = protect::kemac_encrypt(s, self.encr, &kk, x.csb, &x.t, plain.expose_mut(), n)?;
+        let n = protect::kemac_encrypt(s, self.encr, &kk, x.csb, &x.t, &mut plain, n)?;
         let mut pke = [0u8; MAX_RSA_LEN];
         let pn = pke_encrypt(peer, rng, self.policy.pke_padding, env.expose(), &mut pke)?;
         Ok(Sealed {

@@ -130,7 +130,11 @@ pub fn read_key_data<'p: 't, 't>(
     })
 }
 
-/// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message.
+/// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message: the
+/// sub-payload chain `room[..n]` is encrypted with `encr` straight into the KEMAC's Encr
+/// data field in `out` (no second buffer: the Encr data is written first as the bytes of
+/// `room`, which has space for AES-KW's 8 more, then overwritten, or wiped on error), then
+/// the MAC is filled.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     s: &S,
@@ -138,7 +142,8 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     header: &CommonHeader<'_>,
     offer: &Offer<'_>,
     rand: Option<&[u8]>,
-    encr_data: &[u8],
+    room: &[u8],
+    n: usize,
     encr: EncrAlg,
     keys: &KemacKeys,
 ) -> Result<usize, KmError> {
@@ -147,6 +152,9 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     let mac = zero
         .get(..mac_len)
         .ok_or(KmError::BufferTooSmall { needed: mac_len })?;
+    let (key_data, _) = room.split_at_checked(n).ok_or(KmError::KeyData)?;
+    let enc_len = protect::kemac_encrypted_len(encr, n);
+    let stand_in = room.get(..enc_len).ok_or(KmError::KeyData)?;
     // Written straight into `out`: no payload list and no store of SP payloads on the
     // stack, each SP payload's parameters made as it is written.
     let mut w = MessageWriter::new(out, header);
@@ -156,20 +164,33 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     }
     w.push(&Payload::Kemac(Kemac {
         encr_alg: encr,
-        encr_data,
+        encr_data: stand_in,
         mac_alg: offer.mac,
         mac,
     }));
-    let n = w.finish().map_err(KmError::from)?;
+    let len = w.finish().map_err(KmError::from)?;
+    // The KEMAC is the last payload: its Encr data ends before the Mac alg byte and MAC
+    // (RFC 3830 §6.2).
+    let end = len
+        .checked_sub(mac_len + 1)
+        .ok_or(KmError::BufferTooSmall { needed: mac_len })?;
+    let dst = out
+        .get_mut(end.saturating_sub(enc_len)..end)
+        .ok_or(KmError::BufferTooSmall { needed: len })?;
+    if let Err(e) = protect::kemac_encrypt_to(s, encr, keys, offer.csb_id, &offer.t, key_data, dst)
+    {
+        zeroize::Zeroize::zeroize(dst);
+        return Err(e);
+    }
     fill_kemac_mac(
         s,
         out,
-        n,
+        len,
         offer.mac,
         keys.auth.expose(),
         KemacScope::Message,
     )?;
-    Ok(n)
+    Ok(len)
 }
 
 /// Computes and writes the KEMAC MAC of `out[..n]` over what `scope` names.
