@@ -19,7 +19,8 @@ pub trait WireItem<'a>: Sized + Copy + PartialEq + fmt::Debug {
 pub enum List<'a, T> {
     /// Items supplied by the caller.
     Items(&'a [T]),
-    /// Wire bytes already validated to hold a whole number of items.
+    /// Wire bytes already validated to hold a whole number of items (what a parse
+    /// yields); a writer writes them as they are.
     Wire(&'a [u8]),
 }
 
@@ -72,10 +73,16 @@ impl<'a, T: WireItem<'a>> List<'a, T> {
         self.iter().nth(i)
     }
 
-    /// Writes every item.
+    /// Writes every item. Wire bytes are written as they are: they were validated to hold
+    /// whole items, and each item type writes back the bytes it read.
     pub fn write(&self, w: &mut Writer<'_>) {
-        for item in self.iter() {
-            item.write(w);
+        match self {
+            Self::Items(items) => {
+                for item in *items {
+                    item.write(w);
+                }
+            }
+            Self::Wire(bytes) => w.bytes(bytes),
         }
     }
 }
