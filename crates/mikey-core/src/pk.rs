@@ -416,7 +416,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PkResponder<C, N, P> {
                 steps::write_verification(
                     s,
                     out,
-                    &h,
+                    m.header_bytes(),
                     DataType::PkResp,
                     t,
                     id_i,

@@ -391,8 +391,8 @@ pub(crate) struct VKey<'k> {
     pub tail: [&'k [u8]; 3],
 }
 
-/// Writes `header`, the payloads `body` pushes, then V with its MAC filled in when `v` is
-/// given; returns the length.
+/// Writes the header that `start` writes, the payloads `body` pushes, then V with its MAC
+/// filled in when `v` is given; returns the length.
 ///
 /// The V payload is written last (RFC 3830 §3.1: "V ... last"), so its Ver data is the
 /// message's last bytes and the MAC covers everything before it (§5.2), followed by
@@ -401,12 +401,12 @@ pub(crate) struct VKey<'k> {
 pub(crate) fn write_with_v<S: Symmetric + ?Sized>(
     s: &S,
     out: &mut [u8],
-    header: &CommonHeader<'_>,
+    start: impl for<'b> FnOnce(&'b mut [u8]) -> MessageWriter<'b>,
     body: impl FnOnce(&mut MessageWriter<'_>),
     v: Option<&VKey<'_>>,
 ) -> Result<usize, KmError> {
     let zero = [0u8; 32];
-    let mut w = MessageWriter::new(out, header);
+    let mut w = start(out);
     body(&mut w);
     let Some(v) = v else {
         return w.finish().map_err(KmError::from);
@@ -498,7 +498,7 @@ pub(crate) fn write_error<S: Symmetric + ?Sized>(
     write_with_v(
         s,
         out,
-        &header,
+        |out| MessageWriter::new(out, &header),
         |w| {
             w.push_body(&t).push_body(&ErrorPayload { error_no });
         },

@@ -534,7 +534,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         .map_err(|e| fail(e, out));
         let reply = peer.and_then(|p| match h.v {
             true => Ok((
-                Some(self.verification(&h, t, id_i, kemac.mac_alg, &kk, out)?),
+                Some(self.verification(m.header_bytes(), t, id_i, kemac.mac_alg, &kk, out)?),
                 p,
             )),
             false => Ok((None, p)),
@@ -626,13 +626,13 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         )
     }
 
-    /// The verification message answering the I_MESSAGE with header `h`, T `t` and IDi
-    /// `id_i`, MACed with `alg` under the KEMAC keys' auth key, into `out`.
+    /// The verification message answering the I_MESSAGE with header bytes `header`, T `t`
+    /// and IDi `id_i`, MACed with `alg` under the KEMAC keys' auth key, into `out`.
     /// Not inlined: its frame and the handler's are never on the stack together.
     #[inline(never)]
     fn verification(
         &self,
-        h: &CommonHeader<'_>,
+        header: &[u8],
         t: Timestamp,
         id_i: Option<&[u8]>,
         alg: MacAlg,
@@ -642,7 +642,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         steps::write_verification(
             &self.crypto,
             out,
-            h,
+            header,
             DataType::PskResp,
             t,
             id_i,

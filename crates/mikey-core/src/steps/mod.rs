@@ -135,14 +135,15 @@ pub(crate) fn check_verification<S: Symmetric + ?Sized, const PS: u32>(
 }
 
 /// Responder: the verification message `HDR, T, [IDr], V` (RFC 3830 §5.2) of data type
-/// `data_type` answering the I_MESSAGE with header `h` and T `t`: V with `alg` under
+/// `data_type` answering the I_MESSAGE whose header bytes are `header` (echoed, see
+/// [`crate::wire::message::MessageWriter::echo`]) and whose T is `t`: V with `alg` under
 /// `auth` over the message ‖ IDi ‖ IDr ‖ T (‖ T alone with `libmikey`). Returns its length
 /// in `out`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_verification<S: Symmetric + ?Sized>(
     s: &S,
     out: &mut [u8],
-    h: &CommonHeader<'_>,
+    header: &[u8],
     data_type: DataType,
     t: Timestamp,
     id_i: Option<&[u8]>,
@@ -165,18 +166,19 @@ pub(crate) fn write_verification<S: Symmetric + ?Sized>(
         key: auth,
         tail: [ids[0], ids[1], tb.get(..tl).unwrap_or(&[])],
     };
-    let header = CommonHeader {
-        data_type,
-        v: false,
-        ..*h
-    };
     let body = |w: &mut crate::wire::message::MessageWriter<'_>| {
         w.push_body(&t);
         if let Some(id) = id_r {
             w.push_body(&id);
         }
     };
-    protect::write_with_v(s, out, &header, body, Some(&v))
+    protect::write_with_v(
+        s,
+        out,
+        |out| crate::wire::message::MessageWriter::echo(out, header, data_type),
+        body,
+        Some(&v),
+    )
 }
 
 /// How a Responder answers a message it rejects: an Error message echoing the CSB ID,

@@ -229,6 +229,14 @@ impl<'a, const SET: u32> Message<'a, SET> {
         &self.header
     }
 
+    /// The common header as received (version to CS ID map), for
+    /// [`MessageWriter::echo`].
+    pub fn header_bytes(&self) -> &'a [u8] {
+        self.bytes
+            .get(..self.payloads_at as usize)
+            .unwrap_or_default()
+    }
+
     /// The data type.
     pub fn data_type(&self) -> DataType {
         self.header.data_type
@@ -559,6 +567,31 @@ impl<'b> MessageWriter<'b> {
         }
     }
 
+    /// Starts a message whose header echoes `header`, the header bytes of a received
+    /// message ([`Message::header_bytes`]), with data type `data_type` and the V flag
+    /// clear: what a Responder's verification message carries (RFC 3830 §3.1, §5.2: the
+    /// I_MESSAGE's CSB ID, PRF func and CS ID map). The bytes are written as received
+    /// (they parsed), so the CS ID map is neither re-read nor re-counted.
+    pub fn echo(buf: &'b mut [u8], header: &[u8], data_type: DataType) -> Self {
+        let mut w = Writer::new(buf);
+        let (version, rest) = header.split_first().unwrap_or((&1, &[]));
+        // Data type and next payload replaced; then V ‖ PRF func with V clear.
+        let (v_prf, rest) = rest
+            .get(2..)
+            .unwrap_or(&[])
+            .split_first()
+            .unwrap_or((&0, &[]));
+        w.u8(*version);
+        w.u8(data_type.to_wire());
+        let slot = w.next_payload();
+        w.u8(v_prf & 0x7f);
+        w.bytes(rest);
+        Self {
+            w,
+            chain: ChainWriter::new(slot),
+        }
+    }
+
     /// Appends a payload. A payload after SIGN is an error reported by
     /// [`MessageWriter::finish`].
     pub fn push(&mut self, p: &Payload<'_>) -> &mut Self {
@@ -652,6 +685,74 @@ mod tests {
     fn rules(data_type: DataType, payloads: &[Payload<'_>]) -> Result<(), Error> {
         let b = msg(data_type, payloads);
         Message::parse(&b).unwrap().check_mode_rules()
+    }
+
+    /// `MessageWriter::echo` writes what the header writer writes for the received header
+    /// with the data type replaced and V clear, for every kind of CS ID map and PRF.
+    #[test]
+    fn an_echoed_header_is_the_received_header_rewritten() {
+        use crate::wire::header::{GenericCs, SrtpCs};
+        use crate::wire::sp::ProtType;
+        let srtp = [
+            SrtpCs {
+                policy_no: 0,
+                ssrc: 0x1122_3344,
+                roc: 5,
+            },
+            SrtpCs {
+                policy_no: 1,
+                ssrc: 0xdead_beef,
+                roc: 0,
+            },
+        ];
+        let generic = [GenericCs {
+            cs_id: 1,
+            prot_type: ProtType::Srtp,
+            s: true,
+            policies: &[0, 2],
+            session_data: &[1, 2, 3, 4, 0, 0, 0, 9, 0, 7],
+            spi: &[0xaa, 0xbb],
+        }];
+        let maps = [
+            CsIdMap::SrtpId(List::Items(&srtp)),
+            CsIdMap::GenericId(List::Items(&generic)),
+            CsIdMap::Empty { n_cs: 3 },
+        ];
+        for (map, prf) in
+            maps.into_iter()
+                .zip([PrfFunc::Mikey1, PrfFunc::HmacSha256, PrfFunc::Mikey1])
+        {
+            let sent = CommonHeader {
+                data_type: DataType::PskInit,
+                v: true,
+                prf_func: prf,
+                csb_id: 0x0102_0304,
+                cs_id_map: map,
+            };
+            let mut buf = [0u8; 256];
+            let mut w = MessageWriter::new(&mut buf, &sent);
+            w.push(&T).push(&RAND).push(&KEMAC);
+            let n = w.finish().unwrap();
+            let m = Message::parse(&buf[..n]).unwrap();
+
+            let mut echoed = [0u8; 256];
+            let mut w = MessageWriter::echo(&mut echoed, m.header_bytes(), DataType::PskResp);
+            w.push(&T).push(&V);
+            let e = w.finish().unwrap();
+            let mut expected = [0u8; 256];
+            let reply = CommonHeader {
+                data_type: DataType::PskResp,
+                v: false,
+                ..*m.header()
+            };
+            let mut w = MessageWriter::new(&mut expected, &reply);
+            w.push(&T).push(&V);
+            let x = w.finish().unwrap();
+            assert_eq!(echoed[..e], expected[..x], "{map:?}");
+            let r = Message::parse(&echoed[..e]).unwrap();
+            assert_eq!(r.header(), &reply);
+            assert!(!r.header().v);
+        }
     }
 
     #[test]
