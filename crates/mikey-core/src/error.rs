@@ -73,24 +73,33 @@ pub enum Error {
     },
 }
 
+/// The Error no of a decoding error in a field that has one of its own (RFC 3830 §6.12):
+/// the field's name, as the decoders report it, and the number.
+const FIELD_ERROR_NO: [(&str, ErrorNo); 12] = [
+    (what::DATA_TYPE, ErrorNo::InvalidDt),
+    (what::VERSION, ErrorNo::InvalidDt),
+    (what::PRF_FUNC, ErrorNo::InvalidPrf),
+    (what::ENCR_ALG, ErrorNo::InvalidEa),
+    (what::MAC_ALG, ErrorNo::InvalidHa),
+    (what::HASH_FUNC, ErrorNo::InvalidHa),
+    (what::DH_GROUP, ErrorNo::InvalidDh),
+    (what::ID_TYPE, ErrorNo::InvalidId),
+    (what::CERT_TYPE, ErrorNo::InvalidCert),
+    (what::SP_PROT_TYPE, ErrorNo::InvalidSp),
+    (what::SP_PARAM, ErrorNo::InvalidSpPar),
+    (what::TS_TYPE, ErrorNo::InvalidTs),
+];
+
 impl Error {
     /// The Error no a responder reports for this error (RFC 3830 §6.12, RFC 4738 §3.9.2,
     /// RFC 6043 §6.9).
     pub fn error_no(&self) -> ErrorNo {
         match self {
-            Self::Decode(e) => match e.expected {
-                what::DATA_TYPE | what::VERSION => ErrorNo::InvalidDt,
-                what::PRF_FUNC => ErrorNo::InvalidPrf,
-                what::ENCR_ALG => ErrorNo::InvalidEa,
-                what::MAC_ALG | what::HASH_FUNC => ErrorNo::InvalidHa,
-                what::DH_GROUP => ErrorNo::InvalidDh,
-                what::ID_TYPE => ErrorNo::InvalidId,
-                what::CERT_TYPE => ErrorNo::InvalidCert,
-                what::SP_PROT_TYPE => ErrorNo::InvalidSp,
-                what::SP_PARAM => ErrorNo::InvalidSpPar,
-                what::TS_TYPE => ErrorNo::InvalidTs,
-                _ => ErrorNo::Unspecified,
-            },
+            // One loop over a table rather than a string comparison per field.
+            Self::Decode(e) => FIELD_ERROR_NO
+                .iter()
+                .find(|(field, _)| *field == e.expected)
+                .map_or(ErrorNo::Unspecified, |&(_, no)| no),
             Self::MissingPayload { data_type, .. } if !data_type.is_known() => ErrorNo::InvalidDt,
             Self::MissingPayload {
                 payload: PayloadType::Timestamp,
