@@ -22,7 +22,7 @@ use crate::replay::{ReplayCache, check_window};
 use crate::responder::Accepted;
 use crate::srtp::{Keying, SrtpPolicy, SrtpSas, build_sas_into};
 use crate::steps::key_data::{
-    FoundKeys, MAX_TGK, key_data_chain, read_key_data, tgk_len_for, write_kemac_message,
+    FoundKeys, MAX_TGK, key_data_chain, read_key_data_in, tgk_len_for, write_kemac_message,
 };
 use crate::steps::{self, Reply, Seen};
 use crate::wire::header::CommonHeader;
@@ -36,10 +36,12 @@ use crate::wire::timestamp::Timestamp;
 use crate::wire::{PayloadType, payload_set};
 use keying_crypto::Time;
 
-/// The payload types a PSK Responder reads in an I_MESSAGE: RFC 3830 §3.1's `HDR, T,
-/// RAND, [IDi], [IDr], {SP}, KEMAC`, and General Extension payloads (§6.15). Any other
-/// type is refused as unknown (Error no Unspecified), and its reader is not linked into a
-/// firmware that runs only the PSK roles.
+/// The payload types a PSK Responder reads: in an I_MESSAGE, RFC 3830 §3.1's `HDR, T,
+/// RAND, [IDi], [IDr], {SP}, KEMAC`, and General Extension payloads (§6.15); in the
+/// decrypted KEMAC, Key data sub-payloads (§6.13). Any other type is refused as unknown
+/// (Error no Unspecified), and its reader is not linked into a firmware that runs only the
+/// PSK roles. One set for both levels, so that one parser serves both; a Key data payload
+/// outside the KEMAC is refused as misplaced.
 pub const PSK_INIT_PAYLOADS: u32 = payload_set(&[
     PayloadType::Timestamp,
     PayloadType::Rand,
@@ -47,6 +49,7 @@ pub const PSK_INIT_PAYLOADS: u32 = payload_set(&[
     PayloadType::Sp,
     PayloadType::Kemac,
     PayloadType::GeneralExt,
+    PayloadType::KeyData,
 ]);
 
 /// An authenticated I_MESSAGE as the PSK Responder has it once the MAC is checked: the
@@ -473,6 +476,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         self.sas.clear();
         let s = &self.crypto;
         let (m, h, t) = steps::receive::<PSK_INIT_PAYLOADS>(msg, DataType::PskInit, &self.policy)?;
+        if m.has(PayloadType::KeyData) {
+            return Err(KmError::Message(m.misplaced(PayloadType::KeyData)).into());
+        }
         // `receive` checked the payloads the data type requires.
         let (rand, kemac, cov) = match (m.rand(), m.kemac(), m.kemac_covered()) {
             (Some(rand), Some(kemac), Some(cov)) => (rand, kemac, cov),
@@ -571,7 +577,11 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         let plain = WipeOnExit(plain);
         decrypt(s, kemac, kk, h.csb_id, t, plain.0)?;
         let mut teks = heapless::Vec::new();
-        let found = read_key_data(plain.0.expose(), PayloadType::KeyData, &mut teks)?;
+        let found = read_key_data_in::<PSK_INIT_PAYLOADS>(
+            plain.0.expose(),
+            PayloadType::KeyData,
+            &mut teks,
+        )?;
         sas_into(s, policy, m, h, rand, &found, sas)?;
         steps::check_srtp_sas(sas, policy)?;
         let peer = steps::peer_id(m)?;

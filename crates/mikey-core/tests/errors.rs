@@ -23,6 +23,11 @@ const PSK: &[u8] = b"error-path psk";
 
 /// A PSK I_MESSAGE with `sp` and NULL-encrypted key data, correctly MAC-ed.
 fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
+    psk_msg_with(prf, sp, &[])
+}
+
+/// [`psk_msg`] with `extra` payloads before the KEMAC.
+fn psk_msg_with(prf: PrfFunc, sp: Sp<'_>, extra: &[Payload<'_>]) -> Vec<u8> {
     let rand = [7u8; 16];
     let cs = [mikey_core::SrtpCs {
         policy_no: 0,
@@ -51,8 +56,11 @@ fn psk_msg(prf: PrfFunc, sp: Sp<'_>) -> Vec<u8> {
     let mut w = MessageWriter::new(&mut buf, &h);
     w.push(&Payload::Timestamp(ntp_ts(now(0))))
         .push(&Payload::Rand(Rand { rand: &rand }))
-        .push(&Payload::Sp(sp))
-        .push(&Payload::Kemac(Kemac {
+        .push(&Payload::Sp(sp));
+    for p in extra {
+        w.push(p);
+    }
+    w.push(&Payload::Kemac(Kemac {
             encr_alg: EncrAlg::Null,
             encr_data: &plain[..n],
             mac_alg: MacAlg::HmacSha1_160,
@@ -271,4 +279,38 @@ fn the_initiator_receives_an_authenticated_error() {
         })
     );
     assert!(i.is_waiting());
+}
+
+/// Key data belongs inside the KEMAC (RFC 3830 §3.1, §6.2): a Key data payload in the
+/// I_MESSAGE itself is refused as misplaced while the message is parsed, before the MAC
+/// is checked (even when the MAC covers it), as a payload of an unknown type is.
+#[test]
+fn a_key_data_payload_outside_the_kemac_is_refused() {
+    let stray = Payload::KeyData(KeyData {
+        key_type: KeyType::Tgk,
+        key: &[0x44; 16],
+        salt: None,
+        kv: KeyValidity::Null,
+    });
+    let msg = psk_msg_with(PrfFunc::Mikey1, srtp_sp(&[]), &[stray]);
+    let (e, reply) = reject(Policy::default(), &msg);
+    assert!(
+        matches!(
+            e,
+            KmError::Message(mikey_core::error::Error::Misplaced {
+                payload: mikey_core::PayloadType::KeyData,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.error_no(), ErrorNo::Unspecified);
+    // As for any message that does not parse: no Error message.
+    assert!(reply.is_none());
+    // The same message without the stray payload is accepted.
+    let mut out = [0u8; 512];
+    let ok = psk_msg(PrfFunc::Mikey1, srtp_sp(&[]));
+    responder(Policy::default())
+        .handle(now(0), &ok, &StaticPsk::new(PSK).unwrap(), &mut out)
+        .unwrap();
 }

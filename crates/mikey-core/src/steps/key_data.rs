@@ -88,13 +88,23 @@ pub fn read_key_data<'p: 't, 't>(
     first: PayloadType,
     teks: &'t mut TekList<'p>,
 ) -> Result<FoundKeys<'t>, KmError> {
+    // Only key data and ID sub-payloads are taken: the others are refused while parsing.
+    const SUBS: u32 = crate::wire::payload_set(&[PayloadType::KeyData, PayloadType::Id]);
+    read_key_data_in::<SUBS>(plain, first, teks)
+}
+
+/// [`read_key_data`] parsing with the payload set `SET` (which must hold key data and ID):
+/// a role that parses its messages with a set holding them too shares one parser.
+pub(crate) fn read_key_data_in<'p: 't, 't, const SET: u32>(
+    plain: &'p [u8],
+    first: PayloadType,
+    teks: &'t mut TekList<'p>,
+) -> Result<FoundKeys<'t>, KmError> {
     let mut tgk = None;
     let mut kv = None;
     let mut id = None;
     teks.clear();
-    // Only key data and ID sub-payloads are taken: the others are refused while parsing.
-    const SUBS: u32 = crate::wire::payload_set(&[PayloadType::KeyData, PayloadType::Id]);
-    for item in Kemac::sub_payloads_in::<SUBS>(plain, first) {
+    for item in Kemac::sub_payloads_in::<SET>(plain, first) {
         let item = item.map_err(|_| KmError::KeyData)?;
         match item.payload {
             Payload::KeyData(kd) => {

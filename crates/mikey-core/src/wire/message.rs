@@ -513,7 +513,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
     /// The first `payload` is not where it must be.
     #[cold]
     #[inline(never)]
-    fn misplaced(&self, payload: PayloadType) -> Error {
+    pub(crate) fn misplaced(&self, payload: PayloadType) -> Error {
         Error::Misplaced {
             payload,
             offset: self.find(payload).map(|p| p.offset).unwrap_or_default(),
