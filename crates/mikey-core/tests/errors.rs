@@ -61,11 +61,11 @@ fn psk_msg_with(prf: PrfFunc, sp: Sp<'_>, extra: &[Payload<'_>]) -> Vec<u8> {
         w.push(p);
     }
     w.push(&Payload::Kemac(Kemac {
-            encr_alg: EncrAlg::Null,
-            encr_data: &plain[..n],
-            mac_alg: MacAlg::HmacSha1_160,
-            mac: &[0; 20],
-        }));
+        encr_alg: EncrAlg::Null,
+        encr_data: &plain[..n],
+        mac_alg: MacAlg::HmacSha1_160,
+        mac: &[0; 20],
+    }));
     let len = w.finish().unwrap();
     buf.truncate(len);
     let hash_prf = if prf == PrfFunc::HmacSha256 {

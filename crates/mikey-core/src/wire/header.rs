@@ -286,7 +286,19 @@ impl<'a> CommonHeader<'a> {
     #[inline]
     pub fn read(r: &mut Reader<'a>) -> Result<(Self, u8)> {
         let at = r.offset();
-        let version = r.u8(what::VERSION)?;
+        // The fixed part, version to CS ID map type, in one read: one bounds check.
+        let [
+            version,
+            data_type,
+            next,
+            v_prf,
+            c0,
+            c1,
+            c2,
+            c3,
+            n_cs,
+            map_type,
+        ] = r.array::<10>("HDR")?;
         if version != VERSION {
             return Err(keying_tlv::Error::new(
                 at,
@@ -296,13 +308,10 @@ impl<'a> CommonHeader<'a> {
                 },
             ));
         }
-        let data_type = DataType::from(r.u8(what::DATA_TYPE)?);
-        let next = r.u8("HDR next payload")?;
-        let v_prf = r.u8(what::PRF_FUNC)?;
-        let csb_id = r.u32("HDR CSB ID")?;
-        let n_cs = r.u8("HDR #CS")?;
-        let map_at = r.offset();
-        let map_type = CsIdMapType::from(r.u8(what::MAP_TYPE)?);
+        let data_type = DataType::from(data_type);
+        let csb_id = u32::from_be_bytes([c0, c1, c2, c3]);
+        let map_at = r.offset() - 1;
+        let map_type = CsIdMapType::from(map_type);
         let n = Some(usize::from(n_cs));
         let cs_id_map = match map_type {
             CsIdMapType::SrtpId => CsIdMap::SrtpId(List::read(r, n)?),
