@@ -193,9 +193,10 @@ impl<'a> Codec<'a> for Sp<'a> {
 
     #[inline]
     fn read(r: &mut Reader<'a>) -> Result<Self> {
-        let policy_no = r.u8("SP Policy no")?;
-        let prot_type = ProtType::from(r.u8(what::SP_PROT_TYPE)?);
-        let len = usize::from(r.u16("SP Policy param length")?);
+        // Policy no, Prot type and Policy param length in one read.
+        let [policy_no, prot_type, l0, l1] = r.array("SP")?;
+        let prot_type = ProtType::from(prot_type);
+        let len = usize::from(u16::from_be_bytes([l0, l1]));
         let mut params = r.sub(len, what::SP_PARAM)?;
         let params = List::read(&mut params, None)?;
         Ok(Self {
