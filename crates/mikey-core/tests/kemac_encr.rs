@@ -508,3 +508,33 @@ fn a_failed_key_wrap_leaves_no_key_data_in_the_output() {
     let msg = Message::parse(&out[..n]).unwrap();
     assert_eq!(msg.kemac().unwrap().encr_alg, EncrAlg::AesCm128);
 }
+
+/// The same when the output buffer is too small for the whole I_MESSAGE but holds the Encr
+/// data field: the key data written there is wiped before the error is returned.
+#[test]
+fn an_output_too_small_for_the_mac_keeps_no_key_data() {
+    let offer = Offer {
+        encr: EncrAlg::AesCm128,
+        ..Offer::new(CSB, &STREAMS[..1], ntp_ts(now(0)))
+    };
+    let time = mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default();
+    let mut full = [0u8; 1024];
+    let n = PskInitiator::new(RustCrypto, Policy::default())
+        .start(time, &offer, PSK, &mut Pattern(0), &mut full)
+        .unwrap();
+    let run = [0xa5u8; 8];
+    // Every length that cuts into the MAC (20 bytes) or its algorithm byte.
+    for short in n - 21..n {
+        let mut i = PskInitiator::new(RustCrypto, Policy::default());
+        let mut out = vec![0u8; short];
+        let e = i
+            .start(time, &offer, PSK, &mut Pattern(0), &mut out)
+            .unwrap_err();
+        assert_eq!(e, KmError::BufferTooSmall { needed: n }, "{short}");
+        assert!(
+            !out.windows(run.len()).any(|w| w == run),
+            "TGK bytes left in a {short}-byte output"
+        );
+        assert!(i.poll_keys().is_none());
+    }
+}

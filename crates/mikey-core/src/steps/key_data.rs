@@ -143,8 +143,8 @@ pub(crate) fn read_key_data_in<'p: 't, 't, const SET: u32>(
 /// Writes `HDR, T, RAND, [IDi], [IDr], {SP}, KEMAC` with the MAC over the message: the
 /// sub-payload chain `room[..n]` is encrypted with `encr` straight into the KEMAC's Encr
 /// data field in `out` (no second buffer: the Encr data is written first as the bytes of
-/// `room`, which has space for AES-KW's 8 more, then overwritten, or wiped on error), then
-/// the MAC is filled.
+/// `room`, which has space for AES-KW's 8 more, then overwritten; on any error before
+/// that, what was written of the KEMAC is wiped), then the MAC is filled.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     s: &S,
@@ -172,13 +172,23 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     for (no, policy) in offer.policies {
         w.push(&Payload::Sp(SrtpPolicy::to_sp(*no, &policy.sp_wire())));
     }
+    let kemac_at = w.position();
     w.push(&Payload::Kemac(Kemac {
         encr_alg: encr,
         encr_data: stand_in,
         mac_alg: offer.mac,
         mac,
     }));
-    let len = w.finish().map_err(KmError::from)?;
+    let len = match w.finish() {
+        Ok(len) => len,
+        Err(e) => {
+            // The stand-in may be in `out` though the whole message did not fit.
+            if let Some(tail) = out.get_mut(kemac_at..) {
+                zeroize::Zeroize::zeroize(tail);
+            }
+            return Err(e.into());
+        }
+    };
     // The KEMAC is the last payload: its Encr data ends before the Mac alg byte and MAC
     // (RFC 3830 §6.2).
     let end = len
