@@ -135,10 +135,12 @@ pub struct SrtpCs {
 impl WireItem<'_> for SrtpCs {
     #[inline(always)]
     fn read(r: &mut Reader<'_>) -> Result<Self> {
+        // The 9-byte entry in one read.
+        let [policy_no, s0, s1, s2, s3, r0, r1, r2, r3] = r.array("SRTP-ID entry")?;
         Ok(Self {
-            policy_no: r.u8("SRTP-ID Policy_no")?,
-            ssrc: r.u32("SRTP-ID SSRC")?,
-            roc: r.u32("SRTP-ID ROC")?,
+            policy_no,
+            ssrc: u32::from_be_bytes([s0, s1, s2, s3]),
+            roc: u32::from_be_bytes([r0, r1, r2, r3]),
         })
     }
 
@@ -196,9 +198,9 @@ impl GenericCs<'_> {
 impl<'a> WireItem<'a> for GenericCs<'a> {
     #[inline]
     fn read(r: &mut Reader<'a>) -> Result<Self> {
-        let cs_id = r.u8("GENERIC-ID CS ID")?;
-        let prot_type = ProtType::from(r.u8("GENERIC-ID Prot type")?);
-        let sp = r.u8("GENERIC-ID S / #P")?;
+        // CS ID, Prot type and S / #P in one read.
+        let [cs_id, prot_type, sp] = r.array("GENERIC-ID entry")?;
+        let prot_type = ProtType::from(prot_type);
         let policies = r.bytes(usize::from(sp & 0x7f), "GENERIC-ID Ps")?;
         let session_data = read_len16(r, "GENERIC-ID Session Data")?;
         let spi = read_len8(r, "GENERIC-ID SPI")?;
