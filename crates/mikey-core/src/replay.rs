@@ -73,9 +73,13 @@ pub fn ts_as_ntp(t: &Timestamp, p: &TimePolicy) -> Result<Option<u64>, TsError> 
     match t.ts_type {
         TsType::NtpUtc | TsType::NtpUtc32 => Ok(Some(t.value64())),
         TsType::Ntp => {
+            // value − offset, clamped to the u64 range (no 128-bit arithmetic).
             let off = i64::from(p.ntp_local_offset_secs) << 32;
-            let v = i128::from(t.value) - i128::from(off);
-            Ok(Some(u64::try_from(v.max(0)).unwrap_or(u64::MAX)))
+            Ok(Some(if off >= 0 {
+                t.value.saturating_sub(off.unsigned_abs())
+            } else {
+                t.value.saturating_add(off.unsigned_abs())
+            }))
         }
         TsType::Counter => Ok(None),
         TsType::Unknown(_) => Err(TsError::UnknownType),
@@ -91,10 +95,8 @@ pub fn stamp(t: &Timestamp, now: Time, p: &TimePolicy) -> Timestamp {
     let value = match t.ts_type {
         TsType::NtpUtc => ntp,
         TsType::NtpUtc32 => ntp >> 32,
-        TsType::Ntp => {
-            let v = i128::from(ntp) + (i128::from(p.ntp_local_offset_secs) << 32);
-            u64::try_from(v.max(0)).unwrap_or(u64::MAX)
-        }
+        // ntp + offset, clamped to the u64 range.
+        TsType::Ntp => ntp.saturating_add_signed(i64::from(p.ntp_local_offset_secs) << 32),
         TsType::Counter | TsType::Unknown(_) => t.value,
     };
     Timestamp {
@@ -308,5 +310,56 @@ impl core::error::Error for ReplayError {
             Self::Ts(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(offset: i32) -> TimePolicy {
+        TimePolicy {
+            ntp_local_offset_secs: offset,
+            ..TimePolicy::default()
+        }
+    }
+
+    /// A type-1 "NTP" timestamp is local time (RFC 3830 §6.6): the receiver removes the
+    /// local offset, clamped to the 64-bit range; the sender adds it. Checked against the
+    /// same arithmetic on 128-bit integers, at the edges of both ranges.
+    #[test]
+    fn ntp_local_offset_is_removed_and_added_with_clamping() {
+        let offsets = [0, 1, 3600, -3600, i32::MAX, i32::MIN];
+        let values = [0, 1, 1 << 32, 0x8000_0000_0000_0000, u64::MAX - 1, u64::MAX];
+        for off in offsets {
+            let p = policy(off);
+            let shift = i128::from(off) << 32;
+            let clamp = |v: i128| u64::try_from(v.clamp(0, i128::from(u64::MAX))).unwrap_or(0);
+            for value in values {
+                let t = Timestamp {
+                    ts_type: TsType::Ntp,
+                    value,
+                };
+                assert_eq!(
+                    ts_as_ntp(&t, &p),
+                    Ok(Some(clamp(i128::from(value) - shift))),
+                    "{off} {value:#x}"
+                );
+            }
+        }
+        // UTC+1: 13:00 local is 12:00 UTC; what a sender stamps, a receiver reads back.
+        let p = policy(3600);
+        let utc = Time::from_unix_secs(1_763_856_000);
+        let sent = stamp(
+            &Timestamp {
+                ts_type: TsType::Ntp,
+                value: 0,
+            },
+            utc,
+            &p,
+        );
+        assert_eq!(sent.value, utc.to_ntp() + (3600 << 32));
+        assert_eq!(ts_as_ntp(&sent, &p), Ok(Some(utc.to_ntp())));
+        assert_eq!(check_window(&sent, utc, &p), Ok(()));
     }
 }
