@@ -21,7 +21,6 @@ use crate::wire::timestamp::TimestampProblem;
 pub(crate) mod what {
     pub const VERSION: &str = "HDR version";
     pub const DATA_TYPE: &str = "HDR data type";
-    pub const PRF_FUNC: &str = "HDR PRF func";
     pub const MAP_TYPE: &str = "HDR CS ID map type";
     pub const PAYLOAD_TYPE: &str = "MIKEY payload type";
     pub const ENCR_ALG: &str = "KEMAC Encr alg";
@@ -31,7 +30,6 @@ pub(crate) mod what {
     pub const CERT_TYPE: &str = "Cert type";
     pub const HASH_FUNC: &str = "CHASH Hash func";
     pub const TS_TYPE: &str = "TS type";
-    pub const SP_PROT_TYPE: &str = "SP Prot type";
     pub const SP_PARAM: &str = "SP policy param";
     pub const KEY_TYPE: &str = "Key data Type";
     pub const KV: &str = "KV";
@@ -75,17 +73,15 @@ pub enum Error {
 
 /// The Error no of a decoding error in a field that has one of its own (RFC 3830 §6.12):
 /// the field's name, as the decoders report it, and the number.
-const FIELD_ERROR_NO: [(&str, ErrorNo); 12] = [
+const FIELD_ERROR_NO: [(&str, ErrorNo); 10] = [
     (what::DATA_TYPE, ErrorNo::InvalidDt),
     (what::VERSION, ErrorNo::InvalidDt),
-    (what::PRF_FUNC, ErrorNo::InvalidPrf),
     (what::ENCR_ALG, ErrorNo::InvalidEa),
     (what::MAC_ALG, ErrorNo::InvalidHa),
     (what::HASH_FUNC, ErrorNo::InvalidHa),
     (what::DH_GROUP, ErrorNo::InvalidDh),
     (what::ID_TYPE, ErrorNo::InvalidId),
     (what::CERT_TYPE, ErrorNo::InvalidCert),
-    (what::SP_PROT_TYPE, ErrorNo::InvalidSp),
     (what::SP_PARAM, ErrorNo::InvalidSpPar),
     (what::TS_TYPE, ErrorNo::InvalidTs),
 ];
