@@ -18,7 +18,18 @@ mod drbg;
 mod ecdsa;
 #[cfg(feature = "rustcrypto-rsa")]
 mod rsa;
+#[cfg(all(feature = "sha1", any(test, keying_sha1_backend = "compact")))]
+mod sha1_compact;
 mod symmetric;
+
+/// The SHA-1 of the provider's hashes and HMACs (RSA keeps the sha1 crate's, which has the OID its
+/// signatures need): the sha1 crate's, or with
+/// `--cfg keying_sha1_backend="compact"` (firmware) the same hash on a compression
+/// function about a fifth its size (module `sha1_compact`).
+#[cfg(all(feature = "sha1", not(keying_sha1_backend = "compact")))]
+pub(crate) type Sha1 = sha1::Sha1;
+#[cfg(all(feature = "sha1", keying_sha1_backend = "compact"))]
+pub(crate) type Sha1 = sha1_compact::Sha1;
 
 #[cfg(feature = "sha256")]
 pub use drbg::HashDrbg;

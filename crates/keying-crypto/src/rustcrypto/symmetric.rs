@@ -30,7 +30,7 @@ macro_rules! with_hash {
         match $alg {
             #[cfg(feature = "sha1")]
             HashAlg::Sha1 => {
-                type $d = sha1::Sha1;
+                type $d = super::Sha1;
                 $body
             }
             #[cfg(feature = "sha256")]
