@@ -34,8 +34,9 @@ pub struct Message<'a, const SET: u32 = ALL_PAYLOADS> {
     payloads_at: u32,
     count: u32,
     index: Index,
-    /// The first KEMAC, kept from the walk: every mode that carries keys reads it.
-    kemac: Option<Kemac<'a>>,
+    /// The first KEMAC and its offset, kept from the walk: every mode that carries keys
+    /// reads it and the bytes its MAC covers.
+    kemac: Option<(Kemac<'a>, u32)>,
 }
 
 impl<const SET: u32> core::fmt::Debug for Message<'_, SET> {
@@ -202,10 +203,11 @@ impl<'a, const SET: u32> Message<'a, SET> {
         let mut kemac = None;
         for e in Chain::new(framing::<SET>(), first.to_wire(), r) {
             let e = e?;
+            let at = offset32(e.offset);
             if let (Payload::Kemac(k), None) = (e.view, kemac) {
-                kemac = Some(k);
+                kemac = Some((k, at));
             }
-            index.record(e.kind, offset32(e.offset));
+            index.record(e.kind, at);
             count += 1;
         }
         Ok(Self {
@@ -318,7 +320,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// The KEMAC payload.
     pub fn kemac(&self) -> Option<Kemac<'a>> {
-        self.kemac
+        self.kemac.map(|(k, _)| k)
     }
 
     /// The SIGN payload.
@@ -357,15 +359,12 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// The bytes a KEMAC MAC covers (see [`KemacCoverage`] for which applies per mode).
     pub fn kemac_covered(&self) -> Option<KemacCoverage<'a>> {
-        let p = self.find(PayloadType::Kemac)?;
-        let Payload::Kemac(k) = p.payload else {
-            return None;
-        };
-        let at = k.mac_offset();
-        let start = p.offset + at;
+        let (k, offset) = self.kemac?;
+        let offset = offset as usize;
+        let start = offset + k.mac_offset();
         Some(KemacCoverage {
             message: self.bytes.get(..start)?,
-            payload_fields: p.raw.get(1..at)?,
+            payload_fields: self.bytes.get(offset + 1..start)?,
             mac: start..start + k.mac.len(),
         })
     }
