@@ -146,10 +146,14 @@ impl<'a> Codec<'a> for Timestamp {
 pub(crate) fn read_ts(r: &mut Reader<'_>) -> Result<Timestamp> {
     let at = r.offset();
     let ts_type = TsType::from(r.u8(what::TS_TYPE)?);
-    let value = match ts_type.value_len() {
-        Some(8) => r.u64("TS value")?,
-        Some(_) => u64::from(r.u32("TS value")?),
-        None => return Err(unknown(at, what::TS_TYPE, u16::from(ts_type.to_wire()))),
+    let Some(len) = ts_type.value_len() else {
+        return Err(unknown(at, what::TS_TYPE, u16::from(ts_type.to_wire())));
+    };
+    // 8 or 4 bytes, big-endian: one read (one bounds check, one error) for either length.
+    let value = match *r.bytes(len, "TS value")? {
+        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        [a, b, c, d] => u64::from(u32::from_be_bytes([a, b, c, d])),
+        _ => 0,
     };
     Ok(Timestamp { ts_type, value })
 }
