@@ -447,6 +447,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             &self.crypto,
             &[b"mikey dhhmac peer", id_i.unwrap_or(&[]), &[0], psk],
             msg,
+            None,
             t,
             now,
             self.policy.time,

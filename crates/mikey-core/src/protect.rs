@@ -341,29 +341,39 @@ fn aes_kw_unwrap<S: Symmetric + ?Sized>(
 }
 
 /// A 16-byte digest identifying an accepted message (or a peer) in the replay cache: the
-/// first 16 bytes of SHA-256, or, from a provider built without SHA-256 (firmware with
-/// RFC 3830's mandatory algorithms only), of HMAC-SHA-1 under a fixed public key — the
-/// one SHA-1 primitive such a firmware already links for MIKEY-1 (RFC 3830 §4.1.2), so
-/// the fallback costs no code of its own. The cache is local, so either serves: it needs
-/// the same message to give the same fingerprint, and two messages practically never to
-/// share one. [`KmError::Crypto`] when the provider has neither.
+/// first 16 bytes of HMAC-SHA-1 under a fixed public key, the one primitive every MIKEY
+/// firmware links anyway (MIKEY-1, RFC 3830 §4.1.2). The cache is local: it needs the same
+/// message to give the same fingerprint, and two messages practically never to share one
+/// (finding two would take a SHA-1 collision between messages that both authenticate: only
+/// an authenticated message is recorded). [`KmError::Crypto`] when the provider has no
+/// SHA-1.
 pub(crate) fn fingerprint<S: Symmetric + ?Sized>(
     s: &S,
     parts: &[&[u8]],
 ) -> Result<[u8; 16], KmError> {
-    // Checked in place (as `Digest::checked` does) rather than moving the digest.
-    let mut d = s.hash(HashAlg::Sha256, parts);
-    if d.as_bytes().len() != HashAlg::Sha256.output_len() {
-        d = s.hmac(HashAlg::Sha1, b"mikey replay fingerprint", parts);
-        if d.as_bytes().len() != HashAlg::Sha1.output_len() {
-            return Err(KmError::Crypto(CryptoError::Unsupported));
-        }
+    let d = s.hmac(HashAlg::Sha1, b"mikey replay fingerprint", parts);
+    if d.as_bytes().len() != HashAlg::Sha1.output_len() {
+        return Err(KmError::Crypto(CryptoError::Unsupported));
     }
+    Ok(first16(d.as_bytes()))
+}
+
+/// The replay-cache fingerprint of a message whose MAC over all of it was just verified:
+/// the MAC's first 16 bytes (HMAC-SHA-1-160 and HMAC-SHA-256-256 tags have at least 16),
+/// or `None` for a shorter tag. Under one key two messages never share a tag, and the same
+/// message always gives the same one, so the tag identifies the message as
+/// [`fingerprint`] does, at no cost.
+pub(crate) fn mac_fingerprint(mac: &[u8]) -> Option<[u8; 16]> {
+    (mac.len() >= 16).then(|| first16(mac))
+}
+
+/// The first 16 bytes of `b` (zero-padded).
+fn first16(b: &[u8]) -> [u8; 16] {
     let mut fp = [0u8; 16];
-    for (o, b) in fp.iter_mut().zip(d.as_bytes()) {
-        *o = *b;
+    for (o, x) in fp.iter_mut().zip(b) {
+        *o = *x;
     }
-    Ok(fp)
+    fp
 }
 
 /// Copies `src` into a bounded vector.
@@ -553,5 +563,39 @@ impl OwnedId {
             id_type: self.id_type,
             data: &self.data,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation
+    )]
+    use super::*;
+    use keying_crypto::rustcrypto::RustCrypto;
+
+    /// A verified tag of 16 bytes or more is the message's fingerprint (its first 16
+    /// bytes); a shorter one (or none) leaves the message to be digested.
+    #[test]
+    fn a_mac_of_sixteen_bytes_or_more_is_the_fingerprint() {
+        let tag: [u8; 20] = core::array::from_fn(|i| i as u8);
+        let fp = mac_fingerprint(&tag).unwrap();
+        assert_eq!(fp[..], tag[..16]);
+        assert_eq!(mac_fingerprint(&tag[..16]), Some(fp));
+        assert_eq!(mac_fingerprint(&tag[..15]), None);
+        assert_eq!(mac_fingerprint(&[]), None);
+    }
+
+    /// The digest fingerprint is HMAC-SHA-1 under the fixed key, cut to 16 bytes: the
+    /// same parts give the same fingerprint, other parts another.
+    #[test]
+    fn the_digest_fingerprint_is_truncated_hmac_sha1() {
+        let s = RustCrypto;
+        let fp = fingerprint(&s, &[b"abc", b"def"]).unwrap();
+        let want = s.hmac(HashAlg::Sha1, b"mikey replay fingerprint", &[b"abcdef"]);
+        assert_eq!(fp[..], want.as_bytes()[..16]);
+        assert_ne!(fingerprint(&s, &[b"abcdeg"]).unwrap(), fp);
     }
 }

@@ -527,7 +527,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
         checked.map_err(|e| fail(e, out))?;
         // Authenticated from here on (or, unprotected, taken as sent).
         let seen = self
-            .seen(now, msg, t, id_i, psk)
+            .seen(now, msg, (!unprotected).then_some(kemac.mac), t, id_i, psk)
             .map_err(|e| fail(e, out))?;
         let peer = Self::keys_into(
             s,
@@ -615,12 +615,14 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     }
 
     /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
-    /// holding `psk` (looked up, not yet recorded).
+    /// holding `psk` (looked up, not yet recorded); `mac` is the KEMAC MAC when it was
+    /// verified (it then identifies the message).
     #[inline(always)]
     fn seen(
         &self,
         now: Time,
         msg: &[u8],
+        mac: Option<&[u8]>,
         t: Timestamp,
         id_i: Option<&[u8]>,
         psk: &[u8],
@@ -629,6 +631,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             &self.crypto,
             &[b"mikey psk peer", id_i.unwrap_or(&[]), &[0], psk],
             msg,
+            mac,
             t,
             now,
             self.policy.time,

@@ -122,7 +122,8 @@ pub fn check_window(t: &Timestamp, now: Time, p: &TimePolicy) -> Result<(), TsEr
     }
 }
 
-/// A message's identity in the cache: a digest of the authenticated message.
+/// A message's identity in the cache: 16 bytes of its verified MAC (PSK) or of a digest of
+/// the authenticated message (the other modes).
 pub type Fingerprint = [u8; 16];
 
 /// A peer's identity for counters: a digest of its identity (or of its PSK id).

@@ -457,8 +457,8 @@ fn a_start_refused_while_building_the_sas_leaves_the_initiator_idle() {
 /// Firmware with RFC 3830's mandatory algorithms only (§4.2: MIKEY-1, HMAC-SHA-1-160,
 /// AES-CM-128): a provider without SHA-256 (as `keying-crypto` built with `sha1` and
 /// `aes128` alone) and a policy that allows nothing more. The exchange with verification
-/// still completes with the same keys on both sides; the replay cache, which fingerprints
-/// with SHA-1 when the provider has no SHA-256, still refuses the replay; and each
+/// still completes with the same keys on both sides; the replay cache (which knows the
+/// message by its verified MAC) still refuses the replay; and each
 /// optional algorithm a peer offers is refused by name (its RFC 3830 §6.12 Error no), not
 /// by a MAC that cannot be computed.
 #[test]

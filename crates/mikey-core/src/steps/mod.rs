@@ -284,17 +284,19 @@ pub(crate) struct Seen {
 
 impl Seen {
     /// The message `msg` with T `t` from the peer identified by the digest of `peer`, if
-    /// `cache` takes it (no replay, T fresh for the peer). Read-only: nothing is recorded
-    /// until [`Seen::commit`].
+    /// `cache` takes it (no replay, T fresh for the peer). The message is known by `mac`
+    /// when that is the verified MAC over all of it ([`protect::mac_fingerprint`]), else
+    /// by its digest. Read-only: nothing is recorded until [`Seen::commit`].
     ///
     /// # Errors
     /// The replay / timestamp rejection, or [`KmError::Crypto`] when the provider has no
-    /// SHA-256 (the cache's message and peer digests).
+    /// SHA-1 (the cache's message and peer digests).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check<S: Symmetric + ?Sized, const N: usize, const P: usize>(
         s: &S,
         peer: &[&[u8]],
         msg: &[u8],
+        mac: Option<&[u8]>,
         t: Timestamp,
         now: Time,
         time: TimePolicy,
@@ -309,7 +311,10 @@ impl Seen {
         let seen = Self {
             t,
             peer,
-            fp: protect::fingerprint(s, &[msg])?,
+            fp: match mac.and_then(protect::mac_fingerprint) {
+                Some(fp) => fp,
+                None => protect::fingerprint(s, &[msg])?,
+            },
             now,
             time,
         };

@@ -120,6 +120,7 @@ impl<'a, S: Symmetric + ?Sized, K: RsaPrivateKeyOps + ?Sized> SignedIn<'a, S, K>
             self.s,
             &[label, named.unwrap_or(&[])],
             msg,
+            None,
             self.t,
             now,
             self.policy.time,
