@@ -582,8 +582,9 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
             PayloadType::KeyData,
             &mut teks,
         )?;
+        // The SAs take the offered SPs of the SRTP-ID map (`SrtpPolicy::offered_in`), each
+        // one checked against the policy before any key work (`check_offered_sps`).
         sas_into(s, policy, m, h, rand, &found, sas)?;
-        steps::check_srtp_sas(sas, policy)?;
         let peer = steps::peer_id(m)?;
         if let Some(inspect) = inspect {
             inspect(&found);
