@@ -22,10 +22,10 @@ mod rsa;
 mod sha1_compact;
 mod symmetric;
 
-/// The SHA-1 of the provider's hashes and HMACs (RSA keeps the sha1 crate's, which has the OID its
-/// signatures need): the sha1 crate's, or with
-/// `--cfg keying_sha1_backend="compact"` (firmware) the same hash on a compression
-/// function about a fifth its size (module `sha1_compact`).
+/// The SHA-1 of the provider's hashes and HMACs: the sha1 crate's, or with `--cfg
+/// keying_sha1_backend="compact"` (firmware) the same hash on a compression function about
+/// a tenth its size (module `sha1_compact`). RSA keeps the sha1 crate's, which carries the
+/// OID its signatures need.
 #[cfg(all(feature = "sha1", not(keying_sha1_backend = "compact")))]
 pub(crate) type Sha1 = sha1::Sha1;
 #[cfg(all(feature = "sha1", keying_sha1_backend = "compact"))]
