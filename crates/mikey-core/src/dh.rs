@@ -140,7 +140,9 @@ impl<C: Symmetric> DhInitiator<C> {
         for sp in store.sps() {
             payloads.push(Payload::Sp(sp)).map_err(e)?;
         }
-        payloads.push(steps::dh_payload(&pair)).map_err(e)?;
+        payloads
+            .push(Payload::Dh(steps::dh_payload(&pair)))
+            .map_err(e)?;
         let n = write_signed(
             out,
             &offer.header(DataType::DhInit, false),

@@ -163,7 +163,7 @@ impl<C: Symmetric> DhHmacInitiator<C> {
         let mut payloads = heapless::Vec::new();
         push_prefix(&mut payloads, offer.t, Some(rand), offer.id_i, offer.id_r)?;
         for sp in store.sps() {
-            payloads.put(Payload::Sp(sp))?;
+            payloads.put(sp)?;
         }
         payloads.put(steps::dh_payload(&pair))?;
         let n = write_with_kemac(

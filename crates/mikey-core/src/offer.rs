@@ -4,7 +4,6 @@
 
 use crate::error::KmError;
 use crate::srtp::{MAX_CS, SP_WIRE_LEN, SrtpPolicy};
-use crate::wire::Payload;
 use crate::wire::header::{CommonHeader, CsIdMap, DataType, PrfFunc, SrtpCs};
 use crate::wire::id::Id;
 use crate::wire::kemac::{EncrAlg, MacAlg};
@@ -13,6 +12,7 @@ use crate::wire::message::MessageWriter;
 use crate::wire::rand::Rand;
 use crate::wire::sp::Sp;
 use crate::wire::timestamp::Timestamp;
+use crate::wire::{Framed, Payload};
 
 /// Most payloads an I_MESSAGE built here holds.
 pub(crate) const MAX_PAYLOADS: usize = 24;
@@ -136,20 +136,21 @@ impl SpStore {
 /// Where [`push_prefix`] puts payloads: a payload list (for messages that are signed or
 /// carry more payloads after these), or straight into a [`MessageWriter`].
 pub(crate) trait PayloadSink<'p> {
-    /// Appends `p`.
-    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError>;
+    /// Appends `p`, given as its own type: a message writer then links only the writers
+    /// of the payload types it is given, not every type's through [`Payload`].
+    fn put<P: Framed<'p> + Into<Payload<'p>>>(&mut self, p: P) -> Result<(), KmError>;
 }
 
 impl<'p> PayloadSink<'p> for heapless::Vec<Payload<'p>, MAX_PAYLOADS> {
-    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError> {
-        self.push(p)
+    fn put<P: Framed<'p> + Into<Payload<'p>>>(&mut self, p: P) -> Result<(), KmError> {
+        self.push(p.into())
             .map_err(|_| KmError::InvalidArgument("more payloads than an I_MESSAGE holds"))
     }
 }
 
 impl<'p> PayloadSink<'p> for MessageWriter<'_> {
-    fn put(&mut self, p: Payload<'p>) -> Result<(), KmError> {
-        self.push(&p);
+    fn put<P: Framed<'p> + Into<Payload<'p>>>(&mut self, p: P) -> Result<(), KmError> {
+        self.push_body(&p);
         Ok(())
     }
 }
@@ -163,15 +164,15 @@ pub(crate) fn push_prefix<'p>(
     id_i: Option<Id<'p>>,
     id_r: Option<Id<'p>>,
 ) -> Result<(), KmError> {
-    out.put(Payload::Timestamp(t))?;
+    out.put(t)?;
     if let Some(r) = rand {
-        out.put(Payload::Rand(Rand { rand: r }))?;
+        out.put(Rand { rand: r })?;
     }
     if let Some(id) = id_i {
-        out.put(Payload::Id(id))?;
+        out.put(id)?;
     }
     if let Some(id) = id_r {
-        out.put(Payload::Id(id))?;
+        out.put(id)?;
     }
     Ok(())
 }

@@ -13,7 +13,8 @@ use crate::wire::id::Id;
 use crate::wire::kemac::{EncrAlg, Kemac, MacAlg};
 use crate::wire::key_data::{KeyData, KeyType, KeyValidity};
 use crate::wire::message::{KemacScope, Message, MessageWriter};
-use crate::wire::{Payload, PayloadType, emit_sub_payloads};
+use crate::wire::{Framed, Payload, PayloadType};
+use keying_tlv::{ChainWriter, Codec, Writer};
 
 /// Largest TGK this crate generates or accepts.
 pub const MAX_TGK: usize = 256;
@@ -31,17 +32,24 @@ pub(crate) fn key_data_chain(
     } else {
         KeyValidity::Spi(mki)
     };
-    let kd = Payload::KeyData(KeyData {
+    let kd = KeyData {
         key_type: KeyType::Tgk,
         key: tgk,
         salt: None,
         kv,
-    });
-    let n = match prefix {
-        Some(id) => emit_sub_payloads(&[Payload::Id(*id), kd], plain),
-        None => emit_sub_payloads(&[kd], plain),
     };
-    n.map_err(KmError::from)
+    // The chain of `write_sub_payloads`, written by type: the first payload's type is
+    // implicit (RFC 3830 §6.2), each announces the next.
+    let mut w = Writer::new(plain);
+    let slot = w.next_payload();
+    match prefix {
+        Some(id) => {
+            id.write(&mut w);
+            kd.emit(&mut ChainWriter::new(slot), &mut w);
+        }
+        None => kd.write(&mut w),
+    }
+    w.finish().map_err(KmError::from)
 }
 
 /// TGK length adjusted so that the key data chain is a whole number of 64-bit blocks
@@ -170,15 +178,15 @@ pub(crate) fn write_kemac_message<S: Symmetric + ?Sized>(
     let mut w = MessageWriter::new(out, header);
     push_prefix(&mut w, offer.t, rand, offer.id_i, offer.id_r)?;
     for (no, policy) in offer.policies {
-        w.push(&Payload::Sp(SrtpPolicy::to_sp(*no, &policy.sp_wire())));
+        w.push_body(&SrtpPolicy::to_sp(*no, &policy.sp_wire()));
     }
     let kemac_at = w.position();
-    w.push(&Payload::Kemac(Kemac {
+    w.push_body(&Kemac {
         encr_alg: encr,
         encr_data: stand_in,
         mac_alg: offer.mac,
         mac,
-    }));
+    });
     let len = match w.finish() {
         Ok(len) => len,
         Err(e) => {

@@ -444,12 +444,12 @@ pub(crate) fn dh_initiator_sas<S: Symmetric + ?Sized>(
 }
 
 /// This side's DH payload: the public value of `pair` in its group.
-pub(crate) fn dh_payload(pair: &DhKeyPair) -> Payload<'_> {
-    Payload::Dh(Dh {
+pub(crate) fn dh_payload(pair: &DhKeyPair) -> Dh<'_> {
+    Dh {
         group: pair.group(),
         value: pair.public(),
         kv: KeyValidity::Null,
-    })
+    }
 }
 
 /// DH Responder: the R_MESSAGE payloads before the authentication,
@@ -473,7 +473,7 @@ pub(crate) fn dh_resp_payloads<'a>(
     if let Some(idi) = m.find(PayloadType::Id) {
         let _ = payloads.push(idi.payload);
     }
-    let _ = payloads.push(dh_payload(pair));
+    let _ = payloads.push(Payload::Dh(dh_payload(pair)));
     let _ = payloads.push(Payload::Dh(dhi));
     payloads
 }
