@@ -1,5 +1,5 @@
 //! The default provider, built on the [RustCrypto](https://github.com/RustCrypto) crates
-//! (sha1 0.11, sha2 0.11, hmac 0.13, aes 0.9, ctr 0.10, cbc 0.2, aes-kw 0.3, p256 0.14 and,
+//! (sha1 0.11, sha2 0.11, aes 0.9, ctr 0.10, cbc 0.2, aes-kw 0.3, p256 0.14 and,
 //! with `rustcrypto-rsa`, rsa 0.10).
 //!
 //! - [`RustCrypto`] implements [`Symmetric`](crate::Symmetric) (no alloc), with the hashes
@@ -16,20 +16,13 @@
 mod drbg;
 #[cfg(feature = "ecdsa-p256")]
 mod ecdsa;
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+mod md;
 #[cfg(feature = "rustcrypto-rsa")]
 mod rsa;
 #[cfg(all(feature = "sha1", any(test, keying_sha1_backend = "compact")))]
 mod sha1_compact;
 mod symmetric;
-
-/// The SHA-1 of the provider's hashes and HMACs: the sha1 crate's, or with `--cfg
-/// keying_sha1_backend="compact"` (firmware) the same hash on a compression function about
-/// a tenth its size (module `sha1_compact`). RSA keeps the sha1 crate's, which carries the
-/// OID its signatures need.
-#[cfg(all(feature = "sha1", not(keying_sha1_backend = "compact")))]
-pub(crate) type Sha1 = sha1::Sha1;
-#[cfg(all(feature = "sha1", keying_sha1_backend = "compact"))]
-pub(crate) type Sha1 = sha1_compact::Sha1;
 
 #[cfg(feature = "sha256")]
 pub use drbg::HashDrbg;

@@ -1,4 +1,4 @@
-//! [`Symmetric`] on sha1 / sha2 / hmac / aes / ctr / cbc / aes-kw.
+//! [`Symmetric`] on sha1 / sha2 (hashes and HMAC: module `md`) and aes / ctr / cbc / aes-kw.
 //!
 //! Which hashes and AES key sizes are compiled in is chosen by the crate features `sha1`,
 //! `sha256`, `sha512`, `aes128`, `aes192` and `aes256` (all on with `rustcrypto`): the
@@ -7,51 +7,15 @@
 //! left out yields [`Digest::EMPTY`] (see [`Digest::checked`]); an AES key of a size
 //! that is left out gives [`CryptoError::Unsupported`].
 
+use super::RustCrypto;
+#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+use super::md;
+use crate::{CryptoError, Digest, HashAlg, Symmetric, WithKeyedHmac};
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
 use aes::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser,
     KeyInit, KeyIvInit, StreamCipherCore, array::Array, consts::U16,
 };
-#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-use hmac::{
-    Hmac, Mac,
-    digest::{FixedOutput, Update, block_api::EagerHash},
-};
-
-use super::RustCrypto;
-use crate::{CryptoError, Digest, HashAlg, Symmetric, WithKeyedHmac};
-
-/// Evaluates `$body` with the type `$d` naming the RustCrypto hash of `$alg`, or `$none`
-/// when that hash is not compiled in (one place decides which hashes exist).
-macro_rules! with_hash {
-    ($alg:expr, $d:ident => $body:expr, $none:expr) => {
-        // With every hash compiled in, the last arm is unreachable.
-        #[allow(unreachable_patterns)]
-        match $alg {
-            #[cfg(feature = "sha1")]
-            HashAlg::Sha1 => {
-                type $d = super::Sha1;
-                $body
-            }
-            #[cfg(feature = "sha256")]
-            HashAlg::Sha256 => {
-                type $d = sha2::Sha256;
-                $body
-            }
-            #[cfg(feature = "sha512")]
-            HashAlg::Sha384 => {
-                type $d = sha2::Sha384;
-                $body
-            }
-            #[cfg(feature = "sha512")]
-            HashAlg::Sha512 => {
-                type $d = sha2::Sha512;
-                $body
-            }
-            _ => $none,
-        }
-    };
-}
 
 /// Evaluates `$body` with the type `$c` naming the AES variant for a key of `$len` bytes;
 /// [`CryptoError::Unsupported`] for a size that is not compiled in and
@@ -104,69 +68,31 @@ macro_rules! with_aes {
 // own stack frame, once, instead of every operation's state being merged into the frame of
 // the protocol function that calls them (with LTO, firmware inlines across crates).
 
-/// Hash `parts` with `D` into a [`Digest`].
+/// HMAC of `parts` under `key` ([`Digest::EMPTY`] when `alg` is not compiled in).
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
 #[inline(never)]
-fn digest_parts<D: hmac::digest::Digest>(parts: &[&[u8]]) -> Digest {
-    let mut h = D::new();
-    for p in parts {
-        hmac::digest::Digest::update(&mut h, p);
-    }
-    let mut out = h.finalize();
-    let d = Digest::from_prefix(&out);
-    zeroize::Zeroize::zeroize(out.as_mut_slice());
-    d
-}
-
-/// HMAC-`D` of `parts` under `key` into a [`Digest`]: the keyed state built here and
-/// finished by [`hmac_copy_finish`], the one copy of the finishing code per hash.
-#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-#[inline(never)]
-fn hmac_parts<D>(key: &[u8], parts: &[&[u8]]) -> Digest
-where
-    D: EagerHash,
-    Hmac<D>: hmac::KeyInit + Update + FixedOutput + Clone,
-{
-    // HMAC accepts keys of any length (RFC 2104 §2), so this never fails in practice.
-    // An empty digest never compares equal to a real tag.
-    let Ok(mac) = <Hmac<D> as hmac::KeyInit>::new_from_slice(key) else {
-        return Digest::EMPTY;
-    };
-    hmac_copy_finish(&mac, parts)
-}
-
-/// [`Symmetric::with_hmac_key`] with hash `D`: the keyed state (RFC 2104's padded key
-/// blocks hashed) is built once and cloned for every message.
-#[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-#[inline(never)]
-fn hmac_keyed<D>(key: &[u8], f: &mut WithKeyedHmac<'_>)
-where
-    D: EagerHash,
-    Hmac<D>: hmac::KeyInit + Update + FixedOutput + Clone,
-{
-    match <Hmac<D> as hmac::KeyInit>::new_from_slice(key) {
-        Ok(keyed) => f(&|parts| hmac_copy_finish(&keyed, parts)),
-        Err(_) => f(&|_| Digest::EMPTY),
+fn hmac_once(alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
+    match &mut md::Hmac::unkeyed(alg) {
+        Some(keyed) => {
+            keyed.key(key);
+            keyed.mac(parts)
+        }
+        None => Digest::EMPTY,
     }
 }
 
-/// Feeds `parts` to a copy of the keyed HMAC state `keyed`, made in this frame (not in
-/// the caller's and then moved: less stack on firmware), and returns the tag (the
-/// library's output copy zeroized).
+/// [`Symmetric::with_hmac_key`]: the keyed state (RFC 2104's padded key blocks hashed) is
+/// built once and cloned for every message.
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
-fn hmac_copy_finish<D>(keyed: &Hmac<D>, parts: &[&[u8]]) -> Digest
-where
-    D: EagerHash,
-    Hmac<D>: Update + FixedOutput + Clone,
-{
-    let mut mac = keyed.clone();
-    for p in parts {
-        Mac::update(&mut mac, p);
+#[inline(never)]
+fn hmac_keyed(alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
+    match &mut md::Hmac::unkeyed(alg) {
+        Some(keyed) => {
+            keyed.key(key);
+            f(&|parts| keyed.mac(parts));
+        }
+        None => f(&|_| Digest::EMPTY),
     }
-    let mut out = mac.finalize_fixed();
-    let d = Digest::from_prefix(&out);
-    zeroize::Zeroize::zeroize(out.as_mut_slice());
-    d
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
@@ -437,16 +363,32 @@ pub(crate) fn kw_unwrapped_len(wrapped_len: usize) -> Result<usize, CryptoError>
     allow(unused_variables)
 )]
 impl Symmetric for RustCrypto {
+    #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+    #[inline(never)]
     fn hash(&self, alg: HashAlg, parts: &[&[u8]]) -> Digest {
-        with_hash!(alg, D => digest_parts::<D>(parts), Digest::EMPTY)
+        md::hash(alg, parts)
+    }
+    #[cfg(not(any(feature = "sha1", feature = "sha256", feature = "sha512")))]
+    fn hash(&self, _: HashAlg, _: &[&[u8]]) -> Digest {
+        Digest::EMPTY
     }
 
+    #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
     fn hmac(&self, alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
-        with_hash!(alg, D => hmac_parts::<D>(key, parts), Digest::EMPTY)
+        hmac_once(alg, key, parts)
+    }
+    #[cfg(not(any(feature = "sha1", feature = "sha256", feature = "sha512")))]
+    fn hmac(&self, _: HashAlg, _: &[u8], _: &[&[u8]]) -> Digest {
+        Digest::EMPTY
     }
 
+    #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
     fn with_hmac_key(&self, alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
-        with_hash!(alg, D => hmac_keyed::<D>(key, f), f(&|_| Digest::EMPTY))
+        hmac_keyed(alg, key, f);
+    }
+    #[cfg(not(any(feature = "sha1", feature = "sha256", feature = "sha512")))]
+    fn with_hmac_key(&self, _: HashAlg, _: &[u8], f: &mut WithKeyedHmac<'_>) {
+        f(&|_| Digest::EMPTY);
     }
 
     fn aes_ctr(&self, key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError> {
