@@ -105,6 +105,7 @@ impl<const N: usize> fmt::Debug for SecretBytes<N> {
 /// Wipes the first `len` bytes of `bytes` (all of them when `len` is beyond its end) as one
 /// slice: for buffers whose bytes past `len` are always zero ([`SecretBuf`], `Digest`),
 /// that wipes every byte they ever held.
+#[inline(never)]
 pub(crate) fn wipe_held(bytes: &mut [u8], len: usize) {
     match bytes.get_mut(..len) {
         Some(held) => held.zeroize(),

@@ -240,6 +240,20 @@ impl<const N: usize, const P: usize> ReplayCache<N, P> {
         p: &TimePolicy,
     ) -> Result<(), ReplayError> {
         self.check(t, peer, fp, now, p)?;
+        self.record(t, peer, fp, now, p)
+    }
+
+    /// [`ReplayCache::insert`] without its check, for a message [`ReplayCache::check`]
+    /// passed on this same cache with no change in between (the roles check before they
+    /// authenticate and record once they accept, in one call).
+    pub(crate) fn record(
+        &mut self,
+        t: &Timestamp,
+        peer: &PeerKey,
+        fp: &Fingerprint,
+        now: Time,
+        p: &TimePolicy,
+    ) -> Result<(), ReplayError> {
         match ts_as_ntp(t, p).map_err(ReplayError::Ts)? {
             None => {
                 let value = u32::try_from(t.value).unwrap_or(u32::MAX);

@@ -125,11 +125,10 @@ impl Md {
 
     fn update(&mut self, mut data: &[u8]) {
         if self.fill > 0 {
-            let room = self.buf.get_mut(self.fill..).unwrap_or_default();
-            let n = room.len().min(data.len());
+            let n = (64 - self.fill).min(data.len());
             let (head, rest) = data.split_at(n);
-            for (d, s) in room.iter_mut().zip(head) {
-                *d = *s;
+            if let Some(room) = self.buf.get_mut(self.fill..self.fill + n) {
+                room.copy_from_slice(head);
             }
             self.fill += n;
             data = rest;

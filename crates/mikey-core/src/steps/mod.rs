@@ -322,13 +322,14 @@ impl Seen {
         Ok(seen)
     }
 
-    /// Records the message in `cache`: the commit, last.
+    /// Records the message in `cache`, the one [`Seen::check`] looked it up in, unchanged
+    /// since (the role holds it across the call): the commit, last.
     pub(crate) fn commit<const N: usize, const P: usize>(
         &self,
         cache: &mut ReplayCache<N, P>,
     ) -> Result<(), Rejected> {
         cache
-            .insert(&self.t, &self.peer, &self.fp, self.now, &self.time)
+            .record(&self.t, &self.peer, &self.fp, self.now, &self.time)
             .map_err(|e| Rejected::from(KmError::from(e)))
     }
 }
