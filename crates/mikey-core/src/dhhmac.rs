@@ -393,9 +393,6 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             Ok(x) => x,
             Err(e) => return Err(fail(e, out)),
         };
-        if let Err(e) = steps::check_srtp_sas(&sas, &self.policy) {
-            return Err(fail(e, out));
-        }
         // R_MESSAGE = HDR, T, [IDr], IDi, DHr, DHi, KEMAC.
         let own = self.id_r.as_ref().map(OwnedId::view);
         let mut payloads = steps::dh_resp_payloads(t, own, None, &m, &pair, dhi);

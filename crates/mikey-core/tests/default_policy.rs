@@ -6,8 +6,8 @@
 //!   NULL, SRTP auth alg NULL, SRTP / SRTCP encryption off, SRTP authentication off, the
 //!   last of which RFC 3711 §9.5 advises against): refused by a Responder with Invalid
 //!   SPpar naming the parameter, accepted with `allow_null_srtp_encryption` /
-//!   `allow_null_srtp_auth`; refused likewise by an RSA-R Initiator when the Responder
-//!   chooses such a policy.
+//!   `allow_null_srtp_auth` (the PSK, DH, DHHMAC and public-key Responders); refused
+//!   likewise by an RSA-R Initiator when the Responder chooses such a policy.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -17,7 +17,7 @@
 
 mod km;
 
-use keying_crypto::rustcrypto::RustCrypto;
+use keying_crypto::rustcrypto::{RsaPublic, RustCrypto};
 use km::pki::{party, pinned};
 use km::*;
 use mikey_core::dh::{DhInitiator, DhResponder};
@@ -25,6 +25,7 @@ use mikey_core::dhhmac::{DhHmacInitiator, DhHmacResponder};
 use mikey_core::error::KmError;
 use mikey_core::hooks::StaticPsk;
 use mikey_core::offer::Offer;
+use mikey_core::pk::{PkInitiator, PkResponder};
 use mikey_core::policy::Policy;
 use mikey_core::psk::{PskInitiator, PskResponder};
 use mikey_core::rsa_r::{RsaRInitiator, RsaRMode, RsaROffer, RsaRResponder};
@@ -260,6 +261,145 @@ fn psk_responder_refuses_null_srtp_protection_by_default() {
         };
         let mut r: PskResponder<_> = PskResponder::new(RustCrypto, lax);
         let acc = r.handle(now(1), msg, &psk, &mut out).unwrap();
+        assert_same(i.poll_keys().unwrap(), acc.sas);
+        assert_eq!(acc.sas[1].policy, weak);
+    }
+}
+
+#[test]
+fn dhhmac_responder_refuses_null_srtp_protection_by_default() {
+    let psk = StaticPsk::new(PSK).unwrap();
+    for (k, (weak, param, is_encr)) in null_policies().into_iter().enumerate() {
+        let policies = [(0, SrtpPolicy::DEFAULT), (1, weak)];
+        let offer = Offer {
+            policies: &policies,
+            ..Offer::new(0x4650_0200 + k as u32, &STREAMS, ntp_ts(now(0)))
+        };
+        let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
+        let mut buf = vec![0u8; 4096];
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                DhGroup::Oakley5,
+                PSK,
+                &mut rng(k as u8),
+                &mut buf,
+            )
+            .unwrap();
+        let msg = &buf[..n];
+
+        let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, Policy::default());
+        let mut out = vec![0u8; 4096];
+        let e = r
+            .handle(now(1), msg, &psk, &mut rng(10), &mut out)
+            .unwrap_err();
+        assert_eq!(
+            e.error,
+            KmError::Sp(SpProblem::Param(param.to_wire())),
+            "{param:?}"
+        );
+        assert_eq!(error_no_of(&out, e.reply_len), ErrorNo::InvalidSpPar);
+        assert_eq!(r.replay_cache().len(), 0);
+
+        // The opt-in for the other kind of protection does not help.
+        let other = Policy {
+            allow_null_srtp_encryption: !is_encr,
+            allow_null_srtp_auth: is_encr,
+            ..Policy::default()
+        };
+        let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, other);
+        let e = r
+            .handle(now(1), msg, &psk, &mut rng(11), &mut out)
+            .unwrap_err();
+        assert_eq!(e.error, KmError::Sp(SpProblem::Param(param.to_wire())));
+
+        // The matching opt-in accepts it, with the policy as offered.
+        let lax = Policy {
+            allow_null_srtp_encryption: is_encr,
+            allow_null_srtp_auth: !is_encr,
+            ..Policy::default()
+        };
+        let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, lax);
+        let acc = r.handle(now(1), msg, &psk, &mut rng(12), &mut out).unwrap();
+        i.handle_response(now(1), &out[..acc.reply_len.unwrap()])
+            .unwrap();
+        assert_same(i.poll_keys().unwrap(), acc.sas);
+        assert_eq!(acc.sas[1].policy, weak);
+    }
+}
+
+#[test]
+fn pk_responder_refuses_null_srtp_protection_by_default() {
+    let (a, b) = (party("recv1"), party("sender"));
+    let b_pub = RsaPublic::from_spki_der(&b.spki).unwrap();
+    let peers = pinned([&a.spki]);
+    for (k, (weak, param, is_encr)) in null_policies().into_iter().enumerate() {
+        let policies = [(0, SrtpPolicy::DEFAULT), (1, weak)];
+        let offer = Offer {
+            policies: &policies,
+            verification: true,
+            ..Offer::new(0x3830_0300 + k as u32, &STREAMS, ntp_ts(now(0)))
+        };
+        let mut i = PkInitiator::new(RustCrypto, Policy::default());
+        let mut buf = vec![0u8; 4096];
+        let n = i
+            .start(
+                mikey_core::Time::from_ntp((offer).t.value64()).unwrap_or_default(),
+                &offer,
+                &a.me(),
+                &b_pub,
+                Some(&b.cert),
+                &mut rng(k as u8),
+                &mut buf,
+            )
+            .unwrap();
+        let msg = &buf[..n];
+
+        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, Policy::default());
+        let mut out = vec![0u8; 4096];
+        let e = r
+            .handle(now(1), msg, &b.me(), &peers, &mut rng(10), &mut out)
+            .unwrap_err();
+        assert_eq!(
+            e.error,
+            KmError::Sp(SpProblem::Param(param.to_wire())),
+            "{param:?}"
+        );
+        // Refused before the PKE is opened: the Error message is not signed.
+        assert_eq!(error_no_of(&out, e.reply_len), ErrorNo::InvalidSpPar);
+        assert!(
+            Message::parse(&out[..e.reply_len.unwrap()])
+                .unwrap()
+                .sign()
+                .is_none()
+        );
+        assert_eq!(r.replay_cache().len(), 0);
+
+        // The opt-in for the other kind of protection does not help.
+        let other = Policy {
+            allow_null_srtp_encryption: !is_encr,
+            allow_null_srtp_auth: is_encr,
+            ..Policy::default()
+        };
+        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, other);
+        let e = r
+            .handle(now(1), msg, &b.me(), &peers, &mut rng(11), &mut out)
+            .unwrap_err();
+        assert_eq!(e.error, KmError::Sp(SpProblem::Param(param.to_wire())));
+
+        // The matching opt-in accepts it, with the policy as offered.
+        let lax = Policy {
+            allow_null_srtp_encryption: is_encr,
+            allow_null_srtp_auth: !is_encr,
+            ..Policy::default()
+        };
+        let mut r: PkResponder<_> = PkResponder::new(RustCrypto, lax);
+        let acc = r
+            .handle(now(1), msg, &b.me(), &peers, &mut rng(12), &mut out)
+            .unwrap();
+        i.handle_response(now(1), &out[..acc.reply_len.unwrap()])
+            .unwrap();
         assert_same(i.poll_keys().unwrap(), acc.sas);
         assert_eq!(acc.sas[1].policy, weak);
     }

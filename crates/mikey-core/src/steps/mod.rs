@@ -344,12 +344,6 @@ pub(crate) fn peer_id<const PS: u32>(m: &Message<'_, PS>) -> Result<Option<Owned
         .transpose()
 }
 
-/// Refuses SAs whose SRTP policy [`Policy::check_srtp`] refuses (a master key shorter
-/// than the policy's minimum, NULL encryption or authentication not allowed).
-pub(crate) fn check_srtp_sas(sas: &SrtpSas, policy: &Policy) -> Result<(), KmError> {
-    sas.iter().try_for_each(|sa| policy.check_srtp(&sa.policy))
-}
-
 /// The cheap check of the SRTP policies `m` names, before any key work: for every crypto
 /// session of the SRTP-ID map of `m`, the SP payload it names must be a usable SRTP policy
 /// (RFC 3830 §6.10.1), or, when it names none, the RFC 3711 defaults
