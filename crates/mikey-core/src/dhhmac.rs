@@ -386,7 +386,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             return Err(fail(e, out));
         }
         let seen = self
-            .seen(now, msg, t, id_i, psk)
+            .seen(now, msg, kemac.mac, t, id_i, psk)
             .map_err(|e| fail(e, out))?;
         let (pair, sas) = match steps::dh_agree(s, &m, &h, &dhi, rand, self.policy.first_cs_id, rng)
         {
@@ -431,11 +431,13 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
     }
 
     /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
-    /// holding `psk` (looked up, not yet recorded).
+    /// holding `psk` (looked up, not yet recorded); `mac` is its verified KEMAC MAC, which
+    /// covers all of it (RFC 4650 §3) and so identifies it.
     fn seen(
         &self,
         now: Time,
         msg: &[u8],
+        mac: &[u8],
         t: Timestamp,
         id_i: Option<&[u8]>,
         psk: &[u8],
@@ -444,7 +446,7 @@ impl<C: Symmetric, const N: usize, const P: usize> DhHmacResponder<C, N, P> {
             &self.crypto,
             &[b"mikey dhhmac peer", id_i.unwrap_or(&[]), &[0], psk],
             msg,
-            None,
+            Some(mac),
             t,
             now,
             self.policy.time,

@@ -187,6 +187,46 @@ fn dh_value_out_of_range_is_typed() {
     assert_eq!(e.error, KmError::Replay);
 }
 
+/// One Responder takes two different I_MESSAGEs under the same PSK and T (each known to
+/// its replay cache by its own verified MAC), and refuses each one's replay.
+#[test]
+fn one_responder_takes_two_messages_and_refuses_both_replays() {
+    let psk = StaticPsk::new(PSK).unwrap();
+    let offer = Offer::new(0x4650_0300, &STREAMS, ntp_ts(now(0)));
+    let msgs: Vec<Vec<u8>> = (0..2u8)
+        .map(|k| {
+            let mut i = DhHmacInitiator::new(RustCrypto, Policy::default());
+            let mut buf = [0u8; 1024];
+            let n = i
+                .start(
+                    mikey_core::Time::from_ntp(offer.t.value64()).unwrap_or_default(),
+                    &offer,
+                    DhGroup::Oakley5,
+                    PSK,
+                    &mut rng(40 + k),
+                    &mut buf,
+                )
+                .unwrap();
+            buf[..n].to_vec()
+        })
+        .collect();
+    assert_ne!(msgs[0], msgs[1]);
+    let mut r: DhHmacResponder<_> = DhHmacResponder::new(RustCrypto, Policy::default());
+    let mut out = [0u8; 1024];
+    for (k, msg) in msgs.iter().enumerate() {
+        r.handle(now(1), msg, &psk, &mut rng(50 + k as u8), &mut out)
+            .unwrap();
+        assert_eq!(r.replay_cache().len(), k + 1);
+    }
+    for msg in &msgs {
+        let e = r
+            .handle(now(1), msg, &psk, &mut rng(60), &mut out)
+            .unwrap_err();
+        assert_eq!(e.error, KmError::Replay);
+    }
+    assert_eq!(r.replay_cache().len(), 2);
+}
+
 fn hex96() -> Vec<u8> {
     let h = concat!(
         "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
