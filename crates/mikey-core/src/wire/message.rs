@@ -496,7 +496,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// The first of `required` that is missing.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn missing(&self, required: &[PayloadType]) -> Error {
         let payload = required
             .iter()
@@ -511,7 +511,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
 
     /// The first `payload` is not where it must be.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     pub(crate) fn misplaced(&self, payload: PayloadType) -> Error {
         Error::Misplaced {
             payload,
