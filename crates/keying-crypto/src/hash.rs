@@ -65,6 +65,7 @@ pub struct Digest {
 /// bytes past `len` are always zero (every constructor and [`Digest::truncate`] keep them
 /// so): wiping the first `len` wipes every byte ever set (20 stores for SHA-1, not 64).
 impl Zeroize for Digest {
+    #[cfg_attr(target_os = "none", inline(never))]
     fn zeroize(&mut self) {
         wipe_held(&mut self.bytes, self.len);
         self.len = 0;
@@ -138,6 +139,7 @@ impl Digest {
 
     /// The digest bytes.
     #[must_use]
+    #[cfg_attr(target_os = "none", inline(never))]
     pub fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&[])
     }

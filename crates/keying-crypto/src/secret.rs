@@ -128,6 +128,7 @@ pub struct SecretBuf<const N: usize> {
 /// Wipes the bytes held as one slice (see [`SecretBytes`]'s `Zeroize`; the rest are zero
 /// already) and empties the buffer.
 impl<const N: usize> Zeroize for SecretBuf<N> {
+    #[cfg_attr(target_os = "none", inline(never))]
     fn zeroize(&mut self) {
         wipe_held(&mut self.bytes, self.len);
         self.len = 0;
@@ -233,6 +234,7 @@ impl<const N: usize> SecretBuf<N> {
 
     /// Borrow the secret bytes.
     #[must_use]
+    #[cfg_attr(target_os = "none", inline(never))]
     pub fn expose(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or(&[])
     }

@@ -209,6 +209,7 @@ pub enum KmError {
 
 impl KmError {
     /// The Error no to send for this rejection (RFC 3830 §6.12, RFC 4738 §3.9.2).
+    #[inline(never)]
     pub fn error_no(&self) -> ErrorNo {
         match self {
             Self::Message(e) => e.error_no(),

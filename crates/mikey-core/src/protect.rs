@@ -70,6 +70,7 @@ pub fn ts_bytes(t: &Timestamp) -> ([u8; 8], usize) {
 }
 
 /// AES-CM IV (KEMAC encryption) of RFC 3830 §4.2.3: `(salt ⊕ (0x0000 ‖ CSB ID ‖ T64)) ‖ 0x0000`.
+#[inline(never)]
 pub fn aes_cm_iv(salt: &[u8], csb_id: u32, t: &Timestamp) -> [u8; 16] {
     let mut block = [0u8; 14];
     let csb = csb_id.to_be_bytes();

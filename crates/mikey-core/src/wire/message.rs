@@ -261,6 +261,7 @@ impl<'a, const SET: u32> Message<'a, SET> {
         self.payloads_if(self.index.has(kind))
     }
 
+    #[cfg_attr(target_os = "none", inline(never))]
     fn payloads_if(&self, walk: bool) -> impl Iterator<Item = PayloadItem<'a>> + 'a {
         let at = match walk {
             true => self.payloads_at as usize,
