@@ -618,6 +618,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
     /// The replay cache's verdict on the I_MESSAGE `msg` with T `t` from the peer `id_i`
     /// holding `psk` (looked up, not yet recorded); `mac` is the KEMAC MAC when it was
     /// verified (it then identifies the message).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn seen(
         &self,
         now: Time,
@@ -641,6 +642,7 @@ impl<C: Symmetric, const N: usize, const P: usize> PskResponder<C, N, P> {
 
     /// The verification message answering the I_MESSAGE with header bytes `header`, T `t`
     /// and IDi `id_i`, MACed with `alg` under the KEMAC keys' auth key, into `out`.
+    #[cfg_attr(not(target_os = "none"), inline(never))]
     fn verification(
         &self,
         header: &[u8],

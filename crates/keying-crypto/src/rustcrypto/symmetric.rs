@@ -66,9 +66,10 @@ macro_rules! with_aes {
 
 // Most operations below are `#[inline(never)]`: its cipher or hash state then lives in its
 // own stack frame, once, instead of every operation's state being merged into the frame of
-// the protocol function that calls them (with LTO, firmware inlines across crates). AES-CTR,
-// key unwrap with an IV and the keyed HMAC are left to the inliner: on the thumbv7em MIKEY
-// PSK Responder that is 136 B less flash for 88 B more stack, within its 4 KiB.
+// the protocol function that calls them (with LTO, firmware inlines across crates). On
+// bare-metal targets AES-CTR, key unwrap with an IV and the keyed HMAC are left to the
+// inliner: on the thumbv7em MIKEY PSK Responder that is 136 B less flash for 88 B more
+// stack, within its 4 KiB.
 
 /// HMAC of `parts` under `key` ([`Digest::EMPTY`] when `alg` is not compiled in).
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
@@ -86,6 +87,7 @@ fn hmac_once(alg: HashAlg, key: &[u8], parts: &[&[u8]]) -> Digest {
 /// [`Symmetric::with_hmac_key`]: the keyed state (RFC 2104's padded key blocks hashed) is
 /// built once and cloned for every message.
 #[cfg(any(feature = "sha1", feature = "sha256", feature = "sha512"))]
+#[cfg_attr(not(target_os = "none"), inline(never))]
 fn hmac_keyed(alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
     match &mut md::Hmac::unkeyed(alg) {
         Some(keyed) => {
@@ -97,6 +99,7 @@ fn hmac_keyed(alg: HashAlg, key: &[u8], f: &mut WithKeyedHmac<'_>) {
 }
 
 #[cfg(any(feature = "aes128", feature = "aes192", feature = "aes256"))]
+#[cfg_attr(not(target_os = "none"), inline(never))]
 fn ctr_apply<C>(key: &[u8], iv: &[u8; 16], data: &mut [u8]) -> Result<(), CryptoError>
 where
     C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
@@ -259,6 +262,7 @@ where
     feature = "aes-kw",
     any(feature = "aes128", feature = "aes192", feature = "aes256")
 ))]
+#[cfg_attr(not(target_os = "none"), inline(never))]
 fn kw_unwrap_iv<C>(
     kek: &[u8],
     iv: &[u8; 8],

@@ -27,6 +27,7 @@ pub enum List<'a, T> {
 impl<'a, T: WireItem<'a>> List<'a, T> {
     /// Reads exactly `count` items (or, with `None`, items until `r` is empty) and returns
     /// the list borrowing their bytes.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(crate) fn read(r: &mut Reader<'a>, count: Option<usize>) -> Result<Self> {
         let start = r.rest();
         let before = r.remaining();
